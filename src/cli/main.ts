@@ -1,0 +1,129 @@
+/**
+ * The `nyxcore` command. Reads configuration from the environment (README: Configuration).
+ *   nyxcore start | migrate | doctor | token create … | help
+ */
+import { parseArgs } from 'node:util';
+import { EnvError, loadEnv, VERSION } from '../config/env.js';
+import { findUserByEmail } from '../features/auth/service.js';
+import { createTokenForMember } from '../features/auth/tokens.js';
+import { zCreateToken } from '../features/auth/schema.js';
+import { listWorkspaces } from '../features/tenancy/service.js';
+import { runMigrations } from '../platform/db/migrate.js';
+import { openConfiguredDatabase, startServer } from '../server.js';
+import { runDoctor } from './doctor.js';
+
+const HELP = `nyxCore ${VERSION}
+
+Usage: nyxcore <command> [options]
+
+Commands:
+  start                 run the web server (migrates first)
+  migrate               apply pending database migrations
+  doctor                check database, pgvector, roles, RLS and migrations
+  token create          create an API token for a member of a workspace
+      --email <email>       the member (required)
+      --workspace <id|name> the workspace (required)
+      --scopes <a,b,…>      scopes, e.g. projects:read,notes:read,notes:write (required)
+      --name <name>         label shown in the UI (default: "cli")
+      --project <id>        pin the token to one project
+      --expires-days <n>    expire after n days
+  help                  show this help
+
+Configuration comes from environment variables; see README.md.`;
+
+const out = (line: string) => process.stdout.write(`${line}\n`);
+
+async function main(argv: string[]): Promise<number> {
+  const [command, sub, ...rest] = argv;
+  if (!command || command === 'help' || command === '--help' || command === '-h') {
+    out(HELP);
+    return 0;
+  }
+  if (command === '--version' || command === 'version') {
+    out(VERSION);
+    return 0;
+  }
+  const env = loadEnv();
+
+  if (command === 'start') {
+    const server = await startServer(env);
+    const stop = (signal: string) => {
+      out(`\n${signal}: shutting down…`);
+      server.close().then(
+        () => process.exit(0),
+        (err: unknown) => {
+          process.stderr.write(`shutdown failed: ${String(err)}\n`);
+          process.exit(1);
+        },
+      );
+    };
+    process.once('SIGINT', () => stop('SIGINT'));
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    return new Promise<number>(() => undefined);
+  }
+
+  const database = await openConfiguredDatabase(env);
+  try {
+    if (command === 'migrate') {
+      const { applied } = await runMigrations(database);
+      out(applied ? `Applied ${applied} migration(s).` : 'Database is up to date.');
+      return 0;
+    }
+    if (command === 'doctor') {
+      const checks = await runDoctor(env, database);
+      for (const c of checks) {
+        out(`${c.isOk ? '✓' : '✗'} ${c.name}: ${c.detail}`);
+        if (!c.isOk && c.fix) out(`    → ${c.fix}`);
+      }
+      const failed = checks.filter((c) => !c.isOk).length;
+      out(failed ? `\n${failed} problem(s) found.` : '\nAll checks passed.');
+      return failed ? 1 : 0;
+    }
+    if (command === 'token' && sub === 'create') {
+      const { values } = parseArgs({
+        args: rest,
+        options: {
+          email: { type: 'string' },
+          workspace: { type: 'string' },
+          scopes: { type: 'string' },
+          name: { type: 'string', default: 'cli' },
+          project: { type: 'string' },
+          'expires-days': { type: 'string' },
+        },
+      });
+      if (!values.email || !values.workspace || !values.scopes) throw new UsageError('token create needs --email, --workspace and --scopes');
+      const user = await findUserByEmail({ database }, values.email);
+      if (!user) throw new UsageError(`No user with email ${values.email}`);
+      const workspaces = await listWorkspaces({ database }, user.id);
+      const ws = workspaces.find((w) => w.id === values.workspace || w.name.toLowerCase() === values.workspace?.toLowerCase());
+      if (!ws) throw new UsageError(`${values.email} is not a member of a workspace "${values.workspace}" (theirs: ${workspaces.map((w) => w.name).join(', ') || 'none'})`);
+      const parsed = zCreateToken.safeParse({
+        name: values.name,
+        scopes: values.scopes.split(',').map((s) => s.trim()).filter(Boolean),
+        ...(values.project ? { projectId: values.project } : {}),
+        ...(values['expires-days'] ? { expiresInDays: Number(values['expires-days']) } : {}),
+      });
+      if (!parsed.success) throw new UsageError(parsed.error.issues.map((i) => `--${String(i.path[0])}: ${i.message}`).join('\n'));
+      const { token, view } = await createTokenForMember({ database, now: () => new Date() }, { userId: user.id, tenantId: ws.id, ...parsed.data });
+      out(`Created token "${view.name}" for ${user.email} in ${ws.name} (scopes: ${view.scopes.join(', ')}).`);
+      out('Copy it now; it is not shown again:');
+      out(token);
+      return 0;
+    }
+    throw new UsageError(`Unknown command "${[command, sub].filter(Boolean).join(' ')}". Run \`nyxcore help\`.`);
+  } finally {
+    await database.close();
+  }
+}
+
+class UsageError extends Error {}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    if (err instanceof EnvError || err instanceof UsageError) process.stderr.write(`${err.message}\n`);
+    else if (err instanceof Error && 'userMessage' in err) process.stderr.write(`${(err as { userMessage: string }).userMessage}\n`);
+    else process.stderr.write(`nyxcore: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,57 @@
+/**
+ * The only module that reads `process.env`. Everything else receives a typed `Env`.
+ * Every variable is documented in README.md ("Configuration").
+ */
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { z } from 'zod';
+
+const zBoolText = z.enum(['true', 'false', '1', '0', 'yes', 'no']);
+const toBool = (v: z.infer<typeof zBoolText>) => v === 'true' || v === '1' || v === 'yes';
+const zBool = zBoolText.transform(toBool);
+
+const zEnv = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  /** Public base URL used in printed links (setup, invitations). Defaults to http://localhost:PORT. */
+  NYXCORE_PUBLIC_URL: z.string().url().optional(),
+  NYXCORE_DATA_DIR: z.string().min(1).default('.nyxcore'),
+  /** When set, nyxCore runs in server mode on PostgreSQL instead of the embedded PGlite. */
+  DATABASE_URL: z.string().url().optional(),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  REDIS_URL: z.string().url().optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  NYXCORE_SIGNUP: z.enum(['open', 'invite']).default('invite'),
+  NYXCORE_SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 365).default(24 * 14),
+  NYXCORE_SECURE_COOKIES: zBool.optional(),
+  NYXCORE_RATE_LIMIT_AUTH_PER_MIN: z.coerce.number().int().min(1).default(20),
+  NYXCORE_RATE_LIMIT_API_PER_MIN: z.coerce.number().int().min(1).default(600),
+  NYXCORE_RATE_LIMIT_FAILURE_MODE: z.enum(['open', 'closed']).default('open'),
+  NYXCORE_TRUST_PROXY: zBoolText.default('false').transform(toBool),
+  /** Tests only: run the suite against this PostgreSQL database as well as PGlite. */
+  NYXCORE_TEST_DATABASE_URL: z.string().url().optional(),
+});
+
+export type Env = z.infer<typeof zEnv> & { dataDir: string; publicUrl: string };
+
+export class EnvError extends Error {}
+
+/** Parses an environment (default: process.env) into a typed config; throws naming each bad variable. */
+export function loadEnv(source: Record<string, string | undefined> = process.env): Env {
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = zEnv.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new EnvError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const env = parsed.data;
+  return {
+    ...env,
+    dataDir: path.resolve(env.NYXCORE_DATA_DIR),
+    publicUrl: (env.NYXCORE_PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/$/, ''),
+  };
+}
+
+/** The package version; src/config and dist/config are both two levels below package.json. */
+export const VERSION: string = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;

@@ -1,0 +1,94 @@
+import { and, desc, eq, ilike, sql, type SQL } from 'drizzle-orm';
+import { projectNotes, projects } from '../../platform/db/schema/index.js';
+import { NyxError, notFound } from '../../platform/errors.js';
+import type { TenantAccess } from '../../platform/trpc/procedures.js';
+import { recordAudit } from '../audit/service.js';
+import type { CreateProjectInput, UpdateProjectInput } from './schema.js';
+
+type Access = Pick<TenantAccess, 'tx' | 'tenantId' | 'userId' | 'projectPin' | 'ip'>;
+
+/**
+ * A token pinned to a project may touch only that project. Another project of the same
+ * workspace is FORBIDDEN (the caller can see it exists by other means, so 404 would lie).
+ */
+export function assertProjectAllowed(access: Pick<TenantAccess, 'projectPin'>, projectId: string): void {
+  if (access.projectPin && access.projectPin !== projectId) {
+    throw new NyxError('FORBIDDEN', 'This API token is pinned to another project');
+  }
+}
+
+const isUniqueViolation = (err: unknown): boolean =>
+  typeof err === 'object' && err !== null && ((err as { code?: string }).code === '23505' || (err as { cause?: { code?: string } }).cause?.code === '23505');
+
+function nameTaken(): NyxError {
+  return new NyxError('CONFLICT', 'A project with this name already exists', { fieldErrors: { name: ['Already used in this workspace'] } });
+}
+
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+export async function listProjects(access: Access, query?: string) {
+  const where: SQL[] = [];
+  if (access.projectPin) where.push(eq(projects.id, access.projectPin));
+  if (query) where.push(ilike(projects.name, `%${escapeLike(query)}%`));
+  return access.tx
+    .select({
+      id: projects.id,
+      name: projects.name,
+      description: projects.description,
+      createdAt: projects.createdAt,
+      updatedAt: projects.updatedAt,
+      noteCount: sql<number>`(select count(*)::int from ${projectNotes} where ${projectNotes.projectId} = ${projects.id})`,
+    })
+    .from(projects)
+    .where(where.length ? and(...where) : undefined)
+    .orderBy(desc(projects.updatedAt))
+    .limit(500);
+}
+
+export async function getProject(access: Access, id: string) {
+  assertProjectAllowed(access, id);
+  const [p] = await access.tx.select().from(projects).where(eq(projects.id, id));
+  if (!p) throw notFound('Project');
+  return p;
+}
+
+export async function createProject(access: Access, input: CreateProjectInput) {
+  if (access.projectPin) throw new NyxError('FORBIDDEN', 'This API token is pinned to one project and cannot create others');
+  try {
+    // A savepoint, so a duplicate name leaves the request's transaction usable.
+    return await access.tx.transaction(async (sp) => {
+      const [p] = await sp.insert(projects).values({ tenantId: access.tenantId, name: input.name, description: input.description, createdBy: access.userId }).returning();
+      if (!p) throw new NyxError('INTERNAL', 'project insert returned nothing');
+      return p;
+    });
+  } catch (err) {
+    if (isUniqueViolation(err)) throw nameTaken();
+    throw err;
+  }
+}
+
+export async function updateProject(access: Access, input: UpdateProjectInput) {
+  assertProjectAllowed(access, input.id);
+  try {
+    return await access.tx.transaction(async (sp) => {
+      const [p] = await sp
+        .update(projects)
+        .set({ ...(input.name !== undefined ? { name: input.name } : {}), ...(input.description !== undefined ? { description: input.description } : {}), updatedAt: sql`now()` })
+        .where(eq(projects.id, input.id))
+        .returning();
+      if (!p) throw notFound('Project');
+      return p;
+    });
+  } catch (err) {
+    if (isUniqueViolation(err)) throw nameTaken();
+    throw err;
+  }
+}
+
+export async function deleteProject(access: Access, id: string) {
+  assertProjectAllowed(access, id);
+  const [p] = await access.tx.delete(projects).where(eq(projects.id, id)).returning({ id: projects.id, name: projects.name });
+  if (!p) throw notFound('Project');
+  await recordAudit(access.tx, { tenantId: access.tenantId, actorUserId: access.userId, action: 'project.deleted', targetType: 'project', targetId: id, data: { name: p.name }, ip: access.ip });
+  return { id };
+}

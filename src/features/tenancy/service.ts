@@ -1,0 +1,105 @@
+/** Workspaces (tenants) and their members. */
+import { and, asc, eq, sql } from 'drizzle-orm';
+import { randomUUID } from 'node:crypto';
+import { roleRank, type Role } from '../../platform/access/scopes.js';
+import type { AppDeps } from '../../platform/deps.js';
+import { tenantMembers, tenants, users } from '../../platform/db/schema/index.js';
+import { enterTenant, withAuth, type Tx } from '../../platform/db/tenant.js';
+import { NyxError, notFound } from '../../platform/errors.js';
+import type { TenantAccess } from '../../platform/trpc/procedures.js';
+import { recordAudit } from '../audit/service.js';
+import type { WorkspaceView } from './schema.js';
+
+type Access = Pick<TenantAccess, 'tx' | 'tenantId' | 'userId' | 'role' | 'ip'>;
+
+/** Creates a workspace with the caller as its owner, atomically. */
+export async function createWorkspace(deps: Pick<AppDeps, 'database'>, userId: string, name: string, ip: string | null): Promise<WorkspaceView> {
+  return withAuth(deps.database, { userId }, async (tx) => {
+    const id = randomUUID();
+    await enterTenant(tx, id);
+    const [tenant] = await tx.insert(tenants).values({ id, name }).returning();
+    if (!tenant) throw new NyxError('INTERNAL', 'tenant insert returned nothing');
+    await tx.insert(tenantMembers).values({ tenantId: id, userId, role: 'owner' });
+    await recordAudit(tx, { tenantId: id, actorUserId: userId, action: 'workspace.created', targetType: 'workspace', targetId: id, data: { name }, ip });
+    return { id, name: tenant.name, role: 'owner', createdAt: tenant.createdAt };
+  });
+}
+
+/** The caller's workspaces; RLS shows only their own memberships. */
+export async function listWorkspaces(deps: Pick<AppDeps, 'database'>, userId: string): Promise<WorkspaceView[]> {
+  return withAuth(deps.database, { userId }, async (tx) => {
+    const rows = await tx
+      .select({ id: tenants.id, name: tenants.name, role: tenantMembers.role, createdAt: tenants.createdAt })
+      .from(tenantMembers)
+      .innerJoin(tenants, eq(tenants.id, tenantMembers.tenantId))
+      .where(eq(tenantMembers.userId, userId))
+      .orderBy(asc(sql`lower(${tenants.name})`));
+    return rows;
+  });
+}
+
+export async function getWorkspace(access: Access): Promise<WorkspaceView> {
+  const [t] = await access.tx.select().from(tenants).where(eq(tenants.id, access.tenantId));
+  if (!t) throw notFound('Workspace');
+  return { id: t.id, name: t.name, role: access.role, createdAt: t.createdAt };
+}
+
+export async function renameWorkspace(access: Access, name: string): Promise<WorkspaceView> {
+  const [t] = await access.tx.update(tenants).set({ name }).where(eq(tenants.id, access.tenantId)).returning();
+  if (!t) throw notFound('Workspace');
+  await recordAudit(access.tx, { tenantId: access.tenantId, actorUserId: access.userId, action: 'workspace.renamed', targetType: 'workspace', targetId: t.id, data: { name }, ip: access.ip });
+  return { id: t.id, name: t.name, role: access.role, createdAt: t.createdAt };
+}
+
+export async function listMembers(access: Access) {
+  return access.tx
+    .select({ userId: users.id, email: users.email, name: users.name, role: tenantMembers.role, joinedAt: tenantMembers.createdAt })
+    .from(tenantMembers)
+    .innerJoin(users, eq(users.id, tenantMembers.userId))
+    .orderBy(asc(tenantMembers.createdAt));
+}
+
+async function memberRole(tx: Tx, userId: string): Promise<Role | null> {
+  const [m] = await tx.select({ role: tenantMembers.role }).from(tenantMembers).where(eq(tenantMembers.userId, userId));
+  return m?.role ?? null;
+}
+
+async function ownerCount(tx: Tx): Promise<number> {
+  const [row] = await tx.select({ n: sql<number>`count(*)::int` }).from(tenantMembers).where(eq(tenantMembers.role, 'owner'));
+  return row?.n ?? 0;
+}
+
+/**
+ * Changes a member's role. Nobody grants or touches a role above their own, and the last
+ * owner cannot be demoted (a workspace always keeps an owner).
+ */
+export async function updateMemberRole(access: Access, userId: string, role: Role) {
+  const current = await memberRole(access.tx, userId);
+  if (!current) throw notFound('Member');
+  if (roleRank[role] > roleRank[access.role] || roleRank[current] > roleRank[access.role]) {
+    throw new NyxError('FORBIDDEN', 'You cannot change a role above your own');
+  }
+  if (current === 'owner' && role !== 'owner' && (await ownerCount(access.tx)) <= 1) {
+    throw new NyxError('CONFLICT', 'A workspace needs at least one owner; make someone else owner first');
+  }
+  if (current === role) return { userId, role };
+  await access.tx.update(tenantMembers).set({ role }).where(and(eq(tenantMembers.userId, userId), eq(tenantMembers.tenantId, access.tenantId)));
+  await recordAudit(access.tx, { tenantId: access.tenantId, actorUserId: access.userId, action: 'member.role_changed', targetType: 'user', targetId: userId, data: { from: current, to: role }, ip: access.ip });
+  return { userId, role };
+}
+
+/** Removes a member (or lets a member leave). Their API tokens in this workspace are revoked with them. */
+export async function removeMember(access: Access, userId: string, canManage: boolean) {
+  const isSelf = userId === access.userId;
+  if (!isSelf && !canManage) throw new NyxError('FORBIDDEN', 'This action needs the "members:manage" permission');
+  const current = await memberRole(access.tx, userId);
+  if (!current) throw notFound('Member');
+  if (!isSelf && roleRank[current] > roleRank[access.role]) throw new NyxError('FORBIDDEN', 'You cannot remove a member above your own role');
+  if (current === 'owner' && (await ownerCount(access.tx)) <= 1) {
+    throw new NyxError('CONFLICT', 'The last owner cannot leave; make someone else owner first');
+  }
+  await access.tx.delete(tenantMembers).where(and(eq(tenantMembers.userId, userId), eq(tenantMembers.tenantId, access.tenantId)));
+  await access.tx.execute(sql`update api_tokens set revoked_at = coalesce(revoked_at, now()) where user_id = ${userId} and tenant_id = ${access.tenantId}`);
+  await recordAudit(access.tx, { tenantId: access.tenantId, actorUserId: access.userId, action: 'member.removed', targetType: 'user', targetId: userId, data: { role: current, self: isSelf }, ip: access.ip });
+  return { userId };
+}

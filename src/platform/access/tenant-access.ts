@@ -1,0 +1,73 @@
+/**
+ * The one place a request enters a tenant: resolve which workspace, rate-limit it, open
+ * the RLS transaction, check membership, compute scopes. Used by the tRPC tenant
+ * procedure and by the REST route builder alike.
+ */
+import { and, eq } from 'drizzle-orm';
+import { z } from 'zod';
+import type { AppDeps } from '../deps.js';
+import { tenantMembers } from '../db/schema/index.js';
+import { withTenant, type Tx } from '../db/tenant.js';
+import { NyxError } from '../errors.js';
+import type { Principal, RequestMeta } from '../trpc/context.js';
+import { effectiveScopes, type Role, type Scope } from './scopes.js';
+
+export interface TenantAccess {
+  tx: Tx;
+  tenantId: string;
+  userId: string;
+  role: Role;
+  scopes: Set<Scope>;
+  /** Set when an API token is pinned to one project. */
+  projectPin: string | null;
+  ip: string | null;
+}
+
+const zTenantId = z.uuid();
+
+function notFoundWorkspace(): NyxError {
+  return new NyxError('NOT_FOUND', 'Workspace not found, or you are not a member of it');
+}
+
+export async function runInTenant<T>(
+  deps: AppDeps,
+  principal: Principal,
+  meta: Pick<RequestMeta, 'requestedTenantId' | 'ip'>,
+  resHeaders: Headers,
+  fn: (access: TenantAccess) => Promise<T>,
+): Promise<T> {
+  let tenantId: string;
+  if (principal.kind === 'token') {
+    if (meta.requestedTenantId && meta.requestedTenantId !== principal.tenantId) {
+      throw new NyxError('FORBIDDEN', 'This API token belongs to another workspace');
+    }
+    tenantId = principal.tenantId;
+  } else {
+    if (!meta.requestedTenantId) throw new NyxError('BAD_INPUT', 'Choose a workspace first (x-nyx-tenant header)');
+    if (!zTenantId.safeParse(meta.requestedTenantId).success) throw notFoundWorkspace();
+    tenantId = meta.requestedTenantId;
+  }
+
+  const limit = await deps.rateLimiter.hit(`tenant:${tenantId}`, deps.env.NYXCORE_RATE_LIMIT_API_PER_MIN, 60_000);
+  if (!limit.isAllowed) {
+    resHeaders.set('Retry-After', String(limit.retryAfterSeconds));
+    throw new NyxError('RATE_LIMITED', `Too many requests for this workspace; retry in ${limit.retryAfterSeconds}s`);
+  }
+
+  return withTenant(deps.database, { tenantId, userId: principal.userId }, async (tx) => {
+    const [membership] = await tx
+      .select({ role: tenantMembers.role })
+      .from(tenantMembers)
+      .where(and(eq(tenantMembers.tenantId, tenantId), eq(tenantMembers.userId, principal.userId)));
+    if (!membership) throw notFoundWorkspace();
+    return fn({
+      tx,
+      tenantId,
+      userId: principal.userId,
+      role: membership.role,
+      scopes: effectiveScopes(membership.role, principal.kind === 'token' ? principal.scopes : null),
+      projectPin: principal.kind === 'token' ? principal.projectId : null,
+      ip: meta.ip,
+    });
+  });
+}

@@ -1,0 +1,70 @@
+/**
+ * One database handle for both modes: embedded PGlite (with pgvector) or PostgreSQL via a
+ * node-postgres pool. Feature code never sees this handle: it receives a transaction from
+ * `withTenant` / `withAuth` (./tenant.ts), which run as the restricted `nyxcore_app` role.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { vector } from '@electric-sql/pglite-pgvector';
+import type { ExtractTablesWithRelations } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import pg from 'pg';
+import * as schema from './schema/index.js';
+
+export type Schema = typeof schema;
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+export type Tx = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
+export type DbMode = 'embedded' | 'postgres';
+
+export interface Database {
+  readonly mode: DbMode;
+  /** Owner connection. Only migrations, `withTenant` and `withAuth` use it directly. */
+  readonly db: Db;
+  /** Where the data lives: the PGlite directory, or the server's host/database (no credentials). */
+  readonly location: string;
+  /** Runs raw SQL as the owner: migrations, doctor checks, tests. */
+  raw<T extends Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
+  close(): Promise<void>;
+}
+
+export type DatabaseOptions =
+  | { mode: 'embedded'; dataDir: string | null /* null: in memory */ }
+  | { mode: 'postgres'; url: string; poolSize?: number };
+
+/** Opens the database for the given mode. Example: `await openDatabase({ mode: 'embedded', dataDir: null })`. */
+export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
+  if (opts.mode === 'embedded') {
+    let dataDir: string | undefined;
+    if (opts.dataDir) {
+      dataDir = path.join(opts.dataDir, 'pgdata');
+      fs.mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
+    }
+    const client = await PGlite.create({ ...(dataDir ? { dataDir } : {}), extensions: { vector } });
+    const db = drizzlePglite({ client, schema }) as unknown as Db;
+    return {
+      mode: 'embedded',
+      db,
+      location: dataDir ?? 'memory',
+      raw: async (text, params) => {
+        const res = params?.length ? await client.query(text, params) : await client.exec(text).then((r) => r.at(-1) ?? { rows: [] });
+        return res.rows as never;
+      },
+      close: () => client.close(),
+    };
+  }
+  const pool = new pg.Pool({ connectionString: opts.url, max: opts.poolSize ?? 10, connectionTimeoutMillis: 5_000 });
+  // An idle client error (server restart) must not crash the process; the next query reconnects.
+  pool.on('error', () => undefined);
+  const db = drizzlePg({ client: pool, schema }) as unknown as Db;
+  const u = new URL(opts.url);
+  return {
+    mode: 'postgres',
+    db,
+    location: `${u.hostname}:${u.port || '5432'}${u.pathname}`,
+    raw: async (text, params) => (await pool.query(text, params)).rows as never,
+    close: () => pool.end(),
+  };
+}

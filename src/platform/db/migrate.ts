@@ -1,0 +1,61 @@
+import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
+import type { PgliteDatabase } from 'drizzle-orm/pglite';
+import type { NodePgDatabase } from 'drizzle-orm/node-postgres';
+import type { Database } from './client.js';
+
+export const migrationsFolder = fileURLToPath(new URL('../../../drizzle', import.meta.url));
+
+// Any constant works; it only has to be the same in every nyxCore process.
+const MIGRATION_LOCK = 7_391_045_221;
+
+interface JournalEntry {
+  idx: number;
+  tag: string;
+  when: number;
+}
+
+export function readJournal(): JournalEntry[] {
+  const raw = fs.readFileSync(`${migrationsFolder}/meta/_journal.json`, 'utf8');
+  return (JSON.parse(raw) as { entries: JournalEntry[] }).entries;
+}
+
+/**
+ * Applies every pending migration; a second call is a no-op. On PostgreSQL an advisory
+ * lock serialises processes that start at the same moment.
+ */
+export async function runMigrations(database: Database): Promise<{ applied: number }> {
+  const before = await appliedMigrations(database);
+  if (database.mode === 'embedded') {
+    await migratePglite(database.db as unknown as PgliteDatabase, { migrationsFolder });
+  } else {
+    await database.raw('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    try {
+      await migratePg(database.db as unknown as NodePgDatabase, { migrationsFolder });
+    } finally {
+      await database.raw('select pg_advisory_unlock($1)', [MIGRATION_LOCK]);
+    }
+  }
+  const after = await appliedMigrations(database);
+  return { applied: after.length - before.length };
+}
+
+/** The `created_at` (journal `when`) of each applied migration; empty before the first run. */
+export async function appliedMigrations(database: Database): Promise<number[]> {
+  const [exists] = await database.raw<{ ok: boolean }>(
+    "select to_regclass('drizzle.__drizzle_migrations') is not null as ok",
+    [],
+  );
+  if (!exists?.ok) return [];
+  const rows = await database.raw<{ created_at: string }>('select created_at from drizzle.__drizzle_migrations order by created_at', []);
+  return rows.map((r) => Number(r.created_at));
+}
+
+export async function pendingMigrations(database: Database): Promise<string[]> {
+  const applied = new Set(await appliedMigrations(database));
+  return readJournal()
+    .filter((e) => !applied.has(e.when))
+    .map((e) => e.tag);
+}

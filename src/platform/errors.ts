@@ -1,0 +1,54 @@
+/**
+ * Transport-free domain errors. Services throw `NyxError`; the edges (tRPC, REST) map
+ * the code once through `errorTable`.
+ */
+export type NyxErrorCode =
+  | 'BAD_INPUT'
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'RATE_LIMITED'
+  | 'CSRF'
+  | 'UNAVAILABLE'
+  | 'INTERNAL';
+
+export type FieldErrors = Record<string, string[]>;
+
+export class NyxError extends Error {
+  readonly code: NyxErrorCode;
+  readonly userMessage: string;
+  readonly fieldErrors: FieldErrors | undefined;
+
+  constructor(code: NyxErrorCode, userMessage: string, opts: { cause?: unknown; fieldErrors?: FieldErrors } = {}) {
+    super(userMessage, { cause: opts.cause });
+    this.name = 'NyxError';
+    this.code = code;
+    this.userMessage = userMessage;
+    this.fieldErrors = opts.fieldErrors;
+  }
+}
+
+type TrpcCode =
+  | 'BAD_REQUEST'
+  | 'UNAUTHORIZED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'TOO_MANY_REQUESTS'
+  | 'SERVICE_UNAVAILABLE'
+  | 'INTERNAL_SERVER_ERROR';
+
+export const errorTable = {
+  BAD_INPUT: { trpc: 'BAD_REQUEST', http: 400 },
+  UNAUTHENTICATED: { trpc: 'UNAUTHORIZED', http: 401 },
+  FORBIDDEN: { trpc: 'FORBIDDEN', http: 403 },
+  CSRF: { trpc: 'FORBIDDEN', http: 403 },
+  NOT_FOUND: { trpc: 'NOT_FOUND', http: 404 },
+  CONFLICT: { trpc: 'CONFLICT', http: 409 },
+  RATE_LIMITED: { trpc: 'TOO_MANY_REQUESTS', http: 429 },
+  UNAVAILABLE: { trpc: 'SERVICE_UNAVAILABLE', http: 503 },
+  INTERNAL: { trpc: 'INTERNAL_SERVER_ERROR', http: 500 },
+} as const satisfies Record<NyxErrorCode, { trpc: TrpcCode; http: number }>;
+
+export const notFound = (what: string): NyxError => new NyxError('NOT_FOUND', `${what} not found`);

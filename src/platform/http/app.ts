@@ -1,0 +1,168 @@
+/**
+ * The HTTP surface. Middleware order on /api: body limit → rate limit (per IP) → auth
+ * (cookie or bearer) → origin check; the tenant step happens per procedure/route
+ * (`runInTenant`), where the per-tenant rate limit applies.
+ */
+import { getConnInfo } from '@hono/node-server/conninfo';
+import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
+import { Hono, type Context as HonoContext } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
+import { z } from 'zod';
+import { resolveApiToken } from '../../features/auth/tokens.js';
+import { resolveSession } from '../../features/auth/service.js';
+import { checkHealth } from '../../features/health/service.js';
+import { listNotes } from '../../features/notes/service.js';
+import { listProjects } from '../../features/projects/service.js';
+import type { AppDeps } from '../deps.js';
+import { errorTable, NyxError } from '../errors.js';
+import type { Principal, RequestMeta } from '../trpc/context.js';
+import { appRouter } from '../trpc/root.js';
+import { readCookie, SESSION_COOKIE } from './cookies.js';
+import { defineRoute } from './route.js';
+import { serveWeb } from './static.js';
+import type { HttpVars } from './vars.js';
+
+/** Procedures that take credentials or create accounts get the strict per-IP limit. */
+const AUTH_PROCEDURES = new Set(['auth.signIn', 'auth.signUp', 'invitations.accept', 'invitations.preview']);
+const MAX_BODY_BYTES = 1024 * 1024;
+
+function clientIp(c: HonoContext, trustProxy: boolean): string | null {
+  if (trustProxy) {
+    const fwd = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
+    if (fwd) return fwd;
+  }
+  try {
+    return getConnInfo(c).remote.address ?? null;
+  } catch {
+    return null;
+  }
+}
+
+function errorResponse(c: HonoContext, err: NyxError) {
+  const status = errorTable[err.code].http;
+  return c.json({ error: { code: err.code, message: err.userMessage, ...(err.fieldErrors ? { fieldErrors: err.fieldErrors } : {}) } }, status as 400);
+}
+
+export function createApp(deps: AppDeps): Hono<{ Variables: HttpVars }> {
+  const app = new Hono<{ Variables: HttpVars }>();
+  const { env, log } = deps;
+
+  app.onError((err, c) => {
+    if (err instanceof NyxError) return errorResponse(c, err);
+    if (err instanceof HTTPException) return err.getResponse();
+    log.error({ err, path: c.req.path }, 'unhandled error');
+    return c.json({ error: { code: 'INTERNAL', message: 'Internal error. The server log has the details.' } }, 500);
+  });
+  app.notFound((c) =>
+    c.req.path.startsWith('/api/') ? c.json({ error: { code: 'NOT_FOUND', message: `No endpoint ${c.req.method} ${c.req.path}` } }, 404) : serveWeb(c),
+  );
+
+  app.use('*', async (c, next) => {
+    await next();
+    c.header('X-Content-Type-Options', 'nosniff');
+    c.header('Referrer-Policy', 'same-origin');
+    c.header('X-Frame-Options', 'DENY');
+    if (!c.req.path.startsWith('/api/')) {
+      c.header('Content-Security-Policy', "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; object-src 'none'; frame-ancestors 'none'; base-uri 'self'");
+    }
+  });
+
+  app.use(
+    '/api/*',
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: (c) => c.json({ error: { code: 'BAD_INPUT', message: `Request body exceeds ${MAX_BODY_BYTES} bytes` } }, 413),
+    }),
+  );
+
+  // Rate limit per IP: strict for credential endpoints, generous for everything else.
+  app.use('/api/*', async (c, next) => {
+    const ip = clientIp(c, env.NYXCORE_TRUST_PROXY) ?? 'unknown';
+    const procs = c.req.path.startsWith('/api/trpc/') ? c.req.path.slice('/api/trpc/'.length).split(',') : [];
+    const isAuth = procs.some((p) => AUTH_PROCEDURES.has(p));
+    const decision = isAuth
+      ? await deps.rateLimiter.hit(`auth:${ip}`, env.NYXCORE_RATE_LIMIT_AUTH_PER_MIN, 60_000)
+      : await deps.rateLimiter.hit(`ip:${ip}`, env.NYXCORE_RATE_LIMIT_API_PER_MIN * 2, 60_000);
+    if (!decision.isAllowed) {
+      c.header('Retry-After', String(decision.retryAfterSeconds));
+      return c.json({ error: { code: 'RATE_LIMITED', message: `Too many requests; retry in ${decision.retryAfterSeconds}s` } }, 429);
+    }
+    await next();
+  });
+
+  // Auth: a bearer token that is wrong is an error (401); a stale cookie is just "signed out".
+  app.use('/api/*', async (c, next) => {
+    const authz = c.req.header('authorization');
+    const sessionToken = readCookie(c.req.header('cookie'), SESSION_COOKIE);
+    const meta: RequestMeta = {
+      ip: clientIp(c, env.NYXCORE_TRUST_PROXY),
+      userAgent: c.req.header('user-agent') ?? null,
+      requestedTenantId: c.req.header('x-nyx-tenant') ?? null,
+      csrfHeader: c.req.header('x-csrf-token') ?? null,
+      origin: c.req.header('origin') ?? null,
+      host: c.req.header('host') ?? null,
+      sessionToken,
+    };
+    let principal: Principal | null = null;
+    if (authz) {
+      const m = /^Bearer\s+(\S+)$/i.exec(authz);
+      if (!m?.[1]) throw new NyxError('UNAUTHENTICATED', 'Authorization header must be "Bearer nyx_…"');
+      principal = await resolveApiToken(deps, m[1]);
+    } else if (sessionToken) {
+      principal = await resolveSession(deps, sessionToken);
+    }
+    // Browsers send Origin on cross-site POSTs; a cookie-carrying request from another
+    // origin is refused outright (defence in depth beside the per-session CSRF token).
+    if (!authz && c.req.method !== 'GET' && c.req.method !== 'HEAD' && meta.origin && meta.host) {
+      let originHost: string | null = null;
+      try {
+        originHost = new URL(meta.origin).host;
+      } catch {
+        originHost = null;
+      }
+      if (originHost !== meta.host && meta.origin !== env.publicUrl) throw new NyxError('CSRF', 'Cross-origin request refused');
+    }
+    c.set('principal', principal);
+    c.set('meta', meta);
+    await next();
+  });
+
+  app.all('/api/trpc/*', (c) =>
+    fetchRequestHandler({
+      endpoint: '/api/trpc',
+      req: c.req.raw,
+      router: appRouter,
+      createContext: ({ resHeaders }) => ({ deps, principal: c.get('principal'), meta: c.get('meta'), resHeaders }),
+      onError: ({ error, path }) => {
+        if (error.code === 'INTERNAL_SERVER_ERROR') log.error({ err: error.cause ?? error, path }, 'procedure failed');
+      },
+    }),
+  );
+
+  app.get('/api/v1/health', async (c) => {
+    const health = await checkHealth(deps);
+    return c.json(health, health.db.ok ? 200 : 503);
+  });
+
+  defineRoute(app, deps, {
+    method: 'get',
+    path: '/api/v1/projects',
+    auth: 'tenant',
+    scope: 'projects:read',
+    query: z.object({ query: z.string().max(200).optional() }),
+    handler: async ({ access, query }) => ({ projects: await listProjects(access, query.query) }),
+  });
+  defineRoute(app, deps, {
+    method: 'get',
+    path: '/api/v1/projects/:projectId/notes',
+    auth: 'tenant',
+    scope: 'notes:read',
+    params: z.object({ projectId: z.uuid() }),
+    query: z.object({ query: z.string().max(200).optional() }),
+    handler: async ({ access, params, query }) => ({ notes: await listNotes(access, { projectId: params.projectId, query: query.query }) }),
+  });
+
+  app.get('*', (c) => serveWeb(c));
+  return app;
+}

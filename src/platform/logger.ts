@@ -1,0 +1,24 @@
+import { pino, type Logger } from 'pino';
+
+export type { Logger };
+
+/**
+ * Secrets never reach a log line: these paths are censored wherever they appear.
+ * Example: `log.info({ req: { headers } }, 'request')` prints `authorization: "[redacted]"`.
+ */
+const redactPaths = [
+  'password',
+  '*.password',
+  'token',
+  '*.token',
+  'apiKey',
+  '*.apiKey',
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'headers.authorization',
+  'headers.cookie',
+];
+
+export function createLogger(level: string): Logger {
+  return pino({ level, redact: { paths: redactPaths, censor: '[redacted]' }, base: undefined });
+}

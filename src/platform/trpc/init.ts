@@ -1,0 +1,47 @@
+import { initTRPC, TRPCError } from '@trpc/server';
+import { ZodError, z } from 'zod';
+import { errorTable, NyxError, type FieldErrors } from '../errors.js';
+import type { Context } from './context.js';
+
+function fieldErrorsOf(cause: unknown): FieldErrors | undefined {
+  if (cause instanceof ZodError) {
+    const flat = z.flattenError(cause);
+    const out: FieldErrors = { ...(flat.fieldErrors as FieldErrors) };
+    if (flat.formErrors.length) out._ = flat.formErrors;
+    return out;
+  }
+  if (cause instanceof NyxError) return cause.fieldErrors;
+  return undefined;
+}
+
+export const t = initTRPC.context<Context>().create({
+  errorFormatter({ shape, error }) {
+    const cause = error.cause;
+    const isInternal = error.code === 'INTERNAL_SERVER_ERROR';
+    const fieldErrors = fieldErrorsOf(cause);
+    let message = error.message;
+    if (isInternal) message = 'Internal error. The server log has the details.';
+    else if (cause instanceof ZodError) {
+      const fields = Object.keys(fieldErrors ?? {}).filter((k) => k !== '_');
+      message = fields.length ? `Invalid input: ${fields.map((f) => `${f} (${fieldErrors?.[f]?.[0] ?? 'invalid'})`).join(', ')}` : 'Invalid input';
+    }
+    return {
+      message,
+      code: shape.code,
+      data: {
+        code: shape.data.code,
+        httpStatus: shape.data.httpStatus,
+        nyxCode: cause instanceof NyxError ? cause.code : undefined,
+        fieldErrors,
+      },
+    };
+  },
+});
+
+/** Converts a domain error to the tRPC error carrying it; called once, at the edge. */
+export function toTrpcError(err: unknown): unknown {
+  if (err instanceof NyxError) {
+    return new TRPCError({ code: errorTable[err.code].trpc, message: err.userMessage, cause: err });
+  }
+  return err;
+}

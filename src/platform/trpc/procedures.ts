@@ -1,0 +1,67 @@
+/**
+ * The procedure ladder: public → authed → tenant → requireScope(scope).
+ * `tenantProcedure` checks membership and runs the handler inside the RLS transaction;
+ * handlers read `tenantId`, `role`, `scopes` and `tx` from ctx, never from input.
+ */
+import type { Scope } from '../access/scopes.js';
+import { runInTenant, type TenantAccess } from '../access/tenant-access.js';
+import { NyxError } from '../errors.js';
+import { constantTimeEqual, sha256Hex } from '../security.js';
+import { t, toTrpcError } from './init.js';
+
+const errorMapper = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok) {
+    const mapped = toTrpcError(result.error.cause);
+    if (mapped !== result.error.cause) throw mapped;
+  }
+  return result;
+});
+
+export const router = t.router;
+export const publicProcedure = t.procedure.use(errorMapper);
+
+export const authedProcedure = publicProcedure.use(({ ctx, type, next }) => {
+  const principal = ctx.principal;
+  if (!principal) throw new NyxError('UNAUTHENTICATED', 'Sign in to continue');
+  // Cookie-authenticated mutations must echo the session's CSRF token (double submit);
+  // bearer tokens are not sent automatically by browsers and need no CSRF check.
+  if (type === 'mutation' && principal.kind === 'session') {
+    const header = ctx.meta.csrfHeader;
+    if (!header || !constantTimeEqual(sha256Hex(header), principal.csrfHash)) {
+      throw new NyxError('CSRF', 'Missing or invalid CSRF token; reload the page and try again');
+    }
+  }
+  return next({ ctx: { principal } });
+});
+
+export type { TenantAccess };
+
+/** Sentinel used to roll back the RLS transaction while keeping tRPC's original error result. */
+class Rollback extends Error {}
+
+export const tenantProcedure = authedProcedure.use(async ({ ctx, next }) => {
+  const callNext = (access: TenantAccess) => next({ ctx: { access } });
+  let result: Awaited<ReturnType<typeof callNext>> | undefined;
+  try {
+    await runInTenant(ctx.deps, ctx.principal, ctx.meta, ctx.resHeaders, async (access) => {
+      result = await callNext(access);
+      // tRPC reports handler errors as a result, not a throw: throw to roll back.
+      if (!result.ok) throw new Rollback();
+    });
+  } catch (err) {
+    if (!(err instanceof Rollback)) throw err;
+  }
+  if (!result) throw new NyxError('INTERNAL', 'tenant transaction produced no result');
+  return result;
+});
+
+/** A tenant procedure that requires one scope. Example: `requireScope('notes:write').mutation(…)`. */
+export function requireScope(scope: Scope) {
+  return tenantProcedure.use(({ ctx, next }) => {
+    if (!ctx.access.scopes.has(scope)) {
+      throw new NyxError('FORBIDDEN', `This action needs the "${scope}" permission`);
+    }
+    return next();
+  });
+}

@@ -1,0 +1,19 @@
+import { auditRouter } from '../../features/audit/router.js';
+import { authRouter, tokensRouter } from '../../features/auth/router.js';
+import { notesRouter } from '../../features/notes/router.js';
+import { projectsRouter } from '../../features/projects/router.js';
+import { invitationsRouter, membersRouter, workspacesRouter } from '../../features/tenancy/router.js';
+import { router } from './procedures.js';
+
+export const appRouter = router({
+  auth: authRouter,
+  workspaces: workspacesRouter,
+  members: membersRouter,
+  invitations: invitationsRouter,
+  tokens: tokensRouter,
+  audit: auditRouter,
+  projects: projectsRouter,
+  notes: notesRouter,
+});
+
+export type AppRouter = typeof appRouter;

@@ -1,0 +1,104 @@
+/** Boots nyxCore: database (embedded or server), migrations, rate limiter, HTTP. */
+import fs from 'node:fs';
+import path from 'node:path';
+import { serve, type ServerType } from '@hono/node-server';
+import { VERSION, type Env } from './config/env.js';
+import { issueSetupToken } from './features/auth/service.js';
+import { openDatabase, type Database } from './platform/db/client.js';
+import { runMigrations } from './platform/db/migrate.js';
+import type { AppDeps } from './platform/deps.js';
+import { createApp } from './platform/http/app.js';
+import { createLogger, type Logger } from './platform/logger.js';
+import { createMemoryRateLimiter, createRedisRateLimiter } from './platform/rate-limit.js';
+
+export async function openConfiguredDatabase(env: Env): Promise<Database> {
+  return env.DATABASE_URL
+    ? openDatabase({ mode: 'postgres', url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE })
+    : openDatabase({ mode: 'embedded', dataDir: env.dataDir });
+}
+
+/** Builds the dependency object; `database` may be passed in (tests share one). */
+export async function createDeps(env: Env, opts: { database?: Database; log?: Logger } = {}): Promise<AppDeps> {
+  const log = opts.log ?? createLogger(env.LOG_LEVEL);
+  const database = opts.database ?? (await openConfiguredDatabase(env));
+  const rateLimiter = env.REDIS_URL ? createRedisRateLimiter(env.REDIS_URL, env.NYXCORE_RATE_LIMIT_FAILURE_MODE, log) : createMemoryRateLimiter();
+  return { env, database, log, rateLimiter, now: () => new Date() };
+}
+
+/**
+ * PGlite is one process's database: a second nyxCore on the same data directory would
+ * corrupt it, so embedded mode holds a pid lock file.
+ */
+export function lockDataDir(dataDir: string): () => void {
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const lockFile = path.join(dataDir, 'nyxcore.pid');
+  const tryLock = () => fs.writeFileSync(lockFile, String(process.pid), { flag: 'wx' });
+  try {
+    tryLock();
+  } catch {
+    const pid = Number(fs.readFileSync(lockFile, 'utf8'));
+    let isAlive = false;
+    try {
+      process.kill(pid, 0);
+      isAlive = pid !== process.pid;
+    } catch {
+      isAlive = false;
+    }
+    if (isAlive) throw new Error(`Another nyxCore (pid ${pid}) is using ${dataDir}. Stop it, or set NYXCORE_DATA_DIR to another directory.`);
+    fs.rmSync(lockFile, { force: true });
+    tryLock();
+  }
+  return () => fs.rmSync(lockFile, { force: true });
+}
+
+export interface RunningServer {
+  url: string;
+  deps: AppDeps;
+  close(): Promise<void>;
+}
+
+export async function startServer(env: Env, print: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Promise<RunningServer> {
+  const unlock = env.DATABASE_URL ? () => undefined : lockDataDir(env.dataDir);
+  let deps: AppDeps;
+  try {
+    deps = await createDeps(env);
+    const { applied } = await runMigrations(deps.database);
+    if (applied) deps.log.info({ applied }, 'migrations applied');
+  } catch (err) {
+    unlock();
+    throw err;
+  }
+  const app = createApp(deps);
+  const server: ServerType = await new Promise((resolve) => {
+    const s = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, () => resolve(s));
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : env.PORT;
+  const url = env.NYXCORE_PUBLIC_URL ?? `http://localhost:${port}`;
+  const where = deps.database.mode === 'embedded' ? `embedded PostgreSQL (PGlite) in ${env.dataDir}` : `PostgreSQL at ${deps.database.location}`;
+  print(`nyxCore ${VERSION} is running at ${url}`);
+  print(`  database: ${where}`);
+  print(`  rate limits: ${deps.rateLimiter.kind === 'redis' ? 'Redis' : 'in-process'}`);
+  const setupToken = await issueSetupToken(deps);
+  if (setupToken) {
+    print('');
+    print('First start: no account exists yet. Open this one-time link to create the admin account:');
+    print(`  ${url}/setup?token=${setupToken}`);
+    print('(A new link is printed at every start until the first account exists.)');
+  } else {
+    print(`  sign in at ${url}/sign-in`);
+  }
+  let isClosed = false;
+  return {
+    url,
+    deps,
+    close: async () => {
+      if (isClosed) return;
+      isClosed = true;
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await deps.rateLimiter.close();
+      await deps.database.close();
+      unlock();
+    },
+  };
+}
