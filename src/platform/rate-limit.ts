@@ -45,12 +45,29 @@ export function createMemoryRateLimiter(now: () => number = Date.now): RateLimit
 export function createRedisRateLimiter(url: string, failureMode: 'open' | 'closed', log: Logger): RateLimiter {
   const redis = new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false });
   redis.on('error', (err: Error) => log.warn({ err: err.message }, 'redis rate-limit store error'));
+  // Commands fail fast while disconnected (no offline queue), so a process that just
+  // started waits briefly for its first connection instead of failing every early request.
+  const ready = (): Promise<void> =>
+    redis.status === 'ready'
+      ? Promise.resolve()
+      : new Promise((resolve, reject) => {
+          const onReady = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+          const timer = setTimeout(() => {
+            redis.off('ready', onReady);
+            reject(new Error('redis not ready within 1s'));
+          }, 1_000);
+          redis.once('ready', onReady);
+        });
   return {
     kind: 'redis',
     async hit(key, limit, windowMs) {
       const bucket = Math.floor(Date.now() / windowMs);
       const redisKey = `nyx:rl:${key}:${bucket}`;
       try {
+        await ready();
         const res = await redis.multi().incr(redisKey).pexpire(redisKey, windowMs).exec();
         const count = Number(res?.[0]?.[1] ?? 0);
         const retryAfterSeconds = Math.max(1, Math.ceil(((bucket + 1) * windowMs - Date.now()) / 1000));

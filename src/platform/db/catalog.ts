@@ -7,17 +7,17 @@ export interface RlsProblem {
 }
 
 /** Every table with a `tenant_id` column must have RLS enabled and forced and a `tenant_isolation` policy. */
-export async function findRlsProblems(database: Database): Promise<RlsProblem[]> {
+export async function findRlsProblems(database: Database, schema = 'public'): Promise<RlsProblem[]> {
   const rows = await database.raw<{ table: string; enabled: boolean; forced: boolean; has_policy: boolean }>(
     `select c.relname as table, c.relrowsecurity as enabled, c.relforcerowsecurity as forced,
             exists (select 1 from pg_policies p where p.schemaname = n.nspname and p.tablename = c.relname
                     and p.policyname = 'tenant_isolation') as has_policy
        from pg_class c
        join pg_namespace n on n.oid = c.relnamespace
-      where c.relkind in ('r', 'p') and n.nspname = 'public'
+      where c.relkind in ('r', 'p') and n.nspname = $1
         and exists (select 1 from pg_attribute a where a.attrelid = c.oid and a.attname = 'tenant_id' and not a.attisdropped)
       order by c.relname`,
-    [],
+    [schema],
   );
   const problems: RlsProblem[] = [];
   for (const r of rows) {

@@ -27,7 +27,7 @@ import type { HttpVars } from './vars.js';
 const AUTH_PROCEDURES = new Set(['auth.signIn', 'auth.signUp', 'invitations.accept', 'invitations.preview']);
 const MAX_BODY_BYTES = 1024 * 1024;
 
-function clientIp(c: HonoContext, trustProxy: boolean): string | null {
+function clientIp<C extends HonoContext>(c: C, trustProxy: boolean): string | null {
   if (trustProxy) {
     const fwd = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
     if (fwd) return fwd;
@@ -105,10 +105,18 @@ export function createApp(deps: AppDeps): Hono<{ Variables: HttpVars }> {
       sessionToken,
     };
     let principal: Principal | null = null;
+    let authError: NyxError | null = null;
     if (authz) {
       const m = /^Bearer\s+(\S+)$/i.exec(authz);
-      if (!m?.[1]) throw new NyxError('UNAUTHENTICATED', 'Authorization header must be "Bearer nyx_…"');
-      principal = await resolveApiToken(deps, m[1]);
+      try {
+        if (!m?.[1]) throw new NyxError('UNAUTHENTICATED', 'Authorization header must be "Bearer nyx_…"');
+        principal = await resolveApiToken(deps, m[1]);
+      } catch (err) {
+        if (!(err instanceof NyxError)) throw err;
+        // tRPC callers get the error in tRPC's shape from the authed procedure; REST gets it now.
+        if (!c.req.path.startsWith('/api/trpc/')) throw err;
+        authError = err;
+      }
     } else if (sessionToken) {
       principal = await resolveSession(deps, sessionToken);
     }
@@ -124,6 +132,7 @@ export function createApp(deps: AppDeps): Hono<{ Variables: HttpVars }> {
       if (originHost !== meta.host && meta.origin !== env.publicUrl) throw new NyxError('CSRF', 'Cross-origin request refused');
     }
     c.set('principal', principal);
+    c.set('authError', authError);
     c.set('meta', meta);
     await next();
   });
@@ -133,7 +142,7 @@ export function createApp(deps: AppDeps): Hono<{ Variables: HttpVars }> {
       endpoint: '/api/trpc',
       req: c.req.raw,
       router: appRouter,
-      createContext: ({ resHeaders }) => ({ deps, principal: c.get('principal'), meta: c.get('meta'), resHeaders }),
+      createContext: ({ resHeaders }) => ({ deps, principal: c.get('principal'), authError: c.get('authError'), meta: c.get('meta'), resHeaders }),
       onError: ({ error, path }) => {
         if (error.code === 'INTERNAL_SERVER_ERROR') log.error({ err: error.cause ?? error, path }, 'procedure failed');
       },

@@ -1,4 +1,5 @@
 import type { AppDeps } from '../deps.js';
+import type { NyxError } from '../errors.js';
 
 /** Who is calling: a browser session or an API token. Resolved by the HTTP auth middleware. */
 export type Principal =
@@ -28,6 +29,8 @@ export interface RequestMeta {
 export interface Context {
   deps: AppDeps;
   principal: Principal | null;
+  /** Why presented credentials were rejected (bad/revoked/expired token); raised by authed procedures. */
+  authError: NyxError | null;
   meta: RequestMeta;
   resHeaders: Headers;
 }

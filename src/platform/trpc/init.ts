@@ -1,4 +1,5 @@
 import { initTRPC, TRPCError } from '@trpc/server';
+import superjson from 'superjson';
 import { ZodError, z } from 'zod';
 import { errorTable, NyxError, type FieldErrors } from '../errors.js';
 import type { Context } from './context.js';
@@ -15,6 +16,8 @@ function fieldErrorsOf(cause: unknown): FieldErrors | undefined {
 }
 
 export const t = initTRPC.context<Context>().create({
+  // Dates and other non-JSON values keep their types on the wire (the web client uses it too).
+  transformer: superjson,
   errorFormatter({ shape, error }) {
     const cause = error.cause;
     const isInternal = error.code === 'INTERNAL_SERVER_ERROR';

@@ -23,6 +23,7 @@ export const publicProcedure = t.procedure.use(errorMapper);
 
 export const authedProcedure = publicProcedure.use(({ ctx, type, next }) => {
   const principal = ctx.principal;
+  if (ctx.authError) throw ctx.authError;
   if (!principal) throw new NyxError('UNAUTHENTICATED', 'Sign in to continue');
   // Cookie-authenticated mutations must echo the session's CSRF token (double submit);
   // bearer tokens are not sent automatically by browsers and need no CSRF check.

@@ -1,0 +1,85 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadEnv } from '../config/env.js';
+import { issueSetupToken, signUp } from '../features/auth/service.js';
+import { resolveApiToken } from '../features/auth/tokens.js';
+import { createWorkspace } from '../features/tenancy/service.js';
+import { openDatabase } from '../platform/db/client.js';
+import { createLogger } from '../platform/logger.js';
+
+const run = promisify(execFile);
+const root = path.resolve(import.meta.dirname, '../..');
+const tsx = path.join(root, 'node_modules/.bin/tsx');
+
+/** Runs the real CLI in a child process against `dataDir`; never throws, returns code and output. */
+async function nyxcore(dataDir: string, ...args: string[]) {
+  try {
+    const { stdout, stderr } = await run(tsx, [path.join(root, 'src/cli/main.ts'), ...args], {
+      env: { PATH: process.env.PATH, NYXCORE_DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
+      cwd: root,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe('nyxcore CLI (embedded)', () => {
+  let dataDir: string;
+  beforeAll(() => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'nyx-cli-'));
+  });
+  afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+
+  it('migrate, doctor, and token create work end to end', async () => {
+    const first = await nyxcore(dataDir, 'migrate');
+    expect(first.stdout).toContain('Applied 2 migration(s).');
+    expect((await nyxcore(dataDir, 'migrate')).stdout).toContain('Database is up to date.');
+
+    const doctor = await nyxcore(dataDir, 'doctor');
+    expect(doctor.code).toBe(0);
+    expect(doctor.stdout).toContain('✓ pgvector extension: vector');
+    expect(doctor.stdout).toMatch(/✓ row level security: \d+ tenant tables, all enabled \+ forced/);
+    expect(doctor.stdout).toContain('All checks passed.');
+
+    // Create a user and workspace through the services, then mint a token with the CLI.
+    const database = await openDatabase({ mode: 'embedded', dataDir });
+    const deps = { database, env: loadEnv({ NYXCORE_SIGNUP: 'open' }), log: createLogger('silent'), now: () => new Date() };
+    const setupToken = (await issueSetupToken(deps)) ?? '';
+    const s = await signUp(deps, { email: 'ops@example.test', name: 'Ops', password: 'long enough password', setupToken }, { ip: null, userAgent: null });
+    await createWorkspace(deps, s.user.id, 'Ops Team', null);
+    await database.close();
+
+    const bad = await nyxcore(dataDir, 'token', 'create', '--email', 'ops@example.test', '--workspace', 'Ops Team', '--scopes', 'projects:read,bogus');
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/--scopes/);
+    const noWs = await nyxcore(dataDir, 'token', 'create', '--email', 'ops@example.test', '--workspace', 'Nope', '--scopes', 'projects:read');
+    expect(noWs.code).toBe(1);
+    expect(noWs.stderr).toContain('Ops Team');
+
+    const ok = await nyxcore(dataDir, 'token', 'create', '--email', 'ops@example.test', '--workspace', 'ops team', '--scopes', 'projects:read,notes:read', '--name', 'deploy');
+    expect(ok.code).toBe(0);
+    const token = ok.stdout.trim().split('\n').at(-1) ?? '';
+    expect(token).toMatch(/^nyx_/);
+
+    const db2 = await openDatabase({ mode: 'embedded', dataDir });
+    try {
+      const principal = await resolveApiToken({ database: db2, now: () => new Date(), log: createLogger('silent') }, token);
+      expect(principal.scopes).toEqual(['projects:read', 'notes:read']);
+    } finally {
+      await db2.close();
+    }
+  });
+
+  it('prints help and refuses unknown commands clearly', async () => {
+    expect((await nyxcore(dataDir, 'help')).stdout).toContain('token create');
+    const unknown = await nyxcore(dataDir, 'frobnicate');
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('Unknown command "frobnicate"');
+  });
+});

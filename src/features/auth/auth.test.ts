@@ -1,0 +1,152 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dbKinds, newUser, startTestServer, TestClient, trpcError, type TestServer } from '../../testing/harness.js';
+
+describe.each(dbKinds)('auth on %s', (kind) => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer(kind);
+  });
+  afterAll(() => server.close());
+
+  it('signs in with the right password and refuses a wrong one, recording both in the audit log', async () => {
+    const a = await newUser(server);
+    const other = new TestClient(server.url);
+    const wrong = await trpcError(() => other.trpc.auth.signIn.mutate({ email: a.email, password: 'not the password' }));
+    expect(wrong.httpStatus).toBe(401);
+    expect(wrong.message).toBe('Email or password is incorrect');
+    const unknown = await trpcError(() => other.trpc.auth.signIn.mutate({ email: 'nobody@example.test', password: 'whatever it is' }));
+    expect(unknown).toMatchObject({ httpStatus: 401, message: 'Email or password is incorrect' });
+    await other.trpc.auth.signIn.mutate({ email: a.email.toUpperCase(), password: a.password });
+    const status = await other.trpc.auth.status.query();
+    expect(status.user?.email).toBe(a.email);
+    const audit = await a.client.trpc.audit.list.query({ limit: 50 });
+    const actions = audit.items.map((i) => i.action);
+    expect(actions).toContain('auth.sign_in_failed');
+    expect(actions).toContain('auth.sign_in');
+  });
+
+  it('rotates the session on sign-in: the old session cookie stops working', async () => {
+    const a = await newUser(server);
+    const oldCookie = a.client.cookies.get('nyx_session');
+    await a.client.trpc.auth.signIn.mutate({ email: a.email, password: a.password });
+    const newCookie = a.client.cookies.get('nyx_session');
+    expect(newCookie).toBeTruthy();
+    expect(newCookie).not.toBe(oldCookie);
+    const stale = new TestClient(server.url);
+    stale.cookies.set('nyx_session', oldCookie ?? '');
+    stale.tenantId = a.tenantId;
+    expect((await trpcError(() => stale.trpc.projects.list.query({}))).httpStatus).toBe(401);
+    expect((await a.client.trpc.projects.list.query({})).length).toBe(0);
+  });
+
+  it('an expired session is signed out', async () => {
+    const a = await newUser(server);
+    server.clock.offsetMs = (server.deps.env.NYXCORE_SESSION_TTL_HOURS + 1) * 3_600_000;
+    try {
+      expect((await a.client.trpc.auth.status.query()).user).toBeNull();
+      expect((await trpcError(() => a.client.trpc.projects.list.query({}))).httpStatus).toBe(401);
+    } finally {
+      server.clock.offsetMs = 0;
+    }
+  });
+
+  it('sign out ends this session; sign out everywhere ends all of them', async () => {
+    const a = await newUser(server);
+    const laptop = new TestClient(server.url);
+    await laptop.trpc.auth.signIn.mutate({ email: a.email, password: a.password });
+    laptop.tenantId = a.tenantId;
+    const phone = new TestClient(server.url);
+    await phone.trpc.auth.signIn.mutate({ email: a.email, password: a.password });
+    phone.tenantId = a.tenantId;
+
+    await laptop.trpc.auth.signOut.mutate();
+    expect(laptop.cookies.has('nyx_session')).toBe(false);
+    expect((await phone.trpc.projects.list.query({})).length).toBe(0);
+
+    const { ended } = await phone.trpc.auth.signOutEverywhere.mutate();
+    expect(ended).toBe(2);
+    expect((await trpcError(() => a.client.trpc.projects.list.query({}))).httpStatus).toBe(401);
+  });
+
+  it('refuses cookie-authenticated mutations without the CSRF token or from another origin', async () => {
+    const a = await newUser(server);
+    a.client.sendCsrf = false;
+    const noCsrf = await trpcError(() => a.client.trpc.projects.create.mutate({ name: 'csrf probe' }));
+    expect(noCsrf.httpStatus).toBe(403);
+    expect(noCsrf.message).toMatch(/CSRF/);
+    a.client.sendCsrf = true;
+    const res = await a.client.raw('/api/trpc/projects.create', { method: 'POST', body: JSON.stringify({ json: { name: 'csrf probe' } }), headers: { origin: 'https://evil.example' } });
+    expect(res.status).toBe(403);
+    expect(await a.client.trpc.projects.list.query({ query: 'csrf probe' })).toEqual([]);
+  });
+});
+
+describe('first start and sign-up modes (pglite)', () => {
+  it('the first account needs the one-time setup token and becomes instance admin', async () => {
+    const server = await startTestServer('pglite', { NYXCORE_SIGNUP: 'invite' });
+    try {
+      const c = new TestClient(server.url);
+      expect((await c.trpc.auth.status.query()).needsSetup).toBe(true);
+      const noToken = await trpcError(() => c.trpc.auth.signUp.mutate({ email: 'first@example.test', name: 'First', password: 'long enough password' }));
+      expect(noToken.httpStatus).toBe(403);
+      expect(noToken.fieldErrors?.setupToken).toBeDefined();
+      const bad = await trpcError(() => c.trpc.auth.signUp.mutate({ email: 'first@example.test', name: 'First', password: 'long enough password', setupToken: 'setup_wrong' }));
+      expect(bad.httpStatus).toBe(403);
+      const { issueSetupToken } = await import('./service.js');
+      const token = await issueSetupToken(server.deps);
+      const res = await c.trpc.auth.signUp.mutate({ email: 'first@example.test', name: 'First', password: 'long enough password', setupToken: token ?? '' });
+      expect(res.user.isInstanceAdmin).toBe(true);
+      expect(await issueSetupToken(server.deps)).toBeNull();
+
+      // Invite-only from now on: a stranger cannot sign up, an invited person can, and a bad invitation leaves no account behind.
+      const stranger = new TestClient(server.url);
+      const refused = await trpcError(() => stranger.trpc.auth.signUp.mutate({ email: 'stranger@example.test', name: 'S', password: 'long enough password' }));
+      expect(refused.httpStatus).toBe(403);
+      const badInvite = await trpcError(() => stranger.trpc.auth.signUp.mutate({ email: 'stranger@example.test', name: 'S', password: 'long enough password', inviteToken: 'inv_doesnotexist' }));
+      expect(badInvite.httpStatus).toBe(404);
+      expect((await trpcError(() => stranger.trpc.auth.signIn.mutate({ email: 'stranger@example.test', password: 'long enough password' }))).httpStatus).toBe(401);
+
+      const ws = await c.trpc.workspaces.create.mutate({ name: 'Acme' });
+      c.tenantId = ws.id;
+      const inv = await c.trpc.invitations.create.mutate({ role: 'member' });
+      expect(inv.link).toContain('/invite/inv_');
+      const joined = await stranger.trpc.auth.signUp.mutate({ email: 'stranger@example.test', name: 'S', password: 'long enough password', inviteToken: inv.token });
+      expect(joined.joinedTenantId).toBe(ws.id);
+      expect((await stranger.trpc.workspaces.list.query()).map((w) => [w.name, w.role])).toEqual([['Acme', 'member']]);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe('rate limits (pglite)', () => {
+  it('limits credential attempts per IP with 429 and Retry-After', async () => {
+    const server = await startTestServer('pglite', { NYXCORE_RATE_LIMIT_AUTH_PER_MIN: '3' });
+    try {
+      const c = new TestClient(server.url);
+      for (let i = 0; i < 3; i++) {
+        expect((await trpcError(() => c.trpc.auth.signIn.mutate({ email: 'x@example.test', password: 'nope nope' }))).httpStatus).toBe(401);
+      }
+      const res = await c.raw('/api/trpc/auth.signIn', { method: 'POST', body: JSON.stringify({ json: { email: 'x@example.test', password: 'nope nope' } }) });
+      expect(res.status).toBe(429);
+      expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
+      // Other API calls from the same IP are not affected by the auth limit.
+      expect((await c.raw('/api/v1/health')).status).toBe(200);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('limits API calls per workspace', async () => {
+    const server = await startTestServer('pglite', { NYXCORE_RATE_LIMIT_API_PER_MIN: '5' });
+    try {
+      const a = await newUser(server);
+      const statuses: number[] = [];
+      for (let i = 0; i < 7; i++) statuses.push((await a.client.raw(`/api/trpc/projects.list?input=${encodeURIComponent(JSON.stringify({ json: {} }))}`)).status);
+      expect(statuses.slice(0, 5)).toEqual([200, 200, 200, 200, 200]);
+      expect(statuses.slice(5)).toEqual([429, 429]);
+    } finally {
+      await server.close();
+    }
+  });
+});
