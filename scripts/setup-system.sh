@@ -4,6 +4,7 @@
 #   2. Debian chromium
 #   3. PostgreSQL 15 + Redis running
 # Safe to re-run; a second run only performs cheap checks.
+# Usage: scripts/setup-system.sh [pgvector|chromium|postgres|redis …]   (default: all)
 set -euo pipefail
 
 export DEBIAN_FRONTEND=noninteractive
@@ -161,8 +162,16 @@ ensure_redis() {
   die "redis did not respond to PING"
 }
 
-ensure_pgvector
-ensure_chromium
-ensure_postgres
-ensure_redis
+# With no arguments do everything; otherwise only the named steps, e.g. `setup-system.sh chromium`.
+steps=("$@")
+[[ ${#steps[@]} -gt 0 ]] || steps=(pgvector chromium postgres redis)
+for step in "${steps[@]}"; do
+  case $step in
+    pgvector) ensure_pgvector ;;
+    chromium) ensure_chromium ;;
+    postgres) ensure_postgres ;;
+    redis) ensure_redis ;;
+    *) die "unknown step '$step' (pgvector|chromium|postgres|redis)" ;;
+  esac
+done
 log "done"

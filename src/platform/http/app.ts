@@ -54,9 +54,8 @@ export function createApp(deps: AppDeps): Hono<{ Variables: HttpVars }> {
     log.error({ err, path: c.req.path }, 'unhandled error');
     return c.json({ error: { code: 'INTERNAL', message: 'Internal error. The server log has the details.' } }, 500);
   });
-  app.notFound((c) =>
-    c.req.path.startsWith('/api/') ? c.json({ error: { code: 'NOT_FOUND', message: `No endpoint ${c.req.method} ${c.req.path}` } }, 404) : serveWeb(c),
-  );
+  const apiNotFound = (c: HonoContext) => c.json({ error: { code: 'NOT_FOUND', message: `No endpoint ${c.req.method} ${c.req.path}` } }, 404);
+  app.notFound((c) => (c.req.path.startsWith('/api/') || c.req.method !== 'GET' ? apiNotFound(c) : serveWeb(c)));
 
   app.use('*', async (c, next) => {
     await next();
@@ -72,7 +71,8 @@ export function createApp(deps: AppDeps): Hono<{ Variables: HttpVars }> {
     '/api/*',
     bodyLimit({
       maxSize: MAX_BODY_BYTES,
-      onError: (c) => c.json({ error: { code: 'BAD_INPUT', message: `Request body exceeds ${MAX_BODY_BYTES} bytes` } }, 413),
+      // The rest of the body is never read, so the connection cannot be reused: say so.
+      onError: (c) => c.json({ error: { code: 'BAD_INPUT', message: `Request body exceeds ${MAX_BODY_BYTES} bytes` } }, 413, { Connection: 'close' }),
     }),
   );
 
@@ -172,6 +172,6 @@ export function createApp(deps: AppDeps): Hono<{ Variables: HttpVars }> {
     handler: async ({ access, params, query }) => ({ notes: await listNotes(access, { projectId: params.projectId, query: query.query }) }),
   });
 
-  app.get('*', (c) => serveWeb(c));
+  app.get('*', (c) => (c.req.path.startsWith('/api/') ? apiNotFound(c) : serveWeb(c)));
   return app;
 }
