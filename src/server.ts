@@ -60,10 +60,10 @@ export interface RunningServer {
 export async function startServer(env: Env, print: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Promise<RunningServer> {
   const unlock = env.DATABASE_URL ? () => undefined : lockDataDir(env.dataDir);
   let deps: AppDeps;
+  let applied = 0;
   try {
     deps = await createDeps(env);
-    const { applied } = await runMigrations(deps.database);
-    if (applied) deps.log.info({ applied }, 'migrations applied');
+    ({ applied } = await runMigrations(deps.database));
   } catch (err) {
     unlock();
     throw err;
@@ -78,6 +78,7 @@ export async function startServer(env: Env, print: (line: string) => void = (l) 
   const where = deps.database.mode === 'embedded' ? `embedded PostgreSQL (PGlite) in ${env.dataDir}` : `PostgreSQL at ${deps.database.location}`;
   print(`nyxCore ${VERSION} is running at ${url}`);
   print(`  database: ${where}`);
+  print(`  migrations: ${applied ? `applied ${applied}` : 'up to date'}`);
   print(`  rate limits: ${deps.rateLimiter.kind === 'redis' ? 'Redis' : 'in-process'}`);
   const setupToken = await issueSetupToken(deps);
   if (setupToken) {

@@ -1,5 +1,5 @@
 import { and, desc, eq, ilike, sql, type SQL } from 'drizzle-orm';
-import { projectNotes, projects } from '../../platform/db/schema/index.js';
+import { projects } from '../../platform/db/schema/index.js';
 import { NyxError, notFound } from '../../platform/errors.js';
 import type { TenantAccess } from '../../platform/trpc/procedures.js';
 import { recordAudit } from '../audit/service.js';
@@ -37,7 +37,9 @@ export async function listProjects(access: Access, query?: string) {
       description: projects.description,
       createdAt: projects.createdAt,
       updatedAt: projects.updatedAt,
-      noteCount: sql<number>`(select count(*)::int from ${projectNotes} where ${projectNotes.projectId} = ${projects.id})`,
+      // Spelled out: inside a select list Drizzle renders columns unqualified, which would
+      // compare project_notes with itself.
+      noteCount: sql<number>`(select count(*)::int from project_notes n where n.project_id = "projects"."id")`,
     })
     .from(projects)
     .where(where.length ? and(...where) : undefined)

@@ -1,0 +1,182 @@
+/**
+ * Browser end-to-end test of the web app against an in-process server: first-run setup,
+ * workspaces, projects, Markdown notes, tenant isolation and invitations.
+ * Needs a built web app (`npm run build:web`); uses the system Chromium via playwright-core.
+ */
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadEnv } from '../../src/config/env.js';
+import { startServer, type RunningServer } from '../../src/server.js';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const artifacts = path.join(root, 'tests/e2e/artifacts');
+const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+let server: RunningServer;
+let browser: Browser;
+let dataDir: string;
+let baseUrl: string;
+const lines: string[] = [];
+
+beforeAll(async () => {
+  if (!fs.existsSync(path.join(root, 'web/dist/index.html'))) {
+    throw new Error('web/dist/index.html is missing: run npm run build:web first');
+  }
+  fs.mkdirSync(artifacts, { recursive: true });
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'nyx-web-e2e-'));
+  const port = await freePort();
+  baseUrl = `http://localhost:${port}`;
+  server = await startServer(
+    loadEnv({ PORT: String(port), NYXCORE_DATA_DIR: dataDir, NYXCORE_SIGNUP: 'open', LOG_LEVEL: 'warn', NYXCORE_PUBLIC_URL: baseUrl }),
+    (l) => lines.push(l),
+  );
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+const pages: Page[] = [];
+
+async function newPage(): Promise<Page> {
+  const context = await browser.newContext({ baseURL: baseUrl, viewport: { width: 1366, height: 860 } });
+  const page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  pages.push(page);
+  return page;
+}
+
+async function signUp(page: Page, user: { name: string; email: string }, button: string) {
+  await page.getByLabel('Name').fill(user.name);
+  await page.getByLabel('Email').fill(user.email);
+  await page.getByLabel('Password').fill('correct horse battery');
+  await page.getByRole('button', { name: button }).click();
+}
+
+async function createWorkspace(page: Page, name: string): Promise<string> {
+  await page.getByRole('heading', { name: 'Create your first workspace' }).waitFor();
+  await page.getByLabel('Workspace name').fill(name);
+  await page.getByRole('button', { name: 'Create workspace' }).click();
+  await page.waitForURL(new RegExp(`/w/${UUID}$`));
+  expect(await page.getByTestId('current-workspace').textContent()).toBe(name);
+  const id = new RegExp(`/w/(${UUID})`).exec(page.url())?.[1];
+  if (!id) throw new Error(`no workspace id in ${page.url()}`);
+  return id;
+}
+
+describe('web app', () => {
+  it('runs setup, notes, isolation and invitations end to end', async ({ onTestFailed }) => {
+    // On failure, keep what each browser showed for review.
+    onTestFailed(async () => {
+      await Promise.all(pages.map((p, i) => p.screenshot({ path: path.join(artifacts, `failure-${i}.png`) }).catch(() => undefined)));
+    });
+    const setupLine = lines.find((l) => l.includes('/setup?token='));
+    expect(setupLine, 'server printed a setup link').toBeDefined();
+    const setupUrl = setupLine!.trim();
+
+    // --- User A: first-run setup, workspace, project, note ---
+    const a = await newPage();
+    await a.goto(setupUrl);
+    await a.getByRole('heading', { name: 'Welcome to nyxCore' }).waitFor();
+    await signUp(a, { name: 'Alice Admin', email: 'alice@example.com' }, 'Create admin account');
+    const acmeId = await createWorkspace(a, 'Acme');
+
+    await a.getByTestId('empty-state').waitFor();
+    await a.getByRole('button', { name: 'New project' }).click();
+    await a.getByLabel('Project name').fill('Apollo');
+    await a.getByLabel('Description (optional)').fill('Moon landing programme');
+    await a.getByRole('button', { name: 'Create project' }).click();
+    await a.getByTestId('project-card').filter({ hasText: 'Apollo' }).waitFor();
+    await a.getByRole('link', { name: 'Apollo' }).click();
+    await a.waitForURL(new RegExp(`/w/${acmeId}/projects/${UUID}$`));
+    expect(await a.getByTestId('project-title').textContent()).toBe('Apollo');
+
+    await a.getByRole('link', { name: 'New note' }).click();
+    await a.waitForURL(/\/notes\/new$/);
+    await a.getByLabel('Title').fill('Launch checklist');
+    const body = '# Heading\n\n- item one\n- fuel the rocket\n\nCountdown starts at **T-10**.';
+    await a.getByLabel('Markdown').fill(body);
+    const preview = a.getByTestId('note-preview');
+    expect(await preview.locator('h1').textContent()).toBe('Heading');
+    expect(await preview.locator('li').first().textContent()).toBe('item one');
+    await a.getByRole('button', { name: 'Save', exact: true }).click();
+    await a.waitForURL(new RegExp(`/notes/${UUID}$`));
+    const noteUrl = a.url();
+    await a.getByTestId('save-state').filter({ hasText: 'Saved' }).waitFor();
+
+    await a.reload();
+    await a.getByLabel('Title').waitFor();
+    expect(await a.getByLabel('Title').inputValue()).toBe('Launch checklist');
+    expect(await a.getByLabel('Markdown').inputValue()).toBe(body);
+    expect(await a.getByTestId('note-preview').locator('h1').textContent()).toBe('Heading');
+    await a.screenshot({ path: path.join(artifacts, 'note-editor.png') });
+
+    await a.getByRole('navigation', { name: 'Breadcrumb' }).getByRole('link', { name: 'Apollo' }).click();
+    await a.getByTestId('note-item').filter({ hasText: 'Launch checklist' }).waitFor();
+    await a.getByLabel('Search notes').fill('zebra');
+    await a.getByText('No notes match “zebra”.').waitFor();
+    await a.getByLabel('Search notes').fill('rocket');
+    await a.getByTestId('note-item').filter({ hasText: 'Launch checklist' }).waitFor();
+    expect(await a.getByTestId('note-item').count()).toBe(1);
+
+    await a.getByRole('link', { name: 'Projects', exact: true }).first().click();
+    const card = a.getByTestId('project-card').filter({ hasText: 'Apollo' });
+    await card.waitFor();
+    expect(await card.textContent()).toContain('1 note ·');
+    await a.screenshot({ path: path.join(artifacts, 'projects.png') });
+
+    // --- A invites someone to Acme ---
+    await a.getByRole('navigation', { name: 'Workspace' }).getByRole('link', { name: 'Members' }).click();
+    await a.getByTestId('members-table').getByText('alice@example.com').waitFor();
+    await a.getByRole('button', { name: 'Create invitation link' }).click();
+    const linkInput = a.getByTestId('invite-link-value');
+    await linkInput.waitFor();
+    const inviteLink = await linkInput.inputValue();
+    expect(inviteLink).toMatch(new RegExp(`^${baseUrl}/invite/`));
+
+    // --- User B: open sign-up, own workspace, cannot see Acme ---
+    const b = await newPage();
+    await b.goto('/sign-up');
+    await b.getByRole('heading', { name: 'Create your account' }).waitFor();
+    await signUp(b, { name: 'Bob Other', email: 'bob@example.com' }, 'Create account');
+    await createWorkspace(b, 'Globex');
+    await b.getByText('No projects yet').waitFor();
+    expect(await b.getByText('Apollo').count()).toBe(0);
+    await b.goto(noteUrl);
+    await b.getByTestId('not-found').waitFor();
+    expect(await b.getByTestId('not-found').textContent()).toContain("you're not a member");
+    expect(await b.getByText('Launch checklist').count()).toBe(0);
+    expect(await b.getByLabel('Title').count()).toBe(0);
+
+    // --- User C: signs up through A's invitation and lands in Acme ---
+    const c = await newPage();
+    await c.goto(inviteLink);
+    expect(await c.getByTestId('invite-workspace').textContent()).toBe('Acme');
+    await signUp(c, { name: 'Carol Invited', email: 'carol@example.com' }, 'Create account and join');
+    await c.waitForURL(new RegExp(`/w/${acmeId}$`));
+    expect(await c.getByTestId('current-workspace').textContent()).toBe('Acme');
+    await c.getByTestId('project-card').filter({ hasText: 'Apollo' }).waitFor();
+  });
+});

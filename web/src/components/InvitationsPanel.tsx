@@ -1,0 +1,116 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
+import { fieldError } from '../lib/errors.js';
+import { formatDate } from '../lib/format.js';
+import { roleRank, type Role } from '../lib/scopes.js';
+import { useTRPC } from '../lib/trpc.js';
+import { CopyBox } from './CopyBox.js';
+import { EmptyState, ErrorAlert, Loading } from './Feedback.js';
+import { Field } from './Field.js';
+import { useToast } from './Toasts.js';
+import { useWorkspace } from './WorkspaceContext.js';
+
+const invitableRoles = ['admin', 'member', 'viewer'] as const;
+
+/** Admins: create one-time invitation links and manage existing ones. */
+export function InvitationsPanel() {
+  const trpc = useTRPC();
+  const ws = useWorkspace();
+  const toast = useToast();
+  const queryClient = useQueryClient();
+  const [email, setEmail] = useState('');
+  const [role, setRole] = useState<'admin' | 'member' | 'viewer'>('member');
+  const [days, setDays] = useState('7');
+  const [link, setLink] = useState<string | null>(null);
+  const invitations = useQuery(trpc.invitations.list.queryOptions());
+  const create = useMutation(
+    trpc.invitations.create.mutationOptions({
+      meta: { inline: true },
+      onSuccess: async (r) => {
+        setLink(r.link);
+        setEmail('');
+        await queryClient.invalidateQueries({ queryKey: trpc.invitations.list.queryKey() });
+      },
+    }),
+  );
+  const revoke = useMutation(
+    trpc.invitations.revoke.mutationOptions({
+      onSuccess: async () => {
+        toast.success('Invitation revoked');
+        await queryClient.invalidateQueries({ queryKey: trpc.invitations.list.queryKey() });
+      },
+    }),
+  );
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const expiresInDays = Number(days);
+    create.mutate({ role, ...(email.trim() ? { email: email.trim() } : {}), ...(Number.isInteger(expiresInDays) && expiresInDays > 0 ? { expiresInDays } : {}) });
+  };
+  const allowed = invitableRoles.filter((r) => roleRank[r as Role] <= roleRank[ws.role]);
+  return (
+    <section className="section">
+      <h2>Invitations</h2>
+      <form className="card form form-inline" onSubmit={submit} noValidate data-testid="invite-form">
+        <Field label="Email (optional)" htmlFor="invite-email" error={fieldError(create.error, 'email')} hint="Leave empty for a link anyone can use once.">
+          <input id="invite-email" className="input" type="email" value={email} onChange={(e) => setEmail(e.target.value)} placeholder="name@example.com" />
+        </Field>
+        <Field label="Role" htmlFor="invite-role" error={fieldError(create.error, 'role')}>
+          <select id="invite-role" className="input" value={role} onChange={(e) => setRole(e.target.value as typeof role)}>
+            {allowed.map((r) => (
+              <option key={r} value={r}>
+                {r}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field label="Expires in (days)" htmlFor="invite-days" error={fieldError(create.error, 'expiresInDays')}>
+          <input id="invite-days" className="input" type="number" min={1} max={30} value={days} onChange={(e) => setDays(e.target.value)} />
+        </Field>
+        <button type="submit" className="btn btn-primary" disabled={create.isPending}>
+          {create.isPending ? 'Creating…' : 'Create invitation link'}
+        </button>
+      </form>
+      <ErrorAlert error={create.error} />
+      {link ? <CopyBox label="Invitation link" value={link} testId="invite-link" /> : null}
+      {invitations.isPending ? <Loading /> : null}
+      {invitations.isError ? <ErrorAlert error={invitations.error} /> : null}
+      {invitations.data && invitations.data.length === 0 ? <EmptyState title="No invitations yet" /> : null}
+      {invitations.data && invitations.data.length > 0 ? (
+        <div className="table-wrap card">
+          <table className="table">
+            <thead>
+              <tr>
+                <th>Email</th>
+                <th>Role</th>
+                <th>Status</th>
+                <th>Created</th>
+                <th>Expires</th>
+                <th aria-label="Actions" />
+              </tr>
+            </thead>
+            <tbody>
+              {invitations.data.map((inv) => (
+                <tr key={inv.id}>
+                  <td>{inv.email ?? <span className="muted">Anyone with the link</span>}</td>
+                  <td>{inv.role}</td>
+                  <td>
+                    <span className={`badge badge-${inv.status}`}>{inv.status}</span>
+                  </td>
+                  <td>{formatDate(inv.createdAt)}</td>
+                  <td>{formatDate(inv.expiresAt)}</td>
+                  <td className="actions">
+                    {inv.status === 'pending' ? (
+                      <button type="button" className="btn btn-sm btn-danger-ghost" onClick={() => revoke.mutate({ id: inv.id })}>
+                        Revoke
+                      </button>
+                    ) : null}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+    </section>
+  );
+}

@@ -1,0 +1,65 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
+import { fieldError } from '../lib/errors.js';
+import { useTRPC, type RouterOutputs } from '../lib/trpc.js';
+import { ErrorAlert } from './Feedback.js';
+import { Field } from './Field.js';
+
+type SignUpResult = RouterOutputs['auth']['signUp'];
+
+interface SignUpFormProps {
+  submitLabel: string;
+  setupToken?: string;
+  inviteToken?: string;
+  defaultEmail?: string;
+  onDone: (result: SignUpResult) => void;
+}
+
+/** Name, email, password → auth.signUp (optionally with a setup or invitation token). */
+export function SignUpForm({ submitLabel, setupToken, inviteToken, defaultEmail, onDone }: SignUpFormProps) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const [name, setName] = useState('');
+  const [email, setEmail] = useState(defaultEmail ?? '');
+  const [password, setPassword] = useState('');
+  const signUp = useMutation(
+    trpc.auth.signUp.mutationOptions({
+      meta: { inline: true },
+      onSuccess: (result) => {
+        queryClient.clear();
+        onDone(result);
+      },
+    }),
+  );
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    signUp.mutate({ name, email, password, ...(setupToken ? { setupToken } : {}), ...(inviteToken ? { inviteToken } : {}) });
+  };
+  const err = signUp.error;
+  return (
+    <form className="form" onSubmit={submit} noValidate>
+      <ErrorAlert error={err} />
+      <Field label="Name" htmlFor="signup-name" error={fieldError(err, 'name')}>
+        <input id="signup-name" className="input" autoComplete="name" value={name} onChange={(e) => setName(e.target.value)} required />
+      </Field>
+      <Field label="Email" htmlFor="signup-email" error={fieldError(err, 'email')}>
+        <input id="signup-email" className="input" type="email" autoComplete="email" value={email} onChange={(e) => setEmail(e.target.value)} required />
+      </Field>
+      <Field label="Password" htmlFor="signup-password" error={fieldError(err, 'password')} hint="At least 10 characters.">
+        <input
+          id="signup-password"
+          className="input"
+          type="password"
+          autoComplete="new-password"
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+          required
+          minLength={10}
+        />
+      </Field>
+      <button type="submit" className="btn btn-primary btn-block" disabled={signUp.isPending}>
+        {signUp.isPending ? 'Working…' : submitLabel}
+      </button>
+    </form>
+  );
+}

@@ -1,0 +1,83 @@
+/** The code-based route tree. */
+import type { QueryClient } from '@tanstack/react-query';
+import { createRootRouteWithContext, createRoute, createRouter, Outlet } from '@tanstack/react-router';
+import { NotFoundPanel } from './components/NotFoundPanel.js';
+import { setTenant } from './lib/trpc.js';
+import { safeRedirect } from './lib/storage.js';
+import { AuditPage } from './routes/AuditPage.js';
+import { HomePage, NewWorkspacePage } from './routes/HomePage.js';
+import { InvitePage } from './routes/InvitePage.js';
+import { MembersPage } from './routes/MembersPage.js';
+import { NoteEditorPage } from './routes/NoteEditorPage.js';
+import { ProjectPage } from './routes/ProjectPage.js';
+import { ProjectsPage } from './routes/ProjectsPage.js';
+import { SetupPage } from './routes/SetupPage.js';
+import { SignInPage } from './routes/SignInPage.js';
+import { SignUpPage } from './routes/SignUpPage.js';
+import { TokensPage } from './routes/TokensPage.js';
+import { WorkspaceLayout } from './routes/WorkspaceLayout.js';
+
+interface RouterContext {
+  queryClient: QueryClient;
+}
+
+const rootRoute = createRootRouteWithContext<RouterContext>()({
+  component: Outlet,
+  notFoundComponent: () => <NotFoundPanel title="Page not found" message="There is nothing at this address." />,
+});
+
+const redirectSearch = (s: Record<string, unknown>): { redirect?: string } => {
+  const redirect = safeRedirect(s.redirect);
+  return redirect ? { redirect } : {};
+};
+
+/** Pages outside a workspace make requests without a workspace header. */
+const outside = ({ context }: { context: RouterContext }) => setTenant(context.queryClient, null);
+
+const indexRoute = createRoute({ getParentRoute: () => rootRoute, path: '/', beforeLoad: outside, component: HomePage });
+const newWorkspaceRoute = createRoute({ getParentRoute: () => rootRoute, path: '/new-workspace', beforeLoad: outside, component: NewWorkspacePage });
+const setupRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/setup',
+  beforeLoad: outside,
+  validateSearch: (s: Record<string, unknown>): { token?: string } => (typeof s.token === 'string' ? { token: s.token } : {}),
+  component: SetupPage,
+});
+const signInRoute = createRoute({ getParentRoute: () => rootRoute, path: '/sign-in', beforeLoad: outside, validateSearch: redirectSearch, component: SignInPage });
+const signUpRoute = createRoute({ getParentRoute: () => rootRoute, path: '/sign-up', beforeLoad: outside, validateSearch: redirectSearch, component: SignUpPage });
+const inviteRoute = createRoute({ getParentRoute: () => rootRoute, path: '/invite/$token', beforeLoad: outside, component: InvitePage });
+
+const workspaceRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/w/$workspaceId',
+  beforeLoad: ({ context, params }) => setTenant(context.queryClient, params.workspaceId),
+  component: WorkspaceLayout,
+});
+const projectsRoute = createRoute({ getParentRoute: () => workspaceRoute, path: '/', component: ProjectsPage });
+const projectRoute = createRoute({ getParentRoute: () => workspaceRoute, path: '/projects/$projectId', component: ProjectPage });
+const noteRoute = createRoute({ getParentRoute: () => workspaceRoute, path: '/projects/$projectId/notes/$noteId', component: NoteEditorPage });
+const membersRoute = createRoute({ getParentRoute: () => workspaceRoute, path: '/members', component: MembersPage });
+const tokensRoute = createRoute({ getParentRoute: () => workspaceRoute, path: '/tokens', component: TokensPage });
+const auditRoute = createRoute({ getParentRoute: () => workspaceRoute, path: '/audit', component: AuditPage });
+
+const routeTree = rootRoute.addChildren([
+  indexRoute,
+  newWorkspaceRoute,
+  setupRoute,
+  signInRoute,
+  signUpRoute,
+  inviteRoute,
+  workspaceRoute.addChildren([projectsRoute, projectRoute, noteRoute, membersRoute, tokensRoute, auditRoute]),
+]);
+
+export function makeRouter(queryClient: QueryClient) {
+  return createRouter({ routeTree, context: { queryClient }, defaultPreload: false, scrollRestoration: true });
+}
+
+export type AppRouterInstance = ReturnType<typeof makeRouter>;
+
+declare module '@tanstack/react-router' {
+  interface Register {
+    router: AppRouterInstance;
+  }
+}

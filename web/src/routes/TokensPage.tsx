@@ -1,0 +1,187 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
+import { CopyBox } from '../components/CopyBox.js';
+import { EmptyState, ErrorAlert, Loading } from '../components/Feedback.js';
+import { Field } from '../components/Field.js';
+import { useToast } from '../components/Toasts.js';
+import { useWorkspace } from '../components/WorkspaceContext.js';
+import { fieldError } from '../lib/errors.js';
+import { formatDate, formatDateTime } from '../lib/format.js';
+import { can, roleScopes } from '../lib/scopes.js';
+import { useTRPC, type RouterInputs, type RouterOutputs } from '../lib/trpc.js';
+
+type TokenInfo = RouterOutputs['tokens']['list'][number];
+type ScopeList = RouterInputs['tokens']['create']['scopes'];
+
+function statusOf(t: TokenInfo): 'revoked' | 'expired' | 'active' {
+  if (t.revokedAt) return 'revoked';
+  if (t.expiresAt && new Date(t.expiresAt) <= new Date()) return 'expired';
+  return 'active';
+}
+
+function CreateTokenForm() {
+  const trpc = useTRPC();
+  const ws = useWorkspace();
+  const queryClient = useQueryClient();
+  const available = roleScopes[ws.role];
+  const [name, setName] = useState('');
+  const [picked, setPicked] = useState<string[]>(available.filter((s) => s.endsWith(':read')));
+  const [projectId, setProjectId] = useState('');
+  const [days, setDays] = useState('');
+  const [secret, setSecret] = useState<string | null>(null);
+  const projects = useQuery(trpc.projects.list.queryOptions({}));
+  const create = useMutation(
+    trpc.tokens.create.mutationOptions({
+      meta: { inline: true },
+      onSuccess: async (r) => {
+        setSecret(r.token);
+        setName('');
+        await queryClient.invalidateQueries({ queryKey: trpc.tokens.list.queryKey() });
+      },
+    }),
+  );
+  const toggle = (s: string) => setPicked((cur) => (cur.includes(s) ? cur.filter((x) => x !== s) : [...cur, s]));
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const expiresInDays = Number(days);
+    create.mutate({
+      name,
+      scopes: picked as ScopeList,
+      ...(projectId ? { projectId } : {}),
+      ...(days && Number.isInteger(expiresInDays) ? { expiresInDays } : {}),
+    });
+  };
+  return (
+    <section className="section">
+      <form className="card form" onSubmit={submit} noValidate data-testid="token-form">
+        <h2>New API token</h2>
+        <ErrorAlert error={create.error} />
+        <div className="form-grid">
+          <Field label="Name" htmlFor="token-name" error={fieldError(create.error, 'name')}>
+            <input id="token-name" className="input" value={name} onChange={(e) => setName(e.target.value)} placeholder="CI pipeline" />
+          </Field>
+          <Field label="Limit to project (optional)" htmlFor="token-project" error={fieldError(create.error, 'projectId')}>
+            <select id="token-project" className="input" value={projectId} onChange={(e) => setProjectId(e.target.value)}>
+              <option value="">All projects</option>
+              {projects.data?.map((p) => (
+                <option key={p.id} value={p.id}>
+                  {p.name}
+                </option>
+              ))}
+            </select>
+          </Field>
+          <Field label="Expires in days (optional)" htmlFor="token-days" error={fieldError(create.error, 'expiresInDays')} hint="Empty means it never expires.">
+            <input id="token-days" className="input" type="number" min={1} max={3650} value={days} onChange={(e) => setDays(e.target.value)} />
+          </Field>
+        </div>
+        <fieldset className="scopes">
+          <legend>Scopes (limited to what your {ws.role} role has)</legend>
+          {available.map((s) => (
+            <label key={s} className="check">
+              <input type="checkbox" checked={picked.includes(s)} onChange={() => toggle(s)} />
+              <span className="mono">{s}</span>
+            </label>
+          ))}
+          {fieldError(create.error, 'scopes') ? (
+            <p className="field-error" role="alert">
+              {fieldError(create.error, 'scopes')}
+            </p>
+          ) : null}
+        </fieldset>
+        <div className="form-actions">
+          <button type="submit" className="btn btn-primary" disabled={create.isPending}>
+            {create.isPending ? 'Creating…' : 'Create token'}
+          </button>
+        </div>
+      </form>
+      {secret ? <CopyBox label="API token" value={secret} testId="token-secret" /> : null}
+    </section>
+  );
+}
+
+/** `/w/$workspaceId/tokens`: API tokens for scripts and integrations. */
+export function TokensPage() {
+  const trpc = useTRPC();
+  const ws = useWorkspace();
+  const toast = useToast();
+  const queryClient = useQueryClient();
+  const tokens = useQuery(trpc.tokens.list.queryOptions());
+  const projects = useQuery(trpc.projects.list.queryOptions({}));
+  const projectName = (id: string | null) => (id ? (projects.data?.find((p) => p.id === id)?.name ?? 'Unknown project') : 'All projects');
+  const revoke = useMutation(
+    trpc.tokens.revoke.mutationOptions({
+      onSuccess: async () => {
+        toast.success('Token revoked');
+        await queryClient.invalidateQueries({ queryKey: trpc.tokens.list.queryKey() });
+      },
+    }),
+  );
+  const canRevokeAny = can(ws.role, 'tokens:manage');
+  return (
+    <div className="page">
+      <div className="page-header">
+        <div>
+          <h1>API tokens</h1>
+          <p className="muted">
+            Use a token as <code>Authorization: Bearer nyx_…</code>. A token never has more access than its creator's current role.
+          </p>
+        </div>
+      </div>
+      {can(ws.role, 'tokens:create') ? <CreateTokenForm /> : null}
+      {tokens.isPending ? <Loading /> : null}
+      {tokens.isError ? <ErrorAlert error={tokens.error} /> : null}
+      {tokens.data && tokens.data.length === 0 ? <EmptyState title="No API tokens yet" /> : null}
+      {tokens.data && tokens.data.length > 0 ? (
+        <div className="table-wrap card">
+          <table className="table" data-testid="tokens-table">
+            <thead>
+              <tr>
+                <th>Name</th>
+                <th>Prefix</th>
+                <th>Scopes</th>
+                <th>Project</th>
+                <th>Owner</th>
+                <th>Last used</th>
+                <th>Expires</th>
+                <th>Status</th>
+                <th aria-label="Actions" />
+              </tr>
+            </thead>
+            <tbody>
+              {tokens.data.map((t) => {
+                const status = statusOf(t);
+                return (
+                  <tr key={t.id}>
+                    <td>{t.name}</td>
+                    <td className="mono small">{t.displayPrefix}…</td>
+                    <td className="scope-list">
+                      {t.scopes.map((s) => (
+                        <span key={s} className="chip mono">
+                          {s}
+                        </span>
+                      ))}
+                    </td>
+                    <td>{projectName(t.projectId)}</td>
+                    <td className="small">{t.userEmail}</td>
+                    <td>{formatDateTime(t.lastUsedAt)}</td>
+                    <td>{t.expiresAt ? formatDate(t.expiresAt) : 'Never'}</td>
+                    <td>
+                      <span className={`badge badge-${status}`}>{status}</span>
+                    </td>
+                    <td className="actions">
+                      {status === 'active' && (canRevokeAny || t.userId === ws.userId) ? (
+                        <button type="button" className="btn btn-sm btn-danger-ghost" onClick={() => revoke.mutate({ id: t.id })}>
+                          Revoke
+                        </button>
+                      ) : null}
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+    </div>
+  );
+}
