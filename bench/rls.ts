@@ -6,6 +6,8 @@
  * interleaved in rounds so drift hits both equally:
  *   rls:      BEGIN; set role nyxcore_app + app.tenant_id; SELECT … WHERE project_id; COMMIT
  *   explicit: BEGIN; SELECT … WHERE tenant_id = $1 AND project_id; COMMIT   (owner, RLS bypassed)
+ * plus, to attribute the gap, `explicit+setconfig`: the explicit query preceded by the same
+ * set_config round trip (without the role switch), i.e. RLS's extra statement without RLS.
  * Reports throughput of each and the ratio rls/explicit (target ≥ 0.9).
  */
 import { performance } from 'node:perf_hooks';
@@ -49,9 +51,10 @@ async function seed(): Promise<{ tenant: string; project: string }[]> {
   return rows;
 }
 
+type Variant = 'rls' | 'explicit' | 'explicit+setconfig';
 const LIST = `select id, title, left(body, 240) as excerpt, updated_at from project_notes`;
 
-async function runVariant(pool: pg.Pool, targets: { tenant: string; project: string }[], variant: 'rls' | 'explicit', ms: number): Promise<number> {
+async function runVariant(pool: pg.Pool, targets: { tenant: string; project: string }[], variant: Variant, ms: number): Promise<number> {
   let done = 0;
   const deadline = performance.now() + ms;
   const worker = async (w: number) => {
@@ -67,6 +70,7 @@ async function runVariant(pool: pg.Pool, targets: { tenant: string; project: str
           const r = await client.query(`${LIST} where project_id = $1 order by updated_at desc limit 50`, [t.project]);
           if (r.rowCount !== 50) throw new Error(`rls returned ${r.rowCount} rows`);
         } else {
+          if (variant === 'explicit+setconfig') await client.query(`select set_config('app.tenant_id', $1, true)`, [t.tenant]);
           const r = await client.query(`${LIST} where tenant_id = $1 and project_id = $2 order by updated_at desc limit 50`, [t.tenant, t.project]);
           if (r.rowCount !== 50) throw new Error(`explicit returned ${r.rowCount} rows`);
         }
@@ -97,25 +101,26 @@ async function main() {
   }
   await runVariant(pool, targets, 'rls', 1_000); // warm-up
   await runVariant(pool, targets, 'explicit', 1_000);
-  const rls: number[] = [];
-  const explicit: number[] = [];
+  const results: Record<Variant, number[]> = { rls: [], explicit: [], 'explicit+setconfig': [] };
+  const order: Variant[] = ['rls', 'explicit', 'explicit+setconfig'];
   for (let r = 0; r < ROUNDS; r++) {
-    // Alternate which variant goes first in each round.
-    if (r % 2 === 0) {
-      rls.push(await runVariant(pool, targets, 'rls', ROUND_MS));
-      explicit.push(await runVariant(pool, targets, 'explicit', ROUND_MS));
-    } else {
-      explicit.push(await runVariant(pool, targets, 'explicit', ROUND_MS));
-      rls.push(await runVariant(pool, targets, 'rls', ROUND_MS));
+    // Rotate which variant goes first in each round.
+    for (let k = 0; k < order.length; k++) {
+      const v = order[(r + k) % order.length] as Variant;
+      results[v].push(await runVariant(pool, targets, v, ROUND_MS));
     }
   }
+  const { rls, explicit } = results;
+  const withSet = results['explicit+setconfig'];
   await pool.end();
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
   const mRls = median(rls);
   const mExp = median(explicit);
   console.log(`rls:      ${mRls.toFixed(0)} req/s (rounds: ${rls.map((x) => x.toFixed(0)).join(', ')})`);
   console.log(`explicit: ${mExp.toFixed(0)} req/s (rounds: ${explicit.map((x) => x.toFixed(0)).join(', ')})`);
+  console.log(`explicit+setconfig: ${median(withSet).toFixed(0)} req/s (rounds: ${withSet.map((x) => x.toFixed(0)).join(', ')})`);
   console.log(`ratio rls/explicit: ${(mRls / mExp).toFixed(3)} (target ≥ 0.9)`);
+  console.log(`ratio rls/(explicit+setconfig): ${(mRls / median(withSet)).toFixed(3)} (cost of the policy itself)`);
 }
 
 main().catch((err: unknown) => {

@@ -1,7 +1,7 @@
 /** Workspaces (tenants) and their members. */
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
-import { roleRank, type Role } from '../../platform/access/scopes.js';
+import { roleRank, roles, type Role } from '../../platform/access/scopes.js';
 import type { AppDeps } from '../../platform/deps.js';
 import { tenantMembers, tenants, users } from '../../platform/db/schema/index.js';
 import { enterTenant, withAuth, type Tx } from '../../platform/db/tenant.js';
@@ -38,10 +38,16 @@ export async function listWorkspaces(deps: Pick<AppDeps, 'database'>, userId: st
   });
 }
 
-export async function getWorkspace(access: Access): Promise<WorkspaceView> {
+/**
+ * The current workspace as the caller sees it, with what they may do in it: their
+ * effective scopes (role ∩ token) and the roles they may assign, so the UI never keeps
+ * its own copy of the permission rules.
+ */
+export async function getWorkspace(access: Access & Pick<TenantAccess, 'scopes' | 'userId'>) {
   const [t] = await access.tx.select().from(tenants).where(eq(tenants.id, access.tenantId));
   if (!t) throw notFound('Workspace');
-  return { id: t.id, name: t.name, role: access.role, createdAt: t.createdAt };
+  const assignableRoles = roles.filter((r) => roleRank[r] <= roleRank[access.role]);
+  return { id: t.id, name: t.name, role: access.role, createdAt: t.createdAt, userId: access.userId, scopes: [...access.scopes].sort(), assignableRoles };
 }
 
 export async function renameWorkspace(access: Access, name: string): Promise<WorkspaceView> {

@@ -84,3 +84,30 @@ describe.each(dbKinds)('workspaces, members and invitations on %s', (kind) => {
     expect(audit.map((i) => i.action)).toEqual(expect.arrayContaining(['member.removed', 'workspace.renamed']));
   });
 });
+
+describe('workspaces.current (pglite)', () => {
+  it('tells the caller their effective scopes and the roles they may assign', async () => {
+    const server = await startTestServer('pglite');
+    try {
+      const owner = await newUser(server);
+      const current = await owner.client.trpc.workspaces.current.query();
+      expect(current.role).toBe('owner');
+      expect(current.scopes).toContain('workspace:manage');
+      expect(current.assignableRoles).toEqual(['owner', 'admin', 'member', 'viewer']);
+      const inv = await owner.client.trpc.invitations.create.mutate({ role: 'viewer' });
+      const v = await newUser(server, { workspace: null });
+      await v.client.trpc.invitations.accept.mutate({ token: inv.token });
+      v.client.tenantId = owner.tenantId;
+      const asViewer = await v.client.trpc.workspaces.current.query();
+      expect(asViewer.scopes).toEqual(['members:read', 'notes:read', 'projects:read', 'workspace:read']);
+      expect(asViewer.assignableRoles).toEqual(['viewer']);
+      const { token } = await owner.client.trpc.tokens.create.mutate({ name: 'ro', scopes: ['projects:read'] });
+      v.client.tenantId = null;
+      owner.client.bearer = token;
+      owner.client.cookies.clear();
+      expect((await owner.client.trpc.workspaces.current.query()).scopes).toEqual(['projects:read']);
+    } finally {
+      await server.close();
+    }
+  });
+});
