@@ -2,7 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { fieldError } from '../lib/errors.js';
 import { formatDate } from '../lib/format.js';
-import { roleRank, type Role } from '../lib/scopes.js';
+import type { Role } from '../lib/access.js';
 import { useTRPC } from '../lib/trpc.js';
 import { CopyBox } from './CopyBox.js';
 import { EmptyState, ErrorAlert, Loading } from './Feedback.js';
@@ -10,7 +10,9 @@ import { Field } from './Field.js';
 import { useToast } from './Toasts.js';
 import { useWorkspace } from './WorkspaceContext.js';
 
-const invitableRoles = ['admin', 'member', 'viewer'] as const;
+/** Roles an invitation may carry: the server refuses owner invitations. */
+type InvitableRole = Exclude<Role, 'owner'>;
+const isInvitable = (r: Role): r is InvitableRole => r !== 'owner';
 
 /** Admins: create one-time invitation links and manage existing ones. */
 export function InvitationsPanel() {
@@ -19,7 +21,8 @@ export function InvitationsPanel() {
   const toast = useToast();
   const queryClient = useQueryClient();
   const [email, setEmail] = useState('');
-  const [role, setRole] = useState<'admin' | 'member' | 'viewer'>('member');
+  const allowed = ws.assignableRoles.filter(isInvitable);
+  const [role, setRole] = useState<InvitableRole>(allowed.includes('member') ? 'member' : (allowed[0] ?? 'viewer'));
   const [days, setDays] = useState('7');
   const [link, setLink] = useState<string | null>(null);
   const invitations = useQuery(trpc.invitations.list.queryOptions());
@@ -46,7 +49,6 @@ export function InvitationsPanel() {
     const expiresInDays = Number(days);
     create.mutate({ role, ...(email.trim() ? { email: email.trim() } : {}), ...(Number.isInteger(expiresInDays) && expiresInDays > 0 ? { expiresInDays } : {}) });
   };
-  const allowed = invitableRoles.filter((r) => roleRank[r as Role] <= roleRank[ws.role]);
   return (
     <section className="section">
       <h2>Invitations</h2>
@@ -55,7 +57,7 @@ export function InvitationsPanel() {
           <input id="invite-email" className="input" type="email" value={email} onChange={(e) => setEmail(e.target.value)} placeholder="name@example.com" />
         </Field>
         <Field label="Role" htmlFor="invite-role" error={fieldError(create.error, 'role')}>
-          <select id="invite-role" className="input" value={role} onChange={(e) => setRole(e.target.value as typeof role)}>
+          <select id="invite-role" className="input" value={role} onChange={(e) => setRole(e.target.value as InvitableRole)}>
             {allowed.map((r) => (
               <option key={r} value={r}>
                 {r}

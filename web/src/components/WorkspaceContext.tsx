@@ -1,11 +1,15 @@
 import { createContext, useContext } from 'react';
-import type { Role } from '../lib/scopes.js';
+import type { Role, Scope } from '../lib/access.js';
 
 export interface CurrentWorkspace {
   id: string;
   name: string;
   role: Role;
   userId: string;
+  /** The caller's effective scopes here (role ∩ API token), as reported by the server. */
+  scopes: readonly Scope[];
+  /** Roles the caller may grant, highest first, as reported by the server. */
+  assignableRoles: readonly Role[];
 }
 
 export const WorkspaceContext = createContext<CurrentWorkspace | null>(null);

@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useLocation, useNavigate } from '@tanstack/react-router';
-import { can } from '../lib/scopes.js';
+import { can } from '../lib/access.js';
 import { useTRPC } from '../lib/trpc.js';
 import { Menu } from './Menu.js';
 import { useToast } from './Toasts.js';
@@ -72,7 +72,7 @@ export function WorkspaceHeader({ userName, userEmail }: { userName: string; use
           <Link to="/w/$workspaceId/tokens" params={params} {...navLink}>
             API tokens
           </Link>
-          {can(ws.role, 'audit:read') ? (
+          {can(ws, 'audit:read') ? (
             <Link to="/w/$workspaceId/audit" params={params} {...navLink}>
               Audit log
             </Link>

@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { EmptyState, ErrorAlert, Loading } from '../components/Feedback.js';
 import { useWorkspace } from '../components/WorkspaceContext.js';
 import { formatDateTime } from '../lib/format.js';
-import { can } from '../lib/scopes.js';
+import { can } from '../lib/access.js';
 import { useTRPC } from '../lib/trpc.js';
 
 const actions = [
@@ -95,7 +95,7 @@ export function AuditPage() {
   const [action, setAction] = useState('');
   const [cursors, setCursors] = useState<number[]>([]);
   const members = useQuery(trpc.members.list.queryOptions());
-  if (!can(ws.role, 'audit:read')) return <EmptyState title="The audit log is for admins and owners." />;
+  if (!can(ws, 'audit:read')) return <EmptyState title="The audit log is for admins and owners." />;
   const actorName = (id: string | null) => {
     if (!id) return 'System';
     const m = members.data?.find((x) => x.userId === id);

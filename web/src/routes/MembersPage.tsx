@@ -6,7 +6,7 @@ import { InvitationsPanel } from '../components/InvitationsPanel.js';
 import { useToast } from '../components/Toasts.js';
 import { useWorkspace } from '../components/WorkspaceContext.js';
 import { formatDate } from '../lib/format.js';
-import { can, roleRank, roles, type Role } from '../lib/scopes.js';
+import { can, canManageMember, type Role } from '../lib/access.js';
 import { useTRPC } from '../lib/trpc.js';
 
 /** `/w/$workspaceId/members`: members, roles and (for admins) invitations. */
@@ -17,7 +17,7 @@ export function MembersPage() {
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const members = useQuery(trpc.members.list.queryOptions());
-  const canManage = can(ws.role, 'members:manage');
+  const canManage = can(ws, 'members:manage');
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.members.list.queryKey() });
   const updateRole = useMutation(
     trpc.members.updateRole.mutationOptions({
@@ -67,7 +67,7 @@ export function MembersPage() {
             <tbody>
               {members.data.map((m) => {
                 const isSelf = m.userId === ws.userId;
-                const canEdit = canManage && !isSelf && roleRank[m.role] <= roleRank[ws.role];
+                const canEdit = !isSelf && canManageMember(ws, m.role);
                 return (
                   <tr key={m.userId}>
                     <td>
@@ -87,13 +87,11 @@ export function MembersPage() {
                             disabled={updateRole.isPending}
                             onChange={(e) => updateRole.mutate({ userId: m.userId, role: e.target.value as Role })}
                           >
-                            {roles
-                              .filter((r) => roleRank[r] <= roleRank[ws.role])
-                              .map((r) => (
-                                <option key={r} value={r}>
-                                  {r}
-                                </option>
-                              ))}
+                            {ws.assignableRoles.map((r) => (
+                              <option key={r} value={r}>
+                                {r}
+                              </option>
+                            ))}
                           </select>
                         </>
                       ) : (

@@ -8,7 +8,7 @@ import { useToast } from '../components/Toasts.js';
 import { useWorkspace } from '../components/WorkspaceContext.js';
 import { errorCode, fieldError } from '../lib/errors.js';
 import { formatDateTime } from '../lib/format.js';
-import { can } from '../lib/scopes.js';
+import { can } from '../lib/access.js';
 import { useTRPC, type RouterOutputs } from '../lib/trpc.js';
 
 interface Draft {
@@ -34,7 +34,7 @@ function NoteEditor({ projectId, projectName, noteId, initial, updatedAt }: Edit
   const [saved, setSaved] = useState<Draft>(initial);
   const [savedAt, setSavedAt] = useState<Date | null>(updatedAt);
   const [view, setView] = useState<'split' | 'write' | 'preview'>('split');
-  const canWrite = can(ws.role, 'notes:write');
+  const canWrite = can(ws, 'notes:write');
   const isDirty = draft.title !== saved.title || draft.body !== saved.body;
   const params = { workspaceId: ws.id, projectId };
 

@@ -7,7 +7,7 @@ import { useToast } from '../components/Toasts.js';
 import { useWorkspace } from '../components/WorkspaceContext.js';
 import { errorCode, fieldError } from '../lib/errors.js';
 import { formatDateTime } from '../lib/format.js';
-import { can } from '../lib/scopes.js';
+import { can } from '../lib/access.js';
 import { useTRPC, type RouterOutputs } from '../lib/trpc.js';
 import { useDebounced } from '../lib/use-debounced.js';
 
@@ -68,7 +68,7 @@ export function ProjectPage() {
     enabled: project.isSuccess,
     placeholderData: keepPreviousData,
   });
-  const canWrite = can(ws.role, 'notes:write');
+  const canWrite = can(ws, 'notes:write');
   if (project.isPending) return <Loading />;
   if (project.isError) {
     return (
@@ -102,7 +102,7 @@ export function ProjectPage() {
             <p className="muted">{p.description || 'No description'}</p>
           </div>
           <div className="row">
-            {can(ws.role, 'projects:write') ? (
+            {can(ws, 'projects:write') ? (
               <button type="button" className="btn" onClick={() => setIsEditing(true)}>
                 Edit
               </button>

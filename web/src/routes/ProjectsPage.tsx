@@ -8,7 +8,7 @@ import { useToast } from '../components/Toasts.js';
 import { useWorkspace } from '../components/WorkspaceContext.js';
 import { fieldError } from '../lib/errors.js';
 import { formatDate, plural } from '../lib/format.js';
-import { can } from '../lib/scopes.js';
+import { can } from '../lib/access.js';
 import { useTRPC } from '../lib/trpc.js';
 import { useDebounced } from '../lib/use-debounced.js';
 
@@ -72,7 +72,7 @@ export function ProjectsPage() {
       },
     }),
   );
-  const canWrite = can(ws.role, 'projects:write');
+  const canWrite = can(ws, 'projects:write');
   return (
     <div className="page">
       <div className="page-header">

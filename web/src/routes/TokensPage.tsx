@@ -7,11 +7,10 @@ import { useToast } from '../components/Toasts.js';
 import { useWorkspace } from '../components/WorkspaceContext.js';
 import { fieldError } from '../lib/errors.js';
 import { formatDate, formatDateTime } from '../lib/format.js';
-import { can, roleScopes } from '../lib/scopes.js';
-import { useTRPC, type RouterInputs, type RouterOutputs } from '../lib/trpc.js';
+import { can, type Scope } from '../lib/access.js';
+import { useTRPC, type RouterOutputs } from '../lib/trpc.js';
 
 type TokenInfo = RouterOutputs['tokens']['list'][number];
-type ScopeList = RouterInputs['tokens']['create']['scopes'];
 
 function statusOf(t: TokenInfo): 'revoked' | 'expired' | 'active' {
   if (t.revokedAt) return 'revoked';
@@ -23,9 +22,9 @@ function CreateTokenForm() {
   const trpc = useTRPC();
   const ws = useWorkspace();
   const queryClient = useQueryClient();
-  const available = roleScopes[ws.role];
+  const available = ws.scopes;
   const [name, setName] = useState('');
-  const [picked, setPicked] = useState<string[]>(available.filter((s) => s.endsWith(':read')));
+  const [picked, setPicked] = useState<Scope[]>(() => available.filter((s) => s.endsWith(':read')));
   const [projectId, setProjectId] = useState('');
   const [days, setDays] = useState('');
   const [secret, setSecret] = useState<string | null>(null);
@@ -40,13 +39,13 @@ function CreateTokenForm() {
       },
     }),
   );
-  const toggle = (s: string) => setPicked((cur) => (cur.includes(s) ? cur.filter((x) => x !== s) : [...cur, s]));
+  const toggle = (s: Scope) => setPicked((cur) => (cur.includes(s) ? cur.filter((x) => x !== s) : [...cur, s]));
   const submit = (e: FormEvent) => {
     e.preventDefault();
     const expiresInDays = Number(days);
     create.mutate({
       name,
-      scopes: picked as ScopeList,
+      scopes: picked,
       ...(projectId ? { projectId } : {}),
       ...(days && Number.isInteger(expiresInDays) ? { expiresInDays } : {}),
     });
@@ -116,7 +115,7 @@ export function TokensPage() {
       },
     }),
   );
-  const canRevokeAny = can(ws.role, 'tokens:manage');
+  const canRevokeAny = can(ws, 'tokens:manage');
   return (
     <div className="page">
       <div className="page-header">
@@ -127,7 +126,7 @@ export function TokensPage() {
           </p>
         </div>
       </div>
-      {can(ws.role, 'tokens:create') ? <CreateTokenForm /> : null}
+      {can(ws, 'tokens:create') ? <CreateTokenForm /> : null}
       {tokens.isPending ? <Loading /> : null}
       {tokens.isError ? <ErrorAlert error={tokens.error} /> : null}
       {tokens.data && tokens.data.length === 0 ? <EmptyState title="No API tokens yet" /> : null}

@@ -22,7 +22,17 @@ export function WorkspaceLayout() {
     if (ok) setLastWorkspace(workspaceId);
   }, [ok, workspaceId]);
   const value = useMemo<CurrentWorkspace | null>(
-    () => (current.data && user ? { id: current.data.id, name: current.data.name, role: current.data.role, userId: user.id } : null),
+    () =>
+      current.data && user
+        ? {
+            id: current.data.id,
+            name: current.data.name,
+            role: current.data.role,
+            userId: user.id,
+            scopes: current.data.scopes,
+            assignableRoles: current.data.assignableRoles,
+          }
+        : null,
     [current.data, user],
   );
   if (status.isPending) return <Loading />;
