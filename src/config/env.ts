@@ -29,6 +29,12 @@ const zEnv = z.object({
   NYXCORE_RATE_LIMIT_API_PER_MIN: z.coerce.number().int().min(1).default(600),
   NYXCORE_RATE_LIMIT_FAILURE_MODE: z.enum(['open', 'closed']).default('open'),
   NYXCORE_TRUST_PROXY: zBoolText.default('false').transform(toBool),
+  /** 32 bytes, base64 or hex: encrypts provider keys. Required in server mode; embedded mode generates one. */
+  NYXCORE_ENCRYPTION_KEY: z.string().min(1).optional(),
+  /** Comma-separated earlier keys, still accepted for decryption until `nyxcore keys rotate`. */
+  NYXCORE_ENCRYPTION_KEY_PREVIOUS: z.string().min(1).optional(),
+  /** Per-attempt timeout for LLM calls. */
+  NYXCORE_LLM_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(60_000),
   /** Tests only: run the suite against this PostgreSQL database as well as PGlite. */
   NYXCORE_TEST_DATABASE_URL: z.string().url().optional(),
 });

@@ -11,6 +11,8 @@ export type NyxErrorCode =
   | 'RATE_LIMITED'
   | 'CSRF'
   | 'UNAVAILABLE'
+  | 'BUDGET_EXCEEDED'
+  | 'UPSTREAM'
   | 'INTERNAL';
 
 export type FieldErrors = Record<string, string[]>;
@@ -37,6 +39,8 @@ type TrpcCode =
   | 'CONFLICT'
   | 'TOO_MANY_REQUESTS'
   | 'SERVICE_UNAVAILABLE'
+  | 'PAYMENT_REQUIRED'
+  | 'BAD_GATEWAY'
   | 'INTERNAL_SERVER_ERROR';
 
 export const errorTable = {
@@ -48,6 +52,10 @@ export const errorTable = {
   CONFLICT: { trpc: 'CONFLICT', http: 409 },
   RATE_LIMITED: { trpc: 'TOO_MANY_REQUESTS', http: 429 },
   UNAVAILABLE: { trpc: 'SERVICE_UNAVAILABLE', http: 503 },
+  /** The workspace's monthly LLM budget is spent. */
+  BUDGET_EXCEEDED: { trpc: 'PAYMENT_REQUIRED', http: 402 },
+  /** Every LLM provider in the chain failed; the message lists why, provider by provider. */
+  UPSTREAM: { trpc: 'BAD_GATEWAY', http: 502 },
   INTERNAL: { trpc: 'INTERNAL_SERVER_ERROR', http: 500 },
 } as const satisfies Record<NyxErrorCode, { trpc: TrpcCode; http: number }>;
 

@@ -16,7 +16,11 @@ export type AuditAction =
   | 'invitation.accepted'
   | 'token.created'
   | 'token.revoked'
-  | 'project.deleted';
+  | 'project.deleted'
+  | 'llm.key_added'
+  | 'llm.key_removed'
+  | 'llm.settings_changed'
+  | 'llm.catalog_changed';
 
 export interface AuditEntry {
   tenantId: string;

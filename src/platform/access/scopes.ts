@@ -15,15 +15,20 @@ export const scopes = [
   'tokens:create',
   'tokens:manage',
   'audit:read',
+  'personas:read',
+  'personas:write',
+  'llm:use',
+  'llm:manage',
+  'usage:read',
 ] as const;
 
 export type Scope = (typeof scopes)[number];
 export const roles = ['owner', 'admin', 'member', 'viewer'] as const;
 export type Role = (typeof roles)[number];
 
-const viewer: Scope[] = ['workspace:read', 'members:read', 'projects:read', 'notes:read'];
-const member: Scope[] = [...viewer, 'projects:write', 'notes:write', 'tokens:create'];
-const admin: Scope[] = [...member, 'members:manage', 'tokens:manage', 'audit:read'];
+const viewer: Scope[] = ['workspace:read', 'members:read', 'projects:read', 'notes:read', 'personas:read'];
+const member: Scope[] = [...viewer, 'projects:write', 'notes:write', 'tokens:create', 'personas:write', 'llm:use'];
+const admin: Scope[] = [...member, 'members:manage', 'tokens:manage', 'audit:read', 'llm:manage', 'usage:read'];
 const owner: Scope[] = [...admin, 'workspace:manage'];
 
 export const roleScopes = {

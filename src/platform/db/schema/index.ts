@@ -1,3 +1,5 @@
 export * from './core.js';
 export * from './projects.js';
 export * from './tokens.js';
+export * from './llm.js';
+export * from './personas.js';

@@ -1,0 +1,84 @@
+/** Provider connections (BYOK): stored encrypted, shown as the last four characters only. */
+import { randomUUID } from 'node:crypto';
+import { asc, eq } from 'drizzle-orm';
+import { providerKeys } from '../../platform/db/schema/index.js';
+import type { Tx } from '../../platform/db/tenant.js';
+import { NyxError, notFound } from '../../platform/errors.js';
+import { defaultModels } from '../../platform/llm/catalog.js';
+import { keyContext } from '../../platform/llm/service.js';
+import type { Vault } from '../../platform/llm/vault.js';
+import { recordAudit } from '../audit/service.js';
+import type { AddProviderKeyInput } from './schema.js';
+
+interface Access {
+  tx: Tx;
+  tenantId: string;
+  userId: string | null;
+  ip: string | null;
+}
+
+export interface ProviderKeyView {
+  id: string;
+  name: string;
+  kind: string;
+  baseUrl: string | null;
+  defaultModel: string;
+  /** "…abcd", or null for keyless endpoints. Never more. */
+  keyHint: string | null;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  lastError: string | null;
+}
+
+const toView = (r: typeof providerKeys.$inferSelect): ProviderKeyView => ({
+  id: r.id,
+  name: r.name,
+  kind: r.kind,
+  baseUrl: r.baseUrl,
+  defaultModel: r.defaultModel,
+  keyHint: r.last4 ? `…${r.last4}` : null,
+  createdAt: r.createdAt,
+  lastUsedAt: r.lastUsedAt,
+  lastError: r.lastError,
+});
+
+export async function addProviderKey(access: Access, vault: Vault, input: AddProviderKeyInput): Promise<ProviderKeyView> {
+  const [clash] = await access.tx.select({ id: providerKeys.id }).from(providerKeys).where(eq(providerKeys.name, input.name));
+  if (clash) throw new NyxError('CONFLICT', `A provider named "${input.name}" already exists`, { fieldErrors: { name: ['Already used in this workspace'] } });
+  const id = randomUUID();
+  const defaultModel = input.defaultModel ?? (input.kind === 'openai-compatible' ? '' : defaultModels[input.kind]);
+  const [row] = await access.tx
+    .insert(providerKeys)
+    .values({
+      id,
+      tenantId: access.tenantId,
+      name: input.name,
+      kind: input.kind,
+      baseUrl: input.baseUrl ?? null,
+      defaultModel,
+      secret: input.apiKey ? vault.encrypt(input.apiKey, keyContext(access.tenantId, id)) : null,
+      last4: input.apiKey ? input.apiKey.slice(-4) : null,
+      createdBy: access.userId,
+    })
+    .returning();
+  if (!row) throw new NyxError('INTERNAL', 'provider key insert returned nothing');
+  await recordAudit(access.tx, { tenantId: access.tenantId, actorUserId: access.userId, action: 'llm.key_added', targetType: 'provider_key', targetId: id, data: { name: row.name, kind: row.kind }, ip: access.ip });
+  return toView(row);
+}
+
+export async function listProviderKeys(access: Pick<Access, 'tx'>): Promise<ProviderKeyView[]> {
+  return (await access.tx.select().from(providerKeys).orderBy(asc(providerKeys.createdAt))).map(toView);
+}
+
+export async function getProviderKey(access: Pick<Access, 'tx'>, id: string): Promise<ProviderKeyView> {
+  const [row] = await access.tx.select().from(providerKeys).where(eq(providerKeys.id, id));
+  if (!row) throw notFound('Provider');
+  return toView(row);
+}
+
+export async function removeProviderKey(access: Access, id: string): Promise<{ id: string }> {
+  const [row] = await access.tx.delete(providerKeys).where(eq(providerKeys.id, id)).returning();
+  if (!row) throw notFound('Provider');
+  await recordAudit(access.tx, { tenantId: access.tenantId, actorUserId: access.userId, action: 'llm.key_removed', targetType: 'provider_key', targetId: id, data: { name: row.name, kind: row.kind }, ip: access.ip });
+  return { id };
+}

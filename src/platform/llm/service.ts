@@ -1,0 +1,266 @@
+/**
+ * Every LLM call in nyxCore goes through here: resolve the workspace's providers, walk
+ * the fallback chain (429/5xx/timeouts retry with backoff that honours Retry-After, then
+ * fall back), enforce the monthly budget, and write one usage row per attempt in its own
+ * transaction, so the cost ledger survives even when the caller's work rolls back.
+ */
+import { generateText, Output, streamText, type ModelMessage } from 'ai';
+import { and, eq, gte, sql } from 'drizzle-orm';
+import type { z } from 'zod';
+import type { Database } from '../db/client.js';
+import { llmSettings, llmUsage, modelCatalog, providerKeys } from '../db/schema/index.js';
+import { withTenant } from '../db/tenant.js';
+import { NyxError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { builtInCatalog, costOf, type ModelPrice, type ProviderKind } from './catalog.js';
+import { OFFLINE_MODEL } from './offline.js';
+import { classifyFailure, createLanguageModel, type Failure } from './providers.js';
+import type { Vault } from './vault.js';
+
+export interface LlmDeps {
+  database: Database;
+  vault: Vault;
+  log: Logger;
+  now: () => Date;
+  timeoutMs: number;
+  /** Injected so tests can observe backoff without waiting for it. */
+  sleep?: (ms: number) => Promise<void>;
+  /** Injected in tests to count requests; defaults to global fetch. */
+  fetch?: typeof fetch;
+}
+
+export interface LlmCall {
+  tenantId: string;
+  userId: string | null;
+  /** What the call was for, recorded on the usage row ("persona.test", "workflow.step", …). */
+  purpose: string;
+  system?: string;
+  prompt: string | ModelMessage[];
+  /** Preferred provider name; the workspace's chain continues after it. */
+  provider?: string;
+  model?: string;
+  temperature?: number;
+  maxOutputTokens?: number;
+  signal?: AbortSignal;
+  /** Only this provider, no fallback (used by "test this key"). */
+  isStrict?: boolean;
+}
+
+export interface ResolvedProvider {
+  name: string;
+  kind: ProviderKind;
+  model: string;
+  baseUrl: string | null;
+  keyRowId: string | null;
+  secret: string | null;
+}
+
+export interface LlmResult<T = string> {
+  text: string;
+  output: T;
+  provider: string;
+  kind: ProviderKind;
+  model: string;
+  isOffline: boolean;
+  tokensIn: number;
+  tokensOut: number;
+  costUsd: number | null;
+  /** Every attempt made, including failed ones, in order. */
+  attempts: { provider: string; model: string; outcome: 'ok' | 'error'; error?: string }[];
+}
+
+const MAX_ATTEMPTS_PER_PROVIDER = 3;
+
+/** A stream that failed after delivering text: replaying it elsewhere would duplicate output. */
+class MidStreamFailure extends NyxError {}
+const MAX_BACKOFF_MS = 30_000;
+
+interface TenantLlmConfig {
+  providers: Map<string, ResolvedProvider>;
+  chain: string[];
+  budgetUsd: number | null;
+  spentThisMonthUsd: number;
+  prices: Map<string, ModelPrice>;
+}
+
+export const priceKey = (kind: string, model: string) => `${kind}:${model}`;
+
+/** Loads what a call needs in one short transaction; secrets stay encrypted until used. */
+export async function loadTenantLlmConfig(deps: Pick<LlmDeps, 'database' | 'now'>, tenantId: string): Promise<TenantLlmConfig> {
+  const monthStart = new Date(Date.UTC(deps.now().getUTCFullYear(), deps.now().getUTCMonth(), 1));
+  return withTenant(deps.database, { tenantId, userId: null }, async (tx) => {
+    const keys = await tx.select().from(providerKeys).orderBy(providerKeys.createdAt);
+    const [settings] = await tx.select().from(llmSettings);
+    const overrides = await tx.select().from(modelCatalog);
+    const [spent] = await tx
+      .select({ total: sql<string | null>`sum(${llmUsage.costUsd})` })
+      .from(llmUsage)
+      .where(and(eq(llmUsage.tenantId, tenantId), gte(llmUsage.createdAt, monthStart)));
+    const providers = new Map<string, ResolvedProvider>();
+    providers.set('offline', { name: 'offline', kind: 'offline', model: OFFLINE_MODEL, baseUrl: null, keyRowId: null, secret: null });
+    for (const k of keys) providers.set(k.name, { name: k.name, kind: k.kind, model: k.defaultModel, baseUrl: k.baseUrl, keyRowId: k.id, secret: k.secret });
+    const chain = settings?.fallbackChain.length ? settings.fallbackChain : [...keys.map((k) => k.name), 'offline'];
+    const prices = new Map<string, ModelPrice>();
+    for (const p of builtInCatalog) prices.set(priceKey(p.provider, p.model), p);
+    for (const o of overrides) prices.set(priceKey(o.provider, o.model), { ...o, provider: o.provider as ProviderKind });
+    return { providers, chain, budgetUsd: settings?.monthlyBudgetUsd ?? null, spentThisMonthUsd: Number(spent?.total ?? 0), prices };
+  });
+}
+
+/** The order providers are tried in for a call. */
+export function candidatesFor(config: TenantLlmConfig, call: Pick<LlmCall, 'provider' | 'isStrict'>): string[] {
+  if (call.isStrict && call.provider) return [call.provider];
+  return [...new Set([...(call.provider ? [call.provider] : []), ...config.chain])];
+}
+
+export const keyContext = (tenantId: string, keyRowId: string) => `provider_keys/${tenantId}/${keyRowId}`;
+
+async function recordUsage(deps: LlmDeps, call: LlmCall, row: Omit<typeof llmUsage.$inferInsert, 'tenantId' | 'userId' | 'purpose'>) {
+  try {
+    await withTenant(deps.database, { tenantId: call.tenantId, userId: call.userId }, async (tx) => {
+      await tx.insert(llmUsage).values({ ...row, tenantId: call.tenantId, userId: call.userId, purpose: call.purpose });
+      if (row.outcome !== 'cancelled') {
+        await tx
+          .update(providerKeys)
+          .set(row.outcome === 'ok' ? { lastUsedAt: deps.now(), lastError: null } : { lastError: row.error ?? 'error' })
+          .where(eq(providerKeys.name, row.provider));
+      }
+    });
+  } catch (err) {
+    // The call itself succeeded or failed on its own merits; a lost usage row is logged loudly.
+    deps.log.error({ err, tenantId: call.tenantId, provider: row.provider, purpose: call.purpose }, 'could not record LLM usage');
+  }
+}
+
+function attemptSignal(call: LlmCall, timeoutMs: number) {
+  const timeout = AbortSignal.timeout(timeoutMs);
+  return { signal: call.signal ? AbortSignal.any([call.signal, timeout]) : timeout, timeout };
+}
+
+function backoffMs(failure: Failure, attempt: number): number {
+  return Math.min(MAX_BACKOFF_MS, failure.retryAfterMs ?? 250 * 2 ** (attempt - 1));
+}
+
+interface Runner<R> {
+  run(model: ReturnType<typeof createLanguageModel>, signal: AbortSignal): Promise<R & { tokensIn: number; tokensOut: number }>;
+}
+
+/** The shared walk over providers and attempts; `runner` does one provider call. */
+async function withFallback<R>(deps: LlmDeps, call: LlmCall, runner: Runner<R>): Promise<R & Omit<LlmResult<never>, 'text' | 'output'>> {
+  const config = await loadTenantLlmConfig(deps, call.tenantId);
+  const candidates = candidatesFor(config, call);
+  const isOverBudget = config.budgetUsd !== null && config.spentThisMonthUsd >= config.budgetUsd;
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const attempts: LlmResult['attempts'] = [];
+  const reasons: string[] = [];
+  for (const [i, name] of candidates.entries()) {
+    const p = config.providers.get(name);
+    if (!p) {
+      reasons.push(`${name}: not configured`);
+      continue;
+    }
+    if (isOverBudget && p.kind !== 'offline') {
+      throw new NyxError('BUDGET_EXCEEDED', `This workspace has spent $${config.spentThisMonthUsd.toFixed(2)} of its $${config.budgetUsd?.toFixed(2)} monthly LLM budget; an admin can raise it under Settings → LLM`);
+    }
+    const model = i === 0 && call.model ? call.model : p.model;
+    const apiKey = p.secret && p.keyRowId ? deps.vault.decrypt(p.secret, keyContext(call.tenantId, p.keyRowId)) : null;
+    const lm = createLanguageModel({ name: p.name, kind: p.kind, baseUrl: p.baseUrl, apiKey }, model, deps.fetch);
+    const price = config.prices.get(priceKey(p.kind, model));
+    for (let attempt = 1; attempt <= MAX_ATTEMPTS_PER_PROVIDER; attempt++) {
+      const started = performance.now();
+      const { signal, timeout } = attemptSignal(call, deps.timeoutMs);
+      try {
+        const r = await runner.run(lm, signal);
+        const costUsd = costOf(price, r.tokensIn, r.tokensOut);
+        attempts.push({ provider: name, model, outcome: 'ok' });
+        await recordUsage(deps, call, { provider: name, kind: p.kind, model, tokensIn: r.tokensIn, tokensOut: r.tokensOut, costUsd, latencyMs: Math.round(performance.now() - started), outcome: 'ok', attempt });
+        return { ...r, provider: name, kind: p.kind, model, isOffline: p.kind === 'offline', costUsd, attempts };
+      } catch (err) {
+        const latencyMs = Math.round(performance.now() - started);
+        if (call.signal?.aborted) {
+          await recordUsage(deps, call, { provider: name, kind: p.kind, model, latencyMs, outcome: 'cancelled', error: 'cancelled by caller', attempt });
+          throw new NyxError('BAD_INPUT', 'The LLM call was cancelled', { cause: err });
+        }
+        if (err instanceof MidStreamFailure) {
+          await recordUsage(deps, call, { provider: name, kind: p.kind, model, latencyMs, outcome: 'error', error: err.userMessage, attempt });
+          throw err;
+        }
+        const failure = classifyFailure(err, timeout.aborted);
+        attempts.push({ provider: name, model, outcome: 'error', error: failure.message });
+        await recordUsage(deps, call, { provider: name, kind: p.kind, model, latencyMs, outcome: 'error', error: failure.message, attempt });
+        deps.log.warn({ tenantId: call.tenantId, provider: name, model, attempt, failure: failure.message }, 'LLM attempt failed');
+        if (!failure.isRetryable || attempt === MAX_ATTEMPTS_PER_PROVIDER) {
+          reasons.push(`${name}: ${failure.message}${attempt > 1 ? ` (after ${attempt} attempts)` : ''}`);
+          break;
+        }
+        await sleep(backoffMs(failure, attempt));
+      }
+    }
+  }
+  throw new NyxError('UPSTREAM', `No LLM provider could answer. ${reasons.join('; ') || 'No provider is configured.'}`);
+}
+
+const tokensOf = (u: { inputTokens?: number | undefined; outputTokens?: number | undefined }) => ({ tokensIn: u.inputTokens ?? 0, tokensOut: u.outputTokens ?? 0 });
+
+/** One completion. Example: `await generate(deps, { tenantId, userId, purpose: 'note.summary', prompt: 'Summarise …' })`. */
+export async function generate(deps: LlmDeps, call: LlmCall): Promise<LlmResult> {
+  return withFallback(deps, call, {
+    async run(model, signal) {
+      const r = await generateText({ model, ...(call.system ? { system: call.system } : {}), ...promptOf(call), maxRetries: 0, abortSignal: signal, ...sampling(call) });
+      return { text: r.text, output: r.text, ...tokensOf(r.usage) };
+    },
+  });
+}
+
+/** A completion whose output validates against `schema` (the offline model fills it from the input). */
+export async function generateObject<S extends z.ZodType>(deps: LlmDeps, call: LlmCall, schema: S): Promise<LlmResult<z.infer<S>>> {
+  return withFallback(deps, call, {
+    async run(model, signal) {
+      const r = await generateText({ model, ...(call.system ? { system: call.system } : {}), ...promptOf(call), output: Output.object({ schema }), maxRetries: 0, abortSignal: signal, ...sampling(call) });
+      return { text: r.text, output: r.output as z.infer<S>, ...tokensOf(r.usage) };
+    },
+  });
+}
+
+/**
+ * A streamed completion. Failures before the first token fall back like `generate`; a
+ * failure mid-stream cannot be replayed on another provider and ends the stream with an error.
+ */
+export async function generateStream(deps: LlmDeps, call: LlmCall, onDelta: (text: string) => void): Promise<LlmResult> {
+  return withFallback(deps, call, {
+    async run(model, signal) {
+      const r = streamText({ model, ...(call.system ? { system: call.system } : {}), ...promptOf(call), maxRetries: 0, abortSignal: signal, ...sampling(call) });
+      let text = '';
+      let hasEmitted = false;
+      let usage = { inputTokens: 0 as number | undefined, outputTokens: 0 as number | undefined };
+      const midStream = (err: unknown) => new MidStreamFailure('UPSTREAM', `The provider failed mid-answer: ${classifyFailure(err, signal.aborted).message}`, { cause: err });
+      try {
+        for await (const part of r.fullStream) {
+          if (part.type === 'text-delta') {
+            text += part.text;
+            hasEmitted = true;
+            onDelta(part.text);
+          } else if (part.type === 'error') {
+            throw part.error;
+          } else if (part.type === 'finish') {
+            usage = part.totalUsage;
+          }
+        }
+      } catch (err) {
+        // Before the first token the caller has seen nothing: fail over normally. After it,
+        // a dropped connection (thrown) or an error part both end this answer for good.
+        if (hasEmitted && !(err instanceof MidStreamFailure)) throw midStream(err);
+        throw err;
+      }
+      return { text, output: text, ...tokensOf(usage) };
+    },
+  });
+}
+
+function promptOf(call: LlmCall): { prompt: string } | { messages: ModelMessage[] } {
+  return typeof call.prompt === 'string' ? { prompt: call.prompt } : { messages: call.prompt };
+}
+
+function sampling(call: LlmCall) {
+  return { ...(call.temperature !== undefined ? { temperature: call.temperature } : {}), ...(call.maxOutputTokens !== undefined ? { maxOutputTokens: call.maxOutputTokens } : {}) };
+}
