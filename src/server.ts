@@ -9,6 +9,7 @@ import { runMigrations } from './platform/db/migrate.js';
 import type { AppDeps } from './platform/deps.js';
 import { createApp } from './platform/http/app.js';
 import { createLogger, type Logger } from './platform/logger.js';
+import { loadVault } from './platform/llm/vault.js';
 import { createMemoryRateLimiter, createRedisRateLimiter } from './platform/rate-limit.js';
 
 export async function openConfiguredDatabase(env: Env): Promise<Database> {
@@ -22,7 +23,7 @@ export async function createDeps(env: Env, opts: { database?: Database; log?: Lo
   const log = opts.log ?? createLogger(env.LOG_LEVEL);
   const database = opts.database ?? (await openConfiguredDatabase(env));
   const rateLimiter = env.REDIS_URL ? createRedisRateLimiter(env.REDIS_URL, env.NYXCORE_RATE_LIMIT_FAILURE_MODE, log) : createMemoryRateLimiter();
-  return { env, database, log, rateLimiter, now: () => new Date() };
+  return { env, database, log, rateLimiter, vault: loadVault(env), now: () => new Date() };
 }
 
 /**

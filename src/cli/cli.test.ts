@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,7 +9,13 @@ import { loadEnv } from '../config/env.js';
 import { issueSetupToken, signUp } from '../features/auth/service.js';
 import { resolveApiToken } from '../features/auth/tokens.js';
 import { createWorkspace } from '../features/tenancy/service.js';
+import { addProviderKey } from '../features/llm/keys.js';
 import { openDatabase } from '../platform/db/client.js';
+import { readJournal } from '../platform/db/migrate.js';
+import { tenants } from '../platform/db/schema/index.js';
+import { withTenant } from '../platform/db/tenant.js';
+import { keyContext } from '../platform/llm/service.js';
+import { createVault, loadVault } from '../platform/llm/vault.js';
 import { createLogger } from '../platform/logger.js';
 
 const run = promisify(execFile);
@@ -17,9 +24,13 @@ const tsx = path.join(root, 'node_modules/.bin/tsx');
 
 /** Runs the real CLI in a child process against `dataDir`; never throws, returns code and output. */
 async function nyxcore(dataDir: string, ...args: string[]) {
+  return nyxcoreWith({}, dataDir, ...args);
+}
+
+async function nyxcoreWith(extraEnv: Record<string, string>, dataDir: string, ...args: string[]) {
   try {
     const { stdout, stderr } = await run(tsx, [path.join(root, 'src/cli/main.ts'), ...args], {
-      env: { PATH: process.env.PATH, NYXCORE_DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
+      env: { PATH: process.env.PATH, NYXCORE_DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...extraEnv },
       cwd: root,
     });
     return { code: 0, stdout, stderr };
@@ -38,7 +49,7 @@ describe('nyxcore CLI (embedded)', () => {
 
   it('migrate, doctor, and token create work end to end', async () => {
     const first = await nyxcore(dataDir, 'migrate');
-    expect(first.stdout).toContain('Applied 2 migration(s).');
+    expect(first.stdout).toContain(`Applied ${readJournal().length} migration(s).`);
     expect((await nyxcore(dataDir, 'migrate')).stdout).toContain('Database is up to date.');
 
     const doctor = await nyxcore(dataDir, 'doctor');
@@ -71,6 +82,37 @@ describe('nyxcore CLI (embedded)', () => {
     try {
       const principal = await resolveApiToken({ database: db2, now: () => new Date(), log: createLogger('silent') }, token);
       expect(principal.scopes).toEqual(['projects:read', 'notes:read']);
+    } finally {
+      await db2.close();
+    }
+  });
+
+  it('keys rotate re-encrypts stored provider keys with the new key', async () => {
+    const env = loadEnv({ NYXCORE_DATA_DIR: dataDir });
+    const oldVault = loadVault(env); // embedded mode: the generated <data dir>/encryption.key
+    expect((fs.statSync(path.join(dataDir, 'encryption.key')).mode & 0o777).toString(8)).toBe('600');
+    const database = await openDatabase({ mode: 'embedded', dataDir });
+    const tenantId = randomUUID();
+    const key = await withTenant(database, { tenantId, userId: null }, async (tx) => {
+      await tx.insert(tenants).values({ id: tenantId, name: 'rotation' });
+      return addProviderKey({ tx, tenantId, userId: null, ip: null }, oldVault, { name: 'openai', kind: 'openai', apiKey: 'sk-rotate-me-0001' });
+    });
+    await database.close();
+
+    const newKey = randomBytes(32).toString('base64');
+    const oldKey = fs.readFileSync(path.join(dataDir, 'encryption.key'), 'utf8').trim();
+    const withoutOld = await nyxcoreWith({ NYXCORE_ENCRYPTION_KEY: newKey }, dataDir, 'keys', 'rotate');
+    expect(withoutOld.code).toBe(1);
+    expect(withoutOld.stdout).toMatch(/NYXCORE_ENCRYPTION_KEY_PREVIOUS/);
+    const rotated = await nyxcoreWith({ NYXCORE_ENCRYPTION_KEY: newKey, NYXCORE_ENCRYPTION_KEY_PREVIOUS: oldKey }, dataDir, 'keys', 'rotate');
+    expect(rotated.code).toBe(0);
+    expect(rotated.stdout).toMatch(/Re-encrypted 1 of 1 stored key/);
+
+    const db2 = await openDatabase({ mode: 'embedded', dataDir });
+    try {
+      const [row] = await db2.raw<{ secret: string }>('select secret from provider_keys where id = $1', [key.id]);
+      const onlyNew = createVault(Buffer.from(newKey, 'base64'));
+      expect(onlyNew.decrypt(row?.secret ?? '', keyContext(tenantId, key.id))).toBe('sk-rotate-me-0001');
     } finally {
       await db2.close();
     }

@@ -9,6 +9,8 @@ import { createTokenForMember } from '../features/auth/tokens.js';
 import { zCreateToken } from '../features/auth/schema.js';
 import { listWorkspaces } from '../features/tenancy/service.js';
 import { runMigrations } from '../platform/db/migrate.js';
+import { rotateSecrets } from '../platform/llm/rotate.js';
+import { loadVault } from '../platform/llm/vault.js';
 import { openConfiguredDatabase, startServer } from '../server.js';
 import { runDoctor } from './doctor.js';
 
@@ -27,6 +29,8 @@ Commands:
       --name <name>         label shown in the UI (default: "cli")
       --project <id>        pin the token to one project
       --expires-days <n>    expire after n days
+  keys rotate           re-encrypt stored provider keys with NYXCORE_ENCRYPTION_KEY
+                        (old keys listed in NYXCORE_ENCRYPTION_KEY_PREVIOUS)
   help                  show this help
 
 Configuration comes from environment variables; see README.md.`;
@@ -78,6 +82,13 @@ async function main(argv: string[]): Promise<number> {
       const failed = checks.filter((c) => !c.isOk).length;
       out(failed ? `\n${failed} problem(s) found.` : '\nAll checks passed.');
       return failed ? 1 : 0;
+    }
+    if (command === 'keys' && sub === 'rotate') {
+      const vault = loadVault(env);
+      const r = await rotateSecrets(database, vault);
+      out(`Re-encrypted ${r.rotated} of ${r.total} stored key(s) with key ${vault.keyId}.`);
+      for (const f of r.failed) out(`  ✗ provider key ${f.id}: ${f.reason}`);
+      return r.failed.length ? 1 : 0;
     }
     if (command === 'token' && sub === 'create') {
       const { values } = parseArgs({

@@ -1,5 +1,7 @@
 import type { Env } from '../config/env.js';
 import type { Database } from './db/client.js';
+import type { LlmDeps } from './llm/service.js';
+import type { Vault } from './llm/vault.js';
 import type { Logger } from './logger.js';
 import type { RateLimiter } from './rate-limit.js';
 
@@ -9,5 +11,13 @@ export interface AppDeps {
   database: Database;
   log: Logger;
   rateLimiter: RateLimiter;
+  vault: Vault;
   now: () => Date;
+  /** Tests inject these to observe retries and count requests. */
+  llmOverrides?: Pick<LlmDeps, 'sleep' | 'fetch'>;
+}
+
+/** What the LLM service needs, from the app's dependencies. */
+export function llmDepsOf(deps: AppDeps): LlmDeps {
+  return { database: deps.database, vault: deps.vault, log: deps.log, now: deps.now, timeoutMs: deps.env.NYXCORE_LLM_TIMEOUT_MS, ...deps.llmOverrides };
 }

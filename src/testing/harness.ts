@@ -3,7 +3,7 @@
  * NYXCORE_TEST_DATABASE_URL is set), a real HTTP server on an ephemeral port, and the
  * real tRPC client with a cookie jar. Each test creates its own users and workspaces.
  */
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { serve, type ServerType } from '@hono/node-server';
 import { createTRPCClient, httpLink, TRPCClientError } from '@trpc/client';
 import superjson from 'superjson';
@@ -13,6 +13,7 @@ import { openDatabase, type Database } from '../platform/db/client.js';
 import { runMigrations } from '../platform/db/migrate.js';
 import type { AppDeps } from '../platform/deps.js';
 import { createApp } from '../platform/http/app.js';
+import { createVault } from '../platform/llm/vault.js';
 import { createLogger } from '../platform/logger.js';
 import { createMemoryRateLimiter, type RateLimiter } from '../platform/rate-limit.js';
 import type { AppRouter } from '../platform/trpc/root.js';
@@ -44,7 +45,7 @@ export interface TestServer {
 export async function startTestServer(
   kind: DbKind,
   overrides: Record<string, string> = {},
-  opts: { rateLimiter?: RateLimiter } = {},
+  opts: { rateLimiter?: RateLimiter; llmOverrides?: AppDeps['llmOverrides'] } = {},
 ): Promise<TestServer> {
   const database = await openTestDatabase(kind);
   const env: Env = loadEnv({
@@ -61,7 +62,9 @@ export async function startTestServer(
     database,
     log: createLogger('silent'),
     rateLimiter: opts.rateLimiter ?? createMemoryRateLimiter(),
+    vault: createVault(randomBytes(32)),
     now: () => new Date(Date.now() + clock.offsetMs),
+    ...(opts.llmOverrides ? { llmOverrides: opts.llmOverrides } : {}),
   };
   const app = createApp(deps);
   const server: ServerType = await new Promise((resolve) => {

@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { createVault } from '../../src/platform/llm/vault.js';
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadEnv } from '../../src/config/env.js';
@@ -42,6 +44,7 @@ describe('GET /api/v1/health with an unreachable database', () => {
         database,
         log: createLogger('silent'),
         rateLimiter: createMemoryRateLimiter(),
+        vault: createVault(randomBytes(32)),
         now: () => new Date(),
       });
       const res = await app.request('/api/v1/health');

@@ -8,6 +8,7 @@ import { enterTenant, withAuth, type Tx } from '../../platform/db/tenant.js';
 import { NyxError, notFound } from '../../platform/errors.js';
 import type { TenantAccess } from '../../platform/trpc/procedures.js';
 import { recordAudit } from '../audit/service.js';
+import { seedBuiltInPersonas } from '../personas/service.js';
 import type { WorkspaceView } from './schema.js';
 
 type Access = Pick<TenantAccess, 'tx' | 'tenantId' | 'userId' | 'role' | 'ip'>;
@@ -20,6 +21,7 @@ export async function createWorkspace(deps: Pick<AppDeps, 'database'>, userId: s
     const [tenant] = await tx.insert(tenants).values({ id, name }).returning();
     if (!tenant) throw new NyxError('INTERNAL', 'tenant insert returned nothing');
     await tx.insert(tenantMembers).values({ tenantId: id, userId, role: 'owner' });
+    await seedBuiltInPersonas(tx, id);
     await recordAudit(tx, { tenantId: id, actorUserId: userId, action: 'workspace.created', targetType: 'workspace', targetId: id, data: { name }, ip });
     return { id, name: tenant.name, role: 'owner', createdAt: tenant.createdAt };
   });

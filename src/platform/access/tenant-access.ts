@@ -29,13 +29,10 @@ function notFoundWorkspace(): NyxError {
   return new NyxError('NOT_FOUND', 'Workspace not found, or you are not a member of it');
 }
 
-export async function runInTenant<T>(
-  deps: AppDeps,
-  principal: Principal,
-  meta: Pick<RequestMeta, 'requestedTenantId' | 'ip'>,
-  resHeaders: Headers,
-  fn: (access: TenantAccess) => Promise<T>,
-): Promise<T> {
+/** Tenant access without an open transaction, for work that waits on the network (LLM calls). */
+export type TenantGrant = Omit<TenantAccess, 'tx'>;
+
+async function chooseTenant(deps: AppDeps, principal: Principal, meta: Pick<RequestMeta, 'requestedTenantId'>, resHeaders: Headers): Promise<string> {
   let tenantId: string;
   if (principal.kind === 'token') {
     if (meta.requestedTenantId && meta.requestedTenantId !== principal.tenantId) {
@@ -47,27 +44,47 @@ export async function runInTenant<T>(
     if (!zTenantId.safeParse(meta.requestedTenantId).success) throw notFoundWorkspace();
     tenantId = meta.requestedTenantId;
   }
-
   const limit = await deps.rateLimiter.hit(`tenant:${tenantId}`, deps.env.NYXCORE_RATE_LIMIT_API_PER_MIN, 60_000);
   if (!limit.isAllowed) {
     resHeaders.set('Retry-After', String(limit.retryAfterSeconds));
     throw new NyxError('RATE_LIMITED', `Too many requests for this workspace; retry in ${limit.retryAfterSeconds}s`);
   }
+  return tenantId;
+}
 
-  return withTenant(deps.database, { tenantId, userId: principal.userId }, async (tx) => {
-    const [membership] = await tx
-      .select({ role: tenantMembers.role })
-      .from(tenantMembers)
-      .where(and(eq(tenantMembers.tenantId, tenantId), eq(tenantMembers.userId, principal.userId)));
-    if (!membership) throw notFoundWorkspace();
-    return fn({
-      tx,
-      tenantId,
-      userId: principal.userId,
-      role: membership.role,
-      scopes: effectiveScopes(membership.role, principal.kind === 'token' ? principal.scopes : null),
-      projectPin: principal.kind === 'token' ? principal.projectId : null,
-      ip: meta.ip,
-    });
-  });
+async function grantFor(tx: Tx, tenantId: string, principal: Principal, ip: string | null): Promise<TenantGrant> {
+  const [membership] = await tx
+    .select({ role: tenantMembers.role })
+    .from(tenantMembers)
+    .where(and(eq(tenantMembers.tenantId, tenantId), eq(tenantMembers.userId, principal.userId)));
+  if (!membership) throw notFoundWorkspace();
+  return {
+    tenantId,
+    userId: principal.userId,
+    role: membership.role,
+    scopes: effectiveScopes(membership.role, principal.kind === 'token' ? principal.scopes : null),
+    projectPin: principal.kind === 'token' ? principal.projectId : null,
+    ip,
+  };
+}
+
+/** Runs `fn` inside the tenant's RLS transaction after checking membership (one transaction). */
+export async function runInTenant<T>(
+  deps: AppDeps,
+  principal: Principal,
+  meta: Pick<RequestMeta, 'requestedTenantId' | 'ip'>,
+  resHeaders: Headers,
+  fn: (access: TenantAccess) => Promise<T>,
+): Promise<T> {
+  const tenantId = await chooseTenant(deps, principal, meta, resHeaders);
+  return withTenant(deps.database, { tenantId, userId: principal.userId }, async (tx) => fn({ ...(await grantFor(tx, tenantId, principal, meta.ip)), tx }));
+}
+
+/**
+ * Checks membership in a short transaction and returns the grant; the caller opens its
+ * own short transactions (`withTenant`) around database work, never around network waits.
+ */
+export async function grantTenant(deps: AppDeps, principal: Principal, meta: Pick<RequestMeta, 'requestedTenantId' | 'ip'>, resHeaders: Headers): Promise<TenantGrant> {
+  const tenantId = await chooseTenant(deps, principal, meta, resHeaders);
+  return withTenant(deps.database, { tenantId, userId: principal.userId }, (tx) => grantFor(tx, tenantId, principal, meta.ip));
 }

@@ -4,7 +4,7 @@
  * handlers read `tenantId`, `role`, `scopes` and `tx` from ctx, never from input.
  */
 import type { Scope } from '../access/scopes.js';
-import { runInTenant, type TenantAccess } from '../access/tenant-access.js';
+import { grantTenant, runInTenant, type TenantAccess, type TenantGrant } from '../access/tenant-access.js';
 import { NyxError } from '../errors.js';
 import { constantTimeEqual, sha256Hex } from '../security.js';
 import { t, toTrpcError } from './init.js';
@@ -36,7 +36,7 @@ export const authedProcedure = publicProcedure.use(({ ctx, type, next }) => {
   return next({ ctx: { principal } });
 });
 
-export type { TenantAccess };
+export type { TenantAccess, TenantGrant };
 
 /** Sentinel used to roll back the RLS transaction while keeping tRPC's original error result. */
 class Rollback extends Error {}
@@ -57,12 +57,32 @@ export const tenantProcedure = authedProcedure.use(async ({ ctx, next }) => {
   return result;
 });
 
+/**
+ * A tenant procedure without the request transaction: for handlers that wait on the
+ * network (LLM calls). `ctx.grant` carries tenant, user, role and scopes; the handler
+ * wraps its own database work in short `withTenant` transactions.
+ */
+export const tenantCallProcedure = authedProcedure.use(async ({ ctx, next }) => {
+  const grant = await grantTenant(ctx.deps, ctx.principal, ctx.meta, ctx.resHeaders);
+  return next({ ctx: { grant } });
+});
+
+function forbidWithout(scopes: Set<Scope>, scope: Scope): void {
+  if (!scopes.has(scope)) throw new NyxError('FORBIDDEN', `This action needs the "${scope}" permission`);
+}
+
 /** A tenant procedure that requires one scope. Example: `requireScope('notes:write').mutation(…)`. */
 export function requireScope(scope: Scope) {
   return tenantProcedure.use(({ ctx, next }) => {
-    if (!ctx.access.scopes.has(scope)) {
-      throw new NyxError('FORBIDDEN', `This action needs the "${scope}" permission`);
-    }
+    forbidWithout(ctx.access.scopes, scope);
+    return next();
+  });
+}
+
+/** `tenantCallProcedure` that requires one scope. */
+export function requireScopeForCall(scope: Scope) {
+  return tenantCallProcedure.use(({ ctx, next }) => {
+    forbidWithout(ctx.grant.scopes, scope);
     return next();
   });
 }

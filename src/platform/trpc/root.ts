@@ -1,6 +1,8 @@
 import { auditRouter } from '../../features/audit/router.js';
 import { authRouter, tokensRouter } from '../../features/auth/router.js';
+import { llmRouter } from '../../features/llm/router.js';
 import { notesRouter } from '../../features/notes/router.js';
+import { personasRouter } from '../../features/personas/router.js';
 import { projectsRouter } from '../../features/projects/router.js';
 import { invitationsRouter, membersRouter, workspacesRouter } from '../../features/tenancy/router.js';
 import { router } from './procedures.js';
@@ -14,6 +16,8 @@ export const appRouter = router({
   audit: auditRouter,
   projects: projectsRouter,
   notes: notesRouter,
+  llm: llmRouter,
+  personas: personasRouter,
 });
 
 export type AppRouter = typeof appRouter;

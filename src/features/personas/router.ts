@@ -1,0 +1,66 @@
+import { llmDepsOf } from '../../platform/deps.js';
+import { withTenant } from '../../platform/db/tenant.js';
+import { NyxError } from '../../platform/errors.js';
+import { generate } from '../../platform/llm/service.js';
+import { publicProcedure, requireScope, requireScopeForCall, router } from '../../platform/trpc/procedures.js';
+import { zCreatePersona, zListPersonas, zMatch, zPersonaId, zSuggest, zTryPersona, zUpdatePersona } from './schema.js';
+import { createPersona, deletePersona, getPersona, listPersonas, matchPersona, recordPersonaUse, updatePersona } from './service.js';
+import { extractSpecializations, specializationCategories, specializationLabels } from './specialization-extractor.js';
+
+export const personasRouter = router({
+  list: requireScope('personas:read')
+    .input(zListPersonas)
+    .query(({ ctx, input }) => listPersonas(ctx.access, input)),
+  get: requireScope('personas:read')
+    .input(zPersonaId)
+    .query(({ ctx, input }) => getPersona(ctx.access, input.id)),
+  create: requireScope('personas:write')
+    .input(zCreatePersona)
+    .mutation(({ ctx, input }) => createPersona(ctx.access, input)),
+  update: requireScope('personas:write')
+    .input(zUpdatePersona)
+    .mutation(({ ctx, input }) => updatePersona(ctx.access, input)),
+  delete: requireScope('personas:write')
+    .input(zPersonaId)
+    .mutation(({ ctx, input }) => deletePersona(ctx.access, input.id)),
+  /** The 15 categories with their UI labels. */
+  categories: publicProcedure.query(() => specializationCategories.map((id) => ({ id, label: specializationLabels[id] }))),
+  /** Live suggestions while the user types; pure computation, no database. */
+  suggestSpecializations: publicProcedure.input(zSuggest).query(({ input }) =>
+    extractSpecializations([input.description, input.systemPrompt, input.traits.join(', ')]).map((m) => ({ ...m, label: specializationLabels[m.id] })),
+  ),
+  /** The persona that best covers the given categories (used to auto-assign workflow steps). */
+  match: requireScope('personas:read')
+    .input(zMatch)
+    .query(async ({ ctx, input }) => {
+      const all = await listPersonas(ctx.access, input.projectId ? { projectId: input.projectId } : {});
+      const best = matchPersona(all, input.categories);
+      return best ? { persona: best.persona, score: best.score } : null;
+    }),
+  /** Talk to a persona once: its system prompt, the workspace's providers, +10 XP. */
+  try: requireScopeForCall('llm:use')
+    .input(zTryPersona)
+    .mutation(async ({ ctx, input }) => {
+      const { grant, deps } = ctx;
+      if (!grant.scopes.has('personas:read')) throw new NyxError('FORBIDDEN', 'This action needs the "personas:read" permission');
+      const persona = await withTenant(deps.database, grant, (tx) => getPersona({ tx, projectPin: grant.projectPin }, input.id));
+      let isSuccess = false;
+      try {
+        const r = await generate(llmDepsOf(deps), {
+          tenantId: grant.tenantId,
+          userId: grant.userId,
+          purpose: 'persona.try',
+          system: persona.systemPrompt,
+          prompt: input.message,
+          ...(input.provider ? { provider: input.provider } : {}),
+        });
+        isSuccess = true;
+        return { text: r.text, provider: r.provider, model: r.model, isOffline: r.isOffline, tokensIn: r.tokensIn, tokensOut: r.tokensOut, costUsd: r.costUsd };
+      } finally {
+        // A failed XP update is logged, never swallowed, and never fails the answer.
+        await withTenant(deps.database, grant, (tx) => recordPersonaUse(tx, persona.id, isSuccess)).catch((err: unknown) =>
+          deps.log.error({ err, tenantId: grant.tenantId, personaId: persona.id }, 'could not record persona XP'),
+        );
+      }
+    }),
+});

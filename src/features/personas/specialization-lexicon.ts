@@ -1,0 +1,247 @@
+/**
+ * Weighted vocabularies for the specialization extractor.
+ *
+ * Each domain maps a weight to the terms carrying it. Terms are written the way people
+ * type them ("CI/CD", "Node.js", "end-to-end"); the extractor normalises and stems them
+ * with the same function it applies to input text, so variants that normalise alike
+ * ("tests"/"testing", "optimise"/"optimize", "database"/"databases") need listing once.
+ *
+ * Weight guide — one strong term is enough to suggest a domain, weaker ones need company
+ * (the extractor's default minimum score sits just below a strong term):
+ *   3      unambiguous tool, product or practice ("kubernetes", "penetration testing", "gdpr")
+ *   2–2.5  clear but shared, or a tool name that is also an English word ("spark", "swift")
+ *   1–1.5  supporting evidence ("api", "schema", "cache")
+ *   0.5    ambiguous words that only tip a balance ("data", "design", "write")
+ * A term may sit in several domains with split weights (e.g. accessibility, terraform).
+ * Generic English words that double as tool names ("express", "chef", "room") are kept
+ * low on purpose: a persona saying "express yourself" must not become a backend expert.
+ */
+import type { SpecializationId } from './specialization-extractor.js';
+
+/** weight → terms carrying that weight */
+export type WeightedTerms = Readonly<Record<number, readonly string[]>>;
+
+export const specializationLexicon: Readonly<Record<SpecializationId, WeightedTerms>> = {
+  security: {
+    3: ['penetration testing', 'pentest', 'pentester', 'penetration tester', 'red team', 'red teamer', 'blue team',
+      'threat model', 'threat modelling', 'owasp', 'xss', 'cross-site scripting', 'csrf', 'sql injection', 'ssrf', 'idor',
+      'cve', 'zero-day', 'zero day', 'malware', 'ransomware', 'burp suite', 'metasploit', 'nmap', 'appsec',
+      'application security', 'infosec', 'cybersecurity', 'cyber security', 'siem', 'intrusion detection', 'bug bounty',
+      'privilege escalation', 'secure code review', 'secure coding', 'devsecops', 'zero trust', 'vulnerability',
+      'exploit', 'cryptography', 'security engineer', 'security operations', 'soc analyst', 'incident responder',
+      'supply-chain security', 'supply chain security', 'sbom', 'sigstore', 'secrets scanning', 'attack surface',
+      'identity and access management', 'oauth', 'openid connect', 'saml', 'security review', 'security audit'],
+    2: ['security', 'secure', 'attacker', 'hardening', 'harden', 'encryption', 'encrypt', 'tls', 'mtls', 'mutual tls',
+      'mfa', '2fa', 'multi-factor authentication', 'least privilege', 'rbac', 'access control', 'secrets management',
+      'secret management', 'secrets rotation', 'waf', 'ddos', 'phishing', 'incident response', 'sandboxing', 'jwt',
+      'security group', 'threat', 'cipher', 'vault', 'guardduty'],
+    1.5: ['authentication', 'authorization', 'auth', 'iam', 'input validation', 'rate limiting', 'audit logging',
+      'firewall', 'csp', 'content security policy', 'sanitize', 'sanitise', 'secrets', 'injection', 'hacker', 'hacking'],
+    0.5: ['password', 'token', 'risk', 'permission'],
+  },
+  frontend: {
+    3: ['frontend', 'front-end', 'front end', 'reactjs', 'vue', 'vuejs', 'vue.js', 'angular', 'svelte', 'sveltekit',
+      'next.js', 'nextjs', 'nuxt', 'tailwind', 'tailwind css', 'jquery', 'redux', 'redux toolkit', 'zustand', 'pinia',
+      'ngrx', 'rxjs', 'storybook', 'styled-components', 'css modules', 'jsx', 'tsx', 'single-page application',
+      'web components', 'react hooks', 'react query', 'tanstack query', 'server-side rendering', 'hydration',
+      'framer motion', 'solidjs', 'vite', 'webpack', 'sass', 'scss', 'css grid', 'flexbox', 'ui components',
+      'component library', 'client-side', 'css'],
+    2.5: ['react'],
+    2: ['html', 'html5', 'javascript', 'browser', 'cross-browser', 'responsive', 'responsive layout', 'web developer',
+      'web app', 'pixel-perfect', 'animations', 'aria', 'dark mode', 'theming', 'design system', 'server components',
+      'state management', 'composables', 'reactive forms', 'browser compatibility', 'user interface', 'dom'],
+    1.5: ['accessibility', 'accessible', 'wcag', 'screen reader', 'typescript', 'ui', 'component', 'widget', 'bundle',
+      'bundle size', 'spa', 'remix', 'astro'],
+    1: ['web', 'figma'],
+    0.5: ['layout', 'forms', 'page'],
+  },
+  backend: {
+    3: ['backend', 'back-end', 'back end', 'server-side', 'node.js', 'nodejs', 'expressjs', 'fastify', 'nestjs',
+      'django', 'flask', 'fastapi', 'spring boot', 'ruby on rails', 'laravel', 'elixir', 'asp.net', '.net core', 'grpc',
+      'graphql', 'rest api', 'restful', 'microservice', 'api developer', 'api design', 'web api', 'celery', 'sidekiq',
+      'rabbitmq', 'message queue', 'goroutines', 'tokio', 'axum', 'actix', 'hibernate', 'jpa', 'genserver', 'webhook',
+      'middleware', 'background job', 'http handler', 'golang'],
+    2.5: ['java'],
+    2: ['api', 'python', 'php', 'c#', '.net', 'orm', 'activerecord', 'eloquent', 'protobuf', 'http', 'background worker',
+      'pagination', 'idempotent', 'openapi', 'endpoint', 'otp', 'rails', 'server'],
+    1.5: ['ruby', 'rust', 'queue', 'controller', 'express', 'phoenix'],
+    1: ['kafka', 'json', 'integration', 'request', 'persistence', 'service', 'worker', 'error handling', 'kotlin'],
+  },
+  database: {
+    3: ['database', 'dba', 'sql', 'postgresql', 'postgres', 'mysql', 'mariadb', 'sqlite', 'oracle database', 'sql server',
+      'mongodb', 'redis', 'cassandra', 'dynamodb', 'cosmos db', 'nosql', 'innodb', 'pgvector', 'pgbouncer', 'query plan',
+      'execution plan', 'explain analyze', 'stored procedure', 'schema migration', 'foreign key', 'normal form',
+      'normalisation', 'third normal form', 'er diagram', 'entity relationship', 'transaction isolation',
+      'isolation level', 'point-in-time recovery', 'sharding', 'window function', 'cte', 'prisma', 'sequelize',
+      'typeorm', 'elasticsearch', 'full-text search', 'vector database', 'deadlock', 'data modelling', 'data modeling',
+      'connection pooling', 'wide-column', 'partition key', 'n+1', 'read replica', 'slow query'],
+    2: ['schema', 'orm', 'vacuum', 'replication', 'relational', 'drizzle', 'oracle', 'failover', 'consistency level',
+      'document model', 'storage engine', 'mongo', 'query'],
+    1.5: ['migration', 'backup', 'transaction'],
+    1: ['data model', 'caching', 'records', 'key-value', 'consistency', 'partitioning', 'index', 'table', 'join',
+      'constraint'],
+    0.5: ['data', 'store'],
+  },
+  devops: {
+    3: ['devops', 'ci/cd', 'continuous integration', 'continuous delivery', 'continuous deployment', 'github actions',
+      'gitlab ci', 'jenkins', 'circleci', 'argocd', 'argo cd', 'gitops', 'helm', 'helm chart', 'kustomize', 'terraform',
+      'ansible', 'packer', 'docker', 'dockerfile', 'docker-compose', 'docker compose', 'container image', 'kubernetes',
+      'k8s', 'site reliability', 'sre', 'prometheus', 'grafana', 'opentelemetry', 'jaeger', 'loki', 'observability',
+      'on-call', 'runbook', 'infrastructure as code', 'iac', 'blue-green', 'canary deployment', 'rolling deployment',
+      'release engineer', 'build engineer', 'platform engineer', 'internal developer platform', 'backstage', 'systemd',
+      'sysadmin', 'nginx', 'deployment automation', 'rollback', 'rollout', 'postmortem', 'alerting', 'slo', 'sli',
+      'pagerduty'],
+    2: ['ci', 'deploy', 'deployment', 'container', 'pipeline', 'linux', 'shell scripting', 'monitoring', 'tracing',
+      'dashboards', 'artifact', 'semantic versioning', 'infrastructure', 'vault', 'canary', 'puppet'],
+    1.5: ['release', 'automation', 'automate', 'logging', 'incident', 'cluster', 'bash'],
+    1: ['build', 'workflow', 'configs', 'config', 'uptime', 'reliability', 'kubeflow', 'immutable', 'pod', 'chef',
+      'operator'],
+  },
+  cloud: {
+    3: ['cloud', 'aws', 'amazon web services', 'azure', 'gcp', 'google cloud', 'google cloud platform', 'aws lambda', 's3',
+      'ec2', 'ecs', 'eks', 'aks', 'gke', 'cloud run', 'cloud functions', 'azure functions', 'app service', 'serverless',
+      'api gateway', 'step functions', 'cloudformation', 'cdk', 'bicep', 'arm templates', 'vpc', 'vpc peering',
+      'landing zone', 'multi-cloud', 'hybrid cloud', 'finops', 'reserved instances', 'savings plans', 'spot instances',
+      'rightsizing', 'cloudflare', 'cloudflare workers', 'edge computing', 'cdn', 'openstack', 'availability zone',
+      'paas', 'iaas', 'entra id', 'pub/sub', 'sqs', 'sns', 'rds', 'fargate', 'autoscaling', 'auto scaling',
+      'object storage', 'lift and shift', 'cloud migration'],
+    2: ['lambda', 'managed services', 'on-premises', 'bigquery', 'cosmos db', 'virtual machines', 'iam',
+      'pay-as-you-go', 'cost optimisation', 'cost optimization', 'managed kubernetes', 'terraform', 'data centres',
+      'data centers', 'guardduty'],
+    1.5: ['kubernetes', 'k8s'],
+    1: ['hosting', 'scalable', 'elastic', 'provisioning', 'instances', 'storage', 'workloads', 'region', 'saas'],
+  },
+  'data-engineering': {
+    3: ['data engineering', 'data engineer', 'etl', 'elt', 'airflow', 'apache airflow', 'dbt', 'snowflake', 'pyspark',
+      'databricks', 'delta lake', 'lakehouse', 'data lake', 'data lakehouse', 'data warehouse', 'kafka streams', 'flink',
+      'apache beam', 'fivetran', 'airbyte', 'great expectations', 'data quality', 'parquet', 'trino', 'dagster', 'prefect',
+      'hadoop', 'mapreduce', 'data pipeline', 'etl pipeline', 'data ingestion', 'data lineage', 'data contract',
+      'backfill', 'change data capture', 'cdc', 'debezium', 'dimensional modelling', 'dimensional modeling',
+      'star schema', 'analytics engineer', 'data platform', 'batch job', 'dag', 'schema drift', 'exactly-once',
+      'streaming data', 'bigquery', 'redshift', 'apache spark'],
+    2.5: ['ingestion'],
+    2: ['spark', 'hive', 'warehouse', 'lineage', 'orchestration', 'kafka', 'pipeline', 'presto', 'fact table'],
+    1.5: ['iceberg', 'streaming', 'analytics', 'dataset'],
+    1: ['batch', 'transformation', 'transform', 'analysts', 'scheduling', 'table', 's3'],
+    0.5: ['data'],
+  },
+  'machine-learning': {
+    3: ['machine learning', 'ml', 'deep learning', 'neural network', 'pytorch', 'tensorflow', 'keras', 'scikit-learn',
+      'sklearn', 'xgboost', 'lightgbm', 'hugging face', 'llm', 'large language model', 'fine-tuning', 'fine tuning',
+      'lora', 'rlhf', 'reinforcement learning', 'mlops', 'mlflow', 'model registry', 'feature store', 'model serving',
+      'experiment tracking', 'nlp', 'natural language processing', 'computer vision', 'object detection',
+      'image segmentation', 'convolutional', 'embeddings', 'retrieval-augmented generation', 'vector search',
+      'prompt engineer', 'prompt engineering', 'recommender', 'recommender system', 'recommendation engine',
+      'collaborative filtering', 'ranking model', 'gradient boosting', 'feature engineering', 'hyperparameter',
+      'hyperparameter tuning', 'cross-validation', 'data scientist', 'data science', 'ai engineer',
+      'named entity recognition', 'sentiment analysis', 'bayesian inference', 'regression model', 'model training',
+      'training data', 'kubeflow', 'model drift', 'data drift', 'model deployment', 'tokenization', 'classifier'],
+    2: ['ai', 'artificial intelligence', 'prediction', 'inference', 'statistician', 'statistics', 'time-series',
+      'time series', 'forecasting', 'classification', 'gpu', 'rag', 'cnn', 'transformers'],
+    1.5: ['model', 'train'],
+    1: ['agents', 'evaluation', 'experiments', 'features', 'dataset', 'attention'],
+    0.5: ['accuracy'],
+  },
+  mobile: {
+    3: ['mobile', 'ios', 'android', 'swiftui', 'uikit', 'xcode', 'jetpack compose', 'react native', 'flutter', 'riverpod',
+      'cordova', 'kotlin multiplatform', 'xamarin', '.net maui', 'app store', 'play store', 'google play', 'testflight',
+      'provisioning profile', 'code signing', 'push notifications', 'deep link', 'iphone', 'ipad', 'smartphone',
+      'watchos', 'wear os', 'healthkit', 'mobile app', 'native app', 'offline-first', 'swift concurrency',
+      'objective-c', 'android studio', 'kotlin', 'wearables'],
+    2.5: ['swift'],
+    2: ['dart', 'expo', 'ionic', 'capacitor', 'tablet', 'phones', 'handset', 'cross-platform', 'coroutines'],
+    1.5: ['device', 'espresso', 'xctest', 'gradle'],
+    1: ['app', 'native', 'screens', 'combine'],
+    0.5: ['offline'],
+  },
+  testing: {
+    3: ['qa', 'quality assurance', 'test automation', 'unit test', 'integration test', 'end-to-end', 'e2e',
+      'test coverage', 'tdd', 'test-driven', 'bdd', 'jest', 'vitest', 'mocha', 'pytest', 'junit', 'testng', 'cypress',
+      'playwright', 'selenium', 'cucumber', 'gherkin', 'xctest', 'pact', 'contract testing', 'mutation testing',
+      'property-based testing', 'fuzzing', 'fuzz', 'fast-check', 'flaky test', 'regression suite', 'test plan',
+      'exploratory testing', 'acceptance test', 'snapshot test', 'test suite', 'test case', 'tester', 'qa engineer',
+      'failing test', 'test pyramid', 'red, green, refactor', 'red green refactor'],
+    2: ['test', 'mocks', 'mocking', 'fixtures', 'espresso', 'assertion', 'bug triage', 'mock'],
+    1.5: ['coverage'],
+    1: ['regression', 'stub', 'suites', 'bug', 'hypothesis'],
+    0.5: ['quality', 'validation'],
+  },
+  performance: {
+    3: ['performance engineer', 'profiling', 'profiler', 'flame graph', 'latency', 'tail latency', 'p99', 'p95',
+      'throughput', 'benchmark', 'bottleneck', 'optimisation', 'optimization', 'load testing', 'load test',
+      'stress test', 'k6', 'jmeter', 'gatling', 'locust', 'core web vitals', 'lighthouse', 'webpagetest', 'page load',
+      'garbage collection', 'gc pauses', 'heap snapshot', 'memory leak', 'simd', 'cache locality',
+      'branch prediction', 'lock-free', 'hot path', 'hot-path', 'allocations', 'event loop lag', 'capacity planning',
+      'scalability', 'horizontal scaling', 'back-pressure', 'backpressure', 'jvm tuning', 'async-profiler',
+      'code splitting', 'lazy-load', 'lazy loading', 'percentiles'],
+    2.5: ['performance', 'optimise', 'optimize'],
+    2: ['cpu', 'tuning', 'heap', 'jit', 'lcp', 'cls', 'inp', 'slow queries', 'load time', 'bundle size'],
+    1.5: ['memory', 'cache', 'speed', 'scaling'],
+    1: ['scale', 'concurrency', 'execution plan', 'index', 'slow', 'fast', 'efficient', 'bundle'],
+  },
+  architecture: {
+    3: ['architecture', 'software architect', 'solutions architect', 'solution architect', 'enterprise architect',
+      'system design', 'distributed systems', 'monolith', 'microservices', 'domain-driven design', 'ddd',
+      'bounded context', 'ubiquitous language', 'hexagonal architecture', 'clean architecture', 'event sourcing',
+      'cqrs', 'event-driven', 'outbox pattern', 'cap theorem', 'design patterns', 'solid principles',
+      'dependency inversion', 'architecture decision record', 'adr', 'c4 model', 'c4 diagrams',
+      'non-functional requirements', 'strangler fig', 'service mesh', 'integration patterns', 'modularity',
+      'evolutionary architecture', 'service boundaries', 'load balancers'],
+    2.5: ['architect'],
+    2: ['coupling', 'cohesion', 'layering', 'saga', 'trade-offs', 'modular', 'clean code', 'scalability'],
+    1.5: ['aggregates', 'rfc', 'c4', 'boundaries', 'resilience', 'dependency injection'],
+    1: ['design', 'patterns', 'components', 'messaging', 'integration', 'sharding', 'structure', 'systems'],
+  },
+  'ux-design': {
+    3: ['ux', 'user experience', 'ux designer', 'ux design', 'user research', 'usability', 'usability testing',
+      'journey map', 'customer journey', 'wireframe', 'figma', 'interaction designer', 'interaction design',
+      'information architecture', 'heuristic evaluation', 'card sorting', 'user flows', 'microcopy', 'ux writer',
+      'content designer', 'product designer', 'visual designer', 'ui designer', 'ui design', 'service designer',
+      'service design', 'human-centred design', 'human-centered design', 'design thinking', 'empathy map',
+      'inclusive design', 'colour contrast', 'color contrast', 'user interviews', 'low-fidelity', 'high-fidelity',
+      'pain points', 'touchpoints', 'design critique', 'user testing', 'a/b test'],
+    2.5: ['designer', 'typography'],
+    2: ['accessibility', 'wcag', 'screen reader', 'prototype', 'prototyping', 'design system'],
+    1.5: ['onboarding', 'sketch'],
+    1: ['design', 'user', 'visual', 'colour', 'color', 'workshops', 'flows', 'persona', 'screens', 'forms', 'interview'],
+  },
+  documentation: {
+    3: ['documentation', 'docs', 'technical writer', 'technical writing', 'api reference', 'reference docs', 'tutorial',
+      'how-to guide', 'docs-as-code', 'docusaurus', 'mkdocs', 'sphinx', 'readme', 'changelog', 'release notes',
+      'onboarding guide', 'developer advocate', 'code samples', 'diataxis', 'style guide', 'jsdoc', 'tsdoc', 'javadoc',
+      'docstrings', 'swagger', 'knowledge base', 'confluence', 'user manual', 'help centre', 'help center', 'faq',
+      'plain language', 'getting started guide'],
+    2.5: ['wiki', 'markdown'],
+    2: ['document', 'writer', 'blog posts', 'grammar'],
+    1.5: ['guide', 'reference', 'editor', 'articles', 'terminology', 'runbook'],
+    1: ['explanation', 'explain', 'clarity', 'comments', 'examples', 'prose'],
+    0.5: ['write', 'writing'],
+  },
+  compliance: {
+    3: ['compliance', 'gdpr', 'ccpa', 'hipaa', 'soc 2', 'soc2', 'iso 27001', 'pci dss', 'pci-dss', 'sox', 'fedramp',
+      'nist 800-53', 'nist', 'eu ai act', 'ai act', 'kyc', 'aml', 'regulatory', 'regulation', 'data protection',
+      'data protection impact assessment', 'dpia', 'privacy', 'privacy by design', 'privacy engineer',
+      'consent management', 'data retention', 'retention policy', 'right to erasure', 'lawful basis',
+      'record of processing', 'personal data', 'business associate agreement', 'audit trail', 'audit-ready',
+      'audit preparation', 'evidence collection', 'control mapping', 'grc', 'risk register', 'vendor assessment', 'qsa',
+      'spdx', 'copyleft', 'license compliance', 'gpl', 'third-party notices'],
+    2: ['compliant', 'audit', 'auditor', 'assessor', 'legal', 'retention', 'attestation', 'type ii', 'consent', 'phi',
+      'governance'],
+    1.5: ['controls', 'policy', 'obligations', 'license', 'certification', 'dora'],
+    1: ['risk', 'requirements', 'segmentation'],
+  },
+};
+
+/**
+ * Everyday phrases built from technical-looking words. They are matched like lexicon
+ * phrases (longest match wins) but score nothing, so their words are consumed instead
+ * of counted: "security guard" is not security, "test kitchen" is not QA.
+ */
+export const neutralPhrases: readonly string[] = [
+  'security guard', 'security deposit', 'social security', 'job security', 'food security',
+  'test kitchen', 'taste test', 'driving test', 'blood test', 'pregnancy test', 'test drive',
+  'cloud of dust', 'cloud of smoke', 'cloud nine', 'under a cloud',
+  'landscape architect', 'landscape architecture', 'interior design', 'garden design', 'fashion design',
+  'performance review', 'live performance', 'stage performance', 'athletic performance',
+  'mobile home', 'index fund', 'strength training', 'dog training', 'fashion model', 'role model',
+];
