@@ -19,6 +19,8 @@ const redactPaths = [
   'headers.cookie',
 ];
 
-export function createLogger(level: string): Logger {
-  return pino({ level, redact: { paths: redactPaths, censor: '[redacted]' }, base: undefined });
+/** `destination` is for tests that inspect what was logged; production logs go to stdout. */
+export function createLogger(level: string, destination?: { write(line: string): void }): Logger {
+  const options = { level, redact: { paths: redactPaths, censor: '[redacted]' }, base: undefined };
+  return destination ? pino(options, destination) : pino(options);
 }

@@ -143,6 +143,19 @@ describe('LLM calls against providers speaking their real wire formats', () => {
     for (const s of Object.values(SECRET)) expect(everything).not.toContain(s);
   });
 
+  it('no log line contains a key, even when a provider echoes it back in its error', async () => {
+    const lines: string[] = [];
+    const logged = { ...deps, log: createLogger('trace', { write: (l: string) => lines.push(l) }) };
+    const tenantId = await workspace(['openai', 'anthropic', 'google']);
+    fake.script.openai.push({ kind: 'status', status: 401, message: `Incorrect API key provided: ${SECRET.openai}` });
+    fake.script.anthropic.push({ kind: 'status', status: 500, message: `upstream rejected x-api-key ${SECRET.anthropic}` }, { kind: 'status', status: 500 }, { kind: 'status', status: 500 });
+    fake.script.google.push({ kind: 'status', status: 400, message: `API key not valid (${SECRET.google}). Please pass a valid API key.` });
+    await generate(logged, call(tenantId)).catch(() => undefined);
+    expect(lines.length).toBeGreaterThan(3);
+    const all = lines.join('\n');
+    for (const s of Object.values(SECRET)) expect(all).not.toContain(s);
+  });
+
   it('a stream that breaks after the first tokens ends with an error instead of replaying on another provider', async () => {
     const tenantId = await workspace(['openai', 'anthropic']);
     fake.script.openai.push({ kind: 'break-mid-stream', text: 'partial answer that never finishes' });

@@ -181,11 +181,15 @@ async function withFallback<R>(deps: LlmDeps, call: LlmCall, runner: Runner<R>):
           await recordUsage(deps, call, { provider: name, kind: p.kind, model, latencyMs, outcome: 'cancelled', error: 'cancelled by caller', attempt });
           throw new NyxError('BAD_INPUT', 'The LLM call was cancelled', { cause: err });
         }
+        // Providers sometimes echo the key back in their error text; never pass it on.
+        const scrub = (text: string) => (apiKey ? text.split(apiKey).join('[redacted]') : text);
         if (err instanceof MidStreamFailure) {
-          await recordUsage(deps, call, { provider: name, kind: p.kind, model, latencyMs, outcome: 'error', error: err.userMessage, attempt });
-          throw err;
+          const message = scrub(err.userMessage);
+          await recordUsage(deps, call, { provider: name, kind: p.kind, model, latencyMs, outcome: 'error', error: message, attempt });
+          throw new MidStreamFailure('UPSTREAM', message);
         }
-        const failure = classifyFailure(err, timeout.aborted);
+        const classified = classifyFailure(err, timeout.aborted);
+        const failure = { ...classified, message: scrub(classified.message) };
         attempts.push({ provider: name, model, outcome: 'error', error: failure.message });
         await recordUsage(deps, call, { provider: name, kind: p.kind, model, latencyMs, outcome: 'error', error: failure.message, attempt });
         deps.log.warn({ tenantId: call.tenantId, provider: name, model, attempt, failure: failure.message }, 'LLM attempt failed');
