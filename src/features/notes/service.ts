@@ -1,5 +1,6 @@
 import { and, desc, eq, ilike, or, sql } from 'drizzle-orm';
 import { projectNotes } from '../../platform/db/schema/index.js';
+import { escapeLike } from '../../platform/db/sql.js';
 import { notFound } from '../../platform/errors.js';
 import type { TenantAccess } from '../../platform/trpc/procedures.js';
 import { assertProjectAllowed, getProject } from '../projects/service.js';
@@ -7,7 +8,6 @@ import type { CreateNoteInput, ListNotesInput, UpdateNoteInput } from './schema.
 
 type Access = Pick<TenantAccess, 'tx' | 'tenantId' | 'userId' | 'projectPin' | 'ip'>;
 
-const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /**
  * Lists a project's notes, newest first; with a query, full-text matches (English

@@ -2,6 +2,7 @@
 import { and, asc, desc, eq, ilike, isNull, or, sql, type SQL } from 'drizzle-orm';
 import { personas } from '../../platform/db/schema/index.js';
 import type { Tx } from '../../platform/db/tenant.js';
+import { escapeLike } from '../../platform/db/sql.js';
 import { NyxError, notFound } from '../../platform/errors.js';
 import { getProject } from '../projects/service.js';
 import { builtInPersonas } from './built-ins.js';
@@ -38,7 +39,6 @@ export async function seedBuiltInPersonas(tx: Tx, tenantId: string): Promise<voi
     .onConflictDoNothing({ target: [personas.tenantId, personas.builtInKey] });
 }
 
-const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 export async function listPersonas(access: Access, input: ListPersonasInput): Promise<Persona[]> {
   const [hasBuiltIns] = await access.tx.select({ id: personas.id }).from(personas).where(eq(personas.isBuiltIn, true)).limit(1);

@@ -1,5 +1,6 @@
 import { and, desc, eq, ilike, sql, type SQL } from 'drizzle-orm';
 import { projects } from '../../platform/db/schema/index.js';
+import { escapeLike } from '../../platform/db/sql.js';
 import { NyxError, notFound } from '../../platform/errors.js';
 import type { TenantAccess } from '../../platform/trpc/procedures.js';
 import { recordAudit } from '../audit/service.js';
@@ -24,7 +25,6 @@ function nameTaken(): NyxError {
   return new NyxError('CONFLICT', 'A project with this name already exists', { fieldErrors: { name: ['Already used in this workspace'] } });
 }
 
-const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 export async function listProjects(access: Access, query?: string) {
   const where: SQL[] = [];

@@ -21,6 +21,15 @@ import {
 
 export const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 
+/**
+ * The tenant column every tenant-owned table starts with (the RLS policy keys on it;
+ * deleting a workspace deletes its rows).
+ */
+export const tenantIdColumn = () =>
+  uuid('tenant_id')
+    .notNull()
+    .references(() => tenants.id, { onDelete: 'cascade' });
+
 export const memberRole = pgEnum('member_role', ['owner', 'admin', 'member', 'viewer']);
 
 export const tenants = pgTable('tenants', {
@@ -70,9 +79,7 @@ export const instanceSetup = pgTable('instance_setup', {
 export const tenantMembers = pgTable(
   'tenant_members',
   {
-    tenantId: uuid('tenant_id')
-      .notNull()
-      .references(() => tenants.id, { onDelete: 'cascade' }),
+    tenantId: tenantIdColumn(),
     userId: uuid('user_id')
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
@@ -86,9 +93,7 @@ export const invitations = pgTable(
   'invitations',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    tenantId: uuid('tenant_id')
-      .notNull()
-      .references(() => tenants.id, { onDelete: 'cascade' }),
+    tenantId: tenantIdColumn(),
     email: text('email'),
     role: memberRole('role').notNull(),
     tokenHash: text('token_hash').notNull(),
@@ -106,9 +111,7 @@ export const auditLog = pgTable(
   'audit_log',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
-    tenantId: uuid('tenant_id')
-      .notNull()
-      .references(() => tenants.id, { onDelete: 'cascade' }),
+    tenantId: tenantIdColumn(),
     actorUserId: uuid('actor_user_id'),
     action: text('action').notNull(),
     targetType: text('target_type'),

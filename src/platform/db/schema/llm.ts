@@ -1,16 +1,14 @@
 /** The LLM layer's tables: provider keys (encrypted), per-workspace settings, prices, usage. */
 import { sql } from 'drizzle-orm';
 import { bigserial, index, integer, numeric, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { createdAt, tenants, users } from './core.js';
+import { createdAt, tenantIdColumn, tenants, users } from './core.js';
 
 /** A provider connection of a workspace: a named endpoint + its encrypted API key. */
 export const providerKeys = pgTable(
   'provider_keys',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    tenantId: uuid('tenant_id')
-      .notNull()
-      .references(() => tenants.id, { onDelete: 'cascade' }),
+    tenantId: tenantIdColumn(),
     /** What the fallback chain calls it, e.g. "openai", "anthropic", "ollama-local". */
     name: text('name').notNull(),
     kind: text('kind').$type<'openai' | 'anthropic' | 'google' | 'openai-compatible'>().notNull(),
@@ -41,9 +39,7 @@ export const llmSettings = pgTable('llm_settings', {
 export const modelCatalog = pgTable(
   'model_catalog',
   {
-    tenantId: uuid('tenant_id')
-      .notNull()
-      .references(() => tenants.id, { onDelete: 'cascade' }),
+    tenantId: tenantIdColumn(),
     provider: text('provider').notNull(),
     model: text('model').notNull(),
     contextWindow: integer('context_window').notNull(),
@@ -58,9 +54,7 @@ export const llmUsage = pgTable(
   'llm_usage',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
-    tenantId: uuid('tenant_id')
-      .notNull()
-      .references(() => tenants.id, { onDelete: 'cascade' }),
+    tenantId: tenantIdColumn(),
     userId: uuid('user_id'),
     provider: text('provider').notNull(),
     kind: text('kind').notNull(),

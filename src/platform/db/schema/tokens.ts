@@ -1,15 +1,13 @@
 /** API tokens live beside projects because a token may be pinned to one (deleting the project revokes it). */
 import { index, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { createdAt, tenants, users } from './core.js';
+import { createdAt, tenantIdColumn, users } from './core.js';
 import { projects } from './projects.js';
 
 export const apiTokens = pgTable(
   'api_tokens',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    tenantId: uuid('tenant_id')
-      .notNull()
-      .references(() => tenants.id, { onDelete: 'cascade' }),
+    tenantId: tenantIdColumn(),
     userId: uuid('user_id')
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
