@@ -1,6 +1,6 @@
 /** The code-based route tree. */
 import type { QueryClient } from '@tanstack/react-query';
-import { createRootRouteWithContext, createRoute, createRouter, Outlet } from '@tanstack/react-router';
+import { createRootRouteWithContext, createRoute, createRouter, lazyRouteComponent, Outlet } from '@tanstack/react-router';
 import { NotFoundPanel } from './components/NotFoundPanel.js';
 import { setTenant } from './lib/trpc.js';
 import { safeRedirect } from './lib/storage.js';
@@ -59,6 +59,16 @@ const noteRoute = createRoute({ getParentRoute: () => workspaceRoute, path: '/pr
 const membersRoute = createRoute({ getParentRoute: () => workspaceRoute, path: '/members', component: MembersPage });
 const tokensRoute = createRoute({ getParentRoute: () => workspaceRoute, path: '/tokens', component: TokensPage });
 const auditRoute = createRoute({ getParentRoute: () => workspaceRoute, path: '/audit', component: AuditPage });
+// Personas and LLM pages load on first visit (their own chunks keep the main bundle small).
+const personasRoute = createRoute({ getParentRoute: () => workspaceRoute, path: '/personas', component: lazyRouteComponent(() => import('./routes/PersonasPage.js'), 'PersonasPage') });
+const personaRoute = createRoute({
+  getParentRoute: () => workspaceRoute,
+  path: '/personas/$personaId',
+  component: lazyRouteComponent(() => import('./routes/PersonaEditorPage.js'), 'PersonaEditorPage'),
+});
+const llmRoute = createRoute({ getParentRoute: () => workspaceRoute, path: '/llm', component: lazyRouteComponent(() => import('./routes/LlmSettingsPage.js'), 'LlmSettingsPage') });
+const modelsRoute = createRoute({ getParentRoute: () => workspaceRoute, path: '/llm/models', component: lazyRouteComponent(() => import('./routes/ModelCatalogPage.js'), 'ModelCatalogPage') });
+const usageRoute = createRoute({ getParentRoute: () => workspaceRoute, path: '/usage', component: lazyRouteComponent(() => import('./routes/UsagePage.js'), 'UsagePage') });
 
 const routeTree = rootRoute.addChildren([
   indexRoute,
@@ -67,7 +77,19 @@ const routeTree = rootRoute.addChildren([
   signInRoute,
   signUpRoute,
   inviteRoute,
-  workspaceRoute.addChildren([projectsRoute, projectRoute, noteRoute, membersRoute, tokensRoute, auditRoute]),
+  workspaceRoute.addChildren([
+    projectsRoute,
+    projectRoute,
+    noteRoute,
+    membersRoute,
+    tokensRoute,
+    auditRoute,
+    personasRoute,
+    personaRoute,
+    llmRoute,
+    modelsRoute,
+    usageRoute,
+  ]),
 ]);
 
 export function makeRouter(queryClient: QueryClient) {

@@ -2,25 +2,29 @@ import { and, desc, eq, lt, type SQL } from 'drizzle-orm';
 import { auditLog } from '../../platform/db/schema/index.js';
 import type { Tx } from '../../platform/db/tenant.js';
 
-export type AuditAction =
-  | 'auth.sign_in'
-  | 'auth.sign_in_failed'
-  | 'auth.sign_out_everywhere'
-  | 'workspace.created'
-  | 'workspace.renamed'
-  | 'member.added'
-  | 'member.removed'
-  | 'member.role_changed'
-  | 'invitation.created'
-  | 'invitation.revoked'
-  | 'invitation.accepted'
-  | 'token.created'
-  | 'token.revoked'
-  | 'project.deleted'
-  | 'llm.key_added'
-  | 'llm.key_removed'
-  | 'llm.settings_changed'
-  | 'llm.catalog_changed';
+/** Every action the audit log records (the UI offers them as a filter). */
+export const auditActions = [
+  'auth.sign_in',
+  'auth.sign_in_failed',
+  'auth.sign_out_everywhere',
+  'workspace.created',
+  'workspace.renamed',
+  'member.added',
+  'member.removed',
+  'member.role_changed',
+  'invitation.created',
+  'invitation.revoked',
+  'invitation.accepted',
+  'token.created',
+  'token.revoked',
+  'project.deleted',
+  'llm.key_added',
+  'llm.key_removed',
+  'llm.settings_changed',
+  'llm.catalog_changed',
+] as const;
+
+export type AuditAction = (typeof auditActions)[number];
 
 export interface AuditEntry {
   tenantId: string;

@@ -56,6 +56,8 @@ describe.each(dbKinds)('LLM settings, keys, catalog and usage on %s', (kind) => 
     const e = await trpcError(() => a.client.trpc.llm.settings.update.mutate({ fallbackChain: ['openai', 'mystery'] }));
     expect(e.httpStatus).toBe(400);
     expect(e.fieldErrors?.fallbackChain?.[0]).toMatch(/mystery/);
+    const cents = await trpcError(() => a.client.trpc.llm.settings.update.mutate({ monthlyBudgetUsd: 0.001 }));
+    expect(cents.fieldErrors?.monthlyBudgetUsd?.[0]).toMatch(/2 decimals/);
     const s = await a.client.trpc.llm.settings.update.mutate({ fallbackChain: ['offline', 'openai'], monthlyBudgetUsd: 25 });
     expect(s).toMatchObject({ effectiveChain: ['offline', 'openai'], monthlyBudgetUsd: 25 });
   });
@@ -65,7 +67,7 @@ describe.each(dbKinds)('LLM settings, keys, catalog and usage on %s', (kind) => 
     await withOpenAi(a);
     await a.client.trpc.llm.catalog.upsert.mutate({ provider: 'openai', model: 'gpt-4o-mini', contextWindow: 128_000, inputPerMTok: 1, outputPerMTok: 2 });
     const row = (await a.client.trpc.llm.catalog.list.query()).find((r) => r.model === 'gpt-4o-mini');
-    expect(row).toMatchObject({ inputPerMTok: 1, outputPerMTok: 2, source: 'workspace' });
+    expect(row).toMatchObject({ inputPerMTok: 1, outputPerMTok: 2, source: 'override' });
     const p = (await a.client.trpc.personas.list.query({}))[0];
     fake.script.openai.push({ kind: 'ok', tokensIn: 1_000_000, tokensOut: 500_000 }, { kind: 'ok', tokensIn: 1_000_000, tokensOut: 0 });
     const r1 = await a.client.trpc.personas.try.mutate({ id: p?.id ?? '', message: 'one' });
@@ -77,6 +79,8 @@ describe.each(dbKinds)('LLM settings, keys, catalog and usage on %s', (kind) => 
     expect((await a.client.trpc.llm.settings.get.query()).spentThisMonthUsd).toBe(3);
     await a.client.trpc.llm.catalog.remove.mutate({ provider: 'openai', model: 'gpt-4o-mini' });
     expect((await a.client.trpc.llm.catalog.list.query()).find((r) => r.model === 'gpt-4o-mini')?.source).toBe('built-in');
+    await a.client.trpc.llm.catalog.upsert.mutate({ provider: 'openai-compatible', model: 'llama3.1', contextWindow: 8192, inputPerMTok: 0, outputPerMTok: 0 });
+    expect((await a.client.trpc.llm.catalog.list.query()).find((r) => r.model === 'llama3.1')?.source).toBe('workspace');
   });
 
   it('members use providers but only admins manage keys, settings and the catalog, and read usage', async () => {
@@ -109,6 +113,10 @@ describe.each(dbKinds)('LLM settings, keys, catalog and usage on %s', (kind) => 
     expect((await b.client.trpc.llm.usage.summary.query({ days: 7 })).totals.calls).toBe(0);
     expect(await b.client.trpc.llm.usage.recent.query({ limit: 10 })).toEqual([]);
     expect((await trpcError(() => b.client.trpc.llm.settings.update.mutate({ fallbackChain: ['openai'] }))).httpStatus).toBe(400);
+    await a.client.trpc.llm.catalog.upsert.mutate({ provider: 'openai', model: 'gpt-4o', contextWindow: 1, inputPerMTok: 9, outputPerMTok: 9 });
+    expect((await trpcError(() => b.client.trpc.llm.catalog.remove.mutate({ provider: 'openai', model: 'gpt-4o' }))).httpStatus).toBe(404);
+    expect((await b.client.trpc.llm.catalog.list.query()).find((r) => r.model === 'gpt-4o')?.inputPerMTok).toBe(2.5);
+    expect((await a.client.trpc.llm.catalog.list.query()).find((r) => r.model === 'gpt-4o')?.inputPerMTok).toBe(9);
     expect((await a.client.trpc.llm.keys.list.query()).map((k) => k.id)).toEqual([key.id]);
   });
 

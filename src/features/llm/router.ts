@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { llmDepsOf } from '../../platform/deps.js';
 import { withTenant } from '../../platform/db/tenant.js';
 import { NyxError } from '../../platform/errors.js';
+import { providerKindInfo } from '../../platform/llm/catalog.js';
 import { generate } from '../../platform/llm/service.js';
 import { requireScope, requireScopeForCall, router } from '../../platform/trpc/procedures.js';
 import { addProviderKey, getProviderKey, listProviderKeys, removeProviderKey } from './keys.js';
@@ -11,6 +12,8 @@ import { getLlmSettings, listCatalog, recentUsage, removeModelPrice, updateLlmSe
 const zId = z.object({ id: z.uuid() });
 
 export const llmRouter = router({
+  /** Provider kinds with their default models and what each needs. */
+  kinds: requireScope('llm:use').query(() => providerKindInfo),
   /** What a member may pick from: provider names and default models, never keys. */
   providers: requireScope('llm:use').query(async ({ ctx }) => [
     ...(await listProviderKeys(ctx.access)).map((k) => ({ name: k.name, kind: k.kind, defaultModel: k.defaultModel })),

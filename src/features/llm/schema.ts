@@ -26,7 +26,14 @@ export type AddProviderKeyInput = z.infer<typeof zAddProviderKey>;
 
 export const zUpdateLlmSettings = z.object({
   fallbackChain: z.array(z.string().trim().min(1).max(40)).max(10).optional(),
-  monthlyBudgetUsd: z.number().min(0).max(1_000_000).nullable().optional(),
+  monthlyBudgetUsd: z
+    .number()
+    .min(0)
+    .max(1_000_000)
+    // Stored as numeric(12,2): more decimals would be silently rounded (0.001 → a $0 budget).
+    .refine((v) => Math.abs(Math.round(v * 100) - v * 100) < 1e-6, { message: 'Use at most 2 decimals (whole cents)' })
+    .nullable()
+    .optional(),
 });
 export type UpdateLlmSettingsInput = z.infer<typeof zUpdateLlmSettings>;
 

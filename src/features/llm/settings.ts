@@ -14,6 +14,8 @@ interface Access {
   ip: string | null;
 }
 
+export type CatalogSource = 'built-in' | 'override' | 'workspace';
+
 const monthStart = (now: Date) => new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
 
 async function monthSpend(tx: Tx, now: Date): Promise<number> {
@@ -58,16 +60,22 @@ export async function updateLlmSettings(access: Access, input: UpdateLlmSettings
   return getLlmSettings(access, now);
 }
 
-/** Built-in prices merged with the workspace's overrides; `source` says which is in effect. */
+/**
+ * Built-in prices merged with the workspace's rows. `source`: `built-in` (list price),
+ * `override` (the workspace changed a built-in model's price; removing restores it) or
+ * `workspace` (a model only this workspace added; removing deletes it).
+ */
 export async function listCatalog(access: Pick<Access, 'tx'>) {
   const overrides = await access.tx.select().from(modelCatalog);
   const byKey = new Map(overrides.map((o) => [`${o.provider}:${o.model}`, o]));
   const rows = builtInCatalog.map((b) => {
     const o = byKey.get(`${b.provider}:${b.model}`);
     byKey.delete(`${b.provider}:${b.model}`);
-    return o ? { ...b, contextWindow: o.contextWindow, inputPerMTok: o.inputPerMTok, outputPerMTok: o.outputPerMTok, source: 'workspace' as const } : { ...b, source: 'built-in' as const };
+    return o
+      ? { ...b, contextWindow: o.contextWindow, inputPerMTok: o.inputPerMTok, outputPerMTok: o.outputPerMTok, source: 'override' }
+      : { ...b, source: 'built-in' };
   });
-  for (const o of byKey.values()) rows.push({ provider: o.provider as never, model: o.model, contextWindow: o.contextWindow, inputPerMTok: o.inputPerMTok, outputPerMTok: o.outputPerMTok, source: 'workspace' as const });
+  for (const o of byKey.values()) rows.push({ provider: o.provider as never, model: o.model, contextWindow: o.contextWindow, inputPerMTok: o.inputPerMTok, outputPerMTok: o.outputPerMTok, source: 'workspace' });
   return rows.sort((a, b) => a.provider.localeCompare(b.provider) || a.model.localeCompare(b.model));
 }
 

@@ -81,6 +81,17 @@ describe.each(dbKinds)('personas on %s', (kind) => {
     expect(await a.client.trpc.personas.get.query({ id: p?.id ?? '' })).toMatchObject({ xp: 10, stepsTotal: 1, stepsCompleted: 0 });
   });
 
+  it('a call refused by the budget before any provider was tried does not count as a use', async () => {
+    const a = await newUser(server);
+    await a.client.trpc.llm.keys.add.mutate({ name: 'paid', kind: 'openai', apiKey: 'sk-paid-0001', baseUrl: `${fake.url}/openai/v1` });
+    await a.client.trpc.llm.settings.update.mutate({ fallbackChain: ['paid'], monthlyBudgetUsd: 0 });
+    const p = (await a.client.trpc.personas.list.query({}))[0];
+    const err = await trpcError(() => a.client.trpc.personas.try.mutate({ id: p?.id ?? '', message: 'hello' }));
+    expect(err.httpStatus).toBe(402);
+    expect(err.message).toMatch(/monthly LLM budget.*LLM page/);
+    expect(await a.client.trpc.personas.get.query({ id: p?.id ?? '' })).toMatchObject({ xp: 0, usageCount: 0, stepsTotal: 0 });
+  });
+
   it('matches the persona that covers a step’s categories best', async () => {
     const a = await newUser(server);
     const m = await a.client.trpc.personas.match.query({ categories: ['database', 'performance'] });

@@ -45,6 +45,7 @@ export const personasRouter = router({
       if (!grant.scopes.has('personas:read')) throw new NyxError('FORBIDDEN', 'This action needs the "personas:read" permission');
       const persona = await withTenant(deps.database, grant, (tx) => getPersona({ tx, projectPin: grant.projectPin }, input.id));
       let isSuccess = false;
+      let wasAttempted = true;
       try {
         const r = await generate(llmDepsOf(deps), {
           tenantId: grant.tenantId,
@@ -56,11 +57,17 @@ export const personasRouter = router({
         });
         isSuccess = true;
         return { text: r.text, provider: r.provider, model: r.model, isOffline: r.isOffline, tokensIn: r.tokensIn, tokensOut: r.tokensOut, costUsd: r.costUsd };
+      } catch (err) {
+        // Refused before any provider was tried: the persona was not used.
+        if (err instanceof NyxError && err.code === 'BUDGET_EXCEEDED') wasAttempted = false;
+        throw err;
       } finally {
         // A failed XP update is logged, never swallowed, and never fails the answer.
-        await withTenant(deps.database, grant, (tx) => recordPersonaUse(tx, persona.id, isSuccess)).catch((err: unknown) =>
-          deps.log.error({ err, tenantId: grant.tenantId, personaId: persona.id }, 'could not record persona XP'),
-        );
+        if (wasAttempted) {
+          await withTenant(deps.database, grant, (tx) => recordPersonaUse(tx, persona.id, isSuccess)).catch((err: unknown) =>
+            deps.log.error({ err, tenantId: grant.tenantId, personaId: persona.id }, 'could not record persona XP'),
+          );
+        }
       }
     }),
 });

@@ -41,3 +41,11 @@ export function costOf(price: Pick<ModelPrice, 'inputPerMTok' | 'outputPerMTok'>
   if (!price) return null;
   return Math.round(((tokensIn * price.inputPerMTok + tokensOut * price.outputPerMTok) / 1_000_000) * 1e6) / 1e6;
 }
+
+/** What the "add provider" form needs to know about each kind. */
+export const providerKindInfo = [
+  { kind: 'openai', label: 'OpenAI', defaultModel: defaultModels.openai, needsKey: true, needsBaseUrl: false },
+  { kind: 'anthropic', label: 'Anthropic', defaultModel: defaultModels.anthropic, needsKey: true, needsBaseUrl: false },
+  { kind: 'google', label: 'Google Gemini', defaultModel: defaultModels.google, needsKey: true, needsBaseUrl: false },
+  { kind: 'openai-compatible', label: 'OpenAI-compatible (Ollama, vLLM, LM Studio, Kimi…)', defaultModel: null, needsKey: false, needsBaseUrl: true },
+] as const satisfies readonly { kind: (typeof providerKinds)[number]; label: string; defaultModel: string | null; needsKey: boolean; needsBaseUrl: boolean }[];

@@ -90,6 +90,18 @@ describe('LLM calls against providers speaking their real wire formats', () => {
     expect(r).toMatchObject({ text: 'streaming tokens one by one', tokensIn: 7, tokensOut: 9 });
   });
 
+  it('an OpenAI-compatible endpoint (Ollama, vLLM, …) works without a key, at its base URL', async () => {
+    const tenantId = await workspace(['local']);
+    await withTenant(database, { tenantId, userId: null }, (tx) =>
+      addProviderKey({ tx, tenantId, userId: null, ip: null }, vault, { name: 'local', kind: 'openai-compatible', baseUrl: `${fake.url}/openai/v1`, defaultModel: 'llama3.1' }),
+    );
+    fake.script.openai.push({ kind: 'ok', text: 'hi from llama' });
+    const r = await generate(deps, call(tenantId));
+    expect(r).toMatchObject({ provider: 'local', kind: 'openai-compatible', model: 'llama3.1', text: 'hi from llama', costUsd: null });
+    expect(fake.requests[0]?.body.model).toBe('llama3.1');
+    expect(fake.requests[0]?.headers.authorization).toBeUndefined();
+  });
+
   it('429 then success: retries the same provider after the Retry-After the server asked for', async () => {
     const tenantId = await workspace(['openai']);
     fake.script.openai.push({ kind: 'status', status: 429, retryAfter: '2' }, { kind: 'ok', text: 'second time lucky' });

@@ -160,7 +160,7 @@ async function withFallback<R>(deps: LlmDeps, call: LlmCall, runner: Runner<R>):
       continue;
     }
     if (isOverBudget && p.kind !== 'offline') {
-      throw new NyxError('BUDGET_EXCEEDED', `This workspace has spent $${config.spentThisMonthUsd.toFixed(2)} of its $${config.budgetUsd?.toFixed(2)} monthly LLM budget; an admin can raise it under Settings → LLM`);
+      throw new NyxError('BUDGET_EXCEEDED', `This workspace has spent $${config.spentThisMonthUsd.toFixed(2)} of its $${config.budgetUsd?.toFixed(2)} monthly LLM budget; an admin can raise it on the LLM page`);
     }
     const model = i === 0 && call.model ? call.model : p.model;
     const apiKey = p.secret && p.keyRowId ? deps.vault.decrypt(p.secret, keyContext(call.tenantId, p.keyRowId)) : null;

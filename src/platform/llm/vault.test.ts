@@ -1,4 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadEnv } from '../../config/env.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addProviderKey } from '../../features/llm/keys.js';
 import { openTestDatabase } from '../../testing/harness.js';
@@ -7,7 +11,7 @@ import { tenants } from '../db/schema/index.js';
 import { withTenant } from '../db/tenant.js';
 import { rotateSecrets } from './rotate.js';
 import { keyContext } from './service.js';
-import { createVault, parseKey } from './vault.js';
+import { createVault, loadVault, parseKey } from './vault.js';
 
 describe('vault', () => {
   const k1 = randomBytes(32);
@@ -44,6 +48,19 @@ describe('vault', () => {
     expect(parseKey(k1.toString('base64'), 'K').equals(k1)).toBe(true);
     expect(parseKey(k1.toString('hex'), 'K').equals(k1)).toBe(true);
     expect(() => parseKey('too-short', 'NYXCORE_ENCRYPTION_KEY')).toThrow(/NYXCORE_ENCRYPTION_KEY must be 32 random bytes/);
+  });
+
+  it('server mode refuses to start without NYXCORE_ENCRYPTION_KEY; embedded mode creates one', () => {
+    expect(() => loadVault(loadEnv({ DATABASE_URL: 'postgres://x@127.0.0.1/db' }))).toThrow(/Server mode needs NYXCORE_ENCRYPTION_KEY/);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nyx-vault-'));
+    try {
+      const v1 = loadVault(loadEnv({ NYXCORE_DATA_DIR: dir }));
+      const v2 = loadVault(loadEnv({ NYXCORE_DATA_DIR: dir }));
+      expect(v2.keyId).toBe(v1.keyId);
+      expect((fs.statSync(path.join(dir, 'encryption.key')).mode & 0o777).toString(8)).toBe('600');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   describe('rotation', () => {

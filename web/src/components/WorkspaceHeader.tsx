@@ -66,12 +66,27 @@ export function WorkspaceHeader({ userName, userEmail }: { userName: string; use
           <Link to="/w/$workspaceId" params={params} className={`nav-link${isProjects ? ' active' : ''}`} activeOptions={{ exact: true }} aria-current={isProjects ? 'page' : undefined}>
             Projects
           </Link>
+          {can(ws, 'personas:read') ? (
+            <Link to="/w/$workspaceId/personas" params={params} {...navLink}>
+              Personas
+            </Link>
+          ) : null}
           <Link to="/w/$workspaceId/members" params={params} {...navLink}>
             Members
           </Link>
           <Link to="/w/$workspaceId/tokens" params={params} {...navLink}>
             API tokens
           </Link>
+          {can(ws, 'llm:use') ? (
+            <Link to="/w/$workspaceId/llm" params={params} {...navLink}>
+              LLM
+            </Link>
+          ) : null}
+          {can(ws, 'usage:read') ? (
+            <Link to="/w/$workspaceId/usage" params={params} {...navLink}>
+              Usage
+            </Link>
+          ) : null}
           {can(ws, 'audit:read') ? (
             <Link to="/w/$workspaceId/audit" params={params} {...navLink}>
               Audit log

@@ -6,22 +6,6 @@ import { formatDateTime } from '../lib/format.js';
 import { can } from '../lib/access.js';
 import { useTRPC } from '../lib/trpc.js';
 
-const actions = [
-  'auth.sign_in',
-  'auth.sign_in_failed',
-  'auth.sign_out_everywhere',
-  'workspace.created',
-  'workspace.renamed',
-  'member.added',
-  'member.removed',
-  'member.role_changed',
-  'invitation.created',
-  'invitation.revoked',
-  'invitation.accepted',
-  'token.created',
-  'token.revoked',
-  'project.deleted',
-];
 const PAGE = 50;
 
 function describeTarget(type: string | null, id: string | null, data: unknown): string {
@@ -95,6 +79,7 @@ export function AuditPage() {
   const [action, setAction] = useState('');
   const [cursors, setCursors] = useState<number[]>([]);
   const members = useQuery(trpc.members.list.queryOptions());
+  const actions = useQuery({ ...trpc.audit.actions.queryOptions(), enabled: can(ws, 'audit:read') }).data ?? [];
   if (!can(ws, 'audit:read')) return <EmptyState title="The audit log is for admins and owners." />;
   const actorName = (id: string | null) => {
     if (!id) return 'System';
