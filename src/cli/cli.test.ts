@@ -12,7 +12,7 @@ import { createWorkspace } from '../features/tenancy/service.js';
 import { addProviderKey } from '../features/llm/keys.js';
 import { openDatabase } from '../platform/db/client.js';
 import { readJournal } from '../platform/db/migrate.js';
-import { tenants } from '../platform/db/schema/index.js';
+import { projects, tenants, workflowInsights } from '../platform/db/schema/index.js';
 import { withTenant } from '../platform/db/tenant.js';
 import { keyContext } from '../platform/llm/service.js';
 import { createVault, loadVault } from '../platform/llm/vault.js';
@@ -116,6 +116,25 @@ describe('nyxcore CLI (embedded)', () => {
     } finally {
       await db2.close();
     }
+  });
+
+  it('doctor reports missing embeddings, and embeddings backfill fills them with a progress bar', async () => {
+    const database = await openDatabase({ mode: 'embedded', dataDir });
+    const tenantId = randomUUID();
+    await withTenant(database, { tenantId, userId: null }, async (tx) => {
+      await tx.insert(tenants).values({ id: tenantId, name: 'Backfill Co' });
+      const [p] = await tx.insert(projects).values({ tenantId, name: 'p' }).returning();
+      await tx.insert(workflowInsights).values([1, 2, 3].map((i) => ({ tenantId, projectId: p?.id ?? '', title: `insight ${i}`, type: 'pattern' as const, severity: 'low' as const })));
+    });
+    await database.close();
+    const before = await nyxcore(dataDir, 'doctor');
+    expect(before.code).toBe(0);
+    expect(before.stdout).toMatch(/! missing embeddings: 3 row\(s\) have no vector yet/);
+    expect(before.stdout).toContain('✓ embedding columns: memory_entries, workflow_insights: vector(1536)');
+    const run = await nyxcore(dataDir, 'embeddings', 'backfill', '--workspace', 'backfill co');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/Backfill Co\s+\[#{30}\] 3\/3/);
+    expect((await nyxcore(dataDir, 'doctor')).stdout).toContain('✓ missing embeddings: none');
   });
 
   it('prints help and refuses unknown commands clearly', async () => {

@@ -6,6 +6,8 @@ import { pendingMigrations } from '../platform/db/migrate.js';
 export interface Check {
   name: string;
   isOk: boolean;
+  /** Worth acting on, but the instance works: printed with "!" and not counted as a failure. */
+  isWarning?: boolean;
   detail: string;
   fix?: string;
 }
@@ -47,5 +49,44 @@ export async function runDoctor(env: Env, database: Database): Promise<Check[]> 
     detail: problems.length ? problems.map((p) => `${p.table}: ${p.problem}`).join('; ') : `${tables.length} tenant tables, all enabled + forced with tenant_isolation`,
     ...(problems.length ? { fix: "Add `select nyxcore_enable_tenant_rls('<table>')` to a migration" } : {}),
   });
+  await memoryChecks(database, add);
   return checks;
+}
+
+/** Memory search: vector columns declared as vector(1536), their HNSW indexes, and rows still missing a vector. */
+async function memoryChecks(database: Database, add: (c: Check) => void): Promise<void> {
+  const tables = ['memory_entries', 'workflow_insights'];
+  const cols = await database.raw<{ t: string; type: string }>(
+    `select c.relname as t, format_type(a.atttypid, a.atttypmod) as type from pg_attribute a join pg_class c on c.oid = a.attrelid
+      where c.relname = any($1) and a.attname = 'embedding' and not a.attisdropped`,
+    [tables],
+  );
+  const wrong = tables.filter((t) => cols.find((c) => c.t === t)?.type !== 'vector(1536)');
+  add({
+    name: 'embedding columns',
+    isOk: wrong.length === 0,
+    detail: wrong.length ? `not vector(1536): ${wrong.join(', ')}` : `${tables.join(', ')}: vector(1536)`,
+    ...(wrong.length ? { fix: 'Run `nyxcore migrate`; never change the schema outside migrations' } : {}),
+  });
+  const idx = await database.raw<{ indexname: string }>("select indexname from pg_indexes where indexdef ilike '%using hnsw%vector_cosine_ops%'", []);
+  const missingIdx = tables.filter((t) => !idx.some((i) => i.indexname === `${t}_embedding_idx`));
+  add({
+    name: 'vector indexes',
+    isOk: missingIdx.length === 0,
+    detail: missingIdx.length ? `no HNSW index on ${missingIdx.join(', ')}` : 'HNSW (vector_cosine_ops) on both',
+    ...(missingIdx.length ? { fix: 'Run `nyxcore migrate`' } : {}),
+  });
+  if (wrong.length) return;
+  const [m] = await database.raw<{ n: number }>(
+    'select ((select count(*) from memory_entries where embedding is null) + (select count(*) from workflow_insights where embedding is null))::int as n',
+    [],
+  );
+  const missing = m?.n ?? 0;
+  add({
+    name: 'missing embeddings',
+    isOk: true,
+    isWarning: missing > 0,
+    detail: missing ? `${missing} row(s) have no vector yet (searchable by keyword only)` : 'none',
+    ...(missing ? { fix: 'Run `nyxcore embeddings backfill` once the embedding provider works' } : {}),
+  });
 }

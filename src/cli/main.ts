@@ -10,6 +10,8 @@ import { zCreateToken } from '../features/auth/schema.js';
 import { listWorkspaces } from '../features/tenancy/service.js';
 import { runMigrations } from '../platform/db/migrate.js';
 import { rotateSecrets } from '../platform/llm/rotate.js';
+import { createLogger } from '../platform/logger.js';
+import { backfillEmbeddings } from '../features/memory/embedding.js';
 import { loadVault } from '../platform/llm/vault.js';
 import { openConfiguredDatabase, startServer } from '../server.js';
 import { runDoctor } from './doctor.js';
@@ -29,6 +31,8 @@ Commands:
       --name <name>         label shown in the UI (default: "cli")
       --project <id>        pin the token to one project
       --expires-days <n>    expire after n days
+  embeddings backfill   embed every memory row missing a vector (or made by another model)
+      --workspace <id|name> only this workspace
   keys rotate           re-encrypt stored provider keys with NYXCORE_ENCRYPTION_KEY
                         (old keys listed in NYXCORE_ENCRYPTION_KEY_PREVIOUS)
   help                  show this help
@@ -76,12 +80,30 @@ async function main(argv: string[]): Promise<number> {
     if (command === 'doctor') {
       const checks = await runDoctor(env, database);
       for (const c of checks) {
-        out(`${c.isOk ? '✓' : '✗'} ${c.name}: ${c.detail}`);
-        if (!c.isOk && c.fix) out(`    → ${c.fix}`);
+        out(`${!c.isOk ? '✗' : c.isWarning ? '!' : '✓'} ${c.name}: ${c.detail}`);
+        if ((!c.isOk || c.isWarning) && c.fix) out(`    → ${c.fix}`);
       }
       const failed = checks.filter((c) => !c.isOk).length;
       out(failed ? `\n${failed} problem(s) found.` : '\nAll checks passed.');
       return failed ? 1 : 0;
+    }
+    if (command === 'embeddings' && sub === 'backfill') {
+      const { values } = parseArgs({ args: rest, options: { workspace: { type: 'string' } } });
+      // An operator command across workspaces: the owner role lists them (it bypasses RLS).
+      const all = await database.raw<{ id: string; name: string }>('select id, name from tenants order by name', []);
+      const targets = values.workspace ? all.filter((t) => t.id === values.workspace || t.name.toLowerCase() === values.workspace?.toLowerCase()) : all;
+      if (values.workspace && !targets.length) throw new UsageError(`No workspace "${values.workspace}"`);
+      const deps = { database, vault: loadVault(env), log: createLogger(env.LOG_LEVEL === 'info' ? 'warn' : env.LOG_LEVEL), now: () => new Date(), timeoutMs: env.NYXCORE_LLM_TIMEOUT_MS };
+      let failures = 0;
+      for (const t of targets) {
+        const r = await backfillEmbeddings(deps, { tenantId: t.id, userId: null }, (p) => progressBar(t.name, p.done, p.total));
+        process.stdout.write('\n');
+        if (r.error) {
+          failures++;
+          out(`  ✗ ${t.name}: stopped after ${r.done} of ${r.total}: ${r.error} (run again to resume)`);
+        }
+      }
+      return failures ? 1 : 0;
     }
     if (command === 'keys' && sub === 'rotate') {
       const vault = loadVault(env);
@@ -128,6 +150,14 @@ async function main(argv: string[]): Promise<number> {
 }
 
 class UsageError extends Error {}
+
+/** One line that redraws in a terminal; elsewhere (CI, logs) a line per update. */
+function progressBar(label: string, done: number, total: number): void {
+  const width = 30;
+  const filled = total ? Math.round((done / total) * width) : width;
+  const line = `  ${label.padEnd(24).slice(0, 24)} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${done}/${total}`;
+  process.stdout.write(process.stdout.isTTY ? `\r${line}` : `${line}\n`);
+}
 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),

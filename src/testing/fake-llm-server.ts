@@ -2,11 +2,13 @@
  * A local HTTP server that speaks the wire formats of OpenAI chat completions, Anthropic
  * messages and Google generateContent, including their streaming framings and error
  * bodies. Tests script what each provider does next (`script.openai.push(…)`); it
- * records every request it receives. No SDK is mocked: the real providers' clients talk
+ * records every request it receives. OpenAI's `/embeddings` answers with 1536-dimension
+ * vectors (computed by the offline embedder, so tests are deterministic). No SDK is mocked: the real providers' clients talk
  * real HTTP to it.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { offlineEmbed } from '../platform/llm/embeddings.js';
 
 export type Behaviour =
   | { kind: 'ok'; text?: string; tokensIn?: number; tokensOut?: number }
@@ -125,6 +127,26 @@ export async function startFakeLlmServer(): Promise<FakeLlmServer> {
         return;
       }
       const body = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
+      if (url.pathname.endsWith('/embeddings')) {
+        requests.push({ provider, path: url.pathname, headers: req.headers, body, isStream: false });
+        const b = script[provider].shift() ?? { kind: 'ok' };
+        if (b.kind === 'status') {
+          res.writeHead(b.status, { 'content-type': 'application/json', ...(b.retryAfter ? { 'retry-after': b.retryAfter } : {}) });
+          res.end(errorBody(provider, b.status, b.message ?? `fake ${b.status}`));
+          return;
+        }
+        const inputs = (Array.isArray(body.input) ? body.input : [body.input]) as string[];
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(
+          JSON.stringify({
+            object: 'list',
+            data: inputs.map((text, index) => ({ object: 'embedding', index, embedding: offlineEmbed(`remote ${text}`) })),
+            model: body.model,
+            usage: { prompt_tokens: inputs.join(' ').length, total_tokens: inputs.join(' ').length },
+          }),
+        );
+        return;
+      }
       const isStream = provider === 'google' ? url.pathname.includes(':streamGenerateContent') : body.stream === true;
       requests.push({ provider, path: url.pathname, headers: req.headers, body, isStream });
       const model = provider === 'google' ? (/models\/([^:]+)/.exec(url.pathname)?.[1] ?? 'unknown') : typeof body.model === 'string' ? body.model : 'unknown';

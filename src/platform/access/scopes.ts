@@ -20,14 +20,16 @@ export const scopes = [
   'llm:use',
   'llm:manage',
   'usage:read',
+  'memory:read',
+  'memory:write',
 ] as const;
 
 export type Scope = (typeof scopes)[number];
 export const roles = ['owner', 'admin', 'member', 'viewer'] as const;
 export type Role = (typeof roles)[number];
 
-const viewer: Scope[] = ['workspace:read', 'members:read', 'projects:read', 'notes:read', 'personas:read'];
-const member: Scope[] = [...viewer, 'projects:write', 'notes:write', 'tokens:create', 'personas:write', 'llm:use'];
+const viewer: Scope[] = ['workspace:read', 'members:read', 'projects:read', 'notes:read', 'personas:read', 'memory:read'];
+const member: Scope[] = [...viewer, 'projects:write', 'notes:write', 'tokens:create', 'personas:write', 'llm:use', 'memory:write'];
 const admin: Scope[] = [...member, 'members:manage', 'tokens:manage', 'audit:read', 'llm:manage', 'usage:read'];
 const owner: Scope[] = [...admin, 'workspace:manage'];
 

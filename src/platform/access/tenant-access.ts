@@ -88,3 +88,8 @@ export async function grantTenant(deps: AppDeps, principal: Principal, meta: Pic
   const tenantId = await chooseTenant(deps, principal, meta, resHeaders);
   return withTenant(deps.database, { tenantId, userId: principal.userId }, (tx) => grantFor(tx, tenantId, principal, meta.ip));
 }
+
+/** Runs `fn` in a short tenant transaction with the grant's access (for call procedures). */
+export function withGrant<T>(deps: Pick<AppDeps, 'database'>, grant: TenantGrant, fn: (access: TenantAccess) => Promise<T>): Promise<T> {
+  return withTenant(deps.database, { tenantId: grant.tenantId, userId: grant.userId }, (tx) => fn({ ...grant, tx }));
+}

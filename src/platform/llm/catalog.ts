@@ -27,6 +27,8 @@ export const builtInCatalog: readonly ModelPrice[] = [
   { provider: 'google', model: 'gemini-2.5-pro', contextWindow: 1_048_576, inputPerMTok: 1.25, outputPerMTok: 10 },
   { provider: 'google', model: 'gemini-2.5-flash', contextWindow: 1_048_576, inputPerMTok: 0.3, outputPerMTok: 2.5 },
   { provider: 'google', model: 'gemini-2.0-flash', contextWindow: 1_048_576, inputPerMTok: 0.1, outputPerMTok: 0.4 },
+  { provider: 'openai', model: 'text-embedding-3-small', contextWindow: 8_191, inputPerMTok: 0.02, outputPerMTok: 0 },
+  { provider: 'openai', model: 'text-embedding-3-large', contextWindow: 8_191, inputPerMTok: 0.13, outputPerMTok: 0 },
   { provider: 'offline', model: 'offline-extractive-v1', contextWindow: 1_000_000, inputPerMTok: 0, outputPerMTok: 0 },
 ];
 

@@ -115,7 +115,8 @@ export function candidatesFor(config: TenantLlmConfig, call: Pick<LlmCall, 'prov
 
 export const keyContext = (tenantId: string, keyRowId: string) => `provider_keys/${tenantId}/${keyRowId}`;
 
-async function recordUsage(deps: LlmDeps, call: LlmCall, row: Omit<typeof llmUsage.$inferInsert, 'tenantId' | 'userId' | 'purpose'>) {
+/** Writes one usage row in its own transaction; a failure to write is logged, never thrown. */
+export async function recordUsage(deps: LlmDeps, call: Pick<LlmCall, 'tenantId' | 'userId' | 'purpose'>, row: Omit<typeof llmUsage.$inferInsert, 'tenantId' | 'userId' | 'purpose'>) {
   try {
     await withTenant(deps.database, { tenantId: call.tenantId, userId: call.userId }, async (tx) => {
       await tx.insert(llmUsage).values({ ...row, tenantId: call.tenantId, userId: call.userId, purpose: call.purpose });

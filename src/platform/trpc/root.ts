@@ -1,6 +1,7 @@
 import { auditRouter } from '../../features/audit/router.js';
 import { authRouter, tokensRouter } from '../../features/auth/router.js';
 import { llmRouter } from '../../features/llm/router.js';
+import { insightsRouter, memoryRouter } from '../../features/memory/router.js';
 import { notesRouter } from '../../features/notes/router.js';
 import { personasRouter } from '../../features/personas/router.js';
 import { projectsRouter } from '../../features/projects/router.js';
@@ -18,6 +19,8 @@ export const appRouter = router({
   notes: notesRouter,
   llm: llmRouter,
   personas: personasRouter,
+  memory: memoryRouter,
+  insights: insightsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -3,3 +3,4 @@ export * from './projects.js';
 export * from './tokens.js';
 export * from './llm.js';
 export * from './personas.js';
+export * from './memory.js';

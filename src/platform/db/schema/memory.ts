@@ -1,0 +1,107 @@
+/**
+ * Memory: knowledge entries and workflow insights, each with a native pgvector column
+ * and a generated full-text vector. The vector column and its HNSW index are declared
+ * here, in the schema, so drizzle-kit knows them: a schema tool that did not know the
+ * `vector` type once dropped an embedding column and lost 1,719 embeddings elsewhere.
+ */
+import { sql, type SQL } from 'drizzle-orm';
+import { customType, index, numeric, pgTable, text, timestamp, uuid, vector, type AnyPgColumn } from 'drizzle-orm/pg-core';
+import { createdAt, tenantIdColumn, users } from './core.js';
+import { projects } from './projects.js';
+
+export const EMBEDDING_DIMENSIONS = 1536;
+
+const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
+
+export const insightTypes = ['pain_point', 'strength', 'solution', 'pattern', 'decision'] as const;
+export const insightSeverities = ['blocker', 'high', 'medium', 'low'] as const;
+export const insightStatuses = ['proposed', 'approved', 'rejected'] as const;
+export const entrySources = ['manual', 'import', 'workflow'] as const;
+
+/** Columns every embedded row carries: the vector, which model made it, and why it is missing. */
+const embeddingColumns = () => ({
+  embedding: vector('embedding', { dimensions: EMBEDDING_DIMENSIONS }),
+  embeddingModel: text('embedding_model'),
+  /** Last embedding failure; the row stays searchable by text and is picked up by backfill. */
+  embeddingError: text('embedding_error'),
+  embeddedAt: timestamp('embedded_at', { withTimezone: true }),
+});
+
+export const memoryEntries = pgTable(
+  'memory_entries',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tenantId: tenantIdColumn(),
+    projectId: uuid('project_id').references(() => projects.id, { onDelete: 'cascade' }),
+    title: text('title').notNull(),
+    content: text('content').notNull().default(''),
+    tags: text('tags').array().notNull().default(sql`'{}'::text[]`),
+    source: text('source').$type<(typeof entrySources)[number]>().notNull().default('manual'),
+    search: tsvector('search')
+      .notNull()
+      .generatedAlwaysAs(
+        (): SQL =>
+          sql`setweight(to_tsvector('english', coalesce(${memoryEntries.title}, '')), 'A') || setweight(to_tsvector('english', coalesce(${memoryEntries.content}, '')), 'B') || setweight(to_tsvector('simple', nyxcore_tags_text(${memoryEntries.tags})), 'C')`,
+      ),
+    ...embeddingColumns(),
+    createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('memory_entries_tenant_project_idx').on(t.tenantId, t.projectId, t.updatedAt.desc()),
+    index('memory_entries_search_idx').using('gin', t.search),
+    index('memory_entries_embedding_idx').using('hnsw', t.embedding.op('vector_cosine_ops')),
+  ],
+);
+
+export const workflowInsights = pgTable(
+  'workflow_insights',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tenantId: tenantIdColumn(),
+    projectId: uuid('project_id')
+      .notNull()
+      .references(() => projects.id, { onDelete: 'cascade' }),
+    /** Where it came from, when a workflow produced it (runs arrive with the workflow engine). */
+    originRunId: uuid('origin_run_id'),
+    originStep: text('origin_step'),
+    title: text('title').notNull(),
+    detail: text('detail').notNull().default(''),
+    suggestion: text('suggestion').notNull().default(''),
+    category: text('category').notNull().default('general'),
+    type: text('type').$type<(typeof insightTypes)[number]>().notNull(),
+    severity: text('severity').$type<(typeof insightSeverities)[number]>().notNull(),
+    status: text('status').$type<(typeof insightStatuses)[number]>().notNull().default('proposed'),
+    /** A pain point and the solution that answers it point at each other. */
+    pairedInsightId: uuid('paired_insight_id').references((): AnyPgColumn => workflowInsights.id, { onDelete: 'set null' }),
+    search: tsvector('search')
+      .notNull()
+      .generatedAlwaysAs(
+        (): SQL =>
+          sql`setweight(to_tsvector('english', coalesce(${workflowInsights.title}, '')), 'A') || setweight(to_tsvector('english', coalesce(${workflowInsights.detail}, '') || ' ' || coalesce(${workflowInsights.suggestion}, '')), 'B') || setweight(to_tsvector('simple', coalesce(${workflowInsights.category}, '')), 'C')`,
+      ),
+    ...embeddingColumns(),
+    createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('workflow_insights_tenant_project_idx').on(t.tenantId, t.projectId, t.status, t.severity),
+    index('workflow_insights_search_idx').using('gin', t.search),
+    index('workflow_insights_embedding_idx').using('hnsw', t.embedding.op('vector_cosine_ops')),
+  ],
+);
+
+/** Per-workspace search and embedding settings. */
+export const memorySettings = pgTable('memory_settings', {
+  tenantId: tenantIdColumn().primaryKey(),
+  /** A provider connection name (openai or openai-compatible), or 'offline'. */
+  embeddingProvider: text('embedding_provider').notNull().default('offline'),
+  /** For OpenAI-compatible endpoints; OpenAI uses text-embedding-3-small. */
+  embeddingModel: text('embedding_model'),
+  vectorWeight: numeric('vector_weight', { precision: 4, scale: 3, mode: 'number' }).notNull().default(0.7),
+  textWeight: numeric('text_weight', { precision: 4, scale: 3, mode: 'number' }).notNull().default(0.3),
+  mode: text('mode').$type<'weighted' | 'rrf'>().notNull().default('weighted'),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});

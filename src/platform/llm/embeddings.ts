@@ -1,0 +1,132 @@
+/**
+ * Embeddings for memory search: OpenAI `text-embedding-3-small` (or any OpenAI-compatible
+ * embeddings endpoint) with the workspace's key, or the offline feature-hashing embedder.
+ *
+ * Unlike completions, embeddings never fall back to another provider: vectors from two
+ * models live in different spaces, and mixing them would quietly ruin search. A failed
+ * batch is retried (429/5xx/timeouts, honouring Retry-After); if it still fails, the rows
+ * stay without a vector, marked missing, for backfill.
+ */
+import { createOpenAI } from '@ai-sdk/openai';
+import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
+import { embedMany } from 'ai';
+import { createHash } from 'node:crypto';
+import { eq } from 'drizzle-orm';
+import { EMBEDDING_DIMENSIONS, memorySettings, providerKeys } from '../db/schema/index.js';
+import { withTenant } from '../db/tenant.js';
+import { NyxError } from '../errors.js';
+import { builtInCatalog, costOf } from './catalog.js';
+import { classifyFailure } from './providers.js';
+import { keyContext, recordUsage, type LlmDeps } from './service.js';
+
+export const OFFLINE_EMBEDDING_MODEL = 'offline-hash-v1';
+export const DEFAULT_OPENAI_EMBEDDING_MODEL = 'text-embedding-3-small';
+const MAX_ATTEMPTS = 3;
+export const EMBED_BATCH = 64;
+
+// --- offline feature-hashing embedder -------------------------------------------------
+
+const STOP = new Set('a an and are as at be by for from has have in is it its of on or that the this to was were will with'.split(' '));
+
+function normalise(text: string): string[] {
+  return (text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).filter((w) => !STOP.has(w));
+}
+
+/** Cheap English stemming so "deploys", "deployed" and "deploying" share a feature. */
+function stem(w: string): string {
+  if (w.length <= 4) return w;
+  for (const suffix of ['ations', 'ation', 'ings', 'ing', 'ers', 'ies', 'ied', 'ed', 'es', 's']) {
+    if (w.endsWith(suffix) && w.length - suffix.length >= 3) return w.slice(0, -suffix.length);
+  }
+  return w;
+}
+
+/** 32 hash bits → (dimension, sign). SHA-1 is plenty here and identical on every platform. */
+function slot(feature: string): [number, number] {
+  const h = createHash('sha1').update(feature).digest();
+  return [h.readUInt32BE(0) % EMBEDDING_DIMENSIONS, h[4]! & 1 ? 1 : -1];
+}
+
+/**
+ * Deterministic, network-free embedding: signed feature hashing of normalised words (1.0),
+ * word bigrams (0.6) and character trigrams of each word (0.25, spread over the word's
+ * trigrams), with log-scaled counts, L2-normalised. Related spellings share trigrams, so
+ * "deployment" and "redeploy" land near each other; unrelated text lands near zero.
+ */
+export function offlineEmbed(text: string): number[] {
+  const words = normalise(text).map(stem);
+  const counts = new Map<string, number>();
+  const add = (f: string, w: number) => counts.set(f, (counts.get(f) ?? 0) + w);
+  words.forEach((w, i) => {
+    add(`w:${w}`, 1);
+    const next = words[i + 1];
+    if (next) add(`b:${w} ${next}`, 0.6);
+    const padded = `^${w}$`;
+    const grams = Math.max(1, padded.length - 2);
+    for (let j = 0; j + 3 <= padded.length; j++) add(`c:${padded.slice(j, j + 3)}`, 0.25 / Math.sqrt(grams));
+  });
+  const v = new Array<number>(EMBEDDING_DIMENSIONS).fill(0);
+  for (const [f, c] of counts) {
+    const [i, sign] = slot(f);
+    v[i] = (v[i] ?? 0) + sign * (1 + Math.log(c)) * (c < 1 ? c : 1);
+  }
+  const norm = Math.sqrt(v.reduce((a, x) => a + x * x, 0));
+  return norm ? v.map((x) => x / norm) : v;
+}
+
+// --- workspace embedder --------------------------------------------------------------
+
+export interface Embedder {
+  /** Stored with every vector; rows with another model are "stale" and re-embedded. */
+  model: string;
+  provider: string;
+  embed(texts: string[], purpose: string, signal?: AbortSignal): Promise<number[][]>;
+}
+
+/** The workspace's embedder, from its memory settings (default: offline). */
+export async function workspaceEmbedder(deps: LlmDeps, scope: { tenantId: string; userId: string | null }): Promise<Embedder> {
+  const config = await withTenant(deps.database, { tenantId: scope.tenantId, userId: scope.userId }, async (tx) => {
+    const [s] = await tx.select().from(memorySettings);
+    const name = s?.embeddingProvider ?? 'offline';
+    if (name === 'offline') return null;
+    const [key] = await tx.select().from(providerKeys).where(eq(providerKeys.name, name));
+    if (!key) throw new NyxError('BAD_INPUT', `The embedding provider "${name}" is no longer configured; pick another under Memory settings`);
+    return { key, model: s?.embeddingModel ?? DEFAULT_OPENAI_EMBEDDING_MODEL };
+  });
+  if (!config) {
+    return { model: OFFLINE_EMBEDDING_MODEL, provider: 'offline', embed: (texts) => Promise.resolve(texts.map(offlineEmbed)) };
+  }
+  const { key, model } = config;
+  return {
+    model,
+    provider: key.name,
+    async embed(texts, purpose, signal) {
+      const apiKey = key.secret ? deps.vault.decrypt(key.secret, keyContext(scope.tenantId, key.id)) : undefined;
+      const common = { ...(apiKey ? { apiKey } : {}), ...(deps.fetch ? { fetch: deps.fetch } : {}) };
+      const em =
+        key.kind === 'openai-compatible'
+          ? createOpenAICompatible({ name: key.name, baseURL: key.baseUrl ?? '', ...common }).textEmbeddingModel(model)
+          : createOpenAI({ ...common, ...(key.baseUrl ? { baseURL: key.baseUrl } : {}) }).embedding(model);
+      const price = builtInCatalog.find((p) => p.model === model);
+      const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+      for (let attempt = 1; ; attempt++) {
+        const started = performance.now();
+        const timeout = AbortSignal.timeout(deps.timeoutMs);
+        try {
+          const r = await embedMany({ model: em, values: texts, maxRetries: 0, abortSignal: signal ? AbortSignal.any([signal, timeout]) : timeout });
+          const bad = r.embeddings.find((e) => e.length !== EMBEDDING_DIMENSIONS);
+          if (bad) throw new NyxError('UPSTREAM', `${key.name}/${model} returned ${bad.length}-dimensional vectors; nyxCore stores ${EMBEDDING_DIMENSIONS}`);
+          const tokens = r.usage.tokens;
+          await recordUsage(deps, { tenantId: scope.tenantId, userId: scope.userId, purpose }, { provider: key.name, kind: key.kind, model, tokensIn: tokens, tokensOut: 0, costUsd: costOf(price, tokens, 0), latencyMs: Math.round(performance.now() - started), outcome: 'ok', attempt });
+          return r.embeddings;
+        } catch (err) {
+          const failure = err instanceof NyxError ? { isRetryable: false, retryAfterMs: null, message: err.userMessage } : classifyFailure(err, timeout.aborted);
+          const message = apiKey ? failure.message.split(apiKey).join('[redacted]') : failure.message;
+          await recordUsage(deps, { tenantId: scope.tenantId, userId: scope.userId, purpose }, { provider: key.name, kind: key.kind, model, latencyMs: Math.round(performance.now() - started), outcome: 'error', error: message, attempt });
+          if (!failure.isRetryable || attempt >= MAX_ATTEMPTS) throw new NyxError('UPSTREAM', `Embedding with ${key.name} failed: ${message}`);
+          await sleep(Math.min(30_000, failure.retryAfterMs ?? 250 * 2 ** (attempt - 1)));
+        }
+      }
+    },
+  };
+}
