@@ -20,7 +20,8 @@ import { createLogger } from '../platform/logger.js';
 
 const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, '../..');
-const tsx = path.join(root, 'node_modules/.bin/tsx');
+// Node itself runs tsx's CLI, so the child needs no PATH (and this file reads no process.env).
+const tsxCli = path.join(root, 'node_modules/tsx/dist/cli.mjs');
 
 /** Runs the real CLI in a child process against `dataDir`; never throws, returns code and output. */
 async function nyxcore(dataDir: string, ...args: string[]) {
@@ -29,8 +30,8 @@ async function nyxcore(dataDir: string, ...args: string[]) {
 
 async function nyxcoreWith(extraEnv: Record<string, string>, dataDir: string, ...args: string[]) {
   try {
-    const { stdout, stderr } = await run(tsx, [path.join(root, 'src/cli/main.ts'), ...args], {
-      env: { PATH: process.env.PATH, NYXCORE_DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...extraEnv },
+    const { stdout, stderr } = await run(process.execPath, [tsxCli, path.join(root, 'src/cli/main.ts'), ...args], {
+      env: { NYXCORE_DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...extraEnv },
       cwd: root,
     });
     return { code: 0, stdout, stderr };
