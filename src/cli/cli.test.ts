@@ -20,7 +20,7 @@ import { createLogger } from '../platform/logger.js';
 
 const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, '../..');
-// Node itself runs tsx's CLI, so the child needs no PATH (and this file reads no process.env).
+// Node itself runs tsx's CLI, so the child needs no PATH from this process's environment.
 const tsxCli = path.join(root, 'node_modules/tsx/dist/cli.mjs');
 
 /** Runs the real CLI in a child process against `dataDir`; never throws, returns code and output. */
