@@ -69,6 +69,29 @@ const personaRoute = createRoute({
 const llmRoute = createRoute({ getParentRoute: () => workspaceRoute, path: '/llm', component: lazyRouteComponent(() => import('./routes/LlmSettingsPage.js'), 'LlmSettingsPage') });
 const modelsRoute = createRoute({ getParentRoute: () => workspaceRoute, path: '/llm/models', component: lazyRouteComponent(() => import('./routes/ModelCatalogPage.js'), 'ModelCatalogPage') });
 const usageRoute = createRoute({ getParentRoute: () => workspaceRoute, path: '/usage', component: lazyRouteComponent(() => import('./routes/UsagePage.js'), 'UsagePage') });
+// Memory: search, knowledge entries, insight triage and settings, each in its own chunk.
+const memoryRoute = createRoute({ getParentRoute: () => workspaceRoute, path: '/memory', component: lazyRouteComponent(() => import('./routes/MemorySearchPage.js'), 'MemorySearchPage') });
+const memoryEntriesRoute = createRoute({
+  getParentRoute: () => workspaceRoute,
+  path: '/memory/entries',
+  component: lazyRouteComponent(() => import('./routes/MemoryEntriesPage.js'), 'MemoryEntriesPage'),
+});
+const memoryEntryRoute = createRoute({
+  getParentRoute: () => workspaceRoute,
+  path: '/memory/entries/$entryId',
+  component: lazyRouteComponent(() => import('./routes/MemoryEntryPage.js'), 'MemoryEntryPage'),
+});
+const insightsRoute = createRoute({ getParentRoute: () => workspaceRoute, path: '/memory/insights', component: lazyRouteComponent(() => import('./routes/InsightsPage.js'), 'InsightsPage') });
+const insightRoute = createRoute({
+  getParentRoute: () => workspaceRoute,
+  path: '/memory/insights/$insightId',
+  component: lazyRouteComponent(() => import('./routes/InsightPage.js'), 'InsightPage'),
+});
+const memorySettingsRoute = createRoute({
+  getParentRoute: () => workspaceRoute,
+  path: '/memory/settings',
+  component: lazyRouteComponent(() => import('./routes/MemorySettingsPage.js'), 'MemorySettingsPage'),
+});
 
 const routeTree = rootRoute.addChildren([
   indexRoute,
@@ -89,6 +112,12 @@ const routeTree = rootRoute.addChildren([
     llmRoute,
     modelsRoute,
     usageRoute,
+    memoryRoute,
+    memoryEntriesRoute,
+    memoryEntryRoute,
+    insightsRoute,
+    insightRoute,
+    memorySettingsRoute,
   ]),
 ]);
 

@@ -77,7 +77,7 @@ export async function createEntry(access: Access, input: CreateEntryInput) {
 export async function updateEntry(access: Access, input: UpdateEntryInput): Promise<{ isTextChanged: boolean }> {
   const current = await getEntry(access, input.id);
   if (input.projectId) await getProject(access, input.projectId);
-  const isTextChanged = (input.title !== undefined && input.title !== current.title) || (input.content !== undefined && input.content !== current.content) || (input.tags !== undefined && input.tags.join(',') !== current.tags.join(','));
+  const isTextChanged = (input.title !== undefined && input.title !== current.title) || (input.content !== undefined && input.content !== current.content) || (input.tags !== undefined && [...new Set(input.tags)].join(',') !== current.tags.join(','));
   await access.tx
     .update(memoryEntries)
     .set({

@@ -32,7 +32,7 @@ describe.each(dbKinds)('memory on %s', (kind) => {
   it('stores vectors with the offline embedder and ranks by meaning and by keyword, showing each part', async () => {
     const a = await newUser(server);
     const c = await corpus(a);
-    expect(c.deploy).toMatchObject({ hasEmbedding: true, embeddingModel: 'offline-hash-v1', embeddingError: null });
+    expect(c.deploy).toMatchObject({ hasEmbedding: true, embeddingModel: 'offline-hash-v2', embeddingError: null });
 
     // No word in common with "Deployment …" after stemming ("redeploys" ≠ "deploy"), but related spelling.
     const semantic = await a.client.trpc.memory.search.query({ query: 'redeploys', k: 5 });
@@ -53,7 +53,15 @@ describe.each(dbKinds)('memory on %s', (kind) => {
     expect(entries.hits[0]?.title).toContain('Runbook');
     expect(entries.hits[0]?.snippet).toMatch(new RegExp(`${HIGHLIGHT_START}Certificates${HIGHLIGHT_END}`));
 
+    // Nonsense finds nothing: no keyword match and vectors at noise level are not results.
+    expect((await a.client.trpc.memory.search.query({ query: 'zebra xylophone', k: 10 })).hits).toEqual([]);
+    // Vector scores of vector-only hits clear the noise floor.
+    expect(semantic.hits.every((h) => h.textScore > 0 || h.vectorScore >= semantic.minVectorScore)).toBe(true);
+
     const rrf = await a.client.trpc.memory.search.query({ query: 'database pool', k: 3, mode: 'rrf' });
+    // Ranks are over entries and insights together: no two hits share a rank.
+    const vRanks = rrf.hits.map((h) => h.vectorRank).filter((r) => r !== null);
+    expect(new Set(vRanks).size).toBe(vRanks.length);
     expect(rrf.mode).toBe('rrf');
     expect(rrf.hits[0]?.id).toBe(c.pool.id);
     expect(rrf.hits[0]?.score).toBeCloseTo(1 / 61 + 1 / 61, 6);
@@ -104,6 +112,11 @@ describe.each(dbKinds)('memory on %s', (kind) => {
     expect(w.markdown).toContain('[blocker · pain point]');
     expect(w.markdown).toContain('→ Raise the pool size');
     expect(w.markdown).not.toContain('marketing');
+    const fix = await a.client.trpc.insights.create.mutate({ projectId: c.p.id, title: 'Mirror the registry', type: 'solution', severity: 'medium' });
+    await a.client.trpc.insights.pair.mutate({ id: c.deploy.id, pairedWith: fix.id });
+    expect((await a.client.trpc.memory.wisdom.query({ projectId: c.p.id, budgetChars: 2000 })).markdown).not.toContain('solved by');
+    await a.client.trpc.insights.approve.mutate({ id: fix.id });
+    expect((await a.client.trpc.memory.wisdom.query({ projectId: c.p.id, budgetChars: 2000 })).markdown).toContain('(solved by: Mirror the registry)');
     const tight = await a.client.trpc.memory.wisdom.query({ projectId: c.p.id, budgetChars: 250 });
     expect(tight.markdown.length).toBeLessThanOrEqual(250);
     expect(tight.included).toBe(1);
@@ -166,6 +179,11 @@ describe.each(dbKinds)('memory on %s', (kind) => {
 
   it('rejects bad search input with a 400 naming the field', async () => {
     const a = await newUser(server);
+    await a.client.trpc.memory.settings.update.mutate({ textWeight: 0 });
+    const zero = await trpcError(() => a.client.trpc.memory.settings.update.mutate({ vectorWeight: 0 }));
+    expect(zero.fieldErrors?.vectorWeight?.[0]).toMatch(/cannot both be 0/);
+    const noProject = await trpcError(() => a.client.trpc.insights.create.mutate({ projectId: '', title: 'x', type: 'pattern', severity: 'low' }));
+    expect(noProject.fieldErrors?.projectId).toEqual(['Pick a project']);
     for (const [input, field] of [
       [{ query: '' }, 'query'],
       [{ query: 'x'.repeat(501) }, 'query'],

@@ -22,7 +22,7 @@ export type UpdateEntryInput = z.infer<typeof zUpdateEntry>;
 export const zListEntries = z.object({ projectId: z.uuid().optional(), tag: z.string().max(40).optional(), limit: z.number().int().min(1).max(200).default(100) }).default({ limit: 100 });
 
 export const zCreateInsight = z.object({
-  projectId: z.uuid(),
+  projectId: z.uuid({ message: 'Pick a project' }),
   title: z.string().trim().min(1, { message: 'Give the insight a title' }).max(300),
   detail: z.string().max(20_000).default(''),
   suggestion: z.string().max(20_000).default(''),

@@ -7,13 +7,15 @@
  *
  * Candidates: the nearest N by HNSW (iterative scan, so a filtered or RLS-narrowed query
  * still yields N rows) and the best N by full text; both parts are then computed exactly
- * for the union. Every hit reports its vector part, text part and final score.
+ * for the union. Rows matching no keyword with a vector score at noise level are dropped
+ * (`minVectorScore`). Every hit reports its vector part, text part and final score, and
+ * its rank in each list (over entries and insights together).
  */
 import { sql, type SQL } from 'drizzle-orm';
 import { memorySettings } from '../../platform/db/schema/index.js';
 import { withTenant, type Tx } from '../../platform/db/tenant.js';
 import { NyxError } from '../../platform/errors.js';
-import { workspaceEmbedder } from '../../platform/llm/embeddings.js';
+import { minVectorScore, workspaceEmbedder } from '../../platform/llm/embeddings.js';
 import type { LlmDeps } from '../../platform/llm/service.js';
 import type { SearchInput } from './schema.js';
 
@@ -106,14 +108,7 @@ async function candidates(tx: Tx, spec: KindSpec, query: string, qvec: string | 
         ts_rank_cd(search, websearch_to_tsquery('english', ${query}), 32) as tscore
       from ${spec.table} where id = any(${arrayOf(ids, 'uuid')})`),
   );
-  // Ranks within each list, in exact score order (iterative scans may return a relaxed order).
-  const byVector = [...scored].filter((r) => r.vscore !== null).sort((a, b) => Number(b.vscore) - Number(a.vscore));
-  const byText = [...scored].filter((r) => Number(r.tscore) > 0).sort((a, b) => Number(b.tscore) - Number(a.tscore));
-  return scored.map((r) => {
-    const vi = byVector.findIndex((x) => x.id === r.id);
-    const ti = byText.findIndex((x) => x.id === r.id);
-    return { kind: spec.kind, id: r.id, vectorScore: Math.max(0, Number(r.vscore ?? 0)), textScore: Number(r.tscore), vectorRank: vi >= 0 ? vi + 1 : null, textRank: ti >= 0 ? ti + 1 : null };
-  });
+  return scored.map((r) => ({ kind: spec.kind, id: r.id, vectorScore: Math.max(0, Number(r.vscore ?? 0)), textScore: Number(r.tscore) }));
 }
 
 async function details(tx: Tx, spec: KindSpec, query: string, ids: string[]) {
@@ -147,9 +142,21 @@ export async function searchMemory(deps: LlmDeps, scope: Scope, input: SearchInp
   const n = Math.max(50, input.k * 5);
   const specs = specsFor(input, projectId);
   return withTenant(deps.database, scope, async (tx) => {
-    // Keep scanning the HNSW graph until enough rows pass the filters (pgvector ≥ 0.8).
-    await tx.execute(sql`select set_config('hnsw.iterative_scan', 'relaxed_order', true), set_config('hnsw.ef_search', '100', true)`);
-    const all = (await Promise.all(specs.map((s) => candidates(tx, s, input.query, qvec, embedder.model, n)))).flat();
+    // Keep scanning the HNSW graph until enough rows pass the filters (pgvector ≥ 0.8). JIT
+    // off: these are short queries, and compiling them once cost ~100 ms in bench:search.
+    await tx.execute(sql`select set_config('hnsw.iterative_scan', 'relaxed_order', true), set_config('hnsw.ef_search', '100', true), set_config('jit', 'off', true)`);
+    const floor = minVectorScore(embedder.model);
+    const raw = (await Promise.all(specs.map((s) => candidates(tx, s, input.query, qvec, embedder.model, n)))).flat();
+    // A row with no keyword match and a vector score at noise level is not a result.
+    const relevant = raw.filter((c) => c.textScore > 0 || c.vectorScore >= floor);
+    // Ranks over entries and insights together, so RRF compares them on one scale.
+    const rankBy = (key: 'vectorScore' | 'textScore') => {
+      const order = relevant.filter((c) => c[key] > 0).sort((a, b) => b[key] - a[key] || a.id.localeCompare(b.id));
+      return new Map(order.map((c, i) => [c.id, i + 1]));
+    };
+    const vRanks = rankBy('vectorScore');
+    const tRanks = rankBy('textScore');
+    const all = relevant.map((c) => ({ ...c, vectorRank: vRanks.get(c.id) ?? null, textRank: tRanks.get(c.id) ?? null }));
     const scored = all.map((c) => ({
       ...c,
       score:
@@ -165,6 +172,6 @@ export async function searchMemory(deps: LlmDeps, scope: Scope, input: SearchInp
       const d = info.get(t.kind)?.get(t.id);
       return d ? [{ ...d, ...t, score: Math.round(t.score * 1e6) / 1e6, vectorScore: Math.round(t.vectorScore * 1e6) / 1e6, textScore: Math.round(t.textScore * 1e6) / 1e6 }] : [];
     });
-    return { hits, mode, weights, embeddingModel: embedder.model, vectorError };
+    return { hits, mode, weights, embeddingModel: embedder.model, minVectorScore: floor, vectorError };
   });
 }

@@ -14,6 +14,8 @@ export async function getMemorySettings(tx: Tx) {
     vectorWeight: s?.vectorWeight ?? 0.7,
     textWeight: s?.textWeight ?? 0.3,
     mode: s?.mode ?? 'weighted',
+    /** The model each embedder kind uses unless told otherwise (for the settings form). */
+    defaults: { offline: OFFLINE_EMBEDDING_MODEL, openai: DEFAULT_OPENAI_EMBEDDING_MODEL },
   };
 }
 
@@ -33,6 +35,10 @@ export async function updateMemorySettings(tx: Tx, tenantId: string, input: Memo
     ...(input.textWeight !== undefined ? { textWeight: input.textWeight } : {}),
     ...(input.mode !== undefined ? { mode: input.mode } : {}),
   };
+  const current = await getMemorySettings(tx);
+  if ((values.vectorWeight ?? current.vectorWeight) + (values.textWeight ?? current.textWeight) <= 0) {
+    throw new NyxError('BAD_INPUT', 'At least one search weight must be above 0', { fieldErrors: { vectorWeight: ['Vector and text weights cannot both be 0'] } });
+  }
   await tx.insert(memorySettings).values({ tenantId, ...values }).onConflictDoUpdate({ target: memorySettings.tenantId, set: { ...values, updatedAt: sql`now()` } });
   return getMemorySettings(tx);
 }

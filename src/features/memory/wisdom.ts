@@ -32,12 +32,15 @@ export async function composeProjectWisdom(
       (relevance.get(b.id) ?? 0) - (relevance.get(a.id) ?? 0) ||
       b.createdAt.getTime() - a.createdAt.getTime(),
   );
+  const byId = new Map(approved.map((i) => [i.id, i]));
   const header = '### Project wisdom (approved insights)\n';
   let markdown = header;
   let included = 0;
   for (const i of approved) {
     const suggestion = i.suggestion ? ` → ${clip(oneLine(i.suggestion), 160)}` : '';
-    const line = `- **[${i.severity} · ${i.type.replace('_', ' ')}] ${clip(oneLine(i.title), 120)}** (${i.category}): ${clip(oneLine(i.detail), 200)}${suggestion}\n`;
+    const partner = i.pairedInsightId ? byId.get(i.pairedInsightId) : undefined;
+    const pairing = partner ? ` (${i.type === 'pain_point' ? 'solved by' : 'solves'}: ${clip(oneLine(partner.title), 100)})` : '';
+    const line = `- **[${i.severity} · ${i.type.replace('_', ' ')}] ${clip(oneLine(i.title), 120)}** (${i.category}): ${clip(oneLine(i.detail), 200)}${suggestion}${pairing}\n`;
     if (markdown.length + line.length > input.budgetChars) break;
     markdown += line;
     included++;

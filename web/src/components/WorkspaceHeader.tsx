@@ -71,6 +71,11 @@ export function WorkspaceHeader({ userName, userEmail }: { userName: string; use
               Personas
             </Link>
           ) : null}
+          {can(ws, 'memory:read') ? (
+            <Link to="/w/$workspaceId/memory" params={params} {...navLink}>
+              Memory
+            </Link>
+          ) : null}
           <Link to="/w/$workspaceId/members" params={params} {...navLink}>
             Members
           </Link>

@@ -1,0 +1,36 @@
+import { useQuery } from '@tanstack/react-query';
+import { useTRPC } from '../lib/trpc.js';
+
+/** The workspace's projects, with a lookup from id to name. */
+export function useProjects() {
+  const trpc = useTRPC();
+  const projects = useQuery(trpc.projects.list.queryOptions({}));
+  const list = projects.data ?? [];
+  const nameOf = (id: string | null) => (id ? (list.find((p) => p.id === id)?.name ?? 'Unknown project') : null);
+  return { list, nameOf, isPending: projects.isPending };
+}
+
+interface ProjectSelectProps {
+  id: string;
+  value: string;
+  onChange: (projectId: string) => void;
+  /** The label of the empty choice ("All projects", "No project"); none makes a project required. */
+  emptyLabel?: string;
+  disabled?: boolean;
+  className?: string;
+}
+
+/** A project picker; the empty value means "all" or "none", as `emptyLabel` says. */
+export function ProjectSelect({ id, value, onChange, emptyLabel, disabled, className = 'input' }: ProjectSelectProps) {
+  const { list } = useProjects();
+  return (
+    <select id={id} className={className} value={value} onChange={(e) => onChange(e.target.value)} disabled={disabled}>
+      {emptyLabel !== undefined ? <option value="">{emptyLabel}</option> : <option value="" disabled>Pick a project…</option>}
+      {list.map((p) => (
+        <option key={p.id} value={p.id}>
+          {p.name}
+        </option>
+      ))}
+    </select>
+  );
+}
