@@ -87,18 +87,18 @@ const arrayOf = (values: string[], type: 'text' | 'uuid') => sql`array[${sql.joi
 const and = (parts: SQL[]) => (parts.length ? sql.join(parts, sql` and `) : sql`true`);
 const rowsOf = <T>(r: unknown): T[] => (Array.isArray(r) ? r : (r as { rows: T[] }).rows) as T[];
 
-async function candidates(tx: Tx, spec: KindSpec, query: string, qvec: string | null, model: string, n: number) {
+async function candidates(tx: Tx, spec: KindSpec, query: string, qvec: string | null, model: string, n: { vector: number; text: number }) {
   const vector = qvec
     ? rowsOf<{ id: string }>(
         await tx.execute(sql`select id from ${spec.table}
           where embedding is not null and embedding_model = ${model} and ${and(spec.filters)}
-          order by embedding <=> ${qvec}::vector limit ${n}`),
+          order by embedding <=> ${qvec}::vector limit ${n.vector}`),
       ).map((r) => r.id)
     : [];
   const text = rowsOf<{ id: string }>(
     await tx.execute(sql`select id from ${spec.table}, websearch_to_tsquery('english', ${query}) q
       where search @@ q and ${and(spec.filters)}
-      order by ts_rank_cd(search, q, 32) desc, id limit ${n}`),
+      order by ts_rank_cd(search, q, 32) desc, id limit ${n.text}`),
   ).map((r) => r.id);
   const ids = [...new Set([...vector, ...text])];
   if (!ids.length) return [];
@@ -139,7 +139,11 @@ export async function searchMemory(deps: LlmDeps, scope: Scope, input: SearchInp
     // Keyword search still works while the embedding provider is down; say so.
     vectorError = err instanceof NyxError ? err.userMessage : (err as Error).message;
   }
-  const n = Math.max(50, input.k * 5);
+  // A row outside the vector top-k with no keyword match can never reach the final top-k
+  // (its score is at most that of every row above it), and keyword matches arrive through
+  // the text candidates with their exact vector score, so 2k vector candidates are ample.
+  // Each extra HNSW candidate under a tenant filter costs a deeper graph walk.
+  const n = { vector: Math.max(20, input.k * 2), text: Math.max(50, input.k * 5) };
   const specs = specsFor(input, projectId);
   return withTenant(deps.database, scope, async (tx) => {
     // Keep scanning the HNSW graph until enough rows pass the filters (pgvector ≥ 0.8). JIT
