@@ -1,7 +1,7 @@
 /**
  * npm run bench:search — latency and recall of hybrid memory search (src/features/memory/search.ts).
  *
- *   tsx bench/search.ts [postgres-url] [--postgres-only | --pglite-only]
+ *   tsx bench/search.ts [postgres-url] [--postgres-only | --pglite-only] [--vectors=offline|dense|both]
  *
  * PostgreSQL (default postgres://postgres@127.0.0.1:5432/nyxcore_search_bench, dropped and
  * recreated each run): 100,000 workflow insights over 20 workspaces × 10 projects, text from a
@@ -11,7 +11,7 @@
  * (same name and definition as the migration). PGlite (in memory): the same with 10,000 rows.
  *
  * Measured, per backend:
- *   latency  the full `searchMemory` call (k=10, default kinds), p50/p95, three variants
+ *   latency  (offline vectors only) the full `searchMemory` call (k=10, default kinds), p50/p95, three variants
  *            interleaved query by query (the order rotates). Each variant wraps the Database so
  *            every transaction searchMemory opens starts with one transaction-local set_config
  *            (so all three pay the same extra round trip); src/ is unchanged:
@@ -28,8 +28,35 @@
  *   recall   recall@10 of the vector query `ORDER BY embedding <=> q LIMIT 10` as nyxcore_app
  *            under RLS (withTenant), against the exact result (enable_indexscan = off): as the
  *            planner runs it with search's settings (iterative scan relaxed_order, ef_search 100),
- *            with HNSW forced (enable_sort = off), and HNSW forced with iterative scan off; for
- *            the tenant alone (5% of rows) and with a project filter (0.5% of rows).
+ *            with HNSW forced (enable_sort = off), and HNSW forced with iterative scan off or
+ *            ef_search 400 (dense: planner and HNSW forced at ef_search 40 and 100); for the
+ *            tenant alone (5% of rows), with a project filter (0.5% of rows), and globally.
+ *   hybrid   a proxy for the hybrid path: the statements searchMemory runs in its search
+ *            transaction (as nyxcore_app under RLS; set_config iterative scan relaxed_order,
+ *            ef_search 100, jit off; per kind entry + insight: vector candidates LIMIT 20, text
+ *            candidates LIMIT 50, union scoring; then ts_headline details of the top 10), timed
+ *            end to end in that one transaction with a given query vector. It leaves out the two
+ *            short transactions searchMemory opens before (memory settings, embedder lookup) and
+ *            the query embedding; measured in both vector modes, so the offline numbers calibrate it
+ *            against the full call.
+ *
+ * --vectors (default both):
+ *   offline  embeddings by the offline feature-hashing embedder, as nyxCore stores them without
+ *            an embedding provider: sparse, nearly orthogonal vectors (hard for HNSW).
+ *   dense    SYNTHETIC DENSE VECTORS (embedding-model-like geometry), NOT real-model numbers: the
+ *            same rows, text, tenants and projects, but each insight's embedding is
+ *            normalize(a·centroid[topic] + b·subtopic[topic, category] + c·gaussian noise) in 1536-d
+ *            (fixed-seed PRNG; random unit centroids, one per topic cluster of the text generator,
+ *            one subtopic direction per topic × category; a² = 0.55, b² = 0.15, c² = 0.30, so
+ *            same-topic cosine ≈ 0.55 (0.70 in the same subtopic) and other topics ≈ 0; the
+ *            observed means over a sample are printed). Queries: same tenants/projects/text, vector
+ *            drawn the same way from the query's topic. embedding_model stays offline-hash-v2, so
+ *            searchMemory (which embeds the query with the offline embedder) is not run on dense
+ *            data: dense measures recall and latency of the vector query (planner as shipped and
+ *            HNSW forced, ef_search 40 and 100, iterative scan relaxed_order) and the hybrid proxy.
+ *            PostgreSQL: seeded into a separate database, <name>_dense (also dropped and recreated
+ *            each run; the offline database is left as it is); PGlite: a second in-memory instance
+ *            with 10,000 rows. Same seeding path and HNSW build after the load.
  * No assertions; targets (PostgreSQL): recall@10 ≥ 0.95, search p95 ≤ 30 ms on 2 cores.
  */
 import { randomBytes } from 'node:crypto';
@@ -38,12 +65,12 @@ import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { insightEmbeddingText } from '../src/features/memory/embedding.js';
 import { zSearch } from '../src/features/memory/schema.js';
-import { searchMemory } from '../src/features/memory/search.js';
+import { HIGHLIGHT_END, HIGHLIGHT_START, searchMemory } from '../src/features/memory/search.js';
 import { openDatabase, type Database, type Db } from '../src/platform/db/client.js';
 import { runMigrations } from '../src/platform/db/migrate.js';
-import { insightSeverities, insightStatuses, insightTypes } from '../src/platform/db/schema/index.js';
+import { EMBEDDING_DIMENSIONS, insightSeverities, insightStatuses, insightTypes } from '../src/platform/db/schema/index.js';
 import { withTenant, type Tx } from '../src/platform/db/tenant.js';
-import { OFFLINE_EMBEDDING_MODEL, offlineEmbed } from '../src/platform/llm/embeddings.js';
+import { minVectorScore, OFFLINE_EMBEDDING_MODEL, offlineEmbed } from '../src/platform/llm/embeddings.js';
 import { createVault } from '../src/platform/llm/vault.js';
 import { createLogger } from '../src/platform/logger.js';
 
@@ -51,6 +78,11 @@ const args = process.argv.slice(2);
 const url = new URL(args.find((a) => !a.startsWith('--')) ?? 'postgres://postgres@127.0.0.1:5432/nyxcore_search_bench');
 const runPostgres = !args.includes('--pglite-only');
 const runPglite = !args.includes('--postgres-only');
+type VectorMode = 'offline' | 'dense';
+const vectorsArg = args.find((a) => a.startsWith('--vectors='))?.slice('--vectors='.length) ?? 'both';
+if (!['offline', 'dense', 'both'].includes(vectorsArg)) throw new Error(`--vectors must be offline, dense or both, not "${vectorsArg}"`);
+const vectorModes: VectorMode[] = vectorsArg === 'both' ? ['offline', 'dense'] : [vectorsArg as VectorMode];
+const DENSE_LABEL = 'synthetic dense vectors (embedding-model-like geometry)';
 
 const WORKSPACES = 20;
 const PROJECTS_PER_WORKSPACE = 10;
@@ -147,6 +179,10 @@ const sentence = (rng: () => number, topic: string[], n: number) => {
 
 interface Insight {
   projectIndex: number;
+  /** Index into topicTerms: the topic cluster of the text (and of the dense vector). */
+  topic: number;
+  /** Index into categories: the dense vector's subtopic within the topic. */
+  categoryIndex: number;
   title: string;
   detail: string;
   suggestion: string;
@@ -157,17 +193,143 @@ interface Insight {
 }
 
 function makeInsight(rng: () => number, projectIndex: number): Insight {
-  const topic = topicTerms[Math.floor(rng() * TOPICS)] as string[];
+  const topicIndex = Math.floor(rng() * TOPICS);
+  const topic = topicTerms[topicIndex] as string[];
   const detailSentences = 2 + Math.floor(rng() * 3);
+  const title = sentence(rng, topic, 4 + Math.floor(rng() * 5)).slice(0, -1);
+  const detail = Array.from({ length: detailSentences }, () => sentence(rng, topic, 8 + Math.floor(rng() * 10))).join(' ');
+  const suggestion = sentence(rng, topic, 6 + Math.floor(rng() * 8));
+  // Same draws, in the same order, as pick(rng, categories): the text is unchanged.
+  const categoryIndex = Math.floor(rng() * categories.length);
   return {
     projectIndex,
-    title: sentence(rng, topic, 4 + Math.floor(rng() * 5)).slice(0, -1),
-    detail: Array.from({ length: detailSentences }, () => sentence(rng, topic, 8 + Math.floor(rng() * 10))).join(' '),
-    suggestion: sentence(rng, topic, 6 + Math.floor(rng() * 8)),
-    category: pick(rng, categories),
+    topic: topicIndex,
+    categoryIndex,
+    title,
+    detail,
+    suggestion,
+    category: categories[categoryIndex] as string,
     type: pick(rng, insightTypes),
     severity: pick(rng, insightSeverities),
     status: pick(rng, insightStatuses),
+  };
+}
+
+// --- synthetic dense vectors (embedding-model-like geometry; NOT a real model) ---------
+
+/** Weights of the unit-norm parts: topic centroid, subtopic direction, isotropic noise. */
+const DENSE = { topic: Math.sqrt(0.55), subtopic: Math.sqrt(0.15), noise: Math.sqrt(0.3) };
+
+/** Standard normal draws (Box–Muller) from a uniform PRNG. */
+function gaussian(rng: () => number): () => number {
+  let spare: number | null = null;
+  return () => {
+    if (spare !== null) {
+      const s = spare;
+      spare = null;
+      return s;
+    }
+    const u = 1 - rng(); // (0, 1]
+    const r = Math.sqrt(-2 * Math.log(u));
+    const th = 2 * Math.PI * rng();
+    spare = r * Math.sin(th);
+    return r * Math.cos(th);
+  };
+}
+
+function normalizeInPlace(v: Float64Array): Float64Array {
+  let n = 0;
+  for (const x of v) n += x * x;
+  n = Math.sqrt(n);
+  for (let i = 0; i < v.length; i++) v[i] = (v[i] as number) / n;
+  return v;
+}
+
+const randomUnit = (g: () => number) => normalizeInPlace(Float64Array.from({ length: EMBEDDING_DIMENSIONS }, g));
+
+/** One random unit centroid per topic cluster and one random unit direction per topic × category. */
+const denseBasis = (() => {
+  const g = gaussian(prng(2025));
+  const centroids = Array.from({ length: TOPICS }, () => randomUnit(g));
+  const subtopics = Array.from({ length: TOPICS }, () => Array.from({ length: categories.length }, () => randomUnit(g)));
+  return { centroids, subtopics };
+})();
+
+/** normalize(a·centroid[topic] + b·subtopic[topic][sub] + c·noise), noise ~ N(0, I/d) so |noise| ≈ 1. */
+function denseVector(g: () => number, topic: number, sub: number): Float64Array {
+  const c = denseBasis.centroids[topic] as Float64Array;
+  const s = (denseBasis.subtopics[topic] as Float64Array[])[sub] as Float64Array;
+  const sd = DENSE.noise / Math.sqrt(EMBEDDING_DIMENSIONS);
+  const v = new Float64Array(EMBEDDING_DIMENSIONS);
+  for (let i = 0; i < v.length; i++) v[i] = DENSE.topic * (c[i] as number) + DENSE.subtopic * (s[i] as number) + sd * g();
+  return normalizeInPlace(v);
+}
+
+/** pgvector text literal, 7 decimals (components are ~0.03; float4 keeps ~7 significant digits). 3× faster than toFixed. */
+function vectorLiteral(v: Float64Array): string {
+  let s = '[';
+  for (let i = 0; i < v.length; i++) s += (i ? ',' : '') + String(Math.round((v[i] as number) * 1e7) / 1e7);
+  return `${s}]`;
+}
+
+const dot = (a: Float64Array, b: Float64Array) => {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += (a[i] as number) * (b[i] as number);
+  return s;
+};
+
+interface DenseSample {
+  topic: number;
+  sub: number;
+  v: Float64Array;
+}
+
+interface Cosines {
+  samples: number;
+  sameSubtopic: number;
+  sameTopic: number;
+  sameTopicOtherSubtopic: number;
+  otherTopic: number;
+  otherTopicSd: number;
+  /** Dense query vs sampled documents of its topic / of other topics. */
+  queryTopic: number;
+  queryOther: number;
+}
+
+function observeCosines(sample: DenseSample[], queries: Query[]): Cosines {
+  const acc = { sub: [0, 0], topic: [0, 0], topicOther: [0, 0], other: [0, 0, 0], qTopic: [0, 0], qOther: [0, 0] };
+  const add = (a: number[], x: number) => {
+    a[0] = (a[0] as number) + x;
+    a[1] = (a[1] as number) + 1;
+    if (a.length > 2) a[2] = (a[2] as number) + x * x;
+  };
+  for (let i = 0; i < sample.length; i++) {
+    const a = sample[i] as DenseSample;
+    for (let j = i + 1; j < sample.length; j++) {
+      const b = sample[j] as DenseSample;
+      const cos = dot(a.v, b.v);
+      if (a.topic !== b.topic) add(acc.other, cos);
+      else {
+        add(acc.topic, cos);
+        add(a.sub === b.sub ? acc.sub : acc.topicOther, cos);
+      }
+    }
+  }
+  for (const q of queries) {
+    if (!q.dense) continue;
+    for (const d of sample) add(d.topic === q.topic ? acc.qTopic : acc.qOther, dot(q.dense, d.v));
+  }
+  const m = (a: number[]) => (a[0] as number) / ((a[1] as number) || 1);
+  const om = m(acc.other);
+  return {
+    samples: sample.length,
+    sameSubtopic: m(acc.sub),
+    sameTopic: m(acc.topic),
+    sameTopicOtherSubtopic: m(acc.topicOther),
+    otherTopic: om,
+    otherTopicSd: Math.sqrt(Math.max(0, (acc.other[2] as number) / ((acc.other[1] as number) || 1) - om * om)),
+    queryTopic: m(acc.qTopic),
+    queryOther: m(acc.qOther),
   };
 }
 
@@ -181,14 +343,21 @@ interface Query {
   tenantId: string;
   projectId: string;
   text: string;
+  topic: number;
+  /** The stored-vector literal the vector queries use: offline embedding of text, or the dense vector. */
   vec: string;
+  dense: Float64Array | null;
 }
 
-function makeQueries(layout: Layout): Query[] {
+function makeQueries(layout: Layout, vectors: VectorMode): Query[] {
   const rng = prng(42);
+  // Dense query vectors from their own stream, so tenants, projects and text match the offline run.
+  const dg = gaussian(prng(4242));
+  const drng = prng(4343);
   return Array.from({ length: QUERIES }, (_, i) => {
     const t = Math.floor(rng() * layout.tenants.length);
-    const topic = topicTerms[Math.floor(rng() * TOPICS)] as string[];
+    const topicIndex = Math.floor(rng() * TOPICS);
+    const topic = topicTerms[topicIndex] as string[];
     const n = 2 + Math.floor(rng() * 3);
     const terms: string[] = [];
     for (let j = 0; j < n; j++) {
@@ -198,11 +367,15 @@ function makeQueries(layout: Layout): Query[] {
       else terms.push(pick(rng, topic));
     }
     const text = terms.join(' ');
+    const projectId = pick(rng, layout.projects[t] as string[]);
+    const dense = vectors === 'dense' ? denseVector(dg, topicIndex, Math.floor(drng() * categories.length)) : null;
     return {
       tenantId: layout.tenants[t] as string,
-      projectId: pick(rng, layout.projects[t] as string[]),
+      projectId,
       text,
-      vec: `[${offlineEmbed(text).join(',')}]`,
+      topic: topicIndex,
+      vec: dense ? vectorLiteral(dense) : `[${offlineEmbed(text).join(',')}]`,
+      dense,
     };
   });
 }
@@ -230,11 +403,32 @@ async function createLayout(database: Database): Promise<Layout> {
 
 const COLUMNS = ['tenant_id', 'project_id', 'title', 'detail', 'suggestion', 'category', 'type', 'severity', 'status', 'embedding', 'embedding_model', 'embedded_at'];
 
-/** One multi-row INSERT; embeddings computed here, in Node, with the offline embedder. */
-function insertBatch(layout: Layout, rows: { tenant: number; insight: Insight }[]): [string, unknown[]] {
+/** The stored embedding of an insight, as a pgvector literal. */
+type VectorOf = (i: Insight) => string;
+
+/** Offline mode: the offline embedder over exactly what insightEmbeddingText produces. */
+const offlineVectorOf: VectorOf = (i) => `[${offlineEmbed(insightEmbeddingText(i)).join(',')}]`;
+
+/** Dense mode: a synthetic dense vector from the insight's topic and category; keeps every 100th for the cosine sample. */
+function denseVectorSource(): { vectorOf: VectorOf; sample: DenseSample[] } {
+  const g = gaussian(prng(5678));
+  const sample: DenseSample[] = [];
+  let n = 0;
+  return {
+    sample,
+    vectorOf: (i) => {
+      const v = denseVector(g, i.topic, i.categoryIndex);
+      if (n++ % 100 === 0) sample.push({ topic: i.topic, sub: i.categoryIndex, v });
+      return vectorLiteral(v);
+    },
+  };
+}
+
+/** One multi-row INSERT; embeddings computed here, in Node. */
+function insertBatch(layout: Layout, rows: { tenant: number; insight: Insight }[], vectorOf: VectorOf): [string, unknown[]] {
   const params: unknown[] = [];
   const tuples = rows.map(({ tenant, insight: i }) => {
-    const vec = `[${offlineEmbed(insightEmbeddingText(i)).join(',')}]`;
+    const vec = vectorOf(i);
     const base = params.length;
     params.push(layout.tenants[tenant], layout.projects[tenant]?.[i.projectIndex], i.title, i.detail, i.suggestion, i.category, i.type, i.severity, i.status, vec, OFFLINE_EMBEDDING_MODEL);
     const p = (k: number) => `$${base + k}`;
@@ -243,7 +437,7 @@ function insertBatch(layout: Layout, rows: { tenant: number; insight: Insight }[
   return [`insert into workflow_insights (${COLUMNS.join(', ')}) values ${tuples.join(', ')}`, params];
 }
 
-async function seed(exec: Exec, layout: Layout, total: number): Promise<{ seedMs: number; indexMs: number }> {
+async function seed(exec: Exec, layout: Layout, total: number, vectorOf: VectorOf): Promise<{ seedMs: number; indexMs: number }> {
   const rng = prng(1234);
   const perTenant = total / WORKSPACES;
   await exec(`drop index if exists ${HNSW_INDEX}`);
@@ -256,7 +450,7 @@ async function seed(exec: Exec, layout: Layout, total: number): Promise<{ seedMs
       const n = Math.min(BATCH, perTenant - i);
       const rows = Array.from({ length: n }, (_, j) => ({ tenant: t, insight: makeInsight(rng, (i + j) % PROJECTS_PER_WORKSPACE) }));
       // Embed the next batch in Node while the previous INSERT runs in the server.
-      const [text, params] = insertBatch(layout, rows);
+      const [text, params] = insertBatch(layout, rows, vectorOf);
       if (pending) await pending;
       pending = exec(text, params);
       done += n;
@@ -339,7 +533,21 @@ async function measureLatency(database: Database, queries: Query[], passes: numb
   return out;
 }
 
-type Mode = 'exact' | 'planner' | 'hnsw' | 'hnsw-off' | 'hnsw-ef400';
+type Mode = 'exact' | 'planner' | 'hnsw' | 'hnsw-off' | 'hnsw-ef400' | 'planner-ef40' | 'hnsw-ef40';
+/** Offline mode: as before. Dense mode: planner and HNSW forced at ef_search 40 and 100. */
+const MODES: Record<VectorMode, Mode[]> = {
+  offline: ['exact', 'planner', 'hnsw', 'hnsw-off', 'hnsw-ef400'],
+  dense: ['exact', 'planner', 'hnsw', 'planner-ef40', 'hnsw-ef40'],
+};
+const MODE_LABELS: Record<Mode, string> = {
+  planner: 'planner, search settings (relaxed_order, ef 100)',
+  'planner-ef40': 'planner, relaxed_order, ef 40',
+  hnsw: 'HNSW forced, iterative relaxed_order, ef 100',
+  'hnsw-ef40': 'HNSW forced, iterative relaxed_order, ef 40',
+  'hnsw-off': 'HNSW forced, iterative scan off, ef 100',
+  'hnsw-ef400': 'HNSW forced, iterative relaxed_order, ef 400',
+  exact: 'exact (enable_indexscan=off)',
+};
 type Scope = 'global' | 'tenant' | 'project';
 const SCOPES: Scope[] = ['global', 'tenant', 'project'];
 interface RecallRow {
@@ -348,7 +556,10 @@ interface RecallRow {
   p50: number;
   p95: number;
 }
-type Recall = Record<Scope, Record<Mode, RecallRow> & { plannerUsedHnsw: number }>;
+/** Only the modes of the run's vector mode are present. */
+type Recall = Record<Scope, Partial<Record<Mode, RecallRow>> & { plannerUsedHnsw: number }>;
+const NO_ROW: RecallRow = { recall: NaN, returned: NaN, p50: NaN, p95: NaN };
+const rowOf = (recall: Recall, scope: Scope, mode: Mode): RecallRow => recall[scope][mode] ?? NO_ROW;
 
 const VECTOR_QUERY = (projectId: string | null, qvec: string) => sql`select id from workflow_insights
   where embedding is not null and embedding_model = ${OFFLINE_EMBEDDING_MODEL} ${projectId ? sql`and project_id = ${projectId}` : sql``}
@@ -356,8 +567,9 @@ const VECTOR_QUERY = (projectId: string | null, qvec: string) => sql`select id f
 
 async function setMode(tx: Tx, mode: Mode) {
   if (mode === 'exact') return void (await tx.execute(sql`select set_config('enable_indexscan', 'off', true)`));
-  await tx.execute(sql`select set_config('hnsw.iterative_scan', ${mode === 'hnsw-off' ? 'off' : 'relaxed_order'}, true), set_config('hnsw.ef_search', ${mode === 'hnsw-ef400' ? '400' : '100'}, true)`);
-  if (mode !== 'planner') await tx.execute(sql`select set_config('enable_sort', 'off', true), set_config('jit', 'off', true)`);
+  const ef = mode === 'hnsw-ef400' ? '400' : mode.endsWith('-ef40') ? '40' : '100';
+  await tx.execute(sql`select set_config('hnsw.iterative_scan', ${mode === 'hnsw-off' ? 'off' : 'relaxed_order'}, true), set_config('hnsw.ef_search', ${ef}, true)`);
+  if (mode.startsWith('hnsw')) await tx.execute(sql`select set_config('enable_sort', 'off', true), set_config('jit', 'off', true)`);
 }
 
 const rowsOf = <T>(r: unknown): T[] => (Array.isArray(r) ? r : (r as { rows: T[] }).rows) as T[];
@@ -385,21 +597,26 @@ async function explainVector(database: Database, q: Query, scope: Scope, mode: M
   });
 }
 
-/** The vector candidate query exactly as search.ts sends it (LIMIT 50, iterative scan), explained. */
+/** Vector candidates per kind in search.ts: max(20, 2k); text candidates: max(50, 5k). */
+const VECTOR_CANDIDATES = Math.max(20, K * 2);
+const TEXT_CANDIDATES = Math.max(50, K * 5);
+/** search.ts's settings for its search transaction. */
+const SEARCH_SETTINGS = sql`select set_config('hnsw.iterative_scan', 'relaxed_order', true), set_config('hnsw.ef_search', '100', true), set_config('jit', 'off', true)`;
+
+/** The vector candidate query exactly as search.ts sends it (LIMIT 20, iterative scan), explained. */
 async function explainSearchCandidates(database: Database, q: Query): Promise<string[]> {
   return withTenant(database, { tenantId: q.tenantId, userId: null }, async (tx) => {
-    await tx.execute(sql`select set_config('hnsw.iterative_scan', 'relaxed_order', true), set_config('hnsw.ef_search', '100', true)`);
+    await tx.execute(SEARCH_SETTINGS);
     const r = rowsOf<{ 'QUERY PLAN': string }>(
       await tx.execute(sql`explain (analyze, costs off, timing off, summary off) select id from workflow_insights
         where embedding is not null and embedding_model = ${OFFLINE_EMBEDDING_MODEL} and true
-        order by embedding <=> ${q.vec}::vector limit ${Math.max(50, K * 5)}`),
+        order by embedding <=> ${q.vec}::vector limit ${VECTOR_CANDIDATES}`),
     );
     return r.map((x) => x['QUERY PLAN'].replace(/'\[[^\]]*\]'::vector/g, 'q'));
   });
 }
 
-async function measureRecall(database: Database, queries: Query[]): Promise<Recall> {
-  const modes: Mode[] = ['exact', 'planner', 'hnsw', 'hnsw-off', 'hnsw-ef400'];
+async function measureRecall(database: Database, queries: Query[], modes: Mode[]): Promise<Recall> {
   const usedHnsw = { global: 0, tenant: 0, project: 0 };
   const acc = { global: {}, tenant: {}, project: {} } as Record<Scope, Record<Mode, { recall: number[]; returned: number[]; ms: number[] }>>;
   for (const scope of SCOPES) for (const m of modes) acc[scope][m] = { recall: [], returned: [], ms: [] };
@@ -435,31 +652,125 @@ async function measureRecall(database: Database, queries: Query[]): Promise<Reca
   return out;
 }
 
+// --- hybrid-path proxy ---------------------------------------------------------------
+
+const HEADLINE_OPTS = `StartSel=${HIGHLIGHT_START}, StopSel=${HIGHLIGHT_END}, MaxFragments=2, MaxWords=28, MinWords=10, FragmentDelimiter=" … "`;
+const PROXY_KINDS = [
+  { kind: 'entry', table: sql`memory_entries`, body: sql`content` },
+  { kind: 'insight', table: sql`workflow_insights`, body: sql`(detail || ' ' || suggestion)` },
+] as const;
+
+/**
+ * The statements of searchMemory's search transaction (default kinds, no filters, weighted mode
+ * with the default weights), with the query vector given instead of embedded: settings, then per
+ * kind vector candidates, text candidates and union scoring, then the details of the top k.
+ */
+async function hybridProxy(database: Database, q: Query): Promise<string[]> {
+  return withTenant(database, { tenantId: q.tenantId, userId: null }, async (tx) => {
+    await tx.execute(SEARCH_SETTINGS);
+    const raw = (
+      await Promise.all(
+        PROXY_KINDS.map(async (spec) => {
+          const vector = rowsOf<{ id: string }>(
+            await tx.execute(sql`select id from ${spec.table}
+              where embedding is not null and embedding_model = ${OFFLINE_EMBEDDING_MODEL} and true
+              order by embedding <=> ${q.vec}::vector limit ${VECTOR_CANDIDATES}`),
+          ).map((r) => r.id);
+          const text = rowsOf<{ id: string }>(
+            await tx.execute(sql`select id from ${spec.table}, websearch_to_tsquery('english', ${q.text}) q
+              where search @@ q and true
+              order by ts_rank_cd(search, q, 32) desc, id limit ${TEXT_CANDIDATES}`),
+          ).map((r) => r.id);
+          const ids = [...new Set([...vector, ...text])];
+          if (!ids.length) return [];
+          const scored = rowsOf<{ id: string; vscore: number | null; tscore: number }>(
+            await tx.execute(sql`select id,
+                case when embedding is not null and embedding_model = ${OFFLINE_EMBEDDING_MODEL} then 1 - (embedding <=> ${q.vec}::vector) end as vscore,
+                ts_rank_cd(search, websearch_to_tsquery('english', ${q.text}), 32) as tscore
+              from ${spec.table} where id = any(array[${sql.join(ids.map((id) => sql`${id}`), sql`, `)}]::uuid[])`),
+          );
+          return scored.map((r) => ({ kind: spec.kind, id: r.id, vectorScore: Math.max(0, Number(r.vscore ?? 0)), textScore: Number(r.tscore) }));
+        }),
+      )
+    ).flat();
+    const floor = minVectorScore(OFFLINE_EMBEDDING_MODEL);
+    const top = raw
+      .filter((c) => c.textScore > 0 || c.vectorScore >= floor)
+      .map((c) => ({ ...c, score: 0.7 * c.vectorScore + 0.3 * c.textScore }))
+      .sort((a, b) => b.score - a.score || a.id.localeCompare(b.id))
+      .slice(0, K);
+    for (const spec of PROXY_KINDS) {
+      const ids = top.filter((t) => t.kind === spec.kind).map((t) => t.id);
+      if (!ids.length) continue;
+      const extra = spec.kind === 'entry' ? sql`tags, null::text as type, null::text as severity, null::text as status` : sql`'{}'::text[] as tags, type, severity, status`;
+      await tx.execute(sql`select id, project_id, ts_headline('english', title, q, ${`StartSel=${HIGHLIGHT_START}, StopSel=${HIGHLIGHT_END}, HighlightAll=true`}) as title,
+          ts_headline('english', left(${spec.body}, 20000), q, ${HEADLINE_OPTS}) as snippet, ${extra}
+        from ${spec.table}, websearch_to_tsquery('english', ${q.text}) q where id = any(array[${sql.join(ids.map((id) => sql`${id}`), sql`, `)}]::uuid[])`);
+    }
+    return top.map((t) => t.id);
+  });
+}
+
+interface Hybrid {
+  ms: number[];
+  /** Mean number of results per query, last pass. */
+  hits: number;
+}
+
+async function measureHybrid(database: Database, queries: Query[], passes: number): Promise<Hybrid> {
+  const ms: number[] = [];
+  let hits = 0;
+  for (let pass = 0; pass <= passes; pass++) {
+    for (const q of queries) {
+      const started = performance.now();
+      const ids = await hybridProxy(database, q);
+      if (pass > 0) ms.push(performance.now() - started); // pass 0 warms caches
+      if (pass === passes) hits += ids.length;
+    }
+  }
+  progress(`  hybrid-path proxy done (${passes} passes + warm-up)`);
+  return { ms, hits: hits / queries.length };
+}
+
 interface Result {
   backend: string;
+  /** Where: the PostgreSQL database name, or "in memory". */
+  where: string;
+  vectors: VectorMode;
   rows: number;
   seedMs: number;
   indexMs: number;
-  latency: Latency;
+  /** Full searchMemory calls; offline mode only. */
+  latency: Latency | null;
+  hybrid: Hybrid;
   recall: Recall;
+  cosines: Cosines | null;
   latencyMs: number;
+  hybridMs: number;
   recallMs: number;
 }
 
-async function bench(backend: string, database: Database, exec: Exec, rows: number, passes: number): Promise<Result> {
-  progress(`${backend}: migrating`);
+async function bench(backend: string, where: string, vectors: VectorMode, database: Database, exec: Exec, rows: number, passes: number): Promise<Result> {
+  const tag = `${backend} (${where}) [${vectors === 'dense' ? DENSE_LABEL : 'offline embedder'}]`;
+  progress(`${tag}: migrating`);
   await runMigrations(database);
   const layout = await createLayout(database);
-  const { seedMs, indexMs } = await seed(exec, layout, rows);
+  const dense = vectors === 'dense' ? denseVectorSource() : null;
+  const { seedMs, indexMs } = await seed(exec, layout, rows, dense ? dense.vectorOf : offlineVectorOf);
   const [{ n, size }] = (await database.raw<{ n: number; size: string }>(
     `select count(*)::int as n, pg_size_pretty(pg_relation_size('${HNSW_INDEX}')) as size from workflow_insights`,
   )) as [{ n: number; size: string }];
   progress(`  ${n.toLocaleString('en')} insights; HNSW index ${size}`);
 
-  const queries = makeQueries(layout);
+  const queries = makeQueries(layout, vectors);
+  const cosines = dense ? observeCosines(dense.sample, queries) : null;
+  if (cosines) {
+    const f = (x: number) => x.toFixed(3);
+    console.log(`  dense geometry, ${cosines.samples} sampled insights: mean cosine same topic ${f(cosines.sameTopic)} (same subtopic ${f(cosines.sameSubtopic)}, other subtopic ${f(cosines.sameTopicOtherSubtopic)}), other topics ${f(cosines.otherTopic)} ± ${f(cosines.otherTopicSd)}; query vs its topic ${f(cosines.queryTopic)}, vs other topics ${f(cosines.queryOther)}`);
+  }
   const q0 = queries[1] as Query;
   const planSummary = (lines: string[]) => lines.filter((l) => /Scan|Sort |Limit|Filter|Cond/.test(l) && !/Sort Method/.test(l)).map((l) => l.trim().replace(/^->\s*/, ''));
-  console.log(`  plan, search vector candidates (LIMIT 50, RLS, iterative scan) for "${q0.text}":\n    ${(await explainSearchCandidates(database, q0)).join('\n    ')}`);
+  console.log(`  plan, search vector candidates (LIMIT ${VECTOR_CANDIDATES}, RLS, iterative scan, search settings) for "${q0.text}":\n    ${(await explainSearchCandidates(database, q0)).join('\n    ')}`);
   for (const [label, scope, mode] of [
     ['tenant, planner (search settings)', 'tenant', 'planner'],
     ['tenant, hnsw forced', 'tenant', 'hnsw'],
@@ -471,77 +782,96 @@ async function bench(backend: string, database: Database, exec: Exec, rows: numb
     console.log(`  plan, ${label} (LIMIT ${K}):\n      ${planSummary(await explainVector(database, q0, scope, mode)).join('\n      ')}`);
   }
 
-  progress(`${backend}: latency (${QUERIES} queries × ${passes} passes × {planner, hnsw, exact}, interleaved)`);
-  const latStarted = performance.now();
-  const latency = await measureLatency(database, queries, passes);
-  const latencyMs = performance.now() - latStarted;
-  progress(`${backend}: recall@${K} (${QUERIES} queries, tenant and project filters)`);
+  let latency: Latency | null = null;
+  let latencyMs = 0;
+  if (vectors === 'offline') {
+    progress(`${tag}: latency (${QUERIES} queries × ${passes} passes × {planner, hnsw, exact}, interleaved)`);
+    const latStarted = performance.now();
+    latency = await measureLatency(database, queries, passes);
+    latencyMs = performance.now() - latStarted;
+  }
+  progress(`${tag}: hybrid-path proxy (${QUERIES} queries × ${passes} passes)`);
+  const hybStarted = performance.now();
+  const hybrid = await measureHybrid(database, queries, passes);
+  const hybridMs = performance.now() - hybStarted;
+  progress(`${tag}: recall@${K} (${QUERIES} queries, global, tenant and project filters)`);
   const recStarted = performance.now();
-  const recall = await measureRecall(database, queries);
-  return { backend, rows, seedMs, indexMs, latency, recall, latencyMs, recallMs: performance.now() - recStarted };
+  const recall = await measureRecall(database, queries, MODES[vectors]);
+  return { backend, where, vectors, rows, seedMs, indexMs, latency, hybrid, recall, cosines, latencyMs, hybridMs, recallMs: performance.now() - recStarted };
 }
 
 function report(r: Result) {
   const { latency: l, recall } = r;
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / (xs.length || 1);
-  console.log(`\n=== ${r.backend}: ${r.rows.toLocaleString('en')} insights, ${WORKSPACES} workspaces × ${PROJECTS_PER_WORKSPACE} projects ===`);
-  console.log(`phases: seed ${secs(r.seedMs)}, HNSW build ${secs(r.indexMs)}, latency ${secs(r.latencyMs)}, recall ${secs(r.recallMs)}`);
-  console.log(`searchMemory (k=${K}, full hybrid call, ${l.exact.length} samples each):`);
-  const notes: Record<Variant, string> = {
-    planner: `as shipped; planner picked HNSW for the LIMIT ${K} tenant query in ${recall.tenant.plannerUsedHnsw}/${QUERIES} queries`,
-    hnsw: 'enable_sort=off: HNSW index scan forced',
-    exact: 'enable_indexscan=off: exact distances over the tenant rows + sort',
-  };
-  for (const v of VARIANTS) {
-    const agree = v === 'exact' ? '' : `, top-${K} agreement with exact ${mean(l.agreement[v]).toFixed(3)}`;
-    console.log(`  ${v.padEnd(8)} p50 ${fmt(percentile(l[v], 0.5)).padStart(9)}  p95 ${fmt(percentile(l[v], 0.95)).padStart(9)}   (${notes[v]}${agree})`);
+  const label = r.vectors === 'dense' ? `${DENSE_LABEL.toUpperCase()}, not real-model numbers` : 'offline feature-hashing embedder';
+  console.log(`\n=== ${r.backend} (${r.where}): ${r.rows.toLocaleString('en')} insights, ${WORKSPACES} workspaces × ${PROJECTS_PER_WORKSPACE} projects; vectors: ${label} ===`);
+  console.log(`phases: seed ${secs(r.seedMs)}, HNSW build ${secs(r.indexMs)}, ${l ? `latency ${secs(r.latencyMs)}, ` : ''}hybrid proxy ${secs(r.hybridMs)}, recall ${secs(r.recallMs)}`);
+  if (r.cosines) {
+    const c = r.cosines;
+    console.log(`geometry (${c.samples} sampled insights): mean cosine same topic ${c.sameTopic.toFixed(3)} (same subtopic ${c.sameSubtopic.toFixed(3)}, other subtopic ${c.sameTopicOtherSubtopic.toFixed(3)}), other topics ${c.otherTopic.toFixed(3)} ± ${c.otherTopicSd.toFixed(3)}; query vs docs of its topic ${c.queryTopic.toFixed(3)}, of other topics ${c.queryOther.toFixed(3)}`);
   }
+  if (l) {
+    console.log(`searchMemory (k=${K}, full hybrid call, ${l.exact.length} samples each):`);
+    const notes: Record<Variant, string> = {
+      planner: `as shipped; planner picked HNSW for the LIMIT ${K} tenant query in ${recall.tenant.plannerUsedHnsw}/${QUERIES} queries`,
+      hnsw: 'enable_sort=off: HNSW index scan forced',
+      exact: 'enable_indexscan=off: exact distances over the tenant rows + sort',
+    };
+    for (const v of VARIANTS) {
+      const agree = v === 'exact' ? '' : `, top-${K} agreement with exact ${mean(l.agreement[v]).toFixed(3)}`;
+      console.log(`  ${v.padEnd(8)} p50 ${fmt(percentile(l[v], 0.5)).padStart(9)}  p95 ${fmt(percentile(l[v], 0.95)).padStart(9)}   (${notes[v]}${agree})`);
+    }
+  } else {
+    console.log(`searchMemory: not run (it embeds the query with the offline embedder; the stored vectors are synthetic dense ones)`);
+  }
+  console.log(
+    `hybrid-path proxy (search transaction only, tenant scope, planner as shipped, query vector given; ${r.hybrid.ms.length} samples): p50 ${fmt(percentile(r.hybrid.ms, 0.5))}  p95 ${fmt(percentile(r.hybrid.ms, 0.95))}  (${r.hybrid.hits.toFixed(1)} hits/query)`,
+  );
   console.log(`vector query ORDER BY embedding <=> q LIMIT ${K}, recall@${K} vs exact; tenant/project: as nyxcore_app under RLS (+ project_id = …);`);
   console.log(`  global: as the owner (superuser, RLS not applied), all ${r.rows.toLocaleString('en')} rows — a diagnostic of the graph itself, no filter`);
   console.log(`  filter   mode                                             recall  returned    p50       p95`);
   for (const scope of SCOPES) {
-    for (const [m, label] of [
-      ['planner', `planner, search settings (HNSW in ${recall[scope].plannerUsedHnsw}/${QUERIES})`],
-      ['hnsw', 'HNSW forced, iterative relaxed_order, ef 100'],
-      ['hnsw-off', 'HNSW forced, iterative scan off, ef 100'],
-      ['hnsw-ef400', 'HNSW forced, iterative relaxed_order, ef 400'],
-      ['exact', 'exact (enable_indexscan=off)'],
-    ] as const) {
-      const x = recall[scope][m];
-      console.log(`  ${scope.padEnd(8)} ${label.padEnd(48)} ${x.recall.toFixed(3)}  ${x.returned.toFixed(1).padStart(6)}  ${fmt(x.p50).padStart(9)} ${fmt(x.p95).padStart(9)}`);
+    for (const m of [...MODES[r.vectors].filter((x) => x !== 'exact'), 'exact' as const]) {
+      const x = rowOf(recall, scope, m);
+      const name = m === 'planner' ? `planner, search settings, ef 100 (HNSW in ${recall[scope].plannerUsedHnsw}/${QUERIES})` : MODE_LABELS[m];
+      console.log(`  ${scope.padEnd(8)} ${name.padEnd(48)} ${x.recall.toFixed(3)}  ${x.returned.toFixed(1).padStart(6)}  ${fmt(x.p50).padStart(9)} ${fmt(x.p95).padStart(9)}`);
     }
   }
 }
 
-async function recreate() {
-  const admin = new pg.Client({ connectionString: new URL('/postgres', url).toString() });
+async function recreate(dbUrl: URL) {
+  const admin = new pg.Client({ connectionString: new URL('/postgres', dbUrl).toString() });
   await admin.connect();
-  const db = url.pathname.slice(1);
+  const db = dbUrl.pathname.slice(1);
   await admin.query(`drop database if exists ${db} with (force)`);
   await admin.query(`create database ${db}`);
   await admin.end();
 }
 
-async function postgres(): Promise<Result> {
-  await recreate();
-  const database = await openDatabase({ mode: 'postgres', url: url.toString(), poolSize: 4 });
-  const loader = new pg.Client({ connectionString: url.toString() });
+/** Offline: the database in the URL; dense: the same name + `_dense`, so neither run overwrites the other. */
+async function postgres(vectors: VectorMode): Promise<Result> {
+  const dbUrl = new URL(url);
+  if (vectors === 'dense') dbUrl.pathname = `${url.pathname}_dense`;
+  await recreate(dbUrl);
+  const database = await openDatabase({ mode: 'postgres', url: dbUrl.toString(), poolSize: 4 });
+  const loader = new pg.Client({ connectionString: dbUrl.toString() });
   await loader.connect();
   loader.on('notice', (n) => progress(`  server notice: ${n.message ?? ''}`));
   await loader.query(`set maintenance_work_mem = '2GB'`);
   try {
-    return await bench('PostgreSQL', database, (text, params) => loader.query(text, params), PG_ROWS, PG_PASSES);
+    return await bench('PostgreSQL', dbUrl.pathname.slice(1), vectors, database, (text, params) => loader.query(text, params), PG_ROWS, PG_PASSES);
   } finally {
     await loader.end();
     await database.close();
   }
 }
 
-async function pglite(): Promise<Result> {
+/** A fresh in-memory instance per vector mode. */
+async function pglite(vectors: VectorMode): Promise<Result> {
   const database = await openDatabase({ mode: 'embedded', dataDir: null });
   await database.raw(`set maintenance_work_mem = '512MB'`);
   try {
-    return await bench('PGlite (in memory)', database, (text, params) => database.raw(text, params), PGLITE_ROWS, PGLITE_PASSES);
+    return await bench('PGlite', 'in memory', vectors, database, (text, params) => database.raw(text, params), PGLITE_ROWS, PGLITE_PASSES);
   } finally {
     await database.close();
   }
@@ -549,17 +879,27 @@ async function pglite(): Promise<Result> {
 
 async function main() {
   const results: Result[] = [];
-  if (runPostgres) results.push(await postgres());
-  if (runPglite) results.push(await pglite());
+  if (runPostgres) for (const v of vectorModes) results.push(await postgres(v));
+  if (runPglite) for (const v of vectorModes) results.push(await pglite(v));
   for (const r of results) report(r);
+  const pair = (p50: number, p95: number) => (Number.isNaN(p50) ? '—' : `${p50.toFixed(1)} / ${p95.toFixed(1)}`);
+  const ms = (xs: number[] | undefined) => (xs ? pair(percentile(xs, 0.5), percentile(xs, 0.95)) : '—');
+  const rec = (x: RecallRow) => (Number.isNaN(x.recall) ? '  —  ' : x.recall.toFixed(3));
   console.log('\nsummary');
-  console.log('  search p50 / p95 (ms), full searchMemory call; recall@10 vs exact, tenant | project filter');
-  console.log('  backend                 rows   planner (as shipped)  hnsw forced     exact           recall planner   recall hnsw forced');
+  console.log(`  recall@${K} vs exact of the vector query (LIMIT ${K}, iterative scan relaxed_order), "planner | HNSW forced"; vector query p50 / p95 (ms), planner,`);
+  console.log('  tenant | project filter; hybrid-path proxy p50 / p95 (ms): search transaction, tenant scope; searchMemory p50 / p95 (ms): full call, as shipped.');
+  console.log(`  vectors "synthetic dense" = ${DENSE_LABEL}: NOT real-model numbers.`);
+  console.log('  backend     vectors          rows     ef   recall tenant    recall project   vector q tenant  vector q project  hybrid proxy   searchMemory');
   for (const r of results) {
-    const l = r.latency;
-    const pair = (xs: number[]) => `${percentile(xs, 0.5).toFixed(1)} / ${percentile(xs, 0.95).toFixed(1)}`;
-    const rec = (m: Mode) => `${r.recall.tenant[m].recall.toFixed(3)} | ${r.recall.project[m].recall.toFixed(3)}`;
-    console.log(`  ${r.backend.padEnd(20)} ${r.rows.toLocaleString('en').padStart(7)}   ${pair(l.planner).padEnd(20)}  ${pair(l.hnsw).padEnd(14)}  ${pair(l.exact).padEnd(14)}  ${rec('planner').padEnd(15)}  ${rec('hnsw')}`);
+    const efs: [string, Mode, Mode][] = r.vectors === 'dense' ? [['40', 'planner-ef40', 'hnsw-ef40'], ['100', 'planner', 'hnsw']] : [['100', 'planner', 'hnsw']];
+    for (const [ef, pm, hm] of efs) {
+      const t = (scope: Scope) => `${rec(rowOf(r.recall, scope, pm))} | ${rec(rowOf(r.recall, scope, hm))}`;
+      const vq = (scope: Scope) => pair(rowOf(r.recall, scope, pm).p50, rowOf(r.recall, scope, pm).p95);
+      const search = ef === '100';
+      console.log(
+        `  ${r.backend.padEnd(11)} ${(r.vectors === 'dense' ? 'synthetic dense' : 'offline').padEnd(15)} ${r.rows.toLocaleString('en').padStart(7)}  ${ef.padStart(4)}   ${t('tenant').padEnd(15)}  ${t('project').padEnd(15)}  ${vq('tenant').padEnd(15)}  ${vq('project').padEnd(16)}  ${(search ? ms(r.hybrid.ms) : '').padEnd(13)}  ${search ? ms(r.latency?.planner) : ''}`,
+      );
+    }
   }
   console.log('  targets (PostgreSQL, 2 cores): recall@10 ≥ 0.95 vs exact, search p95 ≤ 30 ms');
   console.log(`total ${elapsed().trim()}`);
