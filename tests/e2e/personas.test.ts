@@ -4,63 +4,29 @@
  * save, "Try it" (offline and OpenAI), provider keys, and the usage chart.
  * Needs a built web app (`npm run build:web`); uses the system Chromium via playwright-core.
  */
-import fs from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadEnv } from '../../src/config/env.js';
-import { startServer, type RunningServer } from '../../src/server.js';
+import { artifacts, UUID, startE2e, type E2eEnv } from './harness.js';
 import { startFakeLlmServer, type FakeLlmServer } from '../../src/testing/fake-llm-server.js';
 
-const root = path.resolve(import.meta.dirname, '../..');
-const artifacts = path.join(root, 'tests/e2e/artifacts');
-const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
-let server: RunningServer;
+let env: E2eEnv | undefined;
 let fake: FakeLlmServer;
 let browser: Browser;
-let dataDir: string;
 let baseUrl: string;
 const lines: string[] = [];
 
 beforeAll(async () => {
-  if (!fs.existsSync(path.join(root, 'web/dist/index.html'))) {
-    throw new Error('web/dist/index.html is missing: run npm run build:web first');
-  }
-  fs.mkdirSync(artifacts, { recursive: true });
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'nyx-personas-e2e-'));
   fake = await startFakeLlmServer();
-  const port = await freePort();
-  baseUrl = `http://localhost:${port}`;
-  server = await startServer(
-    loadEnv({ PORT: String(port), NYXCORE_DATA_DIR: dataDir, NYXCORE_SIGNUP: 'open', LOG_LEVEL: 'warn', NYXCORE_PUBLIC_URL: baseUrl }),
-    (l) => lines.push(l),
-  );
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  env = await startE2e('personas', lines);
+  ({ browser, baseUrl } = env);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+  await env?.close();
   await fake?.close();
-  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
 let page: Page | undefined;
