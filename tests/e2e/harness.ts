@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { loadEnv } from '../../src/config/env.js';
 import { startServer, type RunningServer } from '../../src/server.js';
 
@@ -32,6 +32,8 @@ export interface E2eEnv {
   browser: Browser;
   baseUrl: string;
   dataDir: string;
+  /** A fresh browser context (laptop-sized viewport) on the server. */
+  newPage: () => Promise<Page>;
   close(): Promise<void>;
 }
 
@@ -57,10 +59,29 @@ export async function startE2e(name: string, lines: string[]): Promise<E2eEnv> {
     browser,
     baseUrl,
     dataDir,
+    newPage: async () => {
+      const context = await browser.newContext({ baseURL: baseUrl, viewport: { width: 1366, height: 860 } });
+      const page = await context.newPage();
+      page.setDefaultTimeout(15_000);
+      return page;
+    },
     close: async () => {
       await browser.close();
       await server.close();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+export async function dismissToasts(p: Page): Promise<void> {
+  // Strings: this file is type-checked without the DOM library.
+  await p.evaluate("document.querySelectorAll('.toast-close').forEach((b) => b.click())");
+  await p.waitForFunction("!document.querySelector('.toast')");
+}
+
+/** A full-page screenshot for review in tests/e2e/artifacts, without lingering toasts, from the top unless told otherwise. */
+export async function shot(p: Page, name: string, { isScrolled = true } = {}): Promise<void> {
+  await dismissToasts(p);
+  if (isScrolled) await p.evaluate('window.scrollTo(0, 0)');
+  await p.screenshot({ path: path.join(artifacts, name), fullPage: true });
 }

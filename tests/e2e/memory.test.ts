@@ -7,23 +7,22 @@
  * Needs a built web app (`npm run build:web`); uses the system Chromium via playwright-core.
  */
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { artifacts, UUID, startE2e, type E2eEnv } from './harness.js';
+import { artifacts, shot, UUID, startE2e, type E2eEnv } from './harness.js';
 import { startFakeLlmServer, type FakeLlmServer } from '../../src/testing/fake-llm-server.js';
 
 
 
 let env: E2eEnv | undefined;
 let fake: FakeLlmServer;
-let browser: Browser;
-let baseUrl: string;
+let newPage: E2eEnv['newPage'];
 const lines: string[] = [];
 
 beforeAll(async () => {
   fake = await startFakeLlmServer();
   env = await startE2e('memory', lines);
-  ({ browser, baseUrl } = env);
+  ({ newPage } = env);
 });
 
 afterAll(async () => {
@@ -33,25 +32,8 @@ afterAll(async () => {
 
 let page: Page | undefined;
 
-async function newPage(): Promise<Page> {
-  const context = await browser.newContext({ baseURL: baseUrl, viewport: { width: 1366, height: 860 } });
-  const p = await context.newPage();
-  p.setDefaultTimeout(15_000);
-  return p;
-}
 
-async function dismissToasts(p: Page) {
-  // Strings: this file is type-checked without the DOM library.
-  await p.evaluate("document.querySelectorAll('.toast-close').forEach((b) => b.click())");
-  await p.waitForFunction("!document.querySelector('.toast')");
-}
 
-/** A screenshot for review: without lingering toasts, from the top of the page. */
-async function shot(p: Page, name: string) {
-  await dismissToasts(p);
-  await p.evaluate('window.scrollTo(0, 0)');
-  await p.screenshot({ path: path.join(artifacts, name), fullPage: true });
-}
 
 const nav = (p: Page, name: string) => p.getByRole('navigation', { name: 'Workspace' }).getByRole('link', { name, exact: true });
 const tab = (p: Page, name: string) => p.getByRole('navigation', { name: 'Memory sections' }).getByRole('link', { name, exact: true });
