@@ -14,6 +14,7 @@ import { performance } from 'node:perf_hooks';
 import { extractSpecializations } from '../src/features/personas/specialization-extractor.js';
 import { loadEvalSet, naiveBaseline } from '../src/features/personas/specialization-eval.js';
 import { specializationLexicon } from '../src/features/personas/specialization-lexicon.js';
+import { prng } from './prng.js';
 
 const MB = 1 << 20;
 const TARGET = 20 * MB;
@@ -21,17 +22,6 @@ const CHUNK = 500;
 const DOC = MB;
 const BASELINE_SLICE = 2 * MB;
 
-/** mulberry32: tiny, fast, deterministic. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const english = (
   'the of and to in is you that it he was for on are as with his they at be this have from or one had by word but ' +

@@ -73,6 +73,7 @@ import { withTenant, type Tx } from '../src/platform/db/tenant.js';
 import { minVectorScore, OFFLINE_EMBEDDING_MODEL, offlineEmbed } from '../src/platform/llm/embeddings.js';
 import { createVault } from '../src/platform/llm/vault.js';
 import { createLogger } from '../src/platform/logger.js';
+import { prng } from './prng.js';
 
 const args = process.argv.slice(2);
 const url = new URL(args.find((a) => !a.startsWith('--')) ?? 'postgres://postgres@127.0.0.1:5432/nyxcore_search_bench');
@@ -104,17 +105,6 @@ const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 // --- deterministic text ---------------------------------------------------------------
 
-/** mulberry32: tiny, fast, deterministic. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Ordered from common to rare: Zipf sampling makes the head frequent and the tail selective. */
 const vocabulary = (

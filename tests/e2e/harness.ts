@@ -10,6 +10,7 @@ import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { loadEnv } from '../../src/config/env.js';
 import { startServer, type RunningServer } from '../../src/server.js';
+import { startFakeLlmServer, type FakeLlmServer } from '../../src/testing/fake-llm-server.js';
 
 export const root = path.resolve(import.meta.dirname, '../..');
 export const artifacts = path.join(root, 'tests/e2e/artifacts');
@@ -32,17 +33,20 @@ export interface E2eEnv {
   browser: Browser;
   baseUrl: string;
   dataDir: string;
+  /** The local provider server, when started with `{ withFakeLlm: true }`. */
+  fake: FakeLlmServer | null;
   /** A fresh browser context (laptop-sized viewport) on the server. */
   newPage: () => Promise<Page>;
   close(): Promise<void>;
 }
 
 /** Starts nyxCore (open sign-up) and Chromium; the server's printed lines go to `lines`. */
-export async function startE2e(name: string, lines: string[]): Promise<E2eEnv> {
+export async function startE2e(name: string, lines: string[], opts: { withFakeLlm?: boolean } = {}): Promise<E2eEnv> {
   if (!fs.existsSync(path.join(root, 'web/dist/index.html'))) {
     throw new Error('web/dist/index.html is missing: run npm run build:web first');
   }
   fs.mkdirSync(artifacts, { recursive: true });
+  const fake = opts.withFakeLlm ? await startFakeLlmServer() : null;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `nyx-${name}-e2e-`));
   const port = await freePort();
   const baseUrl = `http://localhost:${port}`;
@@ -59,6 +63,7 @@ export async function startE2e(name: string, lines: string[]): Promise<E2eEnv> {
     browser,
     baseUrl,
     dataDir,
+    fake,
     newPage: async () => {
       const context = await browser.newContext({ baseURL: baseUrl, viewport: { width: 1366, height: 860 } });
       const page = await context.newPage();
@@ -68,6 +73,7 @@ export async function startE2e(name: string, lines: string[]): Promise<E2eEnv> {
     close: async () => {
       await browser.close();
       await server.close();
+      await fake?.close();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -10,9 +10,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { artifacts, shot, UUID, startE2e, type E2eEnv } from './harness.js';
-import { startFakeLlmServer, type FakeLlmServer } from '../../src/testing/fake-llm-server.js';
-
-
+import type { FakeLlmServer } from '../../src/testing/fake-llm-server.js';
 
 let env: E2eEnv | undefined;
 let fake: FakeLlmServer;
@@ -20,20 +18,17 @@ let newPage: E2eEnv['newPage'];
 const lines: string[] = [];
 
 beforeAll(async () => {
-  fake = await startFakeLlmServer();
-  env = await startE2e('memory', lines);
+  env = await startE2e('memory', lines, { withFakeLlm: true });
   ({ newPage } = env);
+  if (!env.fake) throw new Error('fake LLM server did not start');
+  fake = env.fake;
 });
 
 afterAll(async () => {
   await env?.close();
-  await fake?.close();
 });
 
 let page: Page | undefined;
-
-
-
 
 const nav = (p: Page, name: string) => p.getByRole('navigation', { name: 'Workspace' }).getByRole('link', { name, exact: true });
 const tab = (p: Page, name: string) => p.getByRole('navigation', { name: 'Memory sections' }).getByRole('link', { name, exact: true });
