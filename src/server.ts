@@ -1,4 +1,5 @@
 /** Boots nyxCore: database (embedded or server), migrations, rate limiter, HTTP. */
+import type { Server as HttpServer } from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
@@ -8,6 +9,7 @@ import { openDatabase, type Database } from './platform/db/client.js';
 import { runMigrations } from './platform/db/migrate.js';
 import type { AppDeps } from './platform/deps.js';
 import { createApp } from './platform/http/app.js';
+import { startRuntime, type Runtime } from './runtime.js';
 import { createLogger, type Logger } from './platform/logger.js';
 import { loadVault } from './platform/llm/vault.js';
 import { createMemoryRateLimiter, createRedisRateLimiter } from './platform/rate-limit.js';
@@ -18,8 +20,8 @@ export async function openConfiguredDatabase(env: Env): Promise<Database> {
     : openDatabase({ mode: 'embedded', dataDir: env.dataDir });
 }
 
-/** Builds the dependency object; `database` may be passed in (tests share one). */
-export async function createDeps(env: Env, opts: { database?: Database; log?: Logger } = {}): Promise<AppDeps> {
+/** Builds the dependency object without the background runtime; `database` may be passed in (tests share one). */
+export async function createBaseDeps(env: Env, opts: { database?: Database; log?: Logger } = {}): Promise<Omit<AppDeps, 'hub' | 'jobs'>> {
   const log = opts.log ?? createLogger(env.LOG_LEVEL);
   const database = opts.database ?? (await openConfiguredDatabase(env));
   const rateLimiter = env.REDIS_URL ? createRedisRateLimiter(env.REDIS_URL, env.NYXCORE_RATE_LIMIT_FAILURE_MODE, log) : createMemoryRateLimiter();
@@ -61,10 +63,13 @@ export interface RunningServer {
 export async function startServer(env: Env, print: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Promise<RunningServer> {
   const unlock = env.DATABASE_URL ? () => undefined : lockDataDir(env.dataDir);
   let deps: AppDeps;
+  let runtime: Runtime;
   let applied = 0;
   try {
-    deps = await createDeps(env);
-    ({ applied } = await runMigrations(deps.database));
+    const base = await createBaseDeps(env);
+    ({ applied } = await runMigrations(base.database));
+    runtime = await startRuntime(env, base);
+    deps = { ...base, hub: runtime.hub, jobs: runtime.jobs };
   } catch (err) {
     unlock();
     throw err;
@@ -81,6 +86,7 @@ export async function startServer(env: Env, print: (line: string) => void = (l) 
   print(`  database: ${where}`);
   print(`  migrations: ${applied ? `applied ${applied}` : 'up to date'}`);
   print(`  rate limits: ${deps.rateLimiter.kind === 'redis' ? 'Redis' : 'in-process'}`);
+  print(`  runs: ${env.NYXCORE_WORKER === 'on' ? `executed in this process (${env.NYXCORE_WORKER_CONCURRENCY} at a time)` : 'left to `nyxcore worker` processes'}`);
   const setupToken = await issueSetupToken(deps);
   if (setupToken) {
     print('');
@@ -97,7 +103,12 @@ export async function startServer(env: Env, print: (line: string) => void = (l) 
     close: async () => {
       if (isClosed) return;
       isClosed = true;
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // Live streams stay open until their run ends; shutting down must not wait for them.
+        (server as HttpServer).closeAllConnections();
+      });
+      await runtime.close();
       await deps.rateLimiter.close();
       await deps.database.close();
       unlock();

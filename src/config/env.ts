@@ -35,6 +35,13 @@ const zEnv = z.object({
   NYXCORE_ENCRYPTION_KEY_PREVIOUS: z.string().min(1).optional(),
   /** Per-attempt timeout for LLM calls. */
   NYXCORE_LLM_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(60_000),
+  /** Run jobs (workflow runs) in this process too; `off` leaves them to `nyxcore worker` processes. */
+  NYXCORE_WORKER: z.enum(['on', 'off']).default('on'),
+  NYXCORE_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  /** A worker holds a run for this long and renews it every third of it; a dead worker's run resumes elsewhere after it lapses. */
+  NYXCORE_RUN_LEASE_SECONDS: z.coerce.number().int().min(1).max(600).default(30),
+  /** Prefix of job queue names (lets separate test servers share one database). */
+  NYXCORE_JOBS_NAMESPACE: z.string().regex(/^[a-z0-9-]*$/).max(40).default(''),
   /** Tests only: run the suite against this PostgreSQL database as well as PGlite. */
   NYXCORE_TEST_DATABASE_URL: z.string().url().optional(),
 });

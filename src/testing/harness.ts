@@ -3,6 +3,7 @@
  * NYXCORE_TEST_DATABASE_URL is set), a real HTTP server on an ephemeral port, and the
  * real tRPC client with a cookie jar. Each test creates its own users and workspaces.
  */
+import type { Server as HttpServer } from 'node:http';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { serve, type ServerType } from '@hono/node-server';
 import { createTRPCClient, httpLink, TRPCClientError } from '@trpc/client';
@@ -13,6 +14,9 @@ import { openDatabase, type Database } from '../platform/db/client.js';
 import { runMigrations } from '../platform/db/migrate.js';
 import type { AppDeps } from '../platform/deps.js';
 import { createApp } from '../platform/http/app.js';
+import type { EngineDeps } from '../features/workflows/engine.js';
+import type { Logger } from '../platform/logger.js';
+import { startRuntime } from '../runtime.js';
 import { createVault } from '../platform/llm/vault.js';
 import { createLogger } from '../platform/logger.js';
 import { createMemoryRateLimiter, type RateLimiter } from '../platform/rate-limit.js';
@@ -45,7 +49,7 @@ export interface TestServer {
 export async function startTestServer(
   kind: DbKind,
   overrides: Record<string, string> = {},
-  opts: { rateLimiter?: RateLimiter; llmOverrides?: AppDeps['llmOverrides'] } = {},
+  opts: { rateLimiter?: RateLimiter; llmOverrides?: AppDeps['llmOverrides']; engine?: Partial<EngineDeps>; log?: Logger } = {},
 ): Promise<TestServer> {
   const database = await openTestDatabase(kind);
   const env: Env = loadEnv({
@@ -54,18 +58,22 @@ export async function startTestServer(
     NYXCORE_SIGNUP: 'open',
     NYXCORE_RATE_LIMIT_AUTH_PER_MIN: '10000',
     NYXCORE_RATE_LIMIT_API_PER_MIN: '100000',
+    // Test servers share one PostgreSQL database: each gets its own job queues.
+    NYXCORE_JOBS_NAMESPACE: `t${randomBytes(4).toString('hex')}-`,
     ...overrides,
   });
   const clock = { offsetMs: 0 };
-  const deps: AppDeps = {
+  const base = {
     env,
     database,
-    log: createLogger('silent'),
+    log: opts.log ?? createLogger('silent'),
     rateLimiter: opts.rateLimiter ?? createMemoryRateLimiter(),
     vault: createVault(randomBytes(32)),
     now: () => new Date(Date.now() + clock.offsetMs),
     ...(opts.llmOverrides ? { llmOverrides: opts.llmOverrides } : {}),
   };
+  const runtime = await startRuntime(env, base, { engine: { sleep: () => Promise.resolve(), ...opts.engine } });
+  const deps: AppDeps = { ...base, hub: runtime.hub, jobs: runtime.jobs };
   const app = createApp(deps);
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
@@ -78,7 +86,11 @@ export async function startTestServer(
     database,
     clock,
     close: async () => {
-      await new Promise<void>((r) => server.close(() => r()));
+      await new Promise<void>((r) => {
+        server.close(() => r());
+        (server as HttpServer).closeAllConnections();
+      });
+      await runtime.close();
       await database.close();
     },
   };

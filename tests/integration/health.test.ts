@@ -1,3 +1,5 @@
+import { EventHub } from '../../src/platform/events/hub.js';
+import type { Jobs } from '../../src/platform/jobs/boss.js';
 import { randomBytes } from 'node:crypto';
 import { createVault } from '../../src/platform/llm/vault.js';
 import { createRequire } from 'node:module';
@@ -46,6 +48,9 @@ describe('GET /api/v1/health with an unreachable database', () => {
         rateLimiter: createMemoryRateLimiter(),
         vault: createVault(randomBytes(32)),
         now: () => new Date(),
+        hub: new EventHub(database, createLogger('silent')),
+        // Health never queues work; nothing here may touch the job queue.
+        jobs: null as unknown as Jobs,
       });
       const res = await app.request('/api/v1/health');
       expect(res.status).toBe(503);

@@ -22,6 +22,8 @@ export const auditActions = [
   'llm.key_removed',
   'llm.settings_changed',
   'llm.catalog_changed',
+  'workflow.deleted',
+  'workflow.run_cancelled',
 ] as const;
 
 export type AuditAction = (typeof auditActions)[number];

@@ -140,22 +140,27 @@ export const successRate = (p: Pick<Persona, 'stepsCompleted' | 'stepsTotal'>): 
 /**
  * The best persona for a step that needs `required` categories:
  * score(p) = Σ_{c ∈ required} [c ∈ p.specializations] · w_c (weights default 1.0),
- * ties broken by level, then success rate, then name. Null when nobody scores above 0.
+ * ties broken by how early the required categories come in the persona's own list (its
+ * primary specialization first), then level, success rate and name. Null when nobody scores above 0.
  */
 export function matchPersona<P extends Pick<Persona, 'specializations' | 'level' | 'stepsCompleted' | 'stepsTotal' | 'name'>>(
   candidates: readonly P[],
   required: readonly SpecializationId[],
   weights: Partial<Record<SpecializationId, number>> = {},
 ): { persona: P; score: number } | null {
-  let best: { persona: P; score: number } | null = null;
+  let best: { persona: P; score: number; rank: number } | null = null;
   for (const p of candidates) {
     const score = required.reduce((acc, c) => acc + (p.specializations.includes(c) ? (weights[c] ?? 1) : 0), 0);
     if (score <= 0) continue;
-    if (!best || compare({ persona: p, score }, best) < 0) best = { persona: p, score };
+    const rank = required.reduce((acc, c) => acc + (p.specializations.includes(c) ? p.specializations.indexOf(c) : p.specializations.length), 0);
+    if (!best || compare({ persona: p, score, rank }, best) < 0) best = { persona: p, score, rank };
   }
-  return best;
+  return best && { persona: best.persona, score: best.score };
 }
 
-function compare<P extends Pick<Persona, 'level' | 'stepsCompleted' | 'stepsTotal' | 'name'>>(a: { persona: P; score: number }, b: { persona: P; score: number }): number {
-  return b.score - a.score || b.persona.level - a.persona.level || (successRate(b.persona) ?? -1) - (successRate(a.persona) ?? -1) || a.persona.name.localeCompare(b.persona.name);
+function compare<P extends Pick<Persona, 'specializations' | 'level' | 'stepsCompleted' | 'stepsTotal' | 'name'>>(
+  a: { persona: P; score: number; rank: number },
+  b: { persona: P; score: number; rank: number },
+): number {
+  return b.score - a.score || a.rank - b.rank || b.persona.level - a.persona.level || (successRate(b.persona) ?? -1) - (successRate(a.persona) ?? -1) || a.persona.name.localeCompare(b.persona.name);
 }

@@ -27,6 +27,11 @@ export interface Database {
   readonly location: string;
   /** Runs raw SQL as the owner: migrations, doctor checks, tests. */
   raw<T extends Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
+  /**
+   * LISTENs on `channel` on a connection of its own (reconnecting after a server restart,
+   * then calling `onReconnect` so the caller can catch up on what it missed).
+   */
+  listen(channel: string, onPayload: (payload: string) => void, onReconnect?: () => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -52,6 +57,8 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
         const res = params?.length ? await client.query(text, params) : await client.exec(text).then((r) => r.at(-1) ?? { rows: [] });
         return res.rows as never;
       },
+      // PGlite delivers NOTIFY in-process; there is no connection to lose.
+      listen: async (channel, onPayload) => client.listen(channel, onPayload),
       close: () => client.close(),
     };
   }
@@ -65,6 +72,49 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     db,
     location: `${u.hostname}:${u.port || '5432'}${u.pathname}`,
     raw: async (text, params) => (await pool.query(text, params)).rows as never,
+    listen: (channel, onPayload, onReconnect) => listenPg(opts.url, channel, onPayload, onReconnect),
     close: () => pool.end(),
+  };
+}
+
+/** A dedicated LISTEN connection that reconnects with backoff (pooled connections can't hold a LISTEN). */
+async function listenPg(url: string, channel: string, onPayload: (payload: string) => void, onReconnect?: () => void): Promise<() => Promise<void>> {
+  let client: pg.Client | null = null;
+  let isClosed = false;
+  let retryTimer: NodeJS.Timeout | null = null;
+  const connect = async (): Promise<void> => {
+    const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
+    c.on('notification', (n) => {
+      if (n.channel === channel && n.payload !== undefined) onPayload(n.payload);
+    });
+    c.on('error', () => undefined);
+    c.on('end', () => {
+      if (isClosed || client !== c) return;
+      client = null;
+      scheduleReconnect(250);
+    });
+    await c.connect();
+    await c.query(`LISTEN "${channel.replaceAll('"', '""')}"`);
+    client = c;
+  };
+  const scheduleReconnect = (delayMs: number) => {
+    retryTimer = setTimeout(() => {
+      retryTimer = null;
+      connect().then(
+        () => onReconnect?.(),
+        () => {
+          if (!isClosed) scheduleReconnect(Math.min(delayMs * 2, 5_000));
+        },
+      );
+    }, delayMs);
+    retryTimer.unref();
+  };
+  await connect();
+  return async () => {
+    isClosed = true;
+    if (retryTimer) clearTimeout(retryTimer);
+    const c = client;
+    client = null;
+    await c?.end().catch(() => undefined);
   };
 }

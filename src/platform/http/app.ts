@@ -20,6 +20,7 @@ import type { Principal, RequestMeta } from '../trpc/context.js';
 import { appRouter } from '../trpc/root.js';
 import { readCookie, SESSION_COOKIE } from './cookies.js';
 import { defineRoute } from './route.js';
+import { registerWorkflowRoutes } from '../../features/workflows/routes.js';
 import { serveWeb } from './static.js';
 import type { HttpVars } from './vars.js';
 
@@ -98,7 +99,8 @@ export function createApp(deps: AppDeps): Hono<{ Variables: HttpVars }> {
     const meta: RequestMeta = {
       ip: clientIp(c, env.NYXCORE_TRUST_PROXY),
       userAgent: c.req.header('user-agent') ?? null,
-      requestedTenantId: c.req.header('x-nyx-tenant') ?? null,
+      // EventSource and download links cannot send headers: GETs may name the workspace in ?tenant=.
+      requestedTenantId: c.req.header('x-nyx-tenant') ?? (c.req.method === 'GET' ? c.req.query('tenant') : undefined) ?? null,
       csrfHeader: c.req.header('x-csrf-token') ?? null,
       origin: c.req.header('origin') ?? null,
       host: c.req.header('host') ?? null,
@@ -171,6 +173,8 @@ export function createApp(deps: AppDeps): Hono<{ Variables: HttpVars }> {
     query: z.object({ query: z.string().max(200).optional() }),
     handler: async ({ access, params, query }) => ({ notes: await listNotes(access, { projectId: params.projectId, query: query.query }) }),
   });
+
+  registerWorkflowRoutes(app, deps);
 
   app.get('*', (c) => (c.req.path.startsWith('/api/') ? apiNotFound(c) : serveWeb(c)));
   return app;

@@ -247,6 +247,9 @@ export async function generateStream(deps: LlmDeps, call: LlmCall, onDelta: (tex
             onDelta(part.text);
           } else if (part.type === 'error') {
             throw part.error;
+          } else if (part.type === 'abort') {
+            // streamText ends an aborted stream quietly; an aborted answer is not an answer.
+            throw signal.reason instanceof Error ? signal.reason : new DOMException('The LLM call was aborted', 'AbortError');
           } else if (part.type === 'finish') {
             usage = part.totalUsage;
           }

@@ -6,6 +6,7 @@ import { notesRouter } from '../../features/notes/router.js';
 import { personasRouter } from '../../features/personas/router.js';
 import { projectsRouter } from '../../features/projects/router.js';
 import { invitationsRouter, membersRouter, workspacesRouter } from '../../features/tenancy/router.js';
+import { runsRouter, workflowsRouter } from '../../features/workflows/router.js';
 import { router } from './procedures.js';
 
 export const appRouter = router({
@@ -21,6 +22,8 @@ export const appRouter = router({
   personas: personasRouter,
   memory: memoryRouter,
   insights: insightsRouter,
+  workflows: workflowsRouter,
+  runs: runsRouter,
 });
 
 export type AppRouter = typeof appRouter;

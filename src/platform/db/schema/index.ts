@@ -4,3 +4,4 @@ export * from './tokens.js';
 export * from './llm.js';
 export * from './personas.js';
 export * from './memory.js';
+export * from './workflows.js';

@@ -8,6 +8,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { customType, index, numeric, pgTable, text, timestamp, uuid, vector, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import { createdAt, tenantIdColumn, users } from './core.js';
 import { projects } from './projects.js';
+import { workflowRuns } from './workflows.js';
 
 export const EMBEDDING_DIMENSIONS = 1536;
 
@@ -64,7 +65,7 @@ export const workflowInsights = pgTable(
       .notNull()
       .references(() => projects.id, { onDelete: 'cascade' }),
     /** Where it came from, when a workflow produced it (runs arrive with the workflow engine). */
-    originRunId: uuid('origin_run_id'),
+    originRunId: uuid('origin_run_id').references(() => workflowRuns.id, { onDelete: 'set null' }),
     originStep: text('origin_step'),
     title: text('title').notNull(),
     detail: text('detail').notNull().default(''),

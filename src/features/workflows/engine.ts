@@ -1,0 +1,473 @@
+/**
+ * The workflow engine: an async generator of typed events. It decides and computes; it
+ * never writes. Each yielded item carries the event and, for state changes, a `commit`
+ * that the runner (./runner.ts) applies in the same transaction that appends the event,
+ * so a step's output and its `step.completed` are committed together or not at all.
+ * Completed steps are never run again: the engine starts at the first unfinished step.
+ */
+import { and, eq, inArray, isNull, or, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { insightSeverities, insightTypes, personas, workflowInsights, workflowRunSteps, workflowRuns } from '../../platform/db/schema/index.js';
+import { withTenant, type Tx } from '../../platform/db/tenant.js';
+import type { WorkflowEvent } from '../../platform/events/frames.js';
+import { generateObject, generateStream, type LlmCall, type LlmDeps, type LlmResult } from '../../platform/llm/service.js';
+import { embedRows } from '../memory/embedding.js';
+import { createInsight } from '../memory/items.js';
+import { composeProjectWisdom } from '../memory/wisdom.js';
+import { matchPersona, recordPersonaUse, type Persona } from '../personas/service.js';
+import type { StepDef, WorkflowDef } from './schema.js';
+import { DIGEST_THRESHOLD, referencesSteps, renderTemplate, scanTemplate, splitItems, stepContent, type StepOutputs } from './templating.js';
+
+export interface EngineDeps {
+  llm: LlmDeps;
+  /** Waits between step attempts (tests pass a no-op). */
+  sleep: (ms: number) => Promise<void>;
+  /** How long streamed text is coalesced into one `step.delta` event. */
+  deltaFlushMs: number;
+}
+
+export type RunStepRow = typeof workflowRunSteps.$inferSelect;
+export type RunRow = typeof workflowRuns.$inferSelect;
+
+/** One thing the engine reports; `commit` (if any) runs in the transaction that stores `event`. */
+export interface EngineItem {
+  event: WorkflowEvent;
+  commit?: (tx: Tx) => PromiseLike<unknown>;
+  /** Settled by the runner once the item is stored (or failed to be). */
+  settle?: (err?: Error) => void;
+}
+
+/** Why the run's signal was aborted: the user cancelled, or this worker lost the run to another. */
+export const CANCELLED = 'cancelled';
+export const LEASE_LOST = 'lease-lost';
+
+const DEFAULT_SYSTEM =
+  'You are a careful senior software engineer. Answer precisely, cite evidence from the material you are given, and say so when something is uncertain.';
+const REVIEW_INSTRUCTIONS =
+  '\n\nReturn JSON: {"insights": [{"title", "detail", "suggestion", "category", "type", "severity"}]} — type is one of pain_point, strength, solution, pattern, decision; severity one of blocker, high, medium, low; category one lowercase word (e.g. security, performance, testing). At most 12 insights, each grounded in the material.';
+
+const zReviewOutput = z.object({
+  insights: z
+    .array(
+      z.object({
+        title: z.string().min(1).max(300),
+        detail: z.string().max(20_000),
+        suggestion: z.string().max(20_000),
+        category: z.string().min(1).max(60),
+        type: z.enum(insightTypes),
+        severity: z.enum(insightSeverities),
+      }),
+    )
+    .max(20),
+});
+
+const now = () => new Date();
+const stepTotals = (r: Pick<LlmResult, 'tokensIn' | 'tokensOut' | 'costUsd'>[]) => ({
+  tokensIn: r.reduce((a, x) => a + x.tokensIn, 0),
+  tokensOut: r.reduce((a, x) => a + x.tokensOut, 0),
+  costUsd: r.reduce((a, x) => a + (x.costUsd ?? 0), 0),
+});
+
+/** A tiny unbounded channel: the engine pushes, the generator drains in batches. */
+class Channel<T extends { settle?: (err?: Error) => void }> {
+  private items: T[] = [];
+  private wake: (() => void) | null = null;
+  private isClosed = false;
+  private abandoned: Error | null = null;
+  push(item: T) {
+    if (this.abandoned) return item.settle?.(this.abandoned);
+    this.items.push(item);
+    this.wake?.();
+  }
+  /** The consumer stopped: whatever waits on an item (and comes later) fails instead of hanging. */
+  abandon() {
+    this.abandoned = new Error('the run stopped storing events');
+    for (const item of this.items.splice(0)) item.settle?.(this.abandoned);
+    this.close();
+  }
+  close() {
+    this.isClosed = true;
+    this.wake?.();
+  }
+  async *batches(): AsyncGenerator<T[]> {
+    for (;;) {
+      if (this.items.length) {
+        const batch = this.items;
+        this.items = [];
+        yield batch;
+        continue;
+      }
+      if (this.isClosed) return;
+      await new Promise<void>((resolve) => (this.wake = resolve));
+      this.wake = null;
+    }
+  }
+}
+
+interface Ctx {
+  deps: EngineDeps;
+  run: RunRow;
+  def: WorkflowDef;
+  steps: RunStepRow[];
+  signal: AbortSignal;
+  outputs: Map<string, StepOutputs>;
+  personaPool: Persona[];
+  memory: string;
+  wisdom: string;
+  emit: (event: WorkflowEvent, commit?: (tx: Tx) => PromiseLike<unknown>) => Promise<void>;
+  delta: (step: number, lane: string | null, text: string) => void;
+  flush: () => void;
+}
+
+/**
+ * Runs (or resumes) a run. Yields batches of events to store, in order; ends after the
+ * terminal event, or silently when this worker lost the run (`signal.reason === LEASE_LOST`).
+ * Example: `for await (const batch of workflowEngine(deps, run, steps, signal)) await store(batch)`.
+ */
+export async function* workflowEngine(deps: EngineDeps, run: RunRow, steps: RunStepRow[], signal: AbortSignal): AsyncGenerator<EngineItem[]> {
+  const channel = new Channel<EngineItem>();
+  const emit = (event: WorkflowEvent, commit?: (tx: Tx) => PromiseLike<unknown>) =>
+    new Promise<void>((resolve, reject) => channel.push({ event, ...(commit ? { commit } : {}), settle: (err) => (err ? reject(err) : resolve()) }));
+  const lanes = new Map<string, { step: number; lane: string | null; text: string }>();
+  let flushTimer: NodeJS.Timeout | null = null;
+  const flush = () => {
+    if (flushTimer) clearTimeout(flushTimer);
+    flushTimer = null;
+    for (const d of lanes.values()) channel.push({ event: { type: 'step.delta', data: d } });
+    lanes.clear();
+  };
+  const delta = (step: number, lane: string | null, text: string) => {
+    const key = `${step}:${lane ?? ''}`;
+    const cur = lanes.get(key);
+    if (cur) cur.text += text;
+    else lanes.set(key, { step, lane, text });
+    flushTimer ??= setTimeout(flush, deps.deltaFlushMs);
+  };
+
+  const done = execute({ deps, run, def: run.definition as WorkflowDef, steps, signal, outputs: new Map(), personaPool: [], memory: '', wisdom: '', emit, delta, flush }).then(
+    () => channel.close(),
+    (err: unknown) => {
+      channel.close();
+      throw err;
+    },
+  );
+  try {
+    for await (const batch of channel.batches()) yield batch;
+  } finally {
+    if (flushTimer) clearTimeout(flushTimer);
+    channel.abandon();
+    // When the consumer stops early its error is the one reported; the engine's own is logged by nobody.
+    done.catch(() => undefined);
+  }
+  await done;
+}
+
+async function execute(ctx: Ctx): Promise<void> {
+  const { run, def, steps } = ctx;
+  const scope = { tenantId: run.tenantId, userId: run.startedBy };
+  for (const s of steps) {
+    if (s.status === 'completed' && s.output !== null) ctx.outputs.set(s.name, { full: s.output, digest: s.digest, isFanOut: s.type === 'fan_out' });
+  }
+  const resumeAt = steps.findIndex((s) => s.status !== 'completed' && s.status !== 'skipped');
+  const startedAt = Date.now();
+  await ctx.emit({ type: 'run.started', data: { attempt: run.attempts, resumeAt: resumeAt === -1 ? steps.length : resumeAt, totalSteps: steps.length } });
+
+  const prompts = def.steps.map((s) => s.prompt).join('\n');
+  const uses = new Set(scanTemplate(prompts).map((v) => v.ref?.kind));
+  ctx.personaPool = await withTenant(ctx.deps.llm.database, scope, (tx) =>
+    tx
+      .select()
+      .from(personas)
+      .where(run.projectId ? or(isNull(personas.projectId), eq(personas.projectId, run.projectId)) : isNull(personas.projectId)),
+  );
+  if (uses.has('memory') && def.memoryInsightIds.length) {
+    const linked = await withTenant(ctx.deps.llm.database, scope, (tx) => tx.select().from(workflowInsights).where(inArray(workflowInsights.id, def.memoryInsightIds)));
+    ctx.memory = linked.map((i) => `- **${i.title}** (${i.type}, ${i.severity}): ${i.detail}${i.suggestion ? ` → ${i.suggestion}` : ''}`).join('\n');
+  }
+  if (uses.has('wisdom') && run.projectId) {
+    ctx.wisdom = (await composeProjectWisdom(ctx.deps.llm, { ...scope, projectPin: null }, { projectId: run.projectId, budgetChars: 3_000, query: run.input.slice(0, 500) || undefined })).markdown;
+  }
+
+  for (let i = Math.max(resumeAt, 0); resumeAt !== -1 && i < steps.length; i++) {
+    const outcome = await runStep(ctx, i);
+    if (outcome === 'lost') return;
+    if (outcome === 'cancelled') {
+      await ctx.emit({ type: 'run.cancelled', data: { step: i } }, (tx) => finishRun(tx, run.id, 'cancelled', null));
+      return;
+    }
+    if (outcome !== 'ok') {
+      await ctx.emit({ type: 'run.failed', data: { error: outcome.error, step: i } }, (tx) => finishRun(tx, run.id, 'failed', outcome.error));
+      return;
+    }
+  }
+  const [totals] = await withTenant(ctx.deps.llm.database, scope, (tx) =>
+    tx.select({ tokensIn: workflowRuns.tokensIn, tokensOut: workflowRuns.tokensOut, costUsd: workflowRuns.costUsd }).from(workflowRuns).where(eq(workflowRuns.id, run.id)),
+  );
+  await ctx.emit(
+    { type: 'run.completed', data: { durationMs: Date.now() - startedAt, tokensIn: totals?.tokensIn ?? 0, tokensOut: totals?.tokensOut ?? 0, costUsd: totals?.costUsd ?? 0 } },
+    (tx) => finishRun(tx, run.id, 'completed', null),
+  );
+}
+
+async function finishRun(tx: Tx, runId: string, status: 'completed' | 'failed' | 'cancelled', error: string | null) {
+  await tx.update(workflowRuns).set({ status, error, finishedAt: now(), leaseOwner: null, leaseUntil: null }).where(eq(workflowRuns.id, runId));
+}
+
+function pickPersona(ctx: Ctx, step: StepDef): Persona | null {
+  const byId = (id: string | null | undefined) => (id ? (ctx.personaPool.find((p) => p.id === id) ?? null) : null);
+  if (step.personaId) return byId(step.personaId);
+  if (step.requiredCategories.length) {
+    const m = matchPersona(ctx.personaPool, step.requiredCategories);
+    if (m) return m.persona;
+  }
+  return byId(ctx.def.defaultPersonaIds[0]);
+}
+
+type StepOutcome = 'ok' | 'cancelled' | 'lost' | { error: string };
+
+const isAbort = (ctx: Ctx) => ctx.signal.aborted;
+const abortOutcome = (ctx: Ctx): StepOutcome => (ctx.signal.reason === LEASE_LOST ? 'lost' : 'cancelled');
+const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err)).slice(0, 2_000);
+
+async function runStep(ctx: Ctx, index: number): Promise<StepOutcome> {
+  const row = ctx.steps[index]!;
+  const step = ctx.def.steps[index]!;
+  const persona = pickPersona(ctx, step);
+  const previous = index > 0 ? ctx.def.steps[index - 1]! : null;
+  const isAutoContext = previous !== null && !referencesSteps(step.prompt) && step.type !== 'fan_out';
+  const startedAt = Date.now();
+  const attempts = step.retries + 1;
+  let lastError = '';
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    if (isAbort(ctx)) return abortOutcome(ctx);
+    await ctx.emit({ type: 'step.started', data: { step: index, name: step.name, stepType: step.type, persona: persona?.name ?? null, attempt, autoContext: isAutoContext } }, (tx) =>
+      tx.update(workflowRunSteps).set({ status: 'running', startedAt: now(), attempt, personaId: persona?.id ?? null, personaName: persona?.name ?? null, error: null }).where(eq(workflowRunSteps.id, row.id)),
+    );
+    const timeout = AbortSignal.timeout(step.timeoutSeconds * 1_000);
+    const signal = AbortSignal.any([ctx.signal, timeout]);
+    try {
+      const result = await executeStep(ctx, index, step, persona, isAutoContext, signal);
+      ctx.flush();
+      ctx.outputs.set(step.name, { full: result.output, digest: result.digest, isFanOut: step.type === 'fan_out' });
+      const totals = stepTotals(result.usage);
+      const completed = {
+        type: 'step.completed' as const,
+        data: { step: index, name: step.name, provider: result.provider, model: result.model, durationMs: Date.now() - startedAt, outputChars: result.output.length, insightIds: [] as string[], ...totals },
+      };
+      await ctx.emit(completed, async (tx) => {
+        const insightIds = result.insights ? await result.insights(tx) : [];
+        // The event is stored after this commit function: it reports the ids just written.
+        completed.data.insightIds = insightIds;
+        await tx
+          .update(workflowRunSteps)
+          .set({
+            status: 'completed',
+            output: result.output,
+            digest: result.digest,
+            provider: result.provider,
+            model: result.model,
+            items: result.items ?? null,
+            comparisons: result.comparisons ?? null,
+            insightIds,
+            ...totals,
+            durationMs: completed.data.durationMs,
+            executions: sql`${workflowRunSteps.executions} + 1`,
+            finishedAt: now(),
+          })
+          .where(eq(workflowRunSteps.id, row.id));
+        await tx
+          .update(workflowRuns)
+          .set({ tokensIn: sql`${workflowRuns.tokensIn} + ${totals.tokensIn}`, tokensOut: sql`${workflowRuns.tokensOut} + ${totals.tokensOut}`, costUsd: sql`${workflowRuns.costUsd} + ${totals.costUsd}` })
+          .where(eq(workflowRuns.id, ctx.run.id));
+        if (persona) await recordPersonaUse(tx, persona.id, true);
+      });
+      if (completed.data.insightIds.length) await embedInsights(ctx, completed.data.insightIds);
+      return 'ok';
+    } catch (err) {
+      ctx.flush();
+      if (isAbort(ctx)) {
+        if (ctx.signal.reason === LEASE_LOST) return 'lost';
+        await ctx.emit({ type: 'step.failed', data: { step: index, name: step.name, error: 'Cancelled', attempt } }, (tx) =>
+          tx.update(workflowRunSteps).set({ status: 'cancelled', error: 'Cancelled by a user', finishedAt: now() }).where(eq(workflowRunSteps.id, row.id)),
+        );
+        return 'cancelled';
+      }
+      lastError = timeout.aborted ? `Step timed out after ${step.timeoutSeconds}s` : errorText(err);
+      if (attempt < attempts) {
+        const delayMs = 1_000 * 2 ** (attempt - 1);
+        await ctx.emit({ type: 'step.retrying', data: { step: index, attempt, error: lastError, delayMs } });
+        await ctx.deps.sleep(delayMs);
+      }
+    }
+  }
+  await ctx.emit({ type: 'step.failed', data: { step: index, name: step.name, error: lastError, attempt: attempts } }, async (tx) => {
+    await tx.update(workflowRunSteps).set({ status: 'failed', error: lastError, durationMs: Date.now() - startedAt, finishedAt: now(), executions: sql`${workflowRunSteps.executions} + 1` }).where(eq(workflowRunSteps.id, row.id));
+    if (persona) await recordPersonaUse(tx, persona.id, false);
+  });
+  return { error: `Step "${step.name}" failed: ${lastError}` };
+}
+
+interface StepResult {
+  output: string;
+  digest: string | null;
+  provider: string | null;
+  model: string | null;
+  usage: LlmResult<unknown>[];
+  items?: unknown;
+  comparisons?: unknown;
+  /** review: writes the proposed insights in the commit transaction, returning their ids. */
+  insights?: (tx: Tx) => Promise<string[]>;
+}
+
+function baseCall(ctx: Ctx, step: StepDef, persona: Persona | null, prompt: string, signal: AbortSignal): LlmCall {
+  return {
+    tenantId: ctx.run.tenantId,
+    userId: ctx.run.startedBy,
+    purpose: 'workflow.step',
+    system: persona?.systemPrompt ?? DEFAULT_SYSTEM,
+    prompt,
+    ...(step.provider ?? ctx.def.defaultProvider ? { provider: (step.provider ?? ctx.def.defaultProvider)! } : {}),
+    ...(step.model ?? ctx.def.defaultModel ? { model: (step.model ?? ctx.def.defaultModel)! } : {}),
+    ...(step.temperature !== null ? { temperature: step.temperature } : {}),
+    ...(step.maxTokens !== null ? { maxOutputTokens: step.maxTokens } : {}),
+    signal,
+  };
+}
+
+function render(ctx: Ctx, step: StepDef, persona: Persona | null, isAutoContext: boolean, index: number, item?: string): string {
+  let prompt = renderTemplate(step.prompt, { input: ctx.run.input, memory: ctx.memory, wisdom: ctx.wisdom, personaName: persona?.name ?? 'Assistant', steps: ctx.outputs, ...(item !== undefined ? { item } : {}) });
+  if (isAutoContext) {
+    const prev = ctx.def.steps[index - 1]!;
+    const out = ctx.outputs.get(prev.name);
+    if (out) prompt += `\n\n---\nContext: the output of the previous step "${prev.name}":\n\n${stepContent(out)}`;
+  }
+  return prompt;
+}
+
+async function executeStep(ctx: Ctx, index: number, step: StepDef, persona: Persona | null, isAutoContext: boolean, signal: AbortSignal): Promise<StepResult> {
+  if (step.type === 'fan_out') return fanOut(ctx, index, step, persona, signal);
+  const prompt = render(ctx, step, persona, isAutoContext, index);
+  const call = baseCall(ctx, step, persona, prompt, signal);
+  if (step.type === 'review') return review(ctx, index, step, call);
+
+  const comparisons = step.compareProviders.map(async (provider) => {
+    const started = Date.now();
+    try {
+      const r = await generateStream(ctx.deps.llm, { ...call, provider, isStrict: true, model: undefined }, (t) => ctx.delta(index, `compare:${provider}`, t));
+      return { provider, model: r.model, output: r.text, error: null, tokensIn: r.tokensIn, tokensOut: r.tokensOut, costUsd: r.costUsd, durationMs: Date.now() - started, result: r };
+    } catch (err) {
+      return { provider, model: null, output: '', error: errorText(err), tokensIn: 0, tokensOut: 0, costUsd: 0, durationMs: Date.now() - started, result: null };
+    }
+  });
+  const primary = await generateStream(ctx.deps.llm, call, (t) => ctx.delta(index, null, t));
+  const compared = await Promise.all(comparisons);
+  const usage: LlmResult<unknown>[] = [primary, ...compared.flatMap((c) => (c.result ? [c.result] : []))];
+  const digest = await makeDigest(ctx, step, primary.text, call, usage);
+  return {
+    output: primary.text,
+    digest,
+    provider: primary.provider,
+    model: primary.model,
+    usage,
+    ...(compared.length ? { comparisons: compared.map(({ result: _r, ...c }) => c) } : {}),
+  };
+}
+
+/** Embeds proposed insights after their commit; a failure leaves them "missing" for backfill, never lost. */
+async function embedInsights(ctx: Ctx, ids: string[]): Promise<void> {
+  try {
+    await embedRows(ctx.deps.llm, { tenantId: ctx.run.tenantId, userId: ctx.run.startedBy }, 'insight', ids);
+  } catch (err) {
+    ctx.deps.llm.log.warn({ err, run: ctx.run.id }, 'workflow: embedding proposed insights failed; backfill will retry');
+  }
+}
+
+async function makeDigest(ctx: Ctx, step: StepDef, output: string, call: LlmCall, usage: LlmResult<unknown>[]): Promise<string | null> {
+  if (!step.digest || output.length <= DIGEST_THRESHOLD) return null;
+  const r = await generateStream(
+    ctx.deps.llm,
+    {
+      ...call,
+      purpose: 'workflow.digest',
+      system: 'You condense documents for later processing steps. Keep every concrete fact, number, name, file path and decision; drop repetition and filler.',
+      prompt: `Condense the following output of the step "${step.name}" to at most 250 words of Markdown, keeping its headings and priorities.\n\n${output}`,
+      maxOutputTokens: 600,
+    },
+    () => undefined,
+  );
+  usage.push(r);
+  return r.text;
+}
+
+async function review(ctx: Ctx, index: number, step: StepDef, call: LlmCall): Promise<StepResult> {
+  const r = await generateObject(ctx.deps.llm, { ...call, prompt: `${call.prompt as string}${REVIEW_INSTRUCTIONS}` }, zReviewOutput);
+  const found = r.output.insights;
+  const output = found.length
+    ? found.map((i) => `- **${i.title}** — ${i.type}, ${i.severity}, ${i.category}\n  ${i.detail}${i.suggestion ? `\n  → ${i.suggestion}` : ''}`).join('\n')
+    : '_No insights were found._';
+  ctx.delta(index, null, output);
+  const projectId = ctx.run.projectId;
+  return {
+    output,
+    digest: null,
+    provider: r.provider,
+    model: r.model,
+    usage: [r],
+    insights: async (tx) => {
+      if (!projectId) return [];
+      // Ran before (a retried commit): the insights of this run's step already exist.
+      const existing = await tx.select({ id: workflowInsights.id }).from(workflowInsights).where(and(eq(workflowInsights.originRunId, ctx.run.id), eq(workflowInsights.originStep, step.name)));
+      if (existing.length) return existing.map((e) => e.id);
+      // A run's user may since have been removed; the insight then has no author.
+      const access = { tx, tenantId: ctx.run.tenantId, userId: ctx.run.startedBy as string, projectPin: null, ip: null };
+      const ids: string[] = [];
+      for (const i of found) ids.push(await createInsight(access, { ...i, projectId, category: i.category.toLowerCase().slice(0, 60) }, { runId: ctx.run.id, step: step.name }));
+      return ids;
+    },
+  };
+}
+
+async function fanOut(ctx: Ctx, index: number, step: StepDef, persona: Persona | null, signal: AbortSignal): Promise<StepResult> {
+  const source = ctx.outputs.get(step.fanOutSource ?? '');
+  const items = splitItems(source?.full ?? '');
+  if (!items.length) throw new Error(`The source step "${step.fanOutSource}" produced no items (expected a JSON array or one item per line)`);
+  const prior = (ctx.steps[index]!.items as { index: number; status: string; output: string }[] | null) ?? [];
+  const results: { index: number; item: string; status: 'completed' | 'failed'; output: string; error: string | null }[] = items.map((item, i) => {
+    const done = prior.find((p) => p.index === i && p.status === 'completed');
+    return { index: i, item, status: done ? 'completed' : 'failed', output: done?.output ?? '', error: done ? null : 'not run' };
+  });
+  const usage: LlmResult<unknown>[] = [];
+  let done = results.filter((r) => r.status === 'completed').length;
+  let failed = 0;
+  const queue = results.filter((r) => r.status !== 'completed');
+  let provider: string | null = null;
+  let model: string | null = null;
+  const worker = async () => {
+    for (let r = queue.shift(); r; r = queue.shift()) {
+      if (signal.aborted) return;
+      try {
+        const call = baseCall(ctx, step, persona, render(ctx, step, persona, false, index, r.item), signal);
+        const out = await generateStream(ctx.deps.llm, call, (t) => ctx.delta(index, `item:${r.index}`, t));
+        usage.push(out);
+        provider = out.provider;
+        model = out.model;
+        Object.assign(r, { status: 'completed', output: out.text, error: null });
+        done++;
+      } catch (err) {
+        if (signal.aborted) return;
+        Object.assign(r, { status: 'failed', error: errorText(err) });
+        failed++;
+      }
+      const snapshot = results.map((x) => ({ ...x }));
+      await ctx.emit({ type: 'step.progress', data: { step: index, done, failed, total: items.length } }, (tx) =>
+        tx.update(workflowRunSteps).set({ items: snapshot }).where(eq(workflowRunSteps.id, ctx.steps[index]!.id)),
+      );
+    }
+  };
+  await ctx.emit({ type: 'step.progress', data: { step: index, done, failed, total: items.length } });
+  await Promise.all(Array.from({ length: Math.min(step.concurrency, queue.length) }, worker));
+  if (signal.aborted) throw signal.reason instanceof Error ? signal.reason : new Error(String(signal.reason));
+  if (!done) throw new Error(`Every item failed; first error: ${results.find((r) => r.error)?.error ?? 'unknown'}`);
+  const output = results.map((r) => `### ${r.index + 1}. ${r.item}\n\n${r.status === 'completed' ? r.output : `_Failed: ${r.error}_`}`).join('\n\n');
+  return { output, digest: null, provider, model, usage, items: results };
+}

@@ -1,0 +1,84 @@
+/**
+ * tRPC: `workflows.*` (definitions, templates, validation, run) and `runs.*` (read, cancel,
+ * retry, insights). Starting and retrying a run are call procedures: the run is committed
+ * first, then handed to the job queue outside any transaction.
+ */
+import { withGrant } from '../../platform/access/tenant-access.js';
+import type { AppDeps } from '../../platform/deps.js';
+import type { TenantGrant } from '../../platform/access/tenant-access.js';
+import { publicProcedure, requireScope, requireScopeForCall, router } from '../../platform/trpc/procedures.js';
+import { zCreateWorkflow, zFromTemplate, zListRuns, zListWorkflows, zRetryRun, zRunId, zStartRun, zUpdateWorkflow, zValidateWorkflow, zWorkflowId } from './schema.js';
+import { cancelRun, createRun, failQueuedRun, getRun, listRuns, retryRun, runInsights } from './runs.js';
+import { cloneWorkflow, createFromTemplate, createWorkflow, deleteWorkflow, getWorkflow, listWorkflows, updateWorkflow } from './service.js';
+import { builtInTemplates } from './templates.js';
+import { availableVariables, validateTemplates } from './templating.js';
+
+/** Hands a committed run to the queue; if the queue refuses, the run is marked failed (never left queued forever). */
+async function dispatch(deps: AppDeps, grant: TenantGrant, runId: string): Promise<void> {
+  try {
+    await deps.jobs.send('workflow-run', { tenantId: grant.tenantId, runId });
+  } catch (err) {
+    deps.log.error({ err, run: runId }, 'workflow: queueing the run failed');
+    await withGrant(deps, grant, (access) => failQueuedRun(access, { id: runId, tenantId: grant.tenantId }, 'The job queue did not accept the run; try again'));
+    throw err;
+  }
+}
+
+export const workflowsRouter = router({
+  list: requireScope('workflows:read')
+    .input(zListWorkflows)
+    .query(({ ctx, input }) => listWorkflows(ctx.access, input)),
+  get: requireScope('workflows:read')
+    .input(zWorkflowId)
+    .query(({ ctx, input }) => getWorkflow(ctx.access, input.id)),
+  create: requireScope('workflows:write')
+    .input(zCreateWorkflow)
+    .mutation(({ ctx, input }) => createWorkflow(ctx.access, input)),
+  update: requireScope('workflows:write')
+    .input(zUpdateWorkflow)
+    .mutation(({ ctx, input: { id, ...def } }) => updateWorkflow(ctx.access, id, def)),
+  delete: requireScope('workflows:write')
+    .input(zWorkflowId)
+    .mutation(({ ctx, input }) => deleteWorkflow(ctx.access, input.id)),
+  clone: requireScope('workflows:write')
+    .input(zWorkflowId)
+    .mutation(({ ctx, input }) => cloneWorkflow(ctx.access, input.id)),
+  templates: publicProcedure.query(() => builtInTemplates),
+  fromTemplate: requireScope('workflows:write')
+    .input(zFromTemplate)
+    .mutation(({ ctx, input }) => createFromTemplate(ctx.access, input)),
+  /** Live checking in the builder: issues with positions and suggestions, and each step's variables (for autocomplete). */
+  validate: publicProcedure.input(zValidateWorkflow).query(({ input }) => ({
+    issues: validateTemplates(input.steps),
+    variables: input.steps.map((s, i) => availableVariables(input.steps, i, s.type)),
+  })),
+  run: requireScopeForCall('workflows:run')
+    .input(zStartRun)
+    .mutation(async ({ ctx, input }) => {
+      const run = await withGrant(ctx.deps, ctx.grant, (access) => createRun(access, input));
+      await dispatch(ctx.deps, ctx.grant, run.id);
+      return run;
+    }),
+});
+
+export const runsRouter = router({
+  list: requireScope('workflows:read')
+    .input(zListRuns)
+    .query(({ ctx, input }) => listRuns(ctx.access, input)),
+  get: requireScope('workflows:read')
+    .input(zRunId)
+    .query(({ ctx, input }) => getRun(ctx.access, input.id)),
+  insights: requireScope('workflows:read')
+    .input(zRunId)
+    .query(({ ctx, input }) => runInsights(ctx.access, input.id)),
+  cancel: requireScope('workflows:run')
+    .input(zRunId)
+    .mutation(({ ctx, input }) => cancelRun(ctx.access, input.id)),
+  retry: requireScopeForCall('workflows:run')
+    .input(zRetryRun)
+    .mutation(async ({ ctx, input }) => {
+      const run = await withGrant(ctx.deps, ctx.grant, (access) => retryRun(access, input.id, input.fromStep));
+      await dispatch(ctx.deps, ctx.grant, run.id);
+      return run;
+    }),
+});

@@ -1,0 +1,65 @@
+/**
+ * Non-tRPC endpoints of workflows: the live stream of a run (SSE) and its exports.
+ * All are declared with the one route builder: authorised and loaded inside the tenant
+ * transaction before anything is streamed; another workspace's run id is a 404.
+ */
+import type { Hono } from 'hono';
+import { z } from 'zod';
+import type { AppDeps } from '../../platform/deps.js';
+import { isTerminalWorkflowEvent } from '../../platform/events/frames.js';
+import { parseAfter, sseResponse } from '../../platform/events/sse.js';
+import { readEvents, type RunRef } from '../../platform/events/store.js';
+import { defineRoute } from '../../platform/http/route.js';
+import type { HttpVars } from '../../platform/http/vars.js';
+import { runExportZip, runReportMarkdown } from './report.js';
+import { getRun, loadRun } from './runs.js';
+
+const zRunParams = z.object({ id: z.uuid({ message: 'Run ids are UUIDs' }) });
+const attachment = (name: string) => `attachment; filename="${name.replace(/[^A-Za-z0-9._-]/g, '_')}"`;
+
+export function registerWorkflowRoutes(app: Hono<{ Variables: HttpVars }>, deps: AppDeps): void {
+  defineRoute(app, deps, {
+    method: 'get',
+    path: '/api/v1/events/workflows/:id',
+    auth: 'tenant',
+    scope: 'workflows:read',
+    params: zRunParams,
+    query: z.object({ after: z.string().max(12).optional() }),
+    handler: async ({ access, params, query, c }) => {
+      const run = await loadRun(access, params.id);
+      const ref: RunRef = { kind: 'workflow', id: run.id, tenantId: run.tenantId };
+      return sseResponse({
+        signal: c.req.raw.signal,
+        after: parseAfter(c.req.header('last-event-id'), query.after),
+        subscribe: (listener) => deps.hub.subscribe(ref, listener),
+        backfill: (after) => readEvents(deps.database, ref, after),
+        isTerminal: isTerminalWorkflowEvent,
+        log: deps.log,
+      });
+    },
+  });
+  defineRoute(app, deps, {
+    method: 'get',
+    path: '/api/v1/workflow-runs/:id/report.md',
+    auth: 'tenant',
+    scope: 'workflows:read',
+    params: zRunParams,
+    handler: async ({ access, params }) => {
+      const run = await getRun(access, params.id);
+      return new Response(runReportMarkdown(run), {
+        headers: { 'Content-Type': 'text/markdown; charset=utf-8', 'Content-Disposition': attachment(`${run.workflowName}-report.md`) },
+      });
+    },
+  });
+  defineRoute(app, deps, {
+    method: 'get',
+    path: '/api/v1/workflow-runs/:id/export.zip',
+    auth: 'tenant',
+    scope: 'workflows:read',
+    params: zRunParams,
+    handler: async ({ access, params }) => {
+      const run = await getRun(access, params.id);
+      return new Response(runExportZip(run), { headers: { 'Content-Type': 'application/zip', 'Content-Disposition': attachment(`${run.workflowName}-run.zip`) } });
+    },
+  });
+}

@@ -1,0 +1,122 @@
+/**
+ * Executes a workflow run for a job: claims the run with a lease (renewed while it works),
+ * drives the engine and stores each batch of its events together with their state changes.
+ * A worker that dies stops renewing; the sweep (./worker.ts) hands its job back to pg-boss
+ * and the next worker resumes the run at its first unfinished step.
+ */
+import { and, asc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
+import type { Database } from '../../platform/db/client.js';
+import { workflowRunSteps, workflowRuns } from '../../platform/db/schema/index.js';
+import { withTenant } from '../../platform/db/tenant.js';
+import { appendEvents, type RunRef } from '../../platform/events/store.js';
+import type { Logger } from '../../platform/logger.js';
+import { CANCELLED, LEASE_LOST, workflowEngine, type EngineDeps, type RunRow } from './engine.js';
+
+export interface RunnerDeps {
+  database: Database;
+  log: Logger;
+  engine: EngineDeps;
+  workerId: string;
+  leaseMs: number;
+}
+
+class LeaseLostError extends Error {}
+
+/** Runs executing in this process, so a cancel (NOTIFY on CANCEL_CHANNEL) stops them at once. */
+const activeRuns = new Map<string, AbortController>();
+export const CANCEL_CHANNEL = 'nyx_run_cancel';
+/** Aborts a run if this process is executing it. Returns whether it was. */
+export function cancelLocalRun(runId: string): boolean {
+  const abort = activeRuns.get(runId);
+  abort?.abort(CANCELLED);
+  return abort !== undefined;
+}
+
+/** Takes the run if nobody holds a live lease on it; null when it is finished or held elsewhere. */
+async function claim(deps: RunnerDeps, scope: { tenantId: string; userId: null }, runId: string): Promise<RunRow | null> {
+  return withTenant(deps.database, scope, async (tx) => {
+    const [row] = await tx
+      .update(workflowRuns)
+      .set({
+        status: 'running',
+        leaseOwner: deps.workerId,
+        leaseUntil: sql`now() + ${`${deps.leaseMs} milliseconds`}::interval`,
+        attempts: sql`${workflowRuns.attempts} + 1`,
+        startedAt: sql`coalesce(${workflowRuns.startedAt}, now())`,
+      })
+      .where(
+        and(
+          eq(workflowRuns.id, runId),
+          inArray(workflowRuns.status, ['queued', 'running']),
+          eq(workflowRuns.isCancelRequested, false),
+          or(isNull(workflowRuns.leaseUntil), lt(workflowRuns.leaseUntil, sql`now()`), eq(workflowRuns.leaseOwner, deps.workerId)),
+        ),
+      )
+      .returning();
+    return row ?? null;
+  });
+}
+
+/** Runs (or resumes) one run to its end. Throws on infrastructure failure so pg-boss retries the job. */
+export async function executeRun(deps: RunnerDeps, job: { tenantId: string; runId: string }): Promise<'done' | 'skipped'> {
+  const scope = { tenantId: job.tenantId, userId: null };
+  const run = await claim(deps, scope, job.runId);
+  if (!run) return 'skipped';
+  const ref: RunRef = { kind: 'workflow', id: run.id, tenantId: run.tenantId };
+  const steps = await withTenant(deps.database, scope, (tx) => tx.select().from(workflowRunSteps).where(eq(workflowRunSteps.runId, run.id)).orderBy(asc(workflowRunSteps.position)));
+  const abort = new AbortController();
+  activeRuns.set(run.id, abort);
+
+  const renew = async () => {
+    const [row] = await withTenant(deps.database, scope, (tx) =>
+      tx
+        .update(workflowRuns)
+        .set({ leaseUntil: sql`now() + ${`${deps.leaseMs} milliseconds`}::interval` })
+        .where(and(eq(workflowRuns.id, run.id), eq(workflowRuns.leaseOwner, deps.workerId)))
+        .returning({ isCancelRequested: workflowRuns.isCancelRequested }),
+    );
+    if (!row) abort.abort(LEASE_LOST);
+    else if (row.isCancelRequested) abort.abort(CANCELLED);
+  };
+  const heartbeat = setInterval(() => {
+    renew().catch((err: unknown) => deps.log.warn({ err, run: run.id }, 'workflow: renewing the run lease failed'));
+  }, Math.max(200, Math.floor(deps.leaseMs / 3)));
+  heartbeat.unref();
+
+  try {
+    for await (const batch of workflowEngine(deps.engine, run, steps, abort.signal)) {
+      try {
+        await withTenant(deps.database, scope, async (tx) => {
+          const [state] = await tx
+            .select({ leaseOwner: workflowRuns.leaseOwner, isCancelRequested: workflowRuns.isCancelRequested })
+            .from(workflowRuns)
+            .where(eq(workflowRuns.id, run.id))
+            .for('update');
+          // Another worker took the run over (this one stalled past its lease): write nothing.
+          if (state?.leaseOwner !== deps.workerId) throw new LeaseLostError('lease lost');
+          if (state.isCancelRequested && !abort.signal.aborted) abort.abort(CANCELLED);
+          for (const item of batch) await item.commit?.(tx);
+          await appendEvents(tx, ref, batch.map((i) => i.event));
+        });
+        for (const item of batch) item.settle?.();
+      } catch (err) {
+        // Either way this worker stops writing: another worker owns the run, or storage failed
+        // and the job is retried (resuming at the first unfinished step).
+        abort.abort(LEASE_LOST);
+        const failure = err instanceof Error ? err : new Error('storing run events failed');
+        for (const item of batch) item.settle?.(failure);
+        if (!(err instanceof LeaseLostError)) throw err;
+      }
+    }
+  } catch (err) {
+    if (abort.signal.reason === LEASE_LOST && err instanceof LeaseLostError) {
+      deps.log.warn({ run: run.id }, 'workflow: lost the run lease to another worker; stopping here');
+      return 'skipped';
+    }
+    throw err;
+  } finally {
+    clearInterval(heartbeat);
+    activeRuns.delete(run.id);
+  }
+  return 'done';
+}

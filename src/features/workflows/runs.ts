@@ -1,0 +1,152 @@
+/**
+ * Run lifecycle on the API side: create (snapshot the definition, queue), read, list,
+ * cancel, retry from step N, the insights a run proposed, and the run report. Execution
+ * itself happens in a worker (./runner.ts); every change here appends its run event.
+ */
+import { and, asc, desc, eq, gte, sql } from 'drizzle-orm';
+import { runEvents, workflowInsights, workflowRunSteps, workflowRuns } from '../../platform/db/schema/index.js';
+import { appendEvents, type RunRef } from '../../platform/events/store.js';
+import { NyxError, notFound } from '../../platform/errors.js';
+import { recordAudit } from '../audit/service.js';
+import type { WorkflowDef } from './schema.js';
+import { CANCEL_CHANNEL } from './runner.js';
+import { workflowDefinition, type Access } from './service.js';
+
+const refOf = (run: { id: string; tenantId: string }): RunRef => ({ kind: 'workflow', id: run.id, tenantId: run.tenantId });
+
+export async function createRun(access: Access, input: { workflowId: string; input: string }): Promise<{ id: string }> {
+  const { row, def } = await workflowDefinition(access, input.workflowId);
+  const [run] = await access.tx
+    .insert(workflowRuns)
+    .values({ tenantId: access.tenantId, workflowId: row.id, projectId: row.projectId, workflowName: row.name, definition: def, input: input.input, startedBy: access.userId })
+    .returning();
+  if (!run) throw new NyxError('INTERNAL', 'run insert returned nothing');
+  await access.tx.insert(workflowRunSteps).values(def.steps.map((s, position) => ({ tenantId: access.tenantId, runId: run.id, position, name: s.name, type: s.type })));
+  await appendEvents(access.tx, refOf(run), [{ type: 'run.queued', data: { fromStep: 0 } }]);
+  return { id: run.id };
+}
+
+/** The run row, for authorising access to it (SSE, exports). NOT_FOUND for another workspace's id. */
+export async function loadRun(access: Pick<Access, 'tx' | 'projectPin'>, id: string) {
+  const [run] = await access.tx.select().from(workflowRuns).where(eq(workflowRuns.id, id));
+  if (!run || (access.projectPin && run.projectId !== access.projectPin)) throw notFound('Run');
+  return run;
+}
+
+export async function getRun(access: Pick<Access, 'tx' | 'projectPin'>, id: string) {
+  const run = await loadRun(access, id);
+  const steps = await access.tx.select().from(workflowRunSteps).where(eq(workflowRunSteps.runId, id)).orderBy(asc(workflowRunSteps.position));
+  const [last] = await access.tx
+    .select({ seq: sql<number>`coalesce(max(${runEvents.seq}), 0)::int` })
+    .from(runEvents)
+    .where(and(eq(runEvents.runKind, 'workflow'), eq(runEvents.runId, id)));
+  const { leaseOwner: _o, leaseUntil: _u, definition, ...rest } = run;
+  return { ...rest, definition: definition as WorkflowDef, steps: steps.map(({ tenantId: _t, ...s }) => s), lastSeq: last?.seq ?? 0 };
+}
+
+export async function listRuns(access: Pick<Access, 'tx' | 'projectPin'>, input: { workflowId?: string | undefined; limit: number }) {
+  const where = and(input.workflowId ? eq(workflowRuns.workflowId, input.workflowId) : undefined, access.projectPin ? eq(workflowRuns.projectId, access.projectPin) : undefined);
+  return access.tx
+    .select({
+      id: workflowRuns.id,
+      workflowId: workflowRuns.workflowId,
+      workflowName: workflowRuns.workflowName,
+      status: workflowRuns.status,
+      error: workflowRuns.error,
+      tokensIn: workflowRuns.tokensIn,
+      tokensOut: workflowRuns.tokensOut,
+      costUsd: workflowRuns.costUsd,
+      createdAt: workflowRuns.createdAt,
+      finishedAt: workflowRuns.finishedAt,
+    })
+    .from(workflowRuns)
+    .where(where)
+    .orderBy(desc(workflowRuns.createdAt))
+    .limit(input.limit);
+}
+
+/** Cancels a queued run at once; asks the worker to stop a running one (it stops within a heartbeat). */
+export async function cancelRun(access: Access, id: string): Promise<{ status: 'cancelled' | 'cancelling' }> {
+  const run = await loadRun(access, id);
+  await recordAudit(access.tx, { tenantId: access.tenantId, actorUserId: access.userId, action: 'workflow.run_cancelled', targetType: 'workflow_run', targetId: id, ip: access.ip });
+  const [queued] = await access.tx
+    .update(workflowRuns)
+    .set({ status: 'cancelled', finishedAt: new Date(), isCancelRequested: true })
+    .where(and(eq(workflowRuns.id, id), eq(workflowRuns.status, 'queued')))
+    .returning({ id: workflowRuns.id });
+  if (queued) {
+    await appendEvents(access.tx, refOf(run), [{ type: 'run.cancelled', data: { step: null } }]);
+    return { status: 'cancelled' };
+  }
+  const [running] = await access.tx
+    .update(workflowRuns)
+    .set({ isCancelRequested: true })
+    .where(and(eq(workflowRuns.id, id), eq(workflowRuns.status, 'running')))
+    .returning({ id: workflowRuns.id });
+  if (running) {
+    // The worker executing it aborts at once (its heartbeat would also notice, later).
+    await access.tx.execute(sql`select pg_notify(${CANCEL_CHANNEL}, ${id})`);
+    return { status: 'cancelling' };
+  }
+  throw new NyxError('CONFLICT', `This run already ended (${run.status}); nothing to cancel`);
+}
+
+/**
+ * Queues a finished run again from step `fromStep`: that step and every later one start
+ * over; earlier (completed) steps keep their outputs and are not run again.
+ */
+export async function retryRun(access: Access, id: string, fromStep: number): Promise<{ id: string }> {
+  const run = await loadRun(access, id);
+  if (run.status === 'queued' || run.status === 'running') throw new NyxError('CONFLICT', 'The run is still going; cancel it first or wait for it to end');
+  const steps = await access.tx.select().from(workflowRunSteps).where(eq(workflowRunSteps.runId, id)).orderBy(asc(workflowRunSteps.position));
+  const firstUnfinished = steps.findIndex((s) => s.status !== 'completed');
+  const limit = firstUnfinished === -1 ? steps.length - 1 : firstUnfinished;
+  if (fromStep > limit) {
+    throw new NyxError('BAD_INPUT', `Retry from step ${limit + 1} or earlier: step ${limit + 1} never completed`, {
+      fieldErrors: { fromStep: [`Must be at most ${limit} (the first step that did not complete)`] },
+    });
+  }
+  await access.tx
+    .update(workflowRunSteps)
+    .set({ status: 'pending', output: null, digest: null, items: null, comparisons: null, insightIds: [], error: null, attempt: 0, startedAt: null, finishedAt: null, durationMs: null, tokensIn: 0, tokensOut: 0, costUsd: 0 })
+    .where(and(eq(workflowRunSteps.runId, id), gte(workflowRunSteps.position, fromStep)));
+  await access.tx
+    .update(workflowRuns)
+    .set({ status: 'queued', error: null, isCancelRequested: false, finishedAt: null, leaseOwner: null, leaseUntil: null })
+    .where(eq(workflowRuns.id, id));
+  await appendEvents(access.tx, refOf(run), [{ type: 'run.queued', data: { fromStep } }]);
+  return { id };
+}
+
+/** Marks a run failed when it could not be queued (the job system refused it). */
+export async function failQueuedRun(access: Pick<Access, 'tx'>, run: { id: string; tenantId: string }, error: string): Promise<void> {
+  const [row] = await access.tx
+    .update(workflowRuns)
+    .set({ status: 'failed', error, finishedAt: new Date() })
+    .where(and(eq(workflowRuns.id, run.id), eq(workflowRuns.status, 'queued')))
+    .returning({ id: workflowRuns.id });
+  if (row) await appendEvents(access.tx, refOf(run), [{ type: 'run.failed', data: { error, step: null } }]);
+}
+
+/** The insights a run's review steps proposed, for approval on the run page. */
+export async function runInsights(access: Pick<Access, 'tx' | 'projectPin'>, id: string) {
+  await loadRun(access, id);
+  return access.tx
+    .select({
+      id: workflowInsights.id,
+      title: workflowInsights.title,
+      detail: workflowInsights.detail,
+      suggestion: workflowInsights.suggestion,
+      category: workflowInsights.category,
+      type: workflowInsights.type,
+      severity: workflowInsights.severity,
+      status: workflowInsights.status,
+      originStep: workflowInsights.originStep,
+    })
+    .from(workflowInsights)
+    .where(eq(workflowInsights.originRunId, id))
+    .orderBy(asc(workflowInsights.createdAt));
+}
+
+export type RunDetail = Awaited<ReturnType<typeof getRun>>;
+

@@ -1,0 +1,89 @@
+/**
+ * pg-boss dispatches durable work (workflow runs; later discussions and analyses). Our
+ * tables hold the state; a job only says "continue run X". On PGlite pg-boss talks to the
+ * same embedded database through a small `executeSql` adapter and the worker runs in-process;
+ * on PostgreSQL any number of `nyxcore worker` processes share the queue.
+ */
+import { randomUUID } from 'node:crypto';
+import PgBoss from 'pg-boss';
+import type { Database } from '../db/client.js';
+import type { Logger } from '../logger.js';
+
+/** The typed job catalog: queue name → job data. */
+export interface JobCatalog {
+  'workflow-run': { tenantId: string; runId: string };
+}
+export type JobName = keyof JobCatalog;
+const queues: Record<JobName, PgBoss.Queue> = {
+  // Retries are how a crashed worker's run resumes; the run itself decides what is left to do.
+  'workflow-run': { name: 'workflow-run', retryLimit: 20, retryDelay: 2, expireInHours: 12 },
+};
+
+const WAKE_CHANNEL = 'nyx_jobs';
+
+export interface Jobs {
+  /** This process's worker id (also the lease owner of the runs it executes). */
+  readonly workerId: string;
+  send<N extends JobName>(name: N, data: JobCatalog[N]): Promise<string>;
+  work<N extends JobName>(name: N, concurrency: number, handler: (data: JobCatalog[N], job: { id: string; retryCount: number }) => Promise<void>): Promise<void>;
+  /** Marks an active job failed so it is retried (its worker is gone). */
+  retry(name: JobName, jobId: string): Promise<void>;
+  /** Active jobs of a queue, for the lease sweep. */
+  active<N extends JobName>(name: N): Promise<{ id: string; data: JobCatalog[N]; startedMsAgo: number }[]>;
+  stop(): Promise<void>;
+}
+
+export async function startJobs(database: Database, log: Logger, opts: { namespace: string }): Promise<Jobs> {
+  const q = (name: JobName) => `${opts.namespace}${name}`;
+  // One adapter for both modes: pg-boss shares our pool (or the PGlite instance). Its
+  // multi-statement SQL carries no parameters, which PGlite runs through `exec`.
+  const db = { executeSql: async (text: string, values: unknown[]) => ({ rows: await database.raw(text, values) }) };
+  const boss = new PgBoss({ db, schema: 'pgboss', schedule: false, supervise: true, maintenanceIntervalSeconds: 60 });
+  boss.on('error', (err) => log.error({ err }, 'jobs: pg-boss error'));
+  await boss.start();
+  for (const queue of Object.values(queues)) {
+    const name = `${opts.namespace}${queue.name}`;
+    if (await boss.getQueue(name)) await boss.updateQueue(name, { ...queue, name });
+    else await boss.createQueue(name, { ...queue, name });
+  }
+  const workerId = `w-${randomUUID().slice(0, 8)}`;
+  const localWorkers = new Set<string>();
+  // Senders NOTIFY so idle workers in any process fetch at once instead of at the next poll.
+  const unlisten = await database.listen(WAKE_CHANNEL, () => {
+    for (const id of localWorkers) boss.notifyWorker(id);
+  });
+  let isStopped = false;
+
+  return {
+    workerId,
+    async send(name, data) {
+      const id = await boss.send(q(name), data as object);
+      if (!id) throw new Error(`jobs: pg-boss did not accept a ${name} job`);
+      await database.raw(`select pg_notify('${WAKE_CHANNEL}', $1)`, [name]);
+      return id;
+    },
+    async work(name, concurrency, handler) {
+      for (let i = 0; i < concurrency; i++) {
+        const id = await boss.work<JobCatalog[typeof name]>(q(name), { pollingIntervalSeconds: 2, includeMetadata: true }, async ([job]) => {
+          if (job) await handler(job.data, { id: job.id, retryCount: job.retryCount });
+        });
+        localWorkers.add(id);
+      }
+    },
+    async retry(name, jobId) {
+      await boss.fail(q(name), jobId, { reason: 'worker lease lapsed' });
+    },
+    async active(name) {
+      return database.raw<{ id: string; data: JobCatalog[typeof name]; startedMsAgo: number }>(
+        `select id::text as id, data, (extract(epoch from now() - started_on) * 1000)::float8 as "startedMsAgo" from pgboss.job where name = $1 and state = 'active'`,
+        [q(name)],
+      );
+    },
+    async stop() {
+      if (isStopped) return;
+      isStopped = true;
+      await unlisten();
+      await boss.stop({ graceful: true, wait: true, timeout: 10_000 });
+    },
+  };
+}

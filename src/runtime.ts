@@ -1,0 +1,57 @@
+/**
+ * The background half of a nyxCore process: the event hub (LISTEN/NOTIFY → live streams),
+ * the job queue, and, unless turned off, a worker executing runs. `nyxcore start` runs
+ * all of it beside the web server; `nyxcore worker` runs only the job side.
+ */
+import type { Env } from './config/env.js';
+import type { EngineDeps } from './features/workflows/engine.js';
+import { startWorkflowWorker } from './features/workflows/worker.js';
+import { llmDepsOf, type AppDeps } from './platform/deps.js';
+import { EventHub } from './platform/events/hub.js';
+import { startJobs, type Jobs } from './platform/jobs/boss.js';
+
+type BaseDeps = Omit<AppDeps, 'hub' | 'jobs'>;
+
+export interface Runtime {
+  hub: EventHub;
+  jobs: Jobs;
+  close(): Promise<void>;
+}
+
+export interface RuntimeOptions {
+  /** Execute jobs in this process (default: NYXCORE_WORKER). */
+  isWorker?: boolean;
+  /** Listen for run events (web processes do; a pure worker does not need to). */
+  isListening?: boolean;
+  engine?: Partial<EngineDeps>;
+}
+
+export function engineDepsOf(base: BaseDeps, overrides: Partial<EngineDeps> = {}): EngineDeps {
+  return { llm: llmDepsOf(base), sleep: (ms) => new Promise((r) => setTimeout(r, ms)), deltaFlushMs: 50, ...overrides };
+}
+
+export async function startRuntime(env: Env, base: BaseDeps, opts: RuntimeOptions = {}): Promise<Runtime> {
+  const hub = new EventHub(base.database, base.log);
+  if (opts.isListening ?? true) await hub.start();
+  const jobs = await startJobs(base.database, base.log, { namespace: env.NYXCORE_JOBS_NAMESPACE });
+  let stopWorker = (): Promise<void> => Promise.resolve();
+  if (opts.isWorker ?? env.NYXCORE_WORKER === 'on') {
+    stopWorker = await startWorkflowWorker({
+      database: base.database,
+      log: base.log,
+      jobs,
+      engine: engineDepsOf(base, opts.engine),
+      leaseMs: env.NYXCORE_RUN_LEASE_SECONDS * 1_000,
+      concurrency: env.NYXCORE_WORKER_CONCURRENCY,
+    });
+  }
+  return {
+    hub,
+    jobs,
+    close: async () => {
+      await stopWorker();
+      await jobs.stop();
+      await hub.close();
+    },
+  };
+}
