@@ -13,7 +13,8 @@ import { rotateSecrets } from '../platform/llm/rotate.js';
 import { createLogger } from '../platform/logger.js';
 import { backfillEmbeddings } from '../features/memory/embedding.js';
 import { loadVault } from '../platform/llm/vault.js';
-import { openConfiguredDatabase, startServer } from '../server.js';
+import { startRuntime } from '../runtime.js';
+import { createBaseDeps, openConfiguredDatabase, startServer } from '../server.js';
 import { runDoctor } from './doctor.js';
 
 const HELP = `nyxCore ${VERSION}
@@ -21,7 +22,9 @@ const HELP = `nyxCore ${VERSION}
 Usage: nyxcore <command> [options]
 
 Commands:
-  start                 run the web server (migrates first)
+  start                 run the web server (migrates first); also executes runs
+                        unless NYXCORE_WORKER=off
+  worker                execute runs only (PostgreSQL mode; start as many as you like)
   migrate               apply pending database migrations
   doctor                check database, pgvector, roles, RLS and migrations
   token create          create an API token for a member of a workspace
@@ -64,6 +67,32 @@ async function main(argv: string[]): Promise<number> {
           process.exit(1);
         },
       );
+    };
+    process.once('SIGINT', () => stop('SIGINT'));
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    return new Promise<number>(() => undefined);
+  }
+
+  if (command === 'worker') {
+    if (!env.DATABASE_URL) {
+      throw new UsageError('`nyxcore worker` needs DATABASE_URL (PostgreSQL). In embedded mode `nyxcore start` executes runs in its own process.');
+    }
+    const base = await createBaseDeps(env);
+    await runMigrations(base.database);
+    const runtime = await startRuntime(env, base, { isWorker: true, isListening: false });
+    out(`nyxCore worker ${runtime.jobs.workerId} is executing runs (${env.NYXCORE_WORKER_CONCURRENCY} at a time) from PostgreSQL at ${base.database.location}`);
+    const stop = (signal: string) => {
+      out(`${signal}: finishing the current steps and stopping…`);
+      runtime
+        .close()
+        .then(() => base.database.close())
+        .then(
+          () => process.exit(0),
+          (err: unknown) => {
+            process.stderr.write(`shutdown failed: ${String(err)}\n`);
+            process.exit(1);
+          },
+        );
     };
     process.once('SIGINT', () => stop('SIGINT'));
     process.once('SIGTERM', () => stop('SIGTERM'));

@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { offlineEmbed } from '../platform/llm/embeddings.js';
 
 export type Behaviour =
-  | { kind: 'ok'; text?: string; tokensIn?: number; tokensOut?: number }
+  | { kind: 'ok'; text?: string; tokensIn?: number; tokensOut?: number; /** Streams: pause between chunks, like a real model. */ chunkDelayMs?: number }
   | { kind: 'status'; status: number; retryAfter?: string; message?: string }
   | { kind: 'hang' }
   | { kind: 'malformed' }
@@ -181,8 +181,23 @@ export async function startFakeLlmServer(): Promise<FakeLlmServer> {
         res.write(frames.join(''), () => setTimeout(() => res.destroy(), 30));
         return;
       }
-      for (const f of frames) res.write(f);
-      res.end();
+      const delayMs = b.kind === 'ok' ? (b.chunkDelayMs ?? 0) : 0;
+      if (!delayMs) {
+        for (const f of frames) res.write(f);
+        res.end();
+        return;
+      }
+      let i = 0;
+      const timer = setInterval(() => {
+        const f = frames[i++];
+        if (f === undefined || res.destroyed) {
+          clearInterval(timer);
+          res.end();
+          return;
+        }
+        res.write(f);
+      }, delayMs);
+      res.on('close', () => clearInterval(timer));
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
