@@ -244,6 +244,66 @@ describe.each(dbKinds)('workflow definitions, runs and streams on %s', (kind) =>
     expect(garbage).toHaveLength(all.length);
   });
 
+  it('injects {{memory}}, {{project.wisdom}} and {{persona.name}}, passes the previous output as context when no step is referenced, and compares providers side by side', async () => {
+    const a = await newUser(server);
+    const p = await a.client.trpc.projects.create.mutate({ name: 'Ledger' });
+    await a.client.trpc.llm.keys.add.mutate({ name: 'openai', kind: 'openai', apiKey: 'sk-test-123456', baseUrl: `${fake.url}/openai/v1` });
+    const linked = await a.client.trpc.insights.create.mutate({ projectId: p.id, title: 'Idempotency keys on every charge', type: 'solution', severity: 'high' });
+    const approved = await a.client.trpc.insights.create.mutate({ projectId: p.id, title: 'Nightly reconciliation catches drift', type: 'strength', severity: 'medium' });
+    await a.client.trpc.insights.approve.mutate({ id: approved.id });
+    const persona = (await a.client.trpc.personas.list.query({})).find((x) => x.name === 'Security Auditor');
+    const wf = await a.client.trpc.workflows.create.mutate({
+      name: 'Context',
+      projectId: p.id,
+      memoryInsightIds: [linked.id],
+      steps: [
+        { name: 'Gather', prompt: 'As {{persona.name}}:\n{{memory}}\n{{project.wisdom}}', provider: 'openai', personaId: persona?.id ?? null },
+        { name: 'Next', prompt: 'Go on.', provider: 'openai', compareProviders: ['offline'] },
+      ],
+    });
+    fake.script.openai.push({ kind: 'ok', text: 'GATHERED-OUTPUT' }, { kind: 'ok', text: 'NEXT-OUTPUT' });
+    const before = fake.requests.length;
+    const run = await a.client.trpc.workflows.run.mutate({ workflowId: wf.id, input: 'charges' });
+    const frames = await runToEnd(a, run.id);
+    expect(frames.at(-1)?.event).toBe('run.completed');
+    const prompts = fake.requests.slice(before).map((r) => JSON.stringify(r.body.messages));
+    expect(prompts[0]).toContain('As Security Auditor:');
+    expect(prompts[0]).toContain('Idempotency keys on every charge');
+    expect(prompts[0]).toContain('Nightly reconciliation catches drift');
+    expect(prompts[0]).toContain(persona?.systemPrompt.slice(0, 40));
+    expect(prompts[1]).toContain('Context: the output of the previous step');
+    expect(prompts[1]).toContain('GATHERED-OUTPUT');
+    const started = frames.filter((f) => f.event === 'step.started').map((f) => f.data?.data.autoContext);
+    expect(started).toEqual([false, true]);
+    const lanes = new Set(frames.filter((f) => f.event === 'step.delta' && f.data?.data.step === 1).map((f) => f.data?.data.lane));
+    expect([...lanes].sort()).toEqual(['compare:offline', null]);
+    const detail = await a.client.trpc.runs.get.query({ id: run.id });
+    expect(detail.steps[1]?.output).toBe('NEXT-OUTPUT');
+    expect(detail.steps[1]?.comparisons).toEqual([expect.objectContaining({ provider: 'offline', model: 'offline-extractive-v1', error: null })]);
+  });
+
+  it('retries a failing step by its policy, then fails the run with the reason when retries run out', async () => {
+    const a = await newUser(server);
+    await a.client.trpc.llm.keys.add.mutate({ name: 'openai', kind: 'openai', apiKey: 'sk-test-123456', baseUrl: `${fake.url}/openai/v1` });
+    await a.client.trpc.llm.settings.update.mutate({ fallbackChain: ['openai'] });
+    const wf = await a.client.trpc.workflows.create.mutate({ name: 'Flaky', steps: [{ name: 'Call', prompt: 'hi', provider: 'openai', retries: 1 }] });
+    const down = { kind: 'status', status: 500 } as const;
+    // Attempt 1: the LLM layer's own three tries fail; attempt 2 succeeds.
+    fake.script.openai.push(down, down, down, { kind: 'ok', text: 'finally' });
+    const ok = await a.client.trpc.workflows.run.mutate({ workflowId: wf.id, input: '' });
+    const frames = await runToEnd(a, ok.id);
+    expect(events(frames).filter((e) => e.startsWith('step.'))).toEqual(['step.started', 'step.retrying', 'step.started', 'step.delta', 'step.completed']);
+    expect((await a.client.trpc.runs.get.query({ id: ok.id })).steps[0]).toMatchObject({ status: 'completed', attempt: 2, output: 'finally' });
+
+    fake.script.openai.push(down, down, down, down, down, down);
+    const bad = await a.client.trpc.workflows.run.mutate({ workflowId: wf.id, input: '' });
+    const failed = await runToEnd(a, bad.id);
+    expect(failed.at(-1)?.event).toBe('run.failed');
+    expect(failed.at(-1)?.data?.data.error).toContain('Step "Call" failed');
+    const detail = await a.client.trpc.runs.get.query({ id: bad.id });
+    expect([detail.status, detail.steps[0]?.status, detail.steps[0]?.error]).toEqual(['failed', 'failed', expect.stringContaining('No LLM provider could answer')]);
+  });
+
   it("another workspace's run is a 404 on the stream and exports, NOT_FOUND in tRPC", async () => {
     const a = await newUser(server);
     const b = await newUser(server);

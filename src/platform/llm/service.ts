@@ -234,7 +234,8 @@ export async function generateObject<S extends z.ZodType>(deps: LlmDeps, call: L
 export async function generateStream(deps: LlmDeps, call: LlmCall, onDelta: (text: string) => void): Promise<LlmResult> {
   return withFallback(deps, call, {
     async run(model, signal) {
-      const r = streamText({ model, ...(call.system ? { system: call.system } : {}), ...promptOf(call), maxRetries: 0, abortSignal: signal, ...sampling(call) });
+      // onError: the default prints every provider error to stderr; errors arrive as stream parts and are handled below.
+      const r = streamText({ model, ...(call.system ? { system: call.system } : {}), ...promptOf(call), maxRetries: 0, abortSignal: signal, onError: () => undefined, ...sampling(call) });
       let text = '';
       let hasEmitted = false;
       let usage = { inputTokens: 0 as number | undefined, outputTokens: 0 as number | undefined };
