@@ -86,7 +86,7 @@ describe('nyxcore CLI (embedded)', () => {
     } finally {
       await db2.close();
     }
-  });
+  }, 90_000); // four CLI processes, each compiling the TypeScript and booting PGlite
 
   it('keys rotate re-encrypts stored provider keys with the new key', async () => {
     const env = loadEnv({ NYXCORE_DATA_DIR: dataDir });

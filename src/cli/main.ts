@@ -58,19 +58,7 @@ async function main(argv: string[]): Promise<number> {
 
   if (command === 'start') {
     const server = await startServer(env);
-    const stop = (signal: string) => {
-      out(`\n${signal}: shutting down…`);
-      server.close().then(
-        () => process.exit(0),
-        (err: unknown) => {
-          process.stderr.write(`shutdown failed: ${String(err)}\n`);
-          process.exit(1);
-        },
-      );
-    };
-    process.once('SIGINT', () => stop('SIGINT'));
-    process.once('SIGTERM', () => stop('SIGTERM'));
-    return new Promise<number>(() => undefined);
+    return runUntilSignal('shutting down…', () => server.close());
   }
 
   if (command === 'worker') {
@@ -81,22 +69,10 @@ async function main(argv: string[]): Promise<number> {
     await runMigrations(base.database);
     const runtime = await startRuntime(env, base, { isWorker: true, isListening: false });
     out(`nyxCore worker ${runtime.jobs.workerId} is executing runs (${env.NYXCORE_WORKER_CONCURRENCY} at a time) from PostgreSQL at ${base.database.location}`);
-    const stop = (signal: string) => {
-      out(`${signal}: finishing the current steps and stopping…`);
-      runtime
-        .close()
-        .then(() => base.database.close())
-        .then(
-          () => process.exit(0),
-          (err: unknown) => {
-            process.stderr.write(`shutdown failed: ${String(err)}\n`);
-            process.exit(1);
-          },
-        );
-    };
-    process.once('SIGINT', () => stop('SIGINT'));
-    process.once('SIGTERM', () => stop('SIGTERM'));
-    return new Promise<number>(() => undefined);
+    return runUntilSignal('finishing the current steps and stopping…', async () => {
+      await runtime.close();
+      await base.database.close();
+    });
   }
 
   const database = await openConfiguredDatabase(env);
@@ -179,6 +155,23 @@ async function main(argv: string[]): Promise<number> {
 }
 
 class UsageError extends Error {}
+
+/** Keeps a long-running command alive until SIGINT/SIGTERM, then closes it and exits. */
+function runUntilSignal(what: string, close: () => Promise<void>): Promise<number> {
+  const stop = (signal: string) => {
+    out(`\n${signal}: ${what}`);
+    close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        process.stderr.write(`shutdown failed: ${String(err)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  return new Promise<number>(() => undefined);
+}
 
 /** One line that redraws in a terminal; elsewhere (CI, logs) a line per update. */
 function progressBar(label: string, done: number, total: number): void {

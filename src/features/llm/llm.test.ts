@@ -1,20 +1,14 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startFakeLlmServer, type FakeLlmServer } from '../../testing/fake-llm-server.js';
-import { dbKinds, newUser, startTestServer, trpcError, type TestServer, type TestUser } from '../../testing/harness.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { FakeLlmServer } from '../../testing/fake-llm-server.js';
+import { useServers } from '../../testing/suite.js';
+import { dbKinds, newUser, trpcError, type TestServer, type TestUser } from '../../testing/harness.js';
 
 const KEY = 'sk-live-DO-NOT-LEAK-abcd';
 
 describe.each(dbKinds)('LLM settings, keys, catalog and usage on %s', (kind) => {
   let server: TestServer;
   let fake: FakeLlmServer;
-  beforeAll(async () => {
-    fake = await startFakeLlmServer();
-    server = await startTestServer(kind, {}, { llmOverrides: { sleep: () => Promise.resolve() } });
-  });
-  afterAll(async () => {
-    await server.close();
-    await fake.close();
-  });
+  useServers(kind, (s) => ({ server, fake } = s));
   beforeEach(() => {
     fake.script.openai.length = 0;
     fake.script.anthropic.length = 0;

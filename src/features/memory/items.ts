@@ -100,9 +100,10 @@ export async function deleteEntry(access: Access, id: string) {
 
 export async function listInsights(
   access: Pick<Access, 'tx' | 'projectPin'>,
-  input: { projectId?: string | undefined; status?: string | undefined; type?: string | undefined; severity?: string | undefined; limit: number },
+  input: { projectId?: string | undefined; status?: string | undefined; type?: string | undefined; severity?: string | undefined; originRunId?: string | undefined; limit: number },
 ) {
   const where: SQL[] = [];
+  if (input.originRunId) where.push(eq(workflowInsights.originRunId, input.originRunId));
   const project = access.projectPin ?? input.projectId;
   if (project) where.push(eq(workflowInsights.projectId, project));
   if (input.status) where.push(eq(workflowInsights.status, input.status as 'proposed'));

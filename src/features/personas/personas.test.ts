@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeLlmServer, type FakeLlmServer } from '../../testing/fake-llm-server.js';
-import { dbKinds, newUser, startTestServer, trpcError, type TestServer } from '../../testing/harness.js';
+import { describe, expect, it } from 'vitest';
+import type { FakeLlmServer } from '../../testing/fake-llm-server.js';
+import { useServers } from '../../testing/suite.js';
+import { dbKinds, newUser, trpcError, type TestServer } from '../../testing/harness.js';
 import { builtInPersonas } from './built-ins.js';
 import { matchPersona } from './service.js';
 import { suggestSpecializations } from './specialization-extractor.js';
@@ -8,14 +9,7 @@ import { suggestSpecializations } from './specialization-extractor.js';
 describe.each(dbKinds)('personas on %s', (kind) => {
   let server: TestServer;
   let fake: FakeLlmServer;
-  beforeAll(async () => {
-    fake = await startFakeLlmServer();
-    server = await startTestServer(kind, {}, { llmOverrides: { sleep: () => Promise.resolve() } });
-  });
-  afterAll(async () => {
-    await server.close();
-    await fake.close();
-  });
+  useServers(kind, (s) => ({ server, fake } = s));
 
   it('every new workspace starts with the built-in personas, which can be edited but not deleted', async () => {
     const a = await newUser(server);

@@ -4,10 +4,11 @@
  * itself happens in a worker (./runner.ts); every change here appends its run event.
  */
 import { and, asc, desc, eq, gte, sql } from 'drizzle-orm';
-import { runEvents, workflowInsights, workflowRunSteps, workflowRuns } from '../../platform/db/schema/index.js';
+import { runEvents, workflowRunSteps, workflowRuns } from '../../platform/db/schema/index.js';
 import { appendEvents, type RunRef } from '../../platform/events/store.js';
 import { NyxError, notFound } from '../../platform/errors.js';
 import { recordAudit } from '../audit/service.js';
+import { listInsights } from '../memory/items.js';
 import type { WorkflowDef } from './schema.js';
 import { CANCEL_CHANNEL } from './runner.js';
 import { workflowDefinition, type Access } from './service.js';
@@ -128,24 +129,10 @@ export async function failQueuedRun(access: Pick<Access, 'tx'>, run: { id: strin
   if (row) await appendEvents(access.tx, refOf(run), [{ type: 'run.failed', data: { error, step: null } }]);
 }
 
-/** The insights a run's review steps proposed, for approval on the run page. */
+/** The insights a run's review steps proposed (most severe first), for approval on the run page. */
 export async function runInsights(access: Pick<Access, 'tx' | 'projectPin'>, id: string) {
   await loadRun(access, id);
-  return access.tx
-    .select({
-      id: workflowInsights.id,
-      title: workflowInsights.title,
-      detail: workflowInsights.detail,
-      suggestion: workflowInsights.suggestion,
-      category: workflowInsights.category,
-      type: workflowInsights.type,
-      severity: workflowInsights.severity,
-      status: workflowInsights.status,
-      originStep: workflowInsights.originStep,
-    })
-    .from(workflowInsights)
-    .where(eq(workflowInsights.originRunId, id))
-    .orderBy(asc(workflowInsights.createdAt));
+  return listInsights(access, { originRunId: id, limit: 200 });
 }
 
 export type RunDetail = Awaited<ReturnType<typeof getRun>>;

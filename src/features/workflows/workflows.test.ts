@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dbKinds, newUser, startTestServer, trpcError, type TestServer, type TestUser } from '../../testing/harness.js';
+import { describe, expect, it } from 'vitest';
+import { dbKinds, newUser, trpcError, type TestServer, type TestUser } from '../../testing/harness.js';
 import { unzipSync, strFromU8 } from 'fflate';
-import { startFakeLlmServer, type FakeLlmServer } from '../../testing/fake-llm-server.js';
+import type { FakeLlmServer } from '../../testing/fake-llm-server.js';
+import { useServers } from '../../testing/suite.js';
 import { readFrames, sseFrames, type SseFrame } from '../../testing/sse-client.js';
 
 const events = (frames: { event: string }[]) => frames.map((f) => f.event);
@@ -22,16 +23,7 @@ async function project(u: TestUser, name = 'Payments') {
 
 describe.each(dbKinds)('workflows on %s', (kind) => {
   let server: TestServer;
-  let fake: FakeLlmServer;
-  beforeAll(async () => {
-    fake = await startFakeLlmServer();
-    server = await startTestServer(kind, {}, { llmOverrides: { sleep: () => Promise.resolve() } });
-  });
-  afterAll(async () => {
-    await server.close();
-    await fake.close();
-  });
-
+  useServers(kind, (s) => ({ server } = s));
 
   const stream = (u: TestUser, runId: string, after?: number) =>
     u.client.fetch(`${server.url}/api/v1/events/workflows/${runId}${after !== undefined ? `?after=${after}` : ''}`, { headers: u.client.headers() });
@@ -75,14 +67,7 @@ describe.each(dbKinds)('workflows on %s', (kind) => {
 describe.each(dbKinds)('workflow definitions, runs and streams on %s', (kind) => {
   let server: TestServer;
   let fake: FakeLlmServer;
-  beforeAll(async () => {
-    fake = await startFakeLlmServer();
-    server = await startTestServer(kind, {}, { llmOverrides: { sleep: () => Promise.resolve() } });
-  });
-  afterAll(async () => {
-    await server.close();
-    await fake.close();
-  });
+  useServers(kind, (s) => ({ server, fake } = s));
   const stream = (u: TestUser, runId: string, headers: Record<string, string> = {}, query = '') =>
     u.client.fetch(`${server.url}/api/v1/events/workflows/${runId}${query}`, { headers: { ...u.client.headers(), ...headers } });
   const runToEnd = async (u: TestUser, runId: string) => readFrames(await stream(u, runId));

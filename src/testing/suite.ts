@@ -1,0 +1,23 @@
+/** Vitest suite helpers (import only from tests: this module registers hooks). */
+import { afterAll, beforeAll } from 'vitest';
+import { startFakeLlmServer, type FakeLlmServer } from './fake-llm-server.js';
+import { startTestServer, type DbKind, type TestServer } from './harness.js';
+
+/**
+ * Starts a fake LLM server and a test server (LLM backoff without waiting) before the
+ * suite and closes both after it. Example:
+ * `let server: TestServer; let fake: FakeLlmServer; useServers(kind, (s) => ({ server, fake } = s));`
+ */
+export function useServers(kind: DbKind, receive: (s: { server: TestServer; fake: FakeLlmServer }) => void, env: Record<string, string> = {}): void {
+  let server: TestServer | undefined;
+  let fake: FakeLlmServer | undefined;
+  beforeAll(async () => {
+    fake = await startFakeLlmServer();
+    server = await startTestServer(kind, env, { llmOverrides: { sleep: () => Promise.resolve() } });
+    receive({ server, fake });
+  });
+  afterAll(async () => {
+    await server?.close();
+    await fake?.close();
+  });
+}
