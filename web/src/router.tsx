@@ -93,6 +93,15 @@ const memorySettingsRoute = createRoute({
   component: lazyRouteComponent(() => import('./routes/MemorySettingsPage.js'), 'MemorySettingsPage'),
 });
 
+// Workflows: list, builder (`new` creates one) and the live run page.
+const workflowsRoute = createRoute({ getParentRoute: () => workspaceRoute, path: '/workflows', component: lazyRouteComponent(() => import('./routes/WorkflowsPage.js'), 'WorkflowsPage') });
+const workflowRoute = createRoute({
+  getParentRoute: () => workspaceRoute,
+  path: '/workflows/$workflowId',
+  component: lazyRouteComponent(() => import('./routes/WorkflowEditorPage.js'), 'WorkflowEditorPage'),
+});
+const runRoute = createRoute({ getParentRoute: () => workspaceRoute, path: '/runs/$runId', component: lazyRouteComponent(() => import('./routes/RunPage.js'), 'RunPage') });
+
 const routeTree = rootRoute.addChildren([
   indexRoute,
   newWorkspaceRoute,
@@ -118,6 +127,9 @@ const routeTree = rootRoute.addChildren([
     insightsRoute,
     insightRoute,
     memorySettingsRoute,
+    workflowsRoute,
+    workflowRoute,
+    runRoute,
   ]),
 ]);
 

@@ -109,7 +109,7 @@ export async function retryRun(access: Access, id: string, fromStep: number): Pr
   }
   await access.tx
     .update(workflowRunSteps)
-    .set({ status: 'pending', output: null, digest: null, items: null, comparisons: null, insightIds: [], error: null, attempt: 0, startedAt: null, finishedAt: null, durationMs: null, tokensIn: 0, tokensOut: 0, costUsd: 0 })
+    .set({ status: 'pending', output: null, digest: null, provider: null, model: null, personaId: null, personaName: null, items: null, comparisons: null, insightIds: [], error: null, attempt: 0, startedAt: null, finishedAt: null, durationMs: null, tokensIn: 0, tokensOut: 0, costUsd: 0 })
     .where(and(eq(workflowRunSteps.runId, id), gte(workflowRunSteps.position, fromStep)));
   await access.tx
     .update(workflowRuns)

@@ -30,6 +30,8 @@ export function WorkspaceHeader({ userName, userEmail }: { userName: string; use
   const pathname = useLocation({ select: (l) => l.pathname });
   const base = `/w/${ws.id}`;
   const isProjects = pathname === base || pathname === `${base}/` || pathname.startsWith(`${base}/projects`);
+  // Run pages belong to the Workflows section too.
+  const isWorkflows = pathname.startsWith(`${base}/workflows`) || pathname.startsWith(`${base}/runs/`);
   const params = { workspaceId: ws.id };
   const navLink = { className: 'nav-link', activeProps: { className: 'nav-link active' } };
   return (
@@ -74,6 +76,11 @@ export function WorkspaceHeader({ userName, userEmail }: { userName: string; use
           {can(ws, 'memory:read') ? (
             <Link to="/w/$workspaceId/memory" params={params} {...navLink}>
               Memory
+            </Link>
+          ) : null}
+          {can(ws, 'workflows:read') ? (
+            <Link to="/w/$workspaceId/workflows" params={params} className={`nav-link${isWorkflows ? ' active' : ''}`} aria-current={isWorkflows ? 'page' : undefined}>
+              Workflows
             </Link>
           ) : null}
           <Link to="/w/$workspaceId/members" params={params} {...navLink}>

@@ -1,0 +1,92 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useNavigate } from '@tanstack/react-router';
+import { useState, type FormEvent } from 'react';
+import { fieldError } from '../lib/errors.js';
+import { useTRPC } from '../lib/trpc.js';
+import { stepTypeLabel } from '../lib/workflows.js';
+import { ErrorAlert, Loading } from './Feedback.js';
+import { Field } from './Field.js';
+import { FormError } from './FormError.js';
+import { ProjectSelect } from './ProjectSelect.js';
+import { useToast } from './Toasts.js';
+import { useWorkspace } from './WorkspaceContext.js';
+
+/** "New from template": pick a built-in template and a project, then open the copy in the builder. */
+export function NewFromTemplateForm({ defaultProjectId, onDone }: { defaultProjectId: string; onDone: () => void }) {
+  const trpc = useTRPC();
+  const ws = useWorkspace();
+  const toast = useToast();
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+  const templates = useQuery({ ...trpc.workflows.templates.queryOptions(), staleTime: Infinity });
+  const [templateId, setTemplateId] = useState('');
+  const [projectId, setProjectId] = useState(defaultProjectId);
+  const [name, setName] = useState('');
+  const template = templates.data?.find((t) => t.id === templateId);
+  const create = useMutation(
+    trpc.workflows.fromTemplate.mutationOptions({
+      meta: { inline: true },
+      onSuccess: async ({ id }) => {
+        toast.success(`Workflow "${name.trim() || template?.name}" created`);
+        await queryClient.invalidateQueries({ queryKey: trpc.workflows.list.pathKey() });
+        onDone();
+        await navigate({ to: '/w/$workspaceId/workflows/$workflowId', params: { workspaceId: ws.id, workflowId: id } });
+      },
+    }),
+  );
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    create.mutate({ templateId, projectId: projectId || null, ...(name.trim() ? { name: name.trim() } : {}) });
+  };
+  const templateError = fieldError(create.error, 'templateId');
+  return (
+    <form className="card form" onSubmit={submit} noValidate data-testid="template-form" aria-labelledby="template-form-title">
+      <h2 id="template-form-title">New workflow from a template</h2>
+      <FormError error={create.error} />
+      {templates.isPending ? <Loading /> : null}
+      {templates.isError ? <ErrorAlert error={templates.error} /> : null}
+      <fieldset className="template-choices">
+        <legend>Template</legend>
+        {templates.data?.map((t) => (
+          <label key={t.id} className={`template-choice${t.id === templateId ? ' selected' : ''}`} data-testid="template-choice">
+            <input type="radio" name="template" value={t.id} checked={t.id === templateId} onChange={() => setTemplateId(t.id)} aria-describedby={`template-${t.id}-summary`} />
+            <span className="template-body">
+              <span className="template-name">{t.name}</span>
+              <span className="muted small" id={`template-${t.id}-summary`}>
+                {t.summary}
+              </span>
+              <span className="template-steps">
+                {t.steps.map((s, i) => (
+                  <span key={s.name} className="chip">
+                    {i + 1}. {s.name} <span className="muted">· {stepTypeLabel(s.type ?? 'llm')}</span>
+                  </span>
+                ))}
+              </span>
+            </span>
+          </label>
+        ))}
+        {templateError ? (
+          <p className="field-error" role="alert">
+            {templateError}
+          </p>
+        ) : null}
+      </fieldset>
+      <div className="form-grid">
+        <Field label="Project" htmlFor="template-project" error={fieldError(create.error, 'projectId')} hint="The templates’ review steps record insights in this project.">
+          <ProjectSelect id="template-project" value={projectId} onChange={setProjectId} />
+        </Field>
+        <Field label="Name (optional)" htmlFor="template-name" error={fieldError(create.error, 'name')}>
+          <input id="template-name" className="input" value={name} onChange={(e) => setName(e.target.value)} placeholder={template?.name ?? 'The template’s name'} />
+        </Field>
+      </div>
+      <div className="form-actions">
+        <button type="submit" className="btn btn-primary" disabled={create.isPending || !templateId}>
+          {create.isPending ? 'Creating…' : 'Create workflow'}
+        </button>
+        <button type="button" className="btn btn-ghost" onClick={onDone}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,85 @@
+import type { StepDraft } from '../lib/workflows.js';
+import { Field } from './Field.js';
+
+export interface ProviderOption {
+  name: string;
+  defaultModel: string;
+}
+
+interface StepModelSettingsProps {
+  idPrefix: string;
+  step: StepDraft;
+  providers: readonly ProviderOption[];
+  /** The error of a step field (`provider`, `temperature`, …). */
+  errorOf: (field: string) => string | undefined;
+  readOnly: boolean;
+  onChange: (patch: Partial<StepDraft>) => void;
+}
+
+export const settingsFields = ['provider', 'model', 'compareProviders', 'temperature', 'maxTokens', 'retries', 'timeoutSeconds', 'digest'] as const;
+const MAX_COMPARE = 3;
+
+/** Per-step overrides: provider and model, providers to compare with, sampling and limits. */
+export function StepModelSettings({ idPrefix, step, providers, errorOf, readOnly, onChange }: StepModelSettingsProps) {
+  const id = (f: string) => `${idPrefix}-${f}`;
+  const chosen = providers.find((p) => p.name === step.provider);
+  const toggleCompare = (name: string) =>
+    onChange({ compareProviders: step.compareProviders.includes(name) ? step.compareProviders.filter((p) => p !== name) : [...step.compareProviders, name] });
+  // A saved provider that is no longer configured stays selectable, so saving does not drop it silently.
+  const providerNames = [...new Set([...providers.map((p) => p.name), ...(step.provider ? [step.provider] : []), ...step.compareProviders])];
+  return (
+    <div className="step-settings">
+      <div className="form-grid">
+        <Field label="Provider" htmlFor={id('provider')} error={errorOf('provider')}>
+          <select id={id('provider')} className="input" value={step.provider} onChange={(e) => onChange({ provider: e.target.value })} disabled={readOnly}>
+            <option value="">Workflow / workspace default</option>
+            {providerNames.map((n) => (
+              <option key={n} value={n}>
+                {n}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field label="Model" htmlFor={id('model')} error={errorOf('model')}>
+          <input id={id('model')} className="input" value={step.model} onChange={(e) => onChange({ model: e.target.value })} readOnly={readOnly} placeholder={chosen?.defaultModel ?? 'Provider default'} />
+        </Field>
+        <Field label="Temperature" htmlFor={id('temperature')} error={errorOf('temperature')}>
+          <input id={id('temperature')} className="input" type="number" min={0} max={2} step={0.1} value={step.temperature} onChange={(e) => onChange({ temperature: e.target.value })} readOnly={readOnly} placeholder="Default" />
+        </Field>
+        <Field label="Max tokens" htmlFor={id('maxTokens')} error={errorOf('maxTokens')}>
+          <input id={id('maxTokens')} className="input" type="number" min={16} max={32000} step={1} value={step.maxTokens} onChange={(e) => onChange({ maxTokens: e.target.value })} readOnly={readOnly} placeholder="Default" />
+        </Field>
+        <Field label="Retries" htmlFor={id('retries')} error={errorOf('retries')} hint="Extra attempts after a failure (0–5).">
+          <input id={id('retries')} className="input" type="number" min={0} max={5} step={1} value={step.retries} onChange={(e) => onChange({ retries: e.target.value })} readOnly={readOnly} />
+        </Field>
+        <Field label="Timeout (seconds)" htmlFor={id('timeoutSeconds')} error={errorOf('timeoutSeconds')}>
+          <input id={id('timeoutSeconds')} className="input" type="number" min={5} max={3600} step={1} value={step.timeoutSeconds} onChange={(e) => onChange({ timeoutSeconds: e.target.value })} readOnly={readOnly} />
+        </Field>
+      </div>
+      <div className={`field${errorOf('compareProviders') ? ' field-invalid' : ''}`}>
+        <span className="field-label" id={id('compare-label')}>
+          Compare with <span className="muted">(up to {MAX_COMPARE} more providers, side by side)</span>
+        </span>
+        <div className="chip-toggles" role="group" aria-labelledby={id('compare-label')}>
+          {providerNames.map((n) => {
+            const isOn = step.compareProviders.includes(n);
+            return (
+              <button key={n} type="button" className={`chip-toggle${isOn ? ' on' : ''}`} aria-pressed={isOn} disabled={readOnly || (!isOn && step.compareProviders.length >= MAX_COMPARE)} onClick={() => toggleCompare(n)}>
+                {n}
+              </button>
+            );
+          })}
+        </div>
+        {errorOf('compareProviders') ? (
+          <p className="field-error" role="alert">
+            {errorOf('compareProviders')}
+          </p>
+        ) : null}
+      </div>
+      <label className="check">
+        <input type="checkbox" checked={step.digest} onChange={(e) => onChange({ digest: e.target.checked })} disabled={readOnly} />
+        Digest long output <span className="muted small">(later steps’ <code>content</code> gets a summary above 2,000 characters)</span>
+      </label>
+    </div>
+  );
+}
