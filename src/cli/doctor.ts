@@ -89,4 +89,29 @@ async function memoryChecks(database: Database, add: (c: Check) => void): Promis
     detail: missing ? `${missing} row(s) have no vector yet (searchable by keyword only)` : 'none',
     ...(missing ? { fix: 'Run `nyxcore embeddings backfill` once the embedding provider works' } : {}),
   });
+  await checkRuns(database, add);
+}
+
+/** The job queue and runs: pg-boss installed, and no run stuck with a lapsed lease and no job to resume it. */
+async function checkRuns(database: Database, add: (c: Check) => void): Promise<void> {
+  const [boss] = await database.raw<{ n: number }>("select count(*)::int as n from information_schema.tables where table_schema = 'pgboss' and table_name = 'job'", []);
+  if (!boss?.n) {
+    add({ name: 'job queue', isOk: true, isWarning: true, detail: 'pg-boss is not installed yet', fix: 'Start nyxCore once (`nyxcore start` or `nyxcore worker`): it installs the pgboss schema' });
+    return;
+  }
+  // An operator check across workspaces (the owner role reads past RLS, like `embeddings backfill`).
+  const [runs] = await database.raw<{ queued: number; running: number; lapsed: number }>(
+    `select count(*) filter (where status = 'queued')::int as queued, count(*) filter (where status = 'running')::int as running,
+            count(*) filter (where status = 'running' and lease_until < now() - interval '5 minutes')::int as lapsed
+       from workflow_runs`,
+    [],
+  );
+  const lapsed = runs?.lapsed ?? 0;
+  add({
+    name: 'workflow runs',
+    isOk: true,
+    isWarning: lapsed > 0,
+    detail: `${runs?.queued ?? 0} queued, ${runs?.running ?? 0} running${lapsed ? `, ${lapsed} whose worker stopped renewing over 5 minutes ago` : ''}`,
+    ...(lapsed ? { fix: 'Start a worker (`nyxcore start` or `nyxcore worker`): it resumes them at their first unfinished step' } : {}),
+  });
 }
