@@ -5,6 +5,7 @@
  */
 import type { Env } from './config/env.js';
 import type { EngineDeps } from './features/workflows/engine.js';
+import { startDiscussionWorker } from './features/discussions/worker.js';
 import { startWorkflowWorker } from './features/workflows/worker.js';
 import { llmDepsOf, type AppDeps } from './platform/deps.js';
 import { EventHub } from './platform/events/hub.js';
@@ -34,22 +35,32 @@ export async function startRuntime(env: Env, base: BaseDeps, opts: RuntimeOption
   const hub = new EventHub(base.database, base.log);
   if (opts.isListening ?? true) await hub.start();
   const jobs = await startJobs(base.database, base.log, { namespace: env.NYXCORE_JOBS_NAMESPACE });
-  let stopWorker = (): Promise<void> => Promise.resolve();
+  const stops: (() => Promise<void>)[] = [];
   if (opts.isWorker ?? env.NYXCORE_WORKER === 'on') {
-    stopWorker = await startWorkflowWorker({
+    const engine = engineDepsOf(base, opts.engine);
+    stops.push(
+      await startDiscussionWorker({
+        database: base.database,
+        log: base.log,
+        jobs,
+        turn: { database: base.database, log: base.log, llm: engine.llm, deltaFlushMs: engine.deltaFlushMs },
+        concurrency: env.NYXCORE_WORKER_CONCURRENCY,
+      }),
+    );
+    stops.push(await startWorkflowWorker({
       database: base.database,
       log: base.log,
       jobs,
-      engine: engineDepsOf(base, opts.engine),
+      engine,
       leaseMs: env.NYXCORE_RUN_LEASE_SECONDS * 1_000,
       concurrency: env.NYXCORE_WORKER_CONCURRENCY,
-    });
+    }));
   }
   return {
     hub,
     jobs,
     close: async () => {
-      await stopWorker();
+      for (const stop of stops) await stop();
       await jobs.stop();
       await hub.close();
     },

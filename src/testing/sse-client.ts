@@ -45,3 +45,13 @@ export async function readFrames(res: Response, stopAfter = Infinity): Promise<S
   }
   return frames;
 }
+
+/** Reads a live stream until the frame matching `pred` (inclusive), then lets go of it. */
+export async function readUntil(res: Response, pred: (f: SseFrame) => boolean): Promise<SseFrame[]> {
+  const seen: SseFrame[] = [];
+  for await (const f of sseFrames(res)) {
+    seen.push(f);
+    if (pred(f)) break;
+  }
+  return seen;
+}

@@ -99,7 +99,7 @@ describe('workspaces.current (pglite)', () => {
       await v.client.trpc.invitations.accept.mutate({ token: inv.token });
       v.client.tenantId = owner.tenantId;
       const asViewer = await v.client.trpc.workspaces.current.query();
-      expect(asViewer.scopes).toEqual(['members:read', 'memory:read', 'notes:read', 'personas:read', 'projects:read', 'workflows:read', 'workspace:read']);
+      expect(asViewer.scopes).toEqual(['discussions:read', 'members:read', 'memory:read', 'notes:read', 'personas:read', 'projects:read', 'workflows:read', 'workspace:read']);
       expect(asViewer.assignableRoles).toEqual(['viewer']);
       const { token } = await owner.client.trpc.tokens.create.mutate({ name: 'ro', scopes: ['projects:read'] });
       v.client.tenantId = null;

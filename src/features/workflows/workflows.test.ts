@@ -3,19 +3,10 @@ import { dbKinds, newUser, trpcError, type TestServer, type TestUser } from '../
 import { unzipSync, strFromU8 } from 'fflate';
 import type { FakeLlmServer } from '../../testing/fake-llm-server.js';
 import { useServers } from '../../testing/suite.js';
-import { readFrames, sseFrames, type SseFrame } from '../../testing/sse-client.js';
+import { readFrames, readUntil } from '../../testing/sse-client.js';
 
 const events = (frames: { event: string }[]) => frames.map((f) => f.event);
 
-/** Reads a live stream until the frame matching `pred`, returning every frame read so far. */
-async function until(res: Response, pred: (f: SseFrame) => boolean): Promise<SseFrame[]> {
-  const seen: SseFrame[] = [];
-  for await (const f of sseFrames(res)) {
-    seen.push(f);
-    if (pred(f)) break;
-  }
-  return seen;
-}
 
 async function project(u: TestUser, name = 'Payments') {
   return u.client.trpc.projects.create.mutate({ name });
@@ -204,7 +195,7 @@ describe.each(dbKinds)('workflow definitions, runs and streams on %s', (kind) =>
     fake.script.openai.push({ kind: 'hang' });
     const run = await a.client.trpc.workflows.run.mutate({ workflowId: wf.id, input: '' });
     const res = await stream(a, run.id);
-    const upTo = await until(res, (f) => f.event === 'step.started' && f.data?.data.step === 1);
+    const upTo = await readUntil(res, (f) => f.event === 'step.started' && f.data?.data.step === 1);
     expect(upTo.at(-1)?.data?.data.name).toBe('Stuck');
     expect(await a.client.trpc.runs.cancel.mutate({ id: run.id })).toEqual({ status: 'cancelling' });
     const rest = await readFrames(await stream(a, run.id, {}, `?after=${upTo.at(-1)?.id}`));

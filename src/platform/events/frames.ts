@@ -36,3 +36,33 @@ export type Frame<E extends { type: string; data: unknown } = WorkflowEvent> = E
 
 export const terminalWorkflowEvents = ['run.completed', 'run.failed', 'run.cancelled'] as const;
 export const isTerminalWorkflowEvent = (type: string): boolean => (terminalWorkflowEvents as readonly string[]).includes(type);
+
+/** Discussion events. A discussion's stream stays open across turns (no terminal event). */
+export const zDiscussionEvent = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('turn.queued'), data: z.object({ turn: z.number().int(), kind: z.enum(['message', 'continue']) }) }),
+  z.object({ type: z.literal('turn.started'), data: z.object({ turn: z.number().int(), language: z.string(), slots: z.number().int() }) }),
+  z.object({ type: z.literal('round.started'), data: z.object({ turn: z.number().int(), round: z.number().int() }) }),
+  z.object({
+    type: z.literal('message.created'),
+    data: z.object({
+      id: z.string(),
+      turn: z.number().int(),
+      position: z.number().int(),
+      authorKind: z.enum(['user', 'participant', 'synthesis']),
+      participantKey: z.string().nullable(),
+      authorName: z.string(),
+      round: z.number().int(),
+      content: z.string(),
+    }),
+  }),
+  /** Streamed text; `lane` is the participant key, so parallel answers interleave correctly. */
+  z.object({ type: z.literal('message.delta'), data: z.object({ id: z.string(), lane: z.string(), text: z.string() }) }),
+  z.object({
+    type: z.literal('message.completed'),
+    data: z.object({ id: z.string(), lane: z.string(), status: z.enum(['complete', 'stopped']), provider: z.string().nullable(), model: z.string().nullable(), latencyMs: z.number().int(), ...usage }),
+  }),
+  z.object({ type: z.literal('message.failed'), data: z.object({ id: z.string(), lane: z.string(), error: z.string() }) }),
+  z.object({ type: z.literal('turn.completed'), data: z.object({ turn: z.number().int(), isStopped: z.boolean(), ...usage }) }),
+  z.object({ type: z.literal('turn.failed'), data: z.object({ turn: z.number().int(), error: z.string() }) }),
+]);
+export type DiscussionEvent = z.infer<typeof zDiscussionEvent>;

@@ -21,6 +21,7 @@ import { appRouter } from '../trpc/root.js';
 import { readCookie, SESSION_COOKIE } from './cookies.js';
 import { defineRoute } from './route.js';
 import { registerWorkflowRoutes } from '../../features/workflows/routes.js';
+import { registerDiscussionRoutes } from '../../features/discussions/routes.js';
 import { serveWeb } from './static.js';
 import type { HttpVars } from './vars.js';
 
@@ -175,6 +176,7 @@ export function createApp(deps: AppDeps): Hono<{ Variables: HttpVars }> {
   });
 
   registerWorkflowRoutes(app, deps);
+  registerDiscussionRoutes(app, deps);
 
   app.get('*', (c) => (c.req.path.startsWith('/api/') ? apiNotFound(c) : serveWeb(c)));
   return app;

@@ -6,6 +6,7 @@ import { notesRouter } from '../../features/notes/router.js';
 import { personasRouter } from '../../features/personas/router.js';
 import { projectsRouter } from '../../features/projects/router.js';
 import { invitationsRouter, membersRouter, workspacesRouter } from '../../features/tenancy/router.js';
+import { discussionsRouter } from '../../features/discussions/router.js';
 import { runsRouter, workflowsRouter } from '../../features/workflows/router.js';
 import { router } from './procedures.js';
 
@@ -24,6 +25,7 @@ export const appRouter = router({
   insights: insightsRouter,
   workflows: workflowsRouter,
   runs: runsRouter,
+  discussions: discussionsRouter,
 });
 
 export type AppRouter = typeof appRouter;

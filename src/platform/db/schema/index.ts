@@ -5,3 +5,4 @@ export * from './llm.js';
 export * from './personas.js';
 export * from './memory.js';
 export * from './workflows.js';
+export * from './discussions.js';

@@ -1,0 +1,276 @@
+/**
+ * Answers a discussion's pending turns (a `discussion-turn` job): single (one participant),
+ * parallel (everyone at once, one lane each; a failing lane does not stop the others) or
+ * consensus (round-robin for N rounds, each seeing the whole history, then a synthesis).
+ * Every message is committed as it completes; a resumed turn skips answers already complete.
+ */
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import type { ModelMessage } from 'ai';
+import type { Database } from '../../platform/db/client.js';
+import { discussionMessages, discussions, personas, type Participant } from '../../platform/db/schema/index.js';
+import { withTenant, type Tx } from '../../platform/db/tenant.js';
+import { appendEvents } from '../../platform/events/store.js';
+import type { DiscussionEvent } from '../../platform/events/frames.js';
+import { generateStream, type LlmDeps } from '../../platform/llm/service.js';
+import type { Logger } from '../../platform/logger.js';
+import { composeProjectWisdom } from '../memory/wisdom.js';
+import { recordPersonaUse } from '../personas/service.js';
+import { detectLanguage } from './language.js';
+import { languages, type LanguageCode } from './schema.js';
+import { discussionRef } from './service.js';
+
+export interface TurnDeps {
+  database: Database;
+  log: Logger;
+  llm: LlmDeps;
+  deltaFlushMs: number;
+}
+
+type DiscussionRow = typeof discussions.$inferSelect;
+type MessageRow = typeof discussionMessages.$inferSelect;
+
+/** Discussions this process is answering, so a stop (NOTIFY) aborts them at once. */
+const active = new Map<string, AbortController>();
+export function stopLocalDiscussion(id: string): void {
+  active.get(id)?.abort('stopped');
+}
+
+const DEFAULT_SYSTEM = 'You are a thoughtful senior engineer. Be precise and concrete.';
+const SYNTHESIS = 'synthesis';
+
+interface Slot {
+  participant: Participant;
+  round: number;
+  kind: 'participant' | 'synthesis';
+}
+
+function slotsOf(d: DiscussionRow): Slot[] {
+  if (d.mode === 'single') return [{ participant: d.participants[0]!, round: 0, kind: 'participant' }];
+  if (d.mode === 'parallel') return d.participants.map((participant) => ({ participant, round: 0, kind: 'participant' as const }));
+  const slots: Slot[] = [];
+  for (let round = 1; round <= d.consensusRounds; round++) for (const participant of d.participants) slots.push({ participant, round, kind: 'participant' });
+  slots.push({ participant: d.participants[0]!, round: d.consensusRounds, kind: 'synthesis' });
+  return slots;
+}
+
+const laneOf = (s: Slot) => (s.kind === 'synthesis' ? SYNTHESIS : s.participant.key);
+
+/** The history as seen by one participant: its own answers as assistant turns, everyone else's as user turns. */
+export function historyFor(messages: readonly Pick<MessageRow, 'authorKind' | 'participantKey' | 'authorName' | 'content' | 'status'>[], self: string | null): ModelMessage[] {
+  const out: { role: 'user' | 'assistant'; content: string }[] = [];
+  for (const m of messages) {
+    if (m.status === 'failed' || m.status === 'pending' || !m.content.trim()) continue;
+    const isOwn = self !== null && m.authorKind === 'participant' && m.participantKey === self;
+    const role = isOwn ? 'assistant' : 'user';
+    const content = isOwn ? m.content : m.authorKind === 'user' ? `[${m.authorName} (user)]: ${m.content}` : `[${m.authorName}]: ${m.content}`;
+    const last = out.at(-1);
+    if (last?.role === role) last.content += `\n\n${content}`;
+    else out.push({ role, content });
+  }
+  if (out.at(-1)?.role !== 'user') out.push({ role: 'user', content: 'Continue the discussion.' });
+  return out;
+}
+
+function systemFor(d: DiscussionRow, slot: Slot, personaPrompt: string | null, language: LanguageCode, wisdom: string): string {
+  const others = d.participants.filter((p) => p.key !== slot.participant.key).map((p) => p.name);
+  const parts = [slot.kind === 'synthesis' ? 'You are the neutral moderator of a roundtable discussion.' : (personaPrompt ?? DEFAULT_SYSTEM)];
+  if (slot.kind === 'synthesis') {
+    parts.push(
+      `Participants: ${d.participants.map((p) => p.name).join(', ')}. Write the closing synthesis in Markdown with three sections: "## Agreed" (what they agree on), "## Disputed" (what remains disputed), and "## Positions" (one line per participant: who holds which view). Do not add new arguments.`,
+    );
+  } else if (d.mode === 'consensus') {
+    parts.push(
+      `You are ${slot.participant.name}, in a roundtable with ${others.join(', ')} (round ${slot.round} of ${d.consensusRounds}). Read the whole discussion, then say where you agree or disagree with the others and why. Be concise (under 200 words). Do not start your reply with your own name.`,
+    );
+  } else if (d.mode === 'parallel') {
+    parts.push(`Answer the user directly. ${others.join(', ')} answer the same message independently; you do not see their answers.`);
+  }
+  if (wisdom) parts.push(`Context from the project's approved insights:\n${wisdom}`);
+  parts.push(`Reply in ${languages[language]}.`);
+  return parts.join('\n\n');
+}
+
+/** Stores events (and a state change) of one discussion in one transaction. */
+async function store(deps: TurnDeps, d: DiscussionRow, events: DiscussionEvent[], commit?: (tx: Tx) => PromiseLike<unknown>): Promise<void> {
+  await withTenant(deps.database, { tenantId: d.tenantId, userId: null }, async (tx) => {
+    await commit?.(tx);
+    await appendEvents(tx, discussionRef(d), events);
+  });
+}
+
+/** Claims the discussion and answers every pending turn in order; returns when none is left or it was stopped. */
+export async function answerTurns(deps: TurnDeps, job: { tenantId: string; discussionId: string }): Promise<void> {
+  const scope = { tenantId: job.tenantId, userId: null };
+  const [claimed] = await withTenant(deps.database, scope, (tx) =>
+    tx
+      .update(discussions)
+      .set({ status: 'running' })
+      .where(and(eq(discussions.id, job.discussionId), inArray(discussions.status, ['queued', 'running'])))
+      .returning({ id: discussions.id }),
+  );
+  if (!claimed) return;
+  try {
+    for (;;) {
+      const abort = new AbortController();
+      active.set(job.discussionId, abort);
+      const next = await withTenant(deps.database, scope, async (tx) => {
+        const [d] = await tx.select().from(discussions).where(eq(discussions.id, job.discussionId)).for('update');
+        if (!d) return null;
+        if (d.isStopRequested || d.answeredTurns >= d.turns) {
+          // Stop skips the turns still queued; otherwise there is nothing left to answer.
+          await tx.update(discussions).set({ status: 'idle', isStopRequested: false, answeredTurns: d.turns }).where(eq(discussions.id, d.id));
+          return null;
+        }
+        return d;
+      });
+      if (!next) return;
+      await answerTurn(deps, next, next.answeredTurns + 1, abort.signal);
+    }
+  } finally {
+    active.delete(job.discussionId);
+  }
+}
+
+async function answerTurn(deps: TurnDeps, d: DiscussionRow, turn: number, signal: AbortSignal): Promise<void> {
+  const scope = { tenantId: d.tenantId, userId: null };
+  const { messages, personaPrompts } = await withTenant(deps.database, scope, async (tx) => {
+    // Answers a crashed worker left half-written are kept for the record, marked failed, and redone.
+    await tx
+      .update(discussionMessages)
+      .set({ status: 'failed', error: 'Interrupted (the worker stopped); answered again' })
+      .where(and(eq(discussionMessages.discussionId, d.id), eq(discussionMessages.turn, turn), inArray(discussionMessages.status, ['pending', 'streaming'])));
+    const all = await tx.select().from(discussionMessages).where(eq(discussionMessages.discussionId, d.id)).orderBy(asc(discussionMessages.position));
+    const ids = d.participants.flatMap((p) => (p.personaId ? [p.personaId] : []));
+    const rows = ids.length ? await tx.select({ id: personas.id, systemPrompt: personas.systemPrompt }).from(personas).where(inArray(personas.id, ids)) : [];
+    return { messages: all, personaPrompts: new Map(rows.map((r) => [r.id, r.systemPrompt])) };
+  });
+  const userText = messages.filter((m) => m.authorKind === 'user').slice(-3).map((m) => m.content).join('\n');
+  const language = (d.language as LanguageCode | null) ?? detectLanguage(userText);
+  const lastUser = messages.filter((m) => m.authorKind === 'user').at(-1)?.content ?? '';
+  const wisdom = d.projectId ? (await composeProjectWisdom(deps.llm, { ...scope, projectPin: null }, { projectId: d.projectId, budgetChars: 1_500, query: lastUser.slice(0, 500) || undefined })).markdown : '';
+  const slots = slotsOf(d);
+  const isDone = (s: Slot) => messages.some((m) => m.turn === turn && m.status !== 'failed' && m.round === s.round && (s.kind === 'synthesis' ? m.authorKind === 'synthesis' : m.authorKind === 'participant' && m.participantKey === s.participant.key));
+  const todo = slots.filter((s) => !isDone(s));
+  await store(deps, d, [{ type: 'turn.started', data: { turn, language, slots: slots.length } }]);
+
+  const history = [...messages];
+  let position = messages.at(-1)?.position ?? 0;
+  const answer = async (slot: Slot, seen: MessageRow[]): Promise<MessageRow | null> => {
+    position += 1;
+    const lane = laneOf(slot);
+    const authorName = slot.kind === 'synthesis' ? 'Synthesis' : slot.participant.name;
+    let row: MessageRow | undefined;
+    await store(deps, d, [], async (tx) => {
+      [row] = await tx
+        .insert(discussionMessages)
+        .values({ tenantId: d.tenantId, discussionId: d.id, position, turn, authorKind: slot.kind, participantKey: lane, authorName, round: slot.round, provider: slot.participant.provider, model: slot.participant.model, status: 'streaming' })
+        .returning();
+      if (row) await appendEvents(tx, discussionRef(d), [{ type: 'message.created', data: { id: row.id, turn, position, authorKind: slot.kind, participantKey: lane, authorName, round: slot.round, content: '' } }]);
+    });
+    if (!row) throw new Error('message insert returned nothing');
+    const id = row.id;
+    let buffer = '';
+    let text = '';
+    let writes: Promise<void> = Promise.resolve();
+    let timer: NodeJS.Timeout | null = null;
+    const flush = () => {
+      if (timer) clearTimeout(timer);
+      timer = null;
+      if (!buffer) return;
+      const chunk = buffer;
+      buffer = '';
+      writes = writes.then(() => store(deps, d, [{ type: 'message.delta', data: { id, lane, text: chunk } }]));
+    };
+    const started = Date.now();
+    const personaId = slot.kind === 'participant' ? slot.participant.personaId : null;
+    try {
+      const r = await generateStream(
+        deps.llm,
+        {
+          tenantId: d.tenantId,
+          userId: d.createdBy,
+          purpose: `discussion.${d.mode}`,
+          system: systemFor(d, slot, slot.participant.personaId ? (personaPrompts.get(slot.participant.personaId) ?? null) : null, language, wisdom),
+          prompt: historyFor(seen, slot.kind === 'synthesis' ? null : slot.participant.key),
+          // A participant that names a provider is that model: no fallback to another voice.
+          ...(slot.participant.provider ? { provider: slot.participant.provider, isStrict: true } : {}),
+          ...(slot.participant.model ? { model: slot.participant.model } : {}),
+          signal,
+        },
+        (t) => {
+          text += t;
+          buffer += t;
+          timer ??= setTimeout(flush, deps.deltaFlushMs);
+        },
+      );
+      flush();
+      await writes;
+      const latencyMs = Date.now() - started;
+      await store(
+        deps,
+        d,
+        [{ type: 'message.completed', data: { id, lane, status: 'complete', provider: r.provider, model: r.model, latencyMs, tokensIn: r.tokensIn, tokensOut: r.tokensOut, costUsd: r.costUsd } }],
+        async (tx) => {
+          await tx
+            .update(discussionMessages)
+            .set({ content: r.text, status: 'complete', provider: r.provider, model: r.model, tokensIn: r.tokensIn, tokensOut: r.tokensOut, costUsd: r.costUsd ?? 0, latencyMs })
+            .where(eq(discussionMessages.id, id));
+          await addTotals(tx, d.id, r.tokensIn, r.tokensOut, r.costUsd ?? 0);
+          if (personaId) await recordPersonaUse(tx, personaId, true);
+        },
+      );
+      return { ...row, content: r.text, status: 'complete' };
+    } catch (err) {
+      flush();
+      await writes.catch(() => undefined);
+      const latencyMs = Date.now() - started;
+      if (signal.aborted) {
+        await store(
+          deps,
+          d,
+          [{ type: 'message.completed', data: { id, lane, status: 'stopped', provider: slot.participant.provider, model: slot.participant.model, latencyMs, tokensIn: 0, tokensOut: 0, costUsd: null } }],
+          (tx) => tx.update(discussionMessages).set({ content: text, status: 'stopped', latencyMs }).where(eq(discussionMessages.id, id)),
+        );
+        return { ...row, content: text, status: 'stopped' };
+      }
+      const error = (err instanceof Error ? err.message : String(err)).slice(0, 1_000);
+      await store(deps, d, [{ type: 'message.failed', data: { id, lane, error } }], async (tx) => {
+        await tx.update(discussionMessages).set({ content: text, status: 'failed', error, latencyMs }).where(eq(discussionMessages.id, id));
+        if (personaId) await recordPersonaUse(tx, personaId, false);
+      });
+      return null;
+    }
+  };
+
+  if (d.mode === 'parallel') {
+    const seen = [...history];
+    await Promise.all(todo.map((s) => answer(s, seen)));
+  } else {
+    let round = 0;
+    for (const slot of todo) {
+      if (signal.aborted) break;
+      if (d.mode === 'consensus' && slot.kind === 'participant' && slot.round !== round) {
+        round = slot.round;
+        await store(deps, d, [{ type: 'round.started', data: { turn, round } }]);
+      }
+      const m = await answer(slot, history);
+      if (m) history.push(m);
+    }
+  }
+  const [totals] = await withTenant(deps.database, scope, (tx) =>
+    tx
+      .select({ tokensIn: sql<number>`coalesce(sum(${discussionMessages.tokensIn}), 0)::int`, tokensOut: sql<number>`coalesce(sum(${discussionMessages.tokensOut}), 0)::int`, costUsd: sql<number>`coalesce(sum(${discussionMessages.costUsd}), 0)::float8` })
+      .from(discussionMessages)
+      .where(and(eq(discussionMessages.discussionId, d.id), eq(discussionMessages.turn, turn))),
+  );
+  await store(deps, d, [{ type: 'turn.completed', data: { turn, isStopped: signal.aborted, tokensIn: totals?.tokensIn ?? 0, tokensOut: totals?.tokensOut ?? 0, costUsd: totals?.costUsd ?? 0 } }], (tx) =>
+    tx.update(discussions).set({ answeredTurns: turn, updatedAt: new Date() }).where(eq(discussions.id, d.id)),
+  );
+}
+
+async function addTotals(tx: Tx, id: string, tokensIn: number, tokensOut: number, costUsd: number) {
+  await tx
+    .update(discussions)
+    .set({ tokensIn: sql`${discussions.tokensIn} + ${tokensIn}`, tokensOut: sql`${discussions.tokensOut} + ${tokensOut}`, costUsd: sql`${discussions.costUsd} + ${costUsd}` })
+    .where(eq(discussions.id, id));
+}
