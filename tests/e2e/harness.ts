@@ -8,6 +8,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 import { loadEnv } from '../../src/config/env.js';
 import { startServer, type RunningServer } from '../../src/server.js';
 import { startFakeLlmServer, type FakeLlmServer } from '../../src/testing/fake-llm-server.js';
@@ -90,4 +91,44 @@ export async function shot(p: Page, name: string, { isScrolled = true } = {}): P
   await dismissToasts(p);
   if (isScrolled) await p.evaluate('window.scrollTo(0, 0)');
   await p.screenshot({ path: path.join(artifacts, name), fullPage: true });
+}
+
+/** Fills in a sign-up form (first-run setup, open sign-up or an invitation) and submits it with `button`. */
+export async function signUp(page: Page, user: { name: string; email: string }, button: string): Promise<void> {
+  await page.getByLabel('Name').fill(user.name);
+  await page.getByLabel('Email').fill(user.email);
+  await page.getByLabel('Password').fill('correct horse battery');
+  await page.getByRole('button', { name: button }).click();
+}
+
+/** Creates the signed-in user's first workspace; returns its id. */
+export async function createWorkspace(page: Page, name: string): Promise<string> {
+  await page.getByRole('heading', { name: 'Create your first workspace' }).waitFor();
+  await page.getByLabel('Workspace name').fill(name);
+  await page.getByRole('button', { name: 'Create workspace' }).click();
+  await page.waitForURL(new RegExp(`/w/${UUID}$`));
+  expect(await page.getByTestId('current-workspace').textContent()).toBe(name);
+  const id = new RegExp(`/w/(${UUID})`).exec(page.url())?.[1];
+  if (!id) throw new Error(`no workspace id in ${page.url()}`);
+  return id;
+}
+
+/**
+ * First-run setup through the link the server printed to `lines`: Alice Admin's account,
+ * a workspace and, if named, a project in it. Returns the workspace id.
+ */
+export async function setUpAdmin(page: Page, lines: readonly string[], opts: { workspace: string; project?: string }): Promise<string> {
+  const setupLine = lines.find((l) => l.includes('/setup?token='));
+  expect(setupLine, 'server printed a setup link').toBeDefined();
+  await page.goto(setupLine!.trim());
+  await page.getByRole('heading', { name: 'Welcome to nyxCore' }).waitFor();
+  await signUp(page, { name: 'Alice Admin', email: 'alice@example.com' }, 'Create admin account');
+  const workspaceId = await createWorkspace(page, opts.workspace);
+  if (opts.project) {
+    await page.getByRole('button', { name: 'New project' }).click();
+    await page.getByLabel('Project name').fill(opts.project);
+    await page.getByRole('button', { name: 'Create project' }).click();
+    await page.getByTestId('project-card').filter({ hasText: opts.project }).waitFor();
+  }
+  return workspaceId;
 }

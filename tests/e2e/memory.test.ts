@@ -9,7 +9,7 @@
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { artifacts, shot, UUID, startE2e, type E2eEnv } from './harness.js';
+import { artifacts, setUpAdmin, shot, UUID, startE2e, type E2eEnv } from './harness.js';
 import type { FakeLlmServer } from '../../src/testing/fake-llm-server.js';
 
 let env: E2eEnv | undefined;
@@ -57,26 +57,11 @@ describe('memory pages', () => {
     onTestFailed(async () => {
       await page?.screenshot({ path: path.join(artifacts, 'memory-failure.png'), fullPage: true }).catch(() => undefined);
     });
-    const setupLine = lines.find((l) => l.includes('/setup?token='));
-    expect(setupLine, 'server printed a setup link').toBeDefined();
     const a = await newPage();
     page = a;
 
     // --- Admin: first-run setup, a workspace and a project ---
-    await a.goto(setupLine!.trim());
-    await a.getByRole('heading', { name: 'Welcome to nyxCore' }).waitFor();
-    await a.getByLabel('Name').fill('Alice Admin');
-    await a.getByLabel('Email').fill('alice@example.com');
-    await a.getByLabel('Password').fill('correct horse battery');
-    await a.getByRole('button', { name: 'Create admin account' }).click();
-    await a.getByRole('heading', { name: 'Create your first workspace' }).waitFor();
-    await a.getByLabel('Workspace name').fill('Acme');
-    await a.getByRole('button', { name: 'Create workspace' }).click();
-    await a.waitForURL(new RegExp(`/w/${UUID}$`));
-    await a.getByRole('button', { name: 'New project' }).click();
-    await a.getByLabel('Project name').fill('Platform');
-    await a.getByRole('button', { name: 'Create project' }).click();
-    await a.getByTestId('project-card').filter({ hasText: 'Platform' }).waitFor();
+    await setUpAdmin(a, lines, { workspace: 'Acme', project: 'Platform' });
 
     // --- Two insights by hand: a pain point and its solution ---
     await nav(a, 'Memory').click();

@@ -7,7 +7,7 @@
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { artifacts, dismissToasts, shot, UUID, startE2e, type E2eEnv } from './harness.js';
+import { artifacts, dismissToasts, setUpAdmin, shot, UUID, startE2e, type E2eEnv } from './harness.js';
 import type { FakeLlmServer } from '../../src/testing/fake-llm-server.js';
 
 let env: E2eEnv | undefined;
@@ -35,22 +35,11 @@ describe('personas and LLM pages', () => {
     onTestFailed(async () => {
       await page?.screenshot({ path: path.join(artifacts, 'personas-failure.png') }).catch(() => undefined);
     });
-    const setupLine = lines.find((l) => l.includes('/setup?token='));
-    expect(setupLine, 'server printed a setup link').toBeDefined();
     const a = await newPage();
     page = a;
 
     // --- Admin: first-run setup and a workspace ---
-    await a.goto(setupLine!.trim());
-    await a.getByRole('heading', { name: 'Welcome to nyxCore' }).waitFor();
-    await a.getByLabel('Name').fill('Alice Admin');
-    await a.getByLabel('Email').fill('alice@example.com');
-    await a.getByLabel('Password').fill('correct horse battery');
-    await a.getByRole('button', { name: 'Create admin account' }).click();
-    await a.getByRole('heading', { name: 'Create your first workspace' }).waitFor();
-    await a.getByLabel('Workspace name').fill('Acme');
-    await a.getByRole('button', { name: 'Create workspace' }).click();
-    await a.waitForURL(new RegExp(`/w/${UUID}$`));
+    await setUpAdmin(a, lines, { workspace: 'Acme' });
 
     // --- Gallery: the built-in personas ---
     await nav(a, 'Personas').click();

@@ -6,7 +6,7 @@
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { artifacts, UUID, startE2e, type E2eEnv } from './harness.js';
+import { artifacts, createWorkspace, setUpAdmin, signUp, UUID, startE2e, type E2eEnv } from './harness.js';
 
 
 
@@ -34,40 +34,15 @@ async function newPage(): Promise<Page> {
   return page;
 }
 
-async function signUp(page: Page, user: { name: string; email: string }, button: string) {
-  await page.getByLabel('Name').fill(user.name);
-  await page.getByLabel('Email').fill(user.email);
-  await page.getByLabel('Password').fill('correct horse battery');
-  await page.getByRole('button', { name: button }).click();
-}
-
-async function createWorkspace(page: Page, name: string): Promise<string> {
-  await page.getByRole('heading', { name: 'Create your first workspace' }).waitFor();
-  await page.getByLabel('Workspace name').fill(name);
-  await page.getByRole('button', { name: 'Create workspace' }).click();
-  await page.waitForURL(new RegExp(`/w/${UUID}$`));
-  expect(await page.getByTestId('current-workspace').textContent()).toBe(name);
-  const id = new RegExp(`/w/(${UUID})`).exec(page.url())?.[1];
-  if (!id) throw new Error(`no workspace id in ${page.url()}`);
-  return id;
-}
-
 describe('web app', () => {
   it('runs setup, notes, isolation and invitations end to end', async ({ onTestFailed }) => {
     // On failure, keep what each browser showed for review.
     onTestFailed(async () => {
       await Promise.all(pages.map((p, i) => p.screenshot({ path: path.join(artifacts, `failure-${i}.png`) }).catch(() => undefined)));
     });
-    const setupLine = lines.find((l) => l.includes('/setup?token='));
-    expect(setupLine, 'server printed a setup link').toBeDefined();
-    const setupUrl = setupLine!.trim();
-
     // --- User A: first-run setup, workspace, project, note ---
     const a = await newPage();
-    await a.goto(setupUrl);
-    await a.getByRole('heading', { name: 'Welcome to nyxCore' }).waitFor();
-    await signUp(a, { name: 'Alice Admin', email: 'alice@example.com' }, 'Create admin account');
-    const acmeId = await createWorkspace(a, 'Acme');
+    const acmeId = await setUpAdmin(a, lines, { workspace: 'Acme' });
 
     await a.getByTestId('empty-state').waitFor();
     await a.getByRole('button', { name: 'New project' }).click();

@@ -2,13 +2,13 @@
  * Browser end-to-end test of workflows with the offline provider (no keys): a workflow
  * from the Security Review template, live template checking and autocomplete in the
  * builder, a run followed live over SSE, the same outputs after a reload, approving a
- * proposed insight and the Markdown export.
+ * proposed insight, linking it to the workflow for {{memory}}, and the Markdown export.
  * Needs a built web app (`npm run build:web`); uses the system Chromium via playwright-core.
  */
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { artifacts, dismissToasts, shot, UUID, startE2e, type E2eEnv } from './harness.js';
+import { artifacts, dismissToasts, setUpAdmin, shot, UUID, startE2e, type E2eEnv } from './harness.js';
 
 let env: E2eEnv | undefined;
 const lines: string[] = [];
@@ -45,26 +45,11 @@ describe('workflows', () => {
     onTestFailed(async () => {
       await page?.screenshot({ path: path.join(artifacts, 'workflows-failure.png'), fullPage: true }).catch(() => undefined);
     });
-    const setupLine = lines.find((l) => l.includes('/setup?token='));
-    expect(setupLine, 'server printed a setup link').toBeDefined();
     const a = await env!.newPage();
     page = a;
 
     // --- Admin: first-run setup, a workspace and a project ---
-    await a.goto(setupLine!.trim());
-    await a.getByRole('heading', { name: 'Welcome to nyxCore' }).waitFor();
-    await a.getByLabel('Name').fill('Alice Admin');
-    await a.getByLabel('Email').fill('alice@example.com');
-    await a.getByLabel('Password').fill('correct horse battery');
-    await a.getByRole('button', { name: 'Create admin account' }).click();
-    await a.getByRole('heading', { name: 'Create your first workspace' }).waitFor();
-    await a.getByLabel('Workspace name').fill('Acme');
-    await a.getByRole('button', { name: 'Create workspace' }).click();
-    await a.waitForURL(new RegExp(`/w/${UUID}$`));
-    await a.getByRole('button', { name: 'New project' }).click();
-    await a.getByLabel('Project name').fill('Payments');
-    await a.getByRole('button', { name: 'Create project' }).click();
-    await a.getByTestId('project-card').filter({ hasText: 'Payments' }).waitFor();
+    await setUpAdmin(a, lines, { workspace: 'Acme', project: 'Payments' });
 
     // --- New from template: Security Review for the project ---
     await nav(a, 'Workflows').click();
@@ -177,6 +162,49 @@ describe('workflows', () => {
     expect(await report.text()).toContain('Security Review');
     const zip = await a.request.get((await a.getByTestId('export-zip').getAttribute('href'))!);
     expect(zip.status()).toBe(200);
+
+    // --- An insight by hand, linked to the workflow: {{memory}} hands it to the prompts ---
+    const linkedTitle = 'Live API key committed to the repository';
+    await nav(a, 'Memory').click();
+    await a.getByRole('navigation', { name: 'Memory sections' }).getByRole('link', { name: 'Insights', exact: true }).click();
+    await a.waitForURL(/\/memory\/insights$/);
+    await a.getByRole('button', { name: 'New insight' }).click();
+    const insightForm = a.getByTestId('new-insight-form');
+    await insightForm.getByLabel('Project').selectOption({ label: 'Payments' });
+    await insightForm.getByLabel('Type').selectOption('pain_point');
+    await insightForm.getByLabel('Severity').selectOption('high');
+    await insightForm.getByLabel('Category').fill('security');
+    await insightForm.getByLabel('Title').fill(linkedTitle);
+    await insightForm.getByLabel('Detail').fill('routes/users.js hard-codes a live API key.');
+    await insightForm.getByLabel('Suggestion').fill('Revoke it and read keys from the environment.');
+    await insightForm.getByRole('button', { name: 'Create insight' }).click();
+    await insightForm.waitFor({ state: 'detached' });
+    await nav(a, 'Workflows').click();
+    await a.getByTestId('workflow-row').getByRole('link', { name: 'Security Review' }).click();
+    await a.waitForURL(new RegExp(`/workflows/${UUID}$`));
+    const linkedBox = a.getByTestId('linked-insights');
+    await linkedBox.getByText('None linked.').waitFor();
+    await linkedBox.getByLabel('Find insights to link').fill('leaked api key');
+    const hit = linkedBox.getByTestId('insight-search-hit').filter({ hasText: linkedTitle });
+    await hit.getByRole('button', { name: `Link ${linkedTitle}` }).click();
+    await hit.getByRole('button', { name: 'Linked' }).waitFor();
+    const linkedRows = linkedBox.getByTestId('linked-insight');
+    await linkedRows.filter({ hasText: linkedTitle }).waitFor();
+    await linkedBox.getByTestId('memory-unused-note').waitFor();
+    await linkedBox.screenshot({ path: path.join(artifacts, 'workflow-linked-search.png') });
+    const scanPrompt = a.getByTestId('step-card').first().getByLabel('Prompt');
+    await scanPrompt.fill(`${await scanPrompt.inputValue()}\nKnown issues:\n{{memory}}`);
+    await linkedBox.getByTestId('memory-unused-note').waitFor({ state: 'detached' });
+    await a.getByRole('button', { name: 'Save', exact: true }).click();
+    await a.getByTestId('toast-success').filter({ hasText: 'Workflow saved' }).waitFor();
+    await a.getByText('All changes saved').waitFor();
+    await a.reload();
+    await linkedRows.filter({ hasText: linkedTitle }).getByTestId('insight-chips').filter({ hasText: 'high' }).waitFor();
+    expect(await linkedRows.count()).toBe(1);
+    expect(await linkedBox.getByTestId('memory-unused-note').count()).toBe(0);
+    expect(await a.getByTestId('step-card').first().getByLabel('Prompt').inputValue()).toContain('{{memory}}');
+    await linkedBox.scrollIntoViewIfNeeded();
+    await shot(a, 'workflow-builder-linked-insights.png', { isScrolled: false });
 
     // --- The list shows the workflow with its run ---
     await nav(a, 'Workflows').click();

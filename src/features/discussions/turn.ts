@@ -156,16 +156,17 @@ async function answerTurn(deps: TurnDeps, d: DiscussionRow, turn: number, signal
   const history = [...messages];
   let position = messages.at(-1)?.position ?? 0;
   const answer = async (slot: Slot, seen: MessageRow[]): Promise<MessageRow | null> => {
-    position += 1;
+    // Taken now, before any await: parallel answers get distinct, ordered positions.
+    const mine = ++position;
     const lane = laneOf(slot);
     const authorName = slot.kind === 'synthesis' ? 'Synthesis' : slot.participant.name;
     let row: MessageRow | undefined;
     await store(deps, d, [], async (tx) => {
       [row] = await tx
         .insert(discussionMessages)
-        .values({ tenantId: d.tenantId, discussionId: d.id, position, turn, authorKind: slot.kind, participantKey: lane, authorName, round: slot.round, provider: slot.participant.provider, model: slot.participant.model, status: 'streaming' })
+        .values({ tenantId: d.tenantId, discussionId: d.id, position: mine, turn, authorKind: slot.kind, participantKey: lane, authorName, round: slot.round, provider: slot.participant.provider, model: slot.participant.model, status: 'streaming' })
         .returning();
-      if (row) await appendEvents(tx, discussionRef(d), [{ type: 'message.created', data: { id: row.id, turn, position, authorKind: slot.kind, participantKey: lane, authorName, round: slot.round, content: '' } }]);
+      if (row) await appendEvents(tx, discussionRef(d), [{ type: 'message.created', data: { id: row.id, turn, position: mine, authorKind: slot.kind, participantKey: lane, authorName, round: slot.round, content: '' } }]);
     });
     if (!row) throw new Error('message insert returned nothing');
     const id = row.id;

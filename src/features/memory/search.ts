@@ -13,6 +13,7 @@
  */
 import { sql, type SQL } from 'drizzle-orm';
 import { memorySettings } from '../../platform/db/schema/index.js';
+import { rowsOf } from '../../platform/db/sql.js';
 import { withTenant, type Tx } from '../../platform/db/tenant.js';
 import { NyxError } from '../../platform/errors.js';
 import { minVectorScore, workspaceEmbedder } from '../../platform/llm/embeddings.js';
@@ -85,7 +86,6 @@ function specsFor(input: SearchInput, projectId: string | null): KindSpec[] {
 /** A parameterised array literal: every element is its own bind parameter. */
 const arrayOf = (values: string[], type: 'text' | 'uuid') => sql`array[${sql.join(values.map((v) => sql`${v}`), sql`, `)}]::${sql.raw(type)}[]`;
 const and = (parts: SQL[]) => (parts.length ? sql.join(parts, sql` and `) : sql`true`);
-const rowsOf = <T>(r: unknown): T[] => (Array.isArray(r) ? r : (r as { rows: T[] }).rows) as T[];
 
 async function candidates(tx: Tx, spec: KindSpec, query: string, qvec: string | null, model: string, n: { vector: number; text: number }) {
   const vector = qvec

@@ -96,7 +96,8 @@ export async function executeRun(deps: RunnerDeps, job: { tenantId: string; runI
           if (state?.leaseOwner !== deps.workerId) throw new LeaseLostError('lease lost');
           if (state.isCancelRequested && !abort.signal.aborted) abort.abort(CANCELLED);
           for (const item of batch) await item.commit?.(tx);
-          await appendEvents(tx, ref, batch.map((i) => i.event));
+          // The run row is locked above, as every writer of this run's events locks it.
+          await appendEvents(tx, ref, batch.map((i) => i.event), { isSerialized: true });
         });
         for (const item of batch) item.settle?.();
       } catch (err) {

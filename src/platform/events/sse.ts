@@ -11,6 +11,11 @@ import type { StoredEvent } from './store.js';
 export const HEARTBEAT_MS = 15_000;
 /** Reconnect delay the browser's EventSource uses after a drop. */
 const RETRY_MS = 1_500;
+/**
+ * A client this far behind (bytes queued for it) is disconnected instead of buffered
+ * without bound; its EventSource reconnects with Last-Event-ID and catches up from the log.
+ */
+const MAX_QUEUED_BYTES = 4 * 1024 * 1024;
 
 export interface SseOptions {
   /** The request's abort signal: a client disconnect cleans up (and never stops the run). */
@@ -33,6 +38,28 @@ const encoder = new TextEncoder();
 
 export function formatFrame(e: StoredEvent): string {
   return `id: ${e.seq}\nevent: ${clean(e.type)}\ndata: ${JSON.stringify({ seq: e.seq, type: e.type, at: e.at, data: e.data })}\n\n`;
+}
+
+/** The hub hands the same event objects to every subscriber: encode each once. */
+const encoded = new WeakMap<StoredEvent, Uint8Array>();
+function frameBytes(e: StoredEvent): Uint8Array {
+  let bytes = encoded.get(e);
+  if (!bytes) {
+    bytes = encoder.encode(formatFrame(e));
+    encoded.set(e, bytes);
+  }
+  return bytes;
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return parts[0]!;
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
+  let offset = 0;
+  for (const p of parts) {
+    out.set(p, offset);
+    offset += p.byteLength;
+  }
+  return out;
 }
 
 /** Parses `Last-Event-ID` / `?after=`: a non-negative integer, anything else means "from the start". */
@@ -71,15 +98,20 @@ export function sseResponse(opts: SseOptions): Response {
     heartbeat = null;
     opts.signal.removeEventListener('abort', onAbort);
   };
-  const safeEnqueue = (chunk: string): boolean => {
+  const safeEnqueue = (chunk: string | Uint8Array): boolean => {
     if (!isOpen || !controller) return false;
     try {
-      controller.enqueue(encoder.encode(chunk));
-      return true;
+      controller.enqueue(typeof chunk === 'string' ? encoder.encode(chunk) : chunk);
     } catch {
       cleanup();
       return false;
     }
+    if ((controller.desiredSize ?? 0) < -MAX_QUEUED_BYTES) {
+      opts.log.warn({ queuedBytes: -(controller.desiredSize ?? 0) }, 'sse: client too slow; disconnecting it (it resumes from its last event id)');
+      safeClose();
+      return false;
+    }
+    return true;
   };
   const safeClose = () => {
     if (!isOpen) return;
@@ -92,18 +124,22 @@ export function sseResponse(opts: SseOptions): Response {
   };
   const onAbort = () => safeClose();
   const send = (events: readonly StoredEvent[]) => {
+    const parts: Uint8Array[] = [];
     for (const e of events) {
       if (e.seq <= lastSeq) continue;
       lastSeq = e.seq;
       lastType = e.type;
-      if (!safeEnqueue(formatFrame(e))) return;
+      parts.push(frameBytes(e));
     }
+    // One chunk per batch: each chunk costs a trip through the stream machinery.
+    if (parts.length) safeEnqueue(concat(parts));
   };
   const closeIfFinished = () => {
     if (lastType !== null && opts.isTerminal(lastType)) safeClose();
   };
 
-  const stream = new ReadableStream<Uint8Array>({
+  const stream = new ReadableStream<Uint8Array>(
+    {
     start(c) {
       controller = c;
       if (opts.signal.aborted) return safeClose();
@@ -136,6 +172,8 @@ export function sseResponse(opts: SseOptions): Response {
     cancel() {
       cleanup();
     },
-  });
+  },
+    { highWaterMark: 64 * 1024, size: (chunk) => chunk.byteLength },
+  );
   return new Response(stream, { headers: sseHeaders });
 }

@@ -5,6 +5,7 @@
 import { and, asc, eq, gt, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
 import { runEvents } from '../db/schema/index.js';
+import { rowsOf } from '../db/sql.js';
 import { withTenant, type Tx } from '../db/tenant.js';
 
 export const EVENTS_CHANNEL = 'nyx_run_events';
@@ -35,20 +36,27 @@ export interface Announcement {
 
 /**
  * Appends events to a run's log in `tx` and announces them at commit. Writers of one run
- * are serialised by a transaction-scoped advisory lock, so seq is gap-free and in commit
- * order across processes. Example: `await appendEvents(tx, ref, [{ type: 'run.started', data }])`.
+ * are serialised by a transaction-scoped advisory lock (or, with `isSerialized`, by a lock
+ * the caller already holds that every writer of this run takes, such as the run's row),
+ * so seq is gap-free and in commit order across processes.
+ * Example: `await appendEvents(tx, ref, [{ type: 'run.started', data }])`.
  */
-export async function appendEvents(tx: Tx, ref: RunRef, events: readonly { type: string; data: unknown }[]): Promise<StoredEvent[]> {
+export async function appendEvents(tx: Tx, ref: RunRef, events: readonly { type: string; data: unknown }[], opts: { isSerialized?: boolean } = {}): Promise<StoredEvent[]> {
   if (!events.length) return [];
-  await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`${ref.kind}:${ref.id}`}, 0))`);
-  const [row] = await tx
-    .select({ last: sql<number>`coalesce(max(${runEvents.seq}), 0)::int` })
-    .from(runEvents)
-    .where(and(eq(runEvents.runKind, ref.kind), eq(runEvents.runId, ref.id)));
-  const base = row?.last ?? 0;
+  if (!opts.isSerialized) await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`${ref.kind}:${ref.id}`}, 0))`);
   const at = new Date();
+  // One statement numbers and inserts the batch: seq continues from the run's last one.
+  const result = await tx.execute<{ base: number }>(sql`
+    with base as (select coalesce(max(${runEvents.seq}), 0)::int as n from ${runEvents} where ${runEvents.runKind} = ${ref.kind} and ${runEvents.runId} = ${ref.id}),
+    ins as (
+      insert into ${runEvents} (tenant_id, run_kind, run_id, seq, type, data, created_at)
+      select ${ref.tenantId}, ${ref.kind}, ${ref.id}, base.n + e.ord::int, e.value->>'type', e.value->'data', ${at.toISOString()}::timestamptz
+        from base, jsonb_array_elements(${JSON.stringify(events)}::jsonb) with ordinality as e(value, ord)
+      returning seq
+    )
+    select min(seq) - 1 as base from ins`);
+  const base = Number(rowsOf<{ base: number }>(result)[0]?.base ?? 0);
   const stored = events.map((e, i) => ({ seq: base + i + 1, type: e.type, data: e.data, at: at.toISOString() }));
-  await tx.insert(runEvents).values(stored.map((e) => ({ tenantId: ref.tenantId, runKind: ref.kind, runId: ref.id, seq: e.seq, type: e.type, data: e.data, createdAt: at })));
   const announcement: Announcement = { k: ref.kind, r: ref.id, t: ref.tenantId, first: stored[0]!.seq, last: stored.at(-1)!.seq, e: stored };
   let payload = JSON.stringify(announcement);
   if (Buffer.byteLength(payload) > INLINE_PAYLOAD_LIMIT) payload = JSON.stringify({ ...announcement, e: undefined });

@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { errorInfo } from '../lib/errors.js';
+import { errorCode, errorInfo } from '../lib/errors.js';
 
 /** An error banner; renders nothing without an error. */
 export function ErrorAlert({ error, children }: { error?: unknown; children?: ReactNode }) {
@@ -27,4 +27,13 @@ export function EmptyState({ title, children }: { title: string; children?: Reac
       {children ? <div className="empty-body">{children}</div> : null}
     </div>
   );
+}
+
+/**
+ * A page whose record failed to load: "… not found" (also for a malformed id) with
+ * `children` as the way back, or the error itself for anything else.
+ */
+export function LoadFailure({ error, notFoundTitle, children }: { error: unknown; notFoundTitle: string; children?: ReactNode }) {
+  const code = errorCode(error);
+  return <div className="page">{code === 'NOT_FOUND' || code === 'BAD_REQUEST' ? <EmptyState title={notFoundTitle}>{children}</EmptyState> : <ErrorAlert error={error} />}</div>;
 }

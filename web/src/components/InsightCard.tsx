@@ -16,10 +16,13 @@ interface InsightCardProps {
   model: string | undefined;
   /** Shows the title as a link to the insight's own page (off on that page, whose heading is the title). */
   isLinked?: boolean;
+  /** The title's heading level: 3 where the card sits under a section heading. */
+  headingLevel?: 2 | 3;
+  testId?: string;
 }
 
 /** One insight for triage: labels, text, pairing, and Approve / Reject / Edit. */
-export function InsightCard({ insight: i, projectName, model, isLinked = true }: InsightCardProps) {
+export function InsightCard({ insight: i, projectName, model, isLinked = true, headingLevel = 2, testId = 'insight-card' }: InsightCardProps) {
   const trpc = useTRPC();
   const ws = useWorkspace();
   const toast = useToast();
@@ -34,12 +37,14 @@ export function InsightCard({ insight: i, projectName, model, isLinked = true }:
   const reject = useMutation(trpc.insights.reject.mutationOptions({ onSuccess: onStatus('rejected') }));
   const isBusy = approve.isPending || reject.isPending;
   const isPairable = i.type === 'pain_point' || i.type === 'solution';
+  const Heading = headingLevel === 3 ? 'h3' : 'h2';
   return (
-    <article className={`card insight-card status-card-${i.status}`} data-testid="insight-card" data-status={i.status}>
+    <article className={`card insight-card status-card-${i.status}`} data-testid={testId} data-status={i.status}>
       <div className="insight-head">
         <InsightChips type={i.type} severity={i.severity} status={i.status} category={i.category} />
         <span className="insight-meta muted small">
-          {projectName ?? 'Unknown project'} · {formatDate(i.createdAt)} · <EmbeddingBadge row={i} model={model} />
+          {projectName ?? 'Unknown project'}
+          {i.originStep ? ` · from step ${i.originStep}` : ''} · {formatDate(i.createdAt)} · <EmbeddingBadge row={i} model={model} />
         </span>
       </div>
       {isEditing ? (
@@ -47,11 +52,11 @@ export function InsightCard({ insight: i, projectName, model, isLinked = true }:
       ) : (
         <>
           {isLinked ? (
-            <h2 className="insight-title">
+            <Heading className="insight-title">
               <Link to="/w/$workspaceId/memory/insights/$insightId" params={{ workspaceId: ws.id, insightId: i.id }} className="project-link">
                 {i.title}
               </Link>
-            </h2>
+            </Heading>
           ) : null}
           {i.detail ? <p className="insight-text">{i.detail}</p> : null}
           {i.suggestion ? (

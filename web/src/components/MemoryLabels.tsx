@@ -85,9 +85,14 @@ export function EmbeddingBadge({ row, model }: { row: Embedded; model: string | 
   );
 }
 
-/** Invalidates everything memory shows: search, entries, insights, status, wisdom. */
+/** Invalidates everything memory shows: search, entries, insights (also a run's), status, wisdom. */
 export function useRefreshMemory() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  return () => Promise.all([queryClient.invalidateQueries({ queryKey: trpc.memory.pathKey() }), queryClient.invalidateQueries({ queryKey: trpc.insights.pathKey() })]);
+  return () =>
+    Promise.all([
+      queryClient.invalidateQueries({ queryKey: trpc.memory.pathKey() }),
+      queryClient.invalidateQueries({ queryKey: trpc.insights.pathKey() }),
+      queryClient.invalidateQueries({ queryKey: trpc.runs.insights.pathKey() }),
+    ]);
 }

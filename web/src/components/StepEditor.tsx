@@ -4,7 +4,8 @@ import { ConfirmButton } from './ConfirmButton.js';
 import { Field } from './Field.js';
 import { PromptEditor } from './PromptEditor.js';
 import { useCategories } from './SpecializationChips.js';
-import { settingsFields, StepModelSettings, type ProviderOption } from './StepModelSettings.js';
+import { settingsFields, StepModelSettings } from './StepModelSettings.js';
+import { PersonaSelect, type PersonaOption, type ProviderOption } from './WorkflowPickers.js';
 
 const MAX_CATEGORIES = 5;
 
@@ -19,7 +20,7 @@ interface StepEditorProps {
   issues: readonly ValidationIssue[];
   /** A save error of this step's field (`name`, `prompt`, …). */
   errorOf: (field: string) => string | undefined;
-  personas: readonly { id: string; name: string }[];
+  personas: readonly PersonaOption[];
   providers: readonly ProviderOption[];
   readOnly: boolean;
   onChange: (patch: Partial<StepDraft>) => void;
@@ -84,14 +85,7 @@ export function StepEditor({ step, index, count, earlierNames, variables, issues
           </select>
         </Field>
         <Field label="Persona" htmlFor={id('persona')} error={errorOf('personaId')}>
-          <select id={id('persona')} className="input" value={step.personaId} onChange={(e) => onChange({ personaId: e.target.value })} disabled={readOnly}>
-            <option value="">Auto (best match for the categories)</option>
-            {personas.map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.name}
-              </option>
-            ))}
-          </select>
+          <PersonaSelect id={id('persona')} value={step.personaId} onChange={(personaId) => onChange({ personaId })} emptyLabel="Auto (best match for the categories)" disabled={readOnly} personas={personas} />
         </Field>
       </div>
       {step.personaId === '' ? (

@@ -1,10 +1,6 @@
 import type { StepDraft } from '../lib/workflows.js';
 import { Field } from './Field.js';
-
-export interface ProviderOption {
-  name: string;
-  defaultModel: string;
-}
+import { ModelInput, providerNames as namesOf, ProviderSelect, type ProviderOption } from './WorkflowPickers.js';
 
 interface StepModelSettingsProps {
   idPrefix: string;
@@ -22,26 +18,17 @@ const MAX_COMPARE = 3;
 /** Per-step overrides: provider and model, providers to compare with, sampling and limits. */
 export function StepModelSettings({ idPrefix, step, providers, errorOf, readOnly, onChange }: StepModelSettingsProps) {
   const id = (f: string) => `${idPrefix}-${f}`;
-  const chosen = providers.find((p) => p.name === step.provider);
   const toggleCompare = (name: string) =>
     onChange({ compareProviders: step.compareProviders.includes(name) ? step.compareProviders.filter((p) => p !== name) : [...step.compareProviders, name] });
-  // A saved provider that is no longer configured stays selectable, so saving does not drop it silently.
-  const providerNames = [...new Set([...providers.map((p) => p.name), ...(step.provider ? [step.provider] : []), ...step.compareProviders])];
+  const providerNames = namesOf(providers, [step.provider, ...step.compareProviders]);
   return (
     <div className="step-settings">
       <div className="form-grid">
         <Field label="Provider" htmlFor={id('provider')} error={errorOf('provider')}>
-          <select id={id('provider')} className="input" value={step.provider} onChange={(e) => onChange({ provider: e.target.value })} disabled={readOnly}>
-            <option value="">Workflow / workspace default</option>
-            {providerNames.map((n) => (
-              <option key={n} value={n}>
-                {n}
-              </option>
-            ))}
-          </select>
+          <ProviderSelect id={id('provider')} value={step.provider} onChange={(provider) => onChange({ provider })} emptyLabel="Workflow / workspace default" disabled={readOnly} names={providerNames} />
         </Field>
         <Field label="Model" htmlFor={id('model')} error={errorOf('model')}>
-          <input id={id('model')} className="input" value={step.model} onChange={(e) => onChange({ model: e.target.value })} readOnly={readOnly} placeholder={chosen?.defaultModel ?? 'Provider default'} />
+          <ModelInput id={id('model')} value={step.model} onChange={(model) => onChange({ model })} provider={step.provider} providers={providers} readOnly={readOnly} />
         </Field>
         <Field label="Temperature" htmlFor={id('temperature')} error={errorOf('temperature')}>
           <input id={id('temperature')} className="input" type="number" min={0} max={2} step={0.1} value={step.temperature} onChange={(e) => onChange({ temperature: e.target.value })} readOnly={readOnly} placeholder="Default" />

@@ -1,21 +1,20 @@
-import type { WorkflowDraft } from '../lib/workflows.js';
+import { usesMemory, type WorkflowDraft } from '../lib/workflows.js';
 import { Field } from './Field.js';
+import { LinkedInsightsField } from './LinkedInsightsField.js';
 import { ProjectSelect } from './ProjectSelect.js';
-import type { ProviderOption } from './StepModelSettings.js';
+import { ModelInput, PersonaSelect, providerNames, ProviderSelect, type PersonaOption, type ProviderOption } from './WorkflowPickers.js';
 
 interface WorkflowFieldsProps {
   draft: WorkflowDraft;
   onChange: (patch: Partial<WorkflowDraft>) => void;
   errorOf: (field: string) => string | undefined;
-  personas: readonly { id: string; name: string }[];
+  personas: readonly PersonaOption[];
   providers: readonly ProviderOption[];
   readOnly: boolean;
 }
 
-/** The workflow's own fields: name, description, project and the defaults every step inherits. */
+/** The workflow's own fields: name, description, project, the defaults every step inherits and the linked insights. */
 export function WorkflowFields({ draft, onChange, errorOf, personas, providers, readOnly }: WorkflowFieldsProps) {
-  const provider = providers.find((p) => p.name === draft.defaultProvider);
-  const providerNames = [...new Set([...providers.map((p) => p.name), ...(draft.defaultProvider ? [draft.defaultProvider] : [])])];
   return (
     <section className="card form" aria-labelledby="workflow-fields-title">
       <h2 id="workflow-fields-title" className="sr-only">
@@ -34,29 +33,16 @@ export function WorkflowFields({ draft, onChange, errorOf, personas, providers, 
       </Field>
       <div className="form-grid">
         <Field label="Default persona" htmlFor="wf-persona" error={errorOf('defaultPersonaIds')} hint="For steps without a persona or a category match.">
-          <select id="wf-persona" className="input" value={draft.defaultPersonaId} onChange={(e) => onChange({ defaultPersonaId: e.target.value })} disabled={readOnly}>
-            <option value="">None (a generic engineer)</option>
-            {personas.map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.name}
-              </option>
-            ))}
-          </select>
+          <PersonaSelect id="wf-persona" value={draft.defaultPersonaId} onChange={(defaultPersonaId) => onChange({ defaultPersonaId })} emptyLabel="None (a generic engineer)" disabled={readOnly} personas={personas} />
         </Field>
         <Field label="Default provider" htmlFor="wf-provider" error={errorOf('defaultProvider')}>
-          <select id="wf-provider" className="input" value={draft.defaultProvider} onChange={(e) => onChange({ defaultProvider: e.target.value })} disabled={readOnly}>
-            <option value="">Workspace default (fallback order)</option>
-            {providerNames.map((n) => (
-              <option key={n} value={n}>
-                {n}
-              </option>
-            ))}
-          </select>
+          <ProviderSelect id="wf-provider" value={draft.defaultProvider} onChange={(defaultProvider) => onChange({ defaultProvider })} emptyLabel="Workspace default (fallback order)" disabled={readOnly} names={providerNames(providers, [draft.defaultProvider])} />
         </Field>
         <Field label="Default model" htmlFor="wf-model" error={errorOf('defaultModel')}>
-          <input id="wf-model" className="input" value={draft.defaultModel} onChange={(e) => onChange({ defaultModel: e.target.value })} readOnly={readOnly} placeholder={provider?.defaultModel ?? 'Provider default'} />
+          <ModelInput id="wf-model" value={draft.defaultModel} onChange={(defaultModel) => onChange({ defaultModel })} provider={draft.defaultProvider} providers={providers} readOnly={readOnly} />
         </Field>
       </div>
+      <LinkedInsightsField ids={draft.memoryInsightIds} onChange={(memoryInsightIds) => onChange({ memoryInsightIds })} errorOf={errorOf} isUsed={draft.steps.some((s) => usesMemory(s.prompt))} readOnly={readOnly} />
     </section>
   );
 }

@@ -18,7 +18,6 @@ export type RunStepRow = RunDetail['steps'][number];
 export type RunStatus = RunDetail['status'];
 export type StepStatus = RunStepRow['status'];
 export type RunSummary = RouterOutputs['runs']['list'][number];
-export type RunInsight = RouterOutputs['runs']['insights'][number];
 export type CategoryId = StepDef['requiredCategories'][number];
 
 export const stepTypes: readonly { id: StepType; label: string; hint: string }[] = [
@@ -60,6 +59,8 @@ export interface WorkflowDraft {
   defaultPersonaId: string;
   defaultProvider: string;
   defaultModel: string;
+  /** Insights rendered into prompts by `{{memory}}`, in order. */
+  memoryInsightIds: string[];
   steps: StepDraft[];
 }
 
@@ -113,7 +114,7 @@ export function stepToDraft(s: StepDef): StepDraft {
 }
 
 export function workflowToDraft(w: Workflow | null): WorkflowDraft {
-  if (!w) return { name: '', description: '', projectId: '', defaultPersonaId: '', defaultProvider: '', defaultModel: '', steps: [blankStep([])] };
+  if (!w) return { name: '', description: '', projectId: '', defaultPersonaId: '', defaultProvider: '', defaultModel: '', memoryInsightIds: [], steps: [blankStep([])] };
   return {
     name: w.name,
     description: w.description,
@@ -121,6 +122,7 @@ export function workflowToDraft(w: Workflow | null): WorkflowDraft {
     defaultPersonaId: w.defaultPersonaIds[0] ?? '',
     defaultProvider: w.defaultProvider ?? '',
     defaultModel: w.defaultModel ?? '',
+    memoryInsightIds: [...w.memoryInsightIds],
     steps: w.steps.map(stepToDraft),
   };
 }
@@ -135,7 +137,7 @@ const numOrNull = (s: string) => (s.trim() ? Number(s) : null);
 const numOrDefault = (s: string) => (s.trim() ? Number(s) : undefined);
 
 /** The API input for a draft; `kept` carries what the builder does not edit. */
-export function draftToInput(d: WorkflowDraft, kept: { otherDefaultPersonaIds: string[]; memoryInsightIds: string[] }): WorkflowInput {
+export function draftToInput(d: WorkflowDraft, kept: { otherDefaultPersonaIds: string[] }): WorkflowInput {
   return {
     name: d.name,
     description: d.description,
@@ -143,7 +145,7 @@ export function draftToInput(d: WorkflowDraft, kept: { otherDefaultPersonaIds: s
     defaultPersonaIds: [...(d.defaultPersonaId ? [d.defaultPersonaId] : []), ...kept.otherDefaultPersonaIds.filter((id) => id !== d.defaultPersonaId)],
     defaultProvider: orNull(d.defaultProvider),
     defaultModel: orNull(d.defaultModel),
-    memoryInsightIds: kept.memoryInsightIds,
+    memoryInsightIds: d.memoryInsightIds,
     steps: d.steps.map((s) => ({
       name: s.name,
       type: s.type,
@@ -177,6 +179,10 @@ export function checkInput(input: WorkflowInput): FieldErrors | null {
 
 /** True when a prompt names an earlier step; otherwise the engine passes the previous output along. */
 export const referencesSteps = (prompt: string): boolean => /\{\{\s*steps\./.test(prompt);
+
+/** Linked insights reach a run only through `{{memory}}` in some step's prompt. */
+export const MAX_LINKED_INSIGHTS = 50;
+export const usesMemory = (prompt: string): boolean => /\{\{\s*memory\s*\}\}/.test(prompt);
 
 // --- Run step details stored as JSON (fan-out items, compared providers) ---
 const zItems = z.array(z.object({ index: z.number(), item: z.string(), status: z.string(), output: z.string(), error: z.string().nullable() }));

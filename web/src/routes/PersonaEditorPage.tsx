@@ -2,7 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate, useParams } from '@tanstack/react-router';
 import { useMemo, useState, type FormEvent } from 'react';
 import { ConfirmButton } from '../components/ConfirmButton.js';
-import { EmptyState, ErrorAlert, Loading } from '../components/Feedback.js';
+import { EmptyState, Loading, LoadFailure } from '../components/Feedback.js';
 import { Field } from '../components/Field.js';
 import { FormError } from '../components/FormError.js';
 import { PersonaStatsPanel, type Persona } from '../components/PersonaStats.js';
@@ -12,7 +12,7 @@ import { useToast } from '../components/Toasts.js';
 import { TryPersonaPanel } from '../components/TryPersonaPanel.js';
 import { useWorkspace } from '../components/WorkspaceContext.js';
 import { can } from '../lib/access.js';
-import { errorCode, fieldError } from '../lib/errors.js';
+import { fieldError } from '../lib/errors.js';
 import { formatDateTime } from '../lib/format.js';
 import { useTRPC } from '../lib/trpc.js';
 
@@ -161,18 +161,12 @@ export function PersonaEditorPage() {
   if (persona.isPending) return <Loading />;
   if (persona.isError) {
     return (
-      <div className="page">
-        {errorCode(persona.error) === 'NOT_FOUND' || errorCode(persona.error) === 'BAD_REQUEST' ? (
-          <EmptyState title="Persona not found">
-            It may have been deleted.{' '}
-            <Link to="/w/$workspaceId/personas" params={{ workspaceId: ws.id }}>
-              Back to personas
-            </Link>
-          </EmptyState>
-        ) : (
-          <ErrorAlert error={persona.error} />
-        )}
-      </div>
+      <LoadFailure error={persona.error} notFoundTitle="Persona not found">
+        It may have been deleted.{' '}
+        <Link to="/w/$workspaceId/personas" params={{ workspaceId: ws.id }}>
+          Back to personas
+        </Link>
+      </LoadFailure>
     );
   }
   return <PersonaEditor key={persona.data.id} persona={persona.data} />;

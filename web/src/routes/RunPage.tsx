@@ -1,15 +1,15 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useParams } from '@tanstack/react-router';
 import { useEffect, useRef, useState } from 'react';
-import { EmptyState, ErrorAlert, Loading } from '../components/Feedback.js';
+import { EmptyState, ErrorAlert, Loading, LoadFailure } from '../components/Feedback.js';
 import { formatCost, formatTokens } from '../components/LlmFormat.js';
 import { RunControls } from '../components/RunControls.js';
 import { RunInsights } from '../components/RunInsights.js';
 import { RunStatusBadge, StepPills } from '../components/RunStatus.js';
 import { RunStepPanel } from '../components/RunStepPanel.js';
+import { WorkflowBreadcrumbs } from '../components/WorkflowBreadcrumbs.js';
 import { useWorkspace } from '../components/WorkspaceContext.js';
 import { can } from '../lib/access.js';
-import { errorCode } from '../lib/errors.js';
 import { formatDateTime } from '../lib/format.js';
 import type { Frame } from '../lib/run-state.js';
 import { useTRPC } from '../lib/trpc.js';
@@ -70,21 +70,18 @@ function RunView({ run }: { run: RunDetail }) {
   const failedStep = live.steps.find((s) => s.status === 'failed');
   return (
     <div className="page page-wide">
-      <nav className="breadcrumbs" aria-label="Breadcrumb">
-        <Link to="/w/$workspaceId/workflows" params={{ workspaceId: ws.id }}>
-          Workflows
-        </Link>
-        <span aria-hidden="true">/</span>
-        {run.workflowId ? (
-          <Link to="/w/$workspaceId/workflows/$workflowId" params={{ workspaceId: ws.id, workflowId: run.workflowId }}>
-            {run.workflowName}
-          </Link>
-        ) : (
-          <span>{run.workflowName}</span>
-        )}
-        <span aria-hidden="true">/</span>
-        <span>Run</span>
-      </nav>
+      <WorkflowBreadcrumbs
+        trail={[
+          run.workflowId ? (
+            <Link key="workflow" to="/w/$workspaceId/workflows/$workflowId" params={{ workspaceId: ws.id, workflowId: run.workflowId }}>
+              {run.workflowName}
+            </Link>
+          ) : (
+            <span key="workflow">{run.workflowName}</span>
+          ),
+          <span key="run">Run</span>,
+        ]}
+      />
       <div className="page-header">
         <div>
           <h1 className="run-title">
@@ -152,17 +149,11 @@ export function RunPage() {
   if (run.isPending) return <Loading />;
   if (run.isError) {
     return (
-      <div className="page">
-        {errorCode(run.error) === 'NOT_FOUND' || errorCode(run.error) === 'BAD_REQUEST' ? (
-          <EmptyState title="Run not found">
-            <Link to="/w/$workspaceId/workflows" params={{ workspaceId: ws.id }}>
-              Back to workflows
-            </Link>
-          </EmptyState>
-        ) : (
-          <ErrorAlert error={run.error} />
-        )}
-      </div>
+      <LoadFailure error={run.error} notFoundTitle="Run not found">
+        <Link to="/w/$workspaceId/workflows" params={{ workspaceId: ws.id }}>
+          Back to workflows
+        </Link>
+      </LoadFailure>
     );
   }
   return <RunView key={run.data.id} run={run.data} />;

@@ -2,14 +2,15 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tansta
 import { Link, useNavigate, useParams } from '@tanstack/react-router';
 import { useMemo, useState, type FormEvent } from 'react';
 import { ConfirmButton } from '../components/ConfirmButton.js';
-import { EmptyState, ErrorAlert, Loading } from '../components/Feedback.js';
+import { EmptyState, ErrorAlert, Loading, LoadFailure } from '../components/Feedback.js';
 import { StepEditor } from '../components/StepEditor.js';
 import { useToast } from '../components/Toasts.js';
+import { WorkflowBreadcrumbs } from '../components/WorkflowBreadcrumbs.js';
 import { WorkflowFields } from '../components/WorkflowFields.js';
 import { WorkflowRunPanel } from '../components/WorkflowRunPanel.js';
 import { useWorkspace } from '../components/WorkspaceContext.js';
 import { can } from '../lib/access.js';
-import { errorCode, errorInfo } from '../lib/errors.js';
+import { errorInfo } from '../lib/errors.js';
 import { formatDateTime } from '../lib/format.js';
 import { useTRPC } from '../lib/trpc.js';
 import { useDebounced } from '../lib/use-debounced.js';
@@ -41,7 +42,7 @@ function WorkflowEditor({ workflow }: { workflow: Workflow | null }) {
   const personas = useQuery(trpc.personas.list.queryOptions(draft.projectId ? { projectId: draft.projectId } : {}));
   const providers = useQuery({ ...trpc.llm.providers.queryOptions(), enabled: can(ws, 'llm:use') });
   const templates = useQuery({ ...trpc.workflows.templates.queryOptions(), staleTime: Infinity, enabled: !!workflow?.templateId });
-  const kept = useMemo(() => ({ otherDefaultPersonaIds: workflow?.defaultPersonaIds.slice(1) ?? [], memoryInsightIds: workflow?.memoryInsightIds ?? [] }), [workflow]);
+  const kept = useMemo(() => ({ otherDefaultPersonaIds: workflow?.defaultPersonaIds.slice(1) ?? [] }), [workflow]);
 
   // Live template checking and each step's variables (debounced).
   const validateInput = useMemo(
@@ -89,15 +90,22 @@ function WorkflowEditor({ workflow }: { workflow: Workflow | null }) {
   const isSaving = create.isPending || save.isPending;
   const errors: FieldErrors = ed.clientErrors ?? errorInfo(saveError).fieldErrors;
   const errorOf = (path: string) => Object.entries(errors).find(([k]) => k === path || k.startsWith(`${path}.`))?.[1][0];
-  const placed = /^(name|description|projectId|defaultPersonaIds|defaultProvider|defaultModel|steps)$|^steps\.\d+\.\w+/;
+  const placed = /^(name|description|projectId|defaultPersonaIds|defaultProvider|defaultModel|memoryInsightIds|steps)$|^(steps\.\d+\.\w+|memoryInsightIds\.\d+)/;
   const hasUnplaced = (!!saveError && !Object.keys(errors).length) || Object.keys(errors).some((k) => !placed.test(k));
 
-  /** Step indices change: errors from the last save no longer point at the right steps. */
-  const restructure = (fn: (steps: StepDraft[]) => StepDraft[]) => {
-    ed.setSteps(fn);
+  /** Indices change (steps, linked insights): errors from the last save no longer point at the right items. */
+  const clearErrors = () => {
     ed.setClientErrors(null);
     create.reset();
     save.reset();
+  };
+  const restructure = (fn: (steps: StepDraft[]) => StepDraft[]) => {
+    ed.setSteps(fn);
+    clearErrors();
+  };
+  const updateFields = (patch: Partial<WorkflowDraft>) => {
+    ed.update(patch);
+    if (patch.memoryInsightIds) clearErrors();
   };
   const move = (index: number, delta: -1 | 1) =>
     restructure((steps) => {
@@ -126,13 +134,7 @@ function WorkflowEditor({ workflow }: { workflow: Workflow | null }) {
 
   return (
     <div className="page page-wide">
-      <nav className="breadcrumbs" aria-label="Breadcrumb">
-        <Link to="/w/$workspaceId/workflows" params={{ workspaceId: ws.id }}>
-          Workflows
-        </Link>
-        <span aria-hidden="true">/</span>
-        <span>{title}</span>
-      </nav>
+      <WorkflowBreadcrumbs trail={[<span key="title">{title}</span>]} />
       <div className="page-header">
         <div>
           <h1>{title}</h1>
@@ -144,7 +146,7 @@ function WorkflowEditor({ workflow }: { workflow: Workflow | null }) {
       </div>
       <div className="editor-layout">
         <form className="builder" onSubmit={submit} noValidate data-testid="workflow-form" aria-label="Workflow builder">
-          <WorkflowFields draft={draft} onChange={ed.update} errorOf={errorOf} personas={personas.data ?? []} providers={providers.data ?? []} readOnly={readOnly} />
+          <WorkflowFields draft={draft} onChange={updateFields} errorOf={errorOf} personas={personas.data ?? []} providers={providers.data ?? []} readOnly={readOnly} />
           <div className="section-head">
             <h2>Steps</h2>
             <span className="muted small">{draft.steps.length} of 30 · run in order</span>
@@ -217,18 +219,12 @@ export function WorkflowEditorPage() {
   if (workflow.isPending) return <Loading />;
   if (workflow.isError) {
     return (
-      <div className="page">
-        {errorCode(workflow.error) === 'NOT_FOUND' || errorCode(workflow.error) === 'BAD_REQUEST' ? (
-          <EmptyState title="Workflow not found">
-            It may have been deleted.{' '}
-            <Link to="/w/$workspaceId/workflows" params={{ workspaceId: ws.id }}>
-              Back to workflows
-            </Link>
-          </EmptyState>
-        ) : (
-          <ErrorAlert error={workflow.error} />
-        )}
-      </div>
+      <LoadFailure error={workflow.error} notFoundTitle="Workflow not found">
+        It may have been deleted.{' '}
+        <Link to="/w/$workspaceId/workflows" params={{ workspaceId: ws.id }}>
+          Back to workflows
+        </Link>
+      </LoadFailure>
     );
   }
   return <WorkflowEditor key={workflow.data.id} workflow={workflow.data} />;
