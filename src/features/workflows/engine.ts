@@ -240,9 +240,13 @@ async function runStep(ctx: Ctx, index: number): Promise<StepOutcome> {
   let lastError = '';
   for (let attempt = 1; attempt <= attempts; attempt++) {
     if (isAbort(ctx)) return abortOutcome(ctx);
-    await ctx.emit({ type: 'step.started', data: { step: index, name: step.name, stepType: step.type, persona: persona?.name ?? null, attempt, autoContext: isAutoContext } }, (tx) =>
-      tx.update(workflowRunSteps).set({ status: 'running', startedAt: now(), attempt, personaId: persona?.id ?? null, personaName: persona?.name ?? null, error: null }).where(eq(workflowRunSteps.id, row.id)),
-    );
+    // Not awaited: the LLM call starts while this is stored (events stay in order; a storage
+    // failure stops the run through the runner, and the step's later emits fail with it).
+    ctx
+      .emit({ type: 'step.started', data: { step: index, name: step.name, stepType: step.type, persona: persona?.name ?? null, attempt, autoContext: isAutoContext } }, (tx) =>
+        tx.update(workflowRunSteps).set({ status: 'running', startedAt: now(), attempt, personaId: persona?.id ?? null, personaName: persona?.name ?? null, error: null }).where(eq(workflowRunSteps.id, row.id)),
+      )
+      .catch(() => undefined);
     const timeout = AbortSignal.timeout(step.timeoutSeconds * 1_000);
     const signal = AbortSignal.any([ctx.signal, timeout]);
     try {
