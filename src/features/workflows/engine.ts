@@ -404,7 +404,8 @@ async function makeDigest(ctx: Ctx, step: StepDef, output: string, call: LlmCall
 }
 
 async function review(ctx: Ctx, index: number, step: StepDef, call: LlmCall): Promise<StepResult> {
-  const r = await generateObject(ctx.deps.llm, { ...call, prompt: `${call.prompt as string}${REVIEW_INSTRUCTIONS}` }, zReviewOutput);
+  // The format rules go into the system prompt: the prompt stays the material to extract from.
+  const r = await generateObject(ctx.deps.llm, { ...call, system: `${call.system ?? DEFAULT_SYSTEM}${REVIEW_INSTRUCTIONS}` }, zReviewOutput);
   const found = r.output.insights;
   const output = found.length
     ? found.map((i) => `- **${i.title}** — ${i.type}, ${i.severity}, ${i.category}\n  ${i.detail}${i.suggestion ? `\n  → ${i.suggestion}` : ''}`).join('\n')

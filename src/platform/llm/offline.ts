@@ -43,6 +43,8 @@ interface Material {
   /** Everything the user (and earlier assistant turns) said, oldest first. */
   body: string;
   lastUser: string;
+  /** Which of the best-ranked sentences a string takes (array items take different ones). */
+  pick?: number;
 }
 
 function materialOf(options: LanguageModelV3CallOptions): Material {
@@ -52,9 +54,12 @@ function materialOf(options: LanguageModelV3CallOptions): Material {
   for (const m of options.prompt) {
     if (m.role === 'system') system += `${m.content}\n`;
     else if (m.role === 'user' || m.role === 'assistant') {
+      // Earlier offline answers fed back in carry the label; it is not material.
       const text = m.content
         .map((p) => (p.type === 'text' ? p.text : ''))
         .join('\n')
+        .split(OFFLINE_LABEL)
+        .join('')
         .trim();
       if (!text) continue;
       parts.push(text);
@@ -113,13 +118,14 @@ export function valueForSchema(schema: JSONSchema7Definition, m: Material, key =
   switch (type) {
     case 'object': {
       const out: Record<string, unknown> = {};
-      for (const [k, sub] of Object.entries(schema.properties ?? {})) out[k] = valueForSchema(sub, m, k, depth + 1);
+      // Each property takes its own sentence (a title and a detail should not repeat each other).
+      Object.entries(schema.properties ?? {}).forEach(([k, sub], i) => (out[k] = valueForSchema(sub, { ...m, pick: (m.pick ?? 0) + i }, k, depth + 1)));
       return out;
     }
     case 'array': {
       const item = (Array.isArray(schema.items) ? schema.items[0] : schema.items) ?? {};
       const count = Math.max(schema.minItems ?? 1, Math.min(3, schema.maxItems ?? 3));
-      return Array.from({ length: count }, (_, i) => valueForSchema(item, { ...m, body: rotate(m.body, i) }, key, depth + 1));
+      return Array.from({ length: count }, (_, i) => valueForSchema(item, { ...m, pick: i }, key, depth + 1));
     }
     case 'integer':
     case 'number': {
@@ -137,12 +143,6 @@ export function valueForSchema(schema: JSONSchema7Definition, m: Material, key =
   }
 }
 
-/** Moves the first `n` sentences to the end, so array items draw on different sentences. */
-function rotate(body: string, n: number): string {
-  const s = sentencesOf(body);
-  return n && s.length > 1 ? [...s.slice(n % s.length), ...s.slice(0, n % s.length)].join('\n') : body;
-}
-
 function stringFor(schema: JSONSchema7, m: Material, key: string): string {
   if (schema.format === 'date-time') return '1970-01-01T00:00:00.000Z';
   if (schema.format === 'date') return '1970-01-01';
@@ -150,7 +150,8 @@ function stringFor(schema: JSONSchema7, m: Material, key: string): string {
   if (schema.format === 'uri' || schema.format === 'url') return 'https://example.invalid/';
   const sentences = sentencesOf(m.body);
   const focus = terms(`${key.replace(/([a-z])([A-Z])/g, '$1 $2')} ${schema.description ?? ''}`);
-  const best = sentences.length ? (rank(sentences, focus)[0]?.s ?? sentences[0] ?? '') : m.body.trim();
+  const ranked = rank(sentences, focus);
+  const best = sentences.length ? (ranked[(m.pick ?? 0) % ranked.length]?.s ?? sentences[0] ?? '') : m.body.trim();
   let s = best || `offline ${key}`;
   if (typeof schema.maxLength === 'number') s = s.slice(0, schema.maxLength);
   if (typeof schema.minLength === 'number' && s.length < schema.minLength) s = s.padEnd(schema.minLength, '.');
