@@ -101,6 +101,13 @@ const workflowRoute = createRoute({
   component: lazyRouteComponent(() => import('./routes/WorkflowEditorPage.js'), 'WorkflowEditorPage'),
 });
 const runRoute = createRoute({ getParentRoute: () => workspaceRoute, path: '/runs/$runId', component: lazyRouteComponent(() => import('./routes/RunPage.js'), 'RunPage') });
+// Discussions: the list (with "New discussion") and the live chat.
+const discussionsRoute = createRoute({ getParentRoute: () => workspaceRoute, path: '/discussions', component: lazyRouteComponent(() => import('./routes/DiscussionsPage.js'), 'DiscussionsPage') });
+const discussionRoute = createRoute({
+  getParentRoute: () => workspaceRoute,
+  path: '/discussions/$discussionId',
+  component: lazyRouteComponent(() => import('./routes/DiscussionPage.js'), 'DiscussionPage'),
+});
 
 const routeTree = rootRoute.addChildren([
   indexRoute,
@@ -130,6 +137,8 @@ const routeTree = rootRoute.addChildren([
     workflowsRoute,
     workflowRoute,
     runRoute,
+    discussionsRoute,
+    discussionRoute,
   ]),
 ]);
 

@@ -56,6 +56,7 @@ describe.each(dbKinds)('discussions on %s', (kind) => {
     expect(deltas.map((f) => f.data?.data.text).join('')).toBe(answer?.content);
     expect(d.participantTotals).toEqual([{ key: 'p1', messages: 1, tokensIn: 40, tokensOut: 18, costUsd: expect.any(Number) }]);
     expect([d.tokensIn, d.tokensOut, d.status]).toEqual([40, 18, 'idle']);
+    expect((await a.client.trpc.discussions.list.query({})).map((x) => [x.title, x.messageCount])).toEqual([['Keys', 2]]);
     expect(bodyText(fake.requests.length - 1)).toContain(persona?.systemPrompt.slice(0, 30));
     expect((await a.client.trpc.personas.get.query({ id: persona?.id ?? '' })).xp).toBe((persona?.xp ?? 0) + 10);
   });
@@ -141,8 +142,7 @@ describe.each(dbKinds)('discussions on %s', (kind) => {
     expect(partial?.status).toBe('stopped');
     expect(partial?.content.length).toBeGreaterThan(0);
     expect(partial?.content.length).toBeLessThan(long.length);
-    await expect.poll(async () => (await a.client.trpc.discussions.get.query({ id })).status).toBe('idle');
-
+    // Sent at once, while the worker may still be wrapping up the stopped turn: it is answered, not skipped.
     fake.script.openai.push({ kind: 'ok', text: 'Gern.' });
     const before = fake.requests.length;
     await a.client.trpc.discussions.send.mutate({ id, content: 'Kannst du das bitte auf Deutsch zusammenfassen, und zwar kurz?' });

@@ -2,7 +2,7 @@
 import type { Hono } from 'hono';
 import { z } from 'zod';
 import type { AppDeps } from '../../platform/deps.js';
-import { parseAfter, sseResponse } from '../../platform/events/sse.js';
+import { BACKFILL_PAGE, nodeResponseOf, parseAfter, sseResponse } from '../../platform/events/sse.js';
 import { readEvents } from '../../platform/events/store.js';
 import { defineRoute } from '../../platform/http/route.js';
 import type { HttpVars } from '../../platform/http/vars.js';
@@ -22,11 +22,11 @@ export function registerDiscussionRoutes(app: Hono<{ Variables: HttpVars }>, dep
         signal: c.req.raw.signal,
         after: parseAfter(c.req.header('last-event-id'), query.after),
         subscribe: (listener) => deps.hub.subscribe(ref, listener),
-        backfill: (after) => readEvents(deps.database, ref, after),
+        backfill: (after) => readEvents(deps.database, ref, after, BACKFILL_PAGE),
         // A discussion goes on across turns: its stream stays open until the client leaves.
         isTerminal: () => false,
         log: deps.log,
-      });
+      }, nodeResponseOf(c));
     },
   });
 }

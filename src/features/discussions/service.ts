@@ -36,7 +36,7 @@ export async function resolveParticipants(access: Pick<Access, 'tx'>, input: Cre
   const out = input.participants.map((p, i): Participant => {
     if (p.personaId && !names.has(p.personaId)) (fieldErrors[`participants.${i}.personaId`] ??= []).push('No such persona in this workspace (or it belongs to another project)');
     if (p.provider && !providers.has(p.provider)) (fieldErrors[`participants.${i}.provider`] ??= []).push(`No provider "${p.provider}" is configured; add it on the LLM page`);
-    const base = (p.personaId && names.get(p.personaId)) || `${p.provider ?? 'default'}${p.model ? `/${p.model}` : ''}`;
+    const base = (p.personaId && names.get(p.personaId)) || (p.provider ? `${p.provider}${p.model ? `/${p.model}` : ''}` : 'Assistant');
     const n = (seen.get(base) ?? 0) + 1;
     seen.set(base, n);
     return { key: `p${i + 1}`, personaId: p.personaId, name: n > 1 ? `${base} #${n}` : base, provider: p.provider, model: p.model };
@@ -100,7 +100,8 @@ export async function addTurn(access: Access, id: string, content: string | null
 export async function stopDiscussion(access: Access, id: string): Promise<{ status: 'stopping' | 'idle' }> {
   const d = await lockDiscussion(access, id);
   if (d.status === 'idle') return { status: 'idle' };
-  await access.tx.update(discussions).set({ isStopRequested: true }).where(eq(discussions.id, id));
+  // Turns asked for up to now are stopped or skipped; a message sent after this is answered.
+  await access.tx.update(discussions).set({ isStopRequested: true, stopThroughTurn: d.turns }).where(eq(discussions.id, id));
   await access.tx.execute(sql`select pg_notify(${STOP_CHANNEL}, ${id})`);
   return { status: 'stopping' };
 }
@@ -119,7 +120,8 @@ export async function listDiscussions(access: Pick<Access, 'tx' | 'projectPin'>,
       tokensOut: discussions.tokensOut,
       costUsd: discussions.costUsd,
       updatedAt: discussions.updatedAt,
-      messageCount: sql<number>`(select count(*)::int from ${discussionMessages} where ${discussionMessages.discussionId} = ${discussions.id})`,
+      // Spelled out: in a select-list subquery Drizzle leaves column names unqualified, which would compare the inner table with itself.
+      messageCount: sql<number>`(select count(*)::int from discussion_messages dm where dm.discussion_id = "discussions"."id")`,
     })
     .from(discussions)
     .where(projectId ? eq(discussions.projectId, projectId) : undefined)

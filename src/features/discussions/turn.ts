@@ -116,11 +116,19 @@ export async function answerTurns(deps: TurnDeps, job: { tenantId: string; discu
       const next = await withTenant(deps.database, scope, async (tx) => {
         const [d] = await tx.select().from(discussions).where(eq(discussions.id, job.discussionId)).for('update');
         if (!d) return null;
-        if (d.isStopRequested || d.answeredTurns >= d.turns) {
-          // Stop skips the turns still queued; otherwise there is nothing left to answer.
-          await tx.update(discussions).set({ status: 'idle', isStopRequested: false, answeredTurns: d.turns }).where(eq(discussions.id, d.id));
+        const stopThrough = d.stopThroughTurn ?? 0;
+        if (stopThrough > d.answeredTurns) {
+          // Turns queued before a stop are skipped, and say so on the stream.
+          const skipped = Array.from({ length: stopThrough - d.answeredTurns }, (_, i) => d.answeredTurns + i + 1);
+          await tx.update(discussions).set({ answeredTurns: stopThrough }).where(eq(discussions.id, d.id));
+          await appendEvents(tx, discussionRef(d), skipped.map((turn) => ({ type: 'turn.completed', data: { turn, isStopped: true, tokensIn: 0, tokensOut: 0, costUsd: 0 } })));
+          d.answeredTurns = stopThrough;
+        }
+        if (d.answeredTurns >= d.turns) {
+          await tx.update(discussions).set({ status: 'idle', isStopRequested: false, stopThroughTurn: null }).where(eq(discussions.id, d.id));
           return null;
         }
+        if (d.isStopRequested) await tx.update(discussions).set({ isStopRequested: false, stopThroughTurn: null }).where(eq(discussions.id, d.id));
         return d;
       });
       if (!next) return;
@@ -135,10 +143,12 @@ async function answerTurn(deps: TurnDeps, d: DiscussionRow, turn: number, signal
   const scope = { tenantId: d.tenantId, userId: null };
   const { messages, personaPrompts } = await withTenant(deps.database, scope, async (tx) => {
     // Answers a crashed worker left half-written are kept for the record, marked failed, and redone.
-    await tx
+    const interrupted = await tx
       .update(discussionMessages)
       .set({ status: 'failed', error: 'Interrupted (the worker stopped); answered again' })
-      .where(and(eq(discussionMessages.discussionId, d.id), eq(discussionMessages.turn, turn), inArray(discussionMessages.status, ['pending', 'streaming'])));
+      .where(and(eq(discussionMessages.discussionId, d.id), eq(discussionMessages.turn, turn), inArray(discussionMessages.status, ['pending', 'streaming'])))
+      .returning({ id: discussionMessages.id, lane: discussionMessages.participantKey, error: discussionMessages.error });
+    await appendEvents(tx, discussionRef(d), interrupted.map((m) => ({ type: 'message.failed', data: { id: m.id, lane: m.lane ?? '', error: m.error ?? '' } })));
     const all = await tx.select().from(discussionMessages).where(eq(discussionMessages.discussionId, d.id)).orderBy(asc(discussionMessages.position));
     const ids = d.participants.flatMap((p) => (p.personaId ? [p.personaId] : []));
     const rows = ids.length ? await tx.select({ id: personas.id, systemPrompt: personas.systemPrompt }).from(personas).where(inArray(personas.id, ids)) : [];

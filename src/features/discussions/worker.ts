@@ -2,17 +2,35 @@
 import type { Database } from '../../platform/db/client.js';
 import type { Jobs } from '../../platform/jobs/boss.js';
 import type { Logger } from '../../platform/logger.js';
-import { STOP_CHANNEL } from './service.js';
+import { eq } from 'drizzle-orm';
+import { discussions } from '../../platform/db/schema/index.js';
+import { withTenant } from '../../platform/db/tenant.js';
+import { appendEvents } from '../../platform/events/store.js';
+import { discussionRef, STOP_CHANNEL } from './service.js';
 import { answerTurns, stopLocalDiscussion, type TurnDeps } from './turn.js';
+
+/** pg-boss runs a turn job this many times in all (retryLimit 3 after the first). */
+const MAX_JOB_ATTEMPTS = 4;
+
+async function giveUp(database: Database, job: { tenantId: string; discussionId: string }, error: string): Promise<void> {
+  await withTenant(database, { tenantId: job.tenantId, userId: null }, async (tx) => {
+    const [d] = await tx.select().from(discussions).where(eq(discussions.id, job.discussionId)).for('update');
+    if (!d || d.status === 'idle') return;
+    await tx.update(discussions).set({ status: 'idle', answeredTurns: d.turns, isStopRequested: false, stopThroughTurn: null }).where(eq(discussions.id, d.id));
+    await appendEvents(tx, discussionRef(d), [{ type: 'turn.failed', data: { turn: d.answeredTurns + 1, error: `The answers could not be produced (${error.slice(0, 300)})` } }]);
+  });
+}
 
 export async function startDiscussionWorker(deps: { database: Database; log: Logger; jobs: Jobs; turn: TurnDeps; concurrency: number }): Promise<() => Promise<void>> {
   const unlisten = await deps.database.listen(STOP_CHANNEL, (id) => stopLocalDiscussion(id));
-  await deps.jobs.work('discussion-turn', deps.concurrency, async (data) => {
+  await deps.jobs.work('discussion-turn', deps.concurrency, async (data, job) => {
     try {
       await answerTurns(deps.turn, data);
     } catch (err) {
-      deps.log.error({ err, discussion: data.discussionId }, 'discussion: answering a turn failed');
-      throw err;
+      deps.log.error({ err, discussion: data.discussionId, attempt: job.retryCount + 1 }, 'discussion: answering a turn failed');
+      // The queue retries (resuming at the first unfinished answer); after the last try, say so and free the discussion.
+      if (job.retryCount + 1 < MAX_JOB_ATTEMPTS) throw err;
+      await giveUp(deps.database, data, err instanceof Error ? err.message : String(err));
     }
   });
   return unlisten;

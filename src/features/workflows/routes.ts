@@ -7,7 +7,7 @@ import type { Hono } from 'hono';
 import { z } from 'zod';
 import type { AppDeps } from '../../platform/deps.js';
 import { isTerminalWorkflowEvent } from '../../platform/events/frames.js';
-import { parseAfter, sseResponse } from '../../platform/events/sse.js';
+import { BACKFILL_PAGE, nodeResponseOf, parseAfter, sseResponse } from '../../platform/events/sse.js';
 import { readEvents, type RunRef } from '../../platform/events/store.js';
 import { defineRoute } from '../../platform/http/route.js';
 import type { HttpVars } from '../../platform/http/vars.js';
@@ -32,10 +32,10 @@ export function registerWorkflowRoutes(app: Hono<{ Variables: HttpVars }>, deps:
         signal: c.req.raw.signal,
         after: parseAfter(c.req.header('last-event-id'), query.after),
         subscribe: (listener) => deps.hub.subscribe(ref, listener),
-        backfill: (after) => readEvents(deps.database, ref, after),
+        backfill: (after) => readEvents(deps.database, ref, after, BACKFILL_PAGE),
         isTerminal: isTerminalWorkflowEvent,
         log: deps.log,
-      });
+      }, nodeResponseOf(c));
     },
   });
   defineRoute(app, deps, {

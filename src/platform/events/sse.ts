@@ -4,11 +4,15 @@
  * `safeEnqueue` writes only while open and `safeClose` closes once, so no timing of client
  * aborts, cancels and terminal events can hit "Controller is already closed".
  */
+import type { ServerResponse } from 'node:http';
+import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import type { Logger } from '../logger.js';
 import type { EventListener } from './hub.js';
 import type { StoredEvent } from './store.js';
 
 export const HEARTBEAT_MS = 15_000;
+/** Events per backfill read; the stream keeps reading until a page comes back short. */
+export const BACKFILL_PAGE = 2_000;
 /** Reconnect delay the browser's EventSource uses after a drop. */
 const RETRY_MS = 1_500;
 /**
@@ -23,8 +27,11 @@ export interface SseOptions {
   /** Last seq the client has (Last-Event-ID or ?after=); 0 for everything. */
   after: number;
   subscribe: (listener: EventListener) => () => void;
+  /** Up to BACKFILL_PAGE events after `after`, in order. */
   backfill: (after: number) => Promise<StoredEvent[]>;
   isTerminal: (type: string) => boolean;
+  /** What `backfill` returns at most per call (default BACKFILL_PAGE). */
+  pageSize?: number;
   log: Logger;
   heartbeatMs?: number;
 }
@@ -76,9 +83,19 @@ export const sseHeaders = {
   Connection: 'keep-alive',
 } as const;
 
-/** Builds the streaming Response. Example: `return sseResponse({ signal: c.req.raw.signal, after, subscribe, backfill, isTerminal, log })`. */
-export function sseResponse(opts: SseOptions): Response {
-  let controller: ReadableStreamDefaultController<Uint8Array> | null = null;
+/** Where a stream's bytes go: the Node response itself, or a web ReadableStream. */
+interface Sink {
+  write(chunk: Uint8Array): void;
+  end(): void;
+  /** Bytes written but not yet taken by the client. */
+  queuedBytes(): number;
+}
+
+/**
+ * The stream's logic, whatever the sink: subscribe, backfill, merge by seq, heartbeat,
+ * close once. Returns `cancel` for the sink's "client went away".
+ */
+function run(opts: SseOptions, sink: Sink): { cancel: () => void } {
   let isOpen = true;
   let lastSeq = opts.after;
   let lastType: string | null = null;
@@ -96,33 +113,33 @@ export function sseResponse(opts: SseOptions): Response {
     unsubscribe = null;
     if (heartbeat) clearInterval(heartbeat);
     heartbeat = null;
-    opts.signal.removeEventListener('abort', onAbort);
+    opts.signal.removeEventListener('abort', safeClose);
   };
-  const safeEnqueue = (chunk: string | Uint8Array): boolean => {
-    if (!isOpen || !controller) return false;
+  function safeClose() {
+    if (!isOpen) return;
+    cleanup();
     try {
-      controller.enqueue(typeof chunk === 'string' ? encoder.encode(chunk) : chunk);
+      sink.end();
+    } catch {
+      // already closed or errored by the runtime: nothing left to do
+    }
+  }
+  const safeEnqueue = (chunk: string | Uint8Array): boolean => {
+    if (!isOpen) return false;
+    try {
+      sink.write(typeof chunk === 'string' ? encoder.encode(chunk) : chunk);
     } catch {
       cleanup();
       return false;
     }
-    if ((controller.desiredSize ?? 0) < -MAX_QUEUED_BYTES) {
-      opts.log.warn({ queuedBytes: -(controller.desiredSize ?? 0) }, 'sse: client too slow; disconnecting it (it resumes from its last event id)');
+    const queued = sink.queuedBytes();
+    if (queued > MAX_QUEUED_BYTES) {
+      opts.log.warn({ queuedBytes: queued }, 'sse: client too slow; disconnecting it (it resumes from its last event id)');
       safeClose();
       return false;
     }
     return true;
   };
-  const safeClose = () => {
-    if (!isOpen) return;
-    cleanup();
-    try {
-      controller?.close();
-    } catch {
-      // already closed or errored by the runtime: nothing left to do
-    }
-  };
-  const onAbort = () => safeClose();
   const send = (events: readonly StoredEvent[]) => {
     const parts: Uint8Array[] = [];
     for (const e of events) {
@@ -131,49 +148,86 @@ export function sseResponse(opts: SseOptions): Response {
       lastType = e.type;
       parts.push(frameBytes(e));
     }
-    // One chunk per batch: each chunk costs a trip through the stream machinery.
+    // One write per batch.
     if (parts.length) safeEnqueue(concat(parts));
   };
   const closeIfFinished = () => {
     if (lastType !== null && opts.isTerminal(lastType)) safeClose();
   };
 
-  const stream = new ReadableStream<Uint8Array>(
+  if (opts.signal.aborted) {
+    safeClose();
+    return { cancel: cleanup };
+  }
+  opts.signal.addEventListener('abort', safeClose);
+  safeEnqueue(`retry: ${RETRY_MS}\n: connected\n\n`);
+  unsubscribe = opts.subscribe((events) => {
+    if (pending) pending.push(...events);
+    else {
+      send(events);
+      closeIfFinished();
+    }
+  });
+  heartbeat = setInterval(() => safeEnqueue(': heartbeat\n\n'), opts.heartbeatMs ?? HEARTBEAT_MS);
+  heartbeat.unref();
+  // The log is read in pages (readEvents returns at most BACKFILL_PAGE events at a time).
+  const backfillAll = async (): Promise<void> => {
+    for (let after = opts.after; isOpen; ) {
+      const page = await opts.backfill(after);
+      send(page);
+      if (page.length < (opts.pageSize ?? BACKFILL_PAGE)) return;
+      after = page.at(-1)!.seq;
+    }
+  };
+  backfillAll().then(
+    () => {
+      const live = pending ?? [];
+      pending = null;
+      send(live.sort((a, b) => a.seq - b.seq));
+      closeIfFinished();
+    },
+    (err: unknown) => {
+      opts.log.error({ err }, 'sse: backfill failed');
+      safeEnqueue(`event: error\ndata: ${JSON.stringify({ message: 'Could not read the event log; reconnecting' })}\n\n`);
+      safeClose();
+    },
+  );
+  return { cancel: cleanup };
+}
+
+/**
+ * Builds the stream. On Node (`outgoing` given) frames are written straight to the socket's
+ * response, skipping a web stream per client (that hop dominated fan-out to many clients);
+ * elsewhere a ReadableStream carries them.
+ * Example: `return sseResponse({ signal: c.req.raw.signal, after, subscribe, backfill, isTerminal, log }, c.env.outgoing)`.
+ */
+export function sseResponse(opts: SseOptions, outgoing?: ServerResponse): Response {
+  if (outgoing) {
+    outgoing.writeHead(200, sseHeaders);
+    const stream = run(opts, { write: (chunk) => outgoing.write(chunk), end: () => outgoing.end(), queuedBytes: () => outgoing.writableLength });
+    outgoing.once('close', stream.cancel);
+    return RESPONSE_ALREADY_SENT;
+  }
+  let stream: { cancel: () => void } | null = null;
+  const body = new ReadableStream<Uint8Array>(
     {
-    start(c) {
-      controller = c;
-      if (opts.signal.aborted) return safeClose();
-      opts.signal.addEventListener('abort', onAbort);
-      safeEnqueue(`retry: ${RETRY_MS}\n: connected\n\n`);
-      unsubscribe = opts.subscribe((events) => {
-        if (pending) pending.push(...events);
-        else {
-          send(events);
-          closeIfFinished();
-        }
-      });
-      heartbeat = setInterval(() => safeEnqueue(': heartbeat\n\n'), opts.heartbeatMs ?? HEARTBEAT_MS);
-      heartbeat.unref();
-      opts.backfill(opts.after).then(
-        (events) => {
-          send(events);
-          const live = pending ?? [];
-          pending = null;
-          send(live.sort((a, b) => a.seq - b.seq));
-          closeIfFinished();
-        },
-        (err: unknown) => {
-          opts.log.error({ err }, 'sse: backfill failed');
-          safeEnqueue(`event: error\ndata: ${JSON.stringify({ message: 'Could not read the event log; reconnecting' })}\n\n`);
-          safeClose();
-        },
-      );
+      start(controller) {
+        stream = run(opts, {
+          write: (chunk) => controller.enqueue(chunk),
+          end: () => controller.close(),
+          queuedBytes: () => -Math.min(0, controller.desiredSize ?? 0),
+        });
+      },
+      cancel() {
+        stream?.cancel();
+      },
     },
-    cancel() {
-      cleanup();
-    },
-  },
     { highWaterMark: 64 * 1024, size: (chunk) => chunk.byteLength },
   );
-  return new Response(stream, { headers: sseHeaders });
+  return new Response(body, { headers: sseHeaders });
+}
+
+/** The Node response behind a Hono context when served by @hono/node-server (undefined elsewhere, e.g. `app.request`). */
+export function nodeResponseOf(c: { env: unknown }): ServerResponse | undefined {
+  return (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing;
 }

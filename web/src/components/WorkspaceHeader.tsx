@@ -83,6 +83,11 @@ export function WorkspaceHeader({ userName, userEmail }: { userName: string; use
               Workflows
             </Link>
           ) : null}
+          {can(ws, 'discussions:read') ? (
+            <Link to="/w/$workspaceId/discussions" params={params} {...navLink}>
+              Discussions
+            </Link>
+          ) : null}
           <Link to="/w/$workspaceId/members" params={params} {...navLink}>
             Members
           </Link>

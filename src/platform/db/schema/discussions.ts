@@ -36,6 +36,8 @@ export const discussions = pgTable(
     turns: integer('turns').notNull().default(0),
     answeredTurns: integer('answered_turns').notNull().default(0),
     isStopRequested: boolean('is_stop_requested').notNull().default(false),
+    /** Set by stop: turns up to this one are stopped (in progress) or skipped (queued); later ones are answered. */
+    stopThroughTurn: integer('stop_through_turn'),
     tokensIn: integer('tokens_in').notNull().default(0),
     tokensOut: integer('tokens_out').notNull().default(0),
     costUsd: numeric('cost_usd', { precision: 12, scale: 6, mode: 'number' }).notNull().default(0),

@@ -1,0 +1,1 @@
+ALTER TABLE "discussions" ADD COLUMN "stop_through_turn" integer;

@@ -1,0 +1,138 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useNavigate } from '@tanstack/react-router';
+import { useState, type FormEvent } from 'react';
+import { can } from '../../lib/access.js';
+import { isLanguageCode, languageCodes, languageNames, MAX_PARTICIPANTS, modes, type CreateDiscussionInput, type DiscussionMode } from '../../lib/discussions.js';
+import { fieldError } from '../../lib/errors.js';
+import { useTRPC } from '../../lib/trpc.js';
+import { Field } from '../Field.js';
+import { FormError } from '../FormError.js';
+import { ProjectSelect } from '../ProjectSelect.js';
+import { useToast } from '../Toasts.js';
+import { useWorkspace } from '../WorkspaceContext.js';
+import { newParticipant, ParticipantsEditor, type ParticipantDraft } from './ParticipantsEditor.js';
+
+/** Rows for `mode`: single keeps the first participant; the others need two. */
+function rowsFor(mode: DiscussionMode, rows: readonly ParticipantDraft[]): ParticipantDraft[] {
+  if (mode === 'single') return rows.slice(0, 1);
+  return rows.length >= 2 ? [...rows] : [...rows, ...Array.from({ length: 2 - rows.length }, newParticipant)];
+}
+
+/** "New discussion": title, project, mode, participants, rounds, language and the opening message. */
+export function NewDiscussionForm({ defaultProjectId, onCancel }: { defaultProjectId: string; onCancel: () => void }) {
+  const trpc = useTRPC();
+  const ws = useWorkspace();
+  const toast = useToast();
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+  const [title, setTitle] = useState('');
+  const [projectId, setProjectId] = useState(defaultProjectId);
+  const [mode, setMode] = useState<DiscussionMode>('parallel');
+  const [rows, setRows] = useState<ParticipantDraft[]>(() => [newParticipant(), newParticipant()]);
+  const [rounds, setRounds] = useState(2);
+  const [language, setLanguage] = useState('');
+  const [message, setMessage] = useState('');
+  const personas = useQuery({ ...trpc.personas.list.queryOptions(projectId ? { projectId } : {}), enabled: can(ws, 'personas:read') });
+  const providers = useQuery({ ...trpc.llm.providers.queryOptions(), enabled: can(ws, 'llm:use') });
+  const create = useMutation(
+    trpc.discussions.create.mutationOptions({
+      meta: { inline: true },
+      onSuccess: async ({ id }) => {
+        toast.success(`Discussion "${title.trim()}" started`);
+        await queryClient.invalidateQueries({ queryKey: trpc.discussions.list.pathKey() });
+        await navigate({ to: '/w/$workspaceId/discussions/$discussionId', params: { workspaceId: ws.id, discussionId: id } });
+      },
+    }),
+  );
+  const changeMode = (m: DiscussionMode) => {
+    setMode(m);
+    setRows((r) => rowsFor(m, r));
+  };
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const input: CreateDiscussionInput = {
+      title,
+      projectId: projectId || null,
+      mode,
+      participants: rows.map((r) => ({ personaId: r.personaId || null, provider: r.provider || null, model: r.model.trim() || null })),
+      language: isLanguageCode(language) ? language : null,
+      ...(mode === 'consensus' ? { consensusRounds: rounds } : {}),
+      ...(message.trim() ? { message } : {}),
+    };
+    create.mutate(input);
+  };
+  const err = (field: string) => fieldError(create.error, field);
+  const isBusy = create.isPending;
+  return (
+    <form className="card form new-discussion" onSubmit={submit} noValidate data-testid="new-discussion-form" aria-labelledby="new-discussion-title">
+      <h2 id="new-discussion-title">New discussion</h2>
+      <FormError error={create.error} />
+      <div className="form-grid">
+        <Field label="Title" htmlFor="discussion-title" error={err('title')}>
+          <input id="discussion-title" className="input" value={title} onChange={(e) => setTitle(e.target.value)} maxLength={200} placeholder="e.g. Should we shard the orders table?" autoFocus />
+        </Field>
+        <Field label="Project (optional)" htmlFor="discussion-project" error={err('projectId')} hint="Participants see the project’s approved insights; its personas become available.">
+          <ProjectSelect id="discussion-project" value={projectId} onChange={setProjectId} emptyLabel="No project" />
+        </Field>
+      </div>
+      <fieldset className={`mode-choices${err('mode') ? ' field-invalid' : ''}`}>
+        <legend>Mode</legend>
+        {modes.map((m) => (
+          <label key={m.id} className={`mode-choice${m.id === mode ? ' selected' : ''}`}>
+            <input type="radio" name="discussion-mode" value={m.id} checked={m.id === mode} onChange={() => changeMode(m.id)} aria-describedby={`mode-${m.id}-hint`} />
+            <span className="mode-body">
+              <span className="mode-name">{m.label}</span>
+              <span className="muted small" id={`mode-${m.id}-hint`}>
+                {m.hint}
+              </span>
+            </span>
+          </label>
+        ))}
+      </fieldset>
+      <ParticipantsEditor
+        rows={rows}
+        onChange={setRows}
+        max={mode === 'single' ? 1 : MAX_PARTICIPANTS}
+        min={mode === 'single' ? 1 : 2}
+        personas={personas.data ?? []}
+        providers={providers.data ?? []}
+        errorOf={err}
+        disabled={isBusy}
+      />
+      <div className="form-grid">
+        {mode === 'consensus' ? (
+          <Field label="Rounds" htmlFor="discussion-rounds" error={err('consensusRounds')} hint="Each participant speaks once per round; then a synthesis.">
+            <select id="discussion-rounds" className="input" value={rounds} onChange={(e) => setRounds(Number(e.target.value))}>
+              {[1, 2, 3, 4, 5].map((n) => (
+                <option key={n} value={n}>
+                  {n} {n === 1 ? 'round' : 'rounds'}
+                </option>
+              ))}
+            </select>
+          </Field>
+        ) : null}
+        <Field label="Language" htmlFor="discussion-language" error={err('language')} hint="Auto-detect answers in the language of your messages.">
+          <select id="discussion-language" className="input" value={language} onChange={(e) => setLanguage(e.target.value)}>
+            <option value="">Auto-detect</option>
+            {languageCodes.map((c) => (
+              <option key={c} value={c}>
+                {languageNames[c]}
+              </option>
+            ))}
+          </select>
+        </Field>
+      </div>
+      <Field label="Opening message (optional)" htmlFor="discussion-message" error={err('message')} hint="The participants start answering it at once.">
+        <textarea id="discussion-message" className="input" rows={4} value={message} onChange={(e) => setMessage(e.target.value)} maxLength={20_000} />
+      </Field>
+      <div className="form-actions">
+        <button type="submit" className="btn btn-primary" disabled={isBusy}>
+          {isBusy ? 'Starting…' : 'Start discussion'}
+        </button>
+        <button type="button" className="btn btn-ghost" onClick={onCancel}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}
