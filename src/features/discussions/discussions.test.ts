@@ -190,6 +190,9 @@ describe.each(dbKinds)('discussions on %s', (kind) => {
       expect((await trpcError(call)).code).toBe('NOT_FOUND');
     }
     expect(await b.client.trpc.discussions.list.query({})).toEqual([]);
+    const aPersona = (await a.client.trpc.personas.list.query({}))[0];
+    const borrowed = await trpcError(() => b.client.trpc.discussions.create.mutate({ title: 'x', mode: 'single', participants: [{ personaId: aPersona?.id ?? null }] }));
+    expect(Object.keys(borrowed.fieldErrors ?? {})).toEqual(['participants.0.personaId']);
     expect((await a.client.trpc.discussions.get.query({ id })).messages).toHaveLength(2);
   });
 });

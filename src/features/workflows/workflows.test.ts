@@ -305,5 +305,12 @@ describe.each(dbKinds)('workflow definitions, runs and streams on %s', (kind) =>
     }
     expect(await b.client.trpc.runs.list.query({})).toEqual([]);
     expect(await b.client.trpc.workflows.list.query({})).toEqual([]);
+    // Nor can B build on A's project, personas or insights.
+    const aProject = await a.client.trpc.projects.create.mutate({ name: 'A only' });
+    const aPersona = (await a.client.trpc.personas.list.query({}))[0];
+    const aInsight = await a.client.trpc.insights.create.mutate({ projectId: aProject.id, title: 'A secret', type: 'decision', severity: 'low' });
+    expect((await trpcError(() => b.client.trpc.workflows.create.mutate({ name: 'x', projectId: aProject.id, steps: [{ name: 'S', prompt: 'p' }] }))).code).toBe('NOT_FOUND');
+    const refs = await trpcError(() => b.client.trpc.workflows.create.mutate({ name: 'x', memoryInsightIds: [aInsight.id], steps: [{ name: 'S', prompt: 'p', personaId: aPersona?.id ?? null }] }));
+    expect(Object.keys(refs.fieldErrors ?? {}).sort()).toEqual(['memoryInsightIds.0', 'steps.0.personaId']);
   });
 });
