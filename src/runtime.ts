@@ -43,7 +43,7 @@ export async function startRuntime(env: Env, base: BaseDeps, opts: RuntimeOption
         database: base.database,
         log: base.log,
         jobs,
-        turn: { database: base.database, log: base.log, llm: engine.llm, deltaFlushMs: engine.deltaFlushMs },
+        turn: { database: base.database, log: base.log, llm: engine.llm, deltaFlushMs: engine.deltaFlushMs, workerId: jobs.workerId, leaseMs: env.NYXCORE_RUN_LEASE_SECONDS * 1_000 },
         concurrency: env.NYXCORE_WORKER_CONCURRENCY,
       }),
     );

@@ -4,7 +4,7 @@
  * consensus (round-robin for N rounds, each seeing the whole history, then a synthesis).
  * Every message is committed as it completes; a resumed turn skips answers already complete.
  */
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import type { ModelMessage } from 'ai';
 import type { Database } from '../../platform/db/client.js';
 import { discussionMessages, discussions, personas, type Participant } from '../../platform/db/schema/index.js';
@@ -24,7 +24,13 @@ export interface TurnDeps {
   log: Logger;
   llm: LlmDeps;
   deltaFlushMs: number;
+  /** Lease owner: this process's worker id. */
+  workerId: string;
+  leaseMs: number;
 }
+
+const LEASE_LOST = 'lease-lost';
+class LeaseLostError extends Error {}
 
 type DiscussionRow = typeof discussions.$inferSelect;
 type MessageRow = typeof discussionMessages.$inferSelect;
@@ -34,6 +40,7 @@ const active = new Map<string, AbortController>();
 export function stopLocalDiscussion(id: string): void {
   active.get(id)?.abort('stopped');
 }
+const leaseInterval = (deps: TurnDeps) => sql`now() + ${`${deps.leaseMs} milliseconds`}::interval`;
 
 const DEFAULT_SYSTEM = 'You are a thoughtful senior engineer. Be precise and concrete.';
 const SYNTHESIS = 'synthesis';
@@ -90,11 +97,17 @@ function systemFor(d: DiscussionRow, slot: Slot, personaPrompt: string | null, l
   return parts.join('\n\n');
 }
 
-/** Stores events (and a state change) of one discussion in one transaction. */
+/**
+ * Stores events (and a state change) of one discussion in one transaction, only while this
+ * worker holds the discussion's lease (a worker that stalled past it writes nothing).
+ */
 async function store(deps: TurnDeps, d: DiscussionRow, events: DiscussionEvent[], commit?: (tx: Tx) => PromiseLike<unknown>): Promise<void> {
   await withTenant(deps.database, { tenantId: d.tenantId, userId: null }, async (tx) => {
+    const [row] = await tx.select({ leaseOwner: discussions.leaseOwner }).from(discussions).where(eq(discussions.id, d.id)).for('update');
+    if (row?.leaseOwner !== deps.workerId) throw new LeaseLostError('another worker took this discussion over');
     await commit?.(tx);
-    await appendEvents(tx, discussionRef(d), events);
+    // Every writer of a discussion's events locks its row first, as above.
+    await appendEvents(tx, discussionRef(d), events, { isSerialized: true });
   });
 }
 
@@ -104,18 +117,40 @@ export async function answerTurns(deps: TurnDeps, job: { tenantId: string; discu
   const [claimed] = await withTenant(deps.database, scope, (tx) =>
     tx
       .update(discussions)
-      .set({ status: 'running' })
-      .where(and(eq(discussions.id, job.discussionId), inArray(discussions.status, ['queued', 'running'])))
+      .set({ status: 'running', leaseOwner: deps.workerId, leaseUntil: leaseInterval(deps) })
+      .where(
+        and(
+          eq(discussions.id, job.discussionId),
+          inArray(discussions.status, ['queued', 'running']),
+          or(isNull(discussions.leaseUntil), lt(discussions.leaseUntil, sql`now()`), eq(discussions.leaseOwner, deps.workerId)),
+        ),
+      )
       .returning({ id: discussions.id }),
   );
   if (!claimed) return;
+  let abort = new AbortController();
+  const heartbeat = setInterval(() => {
+    withTenant(deps.database, scope, (tx) =>
+      tx
+        .update(discussions)
+        .set({ leaseUntil: leaseInterval(deps) })
+        .where(and(eq(discussions.id, job.discussionId), eq(discussions.leaseOwner, deps.workerId)))
+        .returning({ id: discussions.id }),
+    ).then(
+      ([row]) => {
+        if (!row) abort.abort(LEASE_LOST);
+      },
+      (err: unknown) => deps.log.warn({ err, discussion: job.discussionId }, 'discussion: renewing the lease failed'),
+    );
+  }, Math.max(200, Math.floor(deps.leaseMs / 3)));
+  heartbeat.unref();
   try {
     for (;;) {
-      const abort = new AbortController();
+      abort = new AbortController();
       active.set(job.discussionId, abort);
       const next = await withTenant(deps.database, scope, async (tx) => {
         const [d] = await tx.select().from(discussions).where(eq(discussions.id, job.discussionId)).for('update');
-        if (!d) return null;
+        if (d?.leaseOwner !== deps.workerId) return null;
         const stopThrough = d.stopThroughTurn ?? 0;
         if (stopThrough > d.answeredTurns) {
           // Turns queued before a stop are skipped, and say so on the stream.
@@ -125,7 +160,7 @@ export async function answerTurns(deps: TurnDeps, job: { tenantId: string; discu
           d.answeredTurns = stopThrough;
         }
         if (d.answeredTurns >= d.turns) {
-          await tx.update(discussions).set({ status: 'idle', isStopRequested: false, stopThroughTurn: null }).where(eq(discussions.id, d.id));
+          await tx.update(discussions).set({ status: 'idle', isStopRequested: false, stopThroughTurn: null, leaseOwner: null, leaseUntil: null }).where(eq(discussions.id, d.id));
           return null;
         }
         if (d.isStopRequested) await tx.update(discussions).set({ isStopRequested: false, stopThroughTurn: null }).where(eq(discussions.id, d.id));
@@ -133,8 +168,17 @@ export async function answerTurns(deps: TurnDeps, job: { tenantId: string; discu
       });
       if (!next) return;
       await answerTurn(deps, next, next.answeredTurns + 1, abort.signal);
+      if (abort.signal.reason === LEASE_LOST) return;
     }
+  } catch (err) {
+    // Another worker owns the discussion now: this one simply stops.
+    if (err instanceof LeaseLostError || abort.signal.reason === LEASE_LOST) {
+      deps.log.warn({ discussion: job.discussionId }, 'discussion: lost the lease to another worker; stopping here');
+      return;
+    }
+    throw err;
   } finally {
+    clearInterval(heartbeat);
     active.delete(job.discussionId);
   }
 }
@@ -142,6 +186,8 @@ export async function answerTurns(deps: TurnDeps, job: { tenantId: string; discu
 async function answerTurn(deps: TurnDeps, d: DiscussionRow, turn: number, signal: AbortSignal): Promise<void> {
   const scope = { tenantId: d.tenantId, userId: null };
   const { messages, personaPrompts } = await withTenant(deps.database, scope, async (tx) => {
+    // Every writer of this discussion's events holds its row lock (the seq order depends on it).
+    await tx.select({ id: discussions.id }).from(discussions).where(eq(discussions.id, d.id)).for('update');
     // Answers a crashed worker left half-written are kept for the record, marked failed, and redone.
     const interrupted = await tx
       .update(discussionMessages)
@@ -235,6 +281,7 @@ async function answerTurn(deps: TurnDeps, d: DiscussionRow, turn: number, signal
       flush();
       await writes.catch(() => undefined);
       const latencyMs = Date.now() - started;
+      if (err instanceof LeaseLostError || signal.reason === LEASE_LOST) throw err;
       if (signal.aborted) {
         await store(
           deps,

@@ -1,6 +1,7 @@
 /** The discussion side of a worker: answers `discussion-turn` jobs; a stop NOTIFY aborts local generation. */
 import type { Database } from '../../platform/db/client.js';
 import type { Jobs } from '../../platform/jobs/boss.js';
+import { isLeaseAbandoned, startSweeping, type LeaseSweep } from '../../platform/jobs/lease-sweep.js';
 import type { Logger } from '../../platform/logger.js';
 import { eq } from 'drizzle-orm';
 import { discussions } from '../../platform/db/schema/index.js';
@@ -33,5 +34,22 @@ export async function startDiscussionWorker(deps: { database: Database; log: Log
       await giveUp(deps.database, data, err instanceof Error ? err.message : String(err));
     }
   });
-  return unlisten;
+  const stopSweeping = startSweeping(deps.jobs, deps.log, discussionSweep(deps.database, deps.turn.leaseMs), Math.max(500, Math.floor(deps.turn.leaseMs / 2)));
+  return async () => {
+    stopSweeping();
+    await unlisten();
+  };
+}
+
+/** A turn job is abandoned when its discussion's lease lapsed, or it was fetched long ago and never claimed. */
+export function discussionSweep(database: Database, leaseMs: number): LeaseSweep<'discussion-turn'> {
+  return {
+    name: 'discussion-turn',
+    isAbandoned: async (job) => {
+      const [d] = await withTenant(database, { tenantId: job.data.tenantId, userId: null }, (tx) =>
+        tx.select({ status: discussions.status, leaseUntil: discussions.leaseUntil }).from(discussions).where(eq(discussions.id, job.data.discussionId)),
+      );
+      return isLeaseAbandoned(d, job, leaseMs);
+    },
+  };
 }

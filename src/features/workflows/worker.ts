@@ -8,6 +8,7 @@ import { workflowRuns } from '../../platform/db/schema/index.js';
 import { withTenant } from '../../platform/db/tenant.js';
 import { appendEvents } from '../../platform/events/store.js';
 import type { Jobs } from '../../platform/jobs/boss.js';
+import { isLeaseAbandoned, startSweeping, type LeaseSweep } from '../../platform/jobs/lease-sweep.js';
 import type { Logger } from '../../platform/logger.js';
 import type { EngineDeps } from './engine.js';
 import { CANCEL_CHANNEL, cancelLocalRun, executeRun } from './runner.js';
@@ -35,23 +36,17 @@ async function failRun(database: Database, job: { tenantId: string; runId: strin
   });
 }
 
-/** Finds active jobs whose run's lease lapsed (the worker died) and returns them to the queue. */
-export async function sweepLapsedRuns(deps: Pick<WorkerDeps, 'database' | 'jobs' | 'log' | 'leaseMs'>): Promise<number> {
-  let handedBack = 0;
-  for (const job of await deps.jobs.active('workflow-run')) {
-    const [run] = await withTenant(deps.database, { tenantId: job.data.tenantId, userId: null }, (tx) =>
-      tx.select({ status: workflowRuns.status, leaseUntil: workflowRuns.leaseUntil }).from(workflowRuns).where(eq(workflowRuns.id, job.data.runId)),
-    );
-    // Running with a lapsed lease: its worker died mid-run. Still queued long after a worker
-    // fetched the job: that worker died before it could claim the run.
-    const isDeadRunning = run?.status === 'running' && run.leaseUntil !== null && run.leaseUntil.getTime() < Date.now();
-    const isDeadQueued = run?.status === 'queued' && job.startedMsAgo > deps.leaseMs * 2;
-    if (!isDeadRunning && !isDeadQueued) continue;
-    deps.log.warn({ run: job.data.runId, job: job.id }, 'workflow: worker lease lapsed; handing the run to another worker');
-    await deps.jobs.retry('workflow-run', job.id);
-    handedBack++;
-  }
-  return handedBack;
+/** A workflow-run job is abandoned when its run's lease lapsed, or it was fetched long ago and never claimed. */
+export function workflowSweep(deps: Pick<WorkerDeps, 'database' | 'leaseMs'>): LeaseSweep<'workflow-run'> {
+  return {
+    name: 'workflow-run',
+    isAbandoned: async (job) => {
+      const [run] = await withTenant(deps.database, { tenantId: job.data.tenantId, userId: null }, (tx) =>
+        tx.select({ status: workflowRuns.status, leaseUntil: workflowRuns.leaseUntil }).from(workflowRuns).where(eq(workflowRuns.id, job.data.runId)),
+      );
+      return isLeaseAbandoned(run, job, deps.leaseMs);
+    },
+  };
 }
 
 /** Starts executing workflow runs in this process; returns a stop function. */
@@ -69,17 +64,9 @@ export async function startWorkflowWorker(deps: WorkerDeps): Promise<() => Promi
       throw err;
     }
   });
-  let isSweeping = false;
-  const timer = setInterval(() => {
-    if (isSweeping) return;
-    isSweeping = true;
-    sweepLapsedRuns(deps)
-      .catch((err: unknown) => deps.log.error({ err }, 'workflow: lease sweep failed'))
-      .finally(() => (isSweeping = false));
-  }, Math.max(500, Math.floor(deps.leaseMs / 2)));
-  timer.unref();
+  const stopSweeping = startSweeping(deps.jobs, deps.log, workflowSweep(deps), Math.max(500, Math.floor(deps.leaseMs / 2)));
   return async () => {
-    clearInterval(timer);
+    stopSweeping();
     await unlisten();
   };
 }

@@ -18,8 +18,8 @@ export type JobName = keyof JobCatalog;
 const queues: Record<JobName, PgBoss.Queue> = {
   // Retries are how a crashed worker's run resumes; the run itself decides what is left to do.
   'workflow-run': { name: 'workflow-run', retryLimit: 20, retryDelay: 2, expireInHours: 12 },
-  // A turn is minutes at most; a crashed worker's turn is retried after it expires and resumes at its first unfinished answer.
-  'discussion-turn': { name: 'discussion-turn', retryLimit: 3, retryDelay: 2, expireInMinutes: 15 },
+  // Like runs: a dead worker's turn is handed back by the lease sweep and resumes at its first unfinished answer.
+  'discussion-turn': { name: 'discussion-turn', retryLimit: 20, retryDelay: 2, expireInHours: 12 },
 };
 
 const WAKE_CHANNEL = 'nyx_jobs';

@@ -38,6 +38,9 @@ export const discussions = pgTable(
     isStopRequested: boolean('is_stop_requested').notNull().default(false),
     /** Set by stop: turns up to this one are stopped (in progress) or skipped (queued); later ones are answered. */
     stopThroughTurn: integer('stop_through_turn'),
+    /** The worker answering, and until when; a lapsed lease means that worker died (see workflow_runs). */
+    leaseOwner: text('lease_owner'),
+    leaseUntil: timestamp('lease_until', { withTimezone: true }),
     tokensIn: integer('tokens_in').notNull().default(0),
     tokensOut: integer('tokens_out').notNull().default(0),
     costUsd: numeric('cost_usd', { precision: 12, scale: 6, mode: 'number' }).notNull().default(0),

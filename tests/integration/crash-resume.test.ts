@@ -1,5 +1,5 @@
 /**
- * Crash and resume: a run executes in a child `nyxcore worker` process, which is killed
+ * Crash and resume: a run (and a discussion turn) executes in a child `nyxcore worker` process, which is killed
  * with SIGKILL in the middle of a step. A second worker takes the run over once the first
  * one's lease lapses and finishes it; every completed step ran exactly once. PostgreSQL
  * only: PGlite is one process's database, so there is no second process to crash.
@@ -103,6 +103,53 @@ describe.skipIf(!testPostgresUrl)('a worker killed mid-step (PostgreSQL)', () =>
       { attempt: 2, resumeAt: 1, totalSteps: 3 },
     ]);
     expect(frames.map((f) => f.id)).toEqual(frames.map((_, i) => i + 1));
+    w2.child.kill('SIGTERM');
+  }, 90_000);
+
+  it('a discussion turn resumes on another worker: finished answers stay, the interrupted one is redone', async () => {
+    const a = await newUser(server);
+    await a.client.trpc.llm.keys.add.mutate({ name: 'local', kind: 'openai-compatible', baseUrl: `${fake.url}/openai/v1`, defaultModel: 'fake-model' });
+    const before = fake.requests.length;
+    // Consensus, one round: offline answers first, then "local" hangs until its worker is killed.
+    fake.script.openai.push({ kind: 'hang' }, { kind: 'ok', text: 'local, resumed' }, { kind: 'ok', text: 'synthesis, resumed' });
+    const w1 = startWorker();
+    const { id } = await a.client.trpc.discussions.create.mutate({
+      title: 'Crash',
+      mode: 'consensus',
+      consensusRounds: 1,
+      participants: [{ provider: 'offline' }, { provider: 'local' }],
+      message: 'Should we keep the monolith for another year?',
+    });
+    const res = await a.client.fetch(`${server.url}/api/v1/events/discussions/${id}`, { headers: a.client.headers() });
+    const frames: SseFrame[] = [];
+    const it = sseFrames(res)[Symbol.asyncIterator]();
+    const next = async () => {
+      const r = await it.next();
+      if (r.done) throw new Error(`stream ended early; worker output:\n${w1.output()}`);
+      frames.push(r.value);
+      return r.value;
+    };
+    while (!((await next()).event === 'message.created' && frames.at(-1)?.data?.data.participantKey === 'p2'));
+    await expect.poll(() => fake.requests.length - before, { timeout: 10_000 }).toBe(1);
+    w1.child.kill('SIGKILL');
+    await new Promise((r) => w1.child.once('exit', r));
+    const w2 = startWorker();
+    const deadline = Date.now() + 40_000;
+    while ((await next()).event !== 'turn.completed') {
+      if (Date.now() > deadline) throw new Error(`turn did not complete; worker 2 output:\n${w2.output()}`);
+    }
+    const d = await a.client.trpc.discussions.get.query({ id });
+    expect(d.messages.map((m) => [m.authorKind, m.participantKey, m.status])).toEqual([
+      ['user', null, 'complete'],
+      ['participant', 'p1', 'complete'],
+      ['participant', 'p2', 'failed'],
+      ['participant', 'p2', 'complete'],
+      ['synthesis', 'synthesis', 'complete'],
+    ]);
+    expect(d.messages[3]?.content).toBe('local, resumed');
+    expect(frames.filter((f) => f.event === 'message.failed').map((f) => f.data?.data.lane)).toEqual(['p2']);
+    expect(frames.filter((f) => f.event === 'message.created' && f.data?.data.participantKey === 'p1')).toHaveLength(1);
+    expect(d.status).toBe('idle');
     w2.child.kill('SIGTERM');
   }, 90_000);
 });

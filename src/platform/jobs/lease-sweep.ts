@@ -1,0 +1,48 @@
+/**
+ * The shared half of "a dead worker's job is resumed elsewhere": every worker periodically
+ * looks at the active jobs of a queue and hands back to pg-boss (as failed, so it retries)
+ * those whose work item says its lease lapsed. The feature decides what "lapsed" means.
+ */
+import type { Logger } from '../logger.js';
+import type { JobCatalog, JobName, Jobs } from './boss.js';
+
+export interface LeaseSweep<N extends JobName> {
+  name: N;
+  /** True when the job's worker is gone: its item's lease lapsed (or it never claimed it). */
+  isAbandoned: (job: { data: JobCatalog[N]; startedMsAgo: number }) => Promise<boolean>;
+}
+
+/** Returns how many jobs were handed back. */
+export async function sweepOnce<N extends JobName>(jobs: Jobs, log: Logger, sweep: LeaseSweep<N>): Promise<number> {
+  let handedBack = 0;
+  for (const job of await jobs.active(sweep.name)) {
+    if (!(await sweep.isAbandoned(job))) continue;
+    log.warn({ queue: sweep.name, job: job.id, data: job.data }, 'jobs: worker lease lapsed; handing the job to another worker');
+    await jobs.retry(sweep.name, job.id);
+    handedBack++;
+  }
+  return handedBack;
+}
+
+/** Runs `sweepOnce` every `intervalMs` (never overlapping itself); returns the stop function. */
+export function startSweeping<N extends JobName>(jobs: Jobs, log: Logger, sweep: LeaseSweep<N>, intervalMs: number): () => void {
+  let isSweeping = false;
+  const timer = setInterval(() => {
+    if (isSweeping) return;
+    isSweeping = true;
+    sweepOnce(jobs, log, sweep)
+      .catch((err: unknown) => log.error({ err, queue: sweep.name }, 'jobs: lease sweep failed'))
+      .finally(() => (isSweeping = false));
+  }, intervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
+/**
+ * The rule both runs and discussions use: running with a lapsed lease (its worker died
+ * mid-work), or still queued long after a worker fetched the job (it died before claiming).
+ */
+export function isLeaseAbandoned(item: { status: string; leaseUntil: Date | null } | undefined, job: { startedMsAgo: number }, leaseMs: number): boolean {
+  if (item?.status === 'running') return item.leaseUntil !== null && item.leaseUntil.getTime() < Date.now();
+  return item?.status === 'queued' && job.startedMsAgo > leaseMs * 2;
+}
