@@ -50,6 +50,19 @@ describe.skipIf(!testPostgresUrl)('a worker killed mid-step (PostgreSQL)', () =>
     return { child, output: () => output };
   }
 
+  /** Follows a live stream frame by frame; `next()` fails with the worker's output if the stream ends. */
+  function follow(res: Response, output: () => string): { frames: SseFrame[]; next: () => Promise<SseFrame> } {
+    const frames: SseFrame[] = [];
+    const it = sseFrames(res)[Symbol.asyncIterator]();
+    const next = async () => {
+      const r = await it.next();
+      if (r.done) throw new Error(`stream ended early; worker output:\n${output()}`);
+      frames.push(r.value);
+      return r.value;
+    };
+    return { frames, next };
+  }
+
   it('resumes at the first unfinished step on another worker; completed steps never run twice', async () => {
     const a = await newUser(server);
     await a.client.trpc.llm.keys.add.mutate({ name: 'local', kind: 'openai-compatible', baseUrl: `${fake.url}/openai/v1`, defaultModel: 'fake-model' });
@@ -67,14 +80,7 @@ describe.skipIf(!testPostgresUrl)('a worker killed mid-step (PostgreSQL)', () =>
     const run = await a.client.trpc.workflows.run.mutate({ workflowId: wf.id, input: 'Queue consumers acknowledge messages before processing them.' });
 
     const res = await a.client.fetch(`${server.url}/api/v1/events/workflows/${run.id}`, { headers: a.client.headers() });
-    const frames: SseFrame[] = [];
-    const it = sseFrames(res)[Symbol.asyncIterator]();
-    const next = async () => {
-      const r = await it.next();
-      if (r.done) throw new Error(`stream ended early; worker output:\n${w1.output()}`);
-      frames.push(r.value);
-      return r.value;
-    };
+    const { frames, next } = follow(res, w1.output);
     while (!((await next()).event === 'step.started' && frames.at(-1)?.data?.data.step === 1));
     // Mid-step: the provider request is in flight when the worker dies.
     await expect.poll(() => fake.requests.length, { timeout: 10_000 }).toBe(1);
@@ -121,14 +127,7 @@ describe.skipIf(!testPostgresUrl)('a worker killed mid-step (PostgreSQL)', () =>
       message: 'Should we keep the monolith for another year?',
     });
     const res = await a.client.fetch(`${server.url}/api/v1/events/discussions/${id}`, { headers: a.client.headers() });
-    const frames: SseFrame[] = [];
-    const it = sseFrames(res)[Symbol.asyncIterator]();
-    const next = async () => {
-      const r = await it.next();
-      if (r.done) throw new Error(`stream ended early; worker output:\n${w1.output()}`);
-      frames.push(r.value);
-      return r.value;
-    };
+    const { frames, next } = follow(res, w1.output);
     while (!((await next()).event === 'message.created' && frames.at(-1)?.data?.data.participantKey === 'p2'));
     await expect.poll(() => fake.requests.length - before, { timeout: 10_000 }).toBe(1);
     w1.child.kill('SIGKILL');

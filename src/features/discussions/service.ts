@@ -7,8 +7,8 @@ import { and, asc, desc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
 import { discussionMessages, discussions, personas, users, type Participant } from '../../platform/db/schema/index.js';
 import type { Tx } from '../../platform/db/tenant.js';
 import { appendEvents, type RunRef } from '../../platform/events/store.js';
-import { NyxError, notFound } from '../../platform/errors.js';
-import { assertProjectAllowed, getProject } from '../projects/service.js';
+import { NyxError } from '../../platform/errors.js';
+import { assertProjectAllowed, getProject, visibleOr404 } from '../projects/service.js';
 import type { CreateDiscussionInput } from './schema.js';
 
 export interface Access {
@@ -64,8 +64,7 @@ export async function createDiscussion(access: Access, input: CreateDiscussionIn
 
 async function lockDiscussion(access: Pick<Access, 'tx' | 'projectPin'>, id: string) {
   const [d] = await access.tx.select().from(discussions).where(eq(discussions.id, id)).for('update');
-  if (!d || (access.projectPin && d.projectId !== access.projectPin)) throw notFound('Discussion');
-  return d;
+  return visibleOr404(d, access, 'Discussion');
 }
 
 /**
@@ -131,8 +130,7 @@ export async function listDiscussions(access: Pick<Access, 'tx' | 'projectPin'>,
 
 export async function loadDiscussion(access: Pick<Access, 'tx' | 'projectPin'>, id: string) {
   const [d] = await access.tx.select().from(discussions).where(eq(discussions.id, id));
-  if (!d || (access.projectPin && d.projectId !== access.projectPin)) throw notFound('Discussion');
-  return d;
+  return visibleOr404(d, access, 'Discussion');
 }
 
 export async function getDiscussion(access: Pick<Access, 'tx' | 'projectPin'>, id: string) {

@@ -18,6 +18,15 @@ export function assertProjectAllowed(access: Pick<TenantAccess, 'projectPin'>, p
   }
 }
 
+/**
+ * A row of a project-scoped table as the caller may see it: missing, or outside the
+ * project an API token is pinned to, is the same 404. Example: `visibleOr404(row, access, 'Run')`.
+ */
+export function visibleOr404<T extends { projectId: string | null }>(row: T | undefined, access: Pick<TenantAccess, 'projectPin'>, what: string): T {
+  if (!row || (access.projectPin && row.projectId !== access.projectPin)) throw notFound(what);
+  return row;
+}
+
 const isUniqueViolation = (err: unknown): boolean =>
   typeof err === 'object' && err !== null && ((err as { code?: string }).code === '23505' || (err as { cause?: { code?: string } }).cause?.code === '23505');
 

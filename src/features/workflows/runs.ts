@@ -6,9 +6,10 @@
 import { and, asc, desc, eq, gte, sql } from 'drizzle-orm';
 import { runEvents, workflowRunSteps, workflowRuns } from '../../platform/db/schema/index.js';
 import { appendEvents, type RunRef } from '../../platform/events/store.js';
-import { NyxError, notFound } from '../../platform/errors.js';
+import { NyxError } from '../../platform/errors.js';
 import { recordAudit } from '../audit/service.js';
 import { listInsights } from '../memory/items.js';
+import { visibleOr404 } from '../projects/service.js';
 import type { WorkflowDef } from './schema.js';
 import { CANCEL_CHANNEL } from './runner.js';
 import { workflowDefinition, type Access } from './service.js';
@@ -30,8 +31,7 @@ export async function createRun(access: Access, input: { workflowId: string; inp
 /** The run row, for authorising access to it (SSE, exports). NOT_FOUND for another workspace's id. */
 export async function loadRun(access: Pick<Access, 'tx' | 'projectPin'>, id: string) {
   const [run] = await access.tx.select().from(workflowRuns).where(eq(workflowRuns.id, id));
-  if (!run || (access.projectPin && run.projectId !== access.projectPin)) throw notFound('Run');
-  return run;
+  return visibleOr404(run, access, 'Run');
 }
 
 export async function getRun(access: Pick<Access, 'tx' | 'projectPin'>, id: string) {

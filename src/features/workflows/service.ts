@@ -5,9 +5,9 @@
 import { and, asc, count, desc, eq, inArray, isNull, max, or, sql } from 'drizzle-orm';
 import { personas, workflowInsights, workflowRuns, workflowSteps, workflows } from '../../platform/db/schema/index.js';
 import type { Tx } from '../../platform/db/tenant.js';
-import { NyxError, notFound } from '../../platform/errors.js';
+import { NyxError } from '../../platform/errors.js';
 import { recordAudit } from '../audit/service.js';
-import { assertProjectAllowed, getProject } from '../projects/service.js';
+import { assertProjectAllowed, getProject, visibleOr404 } from '../projects/service.js';
 import { zCreateWorkflow, type CreateWorkflowInput, type StepDef, type WorkflowDef } from './schema.js';
 import { findTemplate } from './templates.js';
 import { validateTemplates } from './templating.js';
@@ -97,8 +97,7 @@ export async function createWorkflow(access: Access, def: WorkflowDef, templateI
 
 async function loadWorkflow(access: Pick<Access, 'tx' | 'projectPin'>, id: string): Promise<WorkflowRow> {
   const [w] = await access.tx.select().from(workflows).where(eq(workflows.id, id));
-  if (!w || (access.projectPin && w.projectId !== access.projectPin)) throw notFound('Workflow');
-  return w;
+  return visibleOr404(w, access, 'Workflow');
 }
 
 export async function getWorkflow(access: Pick<Access, 'tx' | 'projectPin'>, id: string) {
