@@ -34,3 +34,15 @@ export function ProjectSelect({ id, value, onChange, emptyLabel, disabled, class
     </select>
   );
 }
+
+/** A list page's filter bar with one project picker ("All projects" is the empty choice). */
+export function ProjectFilter({ id, value, onChange }: Pick<ProjectSelectProps, 'id' | 'value' | 'onChange'>) {
+  return (
+    <div className="filters">
+      <label htmlFor={id} className="sr-only">
+        Project
+      </label>
+      <ProjectSelect id={id} value={value} onChange={onChange} emptyLabel="All projects" className="input input-auto" />
+    </div>
+  );
+}

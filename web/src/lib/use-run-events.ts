@@ -1,15 +1,17 @@
 /**
- * Follows a workflow run over Server-Sent Events. The state is built only from frames,
- * replayed from seq 0 on load; the browser reconnects by itself with Last-Event-ID and
- * frames already applied (seq ≤ last) are ignored. After a terminal event the stream is
- * closed; `follow()` opens a new one after the last seq (e.g. after "Retry from step N").
+ * Follows a workflow run over Server-Sent Events (see use-event-stream.ts). The state is built
+ * only from frames, replayed from seq 0 on load. After a terminal event the stream is closed;
+ * `follow()` opens a new one after the last seq (e.g. after "Retry from step N").
  */
-import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
+import { useReducer } from 'react';
 import { isTerminalWorkflowEvent, zWorkflowEvent } from '../../../src/platform/events/frames.js';
 import { applyFrame, initialRun, type Frame, type LiveRun, type WorkflowEvent } from './run-state.js';
+import { useEventStream, type Connection } from './use-event-stream.js';
 
-/** Every event type the stream sends (named SSE events: `onmessage` never fires). */
-const eventTypes: Record<WorkflowEvent['type'], true> = {
+export type { Connection };
+
+/** Every event type the stream sends (a record, so that none is forgotten). */
+const eventTypes = Object.keys({
   'run.queued': true,
   'run.started': true,
   'step.started': true,
@@ -21,22 +23,11 @@ const eventTypes: Record<WorkflowEvent['type'], true> = {
   'run.completed': true,
   'run.failed': true,
   'run.cancelled': true,
-};
-
-export type Connection = 'connecting' | 'live' | 'reconnecting' | 'closed';
+} satisfies Record<WorkflowEvent['type'], true>) as WorkflowEvent['type'][];
 
 const reducer = (state: LiveRun, frame: Frame): LiveRun => applyFrame(state, frame);
 
-function parseFrame(raw: string): Frame | null {
-  try {
-    const json = JSON.parse(raw) as { seq?: unknown; at?: unknown; type?: unknown; data?: unknown };
-    const event = zWorkflowEvent.safeParse({ type: json.type, data: json.data });
-    if (!event.success || typeof json.seq !== 'number' || typeof json.at !== 'string') return null;
-    return { ...event.data, seq: json.seq, at: json.at };
-  } catch {
-    return null;
-  }
-}
+const isTerminal = (frame: Frame): boolean => isTerminalWorkflowEvent(frame.type);
 
 interface Options {
   runId: string;
@@ -49,37 +40,15 @@ interface Options {
 
 export function useRunEvents({ runId, workspaceId, stepNames, onFrame }: Options) {
   const [state, dispatch] = useReducer(reducer, stepNames, initialRun);
-  const [connection, setConnection] = useState<Connection>('connecting');
-  /** Bumped to open a new stream after the last one closed. */
-  const [generation, setGeneration] = useState(0);
-  const lastSeq = useRef(0);
-  const onFrameRef = useRef(onFrame);
-  useEffect(() => {
-    onFrameRef.current = onFrame;
-  });
-
-  useEffect(() => {
-    const url = `/api/v1/events/workflows/${encodeURIComponent(runId)}?tenant=${encodeURIComponent(workspaceId)}&after=${lastSeq.current}`;
-    const es = new EventSource(url, { withCredentials: true });
-    setConnection('connecting');
-    const onEvent = (ev: MessageEvent<string>) => {
-      const frame = parseFrame(ev.data);
-      if (!frame || frame.seq <= lastSeq.current) return;
-      lastSeq.current = frame.seq;
+  const { connection, reopen } = useEventStream({
+    url: `/api/v1/events/workflows/${encodeURIComponent(runId)}?tenant=${encodeURIComponent(workspaceId)}`,
+    schema: zWorkflowEvent,
+    eventTypes,
+    onFrame: (frame) => {
       dispatch(frame);
-      onFrameRef.current?.(frame);
-      if (isTerminalWorkflowEvent(frame.type)) {
-        // The server ends the stream after a terminal event; without close() the browser would reconnect.
-        es.close();
-        setConnection('closed');
-      }
-    };
-    for (const type of Object.keys(eventTypes)) es.addEventListener(type, onEvent);
-    es.onopen = () => setConnection('live');
-    es.onerror = () => setConnection(es.readyState === EventSource.CLOSED ? 'closed' : 'reconnecting');
-    return () => es.close();
-  }, [runId, workspaceId, generation]);
-
-  const follow = useCallback(() => setGeneration((g) => g + 1), []);
-  return { state, connection, follow };
+      onFrame?.(frame);
+    },
+    isTerminal,
+  });
+  return { state, connection, follow: reopen };
 }

@@ -3,9 +3,10 @@ import { Link } from '@tanstack/react-router';
 import { useState } from 'react';
 import { ConfirmButton } from '../components/ConfirmButton.js';
 import { NewDiscussionForm } from '../components/discussions/NewDiscussionForm.js';
-import { EmptyState, ErrorAlert, Loading } from '../components/Feedback.js';
+import { EmptyState } from '../components/Feedback.js';
+import { ListTable, type ListColumn } from '../components/ListTable.js';
 import { formatCost, formatTokens } from '../components/LlmFormat.js';
-import { ProjectSelect, useProjects } from '../components/ProjectSelect.js';
+import { ProjectFilter, useProjects } from '../components/ProjectSelect.js';
 import { useToast } from '../components/Toasts.js';
 import { useWorkspace } from '../components/WorkspaceContext.js';
 import { can } from '../lib/access.js';
@@ -56,6 +57,15 @@ function DiscussionRow({ d, projectName }: { d: DiscussionSummary; projectName: 
   );
 }
 
+const discussionColumns: ListColumn[] = [
+  { label: 'Discussion' },
+  { label: 'Mode' },
+  { label: 'Participants' },
+  { label: 'Messages', className: 'num' },
+  { label: 'Tokens · cost', className: 'num' },
+  { label: 'Updated' },
+];
+
 /** `/w/$workspaceId/discussions`: the workspace's discussions, and a new one. */
 export function DiscussionsPage() {
   const trpc = useTRPC();
@@ -83,45 +93,15 @@ export function DiscussionsPage() {
         ) : null}
       </div>
       {isCreating ? <NewDiscussionForm defaultProjectId={projectId} onCancel={() => setIsCreating(false)} /> : null}
-      <div className="filters">
-        <label htmlFor="discussions-project" className="sr-only">
-          Project
-        </label>
-        <ProjectSelect id="discussions-project" value={projectId} onChange={setProjectId} emptyLabel="All projects" className="input input-auto" />
-      </div>
-      {list.isPending ? <Loading /> : null}
-      {list.isError ? <ErrorAlert error={list.error} /> : null}
-      {list.data?.length === 0 ? (
-        <EmptyState title={projectId ? 'No discussions in this project.' : 'No discussions yet'}>{canWrite ? 'Start one: pick the participants and ask your question.' : null}</EmptyState>
-      ) : null}
-      {list.data?.length ? (
-        <div className="card table-wrap">
-          <table className="table" data-testid="discussion-list">
-            <thead>
-              <tr>
-                <th scope="col">Discussion</th>
-                <th scope="col">Mode</th>
-                <th scope="col">Participants</th>
-                <th scope="col" className="num">
-                  Messages
-                </th>
-                <th scope="col" className="num">
-                  Tokens · cost
-                </th>
-                <th scope="col">Updated</th>
-                <th scope="col" className="actions">
-                  <span className="sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.data.map((d) => (
-                <DiscussionRow key={d.id} d={d} projectName={projects.nameOf(d.projectId)} />
-              ))}
-            </tbody>
-          </table>
-        </div>
-      ) : null}
+      <ProjectFilter id="discussions-project" value={projectId} onChange={setProjectId} />
+      <ListTable
+        query={list}
+        testId="discussion-list"
+        columns={discussionColumns}
+        actions
+        empty={<EmptyState title={projectId ? 'No discussions in this project.' : 'No discussions yet'}>{canWrite ? 'Start one: pick the participants and ask your question.' : null}</EmptyState>}
+        row={(d) => <DiscussionRow key={d.id} d={d} projectName={projects.nameOf(d.projectId)} />}
+      />
     </div>
   );
 }

@@ -2,9 +2,10 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tansta
 import { Link, useNavigate } from '@tanstack/react-router';
 import { useState } from 'react';
 import { ConfirmButton } from '../components/ConfirmButton.js';
-import { EmptyState, ErrorAlert, Loading } from '../components/Feedback.js';
+import { EmptyState } from '../components/Feedback.js';
+import { ListTable, type ListColumn } from '../components/ListTable.js';
 import { NewFromTemplateForm } from '../components/NewFromTemplateForm.js';
-import { ProjectSelect, useProjects } from '../components/ProjectSelect.js';
+import { ProjectFilter, useProjects } from '../components/ProjectSelect.js';
 import { RunList } from '../components/RunStatus.js';
 import { useToast } from '../components/Toasts.js';
 import { useWorkspace } from '../components/WorkspaceContext.js';
@@ -66,6 +67,8 @@ function WorkflowRow({ w, projectName }: { w: WorkflowSummary; projectName: stri
   );
 }
 
+const workflowColumns: ListColumn[] = [{ label: 'Workflow' }, { label: 'Project' }, { label: 'Steps', className: 'num' }, { label: 'Runs', className: 'num' }, { label: 'Last run' }];
+
 /** `/w/$workspaceId/workflows`: the workspace's workflows and its latest runs. */
 export function WorkflowsPage() {
   const trpc = useTRPC();
@@ -99,44 +102,15 @@ export function WorkflowsPage() {
         ) : null}
       </div>
       {isFromTemplate ? <NewFromTemplateForm defaultProjectId={projectId} onDone={() => setIsFromTemplate(false)} /> : null}
-      <div className="filters">
-        <label htmlFor="workflows-project" className="sr-only">
-          Project
-        </label>
-        <ProjectSelect id="workflows-project" value={projectId} onChange={setProjectId} emptyLabel="All projects" className="input input-auto" />
-      </div>
-      {workflows.isPending ? <Loading /> : null}
-      {workflows.isError ? <ErrorAlert error={workflows.error} /> : null}
-      {workflows.data?.length === 0 ? (
-        <EmptyState title={projectId ? 'No workflows in this project.' : 'No workflows yet'}>{canWrite ? 'Start from a template, or build one step by step.' : null}</EmptyState>
-      ) : null}
-      {workflows.data?.length ? (
-        <div className="card table-wrap">
-          <table className="table" data-testid="workflow-list">
-            <thead>
-              <tr>
-                <th scope="col">Workflow</th>
-                <th scope="col">Project</th>
-                <th scope="col" className="num">
-                  Steps
-                </th>
-                <th scope="col" className="num">
-                  Runs
-                </th>
-                <th scope="col">Last run</th>
-                <th scope="col" className="actions">
-                  <span className="sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {workflows.data.map((w) => (
-                <WorkflowRow key={w.id} w={w} projectName={projects.nameOf(w.projectId)} />
-              ))}
-            </tbody>
-          </table>
-        </div>
-      ) : null}
+      <ProjectFilter id="workflows-project" value={projectId} onChange={setProjectId} />
+      <ListTable
+        query={workflows}
+        testId="workflow-list"
+        columns={workflowColumns}
+        actions
+        empty={<EmptyState title={projectId ? 'No workflows in this project.' : 'No workflows yet'}>{canWrite ? 'Start from a template, or build one step by step.' : null}</EmptyState>}
+        row={(w) => <WorkflowRow key={w.id} w={w} projectName={projects.nameOf(w.projectId)} />}
+      />
       {runs.data?.length ? (
         <section className="section" aria-labelledby="latest-runs-title">
           <h2 id="latest-runs-title">Latest runs</h2>
