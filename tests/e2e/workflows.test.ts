@@ -130,6 +130,9 @@ describe('workflows', () => {
     await a.waitForFunction(FOUR_FINAL_OUTPUTS);
     const before = await outputs.allInnerTexts();
     expect(before.every((t) => t.trim().length > 0)).toBe(true);
+    // The input quotes HTML (`<h1>` in a template string): answers show it as text, never as markup.
+    expect(await outputs.locator('h1').count()).toBe(0);
+    expect(before.join('\n')).toContain('<h1>');
     expect(await a.getByTestId('run-duration').textContent()).not.toBe('—');
     await dismissToasts(a);
     await shot(a, 'workflow-run.png');
