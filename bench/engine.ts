@@ -116,6 +116,7 @@ async function overhead(kind: 'pglite' | 'postgres', backend: string): Promise<O
       engine: engineDepsOf(server.deps, { sleep: () => Promise.resolve() }),
       workerId: `bench-${randomUUID().slice(0, 8)}`,
       leaseMs: 30_000,
+      shutdown: new AbortController().signal,
     };
     const llm = runnerDeps.engine.llm;
 

@@ -36,6 +36,7 @@ export async function startRuntime(env: Env, base: BaseDeps, opts: RuntimeOption
   if (opts.isListening ?? true) await hub.start();
   const jobs = await startJobs(base.database, base.log, { namespace: env.NYXCORE_JOBS_NAMESPACE });
   const stops: (() => Promise<void>)[] = [];
+  const shutdown = new AbortController();
   if (opts.isWorker ?? env.NYXCORE_WORKER === 'on') {
     const engine = engineDepsOf(base, opts.engine);
     stops.push(
@@ -43,7 +44,7 @@ export async function startRuntime(env: Env, base: BaseDeps, opts: RuntimeOption
         database: base.database,
         log: base.log,
         jobs,
-        turn: { database: base.database, log: base.log, llm: engine.llm, deltaFlushMs: engine.deltaFlushMs, workerId: jobs.workerId, leaseMs: env.NYXCORE_RUN_LEASE_SECONDS * 1_000 },
+        turn: { database: base.database, log: base.log, llm: engine.llm, deltaFlushMs: engine.deltaFlushMs, workerId: jobs.workerId, leaseMs: env.NYXCORE_RUN_LEASE_SECONDS * 1_000, shutdown: shutdown.signal },
         concurrency: env.NYXCORE_WORKER_CONCURRENCY,
       }),
     );
@@ -54,12 +55,16 @@ export async function startRuntime(env: Env, base: BaseDeps, opts: RuntimeOption
       engine,
       leaseMs: env.NYXCORE_RUN_LEASE_SECONDS * 1_000,
       concurrency: env.NYXCORE_WORKER_CONCURRENCY,
+      shutdown: shutdown.signal,
     }));
   }
   return {
     hub,
     jobs,
     close: async () => {
+      // Runs and turns in progress stop writing, release their leases and go back to the queue,
+      // so another worker resumes them at once instead of after the lease lapses.
+      shutdown.abort();
       for (const stop of stops) await stop();
       await jobs.stop();
       await hub.close();

@@ -29,7 +29,7 @@ describe.skipIf(!testPostgresUrl)('a worker killed mid-step (PostgreSQL)', () =>
     await fake.close();
   });
 
-  function startWorker(): { child: ChildProcess; output: () => string } {
+  function startWorker(leaseSeconds = 2): { child: ChildProcess; output: () => string } {
     let output = '';
     // `node --import tsx` runs the source in this one process, so SIGKILL really kills the worker.
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'worker'], {
@@ -39,7 +39,7 @@ describe.skipIf(!testPostgresUrl)('a worker killed mid-step (PostgreSQL)', () =>
         DATABASE_URL: testPostgresUrl,
         NYXCORE_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
         NYXCORE_JOBS_NAMESPACE: server.deps.env.NYXCORE_JOBS_NAMESPACE,
-        NYXCORE_RUN_LEASE_SECONDS: '2',
+        NYXCORE_RUN_LEASE_SECONDS: String(leaseSeconds),
         LOG_LEVEL: 'warn',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -117,7 +117,7 @@ describe.skipIf(!testPostgresUrl)('a worker killed mid-step (PostgreSQL)', () =>
     await a.client.trpc.llm.keys.add.mutate({ name: 'local', kind: 'openai-compatible', baseUrl: `${fake.url}/openai/v1`, defaultModel: 'fake-model' });
     const before = fake.requests.length;
     // Consensus, one round: offline answers first, then "local" hangs until its worker is killed.
-    fake.script.openai.push({ kind: 'hang' }, { kind: 'ok', text: 'local, resumed' }, { kind: 'ok', text: 'synthesis, resumed' });
+    fake.script.openai.push({ kind: 'hang' }, { kind: 'ok', text: 'local, resumed' });
     const w1 = startWorker();
     const { id } = await a.client.trpc.discussions.create.mutate({
       title: 'Crash',
@@ -149,6 +149,44 @@ describe.skipIf(!testPostgresUrl)('a worker killed mid-step (PostgreSQL)', () =>
     expect(frames.filter((f) => f.event === 'message.failed').map((f) => f.data?.data.lane)).toEqual(['p2']);
     expect(frames.filter((f) => f.event === 'message.created' && f.data?.data.participantKey === 'p1')).toHaveLength(1);
     expect(d.status).toBe('idle');
+    w2.child.kill('SIGTERM');
+  }, 90_000);
+
+  it('a worker stopped with SIGTERM hands its run back at once (no waiting for the lease to lapse)', async () => {
+    const a = await newUser(server);
+    await a.client.trpc.llm.keys.add.mutate({ name: 'local', kind: 'openai-compatible', baseUrl: `${fake.url}/openai/v1`, defaultModel: 'fake-model' });
+    const wf = await a.client.trpc.workflows.create.mutate({
+      name: 'Deploy',
+      steps: [
+        { name: 'One', prompt: 'Summarise {{input}}', provider: 'offline' },
+        { name: 'Two', prompt: 'Go on from {{steps.One.content}}', provider: 'local', retries: 0 },
+      ],
+    });
+    const before = fake.requests.length;
+    fake.script.openai.length = 0;
+    fake.script.openai.push({ kind: 'hang' }, { kind: 'ok', text: 'two, on the next worker' });
+    // A lease of 120 s: only an explicit hand-back lets the run finish within this test.
+    const w1 = startWorker(120);
+    const run = await a.client.trpc.workflows.run.mutate({ workflowId: wf.id, input: 'Blue-green deployments with a shared database.' });
+    const res = await a.client.fetch(`${server.url}/api/v1/events/workflows/${run.id}`, { headers: a.client.headers() });
+    const { frames, next } = follow(res, w1.output);
+    while (!((await next()).event === 'step.started' && frames.at(-1)?.data?.data.step === 1));
+    await expect.poll(() => fake.requests.length - before, { timeout: 10_000 }).toBe(1);
+    const started = Date.now();
+    w1.child.kill('SIGTERM');
+    const code = await new Promise((r) => w1.child.once('exit', r));
+    expect(code).toBe(0);
+    const w2 = startWorker(120);
+    while ((await next()).event !== 'run.completed') {
+      if (Date.now() - started > 40_000) throw new Error(`run did not complete; worker 2 output:\n${w2.output()}`);
+    }
+    const detail = await a.client.trpc.runs.get.query({ id: run.id });
+    expect(detail.steps.map((s) => [s.status, s.executions])).toEqual([
+      ['completed', 1],
+      ['completed', 1],
+    ]);
+    expect(detail.steps[1]?.output).toBe('two, on the next worker');
+    expect(Date.now() - started).toBeLessThan(60_000);
     w2.child.kill('SIGTERM');
   }, 90_000);
 });

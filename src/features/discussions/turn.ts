@@ -27,10 +27,14 @@ export interface TurnDeps {
   /** Lease owner: this process's worker id. */
   workerId: string;
   leaseMs: number;
+  /** Aborted when this process shuts down: answering stops, the lease is released, the job goes back to the queue. */
+  shutdown: AbortSignal;
 }
 
 const LEASE_LOST = 'lease-lost';
 class LeaseLostError extends Error {}
+/** The turn was handed back because its worker is shutting down; another worker resumes it. */
+export class ShutdownError extends Error {}
 
 type DiscussionRow = typeof discussions.$inferSelect;
 type MessageRow = typeof discussionMessages.$inferSelect;
@@ -114,6 +118,7 @@ async function store(deps: TurnDeps, d: DiscussionRow, events: DiscussionEvent[]
 /** Claims the discussion and answers every pending turn in order; returns when none is left or it was stopped. */
 export async function answerTurns(deps: TurnDeps, job: { tenantId: string; discussionId: string }): Promise<void> {
   const scope = { tenantId: job.tenantId, userId: null };
+  if (deps.shutdown.aborted) throw new ShutdownError('this worker is shutting down');
   const [claimed] = await withTenant(deps.database, scope, (tx) =>
     tx
       .update(discussions)
@@ -144,8 +149,11 @@ export async function answerTurns(deps: TurnDeps, job: { tenantId: string; discu
     );
   }, Math.max(200, Math.floor(deps.leaseMs / 3)));
   heartbeat.unref();
+  const onShutdown = () => abort.abort(LEASE_LOST);
+  deps.shutdown.addEventListener('abort', onShutdown);
   try {
     for (;;) {
+      if (deps.shutdown.aborted) break;
       abort = new AbortController();
       active.set(job.discussionId, abort);
       const next = await withTenant(deps.database, scope, async (tx) => {
@@ -168,18 +176,25 @@ export async function answerTurns(deps: TurnDeps, job: { tenantId: string; discu
       });
       if (!next) return;
       await answerTurn(deps, next, next.answeredTurns + 1, abort.signal);
-      if (abort.signal.reason === LEASE_LOST) return;
+      if (abort.signal.reason === LEASE_LOST) break;
     }
   } catch (err) {
     // Another worker owns the discussion now: this one simply stops.
-    if (err instanceof LeaseLostError || abort.signal.reason === LEASE_LOST) {
+    if ((err instanceof LeaseLostError || abort.signal.reason === LEASE_LOST) && !deps.shutdown.aborted) {
       deps.log.warn({ discussion: job.discussionId }, 'discussion: lost the lease to another worker; stopping here');
       return;
     }
-    throw err;
+    if (!deps.shutdown.aborted) throw err;
   } finally {
     clearInterval(heartbeat);
     active.delete(job.discussionId);
+    deps.shutdown.removeEventListener('abort', onShutdown);
+  }
+  if (deps.shutdown.aborted) {
+    await withTenant(deps.database, scope, (tx) =>
+      tx.update(discussions).set({ leaseOwner: null, leaseUntil: null }).where(and(eq(discussions.id, job.discussionId), eq(discussions.leaseOwner, deps.workerId))),
+    );
+    throw new ShutdownError('this worker is shutting down; the turn resumes on another worker');
   }
 }
 

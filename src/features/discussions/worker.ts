@@ -8,7 +8,7 @@ import { discussions } from '../../platform/db/schema/index.js';
 import { withTenant } from '../../platform/db/tenant.js';
 import { appendEvents } from '../../platform/events/store.js';
 import { discussionRef, STOP_CHANNEL } from './service.js';
-import { answerTurns, stopLocalDiscussion, type TurnDeps } from './turn.js';
+import { answerTurns, ShutdownError, stopLocalDiscussion, type TurnDeps } from './turn.js';
 
 /** pg-boss runs a turn job this many times in all (retryLimit 3 after the first). */
 const MAX_JOB_ATTEMPTS = 4;
@@ -28,6 +28,7 @@ export async function startDiscussionWorker(deps: { database: Database; log: Log
     try {
       await answerTurns(deps.turn, data);
     } catch (err) {
+      if (err instanceof ShutdownError) throw err; // retried elsewhere; not a failure of the turn
       deps.log.error({ err, discussion: data.discussionId, attempt: job.retryCount + 1 }, 'discussion: answering a turn failed');
       // The queue retries (resuming at the first unfinished answer); after the last try, say so and free the discussion.
       if (job.retryCount + 1 < MAX_JOB_ATTEMPTS) throw err;

@@ -18,7 +18,12 @@ export interface RunnerDeps {
   engine: EngineDeps;
   workerId: string;
   leaseMs: number;
+  /** Aborted when this process shuts down: its runs stop writing, release their lease and go back to the queue. */
+  shutdown: AbortSignal;
 }
+
+/** A run handed back because its worker is shutting down; the job is retried by another worker. */
+export class ShutdownError extends Error {}
 
 class LeaseLostError extends Error {}
 
@@ -60,12 +65,16 @@ async function claim(deps: RunnerDeps, scope: { tenantId: string; userId: null }
 /** Runs (or resumes) one run to its end. Throws on infrastructure failure so pg-boss retries the job. */
 export async function executeRun(deps: RunnerDeps, job: { tenantId: string; runId: string }): Promise<'done' | 'skipped'> {
   const scope = { tenantId: job.tenantId, userId: null };
+  if (deps.shutdown.aborted) throw new ShutdownError('this worker is shutting down');
   const run = await claim(deps, scope, job.runId);
   if (!run) return 'skipped';
   const ref: RunRef = { kind: 'workflow', id: run.id, tenantId: run.tenantId };
   const steps = await withTenant(deps.database, scope, (tx) => tx.select().from(workflowRunSteps).where(eq(workflowRunSteps.runId, run.id)).orderBy(asc(workflowRunSteps.position)));
   const abort = new AbortController();
   activeRuns.set(run.id, abort);
+  // Shutting down: stop like a worker that lost its lease (write nothing more), then hand the run back.
+  const onShutdown = () => abort.abort(LEASE_LOST);
+  deps.shutdown.addEventListener('abort', onShutdown);
 
   const renew = async () => {
     const [row] = await withTenant(deps.database, scope, (tx) =>
@@ -110,14 +119,21 @@ export async function executeRun(deps: RunnerDeps, job: { tenantId: string; runI
       }
     }
   } catch (err) {
-    if (abort.signal.reason === LEASE_LOST && err instanceof LeaseLostError) {
+    if (abort.signal.reason === LEASE_LOST && err instanceof LeaseLostError && !deps.shutdown.aborted) {
       deps.log.warn({ run: run.id }, 'workflow: lost the run lease to another worker; stopping here');
       return 'skipped';
     }
-    throw err;
+    if (!deps.shutdown.aborted) throw err;
   } finally {
     clearInterval(heartbeat);
     activeRuns.delete(run.id);
+    deps.shutdown.removeEventListener('abort', onShutdown);
+  }
+  if (deps.shutdown.aborted && abort.signal.reason === LEASE_LOST) {
+    await withTenant(deps.database, scope, (tx) =>
+      tx.update(workflowRuns).set({ leaseOwner: null, leaseUntil: null }).where(and(eq(workflowRuns.id, run.id), eq(workflowRuns.leaseOwner, deps.workerId))),
+    );
+    throw new ShutdownError('this worker is shutting down; the run resumes on another worker');
   }
   return 'done';
 }

@@ -11,7 +11,7 @@ import type { Jobs } from '../../platform/jobs/boss.js';
 import { isLeaseAbandoned, startSweeping, type LeaseSweep } from '../../platform/jobs/lease-sweep.js';
 import type { Logger } from '../../platform/logger.js';
 import type { EngineDeps } from './engine.js';
-import { CANCEL_CHANNEL, cancelLocalRun, executeRun } from './runner.js';
+import { CANCEL_CHANNEL, cancelLocalRun, executeRun, ShutdownError } from './runner.js';
 
 /** After this many failed attempts of the job itself (not of a step), the run is marked failed. */
 const MAX_JOB_FAILURES = 3;
@@ -23,6 +23,7 @@ export interface WorkerDeps {
   engine: EngineDeps;
   leaseMs: number;
   concurrency: number;
+  shutdown: AbortSignal;
 }
 
 async function failRun(database: Database, job: { tenantId: string; runId: string }, error: string): Promise<void> {
@@ -54,8 +55,9 @@ export async function startWorkflowWorker(deps: WorkerDeps): Promise<() => Promi
   const unlisten = await deps.database.listen(CANCEL_CHANNEL, (runId) => cancelLocalRun(runId));
   await deps.jobs.work('workflow-run', deps.concurrency, async (data, job) => {
     try {
-      await executeRun({ database: deps.database, log: deps.log, engine: deps.engine, workerId: deps.jobs.workerId, leaseMs: deps.leaseMs }, data);
+      await executeRun({ database: deps.database, log: deps.log, engine: deps.engine, workerId: deps.jobs.workerId, leaseMs: deps.leaseMs, shutdown: deps.shutdown }, data);
     } catch (err) {
+      if (err instanceof ShutdownError) throw err; // retried elsewhere; not a failure of the run
       deps.log.error({ err, run: data.runId, attempt: job.retryCount + 1 }, 'workflow: run job failed');
       if (job.retryCount + 1 >= MAX_JOB_FAILURES) {
         await failRun(deps.database, data, `The run could not be executed (${err instanceof Error ? err.message : String(err)})`);
