@@ -92,10 +92,14 @@ export async function loadTenantLlmConfig(deps: Pick<LlmDeps, 'database' | 'now'
     const keys = await tx.select().from(providerKeys).orderBy(providerKeys.createdAt);
     const [settings] = await tx.select().from(llmSettings);
     const overrides = await tx.select().from(modelCatalog);
-    const [spent] = await tx
-      .select({ total: sql<string | null>`sum(${llmUsage.costUsd})` })
-      .from(llmUsage)
-      .where(and(eq(llmUsage.tenantId, tenantId), gte(llmUsage.createdAt, monthStart)));
+    // The month's spend only matters against a budget: without one, no call pays for the sum.
+    const [spent] =
+      settings?.monthlyBudgetUsd == null
+        ? [{ total: '0' }]
+        : await tx
+            .select({ total: sql<string | null>`sum(${llmUsage.costUsd})` })
+            .from(llmUsage)
+            .where(and(eq(llmUsage.tenantId, tenantId), gte(llmUsage.createdAt, monthStart)));
     const providers = new Map<string, ResolvedProvider>();
     providers.set('offline', { name: 'offline', kind: 'offline', model: OFFLINE_MODEL, baseUrl: null, keyRowId: null, secret: null });
     for (const k of keys) providers.set(k.name, { name: k.name, kind: k.kind, model: k.defaultModel, baseUrl: k.baseUrl, keyRowId: k.id, secret: k.secret });
