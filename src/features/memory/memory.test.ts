@@ -47,6 +47,16 @@ describe.each(dbKinds)('memory on %s', (kind) => {
     expect(entries.hits[0]?.title).toContain('Runbook');
     expect(entries.hits[0]?.snippet).toMatch(new RegExp(`${HIGHLIGHT_START}Certificates${HIGHLIGHT_END}`));
 
+    // A long text's excerpt says it is cut off; a short text shown whole does not.
+    const filler = 'Routine maintenance notes about unrelated subsystems and their owners. '.repeat(30);
+    await a.client.trpc.memory.entries.create.mutate({ title: 'Long runbook', content: `${filler}The flamingo rotation happens on Fridays. ${filler}` });
+    const long = await a.client.trpc.memory.search.query({ query: 'flamingo', k: 1, kinds: ['entry'] });
+    expect(long.hits[0]?.snippet).toMatch(/^… .*flamingo.* …$/s);
+    await a.client.trpc.memory.entries.create.mutate({ title: 'Short note', content: 'The pelican alarm is muted on weekends.' });
+    const short = await a.client.trpc.memory.search.query({ query: 'pelican', k: 1, kinds: ['entry'] });
+    expect(short.hits[0]?.snippet).not.toContain('…');
+    expect(short.hits[0]?.snippet).toContain(`${HIGHLIGHT_START}pelican${HIGHLIGHT_END}`);
+
     // Nonsense finds nothing: no keyword match and vectors at noise level are not results.
     expect((await a.client.trpc.memory.search.query({ query: 'zebra xylophone', k: 10 })).hits).toEqual([]);
     // Vector scores of vector-only hits clear the noise floor.

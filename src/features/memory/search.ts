@@ -111,16 +111,49 @@ async function candidates(tx: Tx, spec: KindSpec, query: string, qvec: string | 
   return scored.map((r) => ({ kind: spec.kind, id: r.id, vectorScore: Math.max(0, Number(r.vscore ?? 0)), textScore: Number(r.tscore) }));
 }
 
+const wordsOf = (t: string) => t.replaceAll(HIGHLIGHT_START, '').replaceAll(HIGHLIGHT_END, '').toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+
+/** Where `needle` (a run of words) starts in `hay`, or -1. */
+function indexOfRun(hay: string[], needle: string[]): number {
+  outer: for (let i = 0; i + needle.length <= hay.length; i++) {
+    for (let j = 0; j < needle.length; j++) if (hay[i + j] !== needle[j]) continue outer;
+    return i;
+  }
+  return -1;
+}
+
+/**
+ * Adds "… " / " …" where the snippet starts after the text's beginning or stops before its
+ * end, so a cut-off excerpt never reads as the whole text. ts_headline drops stop words and
+ * punctuation at a fragment's edges, so "at the start" allows two skipped words.
+ * Example: `markTruncation('middle words here', 'Some text …', '… more')` → `… middle words here …`.
+ */
+export function markTruncation(snippet: string, head: string, tail: string): string {
+  const fragments = snippet.split(' … ');
+  const first = wordsOf(fragments[0] ?? '').slice(0, 3);
+  const last = wordsOf(fragments.at(-1) ?? '').slice(-3);
+  if (!first.length) return snippet;
+  const headWords = wordsOf(head);
+  const tailWords = wordsOf(tail);
+  const at = indexOfRun(headWords, first);
+  const end = indexOfRun(tailWords, last);
+  const isAtStart = at !== -1 && at <= 2;
+  const isAtEnd = end !== -1 && end + last.length >= tailWords.length - 2;
+  return `${isAtStart ? '' : '… '}${snippet}${isAtEnd ? '' : ' …'}`;
+}
+
 async function details(tx: Tx, spec: KindSpec, query: string, ids: string[]) {
   if (!ids.length) return new Map<string, Omit<SearchHit, 'vectorScore' | 'textScore' | 'score' | 'vectorRank' | 'textRank' | 'kind'>>();
   const opts = `StartSel=${HIGHLIGHT_START}, StopSel=${HIGHLIGHT_END}, MaxFragments=2, MaxWords=28, MinWords=10, FragmentDelimiter=" … "`;
   const extra = spec.kind === 'entry' ? sql`tags, null::text as type, null::text as severity, null::text as status` : sql`'{}'::text[] as tags, type, severity, status`;
-  const rows = rowsOf<{ id: string; project_id: string | null; title: string; snippet: string; tags: string[]; type: string | null; severity: string | null; status: string | null }>(
+  const rows = rowsOf<{ id: string; project_id: string | null; title: string; snippet: string; head: string; tail: string; tags: string[]; type: string | null; severity: string | null; status: string | null }>(
     await tx.execute(sql`select id, project_id, ts_headline('english', title, q, ${`StartSel=${HIGHLIGHT_START}, StopSel=${HIGHLIGHT_END}, HighlightAll=true`}) as title,
-        ts_headline('english', left(${spec.body}, 20000), q, ${opts}) as snippet, ${extra}
+        ts_headline('english', left(${spec.body}, 20000), q, ${opts}) as snippet, left(${spec.body}, 300) as head, right(${spec.body}, 300) as tail, ${extra}
       from ${spec.table}, websearch_to_tsquery('english', ${query}) q where id = any(${arrayOf(ids, 'uuid')})`),
   );
-  return new Map(rows.map((r) => [r.id, { id: r.id, projectId: r.project_id, title: r.title, snippet: r.snippet, tags: r.tags, type: r.type, severity: r.severity, status: r.status }]));
+  return new Map(
+    rows.map((r) => [r.id, { id: r.id, projectId: r.project_id, title: r.title, snippet: markTruncation(r.snippet, r.head, r.tail), tags: r.tags, type: r.type, severity: r.severity, status: r.status }]),
+  );
 }
 
 export async function searchMemory(deps: LlmDeps, scope: Scope, input: SearchInput) {
