@@ -68,6 +68,7 @@ import { zSearch } from '../src/features/memory/schema.js';
 import { HIGHLIGHT_END, HIGHLIGHT_START, searchMemory } from '../src/features/memory/search.js';
 import { openDatabase, type Database, type Db } from '../src/platform/db/client.js';
 import { runMigrations } from '../src/platform/db/migrate.js';
+import { rowsOf } from '../src/platform/db/sql.js';
 import { EMBEDDING_DIMENSIONS, insightSeverities, insightStatuses, insightTypes } from '../src/platform/db/schema/index.js';
 import { withTenant, type Tx } from '../src/platform/db/tenant.js';
 import { minVectorScore, OFFLINE_EMBEDDING_MODEL, offlineEmbed } from '../src/platform/llm/embeddings.js';
@@ -524,10 +525,10 @@ async function measureLatency(database: Database, queries: Query[], passes: numb
 }
 
 type Mode = 'exact' | 'planner' | 'hnsw' | 'hnsw-off' | 'hnsw-ef400' | 'planner-ef40' | 'hnsw-ef40';
-/** Offline mode: as before. Dense mode: planner and HNSW forced at ef_search 40 and 100. */
+/** Offline mode: as before. Dense mode: planner and HNSW forced at ef_search 40 and 100, HNSW at 400. */
 const MODES: Record<VectorMode, Mode[]> = {
   offline: ['exact', 'planner', 'hnsw', 'hnsw-off', 'hnsw-ef400'],
-  dense: ['exact', 'planner', 'hnsw', 'planner-ef40', 'hnsw-ef40'],
+  dense: ['exact', 'planner', 'hnsw', 'planner-ef40', 'hnsw-ef40', 'hnsw-ef400'],
 };
 const MODE_LABELS: Record<Mode, string> = {
   planner: 'planner, search settings (relaxed_order, ef 100)',
@@ -562,7 +563,6 @@ async function setMode(tx: Tx, mode: Mode) {
   if (mode.startsWith('hnsw')) await tx.execute(sql`select set_config('enable_sort', 'off', true), set_config('jit', 'off', true)`);
 }
 
-const rowsOf = <T>(r: unknown): T[] => (Array.isArray(r) ? r : (r as { rows: T[] }).rows) as T[];
 
 /** Scope 'global': as the owner (a superuser here, so RLS does not apply), no tenant filter at all. */
 function inScope<T>(database: Database, q: Query, scope: Scope, fn: (tx: Tx) => Promise<T>): Promise<T> {
