@@ -36,6 +36,7 @@ describe.each(dbKinds)('workflows on %s', (kind) => {
     expect(res.headers.get('content-type')).toContain('text/event-stream');
     expect(res.headers.get('cache-control')).toBe('no-cache, no-transform');
     expect(res.headers.get('x-accel-buffering')).toBe('no');
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     const frames = await readFrames(res);
     const names = events(frames);
     expect(names[0]).toBe('run.queued');

@@ -81,6 +81,10 @@ export const sseHeaders = {
   'Cache-Control': 'no-cache, no-transform',
   'X-Accel-Buffering': 'no',
   Connection: 'keep-alive',
+  // Written straight to the Node response, past the app's header middleware: the same hardening here.
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'same-origin',
+  'X-Frame-Options': 'DENY',
 } as const;
 
 /** Where a stream's bytes go: the Node response itself, or a web ReadableStream. */
