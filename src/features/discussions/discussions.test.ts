@@ -161,6 +161,18 @@ describe.each(dbKinds)('discussions on %s', (kind) => {
     expect(tail.map((f) => f.data)).toEqual(all.slice(4).map((f) => f.data));
   });
 
+  it('without a key, the offline model says it has nothing to answer from instead of echoing the question, and never quotes speaker labels', async () => {
+    const a = await newUser(server);
+    const { id } = await a.client.trpc.discussions.create.mutate({ title: 'Bare', mode: 'single', participants: [{ provider: 'offline' }], message: 'Should we adopt GraphQL?' });
+    await readUntil(await stream(a, id), turnDone(1));
+    await a.client.trpc.discussions.send.mutate({ id, content: 'Our REST API has 140 endpoints and three mobile clients. Which clients would gain most?' });
+    await readUntil(await stream(a, id), turnDone(2));
+    const answers = (await a.client.trpc.discussions.get.query({ id })).messages.filter((m) => m.authorKind === 'participant').map((m) => m.content);
+    expect(answers[0]).toContain('none beyond your question');
+    expect(answers[1]).toContain('140 endpoints');
+    expect(answers.join('\n')).not.toMatch(/\[[^\]]*\(user\)\]/);
+  });
+
   it('rejects bad input field by field and stores nothing', async () => {
     const a = await newUser(server);
     const fieldsOf = async (input: Parameters<typeof a.client.trpc.discussions.create.mutate>[0]) => Object.keys((await trpcError(() => a.client.trpc.discussions.create.mutate(input))).fieldErrors ?? {});

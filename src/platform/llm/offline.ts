@@ -54,12 +54,14 @@ function materialOf(options: LanguageModelV3CallOptions): Material {
   for (const m of options.prompt) {
     if (m.role === 'system') system += `${m.content}\n`;
     else if (m.role === 'user' || m.role === 'assistant') {
-      // Earlier offline answers fed back in carry the label; it is not material.
+      // Earlier offline answers fed back in carry the label, and discussion transcripts a
+      // "[Speaker]: " prefix per turn; neither is material.
       const text = m.content
         .map((p) => (p.type === 'text' ? p.text : ''))
         .join('\n')
         .split(OFFLINE_LABEL)
         .join('')
+        .replace(/^\[[^\]\n]{1,80}\]:[ \t]*/gm, '')
         .trim();
       if (!text) continue;
       parts.push(text);
@@ -92,8 +94,15 @@ export function extractiveAnswer(m: Material, maxChars: number): string {
   if (!sentences.length) {
     body = m.body.trim() ? m.body.trim().slice(0, 400) : 'There is no material to work from yet.';
   } else if (question?.length) {
-    const pool = sentences.filter((s) => s !== m.lastUser.trim());
-    const best = rank(pool.length ? pool : sentences, question).filter((r) => r.score >= 1).slice(0, 3);
+    // The question itself is not an answer; material in the same message still is.
+    const asked = new Set(sentencesOf(m.lastUser).filter((s) => /\?\s*$/.test(s)));
+    const pool = sentences.filter((s) => s !== m.lastUser.trim() && !asked.has(s));
+    if (!pool.length) {
+      body = 'This model only answers from material it is given, and there is none beyond your question yet. Paste the material in, or add a provider key on the LLM page for real answers.';
+      const text = `${OFFLINE_LABEL}\n\n${body}`;
+      return text.length > maxChars ? `${text.slice(0, Math.max(0, maxChars - 1))}…` : text;
+    }
+    const best = rank(pool, question).filter((r) => r.score >= 1).slice(0, 3);
     body = best.length
       ? `Most relevant to your question:\n${best.sort((a, b) => a.i - b.i).map((r) => `- ${r.s}`).join('\n')}`
       : 'Nothing in the material answers that question.';
