@@ -10,6 +10,7 @@ import type { Database } from '../../platform/db/client.js';
 import { discussionMessages, discussions, personas, type Participant } from '../../platform/db/schema/index.js';
 import { withTenant, type Tx } from '../../platform/db/tenant.js';
 import { appendEvents } from '../../platform/events/store.js';
+import { keepLease, leaseUntil } from '../../platform/jobs/lease.js';
 import type { DiscussionEvent } from '../../platform/events/frames.js';
 import { generateStream, type LlmDeps } from '../../platform/llm/service.js';
 import type { Logger } from '../../platform/logger.js';
@@ -44,7 +45,6 @@ const active = new Map<string, AbortController>();
 export function stopLocalDiscussion(id: string): void {
   active.get(id)?.abort('stopped');
 }
-const leaseInterval = (deps: TurnDeps) => sql`now() + ${`${deps.leaseMs} milliseconds`}::interval`;
 
 const DEFAULT_SYSTEM = 'You are a thoughtful senior engineer. Be precise and concrete.';
 const SYNTHESIS = 'synthesis';
@@ -122,7 +122,7 @@ export async function answerTurns(deps: TurnDeps, job: { tenantId: string; discu
   const [claimed] = await withTenant(deps.database, scope, (tx) =>
     tx
       .update(discussions)
-      .set({ status: 'running', leaseOwner: deps.workerId, leaseUntil: leaseInterval(deps) })
+      .set({ status: 'running', leaseOwner: deps.workerId, leaseUntil: leaseUntil(deps.leaseMs) })
       .where(
         and(
           eq(discussions.id, job.discussionId),
@@ -134,21 +134,22 @@ export async function answerTurns(deps: TurnDeps, job: { tenantId: string; discu
   );
   if (!claimed) return;
   let abort = new AbortController();
-  const heartbeat = setInterval(() => {
-    withTenant(deps.database, scope, (tx) =>
-      tx
-        .update(discussions)
-        .set({ leaseUntil: leaseInterval(deps) })
-        .where(and(eq(discussions.id, job.discussionId), eq(discussions.leaseOwner, deps.workerId)))
-        .returning({ id: discussions.id }),
-    ).then(
-      ([row]) => {
-        if (!row) abort.abort(LEASE_LOST);
-      },
-      (err: unknown) => deps.log.warn({ err, discussion: job.discussionId }, 'discussion: renewing the lease failed'),
-    );
-  }, Math.max(200, Math.floor(deps.leaseMs / 3)));
-  heartbeat.unref();
+  const stopRenewing = keepLease(
+    deps.leaseMs,
+    async () => {
+      const [row] = await withTenant(deps.database, scope, (tx) =>
+        tx
+          .update(discussions)
+          .set({ leaseUntil: leaseUntil(deps.leaseMs) })
+          .where(and(eq(discussions.id, job.discussionId), eq(discussions.leaseOwner, deps.workerId)))
+          .returning({ id: discussions.id }),
+      );
+      return row !== undefined;
+    },
+    () => abort.abort(LEASE_LOST),
+    deps.log,
+    { discussion: job.discussionId },
+  );
   const onShutdown = () => abort.abort(LEASE_LOST);
   deps.shutdown.addEventListener('abort', onShutdown);
   try {
@@ -186,7 +187,7 @@ export async function answerTurns(deps: TurnDeps, job: { tenantId: string; discu
     }
     if (!deps.shutdown.aborted) throw err;
   } finally {
-    clearInterval(heartbeat);
+    stopRenewing();
     active.delete(job.discussionId);
     deps.shutdown.removeEventListener('abort', onShutdown);
   }

@@ -1,7 +1,7 @@
 /** The discussion side of a worker: answers `discussion-turn` jobs; a stop NOTIFY aborts local generation. */
 import type { Database } from '../../platform/db/client.js';
 import type { Jobs } from '../../platform/jobs/boss.js';
-import { isLeaseAbandoned, startSweeping, type LeaseSweep } from '../../platform/jobs/lease-sweep.js';
+import { isLeaseAbandoned, startSweeping, type LeaseSweep } from '../../platform/jobs/lease.js';
 import type { Logger } from '../../platform/logger.js';
 import { eq } from 'drizzle-orm';
 import { discussions } from '../../platform/db/schema/index.js';

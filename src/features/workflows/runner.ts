@@ -9,6 +9,7 @@ import type { Database } from '../../platform/db/client.js';
 import { workflowRunSteps, workflowRuns } from '../../platform/db/schema/index.js';
 import { withTenant } from '../../platform/db/tenant.js';
 import { appendEvents, type RunRef } from '../../platform/events/store.js';
+import { keepLease, leaseUntil } from '../../platform/jobs/lease.js';
 import type { Logger } from '../../platform/logger.js';
 import { CANCELLED, LEASE_LOST, workflowEngine, type EngineDeps, type RunRow } from './engine.js';
 
@@ -45,7 +46,7 @@ async function claim(deps: RunnerDeps, scope: { tenantId: string; userId: null }
       .set({
         status: 'running',
         leaseOwner: deps.workerId,
-        leaseUntil: sql`now() + ${`${deps.leaseMs} milliseconds`}::interval`,
+        leaseUntil: leaseUntil(deps.leaseMs),
         attempts: sql`${workflowRuns.attempts} + 1`,
         startedAt: sql`coalesce(${workflowRuns.startedAt}, now())`,
       })
@@ -76,21 +77,23 @@ export async function executeRun(deps: RunnerDeps, job: { tenantId: string; runI
   const onShutdown = () => abort.abort(LEASE_LOST);
   deps.shutdown.addEventListener('abort', onShutdown);
 
-  const renew = async () => {
-    const [row] = await withTenant(deps.database, scope, (tx) =>
-      tx
-        .update(workflowRuns)
-        .set({ leaseUntil: sql`now() + ${`${deps.leaseMs} milliseconds`}::interval` })
-        .where(and(eq(workflowRuns.id, run.id), eq(workflowRuns.leaseOwner, deps.workerId)))
-        .returning({ isCancelRequested: workflowRuns.isCancelRequested }),
-    );
-    if (!row) abort.abort(LEASE_LOST);
-    else if (row.isCancelRequested) abort.abort(CANCELLED);
-  };
-  const heartbeat = setInterval(() => {
-    renew().catch((err: unknown) => deps.log.warn({ err, run: run.id }, 'workflow: renewing the run lease failed'));
-  }, Math.max(200, Math.floor(deps.leaseMs / 3)));
-  heartbeat.unref();
+  const stopRenewing = keepLease(
+    deps.leaseMs,
+    async () => {
+      const [row] = await withTenant(deps.database, scope, (tx) =>
+        tx
+          .update(workflowRuns)
+          .set({ leaseUntil: leaseUntil(deps.leaseMs) })
+          .where(and(eq(workflowRuns.id, run.id), eq(workflowRuns.leaseOwner, deps.workerId)))
+          .returning({ isCancelRequested: workflowRuns.isCancelRequested }),
+      );
+      if (row?.isCancelRequested) abort.abort(CANCELLED);
+      return row !== undefined;
+    },
+    () => abort.abort(LEASE_LOST),
+    deps.log,
+    { run: run.id },
+  );
 
   try {
     for await (const batch of workflowEngine(deps.engine, run, steps, abort.signal)) {
@@ -125,7 +128,7 @@ export async function executeRun(deps: RunnerDeps, job: { tenantId: string; runI
     }
     if (!deps.shutdown.aborted) throw err;
   } finally {
-    clearInterval(heartbeat);
+    stopRenewing();
     activeRuns.delete(run.id);
     deps.shutdown.removeEventListener('abort', onShutdown);
   }

@@ -8,7 +8,7 @@ import { workflowRuns } from '../../platform/db/schema/index.js';
 import { withTenant } from '../../platform/db/tenant.js';
 import { appendEvents } from '../../platform/events/store.js';
 import type { Jobs } from '../../platform/jobs/boss.js';
-import { isLeaseAbandoned, startSweeping, type LeaseSweep } from '../../platform/jobs/lease-sweep.js';
+import { isLeaseAbandoned, startSweeping, type LeaseSweep } from '../../platform/jobs/lease.js';
 import type { Logger } from '../../platform/logger.js';
 import type { EngineDeps } from './engine.js';
 import { CANCEL_CHANNEL, cancelLocalRun, executeRun, ShutdownError } from './runner.js';

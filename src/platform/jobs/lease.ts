@@ -1,8 +1,10 @@
 /**
- * The shared half of "a dead worker's job is resumed elsewhere": every worker periodically
+ * Leases on work items (runs, discussions), shared by every job kind: how a holder keeps
+ * its lease, and how the others notice it is gone. Every worker periodically
  * looks at the active jobs of a queue and hands back to pg-boss (as failed, so it retries)
  * those whose work item says its lease lapsed. The feature decides what "lapsed" means.
  */
+import { sql, type SQL } from 'drizzle-orm';
 import type { Logger } from '../logger.js';
 import type { JobCatalog, JobName, Jobs } from './boss.js';
 
@@ -45,4 +47,24 @@ export function startSweeping<N extends JobName>(jobs: Jobs, log: Logger, sweep:
 export function isLeaseAbandoned(item: { status: string; leaseUntil: Date | null } | undefined, job: { startedMsAgo: number }, leaseMs: number): boolean {
   if (item?.status === 'running') return item.leaseUntil !== null && item.leaseUntil.getTime() < Date.now();
   return item?.status === 'queued' && job.startedMsAgo > leaseMs * 2;
+}
+
+/** `lease_until` for a lease taken or renewed now. */
+export const leaseUntil = (leaseMs: number): SQL => sql`now() + ${`${leaseMs} milliseconds`}::interval`;
+
+/**
+ * Renews a lease every third of its length until the returned function is called. `renew`
+ * resolves false when the lease is no longer this worker's; then `onLost` runs.
+ */
+export function keepLease(leaseMs: number, renew: () => Promise<boolean>, onLost: () => void, log: Logger, context: Record<string, unknown>): () => void {
+  const timer = setInterval(() => {
+    renew().then(
+      (isHeld) => {
+        if (!isHeld) onLost();
+      },
+      (err: unknown) => log.warn({ err, ...context }, 'jobs: renewing a lease failed'),
+    );
+  }, Math.max(200, Math.floor(leaseMs / 3)));
+  timer.unref();
+  return () => clearInterval(timer);
 }
