@@ -44,7 +44,8 @@ describe.each(dbKinds)('discussions on %s', (kind) => {
     const a = await newUser(server);
     await withProviders(a);
     const persona = (await a.client.trpc.personas.list.query({})).find((p) => p.name === 'Security Auditor');
-    fake.script.anthropic.push({ kind: 'ok', text: 'Rotate the signing keys every ninety days and keep the old key for verification.', chunkDelayMs: 15, tokensIn: 40, tokensOut: 18 });
+    // Chunks slower than the 50 ms delta coalescing, so even a loaded machine sees several deltas.
+    fake.script.anthropic.push({ kind: 'ok', text: 'Rotate the signing keys every ninety days and keep the old key for verification.', chunkDelayMs: 60, tokensIn: 40, tokensOut: 18 });
     const { id } = await a.client.trpc.discussions.create.mutate({ title: 'Keys', mode: 'single', participants: [{ personaId: persona?.id ?? null, provider: 'anthropic' }], message: 'How often should we rotate JWT signing keys?' });
     const frames = await readUntil(await stream(a, id), turnDone(1));
     const deltas = frames.filter((f) => f.event === 'message.delta');
