@@ -8,7 +8,7 @@
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { artifacts, setUpAdmin, shot, startE2e, UUID, type E2eEnv } from './harness.js';
+import { artifacts, setUpAdmin, shot, startE2e, UUID, nav, type E2eEnv } from './harness.js';
 
 let env: E2eEnv | undefined;
 const lines: string[] = [];
@@ -25,7 +25,6 @@ let page: Page | undefined;
 /** The first test's signed-in page, reused by the second. */
 let signedIn: Page | undefined;
 
-const nav = (p: Page, name: string) => p.getByRole('navigation', { name: 'Workspace' }).getByRole('link', { name, exact: true });
 
 // Strings: this file is type-checked without the DOM library.
 /** Records every status a message element showed and the message count over time, to prove answers streamed in live. */

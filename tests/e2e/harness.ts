@@ -80,6 +80,9 @@ export async function startE2e(name: string, lines: string[], opts: { withFakeLl
   };
 }
 
+/** A link of the workspace's top navigation. Example: `await nav(page, 'Workflows').click()`. */
+export const nav = (p: Page, name: string) => p.getByRole('navigation', { name: 'Workspace' }).getByRole('link', { name, exact: true });
+
 export async function dismissToasts(p: Page): Promise<void> {
   // Strings: this file is type-checked without the DOM library.
   await p.evaluate("document.querySelectorAll('.toast-close').forEach((b) => b.click())");

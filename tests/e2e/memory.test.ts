@@ -9,7 +9,7 @@
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { artifacts, setUpAdmin, shot, UUID, startE2e, type E2eEnv } from './harness.js';
+import { artifacts, setUpAdmin, shot, UUID, startE2e, nav, type E2eEnv } from './harness.js';
 import type { FakeLlmServer } from '../../src/testing/fake-llm-server.js';
 
 let env: E2eEnv | undefined;
@@ -30,7 +30,6 @@ afterAll(async () => {
 
 let page: Page | undefined;
 
-const nav = (p: Page, name: string) => p.getByRole('navigation', { name: 'Workspace' }).getByRole('link', { name, exact: true });
 const tab = (p: Page, name: string) => p.getByRole('navigation', { name: 'Memory sections' }).getByRole('link', { name, exact: true });
 
 const PAIN = 'Deployment pipeline is flaky when the registry is slow';

@@ -7,7 +7,7 @@
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { artifacts, dismissToasts, setUpAdmin, shot, UUID, startE2e, type E2eEnv } from './harness.js';
+import { artifacts, dismissToasts, setUpAdmin, shot, UUID, startE2e, nav, type E2eEnv } from './harness.js';
 import type { FakeLlmServer } from '../../src/testing/fake-llm-server.js';
 
 let env: E2eEnv | undefined;
@@ -28,7 +28,6 @@ afterAll(async () => {
 
 let page: Page | undefined;
 
-const nav = (p: Page, name: string) => p.getByRole('navigation', { name: 'Workspace' }).getByRole('link', { name, exact: true });
 
 describe('personas and LLM pages', () => {
   it('creates a persona with inferred specializations, tries it offline and via OpenAI, and reports usage', async ({ onTestFailed }) => {

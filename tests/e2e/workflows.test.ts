@@ -8,7 +8,7 @@
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { artifacts, dismissToasts, setUpAdmin, shot, UUID, startE2e, type E2eEnv } from './harness.js';
+import { artifacts, dismissToasts, setUpAdmin, shot, UUID, startE2e, nav, type E2eEnv } from './harness.js';
 
 let env: E2eEnv | undefined;
 const lines: string[] = [];
@@ -26,7 +26,6 @@ let page: Page | undefined;
 /** The first test's signed-in page, reused by the second. */
 let signedIn: Page | undefined;
 
-const nav = (p: Page, name: string) => p.getByRole('navigation', { name: 'Workspace' }).getByRole('link', { name, exact: true });
 
 const CODE = `// routes/users.js
 app.get('/users', async (req, res) => {
