@@ -129,10 +129,16 @@ export async function failQueuedRun(access: Pick<Access, 'tx'>, run: { id: strin
   if (row) await appendEvents(access.tx, refOf(run), [{ type: 'run.failed', data: { error, step: null } }]);
 }
 
-/** The insights a run's review steps proposed (most severe first), for approval on the run page. */
+/**
+ * The insights a run's review steps proposed, in the order they were proposed (step by
+ * step; rows written in one transaction share their created_at, so that cannot order them).
+ */
 export async function runInsights(access: Pick<Access, 'tx' | 'projectPin'>, id: string) {
   await loadRun(access, id);
-  return listInsights(access, { originRunId: id, limit: 200 });
+  const steps = await access.tx.select({ insightIds: workflowRunSteps.insightIds }).from(workflowRunSteps).where(eq(workflowRunSteps.runId, id)).orderBy(asc(workflowRunSteps.position));
+  const order = new Map(steps.flatMap((s) => s.insightIds).map((insightId, i) => [insightId, i]));
+  const insights = await listInsights(access, { originRunId: id, limit: 200 });
+  return insights.sort((a, b) => (order.get(a.id) ?? order.size) - (order.get(b.id) ?? order.size));
 }
 
 export type RunDetail = Awaited<ReturnType<typeof getRun>>;

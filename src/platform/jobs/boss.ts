@@ -17,9 +17,9 @@ export interface JobCatalog {
 export type JobName = keyof JobCatalog;
 const queues: Record<JobName, PgBoss.Queue> = {
   // Retries are how a crashed worker's run resumes; the run itself decides what is left to do.
-  'workflow-run': { name: 'workflow-run', retryLimit: 20, retryDelay: 2, expireInHours: 12 },
+  'workflow-run': { name: 'workflow-run', retryLimit: 20, retryDelay: 2, expireInSeconds: 12 * 3600 },
   // Like runs: a dead worker's turn is handed back by the lease sweep and resumes at its first unfinished answer.
-  'discussion-turn': { name: 'discussion-turn', retryLimit: 20, retryDelay: 2, expireInHours: 12 },
+  'discussion-turn': { name: 'discussion-turn', retryLimit: 20, retryDelay: 2, expireInSeconds: 12 * 3600 },
 };
 
 const WAKE_CHANNEL = 'nyx_jobs';
@@ -36,6 +36,29 @@ export interface Jobs {
   stop(): Promise<void>;
 }
 
+/** Postgres errors two processes creating queues at the same moment can meet; both are retried. */
+const isCreateRace = (err: unknown) => ['40P01', '23505'].includes((err as { code?: string }).code ?? '');
+
+/**
+ * Creates the queue, or updates it when its options changed. pg-boss creates a partition
+ * per queue, and processes starting together (a fleet, parallel test files) can deadlock on
+ * that DDL or race to the same name: retried after a short random pause.
+ */
+async function ensureQueue(boss: PgBoss, queue: PgBoss.Queue & { name: string }): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const existing = await boss.getQueue(queue.name);
+      if (!existing) return await boss.createQueue(queue.name, queue);
+      const isSame = (Object.keys(queue) as (keyof typeof queue)[]).every((k) => existing[k] === queue[k]);
+      if (!isSame) await boss.updateQueue(queue.name, queue);
+      return;
+    } catch (err) {
+      if (!isCreateRace(err) || attempt >= 8) throw err;
+      await new Promise((r) => setTimeout(r, 50 + Math.random() * 200 * attempt));
+    }
+  }
+}
+
 export async function startJobs(database: Database, log: Logger, opts: { namespace: string }): Promise<Jobs> {
   const q = (name: JobName) => `${opts.namespace}${name}`;
   // One adapter for both modes: pg-boss shares our pool (or the PGlite instance). Its
@@ -44,11 +67,7 @@ export async function startJobs(database: Database, log: Logger, opts: { namespa
   const boss = new PgBoss({ db, schema: 'pgboss', schedule: false, supervise: true, maintenanceIntervalSeconds: 60 });
   boss.on('error', (err) => log.error({ err }, 'jobs: pg-boss error'));
   await boss.start();
-  for (const queue of Object.values(queues)) {
-    const name = `${opts.namespace}${queue.name}`;
-    if (await boss.getQueue(name)) await boss.updateQueue(name, { ...queue, name });
-    else await boss.createQueue(name, { ...queue, name });
-  }
+  for (const queue of Object.values(queues)) await ensureQueue(boss, { ...queue, name: `${opts.namespace}${queue.name}` });
   const workerId = `w-${randomUUID().slice(0, 8)}`;
   const localWorkers = new Set<string>();
   // Senders NOTIFY so idle workers in any process fetch at once instead of at the next poll.
