@@ -132,6 +132,7 @@ describe('nyxcore CLI (embedded)', () => {
     expect(before.code).toBe(0);
     expect(before.stdout).toMatch(/! missing embeddings: 3 row\(s\) have no vector yet/);
     expect(before.stdout).toContain('✓ embedding columns: memory_entries, workflow_insights: vector(1536)');
+    expect(before.stdout).toMatch(/✓ vector index memory: HNSW indexes [\d,]+ MiB, shared_buffers [\d,]+ MiB/);
     const run = await nyxcore(dataDir, 'embeddings', 'backfill', '--workspace', 'backfill co');
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/Backfill Co\s+\[#{30}\] 3\/3/);

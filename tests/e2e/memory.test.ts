@@ -115,6 +115,7 @@ describe('memory pages', () => {
     expect(await hits.first().getByTestId('score-parts').textContent()).toMatch(/^vector 0\.\d\d · text 0\.\d\d · score 0\.\d\d$/);
     expect(await hits.first().getByTestId('hit-snippet').locator('mark').first().textContent()).toBe('redeploys');
     expect(await a.getByTestId('embedding-model').textContent()).toBe('offline-hash-v2');
+    expect(await a.getByTestId('vector-path').textContent()).toContain('nearest by exact comparison');
     await a.getByRole('button', { name: 'RRF' }).click();
     await hits.first().getByTestId('score-parts').filter({ hasText: /^vector #\d+ · text #1 · score 0\.0\d{3}$/ }).waitFor();
     await a.getByRole('button', { name: 'Weighted' }).click();

@@ -55,7 +55,7 @@ export async function embedRows(deps: LlmDeps, scope: Scope, kind: MemoryKind, i
       const vectors = await e.embed(batch.map((b) => b.text), `memory.embed.${kind}`);
       await withTenant(deps.database, scope, async (tx) => {
         for (const [j, row] of batch.entries()) {
-          await tx.update(table).set({ embedding: vectors[j], embeddingModel: e.model, embeddingError: null, embeddedAt: sql`now()` }).where(eq(table.id, row.id));
+          await tx.update(table).set({ embedding: vectors[j], embeddingModel: e.space, embeddingError: null, embeddedAt: sql`now()` }).where(eq(table.id, row.id));
         }
       });
       embedded += batch.length;
@@ -71,10 +71,10 @@ export async function embedRows(deps: LlmDeps, scope: Scope, kind: MemoryKind, i
   return { embedded, failed, error: lastError };
 }
 
-/** Rows without a vector for the current model: missing, failed, or made by another model. */
-export function needsEmbedding(kind: MemoryKind, model: string): SQL {
+/** Rows without a vector in the current space: missing, failed, or made by another model or endpoint. */
+export function needsEmbedding(kind: MemoryKind, space: string): SQL {
   const t = tableOf(kind);
-  return or(isNull(t.embedding), isNull(t.embeddingModel), ne(t.embeddingModel, model)) as SQL;
+  return or(isNull(t.embedding), isNull(t.embeddingModel), ne(t.embeddingModel, space)) as SQL;
 }
 
 export async function embeddingStatus(deps: LlmDeps, scope: Scope) {
@@ -86,13 +86,13 @@ export async function embeddingStatus(deps: LlmDeps, scope: Scope) {
         .select({
           total: sql<number>`count(*)::int`,
           missing: sql<number>`count(*) filter (where ${t.embedding} is null)::int`,
-          stale: sql<number>`count(*) filter (where ${t.embedding} is not null and ${t.embeddingModel} is distinct from ${e.model})::int`,
+          stale: sql<number>`count(*) filter (where ${t.embedding} is not null and ${t.embeddingModel} is distinct from ${e.space})::int`,
           failed: sql<number>`count(*) filter (where ${t.embeddingError} is not null)::int`,
         })
         .from(t);
       return r ?? { total: 0, missing: 0, stale: 0, failed: 0 };
     };
-    return { model: e.model, provider: e.provider, entries: await count('entry'), insights: await count('insight') };
+    return { model: e.space, provider: e.provider, entries: await count('entry'), insights: await count('insight') };
   });
 }
 
@@ -110,8 +110,8 @@ export interface BackfillProgress {
 export async function backfillEmbeddings(deps: LlmDeps, scope: Scope, onProgress?: (p: BackfillProgress) => void): Promise<BackfillProgress & { error: string | null }> {
   const e = await workspaceEmbedder(deps, scope);
   const pending = await withTenant(deps.database, scope, async (tx) => ({
-    entry: (await tx.select({ id: memoryEntries.id }).from(memoryEntries).where(needsEmbedding('entry', e.model)).orderBy(memoryEntries.id)).map((r) => r.id),
-    insight: (await tx.select({ id: workflowInsights.id }).from(workflowInsights).where(needsEmbedding('insight', e.model)).orderBy(workflowInsights.id)).map((r) => r.id),
+    entry: (await tx.select({ id: memoryEntries.id }).from(memoryEntries).where(needsEmbedding('entry', e.space)).orderBy(memoryEntries.id)).map((r) => r.id),
+    insight: (await tx.select({ id: workflowInsights.id }).from(workflowInsights).where(needsEmbedding('insight', e.space)).orderBy(workflowInsights.id)).map((r) => r.id),
   }));
   const total = pending.entry.length + pending.insight.length;
   const progress = { done: 0, total, failed: 0 };

@@ -61,6 +61,8 @@ describe.each(dbKinds)('memory on %s', (kind) => {
     expect((await a.client.trpc.memory.search.query({ query: 'zebra xylophone', k: 10 })).hits).toEqual([]);
     // Vector scores of vector-only hits clear the noise floor.
     expect(semantic.hits.every((h) => h.textScore > 0 || h.vectorScore >= semantic.minVectorScore)).toBe(true);
+    // Offline vectors are compared exactly (candidates.ts).
+    expect(semantic.vectorPath).toBe('exact');
 
     const rrf = await a.client.trpc.memory.search.query({ query: 'database pool', k: 3, mode: 'rrf' });
     // Ranks are over entries and insights together: no two hits share a rank.
@@ -146,10 +148,32 @@ describe.each(dbKinds)('memory on %s', (kind) => {
 
     const recovered = await a.client.trpc.insights.backfill.mutate();
     expect(recovered).toMatchObject({ done: 1, failed: 0, total: 1, error: null });
-    expect(await a.client.trpc.insights.get.query({ id: saved.id })).toMatchObject({ hasEmbedding: true, embeddingModel: 'text-embedding-3-small', embeddingError: null });
+    // Stored with its space: the model and, for any endpoint other than OpenAI's own, where it came from.
+    const space = `text-embedding-3-small @ ${new URL(fake.url).host}/openai/v1`;
+    expect(await a.client.trpc.insights.get.query({ id: saved.id })).toMatchObject({ hasEmbedding: true, embeddingModel: space, embeddingError: null });
+    expect((await a.client.trpc.memory.settings.get.query()).embeddingSpace).toBe(space);
     expect((await a.client.trpc.memory.status.query()).insights).toMatchObject({ missing: 0, stale: 0, failed: 0 });
     // 3 failed attempts on create, 1 for the search query, 3 failed + 1 good during backfill.
     expect(fake.requests.filter((r) => r.path.endsWith('/embeddings')).length).toBe(8);
+    // A model's vectors, in a workspace this small, are compared exactly (HNSW above 1,000 rows: vector-safety.test.ts).
+    const found = await a.client.trpc.memory.search.query({ query: 'cache stampede', k: 5 });
+    expect(found.vectorPath).toBe('exact');
+    expect(found.hits.map((h) => h.id)).toContain(saved.id);
+    // While the provider is down, search says so and answers by keyword alone.
+    fake.script.openai.push({ kind: 'status', status: 500 }, { kind: 'status', status: 500 }, { kind: 'status', status: 500 });
+    const down = await a.client.trpc.memory.search.query({ query: 'cache stampede', k: 5 });
+    expect(down.vectorError).toMatch(/500/);
+    expect(down.vectorPath).toBeNull();
+    expect(down.hits.map((h) => h.id)).toEqual([saved.id]);
+
+    // Another key for the same endpoint (a rotation) keeps the vectors; a model of the same
+    // name behind another endpoint is another space, so they are stale.
+    await a.client.trpc.llm.keys.add.mutate({ name: 'openai-rotated', kind: 'openai', apiKey: 'sk-embed-0002', baseUrl: `${fake.url}/openai/v1/` });
+    await a.client.trpc.memory.settings.update.mutate({ embeddingProvider: 'openai-rotated' });
+    expect((await a.client.trpc.memory.status.query()).insights).toMatchObject({ stale: 0 });
+    await a.client.trpc.llm.keys.add.mutate({ name: 'gateway', kind: 'openai-compatible', apiKey: 'sk-embed-0003', baseUrl: `${fake.url}/gateway/v1`, defaultModel: 'text-embedding-3-small' });
+    await a.client.trpc.memory.settings.update.mutate({ embeddingProvider: 'gateway', embeddingModel: 'text-embedding-3-small' });
+    expect((await a.client.trpc.memory.status.query()).insights).toMatchObject({ stale: 1 });
 
     // Switching back to offline makes every vector stale; backfill re-embeds them.
     await a.client.trpc.memory.settings.update.mutate({ embeddingProvider: 'offline' });

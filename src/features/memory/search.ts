@@ -5,19 +5,19 @@
  *             (rank/(rank+1), so the text part is in [0, 1) like the vector part)
  *   rrf:      score = Σ over the two lists of 1 / (60 + rank)
  *
- * Candidates: the nearest N by HNSW (iterative scan, so a filtered or RLS-narrowed query
- * still yields N rows) and the best N by full text; both parts are then computed exactly
- * for the union. Rows matching no keyword with a vector score at noise level are dropped
- * (`minVectorScore`). Every hit reports its vector part, text part and final score, and
- * its rank in each list (over entries and insights together).
+ * The candidates (candidates.ts) are the nearest N by vector and the best N by full text,
+ * found in two concurrent transactions. Rows matching no keyword with a vector score at
+ * noise level are dropped (`minVectorScore`). Every hit reports its vector part, text part
+ * and final score, and its rank in each list (over entries and insights together).
  */
-import { sql, type SQL } from 'drizzle-orm';
-import { memorySettings } from '../../platform/db/schema/index.js';
+import { sql } from 'drizzle-orm';
 import { rowsOf } from '../../platform/db/sql.js';
-import { withTenant, type Tx } from '../../platform/db/tenant.js';
+import type { Database } from '../../platform/db/client.js';
+import { withTenant, type TenantScope, type Tx } from '../../platform/db/tenant.js';
 import { NyxError } from '../../platform/errors.js';
-import { minVectorScore, workspaceEmbedder } from '../../platform/llm/embeddings.js';
+import { embedderFrom, minVectorScore, readEmbedderConfig } from '../../platform/llm/embeddings.js';
 import type { LlmDeps } from '../../platform/llm/service.js';
+import { arrayOf, HNSW_EF_SEARCH, nearestRows, queryVector, specsFor, textRows, type KindSpec, type QueryVector, type VectorPath } from './candidates.js';
 import type { SearchInput } from './schema.js';
 
 export const HIGHLIGHT_START = '\uE000';
@@ -46,69 +46,6 @@ interface Scope {
   tenantId: string;
   userId: string | null;
   projectPin: string | null;
-}
-
-interface KindSpec {
-  kind: 'entry' | 'insight';
-  table: SQL;
-  body: SQL;
-  filters: SQL[];
-}
-
-function specsFor(input: SearchInput, projectId: string | null): KindSpec[] {
-  const hasInsightFilter = !!(input.type ?? input.severity ?? input.status);
-  const specs: KindSpec[] = [];
-  const project = projectId ? [sql`project_id = ${projectId}`] : [];
-  if (input.kinds.includes('entry') && !hasInsightFilter) {
-    specs.push({
-      kind: 'entry',
-      table: sql`memory_entries`,
-      body: sql`content`,
-      filters: [...project, ...(input.tags?.length ? [sql`tags @> ${arrayOf(input.tags, 'text')}`] : [])],
-    });
-  }
-  if (input.kinds.includes('insight') && !input.tags?.length) {
-    specs.push({
-      kind: 'insight',
-      table: sql`workflow_insights`,
-      body: sql`(detail || ' ' || suggestion)`,
-      filters: [
-        ...project,
-        ...(input.type ? [sql`type = ${input.type}`] : []),
-        ...(input.severity ? [sql`severity = ${input.severity}`] : []),
-        ...(input.status ? [sql`status = ${input.status}`] : []),
-      ],
-    });
-  }
-  return specs;
-}
-
-/** A parameterised array literal: every element is its own bind parameter. */
-const arrayOf = (values: string[], type: 'text' | 'uuid') => sql`array[${sql.join(values.map((v) => sql`${v}`), sql`, `)}]::${sql.raw(type)}[]`;
-const and = (parts: SQL[]) => (parts.length ? sql.join(parts, sql` and `) : sql`true`);
-
-async function candidates(tx: Tx, spec: KindSpec, query: string, qvec: string | null, model: string, n: { vector: number; text: number }) {
-  const vector = qvec
-    ? rowsOf<{ id: string }>(
-        await tx.execute(sql`select id from ${spec.table}
-          where embedding is not null and embedding_model = ${model} and ${and(spec.filters)}
-          order by embedding <=> ${qvec}::vector limit ${n.vector}`),
-      ).map((r) => r.id)
-    : [];
-  const text = rowsOf<{ id: string }>(
-    await tx.execute(sql`select id from ${spec.table}, websearch_to_tsquery('english', ${query}) q
-      where search @@ q and ${and(spec.filters)}
-      order by ts_rank_cd(search, q, 32) desc, id limit ${n.text}`),
-  ).map((r) => r.id);
-  const ids = [...new Set([...vector, ...text])];
-  if (!ids.length) return [];
-  const scored = rowsOf<{ id: string; vscore: number | null; tscore: number }>(
-    await tx.execute(sql`select id,
-        ${qvec ? sql`case when embedding is not null and embedding_model = ${model} then 1 - (embedding <=> ${qvec}::vector) end` : sql`null::float8`} as vscore,
-        ts_rank_cd(search, websearch_to_tsquery('english', ${query}), 32) as tscore
-      from ${spec.table} where id = any(${arrayOf(ids, 'uuid')})`),
-  );
-  return scored.map((r) => ({ kind: spec.kind, id: r.id, vectorScore: Math.max(0, Number(r.vscore ?? 0)), textScore: Number(r.tscore) }));
 }
 
 const wordsOf = (t: string) => t.replaceAll(HIGHLIGHT_START, '').replaceAll(HIGHLIGHT_END, '').toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
@@ -156,59 +93,105 @@ async function details(tx: Tx, spec: KindSpec, query: string, ids: string[]) {
   );
 }
 
+export interface SearchOptions {
+  mode: 'weighted' | 'rrf';
+  weights: { vector: number; text: number };
+  /** Force a vector path (bench:search compares them); by default vectorPath decides. */
+  path?: VectorPath;
+}
+
+/**
+ * Settings for the vector candidates' transaction. Iterative scan: keep walking the HNSW
+ * graph until enough rows pass the filters (pgvector ≥ 0.8). enable_sort off: an HNSW branch
+ * must use its index (candidates.ts decides which branch runs; an exact branch still sorts,
+ * having no other plan). JIT off: these are short queries, and compiling one cost ~100 ms.
+ */
+export async function vectorSearchSettings(tx: Tx): Promise<void> {
+  await tx.execute(
+    sql`select set_config('hnsw.iterative_scan', 'relaxed_order', true), set_config('hnsw.ef_search', ${String(HNSW_EF_SEARCH)}, true), set_config('enable_sort', 'off', true), set_config('jit', 'off', true)`,
+  );
+}
+
+/**
+ * The search proper, given the query vector (null: keyword search only, the embedder
+ * failed): the vector and the text candidates in two concurrent transactions (on PostgreSQL,
+ * two connections, so the two scans overlap; PGlite runs them one after the other), fusion,
+ * then snippets for the top k.
+ */
+export async function searchWith(database: Database, scope: TenantScope, input: SearchInput, projectId: string | null, qv: QueryVector | null, opts: SearchOptions) {
+  const specs = specsFor(input, projectId);
+  // A row outside the vector top-k with no keyword match can never reach the final top-k
+  // (its score is at most that of every row above it), and keyword matches arrive through
+  // the text candidates with their exact vector score, so 2k vector candidates are ample.
+  const n = { vector: Math.max(20, input.k * 2), text: Math.max(50, input.k * 5) };
+  const [nearest, text] = await Promise.all([
+    qv
+      ? withTenant(database, scope, async (tx) => {
+          await vectorSearchSettings(tx);
+          return nearestRows(tx, specs, input.query, qv, n.vector, opts.path);
+        })
+      : Promise.resolve({ rows: [], paths: [] as (VectorPath | null)[] }),
+    withTenant(database, scope, async (tx) => {
+      await tx.execute(sql`select set_config('jit', 'off', true)`);
+      return textRows(tx, specs, input.query, qv, n.text);
+    }),
+  ]);
+  const floor = qv ? minVectorScore(qv.space) : 0;
+  // One row per id (a row in both lists has the same parts in both); a row with no keyword
+  // match and a vector score at noise level is not a result.
+  const byId = new Map([...nearest.rows, ...text].map((c) => [c.id, c]));
+  const relevant = [...byId.values()].filter((c) => c.textScore > 0 || c.vectorScore >= floor);
+  // Ranks over entries and insights together, so RRF compares them on one scale.
+  const rankBy = (key: 'vectorScore' | 'textScore') => {
+    const order = relevant.filter((c) => c[key] > 0).sort((a, b) => b[key] - a[key] || a.id.localeCompare(b.id));
+    return new Map(order.map((c, i) => [c.id, i + 1]));
+  };
+  const vRanks = rankBy('vectorScore');
+  const tRanks = rankBy('textScore');
+  const fused = relevant.map((c) => {
+    const vectorRank = vRanks.get(c.id) ?? null;
+    const textRank = tRanks.get(c.id) ?? null;
+    const score =
+      opts.mode === 'rrf'
+        ? (vectorRank ? 1 / (RRF_K + vectorRank) : 0) + (textRank ? 1 / (RRF_K + textRank) : 0)
+        : opts.weights.vector * c.vectorScore + opts.weights.text * c.textScore;
+    return { ...c, vectorRank, textRank, score };
+  });
+  fused.sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));
+  const top = fused.slice(0, input.k);
+  const info = await withTenant(database, scope, async (tx) => {
+    const m = new Map<string, Awaited<ReturnType<typeof details>>>();
+    for (const s of specs) m.set(s.kind, await details(tx, s, input.query, top.filter((t) => t.kind === s.kind).map((t) => t.id)));
+    return m;
+  });
+  const round = (x: number) => Math.round(x * 1e6) / 1e6;
+  const hits: SearchHit[] = top.flatMap((t) => {
+    const d = info.get(t.kind)?.get(t.id);
+    return d ? [{ ...d, ...t, score: round(t.score), vectorScore: round(t.vectorScore), textScore: round(t.textScore) }] : [];
+  });
+  return { hits, minVectorScore: floor, vectorPaths: nearest.paths };
+}
+
 export async function searchMemory(deps: LlmDeps, scope: Scope, input: SearchInput) {
   if (scope.projectPin && input.projectId && input.projectId !== scope.projectPin) throw new NyxError('FORBIDDEN', 'This API token is pinned to another project');
   const projectId = scope.projectPin ?? input.projectId ?? null;
-  const settings = await withTenant(deps.database, scope, async (tx) => (await tx.select().from(memorySettings))[0]);
-  const mode = input.mode ?? settings?.mode ?? 'weighted';
-  const weights = { vector: settings?.vectorWeight ?? 0.7, text: settings?.textWeight ?? 0.3 };
-  const embedder = await workspaceEmbedder(deps, scope);
-  let qvec: string | null = null;
+  const config = await withTenant(deps.database, scope, readEmbedderConfig);
+  const s = config.settings;
+  const opts: SearchOptions = { mode: input.mode ?? s?.mode ?? 'weighted', weights: { vector: s?.vectorWeight ?? 0.7, text: s?.textWeight ?? 0.3 } };
+  const embedder = embedderFrom(deps, scope, config);
+  let qv: QueryVector | null = null;
   let vectorError: string | null = null;
   try {
+    // Outside any transaction: a provider call waits on the network.
     const [v] = await embedder.embed([input.query], 'memory.search');
-    qvec = v ? `[${v.join(',')}]` : null;
+    qv = v ? queryVector(embedder.space, v) : null;
   } catch (err) {
     // Keyword search still works while the embedding provider is down; say so.
     vectorError = err instanceof NyxError ? err.userMessage : (err as Error).message;
   }
-  // A row outside the vector top-k with no keyword match can never reach the final top-k
-  // (its score is at most that of every row above it), and keyword matches arrive through
-  // the text candidates with their exact vector score, so 2k vector candidates are ample.
-  // Each extra HNSW candidate under a tenant filter costs a deeper graph walk.
-  const n = { vector: Math.max(20, input.k * 2), text: Math.max(50, input.k * 5) };
-  const specs = specsFor(input, projectId);
-  return withTenant(deps.database, scope, async (tx) => {
-    // Keep scanning the HNSW graph until enough rows pass the filters (pgvector ≥ 0.8). JIT
-    // off: these are short queries, and compiling them once cost ~100 ms in bench:search.
-    await tx.execute(sql`select set_config('hnsw.iterative_scan', 'relaxed_order', true), set_config('hnsw.ef_search', '100', true), set_config('jit', 'off', true)`);
-    const floor = minVectorScore(embedder.model);
-    const raw = (await Promise.all(specs.map((s) => candidates(tx, s, input.query, qvec, embedder.model, n)))).flat();
-    // A row with no keyword match and a vector score at noise level is not a result.
-    const relevant = raw.filter((c) => c.textScore > 0 || c.vectorScore >= floor);
-    // Ranks over entries and insights together, so RRF compares them on one scale.
-    const rankBy = (key: 'vectorScore' | 'textScore') => {
-      const order = relevant.filter((c) => c[key] > 0).sort((a, b) => b[key] - a[key] || a.id.localeCompare(b.id));
-      return new Map(order.map((c, i) => [c.id, i + 1]));
-    };
-    const vRanks = rankBy('vectorScore');
-    const tRanks = rankBy('textScore');
-    const all = relevant.map((c) => ({ ...c, vectorRank: vRanks.get(c.id) ?? null, textRank: tRanks.get(c.id) ?? null }));
-    const scored = all.map((c) => ({
-      ...c,
-      score:
-        mode === 'rrf'
-          ? (c.vectorRank ? 1 / (RRF_K + c.vectorRank) : 0) + (c.textRank ? 1 / (RRF_K + c.textRank) : 0)
-          : weights.vector * c.vectorScore + weights.text * c.textScore,
-    }));
-    scored.sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));
-    const top = scored.slice(0, input.k);
-    const info = new Map<string, Awaited<ReturnType<typeof details>>>();
-    for (const s of specs) info.set(s.kind, await details(tx, s, input.query, top.filter((t) => t.kind === s.kind).map((t) => t.id)));
-    const hits: SearchHit[] = top.flatMap((t) => {
-      const d = info.get(t.kind)?.get(t.id);
-      return d ? [{ ...d, ...t, score: Math.round(t.score * 1e6) / 1e6, vectorScore: Math.round(t.vectorScore * 1e6) / 1e6, textScore: Math.round(t.textScore * 1e6) / 1e6 }] : [];
-    });
-    return { hits, mode, weights, embeddingModel: embedder.model, minVectorScore: floor, vectorError };
-  });
+  const r = await searchWith(deps.database, scope, input, projectId, qv, opts);
+  // How the vector part was found: every kind exactly, every kind through HNSW, or each its own way.
+  const paths = [...new Set(r.vectorPaths.filter((p) => p !== null))];
+  const vectorPath: VectorPath | 'mixed' | null = paths.length > 1 ? 'mixed' : (paths[0] ?? null);
+  return { hits: r.hits, mode: opts.mode, weights: opts.weights, embeddingModel: embedder.space, vectorPath, minVectorScore: minVectorScore(embedder.space), vectorError };
 }

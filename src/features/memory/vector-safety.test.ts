@@ -8,6 +8,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../platform/db/client.js';
+import { indexMemoryCheck } from '../../cli/doctor.js';
 import { migrationsFolder, readJournal, runMigrations } from '../../platform/db/migrate.js';
 import { projects, tenants, workflowInsights } from '../../platform/db/schema/index.js';
 import { withTenant } from '../../platform/db/tenant.js';
@@ -15,7 +16,8 @@ import { OFFLINE_EMBEDDING_MODEL, offlineEmbed } from '../../platform/llm/embedd
 import { createVault } from '../../platform/llm/vault.js';
 import { createLogger } from '../../platform/logger.js';
 import { dbKinds, openTestDatabase } from '../../testing/harness.js';
-import { searchMemory } from './search.js';
+import { EXACT_DENSE_LIMIT, queryVector } from './candidates.js';
+import { searchMemory, searchWith } from './search.js';
 
 const words = 'latency cache deploy queue index shard timeout retry budget login token schema backup alert metric trace pool lock vacuum'.split(' ');
 
@@ -50,14 +52,29 @@ describe.each(dbKinds)('vector safety on %s', (kind) => {
       for (let i = 0; i < rows.length; i += 250) await tx.insert(workflowInsights).values(rows.slice(i, i + 250));
     });
   }, 120_000);
-  afterAll(() => database.close());
+  // PostgreSQL test runs share one database: leave no vectors behind, or each run would add
+  // 1,500 more copies of the same ones to the shared HNSW graph.
+  afterAll(async () => {
+    await database.raw('delete from tenants where id = $1', [tenantId]);
+    await database.close();
+  });
 
-  it('a project filter matching 1% of rows still returns k results (HNSW iterative scan)', async () => {
-    const deps = { database, vault: createVault(randomBytes(32)), log: createLogger('silent'), now: () => new Date(), timeoutMs: 5_000 };
-    const r = await searchMemory(deps, { tenantId, userId: null, projectPin: null }, { query: 'replicas lagging', k: 10, kinds: ['insight'], projectId: target });
+  const deps = () => ({ database, vault: createVault(randomBytes(32)), log: createLogger('silent'), now: () => new Date(), timeoutMs: 5_000 });
+
+  it('a project filter matching 1% of rows still returns k results, on either vector path (HNSW: iterative scan)', async () => {
+    const r = await searchMemory(deps(), { tenantId, userId: null, projectPin: null }, { query: 'replicas lagging', k: 10, kinds: ['insight'], projectId: target });
     expect(r.hits).toHaveLength(10);
     expect(r.hits.every((h) => h.projectId === target)).toBe(true);
     expect(r.hits.every((h) => h.vectorRank !== null)).toBe(true);
+
+    // The HNSW path, which a model's vectors take: the iterative scan keeps walking the graph
+    // until 10 rows pass the filter.
+    const qv = queryVector(OFFLINE_EMBEDDING_MODEL, offlineEmbed('replicas lagging'));
+    const weights = { vector: 1, text: 0 };
+    const input = { query: 'replicas lagging', k: 10, kinds: ['insight' as const] };
+    const h = await searchWith(database, { tenantId, userId: null }, input, target, qv, { mode: 'weighted', weights, path: 'hnsw' });
+    expect(h.vectorPaths).toEqual(['hnsw']);
+    expect(h.hits.filter((x) => x.vectorRank !== null && x.projectId === target)).toHaveLength(10);
 
     // The problem the iterative scan solves, shown on the same data with the index forced: for
     // a query whose nearest rows lie outside the filter, a plain HNSW scan yields ef_search
@@ -78,6 +95,87 @@ describe.each(dbKinds)('vector safety on %s', (kind) => {
     expect(await count('relaxed_order')).toBe(10);
   });
 
+  it('offline vectors are ranked exactly: the vector candidates are the true nearest rows', async () => {
+    const query = 'cache latency deploy';
+    const q = offlineEmbed(query);
+    const rows = await database.raw<{ id: string; title: string }>('select id, title from workflow_insights where tenant_id = $1', [tenantId]);
+    const cosine = (v: number[]) => v.reduce((a, x, i) => a + x * (q[i] ?? 0), 0);
+    const truth = rows.map((r) => ({ id: r.id, score: cosine(offlineEmbed(r.title)) })).sort((a, b) => b.score - a.score);
+    const tenth = truth[9]?.score ?? 0;
+    const r = await searchWith(database, { tenantId, userId: null }, { query, k: 10, kinds: ['insight'] }, null, queryVector(OFFLINE_EMBEDDING_MODEL, q), {
+      mode: 'weighted',
+      weights: { vector: 1, text: 0 },
+    });
+    expect(r.vectorPaths).toEqual(['exact']);
+    expect(r.hits).toHaveLength(10);
+    const byId = new Map(truth.map((t) => [t.id, t.score]));
+    for (const hit of r.hits) {
+      // Each hit's vector part is its true cosine, and none ranks below the true 10th.
+      expect(hit.vectorScore).toBeCloseTo(byId.get(hit.id) ?? -1, 5);
+      expect(hit.vectorScore).toBeGreaterThanOrEqual(tenth - 1e-6);
+    }
+  });
+
+  it('doctor compares the HNSW indexes with shared_buffers', async () => {
+    const check = await indexMemoryCheck(database);
+    expect(check.detail).toMatch(/^HNSW indexes [\d,]+ MiB, shared_buffers [\d,]+ MiB$/);
+    // 1,500 rows of 1536 dimensions: a few MiB of graph, far below any shared_buffers.
+    expect(check).toMatchObject({ name: 'vector index memory', isOk: true, isWarning: false });
+  });
+
+  it("a model's vectors take HNSW above 1,000 rows in scope, and are compared exactly below", async () => {
+    // The same rows again in another workspace, as if a model had embedded them: 1,000 in
+    // one project, 100 in another.
+    const denseTenant = randomUUID();
+    const [big, small] = [randomUUID(), randomUUID()];
+    await withTenant(database, { tenantId: denseTenant, userId: null }, async (tx) => {
+      await tx.insert(tenants).values({ id: denseTenant, name: 'dense' });
+      await tx.insert(projects).values([
+        { id: big, tenantId: denseTenant, name: 'big' },
+        { id: small, tenantId: denseTenant, name: 'small' },
+      ]);
+    });
+    const copy = (projectId: string, limit: number, offset: number) =>
+      database.raw(
+        `insert into workflow_insights (tenant_id, project_id, title, detail, type, severity, embedding, embedding_model)
+         select $1, $2, title, detail, type, severity, embedding, 'test-dense-model' from workflow_insights where tenant_id = $3 order by title limit ${limit} offset ${offset}`,
+        [denseTenant, projectId, tenantId],
+      );
+    await copy(big, EXACT_DENSE_LIMIT, 0);
+    await copy(small, 100, EXACT_DENSE_LIMIT);
+    const qv = queryVector('test-dense-model', offlineEmbed('replicas lagging'));
+    const search = (projectId: string | null) =>
+      searchWith(database, { tenantId: denseTenant, userId: null }, { query: 'replicas lagging', k: 10, kinds: ['insight'] }, projectId, qv, { mode: 'weighted', weights: { vector: 1, text: 0 } });
+    const wide = await search(null);
+    expect(wide.vectorPaths).toEqual(['hnsw']);
+    expect(wide.hits).toHaveLength(10);
+    const narrow = await search(small);
+    expect(narrow.vectorPaths).toEqual(['exact']);
+    expect(narrow.hits.every((h) => h.projectId === small)).toBe(true);
+    // No row of this space in the other workspace's project: nothing to compare, no path.
+    expect((await search(target)).vectorPaths).toEqual([null]);
+    await database.raw('delete from tenants where id = $1', [denseTenant]);
+  });
+
+  it('only offline vectors get the sparse copy', async () => {
+    const [row] = await database.raw<{ offline: number; other: number }>(
+      `select count(*) filter (where embedding_sparse is not null)::int as offline,
+              (select count(*)::int from workflow_insights where tenant_id = $1 and embedding_model <> $2 and embedding_sparse is not null) as other
+       from workflow_insights where tenant_id = $1 and embedding_model = $2`,
+      [tenantId, OFFLINE_EMBEDDING_MODEL],
+    );
+    expect(row).toEqual({ offline: TOTAL, other: 0 });
+    const id = randomUUID();
+    await database.raw(`insert into workflow_insights (id, tenant_id, project_id, title, type, severity, embedding, embedding_model) values ($1, $2, $3, 'dense', 'pattern', 'low', $4::vector, 'text-embedding-3-small')`, [
+      id,
+      tenantId,
+      target,
+      `[${offlineEmbed('dense').join(',')}]`,
+    ]);
+    expect(await database.raw('select embedding_sparse from workflow_insights where id = $1', [id])).toEqual([{ embedding_sparse: null }]);
+    await database.raw('delete from workflow_insights where id = $1', [id]);
+  });
+
   it('re-running migrations keeps the vector(1536) column, the HNSW index and every embedding byte for byte', async () => {
     const snapshot = async () => ({
       type: await database.raw<{ t: string }>(
@@ -85,7 +183,7 @@ describe.each(dbKinds)('vector safety on %s', (kind) => {
         [],
       ),
       index: await database.raw<{ def: string }>("select indexdef as def from pg_indexes where indexname = 'workflow_insights_embedding_idx'", []),
-      data: await database.raw<{ id: string; e: string }>('select id, embedding::text as e from workflow_insights where tenant_id = $1 order by id', [tenantId]),
+      data: await database.raw<{ id: string; e: string; s: string }>('select id, embedding::text as e, embedding_sparse::text as s from workflow_insights where tenant_id = $1 order by id', [tenantId]),
     });
     const before = await snapshot();
     expect(before.type).toEqual([{ t: 'vector(1536)' }]);

@@ -13,7 +13,7 @@ import { embedMany } from 'ai';
 import { createHash } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { EMBEDDING_DIMENSIONS, memorySettings, providerKeys } from '../db/schema/index.js';
-import { withTenant } from '../db/tenant.js';
+import { withTenant, type Tx } from '../db/tenant.js';
 import { NyxError } from '../errors.js';
 import { builtInCatalog, costOf } from './catalog.js';
 import { classifyFailure } from './providers.js';
@@ -89,29 +89,65 @@ export function offlineEmbed(text: string): number[] {
 
 // --- workspace embedder --------------------------------------------------------------
 
+/**
+ * The vector space an embedder writes into, stored with every vector as `embedding_model`:
+ * the model name for OpenAI's own endpoint (and the offline embedder), `model @ host/path`
+ * for any other endpoint. Vectors of another space are "stale" and re-embedded, so moving
+ * to another endpoint, even one serving a model of the same name, never mixes spaces;
+ * rotating a key for the same endpoint keeps every vector.
+ * Example: `embeddingSpace('text-embedding-3-small', 'https://llm.internal/v1/')` →
+ * `text-embedding-3-small @ llm.internal/v1`.
+ */
+export function embeddingSpace(model: string, baseUrl: string | null): string {
+  if (!baseUrl) return model;
+  try {
+    const u = new URL(baseUrl);
+    return `${model} @ ${u.host}${u.pathname.replace(/\/+$/, '')}`;
+  } catch {
+    return `${model} @ ${baseUrl}`;
+  }
+}
+
 export interface Embedder {
-  /** Stored with every vector; rows with another model are "stale" and re-embedded. */
+  /** The model the provider is asked for. */
   model: string;
+  /** Stored with every vector (see embeddingSpace); rows of another space are stale. */
+  space: string;
   provider: string;
   embed(texts: string[], purpose: string, signal?: AbortSignal): Promise<number[][]>;
 }
 
+/** What a workspace's embedder is made of: its memory settings row and, unless offline, its provider key. */
+export interface EmbedderConfig {
+  settings: typeof memorySettings.$inferSelect | null;
+  key: typeof providerKeys.$inferSelect | null;
+  model: string;
+}
+
+/** Reads the workspace's embedder configuration inside an open tenant transaction. */
+export async function readEmbedderConfig(tx: Tx): Promise<EmbedderConfig> {
+  const [s] = await tx.select().from(memorySettings);
+  const name = s?.embeddingProvider ?? 'offline';
+  if (name === 'offline') return { settings: s ?? null, key: null, model: OFFLINE_EMBEDDING_MODEL };
+  const [key] = await tx.select().from(providerKeys).where(eq(providerKeys.name, name));
+  if (!key) throw new NyxError('BAD_INPUT', `The embedding provider "${name}" is no longer configured; pick another under Memory settings`);
+  return { settings: s ?? null, key, model: s?.embeddingModel ?? DEFAULT_OPENAI_EMBEDDING_MODEL };
+}
+
 /** The workspace's embedder, from its memory settings (default: offline). */
 export async function workspaceEmbedder(deps: LlmDeps, scope: { tenantId: string; userId: string | null }): Promise<Embedder> {
-  const config = await withTenant(deps.database, { tenantId: scope.tenantId, userId: scope.userId }, async (tx) => {
-    const [s] = await tx.select().from(memorySettings);
-    const name = s?.embeddingProvider ?? 'offline';
-    if (name === 'offline') return null;
-    const [key] = await tx.select().from(providerKeys).where(eq(providerKeys.name, name));
-    if (!key) throw new NyxError('BAD_INPUT', `The embedding provider "${name}" is no longer configured; pick another under Memory settings`);
-    return { key, model: s?.embeddingModel ?? DEFAULT_OPENAI_EMBEDDING_MODEL };
-  });
-  if (!config) {
-    return { model: OFFLINE_EMBEDDING_MODEL, provider: 'offline', embed: (texts) => Promise.resolve(texts.map(offlineEmbed)) };
-  }
+  const config = await withTenant(deps.database, { tenantId: scope.tenantId, userId: scope.userId }, readEmbedderConfig);
+  return embedderFrom(deps, scope, config);
+}
+
+export function embedderFrom(deps: LlmDeps, scope: { tenantId: string; userId: string | null }, config: EmbedderConfig): Embedder {
   const { key, model } = config;
+  if (!key) {
+    return { model: OFFLINE_EMBEDDING_MODEL, space: OFFLINE_EMBEDDING_MODEL, provider: 'offline', embed: (texts) => Promise.resolve(texts.map(offlineEmbed)) };
+  }
   return {
     model,
+    space: embeddingSpace(model, key.baseUrl),
     provider: key.name,
     async embed(texts, purpose, signal) {
       const apiKey = key.secret ? deps.vault.decrypt(key.secret, keyContext(scope.tenantId, key.id)) : undefined;

@@ -50,10 +50,10 @@ export function TagChips({ tags }: { tags: readonly string[] }) {
   );
 }
 
-/** The workspace's current embedding model (vectors made by another one are stale). */
+/** The workspace's current embedding space: model, and endpoint unless OpenAI's (vectors of another are stale). */
 export function useEmbeddingModel(): string | undefined {
   const trpc = useTRPC();
-  return useQuery({ ...trpc.memory.settings.get.queryOptions(), staleTime: 60_000 }).data?.embeddingModel;
+  return useQuery({ ...trpc.memory.settings.get.queryOptions(), staleTime: 60_000 }).data?.embeddingSpace;
 }
 
 interface Embedded {

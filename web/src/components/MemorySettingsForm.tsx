@@ -30,8 +30,8 @@ export function MemorySettingsForm({ settings }: { settings: Settings }) {
     trpc.memory.settings.update.mutationOptions({
       meta: { inline: true },
       onSuccess: async (s) => {
-        const isNewModel = s.embeddingModel !== settings.embeddingModel;
-        toast.success(isNewModel ? `Memory now embeds with ${s.embeddingProvider} (${s.embeddingModel}): backfill to refresh the stored vectors` : 'Memory settings saved');
+        const isNewSpace = s.embeddingSpace !== settings.embeddingSpace;
+        toast.success(isNewSpace ? `Memory now embeds with ${s.embeddingProvider} (${s.embeddingSpace}): backfill to refresh the stored vectors` : 'Memory settings saved');
         await refresh();
       },
     }),

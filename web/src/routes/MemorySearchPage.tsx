@@ -15,6 +15,13 @@ type Kind = 'all' | 'entry' | 'insight';
 type Mode = 'weighted' | 'rrf';
 
 /** `/w/$workspaceId/memory`: one hybrid search over knowledge entries and insights. */
+
+const VECTOR_PATH_LABELS = { exact: 'exact comparison', hnsw: 'HNSW index', mixed: 'exact comparison and HNSW index' } as const;
+const VECTOR_PATH_HINTS = {
+  exact: 'Every vector in scope was compared with the query: offline embeddings up to 20,000 items, a model’s up to 1,000.',
+  hnsw: 'Nearest vectors found through the HNSW index (approximate, fast at any size).',
+  mixed: 'Entries and insights were searched each their own way: exactly where few enough, through the HNSW index otherwise.',
+} as const;
 export function MemorySearchPage() {
   const trpc = useTRPC();
   const ws = useWorkspace();
@@ -133,6 +140,12 @@ export function MemorySearchPage() {
           <p className="muted small results-meta" data-testid="search-meta">
             {result.hits.length} result{result.hits.length === 1 ? '' : 's'} · {result.mode === 'rrf' ? 'reciprocal rank fusion' : `weighted: vector ${result.weights.vector} · text ${result.weights.text}`} · embedding model{' '}
             <code data-testid="embedding-model">{result.embeddingModel}</code>
+            {result.vectorPath ? (
+              <span data-testid="vector-path" title={VECTOR_PATH_HINTS[result.vectorPath]}>
+                {' '}
+                · nearest by {VECTOR_PATH_LABELS[result.vectorPath]}
+              </span>
+            ) : null}
           </p>
           {result.vectorError ? (
             <div className="alert alert-warn" role="status" data-testid="keyword-only">
