@@ -31,7 +31,7 @@ export const EXACT_OFFLINE_LIMIT = 20_000;
 export const EXACT_DENSE_LIMIT = 1_000;
 /**
  * HNSW candidate list size per scan step (pgvector's default is 40; its maximum 1000). On
- * bench:search's 100k dense set, three index builds (HNSW builds in parallel, so no two are
+ * bench:search's 100k dense set, four index builds (HNSW builds in parallel, so no two are
  * alike) gave workspace recall@10 of 0.930–0.980 at 100, 0.952–0.986 at 400, and 0.978 at 800
  * on the weakest build, for ~4 ms more than 400 (vector query p50 11.9 ms).
  */
