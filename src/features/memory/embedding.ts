@@ -9,6 +9,7 @@ import { withTenant } from '../../platform/db/tenant.js';
 import { NyxError } from '../../platform/errors.js';
 import { EMBED_BATCH, workspaceEmbedder, type Embedder } from '../../platform/llm/embeddings.js';
 import type { LlmDeps } from '../../platform/llm/service.js';
+import { entryColumns, insightColumns } from './items.js';
 
 export type MemoryKind = 'entry' | 'insight';
 const tableOf = (kind: MemoryKind) => (kind === 'entry' ? memoryEntries : workflowInsights);
@@ -30,10 +31,10 @@ interface Scope {
 async function textsFor(deps: LlmDeps, scope: Scope, kind: MemoryKind, ids: string[]): Promise<{ id: string; text: string }[]> {
   return withTenant(deps.database, scope, async (tx) => {
     if (kind === 'entry') {
-      const rows = await tx.select().from(memoryEntries).where(inArray(memoryEntries.id, ids));
+      const rows = await tx.select(entryColumns).from(memoryEntries).where(inArray(memoryEntries.id, ids));
       return rows.map((r) => ({ id: r.id, text: entryEmbeddingText(r) }));
     }
-    const rows = await tx.select().from(workflowInsights).where(inArray(workflowInsights.id, ids));
+    const rows = await tx.select(insightColumns).from(workflowInsights).where(inArray(workflowInsights.id, ids));
     return rows.map((r) => ({ id: r.id, text: insightEmbeddingText(r) }));
   });
 }

@@ -14,8 +14,9 @@ interface Access {
   ip: string | null;
 }
 
-// Vectors are large: list and get return everything else plus whether one exists.
-const entryColumns = {
+// Vectors are large (6 KB, read from out of line): list and get, and every reader that
+// needs only the text, take everything else plus whether one exists.
+export const entryColumns = {
   id: memoryEntries.id,
   projectId: memoryEntries.projectId,
   title: memoryEntries.title,
@@ -28,7 +29,7 @@ const entryColumns = {
   createdAt: memoryEntries.createdAt,
   updatedAt: memoryEntries.updatedAt,
 };
-const insightColumns = {
+export const insightColumns = {
   id: workflowInsights.id,
   projectId: workflowInsights.projectId,
   originRunId: workflowInsights.originRunId,

@@ -7,6 +7,7 @@ import { and, eq } from 'drizzle-orm';
 import { workflowInsights } from '../../platform/db/schema/index.js';
 import { withTenant } from '../../platform/db/tenant.js';
 import type { LlmDeps } from '../../platform/llm/service.js';
+import { insightColumns } from './items.js';
 import { searchMemory } from './search.js';
 
 const severityRank = { blocker: 0, high: 1, medium: 2, low: 3 } as const;
@@ -19,7 +20,7 @@ export async function composeProjectWisdom(
   input: { projectId: string; budgetChars: number; query?: string | undefined },
 ): Promise<{ markdown: string; included: number; available: number }> {
   const approved = await withTenant(deps.database, scope, (tx) =>
-    tx.select().from(workflowInsights).where(and(eq(workflowInsights.projectId, input.projectId), eq(workflowInsights.status, 'approved'))),
+    tx.select(insightColumns).from(workflowInsights).where(and(eq(workflowInsights.projectId, input.projectId), eq(workflowInsights.status, 'approved'))),
   );
   const relevance = new Map<string, number>();
   if (input.query?.trim()) {

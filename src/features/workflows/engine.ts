@@ -10,6 +10,7 @@ import { personas, workflowInsights, workflowRunSteps, workflowRuns } from '../.
 import { withTenant, type Tx } from '../../platform/db/tenant.js';
 import type { WorkflowEvent } from '../../platform/events/frames.js';
 import type { LlmDeps, LlmResult } from '../../platform/llm/service.js';
+import { insightColumns } from '../memory/items.js';
 import { composeProjectWisdom } from '../memory/wisdom.js';
 import { matchPersona, recordPersonaUse, type Persona } from '../personas/service.js';
 import type { StepDef, WorkflowDef } from './schema.js';
@@ -159,7 +160,7 @@ async function execute(ctx: Ctx): Promise<void> {
       .where(run.projectId ? or(isNull(personas.projectId), eq(personas.projectId, run.projectId)) : isNull(personas.projectId)),
   );
   if (uses.has('memory') && def.memoryInsightIds.length) {
-    const linked = await withTenant(ctx.deps.llm.database, scope, (tx) => tx.select().from(workflowInsights).where(inArray(workflowInsights.id, def.memoryInsightIds)));
+    const linked = await withTenant(ctx.deps.llm.database, scope, (tx) => tx.select(insightColumns).from(workflowInsights).where(inArray(workflowInsights.id, def.memoryInsightIds)));
     ctx.memory = linked.map((i) => `- **${i.title}** (${i.type}, ${i.severity}): ${i.detail}${i.suggestion ? ` → ${i.suggestion}` : ''}`).join('\n');
   }
   if (uses.has('wisdom') && run.projectId) {
