@@ -18,6 +18,7 @@
  */
 import { sql, type SQL } from 'drizzle-orm';
 import { rowsOf } from '../../platform/db/sql.js';
+import { isOfflineSpace } from '../../platform/llm/embeddings.js';
 import type { Tx } from '../../platform/db/tenant.js';
 import type { SearchInput } from './schema.js';
 
@@ -54,8 +55,6 @@ export function queryVector(space: string, v: number[]): QueryVector {
   return { space, dense: `[${digits.join(',')}]`, sparse: `{${nonZero.join(',')}}/${v.length}` };
 }
 
-/** Offline embedder versions are all named `offline-…`; their rows carry `embedding_sparse`. */
-export const isOfflineSpace = (space: string) => space.startsWith('offline-');
 
 export interface KindSpec {
   kind: 'entry' | 'insight';
@@ -131,7 +130,10 @@ function bind(query: string, qv: QueryVector | null, needsDense: boolean, extra:
   const isOffline = !!qv && isOfflineSpace(qv.space);
   const columns = [
     sql`websearch_to_tsquery('english', ${query}) as tsq`,
-    ...(qv && (needsDense || !isOffline) ? [sql`${qv.dense}::vector as dense`] : []),
+    // Offline: the dense form (for an HNSW branch) comes from the short sparse literal,
+    // not from a second, 1536-number one.
+    ...(qv && !isOffline ? [sql`${qv.dense}::vector as dense`] : []),
+    ...(qv && isOffline && needsDense ? [sql`${qv.sparse}::sparsevec::vector as dense`] : []),
     ...(isOffline ? [sql`${qv.sparse}::sparsevec as sparse`] : []),
     ...extra,
   ];

@@ -2,19 +2,16 @@ import { eq, sql } from 'drizzle-orm';
 import { memorySettings, providerKeys } from '../../platform/db/schema/index.js';
 import type { Tx } from '../../platform/db/tenant.js';
 import { NyxError } from '../../platform/errors.js';
-import { DEFAULT_OPENAI_EMBEDDING_MODEL, embeddingSpace, OFFLINE_EMBEDDING_MODEL } from '../../platform/llm/embeddings.js';
+import { DEFAULT_OPENAI_EMBEDDING_MODEL, OFFLINE_EMBEDDING_MODEL, readEmbedderConfig } from '../../platform/llm/embeddings.js';
 import type { MemorySettingsInput } from './schema.js';
 
 export async function getMemorySettings(tx: Tx) {
-  const [s] = await tx.select().from(memorySettings);
-  const provider = s?.embeddingProvider ?? 'offline';
-  const model = provider === 'offline' ? OFFLINE_EMBEDDING_MODEL : (s?.embeddingModel ?? DEFAULT_OPENAI_EMBEDDING_MODEL);
-  const [key] = provider === 'offline' ? [] : await tx.select({ baseUrl: providerKeys.baseUrl }).from(providerKeys).where(eq(providerKeys.name, provider));
+  const { settings: s, provider, model, space } = await readEmbedderConfig(tx);
   return {
     embeddingProvider: provider,
     embeddingModel: model,
     /** What stored vectors must carry to be current (embeddingSpace): the model, and the endpoint unless it is OpenAI's. */
-    embeddingSpace: embeddingSpace(model, key?.baseUrl ?? null),
+    embeddingSpace: space,
     vectorWeight: s?.vectorWeight ?? 0.7,
     textWeight: s?.textWeight ?? 0.3,
     mode: s?.mode ?? 'weighted',

@@ -30,9 +30,12 @@ export const EMBED_BATCH = 64;
  * Offline vectors of unrelated text score |cos| ≲ 0.05; text-embedding-3 models put
  * unrelated English text around 0.05–0.2.
  */
-export function minVectorScore(model: string): number {
-  return model === OFFLINE_EMBEDDING_MODEL ? 0.08 : 0.25;
+export function minVectorScore(space: string): number {
+  return isOfflineSpace(space) ? 0.08 : 0.25;
 }
+
+/** Offline embedder versions are all named `offline-…` (the generated `embedding_sparse` column relies on it). */
+export const isOfflineSpace = (space: string) => space.startsWith('offline-');
 
 // --- offline feature-hashing embedder -------------------------------------------------
 
@@ -117,21 +120,28 @@ export interface Embedder {
   embed(texts: string[], purpose: string, signal?: AbortSignal): Promise<number[][]>;
 }
 
-/** What a workspace's embedder is made of: its memory settings row and, unless offline, its provider key. */
+/**
+ * What a workspace's embedder is made of: its memory settings row, the provider it names, the
+ * model, and that provider's key (null for offline, or when the named key was removed).
+ */
 export interface EmbedderConfig {
   settings: typeof memorySettings.$inferSelect | null;
+  provider: string;
   key: typeof providerKeys.$inferSelect | null;
   model: string;
+  /** See embeddingSpace. */
+  space: string;
 }
 
 /** Reads the workspace's embedder configuration inside an open tenant transaction. */
 export async function readEmbedderConfig(tx: Tx): Promise<EmbedderConfig> {
   const [s] = await tx.select().from(memorySettings);
-  const name = s?.embeddingProvider ?? 'offline';
-  if (name === 'offline') return { settings: s ?? null, key: null, model: OFFLINE_EMBEDDING_MODEL };
-  const [key] = await tx.select().from(providerKeys).where(eq(providerKeys.name, name));
-  if (!key) throw new NyxError('BAD_INPUT', `The embedding provider "${name}" is no longer configured; pick another under Memory settings`);
-  return { settings: s ?? null, key, model: s?.embeddingModel ?? DEFAULT_OPENAI_EMBEDDING_MODEL };
+  const settings = s ?? null;
+  const provider = s?.embeddingProvider ?? 'offline';
+  if (provider === 'offline') return { settings, provider, key: null, model: OFFLINE_EMBEDDING_MODEL, space: OFFLINE_EMBEDDING_MODEL };
+  const [key] = await tx.select().from(providerKeys).where(eq(providerKeys.name, provider));
+  const model = s?.embeddingModel ?? DEFAULT_OPENAI_EMBEDDING_MODEL;
+  return { settings, provider, key: key ?? null, model, space: embeddingSpace(model, key?.baseUrl ?? null) };
 }
 
 /** The workspace's embedder, from its memory settings (default: offline). */
@@ -141,13 +151,12 @@ export async function workspaceEmbedder(deps: LlmDeps, scope: { tenantId: string
 }
 
 export function embedderFrom(deps: LlmDeps, scope: { tenantId: string; userId: string | null }, config: EmbedderConfig): Embedder {
-  const { key, model } = config;
-  if (!key) {
-    return { model: OFFLINE_EMBEDDING_MODEL, space: OFFLINE_EMBEDDING_MODEL, provider: 'offline', embed: (texts) => Promise.resolve(texts.map(offlineEmbed)) };
-  }
+  const { key, model, space } = config;
+  if (config.provider === 'offline') return { model, space, provider: 'offline', embed: (texts) => Promise.resolve(texts.map(offlineEmbed)) };
+  if (!key) throw new NyxError('BAD_INPUT', `The embedding provider "${config.provider}" is no longer configured; pick another under Memory settings`);
   return {
     model,
-    space: embeddingSpace(model, key.baseUrl),
+    space,
     provider: key.name,
     async embed(texts, purpose, signal) {
       const apiKey = key.secret ? deps.vault.decrypt(key.secret, keyContext(scope.tenantId, key.id)) : undefined;
