@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dbKinds, newUser, startTestServer, TestClient, trpcError, type TestServer } from '../../testing/harness.js';
+import { dbKinds, newUser, startTestServer, TestClient, trpcError, type TestServer, type TestUser } from '../../testing/harness.js';
 
 describe.each(dbKinds)('auth on %s', (kind) => {
   let server: TestServer;
@@ -132,6 +132,48 @@ describe('rate limits (pglite)', () => {
       expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
       // Other API calls from the same IP are not affected by the auth limit.
       expect((await c.raw('/api/v1/health')).status).toBe(200);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('counts every sign-in of a batch, however the procedure names are encoded', async () => {
+    const server = await startTestServer('pglite', { NYXCORE_RATE_LIMIT_AUTH_PER_MIN: '3' });
+    try {
+      const victim = await newUser(server, { workspace: null });
+      for (const sep of [',', '%2C', '%2c']) {
+        const c = new TestClient(server.url);
+        const n = 25;
+        const inputs = Object.fromEntries(Array.from({ length: n }, (_, i) => [String(i), { json: { email: victim.email, password: i === n - 1 ? victim.password : `wrong guess ${i}` } }]));
+        const res = await c.raw(`/api/trpc/${Array.from({ length: n }, () => 'auth.signIn').join(sep)}?batch=1`, { method: 'POST', body: JSON.stringify(inputs) });
+        const results = (await res.json()) as { error?: { json: { data: { httpStatus: number } } } }[];
+        const statuses = results.map((r) => r.error?.json.data.httpStatus ?? 200);
+        // Only the attempts left in this minute are tried at all (the first separator used them up).
+        expect(statuses.filter((st) => st === 401).length).toBeLessThanOrEqual(3);
+        expect(statuses.filter((st) => st === 429).length).toBeGreaterThanOrEqual(n - 3);
+        expect(statuses[n - 1], `separator ${sep}`).toBe(429);
+        expect(res.headers.getSetCookie().some((h) => h.startsWith('nyx_session='))).toBe(false);
+      }
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("a stranger naming another workspace cannot use up that workspace's limit", async () => {
+    // 10 per workspace; the per-IP limit (twice that) covers all of this test's calls.
+    const server = await startTestServer('pglite', { NYXCORE_RATE_LIMIT_API_PER_MIN: '10' });
+    try {
+      const a = await newUser(server);
+      const b = await newUser(server);
+      const list = (u: TestUser, tenant: string) =>
+        u.client.raw(`/api/trpc/projects.list?input=${encodeURIComponent(JSON.stringify({ json: {} }))}`, { headers: { 'x-nyx-tenant': tenant } }).then((r) => r.status);
+      const strangerStatuses: number[] = [];
+      for (let i = 0; i < 12; i++) strangerStatuses.push(await list(b, a.tenantId));
+      expect(strangerStatuses.slice(0, 10)).toEqual(Array(10).fill(404));
+      expect(strangerStatuses.slice(10)).toEqual([429, 429]);
+      // A's owner still has the whole budget of A, and B's own workspace is untouched too.
+      expect(await list(a, a.tenantId)).toBe(200);
+      expect(await list(b, b.tenantId)).toBe(200);
     } finally {
       await server.close();
     }

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { clearedCookies, sessionCookies } from '../../platform/http/cookies.js';
-import { authedProcedure, publicProcedure, router, tenantProcedure, requireScope } from '../../platform/trpc/procedures.js';
-import { NyxError } from '../../platform/errors.js';
+import { authAttemptProcedure, publicProcedure, router, sessionProcedure, tenantProcedure, requireScope } from '../../platform/trpc/procedures.js';
 import type { Context } from '../../platform/trpc/context.js';
 import { zCreateToken, zSignIn, zSignUp } from './schema.js';
 import { countUsers, getUser, signIn, signOut, signOutEverywhere, signUp, type NewSession } from './service.js';
@@ -18,23 +17,22 @@ export const authRouter = router({
     const user = ctx.principal ? await getUser(ctx.deps, ctx.principal.userId) : null;
     return { needsSetup, signupMode: ctx.deps.env.NYXCORE_SIGNUP, user, via: ctx.principal?.kind ?? null };
   }),
-  signUp: publicProcedure.input(zSignUp).mutation(async ({ ctx, input }) => {
+  signUp: authAttemptProcedure.input(zSignUp).mutation(async ({ ctx, input }) => {
     const s = await signUp(ctx.deps, input, ctx.meta);
     setSession(ctx, s);
     return { user: s.user, joinedTenantId: s.joinedTenantId };
   }),
-  signIn: publicProcedure.input(zSignIn).mutation(async ({ ctx, input }) => {
+  signIn: authAttemptProcedure.input(zSignIn).mutation(async ({ ctx, input }) => {
     const s = await signIn(ctx.deps, input, ctx.meta, ctx.meta.sessionToken);
     setSession(ctx, s);
     return { user: s.user };
   }),
-  signOut: authedProcedure.mutation(async ({ ctx }) => {
-    if (ctx.principal.kind !== 'session') throw new NyxError('BAD_INPUT', 'API tokens are revoked, not signed out');
+  signOut: sessionProcedure.mutation(async ({ ctx }) => {
     await signOut(ctx.deps, ctx.principal.sessionId);
     for (const c of clearedCookies(ctx.deps.env)) ctx.resHeaders.append('Set-Cookie', c);
     return { ok: true };
   }),
-  signOutEverywhere: authedProcedure.mutation(async ({ ctx }) => {
+  signOutEverywhere: sessionProcedure.mutation(async ({ ctx }) => {
     const ended = await signOutEverywhere(ctx.deps, ctx.principal.userId, ctx.meta);
     for (const c of clearedCookies(ctx.deps.env)) ctx.resHeaders.append('Set-Cookie', c);
     return { ended };
@@ -44,10 +42,11 @@ export const authRouter = router({
 export const tokensRouter = router({
   list: tenantProcedure.query(({ ctx }) => listApiTokens(ctx.access)),
   create: requireScope('tokens:create')
+    .meta({ pin: 'project' })
     .input(zCreateToken)
     .mutation(async ({ ctx, input }) => {
       const { token, view } = await createApiToken(ctx.access, input, ctx.deps.now());
       return { token, tokenInfo: view };
     }),
-  revoke: tenantProcedure.input(z.object({ id: z.uuid() })).mutation(({ ctx, input }) => revokeApiToken(ctx.access, input.id, ctx.deps.now())),
+  revoke: tenantProcedure.meta({ pin: 'project' }).input(z.object({ id: z.uuid() })).mutation(({ ctx, input }) => revokeApiToken(ctx.access, input.id, ctx.deps.now())),
 });

@@ -4,6 +4,7 @@
  * may be pinned to a project, may expire, and can be revoked.
  */
 import { and, desc, eq } from 'drizzle-orm';
+import { projectForNewRow, visibleOr404 } from '../../platform/access/project-pin.js';
 import { isScope, roleScopes, type Scope } from '../../platform/access/scopes.js';
 import type { AppDeps } from '../../platform/deps.js';
 import { apiTokens, projects, tenantMembers, users } from '../../platform/db/schema/index.js';
@@ -31,7 +32,7 @@ export interface TokenView {
   lastUsedAt: Date | null;
 }
 
-type Access = Pick<TenantAccess, 'tx' | 'tenantId' | 'userId' | 'role' | 'scopes' | 'ip'>;
+type Access = Pick<TenantAccess, 'tx' | 'tenantId' | 'userId' | 'role' | 'scopes' | 'projectPin' | 'ip'>;
 
 export async function createApiToken(access: Access, input: CreateTokenInput, now: Date): Promise<{ token: string; view: TokenView }> {
   const tooBroad = input.scopes.filter((s) => !access.scopes.has(s));
@@ -40,8 +41,10 @@ export async function createApiToken(access: Access, input: CreateTokenInput, no
       fieldErrors: { scopes: [`Not allowed: ${tooBroad.join(', ')}`] },
     });
   }
-  if (input.projectId) {
-    const [p] = await access.tx.select({ id: projects.id }).from(projects).where(eq(projects.id, input.projectId));
+  // A pinned caller mints only tokens pinned to its own project (scopes are already a subset above).
+  const projectId = projectForNewRow(access, input.projectId, 'projectId', 'tokens');
+  if (projectId) {
+    const [p] = await access.tx.select({ id: projects.id }).from(projects).where(eq(projects.id, projectId));
     if (!p) throw new NyxError('NOT_FOUND', 'Project not found', { fieldErrors: { projectId: ['No such project in this workspace'] } });
   }
   const token = randomToken(TOKEN_PREFIX, 32);
@@ -55,7 +58,7 @@ export async function createApiToken(access: Access, input: CreateTokenInput, no
       displayPrefix: token.slice(0, TOKEN_PREFIX.length + 6),
       tokenHash: sha256Hex(token),
       scopes: [...new Set(input.scopes)],
-      projectId: input.projectId ?? null,
+      projectId,
       expiresAt,
     })
     .returning();
@@ -95,7 +98,12 @@ export async function listApiTokens(access: Access): Promise<TokenView[]> {
     .select({ token: apiTokens, email: users.email })
     .from(apiTokens)
     .innerJoin(users, eq(users.id, apiTokens.userId))
-    .where(access.scopes.has('tokens:manage') ? undefined : eq(apiTokens.userId, access.userId))
+    .where(
+      and(
+        access.scopes.has('tokens:manage') ? undefined : eq(apiTokens.userId, access.userId),
+        access.projectPin ? eq(apiTokens.projectId, access.projectPin) : undefined,
+      ),
+    )
     .orderBy(desc(apiTokens.createdAt));
   return rows.map((r) => toView(r.token, r.email));
 }
@@ -103,6 +111,8 @@ export async function listApiTokens(access: Access): Promise<TokenView[]> {
 export async function revokeApiToken(access: Access, id: string, now: Date): Promise<TokenView> {
   const [row] = await access.tx.select().from(apiTokens).where(eq(apiTokens.id, id));
   if (!row || (row.userId !== access.userId && !access.scopes.has('tokens:manage'))) throw notFound('Token');
+  // A pinned caller manages only tokens pinned to its own project.
+  visibleOr404(row, access, 'Token');
   const [updated] = await access.tx
     .update(apiTokens)
     .set({ revokedAt: row.revokedAt ?? now })
@@ -165,7 +175,7 @@ export async function createTokenForMember(
       .where(and(eq(tenantMembers.tenantId, input.tenantId), eq(tenantMembers.userId, input.userId)));
     if (!m) throw new NyxError('NOT_FOUND', 'That user is not a member of that workspace');
     const scopeSet = new Set<Scope>(roleScopes[m.role].filter(isScope));
-    return createApiToken({ tx, tenantId: input.tenantId, userId: input.userId, role: m.role, scopes: scopeSet, ip: null }, input, deps.now());
+    return createApiToken({ tx, tenantId: input.tenantId, userId: input.userId, role: m.role, scopes: scopeSet, projectPin: null, ip: null }, input, deps.now());
   });
 }
 

@@ -23,6 +23,7 @@ export const discussionsRouter = router({
     .input(zDiscussionId)
     .query(({ ctx, input }) => getDiscussion(ctx.access, input.id)),
   create: requireScopeForCall('discussions:write')
+    .meta({ pin: 'project' })
     .input(zCreateDiscussion)
     .mutation(async ({ ctx, input }) => {
       const config = await loadTenantLlmConfig(llmDepsOf(ctx.deps), ctx.grant.tenantId);
@@ -31,13 +32,16 @@ export const discussionsRouter = router({
       return { id: created.id };
     }),
   update: requireScope('discussions:write')
+    .meta({ pin: 'project' })
     .input(zUpdateDiscussion)
     .mutation(({ ctx, input }) => updateDiscussion(ctx.access, input)),
   delete: requireScope('discussions:write')
+    .meta({ pin: 'project' })
     .input(zDiscussionId)
     .mutation(({ ctx, input }) => deleteDiscussion(ctx.access, input.id)),
   /** The user's message; the participants answer it (after any turn still in progress). */
   send: requireScopeForCall('discussions:write')
+    .meta({ pin: 'project' })
     .input(zSendMessage)
     .mutation(async ({ ctx, input }) => {
       const turn = await withGrant(ctx.deps, ctx.grant, (access) => addTurn(access, input.id, input.content));
@@ -46,6 +50,7 @@ export const discussionsRouter = router({
     }),
   /** Another round of answers without a new message. */
   continue: requireScopeForCall('discussions:write')
+    .meta({ pin: 'project' })
     .input(zDiscussionId)
     .mutation(async ({ ctx, input }) => {
       const turn = await withGrant(ctx.deps, ctx.grant, (access) => addTurn(access, input.id, null));
@@ -53,6 +58,7 @@ export const discussionsRouter = router({
       return { id: input.id };
     }),
   stop: requireScope('discussions:write')
+    .meta({ pin: 'project' })
     .input(zDiscussionId)
     .mutation(({ ctx, input }) => stopDiscussion(ctx.access, input.id)),
 });

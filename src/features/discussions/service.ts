@@ -8,7 +8,8 @@ import { discussionMessages, discussions, personas, users, type Participant } fr
 import type { Tx } from '../../platform/db/tenant.js';
 import { appendEvents, type RunRef } from '../../platform/events/store.js';
 import { NyxError } from '../../platform/errors.js';
-import { assertProjectAllowed, getProject, visibleOr404 } from '../projects/service.js';
+import { assertProjectAllowed, visibleOr404 } from '../../platform/access/project-pin.js';
+import { getProject } from '../projects/service.js';
 import type { CreateDiscussionInput } from './schema.js';
 
 export interface Access {

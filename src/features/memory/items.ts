@@ -3,6 +3,7 @@ import { and, arrayContains, desc, eq, sql, type SQL } from 'drizzle-orm';
 import { memoryEntries, workflowInsights } from '../../platform/db/schema/index.js';
 import type { Tx } from '../../platform/db/tenant.js';
 import { NyxError, notFound } from '../../platform/errors.js';
+import { projectForNewRow } from '../../platform/access/project-pin.js';
 import { getProject } from '../projects/service.js';
 import type { CreateEntryInput, CreateInsightInput, UpdateEntryInput, UpdateInsightInput } from './schema.js';
 
@@ -64,11 +65,11 @@ export async function getEntry(access: Pick<Access, 'tx' | 'projectPin'>, id: st
 }
 
 export async function createEntry(access: Access, input: CreateEntryInput) {
-  if (input.projectId) await getProject(access, input.projectId);
-  else if (access.projectPin) throw new NyxError('FORBIDDEN', 'This API token is pinned to a project; give the entry that project');
+  const projectId = projectForNewRow(access, input.projectId, 'projectId', 'memory entries');
+  if (projectId) await getProject(access, projectId);
   const [e] = await access.tx
     .insert(memoryEntries)
-    .values({ tenantId: access.tenantId, projectId: input.projectId ?? null, title: input.title, content: input.content, tags: [...new Set(input.tags)], source: input.source, createdBy: access.userId })
+    .values({ tenantId: access.tenantId, projectId, title: input.title, content: input.content, tags: [...new Set(input.tags)], source: input.source, createdBy: access.userId })
     .returning({ id: memoryEntries.id });
   if (!e) throw new NyxError('INTERNAL', 'entry insert returned nothing');
   return e.id;
@@ -77,6 +78,8 @@ export async function createEntry(access: Access, input: CreateEntryInput) {
 /** Updates an entry; if its text changed, the old vector no longer describes it and is cleared. */
 export async function updateEntry(access: Access, input: UpdateEntryInput): Promise<{ isTextChanged: boolean }> {
   const current = await getEntry(access, input.id);
+  // Moving an entry: a pinned caller may not move it out of its project (null is workspace-wide).
+  if (input.projectId !== undefined) projectForNewRow(access, input.projectId, 'projectId', 'memory entries');
   if (input.projectId) await getProject(access, input.projectId);
   const isTextChanged = (input.title !== undefined && input.title !== current.title) || (input.content !== undefined && input.content !== current.content) || (input.tags !== undefined && [...new Set(input.tags)].join(',') !== current.tags.join(','));
   await access.tx

@@ -38,6 +38,7 @@ export const memoryRouter = router({
       .input(zId)
       .query(({ ctx, input }) => getEntry(ctx.access, input.id)),
     create: requireScopeForCall('memory:write')
+      .meta({ pin: 'project' })
       .input(zCreateEntry)
       .mutation(async ({ ctx, input }) => {
         const id = await withGrant(ctx.deps, ctx.grant, (access) => createEntry(access, input));
@@ -45,6 +46,7 @@ export const memoryRouter = router({
         return withGrant(ctx.deps, ctx.grant, (access) => getEntry(access, id));
       }),
     update: requireScopeForCall('memory:write')
+      .meta({ pin: 'project' })
       .input(zUpdateEntry)
       .mutation(async ({ ctx, input }) => {
         const { isTextChanged } = await withGrant(ctx.deps, ctx.grant, (access) => updateEntry(access, input));
@@ -52,6 +54,7 @@ export const memoryRouter = router({
         return withGrant(ctx.deps, ctx.grant, (access) => getEntry(access, input.id));
       }),
     delete: requireScope('memory:write')
+      .meta({ pin: 'project' })
       .input(zId)
       .mutation(({ ctx, input }) => deleteEntry(ctx.access, input.id)),
   }),
@@ -83,6 +86,7 @@ export const insightsRouter = router({
     .input(zId)
     .query(({ ctx, input }) => getInsight(ctx.access, input.id)),
   create: requireScopeForCall('memory:write')
+    .meta({ pin: 'project' })
     .input(zCreateInsight)
     .mutation(async ({ ctx, input }) => {
       const id = await withGrant(ctx.deps, ctx.grant, (access) => createInsight(access, input));
@@ -90,6 +94,7 @@ export const insightsRouter = router({
       return withGrant(ctx.deps, ctx.grant, (access) => getInsight(access, id));
     }),
   update: requireScopeForCall('memory:write')
+    .meta({ pin: 'project' })
     .input(zUpdateInsight)
     .mutation(async ({ ctx, input }) => {
       const { isTextChanged } = await withGrant(ctx.deps, ctx.grant, (access) => updateInsight(access, input));
@@ -97,12 +102,15 @@ export const insightsRouter = router({
       return withGrant(ctx.deps, ctx.grant, (access) => getInsight(access, input.id));
     }),
   approve: requireScope('memory:write')
+    .meta({ pin: 'project' })
     .input(zId)
     .mutation(({ ctx, input }) => setInsightStatus(ctx.access, input.id, 'approved')),
   reject: requireScope('memory:write')
+    .meta({ pin: 'project' })
     .input(zId)
     .mutation(({ ctx, input }) => setInsightStatus(ctx.access, input.id, 'rejected')),
   pair: requireScope('memory:write')
+    .meta({ pin: 'project' })
     .input(zPairInsights)
     .mutation(({ ctx, input }) => pairInsights(ctx.access, input.id, input.pairedWith)),
   search: requireScopeForCall('memory:read')

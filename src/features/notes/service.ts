@@ -3,7 +3,8 @@ import { projectNotes } from '../../platform/db/schema/index.js';
 import { escapeLike } from '../../platform/db/sql.js';
 import { notFound } from '../../platform/errors.js';
 import type { TenantAccess } from '../../platform/trpc/procedures.js';
-import { assertProjectAllowed, getProject } from '../projects/service.js';
+import { assertProjectAllowed } from '../../platform/access/project-pin.js';
+import { getProject } from '../projects/service.js';
 import type { CreateNoteInput, ListNotesInput, UpdateNoteInput } from './schema.js';
 
 type Access = Pick<TenantAccess, 'tx' | 'tenantId' | 'userId' | 'projectPin' | 'ip'>;

@@ -15,12 +15,15 @@ export const personasRouter = router({
     .input(zPersonaId)
     .query(({ ctx, input }) => getPersona(ctx.access, input.id)),
   create: requireScope('personas:write')
+    .meta({ pin: 'project' })
     .input(zCreatePersona)
     .mutation(({ ctx, input }) => createPersona(ctx.access, input)),
   update: requireScope('personas:write')
+    .meta({ pin: 'project' })
     .input(zUpdatePersona)
     .mutation(({ ctx, input }) => updatePersona(ctx.access, input)),
   delete: requireScope('personas:write')
+    .meta({ pin: 'project' })
     .input(zPersonaId)
     .mutation(({ ctx, input }) => deletePersona(ctx.access, input.id)),
   /** The 15 categories with their UI labels. */
@@ -39,6 +42,7 @@ export const personasRouter = router({
     }),
   /** Talk to a persona once: its system prompt, the workspace's providers, +10 XP. */
   try: requireScopeForCall('llm:use')
+    .meta({ pin: 'project' })
     .input(zTryPersona)
     .mutation(async ({ ctx, input }) => {
       const { grant, deps } = ctx;

@@ -1,5 +1,6 @@
 /** Personas: LLM identities that specialise, and grow with use (XP, level, success rate). */
 import { and, asc, desc, eq, ilike, isNull, or, sql, type SQL } from 'drizzle-orm';
+import { assertWritable, projectForNewRow } from '../../platform/access/project-pin.js';
 import { personas } from '../../platform/db/schema/index.js';
 import type { Tx } from '../../platform/db/tenant.js';
 import { escapeLike } from '../../platform/db/sql.js';
@@ -71,13 +72,14 @@ function inferred(input: { description?: string; systemPrompt?: string; traits?:
 }
 
 export async function createPersona(access: Access, input: CreatePersonaInput): Promise<Persona> {
-  if (input.projectId) await getProject(access, input.projectId);
+  const projectId = projectForNewRow(access, input.projectId, 'projectId', 'personas');
+  if (projectId) await getProject(access, projectId);
   const specializations = input.specializations?.length ? input.specializations : inferred(input);
   const [p] = await access.tx
     .insert(personas)
     .values({
       tenantId: access.tenantId,
-      projectId: input.projectId ?? null,
+      projectId,
       name: input.name,
       description: input.description,
       systemPrompt: input.systemPrompt,
@@ -93,6 +95,7 @@ export async function createPersona(access: Access, input: CreatePersonaInput): 
 
 export async function updatePersona(access: Access, input: UpdatePersonaInput): Promise<Persona> {
   const current = await getPersona(access, input.id);
+  assertWritable(current, access, 'persona');
   const next = {
     name: input.name ?? current.name,
     description: input.description ?? current.description,
@@ -112,6 +115,7 @@ export async function updatePersona(access: Access, input: UpdatePersonaInput): 
 
 export async function deletePersona(access: Access, id: string): Promise<{ id: string }> {
   const p = await getPersona(access, id);
+  assertWritable(p, access, 'persona');
   if (p.isBuiltIn) throw new NyxError('FORBIDDEN', 'Built-in personas can be edited but not deleted');
   await access.tx.delete(personas).where(eq(personas.id, id));
   return { id };

@@ -1,31 +1,13 @@
 import { and, desc, eq, ilike, sql, type SQL } from 'drizzle-orm';
 import { projects } from '../../platform/db/schema/index.js';
 import { escapeLike } from '../../platform/db/sql.js';
+import { assertProjectAllowed } from '../../platform/access/project-pin.js';
 import { NyxError, notFound } from '../../platform/errors.js';
 import type { TenantAccess } from '../../platform/trpc/procedures.js';
 import { recordAudit } from '../audit/service.js';
 import type { CreateProjectInput, UpdateProjectInput } from './schema.js';
 
 type Access = Pick<TenantAccess, 'tx' | 'tenantId' | 'userId' | 'projectPin' | 'ip'>;
-
-/**
- * A token pinned to a project may touch only that project. Another project of the same
- * workspace is FORBIDDEN (the caller can see it exists by other means, so 404 would lie).
- */
-export function assertProjectAllowed(access: Pick<TenantAccess, 'projectPin'>, projectId: string): void {
-  if (access.projectPin && access.projectPin !== projectId) {
-    throw new NyxError('FORBIDDEN', 'This API token is pinned to another project');
-  }
-}
-
-/**
- * A row of a project-scoped table as the caller may see it: missing, or outside the
- * project an API token is pinned to, is the same 404. Example: `visibleOr404(row, access, 'Run')`.
- */
-export function visibleOr404<T extends { projectId: string | null }>(row: T | undefined, access: Pick<TenantAccess, 'projectPin'>, what: string): T {
-  if (!row || (access.projectPin && row.projectId !== access.projectPin)) throw notFound(what);
-  return row;
-}
 
 const isUniqueViolation = (err: unknown): boolean =>
   typeof err === 'object' && err !== null && ((err as { code?: string }).code === '23505' || (err as { cause?: { code?: string } }).cause?.code === '23505');

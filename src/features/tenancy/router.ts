@@ -1,4 +1,4 @@
-import { authedProcedure, publicProcedure, requireScope, router, tenantProcedure } from '../../platform/trpc/procedures.js';
+import { authAttemptProcedure, authedProcedure, limitAuthAttempts, requireScope, router, sessionProcedure, tenantProcedure } from '../../platform/trpc/procedures.js';
 import { z } from 'zod';
 import { acceptInvitation, createInvitation, listInvitations, previewInvitation, revokeInvitation } from './invitations.js';
 import { zCreateInvitation, zCreateWorkspace, zInviteToken, zRemoveMember, zRenameWorkspace, zUpdateMemberRole } from './schema.js';
@@ -6,7 +6,7 @@ import { createWorkspace, getWorkspace, listMembers, listWorkspaces, removeMembe
 
 export const workspacesRouter = router({
   list: authedProcedure.query(({ ctx }) => listWorkspaces(ctx.deps, ctx.principal.userId)),
-  create: authedProcedure.input(zCreateWorkspace).mutation(({ ctx, input }) => createWorkspace(ctx.deps, ctx.principal.userId, input.name, ctx.meta.ip)),
+  create: sessionProcedure.input(zCreateWorkspace).mutation(({ ctx, input }) => createWorkspace(ctx.deps, ctx.principal.userId, input.name, ctx.meta.ip)),
   current: tenantProcedure.query(({ ctx }) => getWorkspace(ctx.access)),
   rename: requireScope('workspace:manage')
     .input(zRenameWorkspace)
@@ -30,8 +30,8 @@ export const invitationsRouter = router({
   revoke: requireScope('members:manage')
     .input(z.object({ id: z.uuid() }))
     .mutation(({ ctx, input }) => revokeInvitation(ctx.access, input.id, ctx.deps.now())),
-  preview: publicProcedure.input(zInviteToken).query(({ ctx, input }) => previewInvitation(ctx.deps, input.token)),
-  accept: authedProcedure.input(zInviteToken).mutation(async ({ ctx, input }) => ({
+  preview: authAttemptProcedure.input(zInviteToken).query(({ ctx, input }) => previewInvitation(ctx.deps, input.token)),
+  accept: sessionProcedure.use(limitAuthAttempts).input(zInviteToken).mutation(async ({ ctx, input }) => ({
     tenantId: await acceptInvitation(ctx.deps, { inviteToken: input.token, userId: ctx.principal.userId, ip: ctx.meta.ip }),
   })),
 });

@@ -32,19 +32,24 @@ export const workflowsRouter = router({
     .input(zWorkflowId)
     .query(({ ctx, input }) => getWorkflow(ctx.access, input.id)),
   create: requireScope('workflows:write')
+    .meta({ pin: 'project' })
     .input(zCreateWorkflow)
     .mutation(({ ctx, input }) => createWorkflow(ctx.access, input)),
   update: requireScope('workflows:write')
+    .meta({ pin: 'project' })
     .input(zUpdateWorkflow)
     .mutation(({ ctx, input: { id, ...def } }) => updateWorkflow(ctx.access, id, def)),
   delete: requireScope('workflows:write')
+    .meta({ pin: 'project' })
     .input(zWorkflowId)
     .mutation(({ ctx, input }) => deleteWorkflow(ctx.access, input.id)),
   clone: requireScope('workflows:write')
+    .meta({ pin: 'project' })
     .input(zWorkflowId)
     .mutation(({ ctx, input }) => cloneWorkflow(ctx.access, input.id)),
   templates: publicProcedure.query(() => builtInTemplates),
   fromTemplate: requireScope('workflows:write')
+    .meta({ pin: 'project' })
     .input(zFromTemplate)
     .mutation(({ ctx, input }) => createFromTemplate(ctx.access, input)),
   /** Live checking in the builder: issues with positions and suggestions, and each step's variables (for autocomplete). */
@@ -53,6 +58,7 @@ export const workflowsRouter = router({
     variables: input.steps.map((s, i) => availableVariables(input.steps, i, s.type)),
   })),
   run: requireScopeForCall('workflows:run')
+    .meta({ pin: 'project' })
     .input(zStartRun)
     .mutation(async ({ ctx, input }) => {
       const run = await withGrant(ctx.deps, ctx.grant, (access) => createRun(access, input));
@@ -72,9 +78,11 @@ export const runsRouter = router({
     .input(zRunId)
     .query(({ ctx, input }) => runInsights(ctx.access, input.id)),
   cancel: requireScope('workflows:run')
+    .meta({ pin: 'project' })
     .input(zRunId)
     .mutation(({ ctx, input }) => cancelRun(ctx.access, input.id)),
   retry: requireScopeForCall('workflows:run')
+    .meta({ pin: 'project' })
     .input(zRetryRun)
     .mutation(async ({ ctx, input }) => {
       const run = await withGrant(ctx.deps, ctx.grant, (access) => retryRun(access, input.id, input.fromStep));

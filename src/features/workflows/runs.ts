@@ -9,7 +9,7 @@ import { appendEvents, type RunRef } from '../../platform/events/store.js';
 import { NyxError } from '../../platform/errors.js';
 import { recordAudit } from '../audit/service.js';
 import { listInsights } from '../memory/items.js';
-import { visibleOr404 } from '../projects/service.js';
+import { visibleOr404 } from '../../platform/access/project-pin.js';
 import type { WorkflowDef } from './schema.js';
 import { CANCEL_CHANNEL } from './runner.js';
 import { workflowDefinition, type Access } from './service.js';

@@ -7,7 +7,8 @@ import { personas, workflowInsights, workflowRuns, workflowSteps, workflows } fr
 import type { Tx } from '../../platform/db/tenant.js';
 import { NyxError } from '../../platform/errors.js';
 import { recordAudit } from '../audit/service.js';
-import { assertProjectAllowed, getProject, visibleOr404 } from '../projects/service.js';
+import { assertProjectAllowed, visibleOr404 } from '../../platform/access/project-pin.js';
+import { getProject } from '../projects/service.js';
 import { zCreateWorkflow, type CreateWorkflowInput, type StepDef, type WorkflowDef } from './schema.js';
 import { findTemplate } from './templates.js';
 import { validateTemplates } from './templating.js';
@@ -69,9 +70,9 @@ async function checkDefinition(access: Access, def: WorkflowDef): Promise<void> 
     });
   }
   if (def.memoryInsightIds.length) {
-    const found = new Set((await access.tx.select({ id: workflowInsights.id }).from(workflowInsights).where(inArray(workflowInsights.id, def.memoryInsightIds))).map((r) => r.id));
+    const found = new Set((await access.tx.select({ id: workflowInsights.id }).from(workflowInsights).where(and(inArray(workflowInsights.id, def.memoryInsightIds), access.projectPin ? eq(workflowInsights.projectId, access.projectPin) : undefined))).map((r) => r.id));
     def.memoryInsightIds.forEach((id, i) => {
-      if (!found.has(id)) add(`memoryInsightIds.${i}`, 'No such insight in this workspace');
+      if (!found.has(id)) add(`memoryInsightIds.${i}`, access.projectPin ? 'No such insight in the project this API token is pinned to' : 'No such insight in this workspace');
     });
   }
   const fields = Object.keys(fieldErrors);

@@ -32,7 +32,7 @@ function notFoundWorkspace(): NyxError {
 /** Tenant access without an open transaction, for work that waits on the network (LLM calls). */
 export type TenantGrant = Omit<TenantAccess, 'tx'>;
 
-async function chooseTenant(deps: AppDeps, principal: Principal, meta: Pick<RequestMeta, 'requestedTenantId'>, resHeaders: Headers): Promise<string> {
+function chooseTenant(principal: Principal, meta: Pick<RequestMeta, 'requestedTenantId'>): string {
   let tenantId: string;
   if (principal.kind === 'token') {
     if (meta.requestedTenantId && meta.requestedTenantId !== principal.tenantId) {
@@ -44,12 +44,35 @@ async function chooseTenant(deps: AppDeps, principal: Principal, meta: Pick<Requ
     if (!zTenantId.safeParse(meta.requestedTenantId).success) throw notFoundWorkspace();
     tenantId = meta.requestedTenantId;
   }
-  const limit = await deps.rateLimiter.hit(`tenant:${tenantId}`, deps.env.NYXCORE_RATE_LIMIT_API_PER_MIN, 60_000);
+  return tenantId;
+}
+
+/**
+ * Charges the request to a rate-limit bucket, after membership is known: a workspace's
+ * bucket only for its members and tokens, so a stranger naming another workspace can never
+ * exhaust it; a non-member's misses go to their own user bucket (the per-IP limit applies too).
+ */
+async function charge(deps: AppDeps, bucket: { tenantId: string } | { strangerUserId: string }, resHeaders: Headers): Promise<void> {
+  const key = 'tenantId' in bucket ? `tenant:${bucket.tenantId}` : `stranger:${bucket.strangerUserId}`;
+  const limit = await deps.rateLimiter.hit(key, deps.env.NYXCORE_RATE_LIMIT_API_PER_MIN, 60_000);
   if (!limit.isAllowed) {
     resHeaders.set('Retry-After', String(limit.retryAfterSeconds));
-    throw new NyxError('RATE_LIMITED', `Too many requests for this workspace; retry in ${limit.retryAfterSeconds}s`);
+    const whose = 'tenantId' in bucket ? 'for this workspace' : 'to workspaces you are not a member of';
+    throw new NyxError('RATE_LIMITED', `Too many requests ${whose}; retry in ${limit.retryAfterSeconds}s`);
   }
-  return tenantId;
+}
+
+/** Membership, then the rate-limit charge that depends on it. */
+async function admit(deps: AppDeps, tx: Tx, tenantId: string, principal: Principal, ip: string | null, resHeaders: Headers): Promise<TenantGrant> {
+  let grant: TenantGrant;
+  try {
+    grant = await grantFor(tx, tenantId, principal, ip);
+  } catch (err) {
+    if (err instanceof NyxError && err.code === 'NOT_FOUND') await charge(deps, { strangerUserId: principal.userId }, resHeaders);
+    throw err;
+  }
+  await charge(deps, { tenantId }, resHeaders);
+  return grant;
 }
 
 async function grantFor(tx: Tx, tenantId: string, principal: Principal, ip: string | null): Promise<TenantGrant> {
@@ -76,8 +99,8 @@ export async function runInTenant<T>(
   resHeaders: Headers,
   fn: (access: TenantAccess) => Promise<T>,
 ): Promise<T> {
-  const tenantId = await chooseTenant(deps, principal, meta, resHeaders);
-  return withTenant(deps.database, { tenantId, userId: principal.userId }, async (tx) => fn({ ...(await grantFor(tx, tenantId, principal, meta.ip)), tx }));
+  const tenantId = chooseTenant(principal, meta);
+  return withTenant(deps.database, { tenantId, userId: principal.userId }, async (tx) => fn({ ...(await admit(deps, tx, tenantId, principal, meta.ip, resHeaders)), tx }));
 }
 
 /**
@@ -85,8 +108,8 @@ export async function runInTenant<T>(
  * own short transactions (`withTenant`) around database work, never around network waits.
  */
 export async function grantTenant(deps: AppDeps, principal: Principal, meta: Pick<RequestMeta, 'requestedTenantId' | 'ip'>, resHeaders: Headers): Promise<TenantGrant> {
-  const tenantId = await chooseTenant(deps, principal, meta, resHeaders);
-  return withTenant(deps.database, { tenantId, userId: principal.userId }, (tx) => grantFor(tx, tenantId, principal, meta.ip));
+  const tenantId = chooseTenant(principal, meta);
+  return withTenant(deps.database, { tenantId, userId: principal.userId }, (tx) => admit(deps, tx, tenantId, principal, meta.ip, resHeaders));
 }
 
 /** Runs `fn` in a short tenant transaction with the grant's access (for call procedures). */

@@ -25,8 +25,6 @@ import { registerDiscussionRoutes } from '../../features/discussions/routes.js';
 import { serveWeb } from './static.js';
 import type { HttpVars } from './vars.js';
 
-/** Procedures that take credentials or create accounts get the strict per-IP limit. */
-const AUTH_PROCEDURES = new Set(['auth.signIn', 'auth.signUp', 'invitations.accept', 'invitations.preview']);
 const MAX_BODY_BYTES = 1024 * 1024;
 
 function clientIp<C extends HonoContext>(c: C, trustProxy: boolean): string | null {
@@ -78,14 +76,11 @@ export function createApp(deps: AppDeps): Hono<{ Variables: HttpVars }> {
     }),
   );
 
-  // Rate limit per IP: strict for credential endpoints, generous for everything else.
+  // Rate limit per IP across every endpoint. Credential procedures also count each call
+  // against the strict auth limit, inside tRPC (limitAuthAttempts), where batches are decoded.
   app.use('/api/*', async (c, next) => {
     const ip = clientIp(c, env.NYXCORE_TRUST_PROXY) ?? 'unknown';
-    const procs = c.req.path.startsWith('/api/trpc/') ? c.req.path.slice('/api/trpc/'.length).split(',') : [];
-    const isAuth = procs.some((p) => AUTH_PROCEDURES.has(p));
-    const decision = isAuth
-      ? await deps.rateLimiter.hit(`auth:${ip}`, env.NYXCORE_RATE_LIMIT_AUTH_PER_MIN, 60_000)
-      : await deps.rateLimiter.hit(`ip:${ip}`, env.NYXCORE_RATE_LIMIT_API_PER_MIN * 2, 60_000);
+    const decision = await deps.rateLimiter.hit(`ip:${ip}`, env.NYXCORE_RATE_LIMIT_API_PER_MIN * 2, 60_000);
     if (!decision.isAllowed) {
       c.header('Retry-After', String(decision.retryAfterSeconds));
       return c.json({ error: { code: 'RATE_LIMITED', message: `Too many requests; retry in ${decision.retryAfterSeconds}s` } }, 429);

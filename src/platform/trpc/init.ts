@@ -16,7 +16,16 @@ function fieldErrorsOf(cause: unknown): FieldErrors | undefined {
   return undefined;
 }
 
-export const t = initTRPC.context<Context>().create({
+/**
+ * Per-procedure declarations the middlewares read. `pin: 'project'` says a mutation keeps a
+ * project-pinned token inside its project itself (service checks); every other mutation
+ * refuses pinned tokens.
+ */
+export interface ProcedureMeta {
+  pin?: 'project';
+}
+
+export const t = initTRPC.context<Context>().meta<ProcedureMeta>().create({
   // Dates and other non-JSON values keep their types on the wire (the web client uses it too).
   transformer: superjson,
   errorFormatter({ shape, error }) {

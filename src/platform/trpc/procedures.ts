@@ -21,6 +21,22 @@ const errorMapper = t.middleware(async ({ next }) => {
 export const router = t.router;
 export const publicProcedure = t.procedure.use(errorMapper);
 
+/**
+ * Procedures that check credentials or create accounts: each call is one attempt against
+ * the strict per-IP limit. Counted here, per procedure call after tRPC has decoded the
+ * batch, so `auth.signIn,auth.signIn,…?batch=1` (or `%2C` between the names) costs one
+ * attempt per password tried.
+ */
+export const limitAuthAttempts = t.middleware(async ({ ctx, next }) => {
+  const decision = await ctx.deps.rateLimiter.hit(`auth:${ctx.meta.ip ?? 'unknown'}`, ctx.deps.env.NYXCORE_RATE_LIMIT_AUTH_PER_MIN, 60_000);
+  if (!decision.isAllowed) {
+    ctx.resHeaders.set('Retry-After', String(decision.retryAfterSeconds));
+    throw new NyxError('RATE_LIMITED', `Too many attempts; try again in ${decision.retryAfterSeconds} s`);
+  }
+  return next();
+});
+export const authAttemptProcedure = publicProcedure.use(limitAuthAttempts);
+
 export const authedProcedure = publicProcedure.use(({ ctx, type, next }) => {
   const principal = ctx.principal;
   if (ctx.authError) throw ctx.authError;
@@ -38,10 +54,32 @@ export const authedProcedure = publicProcedure.use(({ ctx, type, next }) => {
 
 export type { TenantAccess, TenantGrant };
 
+/**
+ * Account-level actions (sign out, create or join a workspace): a browser session only.
+ * An API token acts inside its own workspace and never on the account that minted it.
+ */
+export const sessionProcedure = authedProcedure.use(({ ctx, next }) => {
+  const principal = ctx.principal;
+  if (principal.kind !== 'session') throw new NyxError('FORBIDDEN', 'API tokens act inside their workspace; sign in in the browser for account actions');
+  return next({ ctx: { principal } });
+});
+
+/**
+ * Pinned API tokens may run only the mutations that declare `meta({ pin: 'project' })`
+ * (their services keep the caller inside its project); everything else acts on the whole
+ * workspace and is refused. New mutations are therefore closed to pinned tokens by default.
+ */
+const pinGuard = authedProcedure.use(({ ctx, type, meta, path, next }) => {
+  if (type === 'mutation' && ctx.principal.kind === 'token' && ctx.principal.projectId && meta?.pin !== 'project') {
+    throw new NyxError('FORBIDDEN', `This API token is pinned to a project; ${path} acts on the whole workspace`);
+  }
+  return next();
+});
+
 /** Sentinel used to roll back the RLS transaction while keeping tRPC's original error result. */
 class Rollback extends Error {}
 
-export const tenantProcedure = authedProcedure.use(async ({ ctx, next }) => {
+export const tenantProcedure = pinGuard.use(async ({ ctx, next }) => {
   const callNext = (access: TenantAccess) => next({ ctx: { access } });
   let result: Awaited<ReturnType<typeof callNext>> | undefined;
   try {
@@ -62,7 +100,7 @@ export const tenantProcedure = authedProcedure.use(async ({ ctx, next }) => {
  * network (LLM calls). `ctx.grant` carries tenant, user, role and scopes; the handler
  * wraps its own database work in short `withTenant` transactions.
  */
-export const tenantCallProcedure = authedProcedure.use(async ({ ctx, next }) => {
+export const tenantCallProcedure = pinGuard.use(async ({ ctx, next }) => {
   const grant = await grantTenant(ctx.deps, ctx.principal, ctx.meta, ctx.resHeaders);
   return next({ ctx: { grant } });
 });
