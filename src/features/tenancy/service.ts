@@ -59,22 +59,37 @@ export async function renameWorkspace(access: Access, name: string): Promise<Wor
   return { id: t.id, name: t.name, role: access.role, createdAt: t.createdAt };
 }
 
+/*
+ * tenant_members is the one table whose RLS deliberately shows more than the current
+ * workspace (the member_self policy lets a user see their own memberships everywhere, to
+ * pick a workspace). So every query here filters by tenant explicitly: without it, the
+ * caller's rows in other workspaces counted as owners here and showed up twice in lists.
+ */
 export async function listMembers(access: Access) {
   return access.tx
     .select({ userId: users.id, email: users.email, name: users.name, role: tenantMembers.role, joinedAt: tenantMembers.createdAt })
     .from(tenantMembers)
     .innerJoin(users, eq(users.id, tenantMembers.userId))
+    .where(eq(tenantMembers.tenantId, access.tenantId))
     .orderBy(asc(tenantMembers.createdAt));
 }
 
-async function memberRole(tx: Tx, userId: string): Promise<Role | null> {
-  const [m] = await tx.select({ role: tenantMembers.role }).from(tenantMembers).where(eq(tenantMembers.userId, userId));
+async function memberRole(access: Access, userId: string): Promise<Role | null> {
+  const [m] = await access.tx
+    .select({ role: tenantMembers.role })
+    .from(tenantMembers)
+    .where(and(eq(tenantMembers.tenantId, access.tenantId), eq(tenantMembers.userId, userId)));
   return m?.role ?? null;
 }
 
-async function ownerCount(tx: Tx): Promise<number> {
-  const [row] = await tx.select({ n: sql<number>`count(*)::int` }).from(tenantMembers).where(eq(tenantMembers.role, 'owner'));
-  return row?.n ?? 0;
+/** Owners of the current workspace, counted under a lock so two demotions cannot both see "another owner". */
+async function ownerCount(access: Access): Promise<number> {
+  const owners = await access.tx
+    .select({ userId: tenantMembers.userId })
+    .from(tenantMembers)
+    .where(and(eq(tenantMembers.tenantId, access.tenantId), eq(tenantMembers.role, 'owner')))
+    .for('update');
+  return owners.length;
 }
 
 /**
@@ -82,12 +97,12 @@ async function ownerCount(tx: Tx): Promise<number> {
  * owner cannot be demoted (a workspace always keeps an owner).
  */
 export async function updateMemberRole(access: Access, userId: string, role: Role) {
-  const current = await memberRole(access.tx, userId);
+  const current = await memberRole(access, userId);
   if (!current) throw notFound('Member');
   if (roleRank[role] > roleRank[access.role] || roleRank[current] > roleRank[access.role]) {
     throw new NyxError('FORBIDDEN', 'You cannot change a role above your own');
   }
-  if (current === 'owner' && role !== 'owner' && (await ownerCount(access.tx)) <= 1) {
+  if (current === 'owner' && role !== 'owner' && (await ownerCount(access)) <= 1) {
     throw new NyxError('CONFLICT', 'A workspace needs at least one owner; make someone else owner first');
   }
   if (current === role) return { userId, role };
@@ -100,10 +115,10 @@ export async function updateMemberRole(access: Access, userId: string, role: Rol
 export async function removeMember(access: Access, userId: string, canManage: boolean) {
   const isSelf = userId === access.userId;
   if (!isSelf && !canManage) throw new NyxError('FORBIDDEN', 'This action needs the "members:manage" permission');
-  const current = await memberRole(access.tx, userId);
+  const current = await memberRole(access, userId);
   if (!current) throw notFound('Member');
   if (!isSelf && roleRank[current] > roleRank[access.role]) throw new NyxError('FORBIDDEN', 'You cannot remove a member above your own role');
-  if (current === 'owner' && (await ownerCount(access.tx)) <= 1) {
+  if (current === 'owner' && (await ownerCount(access)) <= 1) {
     throw new NyxError('CONFLICT', 'The last owner cannot leave; make someone else owner first');
   }
   await access.tx.delete(tenantMembers).where(and(eq(tenantMembers.userId, userId), eq(tenantMembers.tenantId, access.tenantId)));

@@ -48,6 +48,34 @@ describe.each(dbKinds)('workspaces, members and invitations on %s', (kind) => {
     expect(audit).toEqual(expect.arrayContaining(['invitation.created', 'invitation.accepted', 'member.added', 'invitation.revoked']));
   });
 
+  it("a sole owner cannot demote or remove herself, whatever she owns elsewhere; lists show each member once", async () => {
+    const carol = await newUser(server, { workspace: 'C1' });
+    const c1 = carol.tenantId;
+    const c2 = (await carol.client.trpc.workspaces.create.mutate({ name: 'C2' })).id;
+    const c3 = (await carol.client.trpc.workspaces.create.mutate({ name: 'C3' })).id;
+    for (const tenant of [c1, c2, c3]) {
+      carol.client.tenantId = tenant;
+      const demote = await trpcError(() => carol.client.trpc.members.updateRole.mutate({ userId: carol.userId, role: 'admin' }));
+      expect(demote.httpStatus).toBe(409);
+      const leave = await trpcError(() => carol.client.trpc.members.remove.mutate({ userId: carol.userId }));
+      expect(leave.httpStatus).toBe(409);
+      const members = await carol.client.trpc.members.list.query();
+      expect(members.map((m) => [m.userId, m.role])).toEqual([[carol.userId, 'owner']]);
+    }
+    // With a second owner in C2 she may step down there, and only there.
+    carol.client.tenantId = c2;
+    const dave = await newUser(server, { workspace: null });
+    const inv = await carol.client.trpc.invitations.create.mutate({ role: 'admin' });
+    await dave.client.trpc.invitations.accept.mutate({ token: inv.token });
+    await carol.client.trpc.members.updateRole.mutate({ userId: dave.userId, role: 'owner' });
+    await carol.client.trpc.members.updateRole.mutate({ userId: carol.userId, role: 'admin' });
+    expect((await carol.client.trpc.workspaces.list.query()).map((w) => [w.name, w.role])).toEqual([
+      ['C1', 'owner'],
+      ['C2', 'admin'],
+      ['C3', 'owner'],
+    ]);
+  });
+
   it('enforces roles: members cannot manage, admins cannot crown owners, the last owner stays', async () => {
     const owner = await newUser(server);
     const join = async (role: 'admin' | 'member' | 'viewer') => {
