@@ -140,6 +140,8 @@ export function createApp(deps: AppDeps): Hono<{ Variables: HttpVars }> {
       endpoint: '/api/trpc',
       req: c.req.raw,
       router: appRouter,
+      // One request may batch at most this many calls (the browser client sends a handful).
+      maxBatchSize: 50,
       createContext: ({ resHeaders }) => ({ deps, principal: c.get('principal'), authError: c.get('authError'), meta: c.get('meta'), resHeaders }),
       onError: ({ error, path }) => {
         if (error.code === 'INTERNAL_SERVER_ERROR') log.error({ err: error.cause ?? error, path }, 'procedure failed');

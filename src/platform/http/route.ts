@@ -9,6 +9,7 @@ import type { Scope } from '../access/scopes.js';
 import { runInTenant, type TenantAccess } from '../access/tenant-access.js';
 import type { AppDeps } from '../deps.js';
 import { NyxError } from '../errors.js';
+import { assertStorableText } from '../input-text.js';
 import type { HttpVars } from './vars.js';
 
 type Auth = 'none' | 'tenant';
@@ -31,6 +32,7 @@ interface RouteDef<P extends z.ZodType, Q extends z.ZodType, A extends Auth> {
 
 function parse<S extends z.ZodType>(schema: S | undefined, value: unknown, where: string): z.infer<S> {
   if (!schema) return {} as z.infer<S>;
+  assertStorableText(value, where);
   const r = schema.safeParse(value);
   if (r.success) return r.data;
   const fieldErrors: Record<string, string[]> = {};

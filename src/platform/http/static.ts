@@ -18,8 +18,19 @@ const types: Record<string, string> = {
   '.map': 'application/json',
 };
 
+/** The request path, decoded; null when it is not valid percent-encoded UTF-8 or holds a NUL. */
+function decodedPath(url: string): string | null {
+  try {
+    const p = decodeURIComponent(new URL(url).pathname);
+    return p.includes('\u0000') ? null : p;
+  } catch {
+    return null;
+  }
+}
+
 export async function serveWeb(c: Context): Promise<Response> {
-  const urlPath = decodeURIComponent(new URL(c.req.url).pathname);
+  const urlPath = decodedPath(c.req.url);
+  if (urlPath === null) return c.text('Bad request: the path is not valid percent-encoded UTF-8', 400);
   const candidate = path.normalize(path.join(webDist, urlPath));
   // Never serve outside web/dist, whatever the path says.
   const isInside = candidate.startsWith(webDist + path.sep);

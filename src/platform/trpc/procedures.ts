@@ -6,6 +6,7 @@
 import type { Scope } from '../access/scopes.js';
 import { grantTenant, runInTenant, type TenantAccess, type TenantGrant } from '../access/tenant-access.js';
 import { NyxError } from '../errors.js';
+import { assertStorableText } from '../input-text.js';
 import { constantTimeEqual, sha256Hex } from '../security.js';
 import { t, toTrpcError } from './init.js';
 
@@ -18,8 +19,14 @@ const errorMapper = t.middleware(async ({ next }) => {
   return result;
 });
 
+/** Text PostgreSQL cannot store (NUL, lone surrogates) is refused for every procedure, field named. */
+const storableInput = t.middleware(async ({ getRawInput, next }) => {
+  assertStorableText(await getRawInput());
+  return next();
+});
+
 export const router = t.router;
-export const publicProcedure = t.procedure.use(errorMapper);
+export const publicProcedure = t.procedure.use(errorMapper).use(storableInput);
 
 /**
  * Procedures that check credentials or create accounts: each call is one attempt against
