@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { roleRank, roles, type Role } from '../../platform/access/scopes.js';
 import type { AppDeps } from '../../platform/deps.js';
 import { tenantMembers, tenants, users } from '../../platform/db/schema/index.js';
-import { enterTenant, withAuth, type Tx } from '../../platform/db/tenant.js';
+import { enterTenant, withAuth } from '../../platform/db/tenant.js';
 import { NyxError, notFound } from '../../platform/errors.js';
 import type { TenantAccess } from '../../platform/trpc/procedures.js';
 import { recordAudit } from '../audit/service.js';
