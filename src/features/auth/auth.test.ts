@@ -39,6 +39,18 @@ describe.each(dbKinds)('auth on %s', (kind) => {
     expect((await a.client.trpc.projects.list.query({})).length).toBe(0);
   });
 
+  it('session cookies are HttpOnly (the session) and SameSite=Strict (both)', async () => {
+    const a = await newUser(server, { workspace: null });
+    const res = await new TestClient(server.url).raw('/api/trpc/auth.signIn', { method: 'POST', body: JSON.stringify({ json: { email: a.email, password: a.password } }) });
+    const cookies = res.headers.getSetCookie();
+    const session = cookies.find((c) => c.startsWith('nyx_session='));
+    const csrf = cookies.find((c) => c.startsWith('nyx_csrf='));
+    expect(session).toMatch(/; SameSite=Strict/);
+    expect(session).toMatch(/; HttpOnly/);
+    expect(csrf).toMatch(/; SameSite=Strict/);
+    expect(csrf).not.toMatch(/HttpOnly/);
+  });
+
   it('an expired session is signed out', async () => {
     const a = await newUser(server);
     server.clock.offsetMs = (server.deps.env.NYXCORE_SESSION_TTL_HOURS + 1) * 3_600_000;
@@ -116,6 +128,36 @@ describe('first start and sign-up modes (pglite)', () => {
     } finally {
       await server.close();
     }
+  });
+});
+
+describe.each(dbKinds)('sign-up does not tell which emails have accounts on %s', (kind) => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer(kind);
+  });
+  afterAll(() => server.close());
+
+  it('an existing address gets the same refusal as any address would, and the right password signs in', async () => {
+    const owner = await newUser(server);
+    const known = await newUser(server, { workspace: null });
+    const inv = await owner.client.trpc.invitations.create.mutate({ role: 'member' });
+    const holder = new TestClient(server.url);
+    const refused = await trpcError(() => holder.trpc.auth.signUp.mutate({ email: known.email, name: 'X', password: 'some other password', inviteToken: inv.token }));
+    expect(refused.httpStatus).toBe(409);
+    expect(refused.message).not.toMatch(/already exists/i);
+    expect(JSON.stringify(refused.fieldErrors)).not.toMatch(/already exists/i);
+    // The invitation was not used up by the probe: a new address still joins with it …
+    const fresh = `new-${Date.now()}@example.test`;
+    const joined = await holder.trpc.auth.signUp.mutate({ email: fresh, name: 'New', password: 'long enough password', inviteToken: inv.token });
+    expect(joined.joinedTenantId).toBe(owner.tenantId);
+    // … and the owner of an address who signs up again with their own password is simply signed in.
+    const inv2 = await owner.client.trpc.invitations.create.mutate({ role: 'viewer' });
+    const again = new TestClient(server.url);
+    const back = await again.trpc.auth.signUp.mutate({ email: known.email, name: 'ignored', password: known.password, inviteToken: inv2.token });
+    expect(back.user.id).toBe(known.userId);
+    expect(back.user.name).toBe('Test User');
+    expect((await again.trpc.workspaces.list.query()).map((w) => w.id)).toEqual([owner.tenantId]);
   });
 });
 

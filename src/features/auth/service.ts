@@ -6,6 +6,7 @@ import { and, eq, gt, sql } from 'drizzle-orm';
 import type { AppDeps } from '../../platform/deps.js';
 import { instanceSetup, sessions, tenantMembers, users } from '../../platform/db/schema/index.js';
 import { withAuth, enterTenant, type Tx } from '../../platform/db/tenant.js';
+import { rowsOf } from '../../platform/db/sql.js';
 import { NyxError } from '../../platform/errors.js';
 import { constantTimeEqual, dummyPasswordHash, hashPassword, randomToken, sha256Hex, verifyPassword } from '../../platform/security.js';
 import type { Principal } from '../../platform/trpc/context.js';
@@ -35,11 +36,14 @@ const toView = (u: typeof users.$inferSelect): UserView => ({
   isInstanceAdmin: u.isInstanceAdmin,
 });
 
+/** Requests cannot read `users` rows they have no reason to see (RLS); the count comes from a SECURITY DEFINER function. */
+async function userCount(tx: Tx): Promise<number> {
+  const [row] = rowsOf<{ n: number }>(await tx.execute(sql`select nyxcore_user_count() as n`));
+  return Number(row?.n ?? 0);
+}
+
 export async function countUsers(deps: Pick<AppDeps, 'database'>): Promise<number> {
-  return withAuth(deps.database, {}, async (tx) => {
-    const [row] = await tx.select({ n: sql<number>`count(*)::int` }).from(users);
-    return row?.n ?? 0;
-  });
+  return withAuth(deps.database, {}, userCount);
 }
 
 /**
@@ -48,8 +52,7 @@ export async function countUsers(deps: Pick<AppDeps, 'database'>): Promise<numbe
  */
 export async function issueSetupToken(deps: Pick<AppDeps, 'database'>): Promise<string | null> {
   return withAuth(deps.database, {}, async (tx) => {
-    const [row] = await tx.select({ n: sql<number>`count(*)::int` }).from(users);
-    if ((row?.n ?? 0) > 0) return null;
+    if ((await userCount(tx)) > 0) return null;
     const token = randomToken('setup_', 24);
     await tx
       .insert(instanceSetup)
@@ -74,18 +77,28 @@ async function createSession(tx: Tx, deps: Deps, userId: string, meta: ClientMet
   return { sessionToken, csrfToken, expiresAt };
 }
 
+/** Said for every sign-up refused over the address, so sign-up does not tell which emails have accounts. */
+function cannotSignUp(): NyxError {
+  return new NyxError('CONFLICT', 'No account was created with these details. If you already have an account, sign in with its password instead.', {
+    fieldErrors: { email: ['No account was created for this address'] },
+  });
+}
+
 /**
  * Creates an account. The very first account needs the setup token and becomes the
  * instance admin; later ones need NYXCORE_SIGNUP=open or an invitation, which is accepted
  * in the same transaction (no account is left behind if the invitation is bad).
+ *
+ * An address that already has an account: with that account's password, this is a sign-in
+ * (joining the invitation's workspace, if any); otherwise the same refusal whichever it is,
+ * after the same password work, so sign-up reveals no more than sign-in does.
  */
 export async function signUp(deps: Deps, input: SignUpInput, meta: ClientMeta): Promise<NewSession> {
   const passwordHash = await hashPassword(input.password);
-  return withAuth(deps.database, { inviteHash: input.inviteToken ? sha256Hex(input.inviteToken) : '' }, async (tx) => {
+  const result = await withAuth(deps.database, { inviteHash: input.inviteToken ? sha256Hex(input.inviteToken) : '', email: input.email }, async (tx) => {
     // Serialise concurrent sign-ups so "first user" is decided exactly once.
     await tx.execute(sql`lock table users in share row exclusive mode`);
-    const [count] = await tx.select({ n: sql<number>`count(*)::int` }).from(users);
-    const isFirst = (count?.n ?? 0) === 0;
+    const isFirst = (await userCount(tx)) === 0;
     if (isFirst) {
       const [setup] = await tx.select().from(instanceSetup).where(eq(instanceSetup.id, 'setup'));
       if (!input.setupToken || !setup || !constantTimeEqual(sha256Hex(input.setupToken), setup.tokenHash)) {
@@ -96,16 +109,17 @@ export async function signUp(deps: Deps, input: SignUpInput, meta: ClientMeta): 
     } else if (!input.inviteToken && deps.env.NYXCORE_SIGNUP !== 'open') {
       throw new NyxError('FORBIDDEN', 'Sign-up is by invitation on this instance; ask a workspace admin for an invitation link');
     }
-    const [existing] = await tx.select({ id: users.id }).from(users).where(sql`lower(${users.email}) = ${input.email}`);
-    if (existing) {
-      throw new NyxError('CONFLICT', 'An account with this email already exists; sign in instead', {
-        fieldErrors: { email: ['An account with this email already exists'] },
-      });
-    }
-    const [user] = await tx
-      .insert(users)
-      .values({ email: input.email, name: input.name, passwordHash, isInstanceAdmin: isFirst })
-      .returning();
+    const [existing] = await tx.select().from(users).where(sql`lower(${users.email}) = ${input.email}`);
+    const isOwnAccount = await verifyPassword(existing?.passwordHash ?? (await dummyPasswordHash()), input.password);
+    if (existing && !isOwnAccount) throw cannotSignUp();
+    const user =
+      existing ??
+      (
+        await tx
+          .insert(users)
+          .values({ email: input.email, name: input.name, passwordHash, isInstanceAdmin: isFirst })
+          .returning()
+      )[0];
     if (!user) throw new NyxError('INTERNAL', 'user insert returned nothing');
     if (isFirst) await tx.delete(instanceSetup).where(eq(instanceSetup.id, 'setup'));
     let joinedTenantId: string | null = null;
@@ -114,8 +128,10 @@ export async function signUp(deps: Deps, input: SignUpInput, meta: ClientMeta): 
       await enterTenant(tx, '');
     }
     const s = await createSession(tx, deps, user.id, meta);
-    return { user: toView(user), ...s, joinedTenantId };
+    return { session: { user: toView(user), ...s, joinedTenantId }, isSignIn: Boolean(existing) };
   });
+  if (result.isSignIn) await auditForUserTenants(deps, result.session.user.id, 'auth.sign_in', meta);
+  return result.session;
 }
 
 /**
@@ -123,7 +139,7 @@ export async function signUp(deps: Deps, input: SignUpInput, meta: ClientMeta): 
  * the browser already had) is revoked: a sign-in always rotates the session.
  */
 export async function signIn(deps: Deps, input: SignInInput, meta: ClientMeta, previousSessionToken: string | null): Promise<NewSession> {
-  const found = await withAuth(deps.database, {}, async (tx) => {
+  const found = await withAuth(deps.database, { email: input.email }, async (tx) => {
     const [u] = await tx.select().from(users).where(sql`lower(${users.email}) = ${input.email}`);
     return u;
   });
@@ -171,7 +187,7 @@ export async function signOutEverywhere(deps: Deps, userId: string, meta: Client
 export async function resolveSession(deps: Pick<AppDeps, 'database' | 'now'>, sessionToken: string): Promise<Extract<Principal, { kind: 'session' }> | null> {
   const tokenHash = sha256Hex(sessionToken);
   const now = deps.now();
-  return withAuth(deps.database, {}, async (tx) => {
+  return withAuth(deps.database, { sessionHash: tokenHash }, async (tx) => {
     const [row] = await tx
       .select({ session: sessions, user: users })
       .from(sessions)
@@ -201,7 +217,7 @@ export async function getUser(deps: Pick<AppDeps, 'database'>, userId: string): 
 }
 
 export async function findUserByEmail(deps: Pick<AppDeps, 'database'>, email: string): Promise<UserView | null> {
-  return withAuth(deps.database, {}, async (tx) => {
+  return withAuth(deps.database, { email }, async (tx) => {
     const [u] = await tx.select().from(users).where(sql`lower(${users.email}) = ${email.trim().toLowerCase()}`);
     return u ? toView(u) : null;
   });

@@ -97,7 +97,8 @@ export async function listApiTokens(access: Access): Promise<TokenView[]> {
   const rows = await access.tx
     .select({ token: apiTokens, email: users.email })
     .from(apiTokens)
-    .innerJoin(users, eq(users.id, apiTokens.userId))
+    // Left join: a removed member's (revoked) tokens stay listed though their account row is no longer visible here.
+    .leftJoin(users, eq(users.id, apiTokens.userId))
     .where(
       and(
         access.scopes.has('tokens:manage') ? undefined : eq(apiTokens.userId, access.userId),
@@ -105,7 +106,7 @@ export async function listApiTokens(access: Access): Promise<TokenView[]> {
       ),
     )
     .orderBy(desc(apiTokens.createdAt));
-  return rows.map((r) => toView(r.token, r.email));
+  return rows.map((r) => toView(r.token, r.email ?? ''));
 }
 
 export async function revokeApiToken(access: Access, id: string, now: Date): Promise<TokenView> {

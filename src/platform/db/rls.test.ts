@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dbErrorOf, dbKinds, openTestDatabase } from '../../testing/harness.js';
 import { appRoleFacts, findRlsProblems, tenantTables } from './catalog.js';
 import type { Database } from './client.js';
-import { projects, tenants } from './schema/index.js';
+import { projects, tenantMembers, tenants, users } from './schema/index.js';
 import { withAuth, withTenant } from './tenant.js';
 
 describe.each(dbKinds)('row level security on %s', (kind) => {
@@ -77,6 +77,36 @@ describe.each(dbKinds)('row level security on %s', (kind) => {
     expect(await dbErrorOf(withAuth(database, {}, (tx) => tx.execute(sql`delete from audit_log`)))).toMatch(/permission denied/);
     const facts = await appRoleFacts(database);
     expect(facts).toEqual({ exists: true, isSuperuser: false, canBypassRls: false, ownedTables: [] });
+  });
+
+  it('users: a request sees itself, members of the current workspace and the address it looks up; nothing else', async () => {
+    const [me, coworker, stranger] = [randomUUID(), randomUUID(), randomUUID()];
+    const tag = randomUUID().slice(0, 8);
+    await database.db.insert(users).values([
+      { id: me, email: `me-${tag}@example.test`, name: 'Me', passwordHash: 'x' },
+      { id: coworker, email: `co-${tag}@example.test`, name: 'Co', passwordHash: 'x' },
+      { id: stranger, email: `st-${tag}@example.test`, name: 'St', passwordHash: 'x' },
+    ]);
+    await withTenant(database, { tenantId: tenantA, userId: null }, (tx) =>
+      tx.insert(tenantMembers).values([
+        { tenantId: tenantA, userId: me, role: 'owner' },
+        { tenantId: tenantA, userId: coworker, role: 'member' },
+      ]),
+    );
+    await withTenant(database, { tenantId: tenantB, userId: null }, (tx) => tx.insert(tenantMembers).values({ tenantId: tenantB, userId: stranger, role: 'owner' }));
+    const mine: string[] = [me, coworker, stranger];
+    const visible = (list: { id: string }[]) => list.map((u) => u.id).filter((id) => mine.includes(id)).sort();
+    const inA = await withTenant(database, { tenantId: tenantA, userId: me }, (tx) => tx.select({ id: users.id }).from(users));
+    expect(visible(inA)).toEqual([me, coworker].sort());
+    expect(await withAuth(database, {}, (tx) => tx.select({ id: users.id }).from(users))).toEqual([]);
+    const byEmail = await withAuth(database, { email: `ST-${tag}@example.test` }, (tx) => tx.select({ id: users.id }).from(users));
+    expect(byEmail.map((u) => u.id)).toEqual([stranger]);
+    // Nobody can rename another account, and the first-run check still counts every row.
+    await withTenant(database, { tenantId: tenantA, userId: me }, (tx) => tx.update(users).set({ name: 'hijacked' }).where(eq(users.id, coworker)));
+    const [co] = await database.db.select({ name: users.name }).from(users).where(eq(users.id, coworker));
+    expect(co?.name).toBe('Co');
+    const count = await withAuth(database, {}, async (tx) => rows<{ n: number }>(await tx.execute(sql`select nyxcore_user_count() as n`))[0]?.n);
+    expect(Number(count)).toBeGreaterThanOrEqual(3);
   });
 
   it('pool hygiene: after a tenant transaction the same connection carries no tenant and no role', async () => {

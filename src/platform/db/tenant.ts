@@ -20,6 +20,9 @@ interface Scope {
   'app.user_id'?: string;
   'app.token_hash'?: string;
   'app.invite_hash'?: string;
+  'app.session_hash'?: string;
+  /** Lower-cased: the one account row sign-in and sign-up may see (and sign-up may insert). */
+  'app.user_email'?: string;
 }
 
 async function scoped<T>(database: Database, scope: Scope, fn: (tx: Tx) => Promise<T>): Promise<T> {
@@ -29,7 +32,9 @@ async function scoped<T>(database: Database, scope: Scope, fn: (tx: Tx) => Promi
       set_config('app.tenant_id', ${scope['app.tenant_id'] ?? ''}, true),
       set_config('app.user_id', ${scope['app.user_id'] ?? ''}, true),
       set_config('app.token_hash', ${scope['app.token_hash'] ?? ''}, true),
-      set_config('app.invite_hash', ${scope['app.invite_hash'] ?? ''}, true)`);
+      set_config('app.invite_hash', ${scope['app.invite_hash'] ?? ''}, true),
+      set_config('app.session_hash', ${scope['app.session_hash'] ?? ''}, true),
+      set_config('app.user_email', ${scope['app.user_email'] ?? ''}, true)`);
     return fn(tx);
   });
 }
@@ -44,17 +49,24 @@ export function withTenant<T>(database: Database, scope: TenantScope, fn: (tx: T
 
 /**
  * Pre-tenant lookups for the auth service only, still as `nyxcore_app`: with no tenant set,
- * tenant tables show only the rows the narrow policies allow (own memberships, the token
- * or invitation whose hash is presented).
+ * tenant tables show only the rows the narrow policies allow (own memberships, the token,
+ * session or invitation whose hash is presented), and `users` only the caller's own row,
+ * the one whose email was typed in, or the one behind the presented session/token.
  */
 export function withAuth<T>(
   database: Database,
-  scope: { userId?: string; tokenHash?: string; inviteHash?: string },
+  scope: { userId?: string; tokenHash?: string; inviteHash?: string; sessionHash?: string; email?: string },
   fn: (tx: Tx) => Promise<T>,
 ): Promise<T> {
   return scoped(
     database,
-    { 'app.user_id': scope.userId ?? '', 'app.token_hash': scope.tokenHash ?? '', 'app.invite_hash': scope.inviteHash ?? '' },
+    {
+      'app.user_id': scope.userId ?? '',
+      'app.token_hash': scope.tokenHash ?? '',
+      'app.invite_hash': scope.inviteHash ?? '',
+      'app.session_hash': scope.sessionHash ?? '',
+      'app.user_email': scope.email?.trim().toLowerCase() ?? '',
+    },
     fn,
   );
 }

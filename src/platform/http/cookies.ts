@@ -1,5 +1,6 @@
 import type { Env } from '../../config/env.js';
 
+/** Both cookies are SameSite=Strict: never sent on a request another site starts (CSRF is also double-submit). */
 export const SESSION_COOKIE = 'nyx_session';
 /** Readable by the page (not httpOnly) so it can echo it in `x-csrf-token`; useless to another origin. */
 export const CSRF_COOKIE = 'nyx_csrf';
@@ -9,7 +10,7 @@ function isSecure(env: Env): boolean {
 }
 
 function cookie(name: string, value: string, opts: { httpOnly: boolean; expires: Date; secure: boolean }): string {
-  const parts = [`${name}=${value}`, 'Path=/', 'SameSite=Lax', `Expires=${opts.expires.toUTCString()}`];
+  const parts = [`${name}=${value}`, 'Path=/', 'SameSite=Strict', `Expires=${opts.expires.toUTCString()}`];
   if (opts.httpOnly) parts.push('HttpOnly');
   if (opts.secure) parts.push('Secure');
   return parts.join('; ');
