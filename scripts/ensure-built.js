@@ -1,5 +1,6 @@
-// `npm start` runs this first: build the server and the web app when their sources are
-// newer than the build (or there is no build yet), so a fresh clone needs no extra step.
+// `npm install` (prepare) and `npm start` (prestart) run this: build the server and the web
+// app when their sources are newer than the build (or there is no build yet), so a fresh
+// clone's first start is already built and answers within seconds.
 import { execSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -15,6 +16,12 @@ const newest = (dir) => {
   return t;
 };
 const mtime = (p) => (fs.existsSync(p) ? fs.statSync(p).mtimeMs : 0);
+
+// An install without dev dependencies has no compilers: it runs a build shipped with it (or tsx).
+if (!fs.existsSync(path.join(root, 'node_modules/.bin/tsc')) || !fs.existsSync(path.join(root, 'node_modules/.bin/vite'))) {
+  console.log('nyxCore: the build tools are not installed (dev dependencies); skipping the build.');
+  process.exit(0);
+}
 
 const targets = [
   { name: 'server', built: path.join(root, 'dist/cli/main.js'), sources: [path.join(root, 'src'), path.join(root, 'drizzle')], script: 'build:server' },
