@@ -120,4 +120,21 @@ describe('web app', () => {
     expect(await c.getByTestId('current-workspace').textContent()).toBe('Acme');
     await c.getByTestId('project-card').filter({ hasText: 'Apollo' }).waitFor();
   });
+
+  it('a signed-out deep link goes to sign-in and back to the page after', async () => {
+    // Alice exists from the first test; a fresh browser has no session.
+    const p = await newPage();
+    const deepLink = '/w/00000000-0000-4000-8000-000000000000/workflows';
+    await p.goto(deepLink);
+    await p.waitForURL(/\/sign-in\?redirect=/);
+    expect(new URL(p.url()).searchParams.get('redirect')).toBe(deepLink);
+    await p.getByLabel('Email').fill('alice@example.com');
+    await p.getByLabel('Password').fill('correct horse battery');
+    await p.getByRole('button', { name: 'Sign in' }).click();
+    await p.waitForURL((u) => u.pathname === deepLink);
+    // Not her workspace (a made-up id): a readable dead end, not a frozen tab.
+    await p.getByTestId('not-found').waitFor();
+    // The page stays responsive.
+    expect(await p.evaluate('1 + 1')).toBe(2);
+  });
 });

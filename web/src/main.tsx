@@ -4,7 +4,8 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { toastError, ToastProvider } from './components/Toasts.js';
 import { errorInfo } from './lib/errors.js';
-import { createClient, TRPCProvider } from './lib/trpc.js';
+import { createTRPCOptionsProxy } from '@trpc/tanstack-react-query';
+import { createClient, TRPCProvider, type AppRouter } from './lib/trpc.js';
 import { makeRouter } from './router.js';
 import './styles.css';
 
@@ -43,7 +44,7 @@ const queryClient: QueryClient = new QueryClient({
 });
 
 const trpcClient = createClient();
-const router = makeRouter(queryClient);
+const router = makeRouter(queryClient, createTRPCOptionsProxy<AppRouter>({ client: trpcClient, queryClient }));
 
 const rootEl = document.getElementById('root');
 if (!rootEl) throw new Error('#root missing from index.html');

@@ -1,8 +1,9 @@
 /** The code-based route tree. */
 import type { QueryClient } from '@tanstack/react-query';
-import { createRootRouteWithContext, createRoute, createRouter, lazyRouteComponent, Outlet } from '@tanstack/react-router';
+import { createRootRouteWithContext, createRoute, createRouter, lazyRouteComponent, Outlet, redirect } from '@tanstack/react-router';
+import type { TRPCOptionsProxy } from '@trpc/tanstack-react-query';
 import { NotFoundPanel } from './components/NotFoundPanel.js';
-import { setTenant } from './lib/trpc.js';
+import { setTenant, type AppRouter } from './lib/trpc.js';
 import { safeRedirect } from './lib/storage.js';
 import { AuditPage } from './routes/AuditPage.js';
 import { HomePage, NewWorkspacePage } from './routes/HomePage.js';
@@ -19,6 +20,7 @@ import { WorkspaceLayout } from './routes/WorkspaceLayout.js';
 
 interface RouterContext {
   queryClient: QueryClient;
+  trpc: TRPCOptionsProxy<AppRouter>;
 }
 
 const rootRoute = createRootRouteWithContext<RouterContext>()({
@@ -50,7 +52,13 @@ const inviteRoute = createRoute({ getParentRoute: () => rootRoute, path: '/invit
 const workspaceRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: '/w/$workspaceId',
-  beforeLoad: ({ context, params }) => setTenant(context.queryClient, params.workspaceId),
+  // Signed out (a bookmark, a shared link, an expired session): straight to sign-in and back
+  // after, decided before anything renders (a render-time redirect here once looped and froze the tab).
+  beforeLoad: async ({ context, params, location }) => {
+    setTenant(context.queryClient, params.workspaceId);
+    const status = await context.queryClient.ensureQueryData(context.trpc.auth.status.queryOptions());
+    if (!status.user) throw redirect({ to: '/sign-in', search: { redirect: location.href } });
+  },
   component: WorkspaceLayout,
 });
 const projectsRoute = createRoute({ getParentRoute: () => workspaceRoute, path: '/', component: ProjectsPage });
@@ -142,8 +150,8 @@ const routeTree = rootRoute.addChildren([
   ]),
 ]);
 
-export function makeRouter(queryClient: QueryClient) {
-  return createRouter({ routeTree, context: { queryClient }, defaultPreload: false, scrollRestoration: true });
+export function makeRouter(queryClient: QueryClient, trpc: TRPCOptionsProxy<AppRouter>) {
+  return createRouter({ routeTree, context: { queryClient, trpc }, defaultPreload: false, scrollRestoration: true });
 }
 
 export type AppRouterInstance = ReturnType<typeof makeRouter>;

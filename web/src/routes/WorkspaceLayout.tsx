@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { Navigate, Outlet, useLocation, useParams } from '@tanstack/react-router';
+import { Link, Outlet, useLocation, useParams } from '@tanstack/react-router';
 import { useEffect, useMemo } from 'react';
 import { ErrorAlert, Loading } from '../components/Feedback.js';
 import { NotFoundPanel } from '../components/NotFoundPanel.js';
@@ -36,7 +36,16 @@ export function WorkspaceLayout() {
     [current.data, user],
   );
   if (status.isPending) return <Loading />;
-  if (!user) return <Navigate to="/sign-in" search={{ redirect: location.href }} />;
+  // The route's beforeLoad sends signed-out visitors to sign-in; this covers a session that ends while here.
+  if (!user) {
+    return (
+      <NotFoundPanel title="Signed out" message="Your session has ended.">
+        <Link to="/sign-in" search={{ redirect: location.href }} className="btn btn-primary">
+          Sign in again
+        </Link>
+      </NotFoundPanel>
+    );
+  }
   if (current.isError) {
     if (errorCode(current.error) === 'NOT_FOUND' || errorCode(current.error) === 'FORBIDDEN') {
       return <NotFoundPanel title="Workspace not found" message="Workspace not found or you're not a member of it." />;
