@@ -57,6 +57,7 @@ const workspaceRoute = createRoute({
   beforeLoad: async ({ context, params, location }) => {
     setTenant(context.queryClient, params.workspaceId);
     const status = await context.queryClient.ensureQueryData(context.trpc.auth.status.queryOptions());
+    // eslint-disable-next-line @typescript-eslint/only-throw-error -- TanStack Router's redirect is thrown by design
     if (!status.user) throw redirect({ to: '/sign-in', search: { redirect: location.href } });
   },
   component: WorkspaceLayout,
