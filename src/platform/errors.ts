@@ -9,6 +9,7 @@ export type NyxErrorCode =
   | 'NOT_FOUND'
   | 'CONFLICT'
   | 'RATE_LIMITED'
+  | 'TOO_LARGE'
   | 'CSRF'
   | 'UNAVAILABLE'
   | 'BUDGET_EXCEEDED'
@@ -38,6 +39,7 @@ type TrpcCode =
   | 'NOT_FOUND'
   | 'CONFLICT'
   | 'TOO_MANY_REQUESTS'
+  | 'PAYLOAD_TOO_LARGE'
   | 'SERVICE_UNAVAILABLE'
   | 'PAYMENT_REQUIRED'
   | 'BAD_GATEWAY'
@@ -51,6 +53,8 @@ export const errorTable = {
   NOT_FOUND: { trpc: 'NOT_FOUND', http: 404 },
   CONFLICT: { trpc: 'CONFLICT', http: 409 },
   RATE_LIMITED: { trpc: 'TOO_MANY_REQUESTS', http: 429 },
+  /** The request body is over the size limit. */
+  TOO_LARGE: { trpc: 'PAYLOAD_TOO_LARGE', http: 413 },
   UNAVAILABLE: { trpc: 'SERVICE_UNAVAILABLE', http: 503 },
   /** The workspace's monthly LLM budget is spent. */
   BUDGET_EXCEEDED: { trpc: 'PAYMENT_REQUIRED', http: 402 },

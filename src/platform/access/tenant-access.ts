@@ -58,7 +58,7 @@ async function charge(deps: AppDeps, bucket: { tenantId: string } | { strangerUs
   if (!limit.isAllowed) {
     resHeaders.set('Retry-After', String(limit.retryAfterSeconds));
     const whose = 'tenantId' in bucket ? 'for this workspace' : 'to workspaces you are not a member of';
-    throw new NyxError('RATE_LIMITED', `Too many requests ${whose}; retry in ${limit.retryAfterSeconds}s`);
+    throw new NyxError('RATE_LIMITED', `Too many requests ${whose}; try again in ${limit.retryAfterSeconds} s`);
   }
 }
 

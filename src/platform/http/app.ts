@@ -5,6 +5,7 @@
  */
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
+import { TRPC_ERROR_CODES_BY_KEY } from '@trpc/server/rpc';
 import { Hono, type Context as HonoContext } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
@@ -39,9 +40,29 @@ function clientIp<C extends HonoContext>(c: C, trustProxy: boolean): string | nu
   }
 }
 
-function errorResponse(c: HonoContext, err: NyxError) {
-  const status = errorTable[err.code].http;
-  return c.json({ error: { code: err.code, message: err.userMessage, ...(err.fieldErrors ? { fieldErrors: err.fieldErrors } : {}) } }, status as 400);
+const isTrpcPath = <C extends HonoContext>(c: C) => c.req.path.startsWith('/api/trpc/');
+
+/**
+ * An error raised before tRPC sees the request (rate limit, body limit, origin check) in
+ * the shape its caller reads: tRPC's (one entry per call of a batch, as the client expects)
+ * on /api/trpc, ours elsewhere. A REST-shaped body on /api/trpc reached users as "Unable to
+ * transform response from server".
+ */
+function errorResponse<C extends HonoContext>(c: C, err: NyxError, headers: Record<string, string> = {}) {
+  const { http: status, trpc: trpcCode } = errorTable[err.code];
+  if (!isTrpcPath(c)) {
+    return c.json({ error: { code: err.code, message: err.userMessage, ...(err.fieldErrors ? { fieldErrors: err.fieldErrors } : {}) } }, status as 400, headers);
+  }
+  const data = { code: trpcCode, httpStatus: status, nyxCode: err.code, ...(err.fieldErrors ? { fieldErrors: err.fieldErrors } : {}) };
+  const one = { error: { json: { message: err.userMessage, code: TRPC_ERROR_CODES_BY_KEY[trpcCode], data } } };
+  if (c.req.query('batch') !== '1') return c.json(one, status as 400, headers);
+  let calls = 1;
+  try {
+    calls = decodeURIComponent(c.req.path.slice('/api/trpc/'.length)).split(',').length;
+  } catch {
+    // Undecodable names: tRPC would refuse them too; one entry is as good as any.
+  }
+  return c.json(Array.from({ length: calls }, () => one), status as 400, headers);
 }
 
 export function createApp(deps: AppDeps): Hono<{ Variables: HttpVars }> {
@@ -72,7 +93,7 @@ export function createApp(deps: AppDeps): Hono<{ Variables: HttpVars }> {
     bodyLimit({
       maxSize: MAX_BODY_BYTES,
       // The rest of the body is never read, so the connection cannot be reused: say so.
-      onError: (c) => c.json({ error: { code: 'BAD_INPUT', message: `Request body exceeds ${MAX_BODY_BYTES} bytes` } }, 413, { Connection: 'close' }),
+      onError: (c) => errorResponse(c, new NyxError('TOO_LARGE', `This request is larger than the ${MAX_BODY_BYTES / 1024 / 1024} MiB limit`), { Connection: 'close' }),
     }),
   );
 
@@ -82,8 +103,7 @@ export function createApp(deps: AppDeps): Hono<{ Variables: HttpVars }> {
     const ip = clientIp(c, env.NYXCORE_TRUST_PROXY) ?? 'unknown';
     const decision = await deps.rateLimiter.hit(`ip:${ip}`, env.NYXCORE_RATE_LIMIT_API_PER_MIN * 2, 60_000);
     if (!decision.isAllowed) {
-      c.header('Retry-After', String(decision.retryAfterSeconds));
-      return c.json({ error: { code: 'RATE_LIMITED', message: `Too many requests; retry in ${decision.retryAfterSeconds}s` } }, 429);
+      return errorResponse(c, new NyxError('RATE_LIMITED', `Too many requests; try again in ${decision.retryAfterSeconds} s`), { 'Retry-After': String(decision.retryAfterSeconds) });
     }
     await next();
   });
