@@ -47,8 +47,8 @@ describe('errors on /api/trpc before tRPC runs', () => {
       await user.client.trpc.auth.status.query().catch((err: unknown) => (caught = err));
     }
     expect(caught).toBeInstanceOf(TRPCClientError);
-    const err = caught as TRPCClientError<never>;
-    expect((err.data as { httpStatus: number }).httpStatus).toBe(429);
+    const err = caught as TRPCClientError<never> & { data: { httpStatus: number } };
+    expect(err.data.httpStatus).toBe(429);
     expect(err.message).toMatch(/^Too many requests; try again in \d+ s$/);
   });
 });
