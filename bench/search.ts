@@ -48,6 +48,8 @@ import { withTenant, type Tx } from '../src/platform/db/tenant.js';
 import { OFFLINE_EMBEDDING_MODEL, offlineEmbed } from '../src/platform/llm/embeddings.js';
 import { createVault } from '../src/platform/llm/vault.js';
 import { createLogger } from '../src/platform/logger.js';
+import { createEgress } from '../src/platform/egress/egress.js';
+import { loadEnv } from '../src/config/env.js';
 import { prng } from './prng.js';
 import {
   denseVector,
@@ -196,7 +198,8 @@ interface SearchTimes {
 }
 
 async function measureSearch(database: Database, queries: Query[], passes: number, vectors: VectorMode): Promise<SearchTimes> {
-  const deps = { database, vault: createVault(randomBytes(32)), log: createLogger('silent'), now: () => new Date(), timeoutMs: 30_000 };
+  const log = createLogger('silent');
+  const deps = { database, vault: createVault(randomBytes(32)), log, fetch: createEgress(loadEnv({}), log).fetch, now: () => new Date(), timeoutMs: 30_000 };
   const variants: Variant[] = vectors === 'offline' ? ['full', 'shipped', 'hnsw', 'exact'] : ['shipped', 'hnsw', 'exact'];
   const out: SearchTimes = { ms: Object.fromEntries(variants.map((v) => [v, []])), agreement: Object.fromEntries(variants.map((v) => [v, []])), shippedPaths: {} };
   const ids = Object.fromEntries(variants.map((v) => [v, [] as string[][]])) as Record<Variant, string[][]>;

@@ -8,6 +8,7 @@ import { issueSetupToken } from './features/auth/service.js';
 import { openDatabase, type Database } from './platform/db/client.js';
 import { runMigrations } from './platform/db/migrate.js';
 import type { AppDeps } from './platform/deps.js';
+import { createEgress } from './platform/egress/egress.js';
 import { createApp } from './platform/http/app.js';
 import { startRuntime, type Runtime } from './runtime.js';
 import { createLogger, type Logger } from './platform/logger.js';
@@ -25,7 +26,7 @@ export async function createBaseDeps(env: Env, opts: { database?: Database; log?
   const log = opts.log ?? createLogger(env.LOG_LEVEL);
   const database = opts.database ?? (await openConfiguredDatabase(env));
   const rateLimiter = env.REDIS_URL ? createRedisRateLimiter(env.REDIS_URL, env.NYXCORE_RATE_LIMIT_FAILURE_MODE, log) : createMemoryRateLimiter();
-  return { env, database, log, rateLimiter, vault: loadVault(env), now: () => new Date() };
+  return { env, database, log, rateLimiter, vault: loadVault(env), egress: createEgress(env, log), now: () => new Date() };
 }
 
 /**
@@ -86,6 +87,7 @@ export async function startServer(env: Env, print: (line: string) => void = (l) 
   print(`  database: ${where}`);
   print(`  migrations: ${applied ? `applied ${applied}` : 'up to date'}`);
   print(`  rate limits: ${deps.rateLimiter.kind === 'redis' ? 'Redis' : 'in-process'}`);
+  print(`  outbound requests: ${deps.egress.describe()}`);
   print(`  runs: ${env.NYXCORE_WORKER === 'on' ? `executed in this process (${env.NYXCORE_WORKER_CONCURRENCY} at a time)` : 'left to `nyxcore worker` processes'}`);
   const setupToken = await issueSetupToken(deps);
   if (setupToken) {
@@ -110,6 +112,7 @@ export async function startServer(env: Env, print: (line: string) => void = (l) 
       });
       await runtime.close();
       await deps.rateLimiter.close();
+      await deps.egress.close();
       await deps.database.close();
       unlock();
     },

@@ -11,6 +11,7 @@ import { resolveApiToken } from '../features/auth/tokens.js';
 import { createWorkspace } from '../features/tenancy/service.js';
 import { addProviderKey } from '../features/llm/keys.js';
 import { openDatabase } from '../platform/db/client.js';
+import { createEgress } from '../platform/egress/egress.js';
 import { readJournal } from '../platform/db/migrate.js';
 import { projects, tenants, workflowInsights } from '../platform/db/schema/index.js';
 import { withTenant } from '../platform/db/tenant.js';
@@ -96,7 +97,7 @@ describe('nyxcore CLI (embedded)', () => {
     const tenantId = randomUUID();
     const key = await withTenant(database, { tenantId, userId: null }, async (tx) => {
       await tx.insert(tenants).values({ id: tenantId, name: 'rotation' });
-      return addProviderKey({ tx, tenantId, userId: null, ip: null }, oldVault, { name: 'openai', kind: 'openai', apiKey: 'sk-rotate-me-0001' });
+      return addProviderKey({ tx, tenantId, userId: null, ip: null }, { vault: oldVault, egress: createEgress(env, createLogger('silent')) }, { name: 'openai', kind: 'openai', apiKey: 'sk-rotate-me-0001' });
     });
     await database.close();
 

@@ -9,6 +9,7 @@ import { createTokenForMember } from '../features/auth/tokens.js';
 import { zCreateToken } from '../features/auth/schema.js';
 import { listWorkspaces } from '../features/tenancy/service.js';
 import { runMigrations } from '../platform/db/migrate.js';
+import { createEgress } from '../platform/egress/egress.js';
 import { rotateSecrets } from '../platform/llm/rotate.js';
 import { createLogger } from '../platform/logger.js';
 import { backfillEmbeddings } from '../features/memory/embedding.js';
@@ -71,6 +72,7 @@ async function main(argv: string[]): Promise<number> {
     out(`nyxCore worker ${runtime.jobs.workerId} is executing runs (${env.NYXCORE_WORKER_CONCURRENCY} at a time) from PostgreSQL at ${base.database.location}`);
     return runUntilSignal('finishing the current steps and stopping…', async () => {
       await runtime.close();
+      await base.egress.close();
       await base.database.close();
     });
   }
@@ -98,7 +100,8 @@ async function main(argv: string[]): Promise<number> {
       const all = await database.raw<{ id: string; name: string }>('select id, name from tenants order by name', []);
       const targets = values.workspace ? all.filter((t) => t.id === values.workspace || t.name.toLowerCase() === values.workspace?.toLowerCase()) : all;
       if (values.workspace && !targets.length) throw new UsageError(`No workspace "${values.workspace}"`);
-      const deps = { database, vault: loadVault(env), log: createLogger(env.LOG_LEVEL === 'info' ? 'warn' : env.LOG_LEVEL), now: () => new Date(), timeoutMs: env.NYXCORE_LLM_TIMEOUT_MS };
+      const log = createLogger(env.LOG_LEVEL === 'info' ? 'warn' : env.LOG_LEVEL);
+      const deps = { database, vault: loadVault(env), log, fetch: createEgress(env, log).fetch, now: () => new Date(), timeoutMs: env.NYXCORE_LLM_TIMEOUT_MS };
       let failures = 0;
       for (const t of targets) {
         const r = await backfillEmbeddings(deps, { tenantId: t.id, userId: null }, (p) => progressBar(t.name, p.done, p.total));

@@ -5,10 +5,21 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { z } from 'zod';
+import { parseEgressAllow } from './egress-allow.js';
 
 const zBoolText = z.enum(['true', 'false', '1', '0', 'yes', 'no']);
 const toBool = (v: z.infer<typeof zBoolText>) => v === 'true' || v === '1' || v === 'yes';
 const zBool = zBoolText.transform(toBool);
+
+const zEgressAllow = z
+  .string()
+  .optional()
+  .transform((text, ctx) => {
+    const r = parseEgressAllow(text ?? '');
+    if ('allow' in r) return r.allow;
+    ctx.addIssue({ code: 'custom', message: `"${r.bad}" is not a hostname, *.suffix, IP address or CIDR (example: 127.0.0.1,10.1.2.0/24,ollama.internal)` });
+    return z.NEVER;
+  });
 
 const zEnv = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -35,6 +46,8 @@ const zEnv = z.object({
   NYXCORE_ENCRYPTION_KEY_PREVIOUS: z.string().min(1).optional(),
   /** Per-attempt timeout for LLM calls. */
   NYXCORE_LLM_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(60_000),
+  /** Hosts, IPs and CIDRs outbound requests may reach although the egress policy's defaults deny them. */
+  NYXCORE_EGRESS_ALLOW: zEgressAllow,
   /** Run jobs (workflow runs) in this process too; `off` leaves them to `nyxcore worker` processes. */
   NYXCORE_WORKER: z.enum(['on', 'off']).default('on'),
   NYXCORE_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),

@@ -13,6 +13,7 @@ import { issueSetupToken } from '../features/auth/service.js';
 import { openDatabase, type Database } from '../platform/db/client.js';
 import { runMigrations } from '../platform/db/migrate.js';
 import type { AppDeps } from '../platform/deps.js';
+import { createEgress } from '../platform/egress/egress.js';
 import { createApp } from '../platform/http/app.js';
 import type { EngineDeps } from '../features/workflows/engine.js';
 import type { Logger } from '../platform/logger.js';
@@ -63,12 +64,14 @@ export async function startTestServer(
     ...overrides,
   });
   const clock = { offsetMs: 0 };
+  const log = opts.log ?? createLogger('silent');
   const base = {
     env,
     database,
-    log: opts.log ?? createLogger('silent'),
+    log,
     rateLimiter: opts.rateLimiter ?? createMemoryRateLimiter(),
     vault: createVault(randomBytes(32)),
+    egress: createEgress(env, log),
     now: () => new Date(Date.now() + clock.offsetMs),
     ...(opts.llmOverrides ? { llmOverrides: opts.llmOverrides } : {}),
   };
@@ -91,6 +94,7 @@ export async function startTestServer(
         (server as HttpServer).closeAllConnections();
       });
       await runtime.close();
+      await base.egress.close();
       await database.close();
     },
   };

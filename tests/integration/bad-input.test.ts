@@ -160,7 +160,7 @@ describe.each(dbKinds)('bad input on %s', (kind) => {
     const res = await postOnFreshConnection(`${server.url}/api/trpc/projects.create`, user.client.headers(), body);
     expect(res.status, res.text).toBe(413);
     expectNoInternals(res.text);
-    expect(JSON.parse(res.text)).toMatchObject({ error: { code: 'BAD_INPUT' } });
+    expect(JSON.parse(res.text)).toMatchObject({ error: { json: { data: { code: 'PAYLOAD_TOO_LARGE', httpStatus: 413 } } } });
     expect(await user.client.trpc.projects.list.query()).toEqual(before);
   });
 

@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadEnv } from '../../src/config/env.js';
 import { openDatabase } from '../../src/platform/db/client.js';
+import { createEgress } from '../../src/platform/egress/egress.js';
 import { createApp } from '../../src/platform/http/app.js';
 import { createLogger } from '../../src/platform/logger.js';
 import { createMemoryRateLimiter } from '../../src/platform/rate-limit.js';
@@ -47,6 +48,7 @@ describe('GET /api/v1/health with an unreachable database', () => {
         log: createLogger('silent'),
         rateLimiter: createMemoryRateLimiter(),
         vault: createVault(randomBytes(32)),
+        egress: createEgress(loadEnv({ NODE_ENV: 'test' }), createLogger('silent')),
         now: () => new Date(),
         hub: new EventHub(database, createLogger('silent')),
         // Health never queues work; nothing here may touch the job queue.

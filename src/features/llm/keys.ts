@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { asc, eq } from 'drizzle-orm';
 import { providerKeys } from '../../platform/db/schema/index.js';
 import type { Tx } from '../../platform/db/tenant.js';
+import type { Egress } from '../../platform/egress/egress.js';
 import { NyxError, notFound } from '../../platform/errors.js';
 import { defaultModels } from '../../platform/llm/catalog.js';
 import { keyContext } from '../../platform/llm/service.js';
@@ -42,7 +43,27 @@ const toView = (r: typeof providerKeys.$inferSelect): ProviderKeyView => ({
   lastError: r.lastError,
 });
 
-export async function addProviderKey(access: Access, vault: Vault, input: AddProviderKeyInput): Promise<ProviderKeyView> {
+interface KeyDeps {
+  vault: Vault;
+  egress: Pick<Egress, 'checkUrl'>;
+}
+
+/**
+ * Refuses, as a field error, a base URL the egress policy would refuse at call time, so an
+ * admin learns it while typing it and not from a failing workflow.
+ */
+async function checkBaseUrl(egress: KeyDeps['egress'], baseUrl: string | undefined): Promise<void> {
+  if (!baseUrl) return;
+  try {
+    await egress.checkUrl(baseUrl);
+  } catch (err) {
+    if (!(err instanceof NyxError) || err.code !== 'BAD_INPUT') throw err;
+    throw new NyxError('BAD_INPUT', err.userMessage, { cause: err, fieldErrors: { baseUrl: [err.userMessage] } });
+  }
+}
+
+export async function addProviderKey(access: Access, deps: KeyDeps, input: AddProviderKeyInput): Promise<ProviderKeyView> {
+  await checkBaseUrl(deps.egress, input.baseUrl);
   const [clash] = await access.tx.select({ id: providerKeys.id }).from(providerKeys).where(eq(providerKeys.name, input.name));
   if (clash) throw new NyxError('CONFLICT', `A provider named "${input.name}" already exists`, { fieldErrors: { name: ['Already used in this workspace'] } });
   const id = randomUUID();
@@ -56,7 +77,7 @@ export async function addProviderKey(access: Access, vault: Vault, input: AddPro
       kind: input.kind,
       baseUrl: input.baseUrl ?? null,
       defaultModel,
-      secret: input.apiKey ? vault.encrypt(input.apiKey, keyContext(access.tenantId, id)) : null,
+      secret: input.apiKey ? deps.vault.encrypt(input.apiKey, keyContext(access.tenantId, id)) : null,
       last4: input.apiKey ? input.apiKey.slice(-4) : null,
       createdBy: access.userId,
     })

@@ -23,7 +23,7 @@ export const llmRouter = router({
     list: requireScope('llm:manage').query(({ ctx }) => listProviderKeys(ctx.access)),
     add: requireScope('llm:manage')
       .input(zAddProviderKey)
-      .mutation(({ ctx, input }) => addProviderKey(ctx.access, ctx.deps.vault, input)),
+      .mutation(({ ctx, input }) => addProviderKey(ctx.access, ctx.deps, input)),
     remove: requireScope('llm:manage')
       .input(zId)
       .mutation(({ ctx, input }) => removeProviderKey(ctx.access, input.id)),

@@ -7,7 +7,9 @@ import path from 'node:path';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadEnv } from '../../config/env.js';
 import type { Database } from '../../platform/db/client.js';
+import { createEgress } from '../../platform/egress/egress.js';
 import { indexMemoryCheck } from '../../cli/doctor.js';
 import { migrationsFolder, readJournal, runMigrations } from '../../platform/db/migrate.js';
 import { projects, tenants, workflowInsights } from '../../platform/db/schema/index.js';
@@ -59,7 +61,7 @@ describe.each(dbKinds)('vector safety on %s', (kind) => {
     await database.close();
   });
 
-  const deps = () => ({ database, vault: createVault(randomBytes(32)), log: createLogger('silent'), now: () => new Date(), timeoutMs: 5_000 });
+  const deps = () => ({ database, vault: createVault(randomBytes(32)), log: createLogger('silent'), fetch: createEgress(loadEnv({}), createLogger('silent')).fetch, now: () => new Date(), timeoutMs: 5_000 });
 
   it('a project filter matching 1% of rows still returns k results, on either vector path (HNSW: iterative scan)', async () => {
     const r = await searchMemory(deps(), { tenantId, userId: null, projectPin: null }, { query: 'replicas lagging', k: 10, kinds: ['insight'], projectId: target });

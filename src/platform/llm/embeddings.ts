@@ -160,7 +160,7 @@ export function embedderFrom(deps: LlmDeps, scope: { tenantId: string; userId: s
     provider: key.name,
     async embed(texts, purpose, signal) {
       const apiKey = key.secret ? deps.vault.decrypt(key.secret, keyContext(scope.tenantId, key.id)) : undefined;
-      const common = { ...(apiKey ? { apiKey } : {}), ...(deps.fetch ? { fetch: deps.fetch } : {}) };
+      const common = { ...(apiKey ? { apiKey } : {}), fetch: deps.fetch };
       const em =
         key.kind === 'openai-compatible'
           ? createOpenAICompatible({ name: key.name, baseURL: key.baseUrl ?? '', ...common }).textEmbeddingModel(model)

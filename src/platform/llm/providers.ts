@@ -6,7 +6,9 @@ import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import type { LanguageModelV3 } from '@ai-sdk/provider';
 import { APICallError, NoObjectGeneratedError, NoOutputGeneratedError } from 'ai';
 import type { ProviderKind } from './catalog.js';
+import { findEgressError, type EgressError } from '../egress/errors.js';
 import { OfflineLanguageModel } from './offline.js';
+import { httpFailureMessage } from './upstream-errors.js';
 
 export interface ProviderConnection {
   name: string;
@@ -15,7 +17,10 @@ export interface ProviderConnection {
   apiKey: string | null;
 }
 
-/** Example: `createLanguageModel({ name: 'openai', kind: 'openai', baseUrl: null, apiKey }, 'gpt-4o-mini')`. */
+/**
+ * Example: `createLanguageModel({ name: 'openai', kind: 'openai', baseUrl: null, apiKey }, 'gpt-4o-mini', egress.fetch)`.
+ * Only the offline model may go without `fetchImpl`: the others would fall back to the global fetch, past the egress policy.
+ */
 export function createLanguageModel(c: ProviderConnection, modelId: string, fetchImpl?: typeof fetch): LanguageModelV3 {
   const common = { ...(c.apiKey ? { apiKey: c.apiKey } : {}), ...(c.baseUrl ? { baseURL: c.baseUrl } : {}), ...(fetchImpl ? { fetch: fetchImpl } : {}) };
   switch (c.kind) {
@@ -55,23 +60,49 @@ function retryAfter(headers: Record<string, string> | undefined): number | null 
   return Number.isNaN(at) ? null : Math.max(0, at - Date.now());
 }
 
-const redact = (s: string) => s.replace(/(sk-|nyx_|key=|Bearer\s+)[\w.-]{6,}/gi, '$1[redacted]');
+const NETWORK_FAILURE = 'could not connect to the provider';
+
+/**
+ * Connection-level failures, whoever wrapped them, as one message each: no errno, so
+ * nothing tells an open port from a closed one. "terminated" is a body cut off after the
+ * response began (the connection had already succeeded).
+ */
+function networkFailureMessage(err: unknown): string | null {
+  if (APICallError.isInstance(err)) return err.statusCode === undefined && /^Cannot connect to API/i.test(err.message) ? NETWORK_FAILURE : null;
+  const e = err as { name?: string; message?: string };
+  if (e.name !== 'TypeError') return null;
+  if (/^fetch failed$/i.test(e.message ?? '')) return NETWORK_FAILURE;
+  return /^terminated$/i.test(e.message ?? '') ? 'the connection to the provider was lost' : null;
+}
+
+function egressFailure(err: EgressError): Failure {
+  if (err.code === 'EGRESS_UNREACHABLE') return { isRetryable: true, retryAfterMs: null, status: null, message: NETWORK_FAILURE };
+  // A policy decision does not change on retry; the message is ours and names no internals.
+  return { isRetryable: false, retryAfterMs: null, status: null, message: err.message };
+}
+
+const safeName = (err: unknown) => {
+  const name = (err as { name?: unknown }).name;
+  return typeof name === 'string' && /^[\w.]{1,60}$/.test(name) ? name : 'Error';
+};
 
 export function classifyFailure(err: unknown, timedOut: boolean): Failure {
   if (timedOut) return { isRetryable: true, retryAfterMs: null, status: null, message: 'timed out' };
-  if (APICallError.isInstance(err)) {
-    const status = err.statusCode ?? null;
-    const isRetryable = status === null || status === 408 || status === 409 || status === 429 || status >= 500;
-    const detail = err.message.split('\n')[0]?.slice(0, 200) ?? '';
-    return { isRetryable, retryAfterMs: retryAfter(err.responseHeaders), status, message: redact(status ? `HTTP ${status}: ${detail}` : detail) };
+  const egress = findEgressError(err);
+  if (egress) return egressFailure(egress);
+  const network = networkFailureMessage(err);
+  if (network) return { isRetryable: true, retryAfterMs: null, status: null, message: network };
+  if (APICallError.isInstance(err) && err.statusCode !== undefined) {
+    const status = err.statusCode;
+    const isRetryable = status === 408 || status === 409 || status === 429 || status >= 500;
+    // Only the provider's own error message, sanitised: err.message may carry the raw body.
+    const message = status < 300 ? `malformed response (HTTP ${status})` : httpFailureMessage(status, err.responseBody);
+    return { isRetryable: status < 300 ? false : isRetryable, retryAfterMs: retryAfter(err.responseHeaders), status, message };
   }
   if (NoObjectGeneratedError.isInstance(err) || NoOutputGeneratedError.isInstance(err)) {
     return { isRetryable: false, retryAfterMs: null, status: null, message: 'response did not match the requested schema' };
   }
-  const e = err as { name?: string; message?: string; cause?: { code?: string } };
-  if (e.name === 'TypeError' && /fetch failed/i.test(e.message ?? '')) {
-    return { isRetryable: true, retryAfterMs: null, status: null, message: `network error${e.cause?.code ? ` (${e.cause.code})` : ''}` };
-  }
   // Anything else (unparseable body, unexpected shape) is the provider's fault: fall back, don't retry.
-  return { isRetryable: false, retryAfterMs: null, status: null, message: redact(`malformed response: ${(e.message ?? String(err)).split('\n')[0]?.slice(0, 200) ?? ''}`) };
+  // Only the error's name: parse errors quote the body they choked on.
+  return { isRetryable: false, retryAfterMs: null, status: null, message: `malformed response (${safeName(err)})` };
 }

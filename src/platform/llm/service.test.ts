@@ -9,6 +9,8 @@ import type { Database } from '../db/client.js';
 import { llmSettings, llmUsage, tenants } from '../db/schema/index.js';
 import { withTenant } from '../db/tenant.js';
 import { NyxError } from '../errors.js';
+import { loadEnv } from '../../config/env.js';
+import { createEgress } from '../egress/egress.js';
 import { createLogger } from '../logger.js';
 import { OFFLINE_LABEL } from './offline.js';
 import { generate, generateObject, generateStream, type LlmDeps } from './service.js';
@@ -22,6 +24,9 @@ describe('LLM calls against providers speaking their real wire formats', () => {
   let deps: LlmDeps;
   const sleeps: number[] = [];
   const vault = createVault(randomBytes(32));
+  // Embedded-mode policy: the fake providers on 127.0.0.1 are allowed, as Ollama would be.
+  const egress = createEgress(loadEnv({ NODE_ENV: 'test' }), createLogger('silent'));
+  const keyDeps = { vault, egress };
 
   beforeAll(async () => {
     database = await openTestDatabase('pglite');
@@ -31,6 +36,7 @@ describe('LLM calls against providers speaking their real wire formats', () => {
       vault,
       log: createLogger('silent'),
       now: () => new Date(),
+      fetch: egress.fetch,
       timeoutMs: 1_500,
       sleep: (ms) => {
         sleeps.push(ms);
@@ -40,6 +46,7 @@ describe('LLM calls against providers speaking their real wire formats', () => {
   });
   afterAll(async () => {
     await fake.close();
+    await egress.close();
     await database.close();
   });
   beforeEach(() => {
@@ -54,9 +61,9 @@ describe('LLM calls against providers speaking their real wire formats', () => {
     await withTenant(database, { tenantId, userId: null }, async (tx) => {
       await tx.insert(tenants).values({ id: tenantId, name: 'llm test' });
       const access = { tx, tenantId, userId: null, ip: null };
-      await addProviderKey(access, vault, { name: 'anthropic', kind: 'anthropic', apiKey: SECRET.anthropic, baseUrl: `${fake.url}/anthropic/v1` });
-      await addProviderKey(access, vault, { name: 'openai', kind: 'openai', apiKey: SECRET.openai, baseUrl: `${fake.url}/openai/v1` });
-      await addProviderKey(access, vault, { name: 'google', kind: 'google', apiKey: SECRET.google, baseUrl: `${fake.url}/google/v1beta` });
+      await addProviderKey(access, keyDeps, { name: 'anthropic', kind: 'anthropic', apiKey: SECRET.anthropic, baseUrl: `${fake.url}/anthropic/v1` });
+      await addProviderKey(access, keyDeps, { name: 'openai', kind: 'openai', apiKey: SECRET.openai, baseUrl: `${fake.url}/openai/v1` });
+      await addProviderKey(access, keyDeps, { name: 'google', kind: 'google', apiKey: SECRET.google, baseUrl: `${fake.url}/google/v1beta` });
       await tx.insert(llmSettings).values({ tenantId, fallbackChain: chain });
     });
     return tenantId;
@@ -93,7 +100,7 @@ describe('LLM calls against providers speaking their real wire formats', () => {
   it('an OpenAI-compatible endpoint (Ollama, vLLM, …) works without a key, at its base URL', async () => {
     const tenantId = await workspace(['local']);
     await withTenant(database, { tenantId, userId: null }, (tx) =>
-      addProviderKey({ tx, tenantId, userId: null, ip: null }, vault, { name: 'local', kind: 'openai-compatible', baseUrl: `${fake.url}/openai/v1`, defaultModel: 'llama3.1' }),
+      addProviderKey({ tx, tenantId, userId: null, ip: null }, keyDeps, { name: 'local', kind: 'openai-compatible', baseUrl: `${fake.url}/openai/v1`, defaultModel: 'llama3.1' }),
     );
     fake.script.openai.push({ kind: 'ok', text: 'hi from llama' });
     const r = await generate(deps, call(tenantId));

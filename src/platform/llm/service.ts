@@ -25,8 +25,8 @@ export interface LlmDeps {
   timeoutMs: number;
   /** Injected so tests can observe backoff without waiting for it. */
   sleep?: (ms: number) => Promise<void>;
-  /** Injected in tests to count requests; defaults to global fetch. */
-  fetch?: typeof fetch;
+  /** Every provider request goes through this: the egress policy's fetch (`AppDeps.egress`), never the global one. */
+  fetch: typeof fetch;
 }
 
 export interface LlmCall {

@@ -9,6 +9,8 @@ import { openTestDatabase } from '../../testing/harness.js';
 import type { Database } from '../db/client.js';
 import { tenants } from '../db/schema/index.js';
 import { withTenant } from '../db/tenant.js';
+import { createEgress } from '../egress/egress.js';
+import { createLogger } from '../logger.js';
 import { rotateSecrets } from './rotate.js';
 import { keyContext } from './service.js';
 import { createVault, loadVault, parseKey } from './vault.js';
@@ -72,6 +74,7 @@ describe('vault', () => {
 
     it('re-encrypts every secret with the new key and keeps them all readable', async () => {
       const old = createVault(k1);
+      const keyDeps = { vault: old, egress: createEgress(loadEnv({ NODE_ENV: 'test' }), createLogger('silent')) };
       const ids: { tenantId: string; id: string; secret: string }[] = [];
       for (let t = 0; t < 3; t++) {
         const tenantId = randomUUID();
@@ -79,7 +82,7 @@ describe('vault', () => {
           await tx.insert(tenants).values({ id: tenantId, name: `rot ${t}` });
           for (const name of ['openai', 'anthropic']) {
             const secret = `sk-${name}-${t}-${randomUUID()}`;
-            const view = await addProviderKey({ tx, tenantId, userId: null, ip: null }, old, { name, kind: name as 'openai', apiKey: secret });
+            const view = await addProviderKey({ tx, tenantId, userId: null, ip: null }, keyDeps, { name, kind: name as 'openai', apiKey: secret });
             ids.push({ tenantId, id: view.id, secret });
           }
         });
