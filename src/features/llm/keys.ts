@@ -52,7 +52,7 @@ interface KeyDeps {
  * Refuses, as a field error, a base URL the egress policy would refuse at call time, so an
  * admin learns it while typing it and not from a failing workflow.
  */
-async function checkBaseUrl(egress: KeyDeps['egress'], baseUrl: string | undefined): Promise<void> {
+export async function checkBaseUrl(egress: KeyDeps['egress'], baseUrl: string | undefined): Promise<void> {
   if (!baseUrl) return;
   try {
     await egress.checkUrl(baseUrl);
@@ -62,8 +62,14 @@ async function checkBaseUrl(egress: KeyDeps['egress'], baseUrl: string | undefin
   }
 }
 
+/** Checks the base URL (a DNS lookup), then stores the key. */
 export async function addProviderKey(access: Access, deps: KeyDeps, input: AddProviderKeyInput): Promise<ProviderKeyView> {
   await checkBaseUrl(deps.egress, input.baseUrl);
+  return insertProviderKey(access, deps.vault, input);
+}
+
+/** Stores a key whose base URL `checkBaseUrl` already accepted (the request path checks outside its transaction). */
+export async function insertProviderKey(access: Access, vault: Vault, input: AddProviderKeyInput): Promise<ProviderKeyView> {
   const [clash] = await access.tx.select({ id: providerKeys.id }).from(providerKeys).where(eq(providerKeys.name, input.name));
   if (clash) throw new NyxError('CONFLICT', `A provider named "${input.name}" already exists`, { fieldErrors: { name: ['Already used in this workspace'] } });
   const id = randomUUID();
@@ -77,7 +83,7 @@ export async function addProviderKey(access: Access, deps: KeyDeps, input: AddPr
       kind: input.kind,
       baseUrl: input.baseUrl ?? null,
       defaultModel,
-      secret: input.apiKey ? deps.vault.encrypt(input.apiKey, keyContext(access.tenantId, id)) : null,
+      secret: input.apiKey ? vault.encrypt(input.apiKey, keyContext(access.tenantId, id)) : null,
       last4: input.apiKey ? input.apiKey.slice(-4) : null,
       createdBy: access.userId,
     })

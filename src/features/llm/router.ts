@@ -1,11 +1,12 @@
 import { z } from 'zod';
+import { withGrant } from '../../platform/access/tenant-access.js';
 import { llmDepsOf } from '../../platform/deps.js';
 import { withTenant } from '../../platform/db/tenant.js';
 import { NyxError } from '../../platform/errors.js';
 import { providerKindInfo } from '../../platform/llm/catalog.js';
 import { generate } from '../../platform/llm/service.js';
 import { requireScope, requireScopeForCall, router } from '../../platform/trpc/procedures.js';
-import { addProviderKey, getProviderKey, listProviderKeys, removeProviderKey } from './keys.js';
+import { checkBaseUrl, getProviderKey, insertProviderKey, listProviderKeys, removeProviderKey } from './keys.js';
 import { zAddProviderKey, zUpdateLlmSettings, zUpsertModelPrice, zUsageSummary } from './schema.js';
 import { getLlmSettings, listCatalog, recentUsage, removeModelPrice, updateLlmSettings, upsertModelPrice, usageSummary } from './settings.js';
 
@@ -21,9 +22,13 @@ export const llmRouter = router({
   ]),
   keys: router({
     list: requireScope('llm:manage').query(({ ctx }) => listProviderKeys(ctx.access)),
-    add: requireScope('llm:manage')
+    // A call procedure: the base URL's DNS lookup happens before, not inside, the transaction.
+    add: requireScopeForCall('llm:manage')
       .input(zAddProviderKey)
-      .mutation(({ ctx, input }) => addProviderKey(ctx.access, ctx.deps, input)),
+      .mutation(async ({ ctx, input }) => {
+        await checkBaseUrl(ctx.deps.egress, input.baseUrl);
+        return withGrant(ctx.deps, ctx.grant, (access) => insertProviderKey(access, ctx.deps.vault, input));
+      }),
     remove: requireScope('llm:manage')
       .input(zId)
       .mutation(({ ctx, input }) => removeProviderKey(ctx.access, input.id)),
