@@ -4,12 +4,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
 import { VERSION, type Env } from './config/env.js';
-import { issueSetupToken } from './features/auth/service.js';
+import { prepareSetupLink } from './features/auth/service.js';
 import { openDatabase, type Database } from './platform/db/client.js';
-import { runMigrations } from './platform/db/migrate.js';
 import type { AppDeps } from './platform/deps.js';
 import { createEgress } from './platform/egress/egress.js';
 import { createApp } from './platform/http/app.js';
+import { prepareDatabase } from './platform/jobs/boss.js';
 import { startRuntime, type Runtime } from './runtime.js';
 import { createLogger, type Logger } from './platform/logger.js';
 import { loadVault } from './platform/llm/vault.js';
@@ -68,7 +68,7 @@ export async function startServer(env: Env, print: (line: string) => void = (l) 
   let applied = 0;
   try {
     const base = await createBaseDeps(env);
-    ({ applied } = await runMigrations(base.database));
+    ({ applied } = await prepareDatabase(base.database, base.log, { namespace: env.NYXCORE_JOBS_NAMESPACE }));
     runtime = await startRuntime(env, base);
     deps = { ...base, hub: runtime.hub, jobs: runtime.jobs };
   } catch (err) {
@@ -89,12 +89,18 @@ export async function startServer(env: Env, print: (line: string) => void = (l) 
   print(`  rate limits: ${deps.rateLimiter.kind === 'redis' ? 'Redis' : 'in-process'}`);
   print(`  outbound requests: ${deps.egress.describe()}`);
   print(`  runs: ${env.NYXCORE_WORKER === 'on' ? `executed in this process (${env.NYXCORE_WORKER_CONCURRENCY} at a time)` : 'left to `nyxcore worker` processes'}`);
-  const setupToken = await issueSetupToken(deps);
-  if (setupToken) {
+  // Embedded mode is one process: each start replaces the link. A fleet's processes keep the
+  // one the first of them issued, so the printed link works whichever process serves it.
+  const setup = await prepareSetupLink(deps, { isReplacing: deps.database.mode === 'embedded' });
+  if (setup.kind === 'issued') {
     print('');
     print('First start: no account exists yet. Open this one-time link to create the admin account:');
-    print(`  ${url}/setup?token=${setupToken}`);
-    print('(A new link is printed at every start until the first account exists.)');
+    print(`  ${url}/setup?token=${setup.token}`);
+    print(deps.database.mode === 'embedded' ? '(A new link is printed at every start until the first account exists.)' : '(Every nyxCore process accepts it. `nyxcore setup-link` issues a new one.)');
+  } else if (setup.kind === 'pending') {
+    print('');
+    print(`No account exists yet. The setup link was printed at ${setup.issuedAt.toISOString()} by the nyxCore process that started first;`);
+    print('open it (any process accepts it), or run `nyxcore setup-link` to issue a new one.');
   } else {
     print(`  sign in at ${url}/sign-in`);
   }

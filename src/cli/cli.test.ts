@@ -51,7 +51,7 @@ describe('nyxcore CLI (embedded)', () => {
 
   it('migrate, doctor, and token create work end to end', async () => {
     const first = await nyxcore(dataDir, 'migrate');
-    expect(first.stdout).toContain(`Applied ${readJournal().length} migration(s).`);
+    expect(first.stdout).toContain(`Applied ${readJournal().length} migration(s); the job queue is ready.`);
     expect((await nyxcore(dataDir, 'migrate')).stdout).toContain('Database is up to date.');
 
     const doctor = await nyxcore(dataDir, 'doctor');

@@ -4,11 +4,11 @@
  */
 import { parseArgs } from 'node:util';
 import { EnvError, loadEnv, VERSION } from '../config/env.js';
-import { findUserByEmail } from '../features/auth/service.js';
+import { findUserByEmail, issueSetupToken } from '../features/auth/service.js';
 import { createTokenForMember } from '../features/auth/tokens.js';
 import { zCreateToken } from '../features/auth/schema.js';
 import { listWorkspaces } from '../features/tenancy/service.js';
-import { runMigrations } from '../platform/db/migrate.js';
+import { prepareDatabase } from '../platform/jobs/boss.js';
 import { createEgress } from '../platform/egress/egress.js';
 import { rotateSecrets } from '../platform/llm/rotate.js';
 import { createLogger } from '../platform/logger.js';
@@ -26,7 +26,8 @@ Commands:
   start                 run the web server (migrates first); also executes runs
                         unless NYXCORE_WORKER=off
   worker                execute runs only (PostgreSQL mode; start as many as you like)
-  migrate               apply pending database migrations
+  migrate               apply pending database migrations and install the job queue
+  setup-link            issue a new one-time setup link (only while no account exists)
   doctor                check database, pgvector, roles, RLS and migrations
   token create          create an API token for a member of a workspace
       --email <email>       the member (required)
@@ -67,7 +68,7 @@ async function main(argv: string[]): Promise<number> {
       throw new UsageError('`nyxcore worker` needs DATABASE_URL (PostgreSQL). In embedded mode `nyxcore start` executes runs in its own process.');
     }
     const base = await createBaseDeps(env);
-    await runMigrations(base.database);
+    await prepareDatabase(base.database, base.log, { namespace: env.NYXCORE_JOBS_NAMESPACE });
     const runtime = await startRuntime(env, base, { isWorker: true, isListening: false });
     out(`nyxCore worker ${runtime.jobs.workerId} is executing runs (${env.NYXCORE_WORKER_CONCURRENCY} at a time) from PostgreSQL at ${base.database.location}`);
     return runUntilSignal('finishing the current steps and stopping…', async () => {
@@ -80,8 +81,16 @@ async function main(argv: string[]): Promise<number> {
   const database = await openConfiguredDatabase(env);
   try {
     if (command === 'migrate') {
-      const { applied } = await runMigrations(database);
-      out(applied ? `Applied ${applied} migration(s).` : 'Database is up to date.');
+      // The app's schema and the job queue's, under one lock: a fleet can start right after.
+      const { applied } = await prepareDatabase(database, createLogger(env.LOG_LEVEL === 'info' ? 'warn' : env.LOG_LEVEL), { namespace: env.NYXCORE_JOBS_NAMESPACE });
+      out(applied ? `Applied ${applied} migration(s); the job queue is ready.` : 'Database is up to date.');
+      return 0;
+    }
+    if (command === 'setup-link') {
+      const token = await issueSetupToken({ database });
+      if (!token) throw new UsageError('An account exists already: sign in, and invite others from Members → Invite.');
+      out('New one-time setup link (any earlier one no longer works):');
+      out(`  ${env.publicUrl}/setup?token=${token}`);
       return 0;
     }
     if (command === 'doctor') {

@@ -61,9 +61,15 @@ export async function startRudeListener(host = '127.0.0.1'): Promise<Listener> {
   return bind(server, host, hits);
 }
 
-/** A port on which nothing listens (bound, then released): connecting to it is refused. */
-export async function closedPort(host = '127.0.0.1'): Promise<number> {
+/**
+ * A port on which nothing listens (bound, then released): connecting to it is refused, and a
+ * server about to start can take it. Example: `PORT: String(await freePort())`.
+ */
+export async function freePort(host = '127.0.0.1'): Promise<number> {
   const l = await bind(net.createServer(), host, []);
   await l.close();
   return l.port;
 }
+
+/** A port nothing listens on, for "connection refused" cases. */
+export const closedPort = freePort;

@@ -4,7 +4,6 @@
  * (never a downloaded browser).
  */
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -12,22 +11,11 @@ import { expect } from 'vitest';
 import { loadEnv } from '../../src/config/env.js';
 import { startServer, type RunningServer } from '../../src/server.js';
 import { startFakeLlmServer, type FakeLlmServer } from '../../src/testing/fake-llm-server.js';
+import { freePort } from '../../src/testing/listeners.js';
 
 export const root = path.resolve(import.meta.dirname, '../..');
 export const artifacts = path.join(root, 'tests/e2e/artifacts');
 export const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 export interface E2eEnv {
   server: RunningServer;

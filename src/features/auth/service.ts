@@ -46,20 +46,41 @@ export async function countUsers(deps: Pick<AppDeps, 'database'>): Promise<numbe
   return withAuth(deps.database, {}, userCount);
 }
 
+export type SetupLink =
+  /** A new token: print its link. Any earlier one no longer works. */
+  | { kind: 'issued'; token: string }
+  /** Another process (or an earlier start) already issued one that still works. */
+  | { kind: 'pending'; issuedAt: Date }
+  /** Someone has signed up: no setup link. */
+  | { kind: 'done' };
+
 /**
- * While the instance has no user, issues a fresh one-time setup token (replacing any
- * earlier one) and returns it; returns null once someone has signed up.
+ * The one-time setup link, while the instance has no user. One token is valid at a time,
+ * stored hashed, accepted by any process. With `isReplacing` (embedded mode's single
+ * process, `nyxcore setup-link`) a fresh one replaces it; without (a fleet's web processes)
+ * the first process issues it and the others leave it alone, so behind a load balancer the
+ * printed link keeps working whichever process the browser reaches.
  */
-export async function issueSetupToken(deps: Pick<AppDeps, 'database'>): Promise<string | null> {
+export async function prepareSetupLink(deps: Pick<AppDeps, 'database'>, opts: { isReplacing: boolean }): Promise<SetupLink> {
   return withAuth(deps.database, {}, async (tx) => {
-    if ((await userCount(tx)) > 0) return null;
+    // Processes starting together take turns here (the row lock below needs a row to exist).
+    await tx.execute(sql`lock table instance_setup in share row exclusive mode`);
+    if ((await userCount(tx)) > 0) return { kind: 'done' };
+    const [current] = await tx.select().from(instanceSetup).where(eq(instanceSetup.id, 'setup'));
+    if (current && !opts.isReplacing) return { kind: 'pending', issuedAt: current.createdAt };
     const token = randomToken('setup_', 24);
     await tx
       .insert(instanceSetup)
       .values({ id: 'setup', tokenHash: sha256Hex(token) })
       .onConflictDoUpdate({ target: instanceSetup.id, set: { tokenHash: sha256Hex(token), createdAt: sql`now()` } });
-    return token;
+    return { kind: 'issued', token };
   });
+}
+
+/** Issues a fresh setup token (replacing any earlier one) while no user exists; null once someone has signed up. */
+export async function issueSetupToken(deps: Pick<AppDeps, 'database'>): Promise<string | null> {
+  const link = await prepareSetupLink(deps, { isReplacing: true });
+  return link.kind === 'issued' ? link.token : null;
 }
 
 async function createSession(tx: Tx, deps: Deps, userId: string, meta: ClientMeta) {

@@ -32,7 +32,23 @@ export interface Database {
    * then calling `onReconnect` so the caller can catch up on what it missed).
    */
   listen(channel: string, onPayload: (payload: string) => void, onReconnect?: () => void): Promise<() => Promise<void>>;
+  /**
+   * Runs `fn` while holding a PostgreSQL advisory lock across every process on the database
+   * (taken and released on one dedicated connection: a pooled one could be another session
+   * at unlock time). PGlite has one process, so it only serialises callers in this process.
+   */
+  withLock<T>(key: number, fn: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
+}
+
+/** Serialises async work in one process (the PGlite stand-in for an advisory lock). */
+function processLock(): <T>(fn: () => Promise<T>) => Promise<T> {
+  let tail: Promise<unknown> = Promise.resolve();
+  return (fn) => {
+    const run = tail.then(fn, fn);
+    tail = run.catch(() => undefined);
+    return run;
+  };
 }
 
 export type DatabaseOptions =
@@ -49,6 +65,7 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     }
     const client = await PGlite.create({ ...(dataDir ? { dataDir } : {}), extensions: { vector } });
     const db = drizzlePglite({ client, schema }) as unknown as Db;
+    const serialise = processLock();
     return {
       mode: 'embedded',
       db,
@@ -59,6 +76,7 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
       },
       // PGlite delivers NOTIFY in-process; there is no connection to lose.
       listen: async (channel, onPayload) => client.listen(channel, onPayload),
+      withLock: (_key, fn) => serialise(fn),
       close: () => client.close(),
     };
   }
@@ -73,8 +91,23 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     location: `${u.hostname}:${u.port || '5432'}${u.pathname}`,
     raw: async (text, params) => (await pool.query(text, params)).rows as never,
     listen: (channel, onPayload, onReconnect) => listenPg(opts.url, channel, onPayload, onReconnect),
+    withLock: (key, fn) => withAdvisoryLock(opts.url, key, fn),
     close: () => pool.end(),
   };
+}
+
+async function withAdvisoryLock<T>(url: string, key: number, fn: () => Promise<T>): Promise<T> {
+  const holder = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
+  holder.on('error', () => undefined);
+  await holder.connect();
+  try {
+    await holder.query('select pg_advisory_lock($1)', [key]);
+    return await fn();
+  } finally {
+    // Ending the session releases the lock even if the unlock itself fails.
+    await holder.query('select pg_advisory_unlock($1)', [key]).catch(() => undefined);
+    await holder.end().catch(() => undefined);
+  }
 }
 
 /** A dedicated LISTEN connection that reconnects with backoff (pooled connections can't hold a LISTEN). */

@@ -8,8 +8,12 @@ import type { Database } from './client.js';
 
 export const migrationsFolder = fileURLToPath(new URL('../../../drizzle', import.meta.url));
 
-// Any constant works; it only has to be the same in every nyxCore process.
-const MIGRATION_LOCK = 7_391_045_221;
+/**
+ * The schema lock: migrations and the job queue's own schema are installed under it, so
+ * processes starting together on a new database take turns. Any constant works; it only
+ * has to be the same in every nyxCore process.
+ */
+export const SCHEMA_LOCK = 7_391_045_221;
 
 interface JournalEntry {
   idx: number;
@@ -23,23 +27,18 @@ export function readJournal(): JournalEntry[] {
 }
 
 /**
- * Applies every pending migration; a second call is a no-op. On PostgreSQL an advisory
- * lock serialises processes that start at the same moment.
+ * Applies every pending migration; a second call is a no-op. Callers that also install the
+ * job schema hold SCHEMA_LOCK around both (`prepareDatabase`); alone, this takes it itself.
  */
-export async function runMigrations(database: Database): Promise<{ applied: number }> {
-  const before = await appliedMigrations(database);
-  if (database.mode === 'embedded') {
-    await migratePglite(database.db as unknown as PgliteDatabase, { migrationsFolder });
-  } else {
-    await database.raw('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
-    try {
-      await migratePg(database.db as unknown as NodePgDatabase, { migrationsFolder });
-    } finally {
-      await database.raw('select pg_advisory_unlock($1)', [MIGRATION_LOCK]);
-    }
-  }
-  const after = await appliedMigrations(database);
-  return { applied: after.length - before.length };
+export async function runMigrations(database: Database, opts: { isLocked?: boolean } = {}): Promise<{ applied: number }> {
+  const apply = async () => {
+    const before = await appliedMigrations(database);
+    if (database.mode === 'embedded') await migratePglite(database.db as unknown as PgliteDatabase, { migrationsFolder });
+    else await migratePg(database.db as unknown as NodePgDatabase, { migrationsFolder });
+    const after = await appliedMigrations(database);
+    return { applied: after.length - before.length };
+  };
+  return opts.isLocked ? apply() : database.withLock(SCHEMA_LOCK, apply);
 }
 
 /** The `created_at` (journal `when`) of each applied migration; empty before the first run. */

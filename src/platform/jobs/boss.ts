@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import PgBoss from 'pg-boss';
 import type { Database } from '../db/client.js';
+import { runMigrations, SCHEMA_LOCK } from '../db/migrate.js';
 import type { Logger } from '../logger.js';
 
 /** The typed job catalog: queue name → job data. */
@@ -59,15 +60,44 @@ async function ensureQueue(boss: PgBoss, queue: PgBoss.Queue & { name: string })
   }
 }
 
-export async function startJobs(database: Database, log: Logger, opts: { namespace: string }): Promise<Jobs> {
-  const q = (name: JobName) => `${opts.namespace}${name}`;
+function createBoss(database: Database, log: Logger, opts: { isSupervising: boolean }): PgBoss {
   // One adapter for both modes: pg-boss shares our pool (or the PGlite instance). Its
   // multi-statement SQL carries no parameters, which PGlite runs through `exec`.
   const db = { executeSql: async (text: string, values: unknown[]) => ({ rows: await database.raw(text, values) }) };
-  const boss = new PgBoss({ db, schema: 'pgboss', schedule: false, supervise: true, maintenanceIntervalSeconds: 60 });
+  const boss = new PgBoss({ db, schema: 'pgboss', schedule: false, supervise: opts.isSupervising, maintenanceIntervalSeconds: 60 });
   boss.on('error', (err) => log.error({ err }, 'jobs: pg-boss error'));
+  return boss;
+}
+
+/**
+ * Starts pg-boss (which installs or upgrades its schema on first start) and creates our
+ * queues, under the schema lock: processes starting together on a new database once raced
+ * here to `CREATE SCHEMA pgboss` and half of a fleet crashed on the duplicate.
+ */
+async function startWithQueues(boss: PgBoss, namespace: string): Promise<void> {
   await boss.start();
-  for (const queue of Object.values(queues)) await ensureQueue(boss, { ...queue, name: `${opts.namespace}${queue.name}` });
+  for (const queue of Object.values(queues)) await ensureQueue(boss, { ...queue, name: `${namespace}${queue.name}` });
+}
+
+/**
+ * Everything a process needs in the database before it serves or works: the app's
+ * migrations and the job queue's schema and queues, in one turn of the schema lock.
+ * `nyxcore migrate` runs exactly this; `start` and `worker` run it too (a no-op when done).
+ */
+export async function prepareDatabase(database: Database, log: Logger, opts: { namespace: string }): Promise<{ applied: number }> {
+  return database.withLock(SCHEMA_LOCK, async () => {
+    const result = await runMigrations(database, { isLocked: true });
+    const boss = createBoss(database, log, { isSupervising: false });
+    await startWithQueues(boss, opts.namespace);
+    await boss.stop({ graceful: false, wait: true, timeout: 5_000 });
+    return result;
+  });
+}
+
+export async function startJobs(database: Database, log: Logger, opts: { namespace: string }): Promise<Jobs> {
+  const q = (name: JobName) => `${opts.namespace}${name}`;
+  const boss = createBoss(database, log, { isSupervising: true });
+  await database.withLock(SCHEMA_LOCK, () => startWithQueues(boss, opts.namespace));
   const workerId = `w-${randomUUID().slice(0, 8)}`;
   const localWorkers = new Set<string>();
   // Senders NOTIFY so idle workers in any process fetch at once instead of at the next poll.
