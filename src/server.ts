@@ -1,11 +1,11 @@
 /** Boots nyxCore: database (embedded or server), migrations, rate limiter, HTTP. */
 import type { Server as HttpServer } from 'node:http';
-import fs from 'node:fs';
-import path from 'node:path';
+import net from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { VERSION, type Env } from './config/env.js';
 import { prepareSetupLink } from './features/auth/service.js';
 import { openDatabase, type Database } from './platform/db/client.js';
+import { lockDataDir } from './platform/db/data-dir-lock.js';
 import type { AppDeps } from './platform/deps.js';
 import { createEgress } from './platform/egress/egress.js';
 import { createApp } from './platform/http/app.js';
@@ -15,10 +15,29 @@ import { createLogger, type Logger } from './platform/logger.js';
 import { loadVault } from './platform/llm/vault.js';
 import { createMemoryRateLimiter, createRedisRateLimiter } from './platform/rate-limit.js';
 
+/**
+ * Opens the configured database. Embedded mode first takes the data directory's lock (one
+ * process at a time, the server and CLI commands alike) and releases it on close.
+ */
 export async function openConfiguredDatabase(env: Env): Promise<Database> {
-  return env.DATABASE_URL
-    ? openDatabase({ mode: 'postgres', url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE })
-    : openDatabase({ mode: 'embedded', dataDir: env.dataDir });
+  if (env.DATABASE_URL) return openDatabase({ mode: 'postgres', url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE });
+  const unlock = await lockDataDir(env.dataDir);
+  try {
+    const database = await openDatabase({ mode: 'embedded', dataDir: env.dataDir });
+    return {
+      ...database,
+      close: async () => {
+        try {
+          await database.close();
+        } finally {
+          unlock();
+        }
+      },
+    };
+  } catch (err) {
+    unlock();
+    throw err;
+  }
 }
 
 /** Builds the dependency object without the background runtime; `database` may be passed in (tests share one). */
@@ -29,30 +48,21 @@ export async function createBaseDeps(env: Env, opts: { database?: Database; log?
   return { env, database, log, rateLimiter, vault: loadVault(env), egress: createEgress(env, log), now: () => new Date() };
 }
 
-/**
- * PGlite is one process's database: a second nyxCore on the same data directory would
- * corrupt it, so embedded mode holds a pid lock file.
- */
-export function lockDataDir(dataDir: string): () => void {
-  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const lockFile = path.join(dataDir, 'nyxcore.pid');
-  const tryLock = () => fs.writeFileSync(lockFile, String(process.pid), { flag: 'wx' });
-  try {
-    tryLock();
-  } catch {
-    const pid = Number(fs.readFileSync(lockFile, 'utf8'));
-    let isAlive = false;
-    try {
-      process.kill(pid, 0);
-      isAlive = pid !== process.pid;
-    } catch {
-      isAlive = false;
-    }
-    if (isAlive) throw new Error(`Another nyxCore (pid ${pid}) is using ${dataDir}. Stop it, or set NYXCORE_DATA_DIR to another directory.`);
-    fs.rmSync(lockFile, { force: true });
-    tryLock();
-  }
-  return () => fs.rmSync(lockFile, { force: true });
+export class PortInUseError extends Error {}
+
+async function assertPortFree(host: string, port: number): Promise<void> {
+  if (port === 0) return;
+  await new Promise<void>((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', (err: NodeJS.ErrnoException) =>
+      reject(
+        err.code === 'EADDRINUSE'
+          ? new PortInUseError(`Port ${port} on ${host} is already in use (another nyxCore, or another program). Stop it, or start with PORT=<another port>.`)
+          : err,
+      ),
+    );
+    probe.listen(port, host, () => probe.close(() => resolve()));
+  });
 }
 
 export interface RunningServer {
@@ -62,17 +72,19 @@ export interface RunningServer {
 }
 
 export async function startServer(env: Env, print: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Promise<RunningServer> {
-  const unlock = env.DATABASE_URL ? () => undefined : lockDataDir(env.dataDir);
+  // Before anything is created or migrated: a busy port is a one-line message, not a stack
+  // trace after a new data directory was set up.
+  await assertPortFree(env.HOST, env.PORT);
   let deps: AppDeps;
   let runtime: Runtime;
   let applied = 0;
+  const base = await createBaseDeps(env);
   try {
-    const base = await createBaseDeps(env);
     ({ applied } = await prepareDatabase(base.database, base.log, { namespace: env.NYXCORE_JOBS_NAMESPACE }));
     runtime = await startRuntime(env, base);
     deps = { ...base, hub: runtime.hub, jobs: runtime.jobs };
   } catch (err) {
-    unlock();
+    await base.database.close().catch(() => undefined);
     throw err;
   }
   const app = createApp(deps);
@@ -120,7 +132,6 @@ export async function startServer(env: Env, print: (line: string) => void = (l) 
       await deps.rateLimiter.close();
       await deps.egress.close();
       await deps.database.close();
-      unlock();
     },
   };
 }

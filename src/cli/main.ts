@@ -15,7 +15,8 @@ import { createLogger } from '../platform/logger.js';
 import { backfillEmbeddings } from '../features/memory/embedding.js';
 import { loadVault } from '../platform/llm/vault.js';
 import { startRuntime } from '../runtime.js';
-import { createBaseDeps, openConfiguredDatabase, startServer } from '../server.js';
+import { createBaseDeps, openConfiguredDatabase, PortInUseError, startServer } from '../server.js';
+import { DataDirLockedError } from '../platform/db/data-dir-lock.js';
 import { runDoctor } from './doctor.js';
 
 const HELP = `nyxCore ${VERSION}
@@ -196,7 +197,7 @@ function progressBar(label: string, done: number, total: number): void {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: unknown) => {
-    if (err instanceof EnvError || err instanceof UsageError) process.stderr.write(`${err.message}\n`);
+    if (err instanceof EnvError || err instanceof UsageError || err instanceof DataDirLockedError || err instanceof PortInUseError) process.stderr.write(`${err.message}\n`);
     else if (err instanceof Error && 'userMessage' in err) process.stderr.write(`${(err as { userMessage: string }).userMessage}\n`);
     else process.stderr.write(`nyxcore: ${err instanceof Error ? err.message : String(err)}\n`);
     process.exit(1);
