@@ -50,13 +50,14 @@ export interface StepResult {
   insights?: (tx: Tx) => Promise<string[]>;
 }
 
-function baseCall(ctx: Ctx, step: StepDef, persona: Persona | null, prompt: string, signal: AbortSignal): LlmCall {
+function baseCall(ctx: Ctx, step: StepDef, persona: Persona | null, { prompt, material }: Rendered, signal: AbortSignal): LlmCall {
   return {
     tenantId: ctx.run.tenantId,
     userId: ctx.run.startedBy,
     purpose: 'workflow.step',
     system: persona?.systemPrompt ?? DEFAULT_SYSTEM,
     prompt,
+    material,
     ...(step.provider ?? ctx.def.defaultProvider ? { provider: (step.provider ?? ctx.def.defaultProvider)! } : {}),
     ...(step.model ?? ctx.def.defaultModel ? { model: (step.model ?? ctx.def.defaultModel)! } : {}),
     ...(step.temperature !== null ? { temperature: step.temperature } : {}),
@@ -65,20 +66,29 @@ function baseCall(ctx: Ctx, step: StepDef, persona: Persona | null, prompt: stri
   };
 }
 
-function render(ctx: Ctx, step: StepDef, persona: Persona | null, isAutoContext: boolean, index: number, item?: string): string {
-  let prompt = renderTemplate(step.prompt, { input: ctx.run.input, memory: ctx.memory, wisdom: ctx.wisdom, personaName: persona?.name ?? 'Assistant', steps: ctx.outputs, ...(item !== undefined ? { item } : {}) });
+/** A step's prompt, and apart from it the material it carries (what the offline model may quote). */
+interface Rendered {
+  prompt: string;
+  material: string[];
+}
+
+function render(ctx: Ctx, step: StepDef, persona: Persona | null, isAutoContext: boolean, index: number, item?: string): Rendered {
+  const material: string[] = [];
+  let prompt = renderTemplate(step.prompt, { input: ctx.run.input, memory: ctx.memory, wisdom: ctx.wisdom, personaName: persona?.name ?? 'Assistant', steps: ctx.outputs, material, ...(item !== undefined ? { item } : {}) });
   if (isAutoContext) {
     const prev = ctx.def.steps[index - 1]!;
     const out = ctx.outputs.get(prev.name);
-    if (out) prompt += `\n\n---\nContext: the output of the previous step "${prev.name}":\n\n${stepContent(out)}`;
+    if (out) {
+      prompt += `\n\n---\nContext: the output of the previous step "${prev.name}":\n\n${stepContent(out)}`;
+      material.push(stepContent(out));
+    }
   }
-  return prompt;
+  return { prompt, material };
 }
 
 export async function executeStep(ctx: Ctx, index: number, step: StepDef, persona: Persona | null, isAutoContext: boolean, signal: AbortSignal): Promise<StepResult> {
   if (step.type === 'fan_out') return fanOut(ctx, index, step, persona, signal);
-  const prompt = render(ctx, step, persona, isAutoContext, index);
-  const call = baseCall(ctx, step, persona, prompt, signal);
+  const call = baseCall(ctx, step, persona, render(ctx, step, persona, isAutoContext, index), signal);
   if (step.type === 'review') return review(ctx, index, step, call);
 
   const comparisons = step.compareProviders.map(async (provider) => {
@@ -122,6 +132,7 @@ async function makeDigest(ctx: Ctx, step: StepDef, output: string, call: LlmCall
       purpose: 'workflow.digest',
       system: 'You condense documents for later processing steps. Keep every concrete fact, number, name, file path and decision; drop repetition and filler.',
       prompt: `Condense the following output of the step "${step.name}" to at most 250 words of Markdown, keeping its headings and priorities.\n\n${output}`,
+      material: [output],
       maxOutputTokens: 600,
     },
     () => undefined,

@@ -137,6 +137,8 @@ export interface RenderContext {
   personaName: string;
   item?: string;
   steps: ReadonlyMap<string, StepOutputs>;
+  /** Receives each substituted value that is the user's material (not the persona's name). */
+  material?: string[];
 }
 
 /** `content`: the digest when the output is long and has one — never for a fan-out step's items. */
@@ -146,25 +148,29 @@ export function stepContent(out: StepOutputs): string {
 
 /** Renders a validated template. Throws on a variable validation would have rejected. */
 export function renderTemplate(src: string, ctx: RenderContext): string {
+  const keep = (value: string) => {
+    if (value.trim()) ctx.material?.push(value);
+    return value;
+  };
   return src.replace(VARIABLE, (_, name: string) => {
     const ref = parseRef(name);
     if (!ref) throw new Error(`unknown template variable {{${name}}}`);
     switch (ref.kind) {
       case 'input':
-        return ctx.input;
+        return keep(ctx.input);
       case 'memory':
-        return ctx.memory;
+        return keep(ctx.memory);
       case 'wisdom':
-        return ctx.wisdom;
+        return keep(ctx.wisdom);
       case 'persona':
         return ctx.personaName;
       case 'item':
         if (ctx.item === undefined) throw new Error('{{item}} outside a fan-out step');
-        return ctx.item;
+        return keep(ctx.item);
       case 'step': {
         const out = ctx.steps.get(ref.step);
         if (!out) throw new Error(`step "${ref.step}" has no output yet`);
-        return ref.part === 'full' ? out.full : stepContent(out);
+        return keep(ref.part === 'full' ? out.full : stepContent(out));
       }
     }
   });

@@ -13,7 +13,7 @@ import { withTenant } from '../db/tenant.js';
 import { NyxError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { builtInCatalog, costOf, type ModelPrice, type ProviderKind } from './catalog.js';
-import { OFFLINE_MODEL } from './offline.js';
+import { OfflineLanguageModel, OFFLINE_MODEL } from './offline.js';
 import { classifyFailure, createLanguageModel, type Failure } from './providers.js';
 import type { Vault } from './vault.js';
 
@@ -44,6 +44,11 @@ export interface LlmCall {
   signal?: AbortSignal;
   /** Only this provider, no fallback (used by "test this key"). */
   isStrict?: boolean;
+  /**
+   * The user's material inside `prompt`, when the prompt also carries instructions (a
+   * workflow template): the offline model quotes only this, never the instructions.
+   */
+  material?: string[];
 }
 
 export interface ResolvedProvider {
@@ -169,7 +174,12 @@ async function withFallback<R>(deps: LlmDeps, call: LlmCall, runner: Runner<R>):
     }
     const model = i === 0 && call.model ? call.model : p.model;
     const apiKey = p.secret && p.keyRowId ? deps.vault.decrypt(p.secret, keyContext(call.tenantId, p.keyRowId)) : null;
-    const lm = createLanguageModel({ name: p.name, kind: p.kind, baseUrl: p.baseUrl, apiKey }, model, deps.fetch);
+    // The offline model is told what is material and, after a fallback, which providers failed.
+    const failedBefore = reasons.filter((r) => !r.endsWith(': not configured'));
+    const lm =
+      p.kind === 'offline'
+        ? new OfflineLanguageModel(model, { ...(call.material ? { material: call.material } : {}), ...(failedBefore.length ? { fallbackFrom: failedBefore } : {}) })
+        : createLanguageModel({ name: p.name, kind: p.kind, baseUrl: p.baseUrl, apiKey }, model, deps.fetch);
     const price = config.prices.get(priceKey(p.kind, model));
     for (let attempt = 1; attempt <= MAX_ATTEMPTS_PER_PROVIDER; attempt++) {
       const started = performance.now();
