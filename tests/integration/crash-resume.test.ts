@@ -40,6 +40,8 @@ describe.skipIf(!testPostgresUrl)('a worker killed mid-step (PostgreSQL)', () =>
         NYXCORE_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
         NYXCORE_JOBS_NAMESPACE: server.deps.env.NYXCORE_JOBS_NAMESPACE,
         NYXCORE_RUN_LEASE_SECONDS: String(leaseSeconds),
+        // Server mode denies loopback by default; the fake provider listens on 127.0.0.1.
+        NYXCORE_EGRESS_ALLOW: '127.0.0.1',
         LOG_LEVEL: 'warn',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
