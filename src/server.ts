@@ -12,6 +12,7 @@ import { createApp } from './platform/http/app.js';
 import { prepareDatabase } from './platform/jobs/boss.js';
 import { startRuntime, type Runtime } from './runtime.js';
 import { createLogger, type Logger } from './platform/logger.js';
+import { routeSdkWarnings } from './platform/llm/sdk-warnings.js';
 import { loadVault } from './platform/llm/vault.js';
 import { createMemoryRateLimiter, createRedisRateLimiter } from './platform/rate-limit.js';
 
@@ -43,6 +44,7 @@ export async function openConfiguredDatabase(env: Env): Promise<Database> {
 /** Builds the dependency object without the background runtime; `database` may be passed in (tests share one). */
 export async function createBaseDeps(env: Env, opts: { database?: Database; log?: Logger } = {}): Promise<Omit<AppDeps, 'hub' | 'jobs'>> {
   const log = opts.log ?? createLogger(env.LOG_LEVEL);
+  routeSdkWarnings(log);
   const database = opts.database ?? (await openConfiguredDatabase(env));
   const rateLimiter = env.REDIS_URL ? createRedisRateLimiter(env.REDIS_URL, env.NYXCORE_RATE_LIMIT_FAILURE_MODE, log) : createMemoryRateLimiter();
   return { env, database, log, rateLimiter, vault: loadVault(env), egress: createEgress(env, log), now: () => new Date() };
