@@ -137,4 +137,26 @@ describe('web app', () => {
     // The page stays responsive.
     expect(await p.evaluate('1 + 1')).toBe(2);
   });
+
+  it('a new API token starts with no scopes, and its scopes are listed one chip per resource', async () => {
+    const p = await newPage();
+    await p.goto('/sign-in');
+    await p.getByLabel('Email').fill('alice@example.com');
+    await p.getByLabel('Password').fill('correct horse battery');
+    await p.getByRole('button', { name: 'Sign in' }).click();
+    await p.waitForURL(new RegExp(`/w/${UUID}`));
+    const workspace = new RegExp(`/w/(${UUID})`).exec(p.url())?.[1];
+    await p.goto(`/w/${workspace}/tokens`);
+    await p.getByLabel('Name').fill('ci');
+    const boxes = p.locator('fieldset.scopes input[type=checkbox]');
+    expect(await boxes.count()).toBeGreaterThan(5);
+    expect(await p.locator('fieldset.scopes input[type=checkbox]:checked').count()).toBe(0);
+    await p.getByRole('checkbox', { name: 'notes:read' }).check();
+    await p.getByRole('checkbox', { name: 'notes:write' }).check();
+    await p.getByRole('checkbox', { name: 'projects:read' }).check();
+    await p.getByRole('button', { name: 'Create token' }).click();
+    await p.getByTestId('token-secret').waitFor();
+    const row = p.getByTestId('tokens-table').locator('tr', { hasText: 'ci' });
+    expect(await row.locator('.chip').allTextContents()).toEqual(['notes: read write', 'projects: read']);
+  });
 });

@@ -24,7 +24,8 @@ function CreateTokenForm() {
   const queryClient = useQueryClient();
   const available = ws.scopes;
   const [name, setName] = useState('');
-  const [picked, setPicked] = useState<Scope[]>(() => available.filter((s) => s.endsWith(':read')));
+  // Least privilege: nothing is granted until picked (a script rarely needs more than one or two scopes).
+  const [picked, setPicked] = useState<Scope[]>([]);
   const [projectId, setProjectId] = useState('');
   const [days, setDays] = useState('');
   const [secret, setSecret] = useState<string | null>(null);
@@ -74,7 +75,7 @@ function CreateTokenForm() {
           </Field>
         </div>
         <fieldset className="scopes">
-          <legend>Scopes (limited to what your {ws.role} role has)</legend>
+          <legend>Scopes: pick only what the script needs (limited to what your {ws.role} role has)</legend>
           {available.map((s) => (
             <label key={s} className="check">
               <input type="checkbox" checked={picked.includes(s)} onChange={() => toggle(s)} />
@@ -96,6 +97,16 @@ function CreateTokenForm() {
       {secret ? <CopyBox label="API token" value={secret} testId="token-secret" /> : null}
     </section>
   );
+}
+
+/** `notes:read, notes:write, projects:read` → `[['notes', ['read', 'write']], ['projects', ['read']]]`: one chip per resource. */
+function groupScopes(scopes: readonly string[]): [string, string[]][] {
+  const byResource = new Map<string, string[]>();
+  for (const s of scopes) {
+    const [resource = s, action = ''] = s.split(':');
+    byResource.set(resource, [...(byResource.get(resource) ?? []), action]);
+  }
+  return [...byResource];
 }
 
 /** `/w/$workspaceId/tokens`: API tokens for scripts and integrations. */
@@ -153,10 +164,10 @@ export function TokensPage() {
                   <tr key={t.id}>
                     <td>{t.name}</td>
                     <td className="mono small">{t.displayPrefix}…</td>
-                    <td className="scope-list">
-                      {t.scopes.map((s) => (
-                        <span key={s} className="chip mono">
-                          {s}
+                    <td className="scope-list" title={t.scopes.join(', ')}>
+                      {groupScopes(t.scopes).map(([resource, actions]) => (
+                        <span key={resource} className="chip mono">
+                          {resource}: {actions.join(' ')}
                         </span>
                       ))}
                     </td>
