@@ -46,6 +46,11 @@ describe('workflows', () => {
     });
     const a = await env!.newPage();
     page = a;
+    // Nothing on these pages may break the CSP (zod's eval probe once did) or miss a resource (the favicon did).
+    const problems: string[] = [];
+    a.on('console', (m) => {
+      if (m.type() === 'error' && /Content Security Policy|status of 404/.test(m.text())) problems.push(m.text());
+    });
 
     // --- Admin: first-run setup, a workspace and a project ---
     await setUpAdmin(a, lines, { workspace: 'Acme', project: 'Payments' });
@@ -124,7 +129,8 @@ describe('workflows', () => {
     expect(await pills.count()).toBe(4);
     const status = a.getByTestId('run-status');
     await status.filter({ hasText: 'completed' }).waitFor({ timeout: 45_000 });
-    for (const pill of await pills.all()) expect(await pill.getAttribute('data-status')).toBe('completed');
+    // The pills follow the same stream as the status; give the last frame a moment to render.
+    await expect.poll(async () => Promise.all((await pills.all()).map((p) => p.getAttribute('data-status'))), { timeout: 5_000 }).toEqual(['completed', 'completed', 'completed', 'completed']);
     const outputs = a.getByTestId('run-step').getByTestId('step-output').locator('.markdown');
     await a.waitForFunction(FOUR_FINAL_OUTPUTS);
     const before = await outputs.allInnerTexts();
@@ -215,6 +221,7 @@ describe('workflows', () => {
     expect(await row.textContent()).toContain('Payments');
     await a.getByTestId('run-item').first().waitFor();
     await shot(a, 'workflows-list.png');
+    expect(problems).toEqual([]);
     signedIn = a;
   });
 

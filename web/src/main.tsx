@@ -7,7 +7,12 @@ import { errorInfo } from './lib/errors.js';
 import { createTRPCOptionsProxy } from '@trpc/tanstack-react-query';
 import { createClient, TRPCProvider, type AppRouter } from './lib/trpc.js';
 import { makeRouter } from './router.js';
+import { z } from 'zod';
 import './styles.css';
+
+// zod probes for `new Function` to compile fast validators; the page's CSP forbids it (and
+// reports a violation on every load). Validation here is small: the interpreter is enough.
+z.config({ jitless: true });
 
 /** Any 401 outside the sign-in flow means the session is gone: go sign in, then come back. */
 function handleUnauthorized(err: unknown): boolean {

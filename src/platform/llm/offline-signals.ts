@@ -85,7 +85,14 @@ const signals: Signal[] = [
     suggestion: 'Use parameterised queries or the query builder; never concatenate input into SQL.',
     severity: 'high',
     category: 'security',
-    pattern: /\b(sql|quer(y|ies))\b[^\n]{0,80}\b(concatenat\w*|string[- ](building|interpolation|formatting))|["'`]\s*(select|insert|update|delete)\b[^"'`\n]*["'`]\s*\+|\$\{[^}]+\}[^`\n]*\b(where|values)\b/i,
+    pattern: /\b(sql|quer(y|ies))\b[^\n]{0,80}\b(concatenat\w*|string[- ](building|interpolation|formatting))|\b(select|insert|update|delete)\b[^\n]*\b(from|into|set|where)\b[^\n]*(["'`]\s*\+|\+\s*["'`]|\$\{)/i,
+  },
+  {
+    title: 'HTML built from request input (XSS risk)',
+    suggestion: 'Escape output, or render with a template engine that escapes by default; never concatenate input into HTML.',
+    severity: 'high',
+    category: 'security',
+    pattern: /\.(send|write|end)\s*\([^\n]*<[a-z][^\n]*\+\s*(req|request)\.|\.(send|write|end)\s*\([^\n]*(req|request)\.[^\n]*\+\s*["'`]<\/?[a-z]/i,
   },
   {
     title: 'Code built from strings at run time',
