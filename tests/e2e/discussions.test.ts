@@ -70,6 +70,16 @@ describe('discussions', () => {
     await a.getByTestId('empty-state').waitFor();
     await a.getByRole('button', { name: 'New discussion' }).click();
     const form = a.getByTestId('new-discussion-form');
+    // Submitted without a title: the message appears once, under the field (no banner repeating
+    // it), and goes away as soon as a title is typed.
+    await form.getByRole('button', { name: 'Start discussion' }).click();
+    const titleError = form.getByText('Give the discussion a title');
+    await titleError.waitFor();
+    expect(await titleError.count()).toBe(1);
+    expect(await form.getByTestId('error-alert').count()).toBe(0);
+    await form.getByLabel('Title').fill('Queue');
+    await titleError.waitFor({ state: 'detached' });
+    await form.getByLabel('Title').fill('');
     await form.getByRole('radio', { name: /Consensus/ }).check();
     await form.getByText('Participants take turns for several rounds').waitFor();
     const rows = form.getByTestId('participant-row');

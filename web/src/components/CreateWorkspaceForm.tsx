@@ -1,9 +1,9 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { FormError } from './FormError.js';
 import { useNavigate } from '@tanstack/react-router';
 import { useState, type FormEvent } from 'react';
 import { fieldError } from '../lib/errors.js';
 import { useTRPC } from '../lib/trpc.js';
-import { ErrorAlert } from './Feedback.js';
 import { Field } from './Field.js';
 
 /** Creates a workspace and opens it. */
@@ -27,7 +27,7 @@ export function CreateWorkspaceForm() {
   };
   return (
     <form className="form" onSubmit={submit} noValidate>
-      <ErrorAlert error={create.error} />
+      <FormError error={create.error} fields={['name']} />
       <Field label="Workspace name" htmlFor="workspace-name" error={fieldError(create.error, 'name')} hint="Usually your team or company name.">
         <input id="workspace-name" className="input" value={name} onChange={(e) => setName(e.target.value)} placeholder="Acme" autoFocus />
       </Field>

@@ -1,4 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { FormError } from './FormError.js';
 import { useState, type FormEvent } from 'react';
 import { fieldError } from '../lib/errors.js';
 import { formatDate } from '../lib/format.js';
@@ -72,7 +73,7 @@ export function InvitationsPanel() {
           {create.isPending ? 'Creating…' : 'Create invitation link'}
         </button>
       </form>
-      <ErrorAlert error={create.error} />
+      <FormError error={create.error} fields={['email', 'role', 'expiresInDays']} />
       {link ? <CopyBox label="Invitation link" value={link} testId="invite-link" /> : null}
       {invitations.isPending ? <Loading /> : null}
       {invitations.isError ? <ErrorAlert error={invitations.error} /> : null}

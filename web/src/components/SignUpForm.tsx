@@ -1,8 +1,8 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { FormError } from './FormError.js';
 import { useState, type FormEvent } from 'react';
 import { fieldError } from '../lib/errors.js';
 import { useTRPC, type RouterOutputs } from '../lib/trpc.js';
-import { ErrorAlert } from './Feedback.js';
 import { Field } from './Field.js';
 
 type SignUpResult = RouterOutputs['auth']['signUp'];
@@ -38,7 +38,7 @@ export function SignUpForm({ submitLabel, setupToken, inviteToken, defaultEmail,
   const err = signUp.error;
   return (
     <form className="form" onSubmit={submit} noValidate>
-      <ErrorAlert error={err} />
+      <FormError error={err} fields={['name', 'email', 'password']} />
       <Field label="Name" htmlFor="signup-name" error={fieldError(err, 'name')}>
         <input id="signup-name" className="input" autoComplete="name" value={name} onChange={(e) => setName(e.target.value)} required />
       </Field>

@@ -1,3 +1,4 @@
+import { FormError } from '../components/FormError.js';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate, useParams } from '@tanstack/react-router';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
@@ -152,7 +153,7 @@ function NoteEditor({ projectId, projectName, noteId, initial, updatedAt }: Edit
           {fieldError(error, 'title')}
         </p>
       ) : (
-        <ErrorAlert error={error} />
+        <FormError error={error} fields={['title', 'body']} />
       )}
       <div className="tabs" role="group" aria-label="Editor layout">
         {(['split', 'write', 'preview'] as const).map((v) => (

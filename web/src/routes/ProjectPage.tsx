@@ -1,3 +1,4 @@
+import { FormError } from '../components/FormError.js';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useParams } from '@tanstack/react-router';
 import { useState, type FormEvent } from 'react';
@@ -35,7 +36,7 @@ function ProjectEditor({ project, onDone }: { project: Project; onDone: () => vo
   };
   return (
     <form className="card form" onSubmit={submit} noValidate>
-      <ErrorAlert error={update.error} />
+      <FormError error={update.error} fields={['name', 'description']} />
       <Field label="Project name" htmlFor="edit-project-name" error={fieldError(update.error, 'name')}>
         <input id="edit-project-name" className="input" value={name} onChange={(e) => setName(e.target.value)} autoFocus />
       </Field>

@@ -1,3 +1,4 @@
+import { FormError } from '../components/FormError.js';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
 import { useState, type FormEvent } from 'react';
@@ -35,7 +36,7 @@ function NewProjectForm({ onDone }: { onDone: () => void }) {
   return (
     <form className="card form" onSubmit={submit} noValidate data-testid="new-project-form">
       <h2>New project</h2>
-      <ErrorAlert error={create.error} />
+      <FormError error={create.error} fields={['name', 'description']} />
       <Field label="Project name" htmlFor="project-name" error={fieldError(create.error, 'name')}>
         <input id="project-name" className="input" value={name} onChange={(e) => setName(e.target.value)} autoFocus />
       </Field>

@@ -1,8 +1,8 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { FormError } from '../components/FormError.js';
 import { Link, useRouter, useSearch } from '@tanstack/react-router';
 import { useState, type FormEvent } from 'react';
 import { AuthCard } from '../components/AuthCard.js';
-import { ErrorAlert } from '../components/Feedback.js';
 import { Field } from '../components/Field.js';
 import { fieldError } from '../lib/errors.js';
 import { useTRPC } from '../lib/trpc.js';
@@ -55,7 +55,7 @@ export function SignInPage() {
         </div>
       ) : null}
       <form className="form" onSubmit={submit} noValidate>
-        <ErrorAlert error={signIn.error} />
+        <FormError error={signIn.error} fields={['email', 'password']} />
         <Field label="Email" htmlFor="signin-email" error={fieldError(signIn.error, 'email')}>
           <input id="signin-email" className="input" type="email" autoComplete="email" value={email} onChange={(e) => setEmail(e.target.value)} autoFocus />
         </Field>

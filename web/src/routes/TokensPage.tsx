@@ -1,3 +1,4 @@
+import { FormError } from '../components/FormError.js';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { CopyBox } from '../components/CopyBox.js';
@@ -55,7 +56,7 @@ function CreateTokenForm() {
     <section className="section">
       <form className="card form" onSubmit={submit} noValidate data-testid="token-form">
         <h2>New API token</h2>
-        <ErrorAlert error={create.error} />
+        <FormError error={create.error} fields={['name', 'projectId', 'expiresInDays', 'scopes']} />
         <div className="form-grid">
           <Field label="Name" htmlFor="token-name" error={fieldError(create.error, 'name')}>
             <input id="token-name" className="input" value={name} onChange={(e) => setName(e.target.value)} placeholder="CI pipeline" />

@@ -3,7 +3,7 @@ import { useNavigate } from '@tanstack/react-router';
 import { useState, type FormEvent } from 'react';
 import { can } from '../../lib/access.js';
 import { isLanguageCode, languageCodes, languageNames, MAX_PARTICIPANTS, modes, type CreateDiscussionInput, type DiscussionMode } from '../../lib/discussions.js';
-import { fieldError } from '../../lib/errors.js';
+import { useFieldErrors } from '../../lib/errors.js';
 import { useTRPC } from '../../lib/trpc.js';
 import { Field } from '../Field.js';
 import { FormError } from '../FormError.js';
@@ -61,15 +61,19 @@ export function NewDiscussionForm({ defaultProjectId, onCancel }: { defaultProje
     };
     create.mutate(input);
   };
-  const err = (field: string) => fieldError(create.error, field);
+  const fields = useFieldErrors(create.error);
+  const err = fields.error;
   const isBusy = create.isPending;
   return (
     <form className="card form new-discussion" onSubmit={submit} noValidate data-testid="new-discussion-form" aria-labelledby="new-discussion-title">
       <h2 id="new-discussion-title">New discussion</h2>
-      <FormError error={create.error} />
+      <FormError error={create.error} fields={['title', 'projectId', 'mode', 'participants', 'consensusRounds', 'language', 'message']} />
       <div className="form-grid">
         <Field label="Title" htmlFor="discussion-title" error={err('title')}>
-          <input id="discussion-title" className="input" value={title} onChange={(e) => setTitle(e.target.value)} maxLength={200} placeholder="e.g. Should we shard the orders table?" autoFocus />
+          <input id="discussion-title" className="input" value={title} onChange={(e) => {
+              setTitle(e.target.value);
+              fields.touch('title');
+            }} maxLength={200} placeholder="e.g. Should we shard the orders table?" autoFocus />
         </Field>
         <Field label="Project (optional)" htmlFor="discussion-project" error={err('projectId')} hint="Participants see the project’s approved insights; its personas become available.">
           <ProjectSelect id="discussion-project" value={projectId} onChange={setProjectId} emptyLabel="No project" />
@@ -123,7 +127,10 @@ export function NewDiscussionForm({ defaultProjectId, onCancel }: { defaultProje
         </Field>
       </div>
       <Field label="Opening message (optional)" htmlFor="discussion-message" error={err('message')} hint="The participants start answering it at once.">
-        <textarea id="discussion-message" className="input" rows={4} value={message} onChange={(e) => setMessage(e.target.value)} maxLength={20_000} />
+        <textarea id="discussion-message" className="input" rows={4} value={message} onChange={(e) => {
+            setMessage(e.target.value);
+            fields.touch('message');
+          }} maxLength={20_000} />
       </Field>
       <div className="form-actions">
         <button type="submit" className="btn btn-primary" disabled={isBusy}>
