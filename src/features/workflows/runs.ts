@@ -13,11 +13,16 @@ import { visibleOr404 } from '../../platform/access/project-pin.js';
 import type { WorkflowDef } from './schema.js';
 import { CANCEL_CHANNEL } from './runner.js';
 import { workflowDefinition, type Access } from './service.js';
+import { usesInput } from './templating.js';
 
 const refOf = (run: { id: string; tenantId: string }): RunRef => ({ kind: 'workflow', id: run.id, tenantId: run.tenantId });
 
 export async function createRun(access: Access, input: { workflowId: string; input: string }): Promise<{ id: string }> {
   const { row, def } = await workflowDefinition(access, input.workflowId);
+  // "Completed" on nothing helps nobody: a workflow that starts from {{input}} needs one.
+  if (usesInput(def.steps) && !input.input.trim()) {
+    throw new NyxError('BAD_INPUT', 'This workflow works on its input: paste the material to run it on', { fieldErrors: { input: ['Required: the steps use {{input}}'] } });
+  }
   const [run] = await access.tx
     .insert(workflowRuns)
     .values({ tenantId: access.tenantId, workflowId: row.id, projectId: row.projectId, workflowName: row.name, definition: def, input: input.input, startedBy: access.userId })

@@ -83,6 +83,11 @@ export function availableVariables(steps: readonly { name: string }[], index: nu
   return [...fixed, ...steps.slice(0, index).flatMap((s) => [`steps.${s.name}.content`, `steps.${s.name}.full`])];
 }
 
+/** True when some step's prompt uses `{{input}}`: such a workflow cannot run on an empty input. */
+export function usesInput(steps: readonly { prompt: string }[]): boolean {
+  return steps.some((s) => [...s.prompt.matchAll(VARIABLE)].some((m) => parseRef(m[1]!)?.kind === 'input'));
+}
+
 /** Save-time check of every step's prompt. Example: `validateTemplates([{ name: 'A', type: 'llm', prompt: '{{inptu}}' }])` → one issue suggesting `{{input}}`. */
 export function validateTemplates(steps: readonly { name: string; type: StepType; prompt: string; fanOutSource?: string | null }[]): TemplateIssue[] {
   const issues: TemplateIssue[] = [];

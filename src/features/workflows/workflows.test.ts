@@ -112,6 +112,17 @@ describe.each(dbKinds)('workflow definitions, runs and streams on %s', (kind) =>
     expect((await a.client.trpc.workflows.list.query({})).map((w) => w.id)).toEqual([id]);
   });
 
+  it('a workflow that uses {{input}} refuses an empty input, naming the field, and starts no run', async () => {
+    const a = await newUser(server);
+    const wf = await a.client.trpc.workflows.create.mutate({ name: 'Needs input', steps: [{ name: 'Summary', prompt: 'Summarise:\n{{input}}' }] });
+    for (const input of ['', '   \n ']) {
+      const err = await trpcError(() => a.client.trpc.workflows.run.mutate({ workflowId: wf.id, input }));
+      expect(err.httpStatus).toBe(400);
+      expect(Object.keys(err.fieldErrors ?? {})).toEqual(['input']);
+    }
+    expect(await a.client.trpc.runs.list.query({ workflowId: wf.id })).toEqual([]);
+  });
+
   it('a review step proposes insights into memory, the persona gains XP, and the run exports as Markdown and ZIP', async () => {
     const a = await newUser(server);
     const p = await a.client.trpc.projects.create.mutate({ name: 'Shop' });
