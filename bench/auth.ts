@@ -9,7 +9,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import pg from 'pg';
+import { recreateDatabase } from './pg-admin.js';
 import { resolveSession } from '../src/features/auth/service.js';
 import { resolveApiToken, TOKEN_PREFIX } from '../src/features/auth/tokens.js';
 import { openDatabase } from '../src/platform/db/client.js';
@@ -22,18 +22,9 @@ const USERS = 2_000;
 const ROUNDS = 6;
 const PER_ROUND = 400;
 
-async function recreate() {
-  const admin = new pg.Client({ connectionString: new URL('/postgres', url).toString() });
-  await admin.connect();
-  const db = url.pathname.slice(1);
-  await admin.query(`drop database if exists ${db} with (force)`);
-  await admin.query(`create database ${db}`);
-  await admin.end();
-}
-
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))] ?? 0;
 
-await recreate();
+await recreateDatabase(url);
 const database = await openDatabase({ mode: 'postgres', url: url.toString(), poolSize: 4 });
 await runMigrations(database);
 const sessions: string[] = [];

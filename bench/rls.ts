@@ -12,6 +12,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
+import { recreateDatabase } from './pg-admin.js';
 import { openDatabase } from '../src/platform/db/client.js';
 import { runMigrations } from '../src/platform/db/migrate.js';
 
@@ -21,15 +22,6 @@ const NOTES_PER_TENANT = 1_000;
 const CONCURRENCY = 8;
 const ROUNDS = 6;
 const ROUND_MS = 2_500;
-
-async function recreate() {
-  const admin = new pg.Client({ connectionString: new URL('/postgres', url).toString() });
-  await admin.connect();
-  const db = url.pathname.slice(1);
-  await admin.query(`drop database if exists ${db} with (force)`);
-  await admin.query(`create database ${db}`);
-  await admin.end();
-}
 
 async function seed(): Promise<{ tenant: string; project: string }[]> {
   const database = await openDatabase({ mode: 'postgres', url: url.toString() });
@@ -86,7 +78,7 @@ async function runVariant(pool: pg.Pool, targets: { tenant: string; project: str
 }
 
 async function main() {
-  await recreate();
+  await recreateDatabase(url);
   const targets = await seed();
   const pool = new pg.Pool({ connectionString: url.toString(), max: CONCURRENCY });
   const first = targets[0];

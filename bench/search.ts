@@ -37,6 +37,7 @@ import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
+import { recreateDatabase } from './pg-admin.js';
 import { insightEmbeddingText } from '../src/features/memory/embedding.js';
 import { zSearch } from '../src/features/memory/schema.js';
 import { EXACT_DENSE_LIMIT, EXACT_OFFLINE_LIMIT, HNSW_EF_SEARCH, nearestRows, queryVector, specsFor, type VectorPath } from '../src/features/memory/candidates.js';
@@ -372,19 +373,10 @@ function report(r: Result) {
   }
 }
 
-async function recreate(dbUrl: URL) {
-  const admin = new pg.Client({ connectionString: new URL('/postgres', dbUrl).toString() });
-  await admin.connect();
-  const db = dbUrl.pathname.slice(1);
-  await admin.query(`drop database if exists ${db} with (force)`);
-  await admin.query(`create database ${db}`);
-  await admin.end();
-}
-
 async function postgres(vectors: VectorMode): Promise<Result> {
   const dbUrl = new URL(url);
   if (vectors === 'dense') dbUrl.pathname = `${url.pathname}_dense`;
-  await recreate(dbUrl);
+  await recreateDatabase(dbUrl);
   const database = await openDatabase({ mode: 'postgres', url: dbUrl.toString(), poolSize: 4 });
   const loader = new pg.Client({ connectionString: dbUrl.toString() });
   await loader.connect();

@@ -24,7 +24,7 @@ interface Proc {
 }
 
 function launch(name: string, args: string[], env: Record<string, string>): Proc {
-  const child = spawn(process.execPath, [tsxCli, path.join(root, 'src/cli/main.ts'), ...args], { cwd: root, env: { ...env, PATH: process.env.PATH ?? '' } });
+  const child = spawn(process.execPath, [tsxCli, path.join(root, 'src/cli/main.ts'), ...args], { cwd: root, env });
   const proc: Proc = { name, child, output: '', exit: new Promise((resolve) => child.on('exit', (code) => resolve(code))) };
   child.stdout?.on('data', (d: Buffer) => (proc.output += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (proc.output += d.toString()));

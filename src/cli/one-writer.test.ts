@@ -47,7 +47,7 @@ describe('one writer per embedded data directory', () => {
     dirs.push(dataDir);
     const port = await freePort();
     const env = { NYXCORE_DATA_DIR: dataDir, PORT: String(port), NYXCORE_SIGNUP: 'open' };
-    const server = spawn(process.execPath, [tsxCli, main, 'start'], { cwd: root, env: { LOG_LEVEL: 'warn', PATH: process.env.PATH ?? '', ...env } });
+    const server = spawn(process.execPath, [tsxCli, main, 'start'], { cwd: root, env: { LOG_LEVEL: 'warn', ...env } });
     let output = '';
     server.stdout.on('data', (d: Buffer) => (output += d.toString()));
     const exited = new Promise((r) => server.on('exit', r));
