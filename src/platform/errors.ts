@@ -18,6 +18,12 @@ export type NyxErrorCode =
 
 export type FieldErrors = Record<string, string[]>;
 
+/**
+ * The field an input path names, as forms know it: full paths (`steps.2.prompt`), but a bad
+ * element of a list of values (`specializations.1`) belongs to the list's field.
+ */
+export const fieldName = (path: readonly PropertyKey[], fallback: string): string => path.map(String).join('.').replace(/(\.\d+)+$/, '') || fallback;
+
 export class NyxError extends Error {
   readonly code: NyxErrorCode;
   readonly userMessage: string;

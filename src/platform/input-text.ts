@@ -4,7 +4,7 @@
  * once, at the boundary (every tRPC procedure, every REST/SSE route), with the field named,
  * instead of reaching a query and failing as a 500 deep inside.
  */
-import { NyxError } from './errors.js';
+import { fieldName, NyxError } from './errors.js';
 
 const MAX_DEPTH = 64;
 /** A high surrogate not followed by a low one, or a low one not preceded by a high one. */
@@ -22,21 +22,20 @@ function problemOf(s: string): string | null {
   return null;
 }
 
-const fieldOf = (path: readonly (string | number)[], fallback: string) => path.join('.').replace(/(\.\d+)+$/, '') || fallback;
 
 /** The first string (value or object key) in `value` that cannot be stored, or null. */
 export function findTextProblem(value: unknown, fallback = 'input', path: (string | number)[] = [], depth = 0): TextProblem | null {
   if (typeof value === 'string') {
     const message = problemOf(value);
-    return message ? { field: fieldOf(path, fallback), message } : null;
+    return message ? { field: fieldName(path, fallback), message } : null;
   }
   if (value === null || typeof value !== 'object') return null;
-  if (depth > MAX_DEPTH) return { field: fieldOf(path, fallback), message: `Nested more than ${MAX_DEPTH} levels deep` };
+  if (depth > MAX_DEPTH) return { field: fieldName(path, fallback), message: `Nested more than ${MAX_DEPTH} levels deep` };
   const entries: [string | number, unknown][] = Array.isArray(value) ? value.map((v, i) => [i, v]) : Object.entries(value);
   for (const [key, child] of entries) {
     if (typeof key === 'string') {
       const message = problemOf(key);
-      if (message) return { field: fieldOf(path, fallback), message: `A key ${message.charAt(0).toLowerCase()}${message.slice(1)}` };
+      if (message) return { field: fieldName(path, fallback), message: `A key ${message.charAt(0).toLowerCase()}${message.slice(1)}` };
     }
     const found = findTextProblem(child, fallback, [...path, key], depth + 1);
     if (found) return found;

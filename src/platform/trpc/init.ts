@@ -1,15 +1,13 @@
 import { initTRPC, TRPCError } from '@trpc/server';
 import superjson from 'superjson';
 import { ZodError } from 'zod';
-import { errorTable, NyxError, type FieldErrors } from '../errors.js';
+import { errorTable, fieldName, NyxError, type FieldErrors } from '../errors.js';
 import type { Context } from './context.js';
 
 function fieldErrorsOf(cause: unknown): FieldErrors | undefined {
   if (cause instanceof ZodError) {
-    // Full paths (`steps.2.prompt`), so nested forms can put each message beside its field.
     const out: FieldErrors = {};
-    // A bad element of a list of values (`specializations.1`) belongs to the list's field.
-    for (const issue of cause.issues) (out[issue.path.join('.').replace(/(\.\d+)+$/, '') || '_'] ??= []).push(issue.message);
+    for (const issue of cause.issues) (out[fieldName(issue.path, '_')] ??= []).push(issue.message);
     return out;
   }
   if (cause instanceof NyxError) return cause.fieldErrors;
