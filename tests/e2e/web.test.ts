@@ -138,6 +138,44 @@ describe('web app', () => {
     expect(await p.evaluate('1 + 1')).toBe(2);
   });
 
+  it('a wrong password is in the audit log as auth.sign_in_failed, and a note over the limit is refused before it is sent', async () => {
+    const p = await newPage();
+    await p.goto('/sign-in');
+    await p.getByLabel('Email').fill('alice@example.com');
+    await p.getByLabel('Password').fill('not her password');
+    await p.getByRole('button', { name: 'Sign in' }).click();
+    await p.getByText('Email or password is incorrect').waitFor();
+    await p.getByLabel('Password').fill('correct horse battery');
+    await p.getByRole('button', { name: 'Sign in' }).click();
+    await p.waitForURL(new RegExp(`/w/${UUID}`));
+    const workspace = new RegExp(`/w/(${UUID})`).exec(p.url())?.[1];
+
+    await p.goto(`/w/${workspace}/audit`);
+    await p.getByLabel('Action').selectOption('auth.sign_in_failed');
+    const failed = p.locator('tr', { hasText: 'auth.sign_in_failed' });
+    await failed.first().waitFor();
+    expect(await failed.count()).toBeGreaterThanOrEqual(1);
+
+    // Notes: the server's 200,000-character limit is checked in the browser, before any request.
+    await p.goto(`/w/${workspace}`);
+    await p.getByRole('link', { name: 'Apollo' }).click();
+    await p.getByRole('link', { name: 'New note' }).click();
+    await p.waitForURL(/\/notes\/new$/);
+    await p.getByLabel('Title').fill('Too long');
+    await p.getByLabel('Markdown').fill('x'.repeat(190_000));
+    expect(await p.getByTestId('length-count').textContent()).toBe('190,000 / 200,000 characters');
+    const sent: string[] = [];
+    p.on('request', (r) => {
+      if (r.url().includes('notes.create')) sent.push(r.url());
+    });
+    await p.getByLabel('Markdown').fill('x'.repeat(200_001));
+    expect(await p.getByTestId('length-error').textContent()).toBe('Notes are limited to 200,000 characters; this has 200,001.');
+    expect(await p.getByRole('button', { name: 'Save' }).isDisabled()).toBe(true);
+    await p.keyboard.press('Control+s');
+    await p.waitForTimeout(300);
+    expect(sent).toEqual([]);
+  });
+
   it('a new API token starts with no scopes, and its scopes are listed one chip per resource', async () => {
     const p = await newPage();
     await p.goto('/sign-in');

@@ -1,5 +1,6 @@
 /** Discussion inputs (zod) and shared types. */
 import { z } from 'zod';
+import { TEXT_LIMITS } from '../../shared/limits.js';
 import { discussionModes } from '../../platform/db/schema/discussions.js';
 
 export const MAX_PARTICIPANTS = 6;
@@ -35,7 +36,7 @@ export const zCreateDiscussion = z
 export type CreateDiscussionInput = z.output<typeof zCreateDiscussion>;
 
 export const zDiscussionId = z.object({ id: z.uuid() });
-export const zSendMessage = z.object({ id: z.uuid(), content: z.string().trim().min(1, { message: 'Write a message' }).max(20_000) });
+export const zSendMessage = z.object({ id: z.uuid(), content: z.string().trim().min(1, { message: 'Write a message' }).max(TEXT_LIMITS.message.max, { message: TEXT_LIMITS.message.message }) });
 export const zListDiscussions = z.object({ projectId: z.uuid().optional() }).default({});
 export const zUpdateDiscussion = z.object({
   id: z.uuid(),

@@ -1,18 +1,20 @@
 import { z } from 'zod';
+import { TEXT_LIMITS } from '../../shared/limits.js';
 
-/** Notes are Markdown; 200,000 characters is ~50 pages, beyond which a note should be split. */
-export const NOTE_BODY_MAX = 200_000;
+const { noteTitle, noteBody } = TEXT_LIMITS;
+const zTitle = z.string().trim().min(1, { message: 'Give the note a title' }).max(noteTitle.max, { message: noteTitle.message });
+const zBody = z.string().max(noteBody.max, { message: noteBody.message });
 
 export const zCreateNote = z.object({
   projectId: z.uuid(),
-  title: z.string().trim().min(1, { message: 'Give the note a title' }).max(200),
-  body: z.string().max(NOTE_BODY_MAX, { message: `Notes are limited to ${NOTE_BODY_MAX} characters` }).default(''),
+  title: zTitle,
+  body: zBody.default(''),
 });
 export type CreateNoteInput = z.infer<typeof zCreateNote>;
 export const zUpdateNote = z.object({
   id: z.uuid(),
-  title: z.string().trim().min(1, { message: 'Give the note a title' }).max(200).optional(),
-  body: z.string().max(NOTE_BODY_MAX, { message: `Notes are limited to ${NOTE_BODY_MAX} characters` }).optional(),
+  title: zTitle.optional(),
+  body: zBody.optional(),
 });
 export type UpdateNoteInput = z.infer<typeof zUpdateNote>;
 export const zNoteId = z.object({ id: z.uuid() });

@@ -3,6 +3,7 @@
  * templating and the web client share.
  */
 import { z } from 'zod';
+import { TEXT_LIMITS } from '../../shared/limits.js';
 import { specializationCategories } from '../personas/specialization-extractor.js';
 
 export const stepTypes = ['llm', 'review', 'fan_out'] as const;
@@ -63,7 +64,7 @@ export const zFromTemplate = z.object({ templateId: z.string().min(1).max(60), p
 export const zListWorkflows = z.object({ projectId: z.uuid().optional() }).default({});
 export const zValidateWorkflow = z.object({ steps: z.array(z.object({ name: z.string(), type: z.enum(stepTypes), prompt: z.string(), fanOutSource: z.string().nullable().optional() })).max(30) });
 
-export const zStartRun = z.object({ workflowId: z.uuid(), input: z.string().max(100_000).default('') });
+export const zStartRun = z.object({ workflowId: z.uuid(), input: z.string().max(TEXT_LIMITS.runInput.max, { message: TEXT_LIMITS.runInput.message }).default('') });
 export const zRunId = z.object({ id: z.uuid() });
 export const zRetryRun = z.object({ id: z.uuid(), fromStep: z.number().int().min(0).max(29) });
 export const zListRuns = z.object({ workflowId: z.uuid().optional(), limit: z.number().int().min(1).max(100).default(30) }).default({ limit: 30 });

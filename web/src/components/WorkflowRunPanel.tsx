@@ -6,6 +6,8 @@ import { fieldError } from '../lib/errors.js';
 import { useTRPC } from '../lib/trpc.js';
 import { ErrorAlert, Loading } from './Feedback.js';
 import { Field } from './Field.js';
+import { LengthHint } from './LengthHint.js';
+import { overLimit, TEXT_LIMITS } from '../../../src/shared/limits.js';
 import { RunList } from './RunStatus.js';
 import { useWorkspace } from './WorkspaceContext.js';
 
@@ -34,11 +36,12 @@ export function WorkflowRunPanel({ workflowId, inputHint, isDirty }: WorkflowRun
       },
     }),
   );
+  const tooLong = overLimit(input, TEXT_LIMITS.runInput);
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    start.mutate({ workflowId, input });
+    if (!tooLong) start.mutate({ workflowId, input });
   };
-  const inputError = fieldError(start.error, 'input');
+  const inputError = tooLong ? undefined : fieldError(start.error, 'input');
   return (
     <>
       {can(ws, 'workflows:run') ? (
@@ -47,10 +50,11 @@ export function WorkflowRunPanel({ workflowId, inputHint, isDirty }: WorkflowRun
           <form className="form" onSubmit={submit} noValidate>
             <Field label="Input" htmlFor="run-input" error={inputError} hint={<>Prompts read it as <code>{'{{input}}'}</code>.</>}>
               <textarea id="run-input" className="input mono" rows={8} value={input} onChange={(e) => setInput(e.target.value)} placeholder={inputHint ?? 'What should this run work on?'} />
+              <LengthHint value={input} limit={TEXT_LIMITS.runInput} />
             </Field>
             {start.error && !inputError ? <ErrorAlert error={start.error} /> : null}
             {isDirty ? <p className="alert alert-warn small">You have unsaved changes: a run uses the saved version of the workflow.</p> : null}
-            <button type="submit" className="btn btn-primary" disabled={start.isPending}>
+            <button type="submit" className="btn btn-primary" disabled={start.isPending || !!tooLong}>
               {start.isPending ? 'Starting…' : 'Start run'}
             </button>
           </form>

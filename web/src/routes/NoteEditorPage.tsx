@@ -10,6 +10,8 @@ import { useWorkspace } from '../components/WorkspaceContext.js';
 import { errorCode, fieldError } from '../lib/errors.js';
 import { formatDateTime } from '../lib/format.js';
 import { can } from '../lib/access.js';
+import { LengthHint } from '../components/LengthHint.js';
+import { overLimit, TEXT_LIMITS } from '../../../src/shared/limits.js';
 import { useTRPC, type RouterOutputs } from '../lib/trpc.js';
 
 interface Draft {
@@ -76,8 +78,10 @@ function NoteEditor({ projectId, projectName, noteId, initial, updatedAt }: Edit
   const isSaving = create.isPending || update.isPending;
   const error = create.error ?? update.error;
 
+  // The server's limits, checked before a round trip: an over-long note is never sent.
+  const isTooLong = !!(overLimit(draft.title.trim(), TEXT_LIMITS.noteTitle) ?? overLimit(draft.body, TEXT_LIMITS.noteBody));
   const save = () => {
-    if (!canWrite || isSaving) return;
+    if (!canWrite || isSaving || isTooLong) return;
     if (noteId) update.mutate({ id: noteId, title: draft.title, body: draft.body });
     else create.mutate({ projectId, title: draft.title, body: draft.body });
   };
@@ -141,13 +145,14 @@ function NoteEditor({ projectId, projectName, noteId, initial, updatedAt }: Edit
         </span>
         {canWrite ? (
           <>
-            <button type="submit" className="btn btn-primary" disabled={isSaving || (!!noteId && !isDirty)} title="Save (Ctrl/Cmd+S)">
+            <button type="submit" className="btn btn-primary" disabled={isSaving || isTooLong || (!!noteId && !isDirty)} title="Save (Ctrl/Cmd+S)">
               Save
             </button>
             {noteId ? <ConfirmButton label="Delete" question="Delete this note?" onConfirm={() => remove.mutate({ id: noteId })} testId="delete-note" /> : null}
           </>
         ) : null}
       </div>
+      <LengthHint value={draft.title.trim()} limit={TEXT_LIMITS.noteTitle} />
       {fieldError(error, 'title') ? (
         <p className="field-error" role="alert">
           {fieldError(error, 'title')}
@@ -177,6 +182,7 @@ function NoteEditor({ projectId, projectName, noteId, initial, updatedAt }: Edit
               placeholder={'# Heading\n\nWrite in Markdown…'}
               spellCheck
             />
+            <LengthHint value={draft.body} limit={TEXT_LIMITS.noteBody} />
             {fieldError(error, 'body') ? <p className="field-error">{fieldError(error, 'body')}</p> : null}
           </div>
         ) : null}

@@ -2,6 +2,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent, type KeyboardEvent } from 'react';
 import { errorInfo, fieldError } from '../../lib/errors.js';
 import { useTRPC } from '../../lib/trpc.js';
+import { overLimit, TEXT_LIMITS } from '../../../../src/shared/limits.js';
 
 const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform);
 
@@ -19,9 +20,10 @@ export function Composer({ discussionId, isGenerating }: { discussionId: string;
       },
     }),
   );
+  const tooLong = overLimit(content.trim(), TEXT_LIMITS.message);
   const submit = (e?: FormEvent) => {
     e?.preventDefault();
-    if (!content.trim() || send.isPending) return;
+    if (!content.trim() || send.isPending || tooLong) return;
     send.mutate({ id: discussionId, content });
   };
   const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
@@ -30,7 +32,7 @@ export function Composer({ discussionId, isGenerating }: { discussionId: string;
       submit();
     }
   };
-  const error = send.error ? (fieldError(send.error, 'content') ?? errorInfo(send.error).message) : undefined;
+  const error = tooLong ?? (send.error ? (fieldError(send.error, 'content') ?? errorInfo(send.error).message) : undefined);
   return (
     <form className="composer" onSubmit={submit} aria-label="Send a message" data-testid="composer">
       <label htmlFor="composer-input" className="sr-only">
@@ -46,7 +48,6 @@ export function Composer({ discussionId, isGenerating }: { discussionId: string;
         placeholder={isGenerating ? 'Write the next message: it is answered after the current turn…' : 'Write a message…'}
         aria-describedby="composer-hint"
         aria-invalid={error ? true : undefined}
-        maxLength={20_000}
       />
       <div className="composer-bar">
         {error ? (
@@ -58,7 +59,7 @@ export function Composer({ discussionId, isGenerating }: { discussionId: string;
             {isMac ? '⌘' : 'Ctrl'}+Enter sends{isGenerating ? ' · answers are still coming in; your message is queued' : ''}
           </p>
         )}
-        <button type="submit" className="btn btn-primary" disabled={!content.trim() || send.isPending}>
+        <button type="submit" className="btn btn-primary" disabled={!content.trim() || send.isPending || !!tooLong}>
           {send.isPending ? 'Sending…' : 'Send'}
         </button>
       </div>
