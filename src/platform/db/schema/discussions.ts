@@ -44,6 +44,8 @@ export const discussions = pgTable(
     tokensIn: integer('tokens_in').notNull().default(0),
     tokensOut: integer('tokens_out').notNull().default(0),
     costUsd: numeric('cost_usd', { precision: 12, scale: 6, mode: 'number' }).notNull().default(0),
+    /** Answers from a model without a price: their cost is unknown, not zero. */
+    unpricedCalls: integer('unpriced_calls').notNull().default(0),
     createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
@@ -76,6 +78,8 @@ export const discussionMessages = pgTable(
     tokensIn: integer('tokens_in').notNull().default(0),
     tokensOut: integer('tokens_out').notNull().default(0),
     costUsd: numeric('cost_usd', { precision: 12, scale: 6, mode: 'number' }).notNull().default(0),
+    /** Answers from a model without a price: their cost is unknown, not zero. */
+    unpricedCalls: integer('unpriced_calls').notNull().default(0),
     latencyMs: integer('latency_ms'),
     status: text('status').$type<'pending' | 'streaming' | 'complete' | 'stopped' | 'failed'>().notNull().default('complete'),
     error: text('error'),

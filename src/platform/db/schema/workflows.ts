@@ -13,7 +13,9 @@ const textArray = (name: string) => text(name).array().notNull().default(sql`'{}
 const usageColumns = () => ({
   tokensIn: integer('tokens_in').notNull().default(0),
   tokensOut: integer('tokens_out').notNull().default(0),
+  /** Priced calls' cost; calls to a model without a price add nothing to it and count here. */
   costUsd: numeric('cost_usd', { precision: 12, scale: 6, mode: 'number' }).notNull().default(0),
+  unpricedCalls: integer('unpriced_calls').notNull().default(0),
 });
 
 export const workflows = pgTable(
