@@ -111,6 +111,12 @@ describe.skipIf(!testPostgresUrl)('a worker killed mid-step (PostgreSQL)', () =>
       { attempt: 2, resumeAt: 1, totalSteps: 3 },
     ]);
     expect(frames.map((f) => f.id)).toEqual(frames.map((_, i) => i + 1));
+    // The run's duration counts from its first start, the dead worker's time included.
+    const firstStart = Date.parse(frames.find((f) => f.event === 'run.started')?.data?.at ?? '');
+    const resumedAt = Date.parse(frames.filter((f) => f.event === 'run.started')[1]?.data?.at ?? '');
+    const completed = frames.find((f) => f.event === 'run.completed');
+    expect(resumedAt - firstStart).toBeGreaterThan(0);
+    expect(completed?.data?.data.durationMs).toBeGreaterThanOrEqual(resumedAt - firstStart);
     w2.child.kill('SIGTERM');
   }, 90_000);
 

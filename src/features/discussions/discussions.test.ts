@@ -55,7 +55,7 @@ describe.each(dbKinds)('discussions on %s', (kind) => {
     const answer = d.messages.find((m) => m.authorKind === 'participant');
     expect(answer).toMatchObject({ status: 'complete', authorName: 'Security Auditor', provider: 'anthropic', tokensIn: 40, tokensOut: 18 });
     expect(deltas.map((f) => f.data?.data.text).join('')).toBe(answer?.content);
-    expect(d.participantTotals).toEqual([{ key: 'p1', messages: 1, tokensIn: 40, tokensOut: 18, costUsd: expect.any(Number) }]);
+    expect(d.participantTotals).toEqual([{ key: 'p1', messages: 1, tokensIn: 40, tokensOut: 18, costUsd: expect.any(Number), unpricedCalls: 0 }]);
     expect([d.tokensIn, d.tokensOut, d.status]).toEqual([40, 18, 'idle']);
     expect((await a.client.trpc.discussions.list.query({})).map((x) => [x.title, x.messageCount])).toEqual([['Keys', 2]]);
     expect(bodyText(fake.requests.length - 1)).toContain(persona?.systemPrompt.slice(0, 30));
@@ -143,6 +143,15 @@ describe.each(dbKinds)('discussions on %s', (kind) => {
     expect(partial?.status).toBe('stopped');
     expect(partial?.content.length).toBeGreaterThan(0);
     expect(partial?.content.length).toBeLessThan(long.length);
+    // What streamed before the stop is paid for: estimated (~4 characters a token), never 0.
+    const streamedTokens = Math.ceil((partial?.content.length ?? 0) / 4);
+    expect(completed?.data?.data).toMatchObject({ tokensOut: streamedTokens, costUsd: expect.any(Number) });
+    expect(completed?.data?.data.tokensIn).toBeGreaterThan(0);
+    expect(completed?.data?.data.costUsd).toBeGreaterThan(0);
+    expect(partial).toMatchObject({ tokensOut: streamedTokens, unpricedCalls: 0 });
+    expect([d.tokensOut, d.costUsd]).toEqual([streamedTokens, partial?.costUsd]);
+    const ledger = await a.client.trpc.llm.usage.recent.query({ limit: 5 });
+    expect(ledger.find((c) => c.outcome === 'cancelled')).toMatchObject({ provider: 'openai', tokensOut: streamedTokens });
     // Sent at once, while the worker may still be wrapping up the stopped turn: it is answered, not skipped.
     fake.script.openai.push({ kind: 'ok', text: 'Gern.' });
     const before = fake.requests.length;
@@ -150,6 +159,20 @@ describe.each(dbKinds)('discussions on %s', (kind) => {
     await readUntil(await stream(a, id, { 'last-event-id': String(rest.at(-1)?.id) }), turnDone(2));
     expect(bodyText(before)).toContain('Reply in German.');
     expect((await a.client.trpc.discussions.get.query({ id })).messages.at(-1)).toMatchObject({ turn: 2, status: 'complete', content: 'Gern.' });
+  });
+
+  it('an answer from a model without a price is unpriced on the message and the discussion, not free', async () => {
+    const a = await newUser(server);
+    await withProviders(a);
+    fake.script.openai.push({ kind: 'ok', text: 'From the house model.', tokensIn: 12, tokensOut: 6 });
+    const { id } = await a.client.trpc.discussions.create.mutate({ title: 'House', mode: 'single', participants: [{ provider: 'openai', model: 'house-model-unpriced' }], message: 'Hello?' });
+    const frames = await readUntil(await stream(a, id), turnDone(1));
+    expect(frames.find((f) => f.event === 'message.completed')?.data?.data).toMatchObject({ costUsd: null, unpricedCalls: 1 });
+    expect(frames.at(-1)?.data?.data).toMatchObject({ costUsd: 0, unpricedCalls: 1 });
+    const d = await a.client.trpc.discussions.get.query({ id });
+    expect(d.messages.find((m) => m.authorKind === 'participant')).toMatchObject({ costUsd: 0, unpricedCalls: 1 });
+    expect([d.costUsd, d.unpricedCalls, d.participantTotals[0]?.unpricedCalls]).toEqual([0, 1, 1]);
+    expect((await a.client.trpc.discussions.list.query({})).find((x) => x.id === id)?.unpricedCalls).toBe(1);
   });
 
   it('replays exactly the missed events after a dropped connection', async () => {

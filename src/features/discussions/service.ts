@@ -119,6 +119,7 @@ export async function listDiscussions(access: Pick<Access, 'tx' | 'projectPin'>,
       tokensIn: discussions.tokensIn,
       tokensOut: discussions.tokensOut,
       costUsd: discussions.costUsd,
+      unpricedCalls: discussions.unpricedCalls,
       updatedAt: discussions.updatedAt,
       // Spelled out: in a select-list subquery Drizzle leaves column names unqualified, which would compare the inner table with itself.
       messageCount: sql<number>`(select count(*)::int from discussion_messages dm where dm.discussion_id = "discussions"."id")`,
@@ -139,7 +140,7 @@ export async function getDiscussion(access: Pick<Access, 'tx' | 'projectPin'>, i
   const messages = await access.tx.select().from(discussionMessages).where(eq(discussionMessages.discussionId, id)).orderBy(asc(discussionMessages.position));
   const totals = d.participants.map((p) => {
     const mine = messages.filter((m) => m.participantKey === p.key);
-    return { key: p.key, messages: mine.length, tokensIn: mine.reduce((a, m) => a + m.tokensIn, 0), tokensOut: mine.reduce((a, m) => a + m.tokensOut, 0), costUsd: mine.reduce((a, m) => a + m.costUsd, 0) };
+    return { key: p.key, messages: mine.length, tokensIn: mine.reduce((a, m) => a + m.tokensIn, 0), tokensOut: mine.reduce((a, m) => a + m.tokensOut, 0), costUsd: mine.reduce((a, m) => a + m.costUsd, 0), unpricedCalls: mine.reduce((a, m) => a + m.unpricedCalls, 0) };
   });
   return { ...d, messages: messages.map(({ tenantId: _t, ...m }) => m), participantTotals: totals };
 }

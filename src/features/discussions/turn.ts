@@ -12,7 +12,7 @@ import { withTenant, type Tx } from '../../platform/db/tenant.js';
 import { appendEvents } from '../../platform/events/store.js';
 import { keepLease, leaseUntil } from '../../platform/jobs/lease.js';
 import type { DiscussionEvent } from '../../platform/events/frames.js';
-import { generateStream, type LlmDeps } from '../../platform/llm/service.js';
+import { CancelledLlmCall, generateStream, type LlmDeps } from '../../platform/llm/service.js';
 import type { Logger } from '../../platform/logger.js';
 import { composeProjectWisdom } from '../memory/wisdom.js';
 import { recordPersonaUse } from '../personas/service.js';
@@ -165,7 +165,7 @@ export async function answerTurns(deps: TurnDeps, job: { tenantId: string; discu
           // Turns queued before a stop are skipped, and say so on the stream.
           const skipped = Array.from({ length: stopThrough - d.answeredTurns }, (_, i) => d.answeredTurns + i + 1);
           await tx.update(discussions).set({ answeredTurns: stopThrough }).where(eq(discussions.id, d.id));
-          await appendEvents(tx, discussionRef(d), skipped.map((turn) => ({ type: 'turn.completed', data: { turn, isStopped: true, tokensIn: 0, tokensOut: 0, costUsd: 0 } })));
+          await appendEvents(tx, discussionRef(d), skipped.map((turn) => ({ type: 'turn.completed', data: { turn, isStopped: true, tokensIn: 0, tokensOut: 0, costUsd: 0, unpricedCalls: 0 } })));
           d.answeredTurns = stopThrough;
         }
         if (d.answeredTurns >= d.turns) {
@@ -282,13 +282,13 @@ async function answerTurn(deps: TurnDeps, d: DiscussionRow, turn: number, signal
       await store(
         deps,
         d,
-        [{ type: 'message.completed', data: { id, lane, status: 'complete', provider: r.provider, model: r.model, latencyMs, tokensIn: r.tokensIn, tokensOut: r.tokensOut, costUsd: r.costUsd } }],
+        [{ type: 'message.completed', data: { id, lane, status: 'complete', provider: r.provider, model: r.model, latencyMs, ...usageOf(r) } }],
         async (tx) => {
           await tx
             .update(discussionMessages)
-            .set({ content: r.text, status: 'complete', provider: r.provider, model: r.model, tokensIn: r.tokensIn, tokensOut: r.tokensOut, costUsd: r.costUsd ?? 0, latencyMs })
+            .set({ content: r.text, status: 'complete', provider: r.provider, model: r.model, ...storedUsage(r), latencyMs })
             .where(eq(discussionMessages.id, id));
-          await addTotals(tx, d.id, r.tokensIn, r.tokensOut, r.costUsd ?? 0);
+          await addTotals(tx, d.id, storedUsage(r));
           if (personaId) await recordPersonaUse(tx, personaId, true);
         },
       );
@@ -299,11 +299,17 @@ async function answerTurn(deps: TurnDeps, d: DiscussionRow, turn: number, signal
       const latencyMs = Date.now() - started;
       if (err instanceof LeaseLostError || signal.reason === LEASE_LOST) throw err;
       if (signal.aborted) {
+        // A stopped answer is paid for up to where it stopped (the LLM layer's estimate).
+        const spent = err instanceof CancelledLlmCall ? err.usage : null;
+        const u = spent ?? { tokensIn: 0, tokensOut: 0, costUsd: 0 };
         await store(
           deps,
           d,
-          [{ type: 'message.completed', data: { id, lane, status: 'stopped', provider: slot.participant.provider, model: slot.participant.model, latencyMs, tokensIn: 0, tokensOut: 0, costUsd: null } }],
-          (tx) => tx.update(discussionMessages).set({ content: text, status: 'stopped', latencyMs }).where(eq(discussionMessages.id, id)),
+          [{ type: 'message.completed', data: { id, lane, status: 'stopped', provider: spent?.provider ?? slot.participant.provider, model: spent?.model ?? slot.participant.model, latencyMs, ...usageOf(u) } }],
+          async (tx) => {
+            await tx.update(discussionMessages).set({ content: text, status: 'stopped', latencyMs, ...storedUsage(u), ...(spent ? { provider: spent.provider, model: spent.model } : {}) }).where(eq(discussionMessages.id, id));
+            await addTotals(tx, d.id, storedUsage(u));
+          },
         );
         return { ...row, content: text, status: 'stopped' };
       }
@@ -333,18 +339,32 @@ async function answerTurn(deps: TurnDeps, d: DiscussionRow, turn: number, signal
   }
   const [totals] = await withTenant(deps.database, scope, (tx) =>
     tx
-      .select({ tokensIn: sql<number>`coalesce(sum(${discussionMessages.tokensIn}), 0)::int`, tokensOut: sql<number>`coalesce(sum(${discussionMessages.tokensOut}), 0)::int`, costUsd: sql<number>`coalesce(sum(${discussionMessages.costUsd}), 0)::float8` })
+      .select({ tokensIn: sql<number>`coalesce(sum(${discussionMessages.tokensIn}), 0)::int`, tokensOut: sql<number>`coalesce(sum(${discussionMessages.tokensOut}), 0)::int`, costUsd: sql<number>`coalesce(sum(${discussionMessages.costUsd}), 0)::float8`,
+        unpricedCalls: sql<number>`coalesce(sum(${discussionMessages.unpricedCalls}), 0)::int`,
+      })
       .from(discussionMessages)
       .where(and(eq(discussionMessages.discussionId, d.id), eq(discussionMessages.turn, turn))),
   );
-  await store(deps, d, [{ type: 'turn.completed', data: { turn, isStopped: signal.aborted, tokensIn: totals?.tokensIn ?? 0, tokensOut: totals?.tokensOut ?? 0, costUsd: totals?.costUsd ?? 0 } }], (tx) =>
+  await store(deps, d, [{ type: 'turn.completed', data: { turn, isStopped: signal.aborted, tokensIn: totals?.tokensIn ?? 0, tokensOut: totals?.tokensOut ?? 0, costUsd: totals?.costUsd ?? 0, unpricedCalls: totals?.unpricedCalls ?? 0 } }], (tx) =>
     tx.update(discussions).set({ answeredTurns: turn, updatedAt: new Date() }).where(eq(discussions.id, d.id)),
   );
 }
 
-async function addTotals(tx: Tx, id: string, tokensIn: number, tokensOut: number, costUsd: number) {
+type CallUsage = { tokensIn: number; tokensOut: number; costUsd: number | null };
+
+/** A call's usage as events carry it: a null cost is an unpriced model. */
+const usageOf = (u: CallUsage) => ({ tokensIn: u.tokensIn, tokensOut: u.tokensOut, costUsd: u.costUsd, unpricedCalls: u.costUsd === null ? 1 : 0 });
+/** …and as rows store it: the priced cost (0 when unpriced) and the unpriced count. */
+const storedUsage = (u: CallUsage) => ({ ...usageOf(u), costUsd: u.costUsd ?? 0 });
+
+async function addTotals(tx: Tx, id: string, u: ReturnType<typeof storedUsage>) {
   await tx
     .update(discussions)
-    .set({ tokensIn: sql`${discussions.tokensIn} + ${tokensIn}`, tokensOut: sql`${discussions.tokensOut} + ${tokensOut}`, costUsd: sql`${discussions.costUsd} + ${costUsd}` })
+    .set({
+      tokensIn: sql`${discussions.tokensIn} + ${u.tokensIn}`,
+      tokensOut: sql`${discussions.tokensOut} + ${u.tokensOut}`,
+      costUsd: sql`${discussions.costUsd} + ${u.costUsd}`,
+      unpricedCalls: sql`${discussions.unpricedCalls} + ${u.unpricedCalls}`,
+    })
     .where(eq(discussions.id, id));
 }

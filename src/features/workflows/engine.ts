@@ -45,6 +45,7 @@ const stepTotals = (r: Pick<LlmResult, 'tokensIn' | 'tokensOut' | 'costUsd'>[]) 
   tokensIn: r.reduce((a, x) => a + x.tokensIn, 0),
   tokensOut: r.reduce((a, x) => a + x.tokensOut, 0),
   costUsd: r.reduce((a, x) => a + (x.costUsd ?? 0), 0),
+  unpricedCalls: r.filter((x) => x.costUsd === null).length,
 });
 
 /** A tiny unbounded channel: the engine pushes, the generator drains in batches. */
@@ -148,7 +149,8 @@ async function execute(ctx: Ctx): Promise<void> {
     if (s.status === 'completed' && s.output !== null) ctx.outputs.set(s.name, { full: s.output, digest: s.digest, isFanOut: s.type === 'fan_out' });
   }
   const resumeAt = steps.findIndex((s) => s.status !== 'completed' && s.status !== 'skipped');
-  const startedAt = Date.now();
+  // From the run's first start (a resume after a worker died continues its clock; a retry restarts it).
+  const startedAt = run.startedAt?.getTime() ?? Date.now();
   await ctx.emit({ type: 'run.started', data: { attempt: run.attempts, resumeAt: resumeAt === -1 ? steps.length : resumeAt, totalSteps: steps.length } });
 
   const prompts = def.steps.map((s) => s.prompt).join('\n');
@@ -180,10 +182,10 @@ async function execute(ctx: Ctx): Promise<void> {
     }
   }
   const [totals] = await withTenant(ctx.deps.llm.database, scope, (tx) =>
-    tx.select({ tokensIn: workflowRuns.tokensIn, tokensOut: workflowRuns.tokensOut, costUsd: workflowRuns.costUsd }).from(workflowRuns).where(eq(workflowRuns.id, run.id)),
+    tx.select({ tokensIn: workflowRuns.tokensIn, tokensOut: workflowRuns.tokensOut, costUsd: workflowRuns.costUsd, unpricedCalls: workflowRuns.unpricedCalls }).from(workflowRuns).where(eq(workflowRuns.id, run.id)),
   );
   await ctx.emit(
-    { type: 'run.completed', data: { durationMs: Date.now() - startedAt, tokensIn: totals?.tokensIn ?? 0, tokensOut: totals?.tokensOut ?? 0, costUsd: totals?.costUsd ?? 0 } },
+    { type: 'run.completed', data: { durationMs: Date.now() - startedAt, tokensIn: totals?.tokensIn ?? 0, tokensOut: totals?.tokensOut ?? 0, costUsd: totals?.costUsd ?? 0, unpricedCalls: totals?.unpricedCalls ?? 0 } },
     (tx) => finishRun(tx, run.id, 'completed', null),
   );
 }
@@ -220,7 +222,7 @@ async function runStep(ctx: Ctx, index: number): Promise<StepOutcome> {
     // Not awaited: the LLM call starts while this is stored (events stay in order; a storage
     // failure stops the run through the runner, and the step's later emits fail with it).
     ctx
-      .emit({ type: 'step.started', data: { step: index, name: step.name, stepType: step.type, persona: persona?.name ?? null, attempt, autoContext: isAutoContext } }, (tx) =>
+      .emit({ type: 'step.started', data: { step: index, name: step.name, stepType: step.type, persona: persona?.name ?? null, attempt, maxAttempts: attempts, autoContext: isAutoContext } }, (tx) =>
         tx.update(workflowRunSteps).set({ status: 'running', startedAt: now(), attempt, personaId: persona?.id ?? null, personaName: persona?.name ?? null, error: null }).where(eq(workflowRunSteps.id, row.id)),
       )
       .catch(() => undefined);
@@ -258,7 +260,9 @@ async function runStep(ctx: Ctx, index: number): Promise<StepOutcome> {
           .where(eq(workflowRunSteps.id, row.id));
         await tx
           .update(workflowRuns)
-          .set({ tokensIn: sql`${workflowRuns.tokensIn} + ${totals.tokensIn}`, tokensOut: sql`${workflowRuns.tokensOut} + ${totals.tokensOut}`, costUsd: sql`${workflowRuns.costUsd} + ${totals.costUsd}` })
+          .set({ tokensIn: sql`${workflowRuns.tokensIn} + ${totals.tokensIn}`, tokensOut: sql`${workflowRuns.tokensOut} + ${totals.tokensOut}`, costUsd: sql`${workflowRuns.costUsd} + ${totals.costUsd}`,
+            unpricedCalls: sql`${workflowRuns.unpricedCalls} + ${totals.unpricedCalls}`,
+          })
           .where(eq(workflowRuns.id, ctx.run.id));
         if (persona) await recordPersonaUse(tx, persona.id, true);
       });

@@ -3,18 +3,29 @@
  * one Markdown file per step output, and report.md).
  */
 import { strToU8, zipSync } from 'fflate';
+import { formatCost } from '../../shared/cost.js';
 import type { RunDetail } from './runs.js';
 
-const money = (usd: number) => `$${usd.toFixed(usd >= 1 ? 2 : 4)}`;
+const money = (r: { costUsd: number; unpricedCalls: number }) => formatCost(r.costUsd, r.unpricedCalls);
 const seconds = (ms: number | null) => (ms === null ? '—' : `${(ms / 1000).toFixed(1)} s`);
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+/**
+ * The input verbatim in a code fence longer than any backtick run inside it, so Markdown in
+ * the input (a heading, a fence of its own) stays the input's and cannot restructure the report.
+ */
+export function fenced(text: string): string {
+  const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
+  const fence = '`'.repeat(longest + 1);
+  return `${fence}text\n${text}\n${fence}`;
+}
 
 /** A file-name-safe slug of a step: `02-Prioritise.md`. */
 export const stepFileName = (position: number, name: string) => `${String(position + 1).padStart(2, '0')}-${name.replace(/[^A-Za-z0-9_-]/g, '_')}.md`;
 
 function stepMarkdown(s: RunDetail['steps'][number]): string {
   const head = `## ${s.position + 1}. ${s.name} (${s.type})\n\n`;
-  const meta = `_${s.status}${s.provider ? ` · ${s.provider}/${s.model}` : ''}${s.personaName ? ` · persona ${s.personaName}` : ''} · ${s.tokensIn + s.tokensOut} tokens · ${money(s.costUsd)} · ${seconds(s.durationMs)}_\n\n`;
+  const meta = `_${s.status}${s.provider ? ` · ${s.provider}/${s.model}` : ''}${s.personaName ? ` · persona ${s.personaName}` : ''} · ${s.tokensIn + s.tokensOut} tokens · ${money(s)} · ${seconds(s.durationMs)}_\n\n`;
   const body = s.output ?? (s.error ? `**Error:** ${s.error}` : '_No output._');
   const comparisons = Array.isArray(s.comparisons)
     ? (s.comparisons as { provider: string; model: string | null; output: string; error: string | null }[])
@@ -30,18 +41,18 @@ export function runReportMarkdown(run: RunDetail): string {
     '',
     `- Status: **${run.status}**${run.error ? ` (${run.error})` : ''}`,
     `- Started: ${run.startedAt?.toISOString() ?? '—'} · Finished: ${run.finishedAt?.toISOString() ?? '—'}`,
-    `- Total: ${run.tokensIn} tokens in, ${run.tokensOut} tokens out, ${money(run.costUsd)} (every execution, including retried steps)`,
+    `- Total: ${run.tokensIn} tokens in, ${run.tokensOut} tokens out, ${money(run)} (every execution, including retried steps)`,
     '',
     '| # | Step | Status | Provider / model | Tokens in | Tokens out | Cost | Duration | Attempt |',
     '|---|---|---|---|---|---|---|---|---|',
     ...run.steps.map(
       (s) =>
-        `| ${s.position + 1} | ${cell(s.name)} | ${s.status} | ${s.provider ? cell(`${s.provider} / ${s.model}`) : '—'} | ${s.tokensIn} | ${s.tokensOut} | ${money(s.costUsd)} | ${seconds(s.durationMs)} | ${s.attempt || '—'} |`,
+        `| ${s.position + 1} | ${cell(s.name)} | ${s.status} | ${s.provider ? cell(`${s.provider} / ${s.model}`) : '—'} | ${s.tokensIn} | ${s.tokensOut} | ${money(s)} | ${seconds(s.durationMs)} | ${s.attempt || '—'} |`,
     ),
     '',
     '## Input',
     '',
-    run.input ? run.input : '_No input._',
+    run.input ? fenced(run.input) : '_No input._',
     '',
     ...run.steps.map(stepMarkdown),
   ];

@@ -50,6 +50,8 @@ export async function getRun(access: Pick<Access, 'tx' | 'projectPin'>, id: stri
   return { ...rest, definition: definition as WorkflowDef, steps: steps.map(({ tenantId: _t, ...s }) => s), lastSeq: last?.seq ?? 0 };
 }
 
+const INPUT_PREVIEW_CHARS = 120;
+
 export async function listRuns(access: Pick<Access, 'tx' | 'projectPin'>, input: { workflowId?: string | undefined; limit: number }) {
   const where = and(input.workflowId ? eq(workflowRuns.workflowId, input.workflowId) : undefined, access.projectPin ? eq(workflowRuns.projectId, access.projectPin) : undefined);
   return access.tx
@@ -62,6 +64,9 @@ export async function listRuns(access: Pick<Access, 'tx' | 'projectPin'>, input:
       tokensIn: workflowRuns.tokensIn,
       tokensOut: workflowRuns.tokensOut,
       costUsd: workflowRuns.costUsd,
+      unpricedCalls: workflowRuns.unpricedCalls,
+      /** The start of the input, so runs of one workflow can be told apart in a list. */
+      inputPreview: sql<string>`left(${workflowRuns.input}, ${INPUT_PREVIEW_CHARS})`,
       createdAt: workflowRuns.createdAt,
       finishedAt: workflowRuns.finishedAt,
     })
@@ -114,11 +119,12 @@ export async function retryRun(access: Access, id: string, fromStep: number): Pr
   }
   await access.tx
     .update(workflowRunSteps)
-    .set({ status: 'pending', output: null, digest: null, provider: null, model: null, personaId: null, personaName: null, items: null, comparisons: null, insightIds: [], error: null, attempt: 0, startedAt: null, finishedAt: null, durationMs: null, tokensIn: 0, tokensOut: 0, costUsd: 0 })
+    .set({ status: 'pending', output: null, digest: null, provider: null, model: null, personaId: null, personaName: null, items: null, comparisons: null, insightIds: [], error: null, attempt: 0, startedAt: null, finishedAt: null, durationMs: null, tokensIn: 0, tokensOut: 0, costUsd: 0, unpricedCalls: 0 })
     .where(and(eq(workflowRunSteps.runId, id), gte(workflowRunSteps.position, fromStep)));
   await access.tx
     .update(workflowRuns)
-    .set({ status: 'queued', error: null, isCancelRequested: false, finishedAt: null, leaseOwner: null, leaseUntil: null })
+    // startedAt: null: the retried execution's duration is counted from its own start.
+    .set({ status: 'queued', error: null, isCancelRequested: false, startedAt: null, finishedAt: null, leaseOwner: null, leaseUntil: null })
     .where(eq(workflowRuns.id, id));
   await appendEvents(access.tx, refOf(run), [{ type: 'run.queued', data: { fromStep } }]);
   return { id };

@@ -281,6 +281,12 @@ describe.each(dbKinds)('workflow definitions, runs and streams on %s', (kind) =>
     const ok = await a.client.trpc.workflows.run.mutate({ workflowId: wf.id, input: '' });
     const frames = await runToEnd(a, ok.id);
     expect(events(frames).filter((e) => e.startsWith('step.'))).toEqual(['step.started', 'step.retrying', 'step.started', 'step.delta', 'step.completed']);
+    // One numbering: the step's attempts are "n of 2"; the LLM layer's tries are requests.
+    expect(frames.filter((f) => f.event === 'step.started').map((f) => [f.data?.data.attempt, f.data?.data.maxAttempts])).toEqual([
+      [1, 2],
+      [2, 2],
+    ]);
+    expect(frames.find((f) => f.event === 'step.retrying')?.data?.data.error).toContain('(3 requests failed)');
     expect((await a.client.trpc.runs.get.query({ id: ok.id })).steps[0]).toMatchObject({ status: 'completed', attempt: 2, output: 'finally' });
 
     fake.script.openai.push(down, down, down, down, down, down);
@@ -290,6 +296,28 @@ describe.each(dbKinds)('workflow definitions, runs and streams on %s', (kind) =>
     expect(failed.at(-1)?.data?.data.error).toContain('Step "Call" failed');
     const detail = await a.client.trpc.runs.get.query({ id: bad.id });
     expect([detail.status, detail.steps[0]?.status, detail.steps[0]?.error]).toEqual(['failed', 'failed', expect.stringContaining('No LLM provider could answer')]);
+  });
+
+  it('a model without a price makes the run "unpriced", not free; the runs list previews each input; the report fences the input', async () => {
+    const a = await newUser(server);
+    await a.client.trpc.llm.keys.add.mutate({ name: 'openai', kind: 'openai', apiKey: 'sk-test-123456', baseUrl: `${fake.url}/openai/v1` });
+    const wf = await a.client.trpc.workflows.create.mutate({ name: 'House model', steps: [{ name: 'Call', prompt: 'Answer: {{input}}', provider: 'openai', model: 'house-model-unpriced' }] });
+    fake.script.openai.push({ kind: 'ok', text: 'done', tokensIn: 30, tokensOut: 5 });
+    const input = '# Not a heading of the report\n\n```\ncode in the input\n```\nand the rest';
+    const run = await a.client.trpc.workflows.run.mutate({ workflowId: wf.id, input });
+    const frames = await runToEnd(a, run.id);
+    expect(frames.find((f) => f.event === 'step.completed')?.data?.data).toMatchObject({ costUsd: 0, unpricedCalls: 1 });
+    expect(frames.at(-1)?.data?.data).toMatchObject({ tokensIn: 30, tokensOut: 5, costUsd: 0, unpricedCalls: 1 });
+    const detail = await a.client.trpc.runs.get.query({ id: run.id });
+    expect([detail.costUsd, detail.unpricedCalls, detail.steps[0]?.unpricedCalls]).toEqual([0, 1, 1]);
+    const [listed] = await a.client.trpc.runs.list.query({ workflowId: wf.id, limit: 5 });
+    expect(listed).toMatchObject({ id: run.id, unpricedCalls: 1, inputPreview: input });
+
+    const report = await (await a.client.fetch(`${server.url}/api/v1/workflow-runs/${run.id}/report.md`, { headers: a.client.headers() })).text();
+    expect(report).toContain('5 tokens out, unpriced (every execution');
+    expect(report).not.toContain('$0.0000');
+    // The input sits in a fence longer than its own, so its heading and fence stay inside.
+    expect(report).toContain(`## Input\n\n\`\`\`\`text\n${input}\n\`\`\`\`\n`);
   });
 
   it("another workspace's run is a 404 on the stream and exports, NOT_FOUND in tRPC", async () => {

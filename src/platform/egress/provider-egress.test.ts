@@ -86,7 +86,7 @@ describe.each(dbKinds)('outbound requests of LLM providers on %s', (kind) => {
     await rude.close();
     expect(rude.hits.length).toBeGreaterThan(0);
     expect(e1.replace(/^open: /, '')).toBe(e2.replace(/^closed: /, ''));
-    expect(e1).toBe('open: could not connect to the provider (after 3 attempts)');
+    expect(e1).toBe('open: could not connect to the provider (3 requests failed)');
     const rows = (await stored(a.tenantId)).map((r) => r.text ?? '');
     expect(new Set(rows.filter(Boolean))).toEqual(new Set(['could not connect to the provider']));
   });

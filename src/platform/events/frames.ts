@@ -6,7 +6,8 @@
 import { z } from 'zod';
 
 const step = z.number().int().min(0);
-const usage = { tokensIn: z.number().int(), tokensOut: z.number().int(), costUsd: z.number().nullable() };
+/** `costUsd` sums the priced calls; `unpricedCalls` counts calls to a model without a price (events stored before it read as 0). */
+const usage = { tokensIn: z.number().int(), tokensOut: z.number().int(), costUsd: z.number().nullable(), unpricedCalls: z.number().int().default(0) };
 
 /** Workflow run events, without `seq`/`at` (the store adds those). */
 export const zWorkflowEvent = z.discriminatedUnion('type', [
@@ -14,7 +15,16 @@ export const zWorkflowEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('run.started'), data: z.object({ attempt: z.number().int(), resumeAt: step, totalSteps: z.number().int() }) }),
   z.object({
     type: z.literal('step.started'),
-    data: z.object({ step, name: z.string(), stepType: z.string(), persona: z.string().nullable(), attempt: z.number().int(), autoContext: z.boolean() }),
+    data: z.object({
+      step,
+      name: z.string(),
+      stepType: z.string(),
+      persona: z.string().nullable(),
+      /** The step's attempt (1-based) of `maxAttempts` (1 + its retries; events stored before it read as null). */
+      attempt: z.number().int(),
+      maxAttempts: z.number().int().nullable().default(null),
+      autoContext: z.boolean(),
+    }),
   }),
   /** Streamed text of the step. `lane`: null for the primary output, `compare:<provider>` or `item:<n>` otherwise. */
   z.object({ type: z.literal('step.delta'), data: z.object({ step, lane: z.string().nullable(), text: z.string() }) }),

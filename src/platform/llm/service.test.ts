@@ -137,7 +137,7 @@ describe('LLM calls against providers speaking their real wire formats', () => {
     expect(r.provider).toBe('offline');
     expect(r.text.startsWith(OFFLINE_LABEL)).toBe(true);
     // The answer says which provider failed and that the offline model stood in.
-    expect(r.text).toContain('[google: timed out (after 3 attempts): the configured provider failed, so the offline model answered instead.]');
+    expect(r.text).toContain('[google: timed out (3 requests failed): the configured provider failed, so the offline model answered instead.]');
     const rows = await usage(tenantId);
     expect(rows.filter((x) => x.provider === 'google').map((x) => x.error)).toEqual(['timed out', 'timed out', 'timed out']);
   });

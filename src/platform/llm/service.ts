@@ -13,7 +13,7 @@ import { withTenant } from '../db/tenant.js';
 import { NyxError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { builtInCatalog, costOf, type ModelPrice, type ProviderKind } from './catalog.js';
-import { OfflineLanguageModel, OFFLINE_MODEL } from './offline.js';
+import { estimateTokens, OfflineLanguageModel, OFFLINE_MODEL } from './offline.js';
 import { classifyFailure, createLanguageModel, type Failure } from './providers.js';
 import type { Vault } from './vault.js';
 
@@ -151,9 +151,31 @@ function backoffMs(failure: Failure, attempt: number): number {
   return Math.min(MAX_BACKOFF_MS, failure.retryAfterMs ?? 250 * 2 ** (attempt - 1));
 }
 
-interface Runner<R> {
-  run(model: ReturnType<typeof createLanguageModel>, signal: AbortSignal): Promise<R & { tokensIn: number; tokensOut: number }>;
+/** What an attempt has streamed so far: a cancelled answer is still paid for. */
+interface Meter {
+  streamedChars: number;
 }
+
+interface Runner<R> {
+  run(model: ReturnType<typeof createLanguageModel>, signal: AbortSignal, meter: Meter): Promise<R & { tokensIn: number; tokensOut: number }>;
+}
+
+/**
+ * The caller cancelled the call (a stopped answer). `usage` is what the provider had streamed
+ * by then, estimated (~4 characters a token: the provider never sends its count for an
+ * aborted stream), and recorded in the usage ledger like any call.
+ */
+export class CancelledLlmCall extends NyxError {
+  constructor(
+    readonly usage: { provider: string; model: string; tokensIn: number; tokensOut: number; costUsd: number | null },
+    cause: unknown,
+  ) {
+    super('BAD_INPUT', 'The LLM call was cancelled', { cause });
+  }
+}
+
+const promptChars = (call: LlmCall) =>
+  (call.system?.length ?? 0) + (typeof call.prompt === 'string' ? call.prompt.length : call.prompt.reduce((a, m) => a + JSON.stringify(m.content).length, 0));
 
 /** The shared walk over providers and attempts; `runner` does one provider call. */
 async function withFallback<R>(deps: LlmDeps, call: LlmCall, runner: Runner<R>): Promise<R & Omit<LlmResult<never>, 'text' | 'output'>> {
@@ -184,8 +206,9 @@ async function withFallback<R>(deps: LlmDeps, call: LlmCall, runner: Runner<R>):
     for (let attempt = 1; attempt <= MAX_ATTEMPTS_PER_PROVIDER; attempt++) {
       const started = performance.now();
       const { signal, timeout } = attemptSignal(call, deps.timeoutMs);
+      const meter: Meter = { streamedChars: 0 };
       try {
-        const r = await runner.run(lm, signal);
+        const r = await runner.run(lm, signal, meter);
         const costUsd = costOf(price, r.tokensIn, r.tokensOut);
         attempts.push({ provider: name, model, outcome: 'ok' });
         await recordUsage(deps, call, { provider: name, kind: p.kind, model, tokensIn: r.tokensIn, tokensOut: r.tokensOut, costUsd, latencyMs: Math.round(performance.now() - started), outcome: 'ok', attempt });
@@ -193,8 +216,12 @@ async function withFallback<R>(deps: LlmDeps, call: LlmCall, runner: Runner<R>):
       } catch (err) {
         const latencyMs = Math.round(performance.now() - started);
         if (call.signal?.aborted) {
-          await recordUsage(deps, call, { provider: name, kind: p.kind, model, latencyMs, outcome: 'cancelled', error: 'cancelled by caller', attempt });
-          throw new NyxError('BAD_INPUT', 'The LLM call was cancelled', { cause: err });
+          // Nothing streamed: the request may not have reached the provider; count no tokens.
+          const tokensIn = meter.streamedChars ? estimateTokens(promptChars(call)) : 0;
+          const tokensOut = estimateTokens(meter.streamedChars);
+          const costUsd = costOf(price, tokensIn, tokensOut);
+          await recordUsage(deps, call, { provider: name, kind: p.kind, model, tokensIn, tokensOut, costUsd, latencyMs, outcome: 'cancelled', error: 'cancelled by caller', attempt });
+          throw new CancelledLlmCall({ provider: name, model, tokensIn, tokensOut, costUsd }, err);
         }
         // Providers sometimes echo the key back in their error text; never pass it on.
         const scrub = (text: string) => (apiKey ? text.split(apiKey).join('[redacted]') : text);
@@ -209,7 +236,8 @@ async function withFallback<R>(deps: LlmDeps, call: LlmCall, runner: Runner<R>):
         await recordUsage(deps, call, { provider: name, kind: p.kind, model, latencyMs, outcome: 'error', error: failure.message, attempt });
         deps.log.warn({ tenantId: call.tenantId, provider: name, model, attempt, failure: failure.message }, 'LLM attempt failed');
         if (!failure.isRetryable || attempt === MAX_ATTEMPTS_PER_PROVIDER) {
-          reasons.push(`${name}: ${failure.message}${attempt > 1 ? ` (after ${attempt} attempts)` : ''}`);
+          // "requests", not "attempts": a workflow step has attempts of its own, each of which may send several requests.
+          reasons.push(`${name}: ${failure.message}${attempt > 1 ? ` (${attempt} requests failed)` : ''}`);
           break;
         }
         await sleep(backoffMs(failure, attempt));
@@ -247,7 +275,7 @@ export async function generateObject<S extends z.ZodType>(deps: LlmDeps, call: L
  */
 export async function generateStream(deps: LlmDeps, call: LlmCall, onDelta: (text: string) => void): Promise<LlmResult> {
   return withFallback(deps, call, {
-    async run(model, signal) {
+    async run(model, signal, meter) {
       // onError: the default prints every provider error to stderr; errors arrive as stream parts and are handled below.
       const r = streamText({ model, ...(call.system ? { system: call.system } : {}), ...promptOf(call), maxRetries: 0, abortSignal: signal, onError: () => undefined, ...sampling(call) });
       let text = '';
@@ -258,6 +286,7 @@ export async function generateStream(deps: LlmDeps, call: LlmCall, onDelta: (tex
         for await (const part of r.fullStream) {
           if (part.type === 'text-delta') {
             text += part.text;
+            meter.streamedChars = text.length;
             hasEmitted = true;
             onDelta(part.text);
           } else if (part.type === 'error') {

@@ -32,7 +32,10 @@ export function StepPills({ steps }: { steps: readonly { index: number; name: st
   );
 }
 
-/** Runs as a list linking to their pages. */
+/** The start of a run's input on one line: what tells two runs of one workflow apart. */
+const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim();
+
+/** Runs as a list linking to their pages, each with the start of its input. */
 export function RunList({ runs, workspaceId, showWorkflow = false }: { runs: readonly RunSummary[]; workspaceId: string; showWorkflow?: boolean }) {
   return (
     <ul className="list run-list" data-testid="run-list">
@@ -40,9 +43,12 @@ export function RunList({ runs, workspaceId, showWorkflow = false }: { runs: rea
         <li key={r.id} className="list-item run-item" data-testid="run-item">
           <Link to="/w/$workspaceId/runs/$runId" params={{ workspaceId, runId: r.id }} className="list-link">
             <span className="list-title">{showWorkflow ? r.workflowName : formatDateTime(r.createdAt)}</span>
+            <span className="run-input-preview small" data-testid="run-input-preview" title={r.inputPreview || undefined}>
+              {r.inputPreview ? oneLine(r.inputPreview) : <span className="muted">No input</span>}
+            </span>
             <span className="muted small">
               {showWorkflow ? `${formatDateTime(r.createdAt)} · ` : ''}
-              {formatTokens(r.tokensIn + r.tokensOut, true)} tokens · {formatCost(r.costUsd)}
+              {formatTokens(r.tokensIn + r.tokensOut, true)} tokens · {formatCost(r.costUsd, r.unpricedCalls)}
             </span>
           </Link>
           <RunStatusBadge status={r.status} />

@@ -136,7 +136,7 @@ export function RunStepPanel({ live, row, def }: RunStepPanelProps) {
         </div>
         <div>
           <dt>Cost</dt>
-          <dd>{isDone ? formatCost(live.costUsd) : '—'}</dd>
+          <dd>{isDone ? formatCost(live.costUsd, live.unpricedCalls) : '—'}</dd>
         </div>
         <div>
           <dt>Duration</dt>
@@ -144,7 +144,7 @@ export function RunStepPanel({ live, row, def }: RunStepPanelProps) {
         </div>
         <div>
           <dt>Attempt</dt>
-          <dd>{live.attempt || '—'}</dd>
+          <dd>{live.attempt ? `${live.attempt}${live.maxAttempts ? ` of ${live.maxAttempts}` : ''}` : '—'}</dd>
         </div>
       </dl>
       {live.autoContext ? (
@@ -154,7 +154,7 @@ export function RunStepPanel({ live, row, def }: RunStepPanelProps) {
       ) : null}
       {live.retrying ? (
         <p className="alert alert-warn small" role="status">
-          Attempt {live.retrying.attempt} failed: {live.retrying.error}. Retrying in {formatDuration(live.retrying.delayMs)}…
+          Attempt {live.retrying.attempt}{live.maxAttempts ? ` of ${live.maxAttempts}` : ''} failed: {live.retrying.error}. Retrying in {formatDuration(live.retrying.delayMs)}…
         </p>
       ) : null}
       {live.status === 'cancelled' ? <p className="step-note step-note-warn">Cancelled before it finished{live.text ? '; the partial output is below' : ''}.</p> : null}

@@ -143,7 +143,8 @@ function fromStored(m: StoredMessage): ChatMessage {
     latencyMs: m.latencyMs,
     tokensIn: m.tokensIn,
     tokensOut: m.tokensOut,
-    costUsd: m.costUsd,
+    // Stored rows keep 0 for an unpriced answer and count it apart.
+    costUsd: m.unpricedCalls ? null : m.costUsd,
     error: m.error,
   };
 }
@@ -229,7 +230,7 @@ export function usageTotals(messages: readonly ChatMessage[], participants: read
     tokensIn: list.reduce((a, m) => a + m.tokensIn, 0),
     tokensOut: list.reduce((a, m) => a + m.tokensOut, 0),
     costUsd: list.reduce((a, m) => a + (m.costUsd ?? 0), 0),
-    hasUnpriced: list.some((m) => m.status === 'complete' && m.costUsd === null),
+    hasUnpriced: list.some((m) => (m.status === 'complete' || m.status === 'stopped') && m.costUsd === null),
   });
   const answers = messages.filter((m) => m.authorKind !== 'user');
   const rows = participants.map((p) => sum(p.key, p.name, answers.filter((m) => m.authorKind === 'participant' && m.participantKey === p.key)));

@@ -13,6 +13,8 @@ export interface LiveStep {
   status: StepStatus;
   persona: string | null;
   attempt: number;
+  /** 1 + the step's retries, when known. */
+  maxAttempts: number | null;
   autoContext: boolean;
   /** Streamed main output (lane null). */
   text: string;
@@ -26,6 +28,7 @@ export interface LiveStep {
   tokensIn: number;
   tokensOut: number;
   costUsd: number | null;
+  unpricedCalls: number;
   insightIds: string[];
   error: string | null;
 }
@@ -36,10 +39,12 @@ export interface LiveRun {
   /** null until the first frame arrives. */
   status: RunStatus | null;
   steps: LiveStep[];
-  /** When the current attempt started (ISO), for the elapsed time. */
+  /** When this execution started (ISO), for the elapsed time: a resume keeps it, a retry restarts it. */
   startedAt: string | null;
   endedAt: string | null;
-  totals: { durationMs: number; tokensIn: number; tokensOut: number; costUsd: number | null } | null;
+  totals: { durationMs: number; tokensIn: number; tokensOut: number; costUsd: number | null; unpricedCalls: number } | null;
+  /** Set when a worker stopped mid-run and another resumed it: the run's attempt now. */
+  resumedAttempt: number | null;
   error: string | null;
 }
 
@@ -49,6 +54,7 @@ const freshStep = (index: number, name: string): LiveStep => ({
   status: 'pending',
   persona: null,
   attempt: 0,
+  maxAttempts: null,
   autoContext: false,
   text: '',
   lanes: {},
@@ -60,12 +66,13 @@ const freshStep = (index: number, name: string): LiveStep => ({
   tokensIn: 0,
   tokensOut: 0,
   costUsd: null,
+  unpricedCalls: 0,
   insightIds: [],
   error: null,
 });
 
 export function initialRun(stepNames: readonly string[]): LiveRun {
-  return { lastSeq: 0, status: null, steps: stepNames.map((n, i) => freshStep(i, n)), startedAt: null, endedAt: null, totals: null, error: null };
+  return { lastSeq: 0, status: null, steps: stepNames.map((n, i) => freshStep(i, n)), startedAt: null, endedAt: null, totals: null, resumedAttempt: null, error: null };
 }
 
 function patchStep(state: LiveRun, index: number, patch: (s: LiveStep) => Partial<LiveStep>): LiveStep[] {
@@ -87,11 +94,19 @@ export function applyFrame(state: LiveRun, frame: Frame): LiveRun {
         status: 'queued',
         error: null,
         totals: null,
+        startedAt: null,
         endedAt: null,
+        resumedAttempt: null,
         steps: state.steps.map((s) => (s.index >= e.data.fromStep ? freshStep(s.index, s.name) : s)),
       };
     case 'run.started':
-      return { ...next, status: 'running', startedAt: frame.at };
+      // Started again while running: the worker stopped (died, or handed the run back) and
+      // another took over. Its unfinished steps start over, so their partial text goes.
+      if (state.status === 'running') {
+        const { resumeAt } = e.data;
+        return { ...next, resumedAttempt: e.data.attempt, steps: state.steps.map((s) => (s.index >= resumeAt ? freshStep(s.index, s.name) : s)) };
+      }
+      return { ...next, status: 'running', startedAt: state.startedAt ?? frame.at };
     case 'step.started':
       return {
         ...next,
@@ -100,6 +115,7 @@ export function applyFrame(state: LiveRun, frame: Frame): LiveRun {
           status: 'running',
           persona: e.data.persona,
           attempt: e.data.attempt,
+          maxAttempts: e.data.maxAttempts,
           autoContext: e.data.autoContext,
         })),
       };
@@ -127,6 +143,7 @@ export function applyFrame(state: LiveRun, frame: Frame): LiveRun {
           tokensIn: d.tokensIn,
           tokensOut: d.tokensOut,
           costUsd: d.costUsd,
+          unpricedCalls: d.unpricedCalls,
           insightIds: d.insightIds,
         })),
       };
@@ -134,7 +151,7 @@ export function applyFrame(state: LiveRun, frame: Frame): LiveRun {
     case 'step.failed':
       return { ...next, steps: patchStep(state, e.data.step, () => ({ status: e.data.error === 'Cancelled' ? 'cancelled' : 'failed', retrying: null, error: e.data.error, attempt: e.data.attempt })) };
     case 'run.completed':
-      return { ...next, status: 'completed', endedAt: frame.at, totals: { durationMs: e.data.durationMs, tokensIn: e.data.tokensIn, tokensOut: e.data.tokensOut, costUsd: e.data.costUsd } };
+      return { ...next, status: 'completed', endedAt: frame.at, totals: { durationMs: e.data.durationMs, tokensIn: e.data.tokensIn, tokensOut: e.data.tokensOut, costUsd: e.data.costUsd, unpricedCalls: e.data.unpricedCalls } };
     case 'run.failed':
       return { ...next, status: 'failed', endedAt: frame.at, error: e.data.error, steps: state.steps.map((s) => (s.status === 'running' ? { ...s, status: 'failed' } : s)) };
     case 'run.cancelled':

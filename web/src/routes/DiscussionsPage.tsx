@@ -49,7 +49,7 @@ function DiscussionRow({ d, projectName }: { d: DiscussionSummary; projectName: 
       </td>
       <td className="num">{d.messageCount}</td>
       <td className="num nowrap">
-        {formatTokens(d.tokensIn + d.tokensOut, true)} <span className="muted">· {formatCost(d.costUsd)}</span>
+        {formatTokens(d.tokensIn + d.tokensOut, true)} <span className="muted">· {formatCost(d.costUsd, d.unpricedCalls)}</span>
       </td>
       <td className="nowrap">{formatDateTime(d.updatedAt)}</td>
       <td className="actions">{can(ws, 'discussions:write') ? <ConfirmButton small label="Delete" question={`Delete "${d.title}" and its messages?`} onConfirm={() => remove.mutate({ id: d.id })} /> : null}</td>

@@ -65,6 +65,7 @@ function RunView({ run }: { run: RunDetail }) {
   const tokensIn = live.totals?.tokensIn ?? run.tokensIn;
   const tokensOut = live.totals?.tokensOut ?? run.tokensOut;
   const costUsd = live.totals ? live.totals.costUsd : run.costUsd;
+  const unpricedCalls = live.totals ? live.totals.unpricedCalls : run.unpricedCalls;
   const startedMs = live.startedAt ? Date.parse(live.startedAt) : null;
   const duration = live.totals?.durationMs ?? (startedMs === null ? null : (live.endedAt ? Date.parse(live.endedAt) : now) - startedMs);
   const failedStep = live.steps.find((s) => s.status === 'failed');
@@ -103,7 +104,7 @@ function RunView({ run }: { run: RunDetail }) {
         </div>
         <div className="card stat">
           <dt className="stat-label">Cost</dt>
-          <dd className="stat-value" data-testid="run-cost">{!isEnded && !tokensIn && !tokensOut ? '—' : formatCost(costUsd)}</dd>
+          <dd className="stat-value" data-testid="run-cost">{!isEnded && !tokensIn && !tokensOut ? '—' : formatCost(costUsd, unpricedCalls)}</dd>
         </div>
         <div className="card stat">
           <dt className="stat-label">Duration</dt>
@@ -117,6 +118,11 @@ function RunView({ run }: { run: RunDetail }) {
         </div>
       </dl>
       <StepPills steps={live.steps} />
+      {live.resumedAttempt ? (
+        <p className={`alert ${isEnded ? 'alert-info' : 'alert-warn'} small`} role="status" data-testid="run-resumed">
+          {isEnded ? `A worker stopped during this run; it resumed on attempt ${live.resumedAttempt} without re-running finished steps.` : `Worker stopped; resuming (attempt ${live.resumedAttempt}).`}
+        </p>
+      ) : null}
       {status === 'failed' && (live.error ?? run.error) ? (
         <ErrorAlert>
           <strong className="alert-title">The run failed{failedStep ? ` at step ${failedStep.index + 1}` : ''}</strong>

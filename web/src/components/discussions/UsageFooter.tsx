@@ -12,8 +12,7 @@ function Row({ t, isTotal = false }: { t: UsageTotal; isTotal?: boolean }) {
       <td className="num">{formatTokens(t.tokensIn)}</td>
       <td className="num">{formatTokens(t.tokensOut)}</td>
       <td className="num" data-testid="usage-cost">
-        {formatCost(t.costUsd)}
-        {t.hasUnpriced ? <span className="muted" title="Some answers came from a model without a price"> + unpriced</span> : null}
+        <span title={t.hasUnpriced ? 'Some answers came from a model without a price' : undefined}>{formatCost(t.costUsd, t.hasUnpriced ? 1 : 0)}</span>
       </td>
     </tr>
   );
