@@ -295,5 +295,11 @@ describe('workflows', () => {
     expect(await pills.first().getAttribute('data-status')).toBe('cancelled');
     expect(await pills.nth(1).getAttribute('data-status')).toBe('pending');
     await shot(a, 'workflow-run-cancelled.png');
+
+    // --- The runs list tells runs apart by the start of their input ---
+    await nav(a, 'Workflows').click();
+    const item = a.getByTestId('run-item').filter({ hasText: 'Live demo' }).first();
+    await item.waitFor();
+    expect(await item.getByTestId('run-input-preview').textContent()).toBe('Write something.');
   });
 });
