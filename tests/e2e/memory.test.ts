@@ -128,6 +128,10 @@ describe('memory pages', () => {
     expect(await entryHit.getAttribute('data-kind')).toBe('entry');
     expect(await entryHit.locator('.hit-title mark').textContent()).toBe('checklist');
     expect(await entryHit.getByTestId('tag-chips').textContent()).toBe('#release#ops');
+    // The snippet is the entry's words, not its Markdown ("# Before a release\n\n1. Freeze …").
+    expect(await entryHit.getByTestId('hit-snippet').textContent()).toMatch(/^Before a release Freeze the main branch\. Run/);
+    // The page says what it searches, and where notes are searched instead.
+    expect(await a.getByTestId('search-scope').textContent()).toContain('Searches knowledge entries and insights. Project notes are not part of memory');
     await shot(a, 'memory-search.png');
     // Vectors always have nearest neighbours: only filters can empty the list.
     await a.getByLabel('Severity').selectOption('blocker');

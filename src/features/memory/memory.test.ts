@@ -57,6 +57,11 @@ describe.each(dbKinds)('memory on %s', (kind) => {
     expect(short.hits[0]?.snippet).not.toContain('…');
     expect(short.hits[0]?.snippet).toContain(`${HIGHLIGHT_START}pelican${HIGHLIGHT_END}`);
 
+    // Markdown content reads as its words in a snippet: no `#` or `**`.
+    await a.client.trpc.memory.entries.create.mutate({ title: 'Payments runbook', content: '# Retries\n\nThe **payments** gateway retries a charge _twice_.' });
+    const md = await a.client.trpc.memory.search.query({ query: 'gateway', k: 1, kinds: ['entry'] });
+    expect(md.hits[0]?.snippet).toBe(`Retries The payments ${HIGHLIGHT_START}gateway${HIGHLIGHT_END} retries a charge twice`);
+
     // Nonsense finds nothing: no keyword match and vectors at noise level are not results.
     expect((await a.client.trpc.memory.search.query({ query: 'zebra xylophone', k: 10 })).hits).toEqual([]);
     // Vector scores of vector-only hits clear the noise floor.

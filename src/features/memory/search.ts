@@ -19,9 +19,9 @@ import { embedderFrom, minVectorScore, readEmbedderConfig } from '../../platform
 import type { LlmDeps } from '../../platform/llm/service.js';
 import { arrayOf, HNSW_EF_SEARCH, nearestRows, queryVector, specsFor, textRows, type KindSpec, type QueryVector, type VectorPath } from './candidates.js';
 import type { SearchInput } from './schema.js';
+import { HIGHLIGHT_END, HIGHLIGHT_START, plainMarkdown } from '../../shared/excerpt.js';
 
-export const HIGHLIGHT_START = '\uE000';
-export const HIGHLIGHT_END = '\uE001';
+export { HIGHLIGHT_END, HIGHLIGHT_START } from '../../shared/excerpt.js';
 const RRF_K = 60;
 
 export interface SearchHit {
@@ -89,7 +89,7 @@ async function details(tx: Tx, spec: KindSpec, query: string, ids: string[]) {
       from ${spec.table}, websearch_to_tsquery('english', ${query}) q where id = any(${arrayOf(ids, 'uuid')})`),
   );
   return new Map(
-    rows.map((r) => [r.id, { id: r.id, projectId: r.project_id, title: r.title, snippet: markTruncation(r.snippet, r.head, r.tail), tags: r.tags, type: r.type, severity: r.severity, status: r.status }]),
+    rows.map((r) => [r.id, { id: r.id, projectId: r.project_id, title: r.title, snippet: plainMarkdown(markTruncation(r.snippet, r.head, r.tail)), tags: r.tags, type: r.type, severity: r.severity, status: r.status }]),
   );
 }
 

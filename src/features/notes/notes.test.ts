@@ -49,11 +49,24 @@ describe.each(dbKinds)('projects and notes on %s', (kind) => {
     expect(await a.client.trpc.notes.list.query({ projectId: p.id, query: 'zebra' })).toEqual([]);
     expect((await a.client.trpc.notes.list.query({ projectId: p.id, query: '100%_' })).length).toBe(0);
 
+    // Excerpts are the note's words, not its Markdown, and with a query the passage around the match.
+    const [plain] = await a.client.trpc.notes.list.query({ projectId: p.id, query: 'rotating keys' });
+    expect(plain?.excerpt).toBe('Deploy \uE000rotate\uE001 the \uE000keys\uE001 alert(1) stays text for the renderer to sanitise');
+    const filler = 'Routine words about other subsystems and their owners. '.repeat(20);
+    await a.client.trpc.notes.create.mutate({ projectId: p.id, title: 'Payments', body: `# Intro\n\n${filler}\n\n## Retries\n\nThe **payments** gateway retries charges. ${filler}` });
+    const [around] = await a.client.trpc.notes.list.query({ projectId: p.id, query: 'gateway' });
+    expect(around?.excerpt).toMatch(/^… .*payments \uE000gateway\uE001 retries charges.* …$/);
+    expect(around?.excerpt).not.toMatch(/[#*]/);
+    const [partial] = await a.client.trpc.notes.list.query({ projectId: p.id, query: 'gatew' });
+    expect(partial?.excerpt).toContain('payments \uE000gatew\uE001ay retries');
+    const all = await a.client.trpc.notes.list.query({ projectId: p.id });
+    expect(all.find((n) => n.title === 'Payments')?.excerpt).toMatch(/^Intro Routine words/);
+
     const updated = await a.client.trpc.notes.update.mutate({ id: n1.id, body: 'now about zebras' });
     expect(updated).toMatchObject({ title: 'Runbook', body: 'now about zebras' });
     expect((await a.client.trpc.notes.list.query({ projectId: p.id, query: 'zebra' })).map((n) => n.title)).toEqual(['Runbook']);
     await a.client.trpc.notes.delete.mutate({ id: n1.id });
     expect((await trpcError(() => a.client.trpc.notes.get.query({ id: n1.id }))).httpStatus).toBe(404);
-    expect((await a.client.trpc.notes.list.query({ projectId: p.id })).length).toBe(2);
+    expect((await a.client.trpc.notes.list.query({ projectId: p.id })).length).toBe(3);
   });
 });

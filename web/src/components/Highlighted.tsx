@@ -1,8 +1,7 @@
 import { Fragment, type ReactNode } from 'react';
+import { HIGHLIGHT_END as END, HIGHLIGHT_START as START } from '../../../src/shared/excerpt.js';
 
 /** Search highlights arrive as private-use markers around matched terms (never as HTML). */
-const START = '\uE000';
-const END = '\uE001';
 const strip = (s: string) => s.split(START).join('').split(END).join('');
 
 /** The text without highlight markers (for titles and labels). */

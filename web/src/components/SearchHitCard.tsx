@@ -8,6 +8,9 @@ export type SearchHit = SearchResult['hits'][number];
 
 const RRF_K = 60;
 const rank = (r: number | null) => (r === null ? '—' : `#${r}`);
+/** A score part: a small but real part reads "<0.01", not a misleading "0.00". */
+const part = (x: number) => (x > 0 && x < 0.01 ? '<0.01' : x.toFixed(2));
+const hasMarks = (s: string) => s.includes('\uE000');
 
 /**
  * How a hit scored. Weighted: each part times its weight adds up to the score (the bar
@@ -35,7 +38,14 @@ export function ScoreParts({ hit, mode, weights }: { hit: SearchHit; mode: Searc
           </>
         ) : (
           <>
-            <span className="score-vector">vector {hit.vectorScore.toFixed(2)}</span> · <span className="score-text">text {hit.textScore.toFixed(2)}</span> · score {hit.score.toFixed(2)}
+            <span className="score-vector">vector {part(hit.vectorScore)}</span> · <span className="score-text">text {part(hit.textScore)}</span>
+            {hit.textScore === 0 && (hasMarks(hit.snippet) || hasMarks(hit.title)) ? (
+              <span className="muted" title="Highlighted words appear in this text, but the keyword part counts only texts with every word of the query" data-testid="partial-words">
+                {' '}
+                (not every word)
+              </span>
+            ) : null}{' '}
+            · score {part(hit.score)}
           </>
         )}
       </span>

@@ -126,7 +126,10 @@ export function MemorySearchPage() {
           ))}
         </div>
       </div>
-      <p className="muted small filters-note">Type, severity and status narrow the search to insights; tags narrow it to entries.</p>
+      <p className="muted small filters-note" data-testid="search-scope">
+        Searches knowledge entries and insights. Project notes are not part of memory: search them on their <Link to="/w/$workspaceId" params={params}>project’s page</Link>. Type, severity and status narrow the
+        search to insights; tags narrow it to entries.
+      </p>
       {!query ? (
         <EmptyState title="Search what this workspace knows">
           Type a question or a few keywords. Browse <Link to="/w/$workspaceId/memory/entries" params={params}>knowledge entries</Link> or{' '}

@@ -11,6 +11,7 @@ import { formatDateTime } from '../lib/format.js';
 import { can } from '../lib/access.js';
 import { useTRPC, type RouterOutputs } from '../lib/trpc.js';
 import { useDebounced } from '../lib/use-debounced.js';
+import { Highlighted } from '../components/Highlighted.js';
 
 type Project = RouterOutputs['projects']['get'];
 
@@ -137,7 +138,9 @@ export function ProjectPage() {
             <li key={n.id} className="list-item" data-testid="note-item">
               <Link to="/w/$workspaceId/projects/$projectId/notes/$noteId" params={{ workspaceId: ws.id, projectId, noteId: n.id }} className="list-link">
                 <span className="list-title">{n.title}</span>
-                <span className="muted small clamp">{n.excerpt || 'Empty note'}</span>
+                <span className="muted small clamp" data-testid="note-excerpt">
+                  {n.excerpt ? <Highlighted text={n.excerpt} /> : 'Empty note'}
+                </span>
               </Link>
               <span className="muted small nowrap">{formatDateTime(n.updatedAt)}</span>
             </li>
