@@ -14,7 +14,7 @@ import { startRuntime, type Runtime } from './runtime.js';
 import { createLogger, type Logger } from './platform/logger.js';
 import { routeSdkWarnings } from './platform/llm/sdk-warnings.js';
 import { loadVault } from './platform/llm/vault.js';
-import { createMemoryRateLimiter, createRedisRateLimiter } from './platform/rate-limit.js';
+import { createMemoryRateLimiter, createRedisRateLimiter, rateLimitPrefix } from './platform/rate-limit.js';
 
 /**
  * Opens the configured database. Embedded mode first takes the data directory's lock (one
@@ -46,7 +46,7 @@ export async function createBaseDeps(env: Env, opts: { database?: Database; log?
   const log = opts.log ?? createLogger(env.LOG_LEVEL);
   routeSdkWarnings(log);
   const database = opts.database ?? (await openConfiguredDatabase(env));
-  const rateLimiter = env.REDIS_URL ? createRedisRateLimiter(env.REDIS_URL, env.NYXCORE_RATE_LIMIT_FAILURE_MODE, log) : createMemoryRateLimiter();
+  const rateLimiter = env.REDIS_URL ? createRedisRateLimiter(env.REDIS_URL, env.NYXCORE_RATE_LIMIT_FAILURE_MODE, log, rateLimitPrefix(env)) : createMemoryRateLimiter();
   return { env, database, log, rateLimiter, vault: loadVault(env), egress: createEgress(env, log), now: () => new Date() };
 }
 

@@ -39,6 +39,11 @@ const zEnv = z.object({
   NYXCORE_RATE_LIMIT_AUTH_PER_MIN: z.coerce.number().int().min(1).default(20),
   NYXCORE_RATE_LIMIT_API_PER_MIN: z.coerce.number().int().min(1).default(600),
   NYXCORE_RATE_LIMIT_FAILURE_MODE: z.enum(['open', 'closed']).default('open'),
+  /** Prefix of this installation's rate-limit keys in a shared Redis; by default a hash of the database (or data dir). */
+  NYXCORE_RATE_LIMIT_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,64}$/, { message: 'Use 1–64 letters, digits, _ . or -' })
+    .optional(),
   NYXCORE_TRUST_PROXY: zBoolText.default('false').transform(toBool),
   /** 32 bytes, base64 or hex: encrypts provider keys. Required in server mode; embedded mode generates one. */
   NYXCORE_ENCRYPTION_KEY: z.string().min(1).optional(),

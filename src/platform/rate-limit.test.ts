@@ -1,43 +1,105 @@
 import { randomUUID } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createLogger } from './logger.js';
-import { createMemoryRateLimiter, createRedisRateLimiter } from './rate-limit.js';
+import { createMemoryRateLimiter, createRedisRateLimiter, rateLimitPrefix } from './rate-limit.js';
 
 const log = createLogger('silent');
+const url = 'redis://127.0.0.1:6379';
 
 describe('rate limiter', () => {
-  it('in-process: allows `limit` hits per window, then refuses until the window passes', async () => {
-    let now = 1_000_000;
-    const rl = createMemoryRateLimiter(() => now);
+  afterEach(() => vi.useRealTimers());
+
+  it('in-process: allows `limit` hits in any window, then refuses until the oldest hit leaves it', async () => {
+    vi.useFakeTimers({ now: 1_000_000, toFake: ['Date'] });
+    const rl = createMemoryRateLimiter();
     const results = [];
     for (let i = 0; i < 4; i++) results.push((await rl.hit('k', 3, 60_000)).isAllowed);
     expect(results).toEqual([true, true, true, false]);
     expect((await rl.hit('other', 3, 60_000)).isAllowed).toBe(true);
-    now += 60_000;
+    vi.setSystemTime(1_000_000 + 45_000);
+    const refused = await rl.hit('k', 3, 60_000);
+    expect(refused).toMatchObject({ isAllowed: false, remaining: 0, retryAfterSeconds: 15 });
+    vi.setSystemTime(1_000_000 + 60_000);
     expect((await rl.hit('k', 3, 60_000)).isAllowed).toBe(true);
+    await rl.close();
   });
 
-  it('Redis: counts are shared between limiter instances (two web processes)', async () => {
-    const url = 'redis://127.0.0.1:6379';
-    const a = createRedisRateLimiter(url, 'closed', log);
-    const b = createRedisRateLimiter(url, 'closed', log);
+  it('in-process: no burst of twice the limit across a minute boundary (a fixed window lets it through)', async () => {
+    const boundary = 60_000 * 1_000;
+    vi.useFakeTimers({ now: boundary - 1_000, toFake: ['Date'] });
+    const rl = createMemoryRateLimiter();
+    let allowed = 0;
+    for (let i = 0; i < 10; i++) if ((await rl.hit('burst', 10, 60_000)).isAllowed) allowed++;
+    vi.setSystemTime(boundary + 1_000);
+    for (let i = 0; i < 10; i++) if ((await rl.hit('burst', 10, 60_000)).isAllowed) allowed++;
+    expect(allowed).toBe(10);
+    await rl.close();
+  });
+
+  it('Redis: counts are shared between limiter instances (two web processes) and refused hits say when to retry', async () => {
+    const a = createRedisRateLimiter(url, 'closed', log, 'test');
+    const b = createRedisRateLimiter(url, 'closed', log, 'test');
     const key = `test:${randomUUID()}`;
     try {
       expect((await a.hit(key, 2, 60_000)).isAllowed).toBe(true);
       expect((await b.hit(key, 2, 60_000)).isAllowed).toBe(true);
       const third = await a.hit(key, 2, 60_000);
       expect(third.isAllowed).toBe(false);
-      expect(third.retryAfterSeconds).toBeGreaterThan(0);
+      expect(third.retryAfterSeconds).toBeGreaterThan(55);
+      expect(third.retryAfterSeconds).toBeLessThanOrEqual(60);
     } finally {
       await a.close();
       await b.close();
     }
   });
 
+  it('Redis: no burst of twice the limit across a window boundary (the old fixed buckets let 2× through)', async () => {
+    const rl = createRedisRateLimiter(url, 'closed', log, 'test');
+    const key = `burst:${randomUUID()}`;
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    try {
+      await rl.hit(`warm:${key}`, 1, 1_000);
+      // Ten hits late in one second, ten early in the next: one sliding second holds all twenty.
+      await sleep(1_000 - (Date.now() % 1_000) + 800);
+      let allowed = 0;
+      for (let i = 0; i < 10; i++) if ((await rl.hit(key, 10, 1_000)).isAllowed) allowed++;
+      await sleep(1_000 - (Date.now() % 1_000) + 20);
+      for (let i = 0; i < 10; i++) if ((await rl.hit(key, 10, 1_000)).isAllowed) allowed++;
+      expect(allowed).toBe(10);
+    } finally {
+      await rl.close();
+    }
+  });
+
+  it('Redis: two installations on one Redis (different prefixes) never share counters', async () => {
+    const one = createRedisRateLimiter(url, 'closed', log, `install-${randomUUID()}`);
+    const two = createRedisRateLimiter(url, 'closed', log, `install-${randomUUID()}`);
+    try {
+      expect((await one.hit('ip:10.0.0.1', 1, 60_000)).isAllowed).toBe(true);
+      expect((await two.hit('ip:10.0.0.1', 1, 60_000)).isAllowed).toBe(true);
+      expect((await one.hit('ip:10.0.0.1', 1, 60_000)).isAllowed).toBe(false);
+    } finally {
+      await one.close();
+      await two.close();
+    }
+  });
+
+  it('the installation prefix: set explicitly, or a hash of the database (never its password) or the data dir', () => {
+    const base = { NYXCORE_RATE_LIMIT_PREFIX: undefined, dataDir: '/srv/nyx' };
+    expect(rateLimitPrefix({ ...base, NYXCORE_RATE_LIMIT_PREFIX: 'prod-eu', DATABASE_URL: undefined })).toBe('prod-eu');
+    const a = rateLimitPrefix({ ...base, DATABASE_URL: 'postgres://nyx:s3cret-pass@db.internal:5432/nyx_a' });
+    const aOtherPassword = rateLimitPrefix({ ...base, DATABASE_URL: 'postgres://nyx:other@db.internal:5432/nyx_a' });
+    const b = rateLimitPrefix({ ...base, DATABASE_URL: 'postgres://nyx:s3cret-pass@db.internal:5432/nyx_b' });
+    expect(a).toMatch(/^[0-9a-f]{16}$/);
+    expect(a).toBe(aOtherPassword);
+    expect(a).not.toBe(b);
+    expect(rateLimitPrefix({ ...base, DATABASE_URL: undefined })).not.toBe(rateLimitPrefix({ ...base, dataDir: '/srv/other', DATABASE_URL: undefined }));
+  });
+
   it('Redis unreachable: fails open or closed as configured', async () => {
     const dead = 'redis://127.0.0.1:1';
-    const open = createRedisRateLimiter(dead, 'open', log);
-    const closed = createRedisRateLimiter(dead, 'closed', log);
+    const open = createRedisRateLimiter(dead, 'open', log, 'test');
+    const closed = createRedisRateLimiter(dead, 'closed', log, 'test');
     try {
       expect((await open.hit('k', 1, 60_000)).isAllowed).toBe(true);
       expect((await closed.hit('k', 1, 60_000)).isAllowed).toBe(false);

@@ -1,14 +1,29 @@
 /**
- * Fixed-window rate limiting: in-process for one process (embedded mode), Redis when
- * REDIS_URL is set so every web process shares the count. When the store fails, the
- * limiter fails open or closed as NYXCORE_RATE_LIMIT_FAILURE_MODE says.
+ * Sliding-window rate limiting (the `sliding-window-rate-limiter` package): a key may make
+ * `limit` requests in any `windowMs` span, so no burst of twice the limit fits across a
+ * minute boundary as it does with fixed windows. In-process for one process (embedded mode);
+ * Redis when REDIS_URL is set, so every web process shares the count (one sorted set per key,
+ * updated by a Lua script, timestamps from Redis's own clock). Redis keys carry the
+ * installation's prefix (`nyx:rl:<prefix>:<key>`): two installations on one Redis never
+ * share counters. When Redis fails, the limiter fails open or closed as
+ * NYXCORE_RATE_LIMIT_FAILURE_MODE says.
  */
+import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
+import {
+  MemorySlidingWindowRateLimiter,
+  RedisSlidingWindowRateLimiter,
+  type Redis as LimiterRedis,
+  type ReserveResult,
+  type SlidingWindowRateLimiterBackend,
+} from 'sliding-window-rate-limiter';
+import type { Env } from '../config/env.js';
 import type { Logger } from './logger.js';
 
 export interface RateDecision {
   isAllowed: boolean;
   remaining: number;
+  /** When refused: seconds until the oldest request in the window leaves it (at least 1). */
   retryAfterSeconds: number;
 }
 
@@ -18,33 +33,59 @@ export interface RateLimiter {
   close(): Promise<void>;
 }
 
-export function createMemoryRateLimiter(now: () => number = Date.now): RateLimiter {
-  const windows = new Map<string, { start: number; count: number }>();
-  let lastSweep = now();
+/**
+ * The installation's prefix for shared rate-limit keys: NYXCORE_RATE_LIMIT_PREFIX, else a
+ * short hash of what identifies the installation (the database's host, port and name, or
+ * the embedded data directory; never a password).
+ */
+export function rateLimitPrefix(env: Pick<Env, 'NYXCORE_RATE_LIMIT_PREFIX' | 'DATABASE_URL' | 'dataDir'>): string {
+  if (env.NYXCORE_RATE_LIMIT_PREFIX) return env.NYXCORE_RATE_LIMIT_PREFIX;
+  let identity = `embedded:${env.dataDir}`;
+  if (env.DATABASE_URL) {
+    const u = new URL(env.DATABASE_URL);
+    identity = `postgres:${u.hostname}:${u.port || '5432'}${u.pathname}`;
+  }
+  return createHash('sha256').update(identity).digest('hex').slice(0, 16);
+}
+
+/** One backend per window length (the library fixes the window per limiter); all our limits use one minute. */
+function limiterFor(make: (interval: number) => SlidingWindowRateLimiterBackend) {
+  const byWindow = new Map<number, SlidingWindowRateLimiterBackend>();
   return {
-    kind: 'memory',
-    hit(key, limit, windowMs) {
-      const t = now();
-      if (t - lastSweep > 60_000) {
-        for (const [k, w] of windows) if (t - w.start >= windowMs) windows.delete(k);
-        lastSweep = t;
-      }
-      let w = windows.get(key);
-      if (!w || t - w.start >= windowMs) {
-        w = { start: t, count: 0 };
-        windows.set(key, w);
-      }
-      w.count += 1;
-      const retryAfterSeconds = Math.max(1, Math.ceil((w.start + windowMs - t) / 1000));
-      return Promise.resolve({ isAllowed: w.count <= limit, remaining: Math.max(0, limit - w.count), retryAfterSeconds });
+    get(windowMs: number) {
+      let l = byWindow.get(windowMs);
+      if (!l) byWindow.set(windowMs, (l = make(windowMs)));
+      return l;
     },
-    close: () => Promise.resolve(),
+    destroy: () => byWindow.forEach((l) => l.destroy()),
   };
 }
 
-export function createRedisRateLimiter(url: string, failureMode: 'open' | 'closed', log: Logger): RateLimiter {
+const decisionOf = (r: ReserveResult, limit: number, windowMs: number): RateDecision => ({
+  isAllowed: r.token !== undefined,
+  remaining: Math.max(0, limit - r.usage),
+  retryAfterSeconds: Math.max(1, Math.ceil((r.reset ?? windowMs) / 1000)),
+});
+
+export function createMemoryRateLimiter(): RateLimiter {
+  const limiters = limiterFor((interval) => new MemorySlidingWindowRateLimiter({ interval }));
+  return {
+    kind: 'memory',
+    async hit(key, limit, windowMs) {
+      return decisionOf(await limiters.get(windowMs).reserve(key, limit), limit, windowMs);
+    },
+    close: () => {
+      limiters.destroy();
+      return Promise.resolve();
+    },
+  };
+}
+
+export function createRedisRateLimiter(url: string, failureMode: 'open' | 'closed', log: Logger, prefix: string): RateLimiter {
   const redis = new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false });
   redis.on('error', (err: Error) => log.warn({ err: err.message }, 'redis rate-limit store error'));
+  // The library adds its Lua commands to the connection it is given.
+  const limiters = limiterFor((interval) => new RedisSlidingWindowRateLimiter({ redis: redis as unknown as LimiterRedis, interval, operationTimeout: 2_000 }));
   // Commands fail fast while disconnected (no offline queue), so a process that just
   // started waits briefly for its first connection instead of failing every early request.
   const ready = (): Promise<void> =>
@@ -64,20 +105,16 @@ export function createRedisRateLimiter(url: string, failureMode: 'open' | 'close
   return {
     kind: 'redis',
     async hit(key, limit, windowMs) {
-      const bucket = Math.floor(Date.now() / windowMs);
-      const redisKey = `nyx:rl:${key}:${bucket}`;
       try {
         await ready();
-        const res = await redis.multi().incr(redisKey).pexpire(redisKey, windowMs).exec();
-        const count = Number(res?.[0]?.[1] ?? 0);
-        const retryAfterSeconds = Math.max(1, Math.ceil(((bucket + 1) * windowMs - Date.now()) / 1000));
-        return { isAllowed: count <= limit, remaining: Math.max(0, limit - count), retryAfterSeconds };
+        return decisionOf(await limiters.get(windowMs).reserve(`nyx:rl:${prefix}:${key}`, limit), limit, windowMs);
       } catch (err) {
         log.warn({ err: (err as Error).message, failureMode }, 'rate-limit store unavailable');
         return { isAllowed: failureMode === 'open', remaining: 0, retryAfterSeconds: 5 };
       }
     },
-    close: async () => {
+    close: () => {
+      limiters.destroy();
       redis.disconnect();
       return Promise.resolve();
     },
