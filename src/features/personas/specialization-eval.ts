@@ -25,12 +25,28 @@ export interface Metrics {
   recall: number;
   /** Share of off-topic items (expected []) with no prediction; NaN when there are none. */
   rejection: number;
+  /** Mean domains predicted per labelled item, next to the mean a person named. */
+  meanPredicted: number;
+  meanExpected: number;
+  /** Expected domains after the first that the prediction left out, most often missed first. */
+  missedSecondary: { id: SpecializationId; count: number }[];
   misses: { id: string; expected: SpecializationId[]; predicted: SpecializationId[] }[];
 }
 
 export type Predictor = (text: string) => SpecializationId[];
 
-export const defaultEvalPath = fileURLToPath(new URL('../../../eval/specializations/personas.jsonl', import.meta.url));
+const evalDir = new URL('../../../eval/specializations/', import.meta.url);
+
+/** The original set: written by the lexicon's authors, with its own tune/holdout split. */
+export const defaultEvalPath = fileURLToPath(new URL('personas.jsonl', evalDir));
+
+/**
+ * Descriptions phrased the way other people write them (job ads, terse notes, first
+ * person, typos). `others` may be tuned on; `holdout` was written before any tuning and
+ * never is: it is only measured.
+ */
+export const othersEvalPath = fileURLToPath(new URL('others.jsonl', evalDir));
+export const holdoutEvalPath = fileURLToPath(new URL('holdout.jsonl', evalDir));
 
 const validIds = new Set<string>(specializationCategories);
 
@@ -63,6 +79,8 @@ export function evaluate(items: readonly EvalItem[], predict: Predictor): Metric
   let expectedTotal = 0;
   let offTopic = 0;
   let rejected = 0;
+  let labelled = 0;
+  const missedSecondary = new Map<SpecializationId, number>();
   const misses: Metrics['misses'] = [];
   for (const item of items) {
     const pred = predict(item.text).slice(0, 3);
@@ -76,6 +94,10 @@ export function evaluate(items: readonly EvalItem[], predict: Predictor): Metric
       hits += pred.filter((p) => item.expected.includes(p)).length;
       predicted += pred.length;
       expectedTotal += item.expected.length;
+      labelled++;
+      for (const e of item.expected.slice(1)) {
+        if (!pred.includes(e)) missedSecondary.set(e, (missedSecondary.get(e) ?? 0) + 1);
+      }
     }
     if (correct) top1++;
     else misses.push({ id: item.id, expected: item.expected, predicted: pred });
@@ -86,6 +108,11 @@ export function evaluate(items: readonly EvalItem[], predict: Predictor): Metric
     precision: predicted ? hits / predicted : 0,
     recall: expectedTotal ? hits / expectedTotal : 0,
     rejection: offTopic ? rejected / offTopic : NaN,
+    meanPredicted: labelled ? predicted / labelled : NaN,
+    meanExpected: labelled ? expectedTotal / labelled : NaN,
+    missedSecondary: [...missedSecondary]
+      .map(([id, count]) => ({ id, count }))
+      .sort((a, b) => b.count - a.count || specializationCategories.indexOf(a.id) - specializationCategories.indexOf(b.id)),
     misses,
   };
 }
