@@ -43,7 +43,9 @@ export function rateLimitPrefix(env: Pick<Env, 'NYXCORE_RATE_LIMIT_PREFIX' | 'DA
   let identity = `embedded:${env.dataDir}`;
   if (env.DATABASE_URL) {
     const u = new URL(env.DATABASE_URL);
-    identity = `postgres:${u.hostname}:${u.port || '5432'}${u.pathname}`;
+    // A Unix-socket URL names its socket directory in `?host=`, not in the hostname.
+    const socketDir = u.searchParams.get('host');
+    identity = `postgres:${u.hostname}:${u.port || '5432'}${u.pathname}${socketDir ? `?host=${socketDir}` : ''}`;
   }
   return createHash('sha256').update(identity).digest('hex').slice(0, 16);
 }
@@ -107,7 +109,13 @@ export function createRedisRateLimiter(url: string, failureMode: 'open' | 'close
     async hit(key, limit, windowMs) {
       try {
         await ready();
-        return decisionOf(await limiters.get(windowMs).reserve(`nyx:rl:${prefix}:${key}`, limit), limit, windowMs);
+        const redisKey = `nyx:rl:${prefix}:${key}`;
+        const decision = decisionOf(await limiters.get(windowMs).reserve(redisKey, limit), limit, windowMs);
+        // The library's script sets `EXPIRE key <interval>` with the interval in milliseconds,
+        // i.e. read as seconds: an idle key would linger 1000× its window (16 h for a minute).
+        // Not awaited: it rides the same connection after the script and adds no latency.
+        redis.pexpire(redisKey, windowMs).catch((err: Error) => log.warn({ err: err.message, key }, 'rate-limit key expiry not set'));
+        return decision;
       } catch (err) {
         log.warn({ err: (err as Error).message, failureMode }, 'rate-limit store unavailable');
         return { isAllowed: failureMode === 'open', remaining: 0, retryAfterSeconds: 5 };
