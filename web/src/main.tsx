@@ -4,6 +4,8 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { toastError, ToastProvider } from './components/Toasts.js';
 import { errorInfo } from './lib/errors.js';
+import { getThemeChoice } from './lib/storage.js';
+import { applyTheme } from './lib/theme.js';
 import { createTRPCOptionsProxy } from '@trpc/tanstack-react-query';
 import { createClient, TRPCProvider, type AppRouter } from './lib/trpc.js';
 import { makeRouter } from './router.js';
@@ -13,6 +15,9 @@ import './styles.css';
 // zod probes for `new Function` to compile fast validators; the page's CSP forbids it (and
 // reports a violation on every load). Validation here is small: the interpreter is enough.
 z.config({ jitless: true });
+
+// Before anything renders: a remembered light or dark choice overrides the system's from the first paint.
+applyTheme(getThemeChoice());
 
 /** Any 401 outside the sign-in flow means the session is gone: go sign in, then come back. */
 function handleUnauthorized(err: unknown): boolean {

@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { RouterOutputs } from '../lib/trpc.js';
 import { formatTokens, formatUsd } from './LlmFormat.js';
 
@@ -8,11 +8,11 @@ export type Metric = 'cost' | 'tokens';
 
 const palette = ['#4f46e5', '#0ea5e9', '#f59e0b', '#10b981', '#e11d48', '#8b5cf6', '#14b8a6', '#f97316'];
 const OFFLINE_COLOUR = '#98a2b3';
-const W = 960;
 const H = 300;
 const M = { top: 14, right: 12, bottom: 34, left: 64 };
-const plotW = W - M.left - M.right;
 const plotH = H - M.top - M.bottom;
+/** Day labels need about this many pixels each. */
+const LABEL_PX = 64;
 
 const dayFmt = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', timeZone: 'UTC' });
 const dayLabel = (day: string) => dayFmt.format(new Date(`${day}T00:00:00Z`));
@@ -43,9 +43,31 @@ export function providerColours(providers: readonly string[]): Map<string, strin
   return new Map(providers.map((p) => [p, p === 'offline' ? OFFLINE_COLOUR : (palette[i++ % palette.length] ?? '#4f46e5')]));
 }
 
+/**
+ * The element's width in CSS pixels, kept current. The chart draws at that width (one SVG unit
+ * is one pixel), so its labels stay at the stylesheet's size instead of growing with the page.
+ */
+function useWidth(fallback: number) {
+  const ref = useRef<HTMLDivElement>(null);
+  const [width, setWidth] = useState(fallback);
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    const measure = () => setWidth(Math.round(el.getBoundingClientRect().width) || fallback);
+    measure();
+    const observer = new ResizeObserver(measure);
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, [fallback]);
+  return [ref, width] as const;
+}
+
 /** Stacked bars per UTC day, one colour per provider, with a legend and per-day tooltips. */
 export function UsageChart({ summary, metric }: { summary: Summary; metric: Metric }) {
   const [hover, setHover] = useState<number | null>(null);
+  const [chartRef, width] = useWidth(960);
+  const W = Math.max(280, width);
+  const plotW = W - M.left - M.right;
   const { days, providers, byDay, ticks } = useMemo(() => {
     const days = allDays(summary.since, summary.days);
     const providers = [...new Set(summary.series.map((r) => r.provider))].sort();
@@ -59,12 +81,12 @@ export function UsageChart({ summary, metric }: { summary: Summary; metric: Metr
   const band = plotW / days.length;
   const barW = Math.max(2, Math.min(34, band * 0.7));
   const y = (v: number) => M.top + plotH - (v / max) * plotH;
-  const step = Math.ceil(days.length / 12);
+  const step = Math.ceil(days.length / Math.max(2, Math.min(12, Math.floor(plotW / LABEL_PX))));
   const hovered = hover === null ? null : days[hover];
   const hoveredRows = hovered ? (byDay.get(hovered) ?? []) : [];
   const isEmpty = summary.series.every((r) => valueOf(r, metric) === 0);
   return (
-    <div className="chart" data-testid="usage-chart">
+    <div className="chart" data-testid="usage-chart" ref={chartRef}>
       <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={`${metric === 'cost' ? 'Cost' : 'Tokens'} per day by provider, last ${summary.days} days`} onMouseLeave={() => setHover(null)}>
         {ticks.map((t) => (
           <g key={t}>

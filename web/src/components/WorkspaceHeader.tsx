@@ -1,10 +1,11 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Link, useLocation, useNavigate } from '@tanstack/react-router';
-import { can } from '../lib/access.js';
+import { Link, useNavigate } from '@tanstack/react-router';
 import { useTRPC } from '../lib/trpc.js';
 import { Menu } from './Menu.js';
+import { ThemeSwitch } from './ThemeSwitch.js';
 import { useToast } from './Toasts.js';
 import { useWorkspace } from './WorkspaceContext.js';
+import { WorkspaceNav } from './WorkspaceNav.js';
 
 /** Top bar: workspace switcher, section nav, user menu. */
 export function WorkspaceHeader({ userName, userEmail }: { userName: string; userEmail: string }) {
@@ -27,21 +28,14 @@ export function WorkspaceHeader({ userName, userEmail }: { userName: string; use
       },
     }),
   );
-  const pathname = useLocation({ select: (l) => l.pathname });
-  const base = `/w/${ws.id}`;
-  const isProjects = pathname === base || pathname === `${base}/` || pathname.startsWith(`${base}/projects`);
-  // Run pages belong to the Workflows section too.
-  const isWorkflows = pathname.startsWith(`${base}/workflows`) || pathname.startsWith(`${base}/runs/`);
-  const params = { workspaceId: ws.id };
-  const navLink = { className: 'nav-link', activeProps: { className: 'nav-link active' } };
   return (
     <header className="topbar">
       <div className="topbar-left">
-        <Link to="/w/$workspaceId" params={params} className="brand">
+        <Link to="/w/$workspaceId" params={{ workspaceId: ws.id }} className="brand">
           <span className="logo" aria-hidden="true">
             ◆
           </span>
-          nyxCore
+          <span className="brand-name">nyxCore</span>
         </Link>
         <Menu
           testId="workspace-switcher"
@@ -64,52 +58,7 @@ export function WorkspaceHeader({ userName, userEmail }: { userName: string; use
             New workspace…
           </Link>
         </Menu>
-        <nav className="nav" aria-label="Workspace">
-          <Link to="/w/$workspaceId" params={params} className={`nav-link${isProjects ? ' active' : ''}`} activeOptions={{ exact: true }} aria-current={isProjects ? 'page' : undefined}>
-            Projects
-          </Link>
-          {can(ws, 'personas:read') ? (
-            <Link to="/w/$workspaceId/personas" params={params} {...navLink}>
-              Personas
-            </Link>
-          ) : null}
-          {can(ws, 'memory:read') ? (
-            <Link to="/w/$workspaceId/memory" params={params} {...navLink}>
-              Memory
-            </Link>
-          ) : null}
-          {can(ws, 'workflows:read') ? (
-            <Link to="/w/$workspaceId/workflows" params={params} className={`nav-link${isWorkflows ? ' active' : ''}`} aria-current={isWorkflows ? 'page' : undefined}>
-              Workflows
-            </Link>
-          ) : null}
-          {can(ws, 'discussions:read') ? (
-            <Link to="/w/$workspaceId/discussions" params={params} {...navLink}>
-              Discussions
-            </Link>
-          ) : null}
-          <Link to="/w/$workspaceId/members" params={params} {...navLink}>
-            Members
-          </Link>
-          <Link to="/w/$workspaceId/tokens" params={params} {...navLink}>
-            API tokens
-          </Link>
-          {can(ws, 'llm:use') ? (
-            <Link to="/w/$workspaceId/llm" params={params} {...navLink}>
-              LLM
-            </Link>
-          ) : null}
-          {can(ws, 'usage:read') ? (
-            <Link to="/w/$workspaceId/usage" params={params} {...navLink}>
-              Usage
-            </Link>
-          ) : null}
-          {can(ws, 'audit:read') ? (
-            <Link to="/w/$workspaceId/audit" params={params} {...navLink}>
-              Audit log
-            </Link>
-          ) : null}
-        </nav>
+        <WorkspaceNav />
       </div>
       <Menu
         align="right"
@@ -124,6 +73,8 @@ export function WorkspaceHeader({ userName, userEmail }: { userName: string; use
           <strong>{userName}</strong>
           <span className="muted small">{userEmail}</span>
         </div>
+        <hr />
+        <ThemeSwitch />
         <hr />
         <button type="button" className="menu-item" onClick={() => signOut.mutate()}>
           Sign out
