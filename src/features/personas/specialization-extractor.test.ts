@@ -6,7 +6,7 @@ import {
   suggestSpecializations,
   tokenize,
 } from './specialization-extractor.js';
-import { evaluate, loadEvalSet } from './specialization-eval.js';
+import { evaluate, holdoutEvalPath, loadEvalSet, othersEvalPath } from './specialization-eval.js';
 
 const ids = (text: string | string[], minScore?: number) =>
   extractSpecializations(text, minScore === undefined ? {} : { minScore }).map((r) => r.id);
@@ -84,6 +84,37 @@ describe('specialization extractor', () => {
     expect(extractSpecializations(text, { minScore: 100 })).toEqual([]);
   });
 
+  it('returns a second and third domain on one medium word once the text is technical', () => {
+    // Field report: security and cost were missing although the words are there.
+    const k8s = extractSpecializations('Reviews Kubernetes manifests and Terraform for security misconfigurations and cost');
+    expect(k8s.map((r) => r.id)).toEqual(expect.arrayContaining(['security', 'devops', 'cloud']));
+    expect(k8s.find((r) => r.id === 'security')?.matches).toContain('security misconfiguration');
+    expect(k8s.find((r) => r.id === 'cloud')?.matches).toContain('cost');
+    expect(ids('Node.js API developer; the endpoints are slow')).toEqual(['backend', 'performance']);
+    expect(ids('Security-minded Terraform reviewer')).toEqual(['devops', 'security', 'cloud']);
+    // The same medium words alone stay below the bar: off-topic text still yields nothing.
+    for (const text of ['Home security advisor', 'Keeps the cost of every trip low', 'A slow, careful reader', 'Marathon coach focused on performance']) {
+      expect(ids(text)).toEqual([]);
+    }
+  });
+
+  it('maps the words others use for performance, security, backend, architecture and cost', () => {
+    expect(ids('p99 and throughput')[0]).toBe('performance');
+    expect(ids('perf work on app startup time')[0]).toBe('performance');
+    expect(ids('threat modeler, pen test findings, dependency vulns')).toEqual(['security']);
+    expect(ids('builds the BFF service for our app')).toContain('backend');
+    expect(ids('writes design docs about service boundaries')[0]).toBe('architecture');
+    expect(ids('tracks cloud spend and compute cost per team')).toEqual(['cloud']);
+  });
+
+  it('does not read everyday words as look-alike terms', () => {
+    // "theming" once stemmed to "them", "embedded" to the stem of "embeddings".
+    expect(ids('UX researcher who tests them with real users', 0)).not.toContain('frontend');
+    expect(ids('technical writer embedded with the platform team', 0)).not.toContain('machine-learning');
+    expect(ids('dark mode and theming', 0)).toEqual(['frontend']);
+    expect(ids('Board game designer who playtests rules')).toEqual([]);
+  });
+
   it('suggests ids from persona parts without joining phrases across fields', () => {
     expect(suggestSpecializations({ description: 'iOS developer', traits: ['SwiftUI', 'TestFlight'] })).toEqual(['mobile']);
     expect(suggestSpecializations({})).toEqual([]);
@@ -96,6 +127,9 @@ describe('specialization extractor', () => {
 
 describe('specialization eval set', () => {
   const items = loadEvalSet();
+  const others = loadEvalSet(othersEvalPath);
+  const holdout = loadEvalSet(holdoutEvalPath);
+  const predict = (text: string) => extractSpecializations(text).map((r) => r.id);
 
   it('parses, is large enough, has valid labels and both splits', () => {
     expect(items.length).toBeGreaterThanOrEqual(170);
@@ -109,11 +143,35 @@ describe('specialization eval set', () => {
   });
 
   it('meets the accuracy targets on the whole set and on the holdout split', () => {
-    const predict = (text: string) => extractSpecializations(text).map((r) => r.id);
     for (const subset of [items, items.filter((i) => i.split === 'holdout')]) {
       const m = evaluate(subset, predict);
       expect(m.recall).toBeGreaterThanOrEqual(0.9);
       expect(m.top1).toBeGreaterThanOrEqual(0.85);
     }
+    expect(evaluate(items, predict).precision).toBeGreaterThanOrEqual(0.85);
+  });
+
+  it("has others' phrasing in a tuning set and a holdout, each large and labelled like people label", () => {
+    for (const [set, split] of [[others, 'tune'], [holdout, 'holdout']] as const) {
+      expect(set.length).toBeGreaterThanOrEqual(60);
+      expect(set.every((i) => i.split === split)).toBe(true);
+      expect(set.filter((i) => i.expected.length === 0).length).toBeGreaterThanOrEqual(10);
+      const labelled = set.filter((i) => i.expected.length > 0);
+      expect(labelled.reduce((n, i) => n + i.expected.length, 0) / labelled.length).toBeGreaterThanOrEqual(1.6);
+    }
+    const allIds = [...items, ...others, ...holdout].map((i) => i.id);
+    expect(new Set(allIds).size).toBe(allIds.length);
+  });
+
+  it("meets the targets on others' phrasing (tuning set) and does not regress on the untuned holdout", () => {
+    const tuned = evaluate(others, predict);
+    expect(tuned.recall).toBeGreaterThanOrEqual(0.9);
+    expect(tuned.precision).toBeGreaterThanOrEqual(0.85);
+    expect(tuned.rejection).toBeGreaterThanOrEqual(0.8);
+    // Floors, not targets: the holdout is measured, never tuned on (untuned it was R 0.83, P 0.88).
+    const held = evaluate(holdout, predict);
+    expect(held.recall).toBeGreaterThanOrEqual(0.88);
+    expect(held.precision).toBeGreaterThanOrEqual(0.8);
+    expect(held.rejection).toBeGreaterThanOrEqual(0.7);
   });
 });
