@@ -11,6 +11,7 @@ import { discussionMessages, discussions, personas, type Participant } from '../
 import { withTenant, type Tx } from '../../platform/db/tenant.js';
 import { appendEvents } from '../../platform/events/store.js';
 import { keepLease, leaseUntil } from '../../platform/jobs/lease.js';
+import { CANCELLED, LEASE_LOST, LeaseLostError, localRuns, ShutdownError } from '../../platform/jobs/leased-run.js';
 import type { DiscussionEvent } from '../../platform/events/frames.js';
 import { CancelledLlmCall, generateStream, type LlmDeps } from '../../platform/llm/service.js';
 import type { Logger } from '../../platform/logger.js';
@@ -32,18 +33,14 @@ export interface TurnDeps {
   shutdown: AbortSignal;
 }
 
-const LEASE_LOST = 'lease-lost';
-class LeaseLostError extends Error {}
-/** The turn was handed back because its worker is shutting down; another worker resumes it. */
-export class ShutdownError extends Error {}
 
 type DiscussionRow = typeof discussions.$inferSelect;
 type MessageRow = typeof discussionMessages.$inferSelect;
 
 /** Discussions this process is answering, so a stop (NOTIFY) aborts them at once. */
-const active = new Map<string, AbortController>();
+const active = localRuns();
 export function stopLocalDiscussion(id: string): void {
-  active.get(id)?.abort('stopped');
+  active.abort(id, CANCELLED);
 }
 
 const DEFAULT_SYSTEM = 'You are a thoughtful senior engineer. Be precise and concrete.';
@@ -155,8 +152,7 @@ export async function answerTurns(deps: TurnDeps, job: { tenantId: string; discu
   try {
     for (;;) {
       if (deps.shutdown.aborted) break;
-      abort = new AbortController();
-      active.set(job.discussionId, abort);
+      abort = active.start(job.discussionId);
       const next = await withTenant(deps.database, scope, async (tx) => {
         const [d] = await tx.select().from(discussions).where(eq(discussions.id, job.discussionId)).for('update');
         if (d?.leaseOwner !== deps.workerId) return null;
@@ -188,7 +184,7 @@ export async function answerTurns(deps: TurnDeps, job: { tenantId: string; discu
     if (!deps.shutdown.aborted) throw err;
   } finally {
     stopRenewing();
-    active.delete(job.discussionId);
+    active.end(job.discussionId);
     deps.shutdown.removeEventListener('abort', onShutdown);
   }
   if (deps.shutdown.aborted) {

@@ -2,16 +2,14 @@
 import type { Database } from '../../platform/db/client.js';
 import type { Jobs } from '../../platform/jobs/boss.js';
 import { isLeaseAbandoned, startSweeping, type LeaseSweep } from '../../platform/jobs/lease.js';
+import { workLeasedJobs } from '../../platform/jobs/leased-run.js';
 import type { Logger } from '../../platform/logger.js';
 import { eq } from 'drizzle-orm';
 import { discussions } from '../../platform/db/schema/index.js';
 import { withTenant } from '../../platform/db/tenant.js';
 import { appendEvents } from '../../platform/events/store.js';
 import { discussionRef, STOP_CHANNEL } from './service.js';
-import { answerTurns, ShutdownError, stopLocalDiscussion, type TurnDeps } from './turn.js';
-
-/** pg-boss runs a turn job this many times in all (retryLimit 3 after the first). */
-const MAX_JOB_ATTEMPTS = 4;
+import { answerTurns, stopLocalDiscussion, type TurnDeps } from './turn.js';
 
 async function giveUp(database: Database, job: { tenantId: string; discussionId: string }, error: string): Promise<void> {
   await withTenant(database, { tenantId: job.tenantId, userId: null }, async (tx) => {
@@ -24,16 +22,10 @@ async function giveUp(database: Database, job: { tenantId: string; discussionId:
 
 export async function startDiscussionWorker(deps: { database: Database; log: Logger; jobs: Jobs; turn: TurnDeps; concurrency: number }): Promise<() => Promise<void>> {
   const unlisten = await deps.database.listen(STOP_CHANNEL, (id) => stopLocalDiscussion(id));
-  await deps.jobs.work('discussion-turn', deps.concurrency, async (data, job) => {
-    try {
-      await answerTurns(deps.turn, data);
-    } catch (err) {
-      if (err instanceof ShutdownError) throw err; // retried elsewhere; not a failure of the turn
-      deps.log.error({ err, discussion: data.discussionId, attempt: job.retryCount + 1 }, 'discussion: answering a turn failed');
-      // The queue retries (resuming at the first unfinished answer); after the last try, say so and free the discussion.
-      if (job.retryCount + 1 < MAX_JOB_ATTEMPTS) throw err;
-      await giveUp(deps.database, data, err instanceof Error ? err.message : String(err));
-    }
+  // A retry resumes at the first unfinished answer; after the last one, say so and free the discussion.
+  await workLeasedJobs(deps.jobs, 'discussion-turn', deps.concurrency, deps.log, {
+    execute: (data) => answerTurns(deps.turn, data),
+    giveUp: (data, error) => giveUp(deps.database, data, error),
   });
   const stopSweeping = startSweeping(deps.jobs, deps.log, discussionSweep(deps.database, deps.turn.leaseMs), Math.max(500, Math.floor(deps.turn.leaseMs / 2)));
   return async () => {

@@ -16,6 +16,7 @@ import { matchPersona, recordPersonaUse, type Persona } from '../personas/servic
 import type { StepDef, WorkflowDef } from './schema.js';
 import { embedInsights, errorText, executeStep } from './step-kinds.js';
 import { referencesSteps, scanTemplate, type StepOutputs } from './templating.js';
+import { LEASE_LOST } from '../../platform/jobs/leased-run.js';
 
 export interface EngineDeps {
   llm: LlmDeps;
@@ -37,8 +38,6 @@ export interface EngineItem {
 }
 
 /** Why the run's signal was aborted: the user cancelled, or this worker lost the run to another. */
-export const CANCELLED = 'cancelled';
-export const LEASE_LOST = 'lease-lost';
 
 const now = () => new Date();
 const stepTotals = (r: Pick<LlmResult, 'tokensIn' | 'tokensOut' | 'costUsd'>[]) => ({

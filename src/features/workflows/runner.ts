@@ -11,7 +11,8 @@ import { withTenant } from '../../platform/db/tenant.js';
 import { appendEvents, type RunRef } from '../../platform/events/store.js';
 import { keepLease, leaseUntil } from '../../platform/jobs/lease.js';
 import type { Logger } from '../../platform/logger.js';
-import { CANCELLED, LEASE_LOST, workflowEngine, type EngineDeps, type RunRow } from './engine.js';
+import { CANCELLED, LEASE_LOST, LeaseLostError, localRuns, ShutdownError } from '../../platform/jobs/leased-run.js';
+import { workflowEngine, type EngineDeps, type RunRow } from './engine.js';
 
 export interface RunnerDeps {
   database: Database;
@@ -23,20 +24,11 @@ export interface RunnerDeps {
   shutdown: AbortSignal;
 }
 
-/** A run handed back because its worker is shutting down; the job is retried by another worker. */
-export class ShutdownError extends Error {}
-
-class LeaseLostError extends Error {}
-
 /** Runs executing in this process, so a cancel (NOTIFY on CANCEL_CHANNEL) stops them at once. */
-const activeRuns = new Map<string, AbortController>();
+const activeRuns = localRuns();
 export const CANCEL_CHANNEL = 'nyx_run_cancel';
 /** Aborts a run if this process is executing it. Returns whether it was. */
-export function cancelLocalRun(runId: string): boolean {
-  const abort = activeRuns.get(runId);
-  abort?.abort(CANCELLED);
-  return abort !== undefined;
-}
+export const cancelLocalRun = (runId: string): boolean => activeRuns.abort(runId, CANCELLED);
 
 /** Takes the run if nobody holds a live lease on it; null when it is finished or held elsewhere. */
 async function claim(deps: RunnerDeps, scope: { tenantId: string; userId: null }, runId: string): Promise<RunRow | null> {
@@ -71,8 +63,7 @@ export async function executeRun(deps: RunnerDeps, job: { tenantId: string; runI
   if (!run) return 'skipped';
   const ref: RunRef = { kind: 'workflow', id: run.id, tenantId: run.tenantId };
   const steps = await withTenant(deps.database, scope, (tx) => tx.select().from(workflowRunSteps).where(eq(workflowRunSteps.runId, run.id)).orderBy(asc(workflowRunSteps.position)));
-  const abort = new AbortController();
-  activeRuns.set(run.id, abort);
+  const abort = activeRuns.start(run.id);
   // Shutting down: stop like a worker that lost its lease (write nothing more), then hand the run back.
   const onShutdown = () => abort.abort(LEASE_LOST);
   deps.shutdown.addEventListener('abort', onShutdown);
@@ -129,7 +120,7 @@ export async function executeRun(deps: RunnerDeps, job: { tenantId: string; runI
     if (!deps.shutdown.aborted) throw err;
   } finally {
     stopRenewing();
-    activeRuns.delete(run.id);
+    activeRuns.end(run.id);
     deps.shutdown.removeEventListener('abort', onShutdown);
   }
   if (deps.shutdown.aborted && abort.signal.reason === LEASE_LOST) {

@@ -9,12 +9,10 @@ import { withTenant } from '../../platform/db/tenant.js';
 import { appendEvents } from '../../platform/events/store.js';
 import type { Jobs } from '../../platform/jobs/boss.js';
 import { isLeaseAbandoned, startSweeping, type LeaseSweep } from '../../platform/jobs/lease.js';
+import { workLeasedJobs } from '../../platform/jobs/leased-run.js';
 import type { Logger } from '../../platform/logger.js';
 import type { EngineDeps } from './engine.js';
-import { CANCEL_CHANNEL, cancelLocalRun, executeRun, ShutdownError } from './runner.js';
-
-/** After this many failed attempts of the job itself (not of a step), the run is marked failed. */
-const MAX_JOB_FAILURES = 3;
+import { CANCEL_CHANNEL, cancelLocalRun, executeRun } from './runner.js';
 
 export interface WorkerDeps {
   database: Database;
@@ -53,18 +51,9 @@ export function workflowSweep(deps: Pick<WorkerDeps, 'database' | 'leaseMs'>): L
 /** Starts executing workflow runs in this process; returns a stop function. */
 export async function startWorkflowWorker(deps: WorkerDeps): Promise<() => Promise<void>> {
   const unlisten = await deps.database.listen(CANCEL_CHANNEL, (runId) => cancelLocalRun(runId));
-  await deps.jobs.work('workflow-run', deps.concurrency, async (data, job) => {
-    try {
-      await executeRun({ database: deps.database, log: deps.log, engine: deps.engine, workerId: deps.jobs.workerId, leaseMs: deps.leaseMs, shutdown: deps.shutdown }, data);
-    } catch (err) {
-      if (err instanceof ShutdownError) throw err; // retried elsewhere; not a failure of the run
-      deps.log.error({ err, run: data.runId, attempt: job.retryCount + 1 }, 'workflow: run job failed');
-      if (job.retryCount + 1 >= MAX_JOB_FAILURES) {
-        await failRun(deps.database, data, `The run could not be executed (${err instanceof Error ? err.message : String(err)})`);
-        return;
-      }
-      throw err;
-    }
+  await workLeasedJobs(deps.jobs, 'workflow-run', deps.concurrency, deps.log, {
+    execute: (data) => executeRun({ database: deps.database, log: deps.log, engine: deps.engine, workerId: deps.jobs.workerId, leaseMs: deps.leaseMs, shutdown: deps.shutdown }, data),
+    giveUp: (data, error) => failRun(deps.database, data, `The run could not be executed (${error})`),
   });
   const stopSweeping = startSweeping(deps.jobs, deps.log, workflowSweep(deps), Math.max(500, Math.floor(deps.leaseMs / 2)));
   return async () => {
