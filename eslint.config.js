@@ -25,6 +25,34 @@ export default tseslint.config(
     },
   },
   {
+    // The web app ships to the browser: from the server's tree it takes types, the
+    // browser-safe modules of src/shared/ (limits, formatting, the zod schemas and frames); nothing else at run time.
+    files: ['web/src/**/*.{ts,tsx}'],
+    ignores: ['web/src/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/src/features/**', '**/src/platform/**', '**/src/config/**', '**/src/cli/**', '**/src/testing/**'],
+              allowTypeImports: true,
+              message: 'Server code must not ship to the browser: import types only, or move the code to src/shared/.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // src/shared/ is what both sides run: it imports zod and its own modules only.
+    files: ['src/shared/**/*.ts'],
+    ignores: ['src/shared/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['../*', 'node:*'], message: 'src/shared/ is browser-safe: import only zod and other src/shared/ modules.' }] }],
+    },
+  },
+  {
     files: ['**/*.test.ts', 'src/testing/**', 'tests/**', 'bench/**'],
     rules: {
       '@typescript-eslint/no-unsafe-assignment': 'off',

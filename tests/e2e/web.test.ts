@@ -3,12 +3,21 @@
  * workspaces, projects, Markdown notes, tenant isolation and invitations.
  * Needs a built web app (`npm run build:web`); uses the system Chromium via playwright-core.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { artifacts, createWorkspace, setUpAdmin, signUp, UUID, startE2e, type E2eEnv } from './harness.js';
+import { specializationLexicon } from '../../src/features/personas/specialization-lexicon.js';
+import { artifacts, createWorkspace, root, setUpAdmin, signUp, UUID, startE2e, type E2eEnv } from './harness.js';
 
 
+
+/** Every file under `dir`, concatenated. */
+const readTree = (dir: string): string =>
+  fs
+    .readdirSync(dir, { withFileTypes: true })
+    .map((e) => (e.isDirectory() ? readTree(path.join(dir, e.name)) : fs.readFileSync(path.join(dir, e.name), 'utf8')))
+    .join('\n');
 
 let env: E2eEnv | undefined;
 let browser: Browser;
@@ -33,6 +42,20 @@ async function newPage(): Promise<Page> {
   pages.push(page);
   return page;
 }
+
+describe('the built web app', () => {
+  it('carries no server code: the specialization lexicon stays on the server', () => {
+    const assets = path.join(root, 'web/dist/assets');
+    const bundle = fs.readdirSync(assets).filter((f) => f.endsWith('.js')).map((f) => fs.readFileSync(path.join(assets, f), 'utf8')).join('\n').toLowerCase();
+    // Lexicon terms no web source mentions: were the lexicon bundled, every one would be there.
+    const source = readTree(path.join(root, 'web/src')).toLowerCase();
+    const terms = Object.values(specializationLexicon).flatMap((byWeight) => Object.values(byWeight).flat()).filter((t) => t.length >= 6 && !source.includes(t));
+    expect(terms.length).toBeGreaterThan(200);
+    // A few common words (javascript, animations, …) occur in the libraries' own code.
+    const found = terms.filter((t) => bundle.includes(t));
+    expect(found.length / terms.length).toBeLessThan(0.1);
+  });
+});
 
 describe('web app', () => {
   it('runs setup, notes, isolation and invitations end to end', async ({ onTestFailed }) => {

@@ -8,33 +8,10 @@
  * domain's score is the sum of its matched terms' weights with diminishing returns for
  * repeats. No per-call regex per term, no model, no dependencies.
  */
+import { specializationCategories, type SpecializationId } from '../../shared/specializations.js';
 import { neutralPhrases, specializationLexicon } from './specialization-lexicon.js';
 
-/** Canonical order: also the tie-breaker when two domains score the same. */
-export const specializationCategories = [
-  'security', 'frontend', 'backend', 'database', 'devops', 'cloud', 'data-engineering', 'machine-learning',
-  'mobile', 'testing', 'performance', 'architecture', 'ux-design', 'documentation', 'compliance',
-] as const;
-
-export type SpecializationId = (typeof specializationCategories)[number];
-
-export const specializationLabels: Record<SpecializationId, string> = {
-  security: 'Security',
-  frontend: 'Frontend',
-  backend: 'Backend',
-  database: 'Databases',
-  devops: 'DevOps',
-  cloud: 'Cloud',
-  'data-engineering': 'Data engineering',
-  'machine-learning': 'Machine learning',
-  mobile: 'Mobile',
-  testing: 'Testing & QA',
-  performance: 'Performance',
-  architecture: 'Architecture',
-  'ux-design': 'UX design',
-  documentation: 'Documentation',
-  compliance: 'Compliance',
-};
+export { specializationCategories, specializationLabels, type SpecializationId } from '../../shared/specializations.js';
 
 export interface SpecializationMatch {
   id: SpecializationId;

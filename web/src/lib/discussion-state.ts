@@ -4,7 +4,7 @@
  * `applyDiscussionFrame(state, frame)`. `mergeStored` lays the stored rows underneath (for
  * the first paint, and for answers a crashed worker left behind, which get no event).
  */
-import type { DiscussionEvent, Frame } from '../../../src/platform/events/frames.js';
+import type { DiscussionEvent, Frame } from '../../../src/shared/frames.js';
 import type { StoredMessage } from './discussions.js';
 
 export type { DiscussionEvent };

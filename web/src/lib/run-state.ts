@@ -2,7 +2,7 @@
  * A run's live state, built only from its event frames (replayed from seq 0), so a reload
  * or a dropped connection reconstructs exactly the same picture. Pure: `applyFrame(state, frame)`.
  */
-import type { Frame, WorkflowEvent } from '../../../src/platform/events/frames.js';
+import type { Frame, WorkflowEvent } from '../../../src/shared/frames.js';
 import type { RunStatus, StepStatus } from './workflows.js';
 
 export type { Frame, WorkflowEvent };

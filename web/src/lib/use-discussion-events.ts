@@ -6,7 +6,7 @@
  * up (an HTTP error) it is tried again every 5 s.
  */
 import { useReducer } from 'react';
-import { zDiscussionEvent } from '../../../src/platform/events/frames.js';
+import { zDiscussionEvent } from '../../../src/shared/frames.js';
 import { applyDiscussionFrame, initialDiscussion, type DiscussionEvent, type DiscussionFrame, type LiveDiscussion } from './discussion-state.js';
 import { useEventStream, type Connection } from './use-event-stream.js';
 

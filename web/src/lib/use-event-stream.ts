@@ -7,7 +7,7 @@
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ZodType } from 'zod';
-import type { Frame } from '../../../src/platform/events/frames.js';
+import type { Frame } from '../../../src/shared/frames.js';
 
 export type Connection = 'connecting' | 'live' | 'reconnecting' | 'closed';
 

@@ -4,7 +4,7 @@
  * `follow()` opens a new one after the last seq (e.g. after "Retry from step N").
  */
 import { useReducer } from 'react';
-import { isTerminalWorkflowEvent, zWorkflowEvent } from '../../../src/platform/events/frames.js';
+import { isTerminalWorkflowEvent, zWorkflowEvent } from '../../../src/shared/frames.js';
 import { applyFrame, initialRun, type Frame, type LiveRun, type WorkflowEvent } from './run-state.js';
 import { useEventStream, type Connection } from './use-event-stream.js';
 

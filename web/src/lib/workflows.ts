@@ -3,7 +3,7 @@
  * until saved) and its conversion to the API input, checked with the server's own schema.
  */
 import { z } from 'zod';
-import { zCreateWorkflow } from '../../../src/features/workflows/schema.js';
+import { zCreateWorkflow } from '../../../src/shared/workflow-schema.js';
 import type { RouterInputs, RouterOutputs } from './trpc.js';
 
 export type Workflow = RouterOutputs['workflows']['get'];
