@@ -1,7 +1,10 @@
 /**
  * npm run bench:search — latency and recall of hybrid memory search (src/features/memory/search.ts).
  *
- *   tsx bench/search.ts [postgres-url] [--postgres-only | --pglite-only] [--vectors=offline|dense|both]
+ *   tsx bench/search.ts [postgres-url] [--postgres-only | --pglite-only] [--vectors=offline|dense|both] [--reuse]
+ *
+ * --reuse: on PostgreSQL, keep the databases a previous run seeded (migrating them to the
+ * latest schema) instead of dropping and seeding them again (~10 minutes on 2 cores).
  *
  * PostgreSQL (default postgres://postgres@127.0.0.1:5432/nyxcore_search_bench, dropped and
  * recreated each run; dense vectors go to <name>_dense): 100,000 workflow insights over 20
@@ -74,6 +77,7 @@ const runPostgres = !args.includes('--pglite-only');
 const runPglite = !args.includes('--postgres-only');
 const vectorsArg = args.find((a) => a.startsWith('--vectors='))?.slice('--vectors='.length) ?? 'both';
 if (!['offline', 'dense', 'both'].includes(vectorsArg)) throw new Error(`--vectors must be offline, dense or both, not "${vectorsArg}"`);
+const reuse = args.includes('--reuse');
 const vectorModes: VectorMode[] = vectorsArg === 'both' ? ['offline', 'dense'] : [vectorsArg as VectorMode];
 
 const DENSE_SPACE = 'bench-synthetic-dense';
@@ -183,6 +187,16 @@ async function seed(exec: Exec, layout: Layout, total: number, vectorOf: VectorO
   await exec('vacuum analyze workflow_insights');
   progress(`  HNSW index built in ${secs(indexMs)} (+ vacuum analyze)`);
   return { seedMs, indexMs };
+}
+
+/** --reuse: the layout of a database an earlier run seeded with `rows` insights, or null (seed it). */
+async function seededLayout(database: Database, rows: number): Promise<Layout | null> {
+  const [n] = await database.raw<{ n: number }>('select count(*)::int as n from workflow_insights');
+  if (n?.n !== rows) return null;
+  const tenants = (await database.raw<{ id: string }>('select id from tenants order by created_at, id')).map((r) => r.id);
+  const projects = await Promise.all(tenants.map(async (t) => (await database.raw<{ id: string }>('select id from projects where tenant_id = $1 order by created_at, id', [t])).map((r) => r.id)));
+  progress(`  reusing ${rows.toLocaleString('en')} seeded insights`);
+  return { tenants, projects };
 }
 
 // --- search ---------------------------------------------------------------------------
@@ -327,12 +341,15 @@ async function bench(backend: string, where: string, vectors: VectorMode, databa
   const tag = `${backend} (${where}) [${vectors === 'dense' ? 'synthetic dense vectors' : 'offline embedder'}]`;
   progress(`${tag}: migrating`);
   await runMigrations(database);
-  const layout = await createLayout(database);
   const dense = vectors === 'dense' ? denseVectorSource() : null;
-  const { seedMs, indexMs } = await seed(exec, layout, rows, dense ? dense.vectorOf : offlineVectorOf, spaceOf(vectors));
+  const seeded = reuse ? await seededLayout(database, rows) : null;
+  const layout = seeded ?? (await createLayout(database));
+  if (seeded) await exec('vacuum analyze workflow_insights');
+  const { seedMs, indexMs } = seeded ? { seedMs: NaN, indexMs: NaN } : await seed(exec, layout, rows, dense ? dense.vectorOf : offlineVectorOf, spaceOf(vectors));
   const [info] = await database.raw<{ size: string; sb: string }>(`select pg_size_pretty(pg_relation_size('${HNSW_INDEX}')) as size, current_setting('shared_buffers') as sb`);
   const queries = makeQueries(layout, vectors);
-  const cosines = dense ? observeCosines(dense.sample, queries) : null;
+  // The cosine sample is drawn while seeding.
+  const cosines = dense && !seeded ? observeCosines(dense.sample, queries) : null;
   progress(`${tag}: search (${QUERIES} queries × ${passes} passes)`);
   const search = await measureSearch(database, queries, passes, vectors);
   progress(`${tag}: recall@${K} of the vector query`);
@@ -343,7 +360,7 @@ async function bench(backend: string, where: string, vectors: VectorMode, databa
 function report(r: Result) {
   const label = r.vectors === 'dense' ? 'SYNTHETIC DENSE VECTORS (embedding-model-like geometry), not real-model numbers' : 'offline feature-hashing embedder';
   console.log(`\n=== ${r.backend} (${r.where}): ${r.rows.toLocaleString('en')} insights, ${WORKSPACES} workspaces × ${PROJECTS_PER_WORKSPACE} projects; vectors: ${label} ===`);
-  console.log(`seed ${secs(r.seedMs)}, HNSW build ${secs(r.indexMs)}; HNSW index ${r.indexSize}, shared_buffers ${r.sharedBuffers}`);
+  console.log(`${Number.isNaN(r.seedMs) ? 'seeded by an earlier run (--reuse)' : `seed ${secs(r.seedMs)}, HNSW build ${secs(r.indexMs)}`}; HNSW index ${r.indexSize}, shared_buffers ${r.sharedBuffers}`);
   if (r.cosines) {
     const c = r.cosines;
     const f = (x: number) => x.toFixed(3);
@@ -376,7 +393,7 @@ function report(r: Result) {
 async function postgres(vectors: VectorMode): Promise<Result> {
   const dbUrl = new URL(url);
   if (vectors === 'dense') dbUrl.pathname = `${url.pathname}_dense`;
-  await recreateDatabase(dbUrl);
+  if (!reuse) await recreateDatabase(dbUrl);
   const database = await openDatabase({ mode: 'postgres', url: dbUrl.toString(), poolSize: 4 });
   const loader = new pg.Client({ connectionString: dbUrl.toString() });
   await loader.connect();

@@ -125,16 +125,19 @@ describe.each(dbKinds)('vector safety on %s', (kind) => {
     expect(check).toMatchObject({ name: 'vector index memory', isOk: true, isWarning: false });
   });
 
-  it("a model's vectors take HNSW above 1,000 rows in scope, and are compared exactly below", async () => {
-    // The same rows again in another workspace, as if a model had embedded them: 1,000 in
-    // one project, 100 in another.
+  it(`a model's vectors are compared exactly (sign bits, then the full vector) up to ${EXACT_DENSE_LIMIT.toLocaleString('en')} rows in scope, and take HNSW above`, async () => {
+    // The same rows again in another workspace, as if a model had embedded them: 1,100 in one
+    // project (more than the 1,000 the exact path once stopped at), 100 in another, and enough
+    // rows still without a vector in a third to take the workspace over the limit (the scope
+    // counts every row, embedded or not).
     const denseTenant = randomUUID();
-    const [big, small] = [randomUUID(), randomUUID()];
+    const [mid, small, pending] = [randomUUID(), randomUUID(), randomUUID()];
     await withTenant(database, { tenantId: denseTenant, userId: null }, async (tx) => {
       await tx.insert(tenants).values({ id: denseTenant, name: 'dense' });
       await tx.insert(projects).values([
-        { id: big, tenantId: denseTenant, name: 'big' },
+        { id: mid, tenantId: denseTenant, name: 'mid' },
         { id: small, tenantId: denseTenant, name: 'small' },
+        { id: pending, tenantId: denseTenant, name: 'pending' },
       ]);
     });
     const copy = (projectId: string, limit: number, offset: number) =>
@@ -143,11 +146,32 @@ describe.each(dbKinds)('vector safety on %s', (kind) => {
          select $1, $2, title, detail, type, severity, embedding, 'test-dense-model' from workflow_insights where tenant_id = $3 order by title limit ${limit} offset ${offset}`,
         [denseTenant, projectId, tenantId],
       );
-    await copy(big, EXACT_DENSE_LIMIT, 0);
-    await copy(small, 100, EXACT_DENSE_LIMIT);
-    const qv = queryVector('test-dense-model', offlineEmbed('replicas lagging'));
+    await copy(mid, 1_100, 0);
+    await copy(small, 100, 1_100);
+    const query = 'replicas lagging';
+    const q = offlineEmbed(query);
+    const qv = queryVector('test-dense-model', q);
     const search = (projectId: string | null) =>
-      searchWith(database, { tenantId: denseTenant, userId: null }, { query: 'replicas lagging', k: 10, kinds: ['insight'] }, projectId, qv, { mode: 'weighted', weights: { vector: 1, text: 0 } });
+      searchWith(database, { tenantId: denseTenant, userId: null }, { query, k: 10, kinds: ['insight'] }, projectId, qv, { mode: 'weighted', weights: { vector: 1, text: 0 } });
+
+    // Exact within 1,100 rows: the true nearest by the full vector, with their true cosine.
+    const rows = await database.raw<{ id: string; title: string }>('select id, title from workflow_insights where project_id = $1', [mid]);
+    const cosine = (v: number[]) => v.reduce((a, x, i) => a + x * (q[i] ?? 0), 0);
+    const truth = new Map(rows.map((r) => [r.id, cosine(offlineEmbed(r.title))]));
+    const tenth = [...truth.values()].sort((a, b) => b - a)[9] ?? 0;
+    const exact = await search(mid);
+    expect(exact.vectorPaths).toEqual(['exact']);
+    expect(exact.hits).toHaveLength(10);
+    for (const hit of exact.hits) {
+      expect(hit.vectorScore).toBeCloseTo(truth.get(hit.id) ?? -1, 5);
+      expect(hit.vectorScore).toBeGreaterThanOrEqual(tenth - 1e-6);
+    }
+    expect((await search(null)).vectorPaths).toEqual(['exact']);
+
+    await database.raw(
+      `insert into workflow_insights (tenant_id, project_id, title, type, severity) select $1, $2, 'not embedded yet ' || i, 'pattern', 'low' from generate_series(1, ${EXACT_DENSE_LIMIT}) i`,
+      [denseTenant, pending],
+    );
     const wide = await search(null);
     expect(wide.vectorPaths).toEqual(['hnsw']);
     expect(wide.hits).toHaveLength(10);
@@ -157,6 +181,24 @@ describe.each(dbKinds)('vector safety on %s', (kind) => {
     // No row of this space in the other workspace's project: nothing to compare, no path.
     expect((await search(target)).vectorPaths).toEqual([null]);
     await database.raw('delete from tenants where id = $1', [denseTenant]);
+  }, 180_000);
+
+  it("only a model's vectors get sign bits, and they are the vector's signs", async () => {
+    const id = randomUUID();
+    const v = offlineEmbed('dense');
+    await database.raw(`insert into workflow_insights (id, tenant_id, project_id, title, type, severity, embedding, embedding_model) values ($1, $2, $3, 'dense', 'pattern', 'low', $4::vector, 'text-embedding-3-small')`, [
+      id,
+      tenantId,
+      target,
+      `[${v.join(',')}]`,
+    ]);
+    const [row] = await database.raw<{ bits: string; offline: number }>(
+      `select (select embedding_bits::text from workflow_insights where id = $1) as bits,
+              (select count(*)::int from workflow_insights where tenant_id = $2 and embedding_model = $3 and embedding_bits is not null) as offline`,
+      [id, tenantId, OFFLINE_EMBEDDING_MODEL],
+    );
+    expect(row).toEqual({ bits: v.map((x) => (x > 0 ? '1' : '0')).join(''), offline: 0 });
+    await database.raw('delete from workflow_insights where id = $1', [id]);
   });
 
   it('only offline vectors get the sparse copy', async () => {

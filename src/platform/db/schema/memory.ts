@@ -5,7 +5,7 @@
  * `vector` type once dropped an embedding column and lost 1,719 embeddings elsewhere.
  */
 import { sql, type SQL } from 'drizzle-orm';
-import { customType, index, numeric, pgTable, sparsevec, text, timestamp, uuid, vector, type AnyPgColumn } from 'drizzle-orm/pg-core';
+import { bit, customType, index, numeric, pgTable, sparsevec, text, timestamp, uuid, vector, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import { createdAt, tenantIdColumn, users } from './core.js';
 import { projects } from './projects.js';
 import { workflowRuns } from './workflows.js';
@@ -28,11 +28,19 @@ export const entrySources = ['manual', 'import', 'workflow'] as const;
  * dimensions set) that an HNSW graph ranks poorly (recall@10 ≈ 0.5 even without a filter),
  * so search ranks them exactly, and reading ~2 KB inline per row is cheaper than the
  * out-of-line 6 KB dense vector (migration 0013 keeps it inline and uncompressed).
+ *
+ * `embedding_bits` is the sign of each component of a model's vector (pgvector's
+ * binary_quantize, 192 bytes inline), null for offline rows. The exact path compares a
+ * scope's rows on it (Hamming distance) and re-ranks the nearest few hundred on the full
+ * vector, so it reads 6 KB out of line for those only, not for every row (migration 0016).
  */
 const embeddingColumns = () => ({
   embedding: vector('embedding', { dimensions: EMBEDDING_DIMENSIONS }),
   embeddingSparse: sparsevec('embedding_sparse', { dimensions: EMBEDDING_DIMENSIONS }).generatedAlwaysAs(
     sql.raw(`CASE WHEN "embedding_model" LIKE 'offline-%' THEN "embedding"::sparsevec(${EMBEDDING_DIMENSIONS}) END`),
+  ),
+  embeddingBits: bit('embedding_bits', { dimensions: EMBEDDING_DIMENSIONS }).generatedAlwaysAs(
+    sql.raw(`CASE WHEN "embedding_model" NOT LIKE 'offline-%' THEN binary_quantize("embedding")::bit(${EMBEDDING_DIMENSIONS}) END`),
   ),
   embeddingModel: text('embedding_model'),
   /** Last embedding failure; the row stays searchable by text and is picked up by backfill. */
