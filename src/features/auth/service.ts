@@ -9,7 +9,7 @@ import { withAuth, enterTenant, type Tx } from '../../platform/db/tenant.js';
 import { rowsOf } from '../../platform/db/sql.js';
 import { NyxError } from '../../platform/errors.js';
 import { constantTimeEqual, dummyPasswordHash, hashPassword, randomToken, sha256Hex, verifyPassword } from '../../platform/security.js';
-import type { Principal } from '../../platform/trpc/context.js';
+import type { Principal } from '../../platform/access/principal.js';
 import { recordAudit } from '../audit/service.js';
 import { acceptInvitationInTx } from '../tenancy/invitations.js';
 import type { SignInInput, SignUpInput, UserView } from './schema.js';

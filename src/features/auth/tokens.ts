@@ -11,8 +11,8 @@ import { apiTokens, projects, tenantMembers, users } from '../../platform/db/sch
 import { withAuth, withTenant } from '../../platform/db/tenant.js';
 import { NyxError, notFound } from '../../platform/errors.js';
 import { constantTimeEqual, randomToken, sha256Hex } from '../../platform/security.js';
-import type { TenantAccess } from '../../platform/trpc/procedures.js';
-import type { Principal } from '../../platform/trpc/context.js';
+import type { TenantAccess } from '../../platform/access/tenant-access.js';
+import type { Principal } from '../../platform/access/principal.js';
 import { recordAudit } from '../audit/service.js';
 import type { CreateTokenInput } from './schema.js';
 

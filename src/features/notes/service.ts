@@ -2,7 +2,7 @@ import { and, desc, eq, ilike, or, sql } from 'drizzle-orm';
 import { projectNotes } from '../../platform/db/schema/index.js';
 import { escapeLike } from '../../platform/db/sql.js';
 import { notFound } from '../../platform/errors.js';
-import type { TenantAccess } from '../../platform/trpc/procedures.js';
+import type { TenantAccess } from '../../platform/access/tenant-access.js';
 import { assertProjectAllowed } from '../../platform/access/project-pin.js';
 import { getProject } from '../projects/service.js';
 import { excerptAround, HIGHLIGHT_END, HIGHLIGHT_START, plainMarkdown } from '../../shared/excerpt.js';

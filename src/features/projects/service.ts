@@ -3,7 +3,7 @@ import { projects } from '../../platform/db/schema/index.js';
 import { escapeLike } from '../../platform/db/sql.js';
 import { assertProjectAllowed } from '../../platform/access/project-pin.js';
 import { NyxError, notFound } from '../../platform/errors.js';
-import type { TenantAccess } from '../../platform/trpc/procedures.js';
+import type { TenantAccess } from '../../platform/access/tenant-access.js';
 import { recordAudit } from '../audit/service.js';
 import type { CreateProjectInput, UpdateProjectInput } from './schema.js';
 

@@ -9,7 +9,7 @@ import { invitations, tenantMembers, tenants, users } from '../../platform/db/sc
 import { enterTenant, withAuth, type Tx } from '../../platform/db/tenant.js';
 import { NyxError, notFound } from '../../platform/errors.js';
 import { randomToken, sha256Hex } from '../../platform/security.js';
-import type { TenantAccess } from '../../platform/trpc/procedures.js';
+import type { TenantAccess } from '../../platform/access/tenant-access.js';
 import { recordAudit } from '../audit/service.js';
 import type { CreateInvitationInput } from './schema.js';
 

@@ -6,7 +6,7 @@ import type { AppDeps } from '../../platform/deps.js';
 import { tenantMembers, tenants, users } from '../../platform/db/schema/index.js';
 import { enterTenant, withAuth } from '../../platform/db/tenant.js';
 import { NyxError, notFound } from '../../platform/errors.js';
-import type { TenantAccess } from '../../platform/trpc/procedures.js';
+import type { TenantAccess } from '../../platform/access/tenant-access.js';
 import { recordAudit } from '../audit/service.js';
 import { seedBuiltInPersonas } from '../personas/service.js';
 import type { WorkspaceView } from './schema.js';

@@ -9,7 +9,7 @@ import type { AppDeps } from '../deps.js';
 import { tenantMembers } from '../db/schema/index.js';
 import { withTenant, type Tx } from '../db/tenant.js';
 import { NyxError } from '../errors.js';
-import type { Principal, RequestMeta } from '../trpc/context.js';
+import type { Principal, RequestMeta } from './principal.js';
 import { effectiveScopes, type Role, type Scope } from './scopes.js';
 
 export interface TenantAccess {

@@ -17,7 +17,7 @@ import { listNotes } from '../../features/notes/service.js';
 import { listProjects } from '../../features/projects/service.js';
 import type { AppDeps } from '../deps.js';
 import { errorTable, NyxError } from '../errors.js';
-import type { Principal, RequestMeta } from '../trpc/context.js';
+import type { Principal, RequestMeta } from '../access/principal.js';
 import { appRouter } from '../trpc/root.js';
 import { readCookie, SESSION_COOKIE } from './cookies.js';
 import { defineRoute } from './route.js';

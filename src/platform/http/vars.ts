@@ -1,5 +1,5 @@
 import type { NyxError } from '../errors.js';
-import type { Principal, RequestMeta } from '../trpc/context.js';
+import type { Principal, RequestMeta } from '../access/principal.js';
 
 export interface HttpVars {
   principal: Principal | null;
