@@ -8,6 +8,11 @@
 export const HIGHLIGHT_START = '\uE000';
 export const HIGHLIGHT_END = '\uE001';
 
+/** The text without highlight markers. */
+export const unmarked = (s: string): string => s.replaceAll(HIGHLIGHT_START, '').replaceAll(HIGHLIGHT_END, '');
+/** Whether any term in the text is marked. */
+export const hasHighlights = (s: string): boolean => s.includes(HIGHLIGHT_START);
+
 /**
  * Markdown → one line of plain text: headings, emphasis, code marks, links, images, list and
  * quote markers and HTML tags go; their words stay. Identifiers keep their underscores

@@ -19,7 +19,7 @@ import { embedderFrom, minVectorScore, readEmbedderConfig } from '../../platform
 import type { LlmDeps } from '../../platform/llm/service.js';
 import { arrayOf, HNSW_EF_SEARCH, nearestRows, queryVector, specsFor, textRows, type KindSpec, type QueryVector, type VectorPath } from './candidates.js';
 import type { SearchInput } from './schema.js';
-import { HIGHLIGHT_END, HIGHLIGHT_START, plainMarkdown } from '../../shared/excerpt.js';
+import { HIGHLIGHT_END, HIGHLIGHT_START, plainMarkdown, unmarked } from '../../shared/excerpt.js';
 
 export { HIGHLIGHT_END, HIGHLIGHT_START } from '../../shared/excerpt.js';
 const RRF_K = 60;
@@ -48,7 +48,7 @@ interface Scope {
   projectPin: string | null;
 }
 
-const wordsOf = (t: string) => t.replaceAll(HIGHLIGHT_START, '').replaceAll(HIGHLIGHT_END, '').toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+const wordsOf = (t: string) => unmarked(t).toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
 
 /** Where `needle` (a run of words) starts in `hay`, or -1. */
 function indexOfRun(hay: string[], needle: string[]): number {

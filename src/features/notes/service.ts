@@ -5,7 +5,7 @@ import { notFound } from '../../platform/errors.js';
 import type { TenantAccess } from '../../platform/access/tenant-access.js';
 import { assertProjectAllowed } from '../../platform/access/project-pin.js';
 import { getProject } from '../projects/service.js';
-import { excerptAround, HIGHLIGHT_END, HIGHLIGHT_START, plainMarkdown } from '../../shared/excerpt.js';
+import { excerptAround, HIGHLIGHT_END, HIGHLIGHT_START, plainMarkdown, unmarked } from '../../shared/excerpt.js';
 import type { CreateNoteInput, ListNotesInput, UpdateNoteInput } from './schema.js';
 
 type Access = Pick<TenantAccess, 'tx' | 'tenantId' | 'userId' | 'projectPin' | 'ip'>;
@@ -22,8 +22,7 @@ function noteExcerpt(r: { head: string; headline: string | null; window: string 
   if (r.headline?.includes(HIGHLIGHT_START)) {
     // A full-text match: ts_headline's passage (stemmed words marked), cut marks added.
     const passage = plainMarkdown(r.headline);
-    const unmarked = passage.replaceAll(HIGHLIGHT_START, '').replaceAll(HIGHLIGHT_END, '');
-    const isAtStart = head.startsWith(unmarked.slice(0, 24));
+    const isAtStart = head.startsWith(unmarked(passage).slice(0, 24));
     return `${isAtStart ? '' : '… '}${passage}${r.bodyChars > EXCERPT_SOURCE_CHARS || !isAtStart ? ' …' : ''}`;
   }
   // A substring match (part of a word): the passage around it.

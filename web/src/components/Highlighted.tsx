@@ -1,8 +1,8 @@
 import { Fragment, type ReactNode } from 'react';
-import { HIGHLIGHT_END as END, HIGHLIGHT_START as START } from '../../../src/shared/excerpt.js';
+import { HIGHLIGHT_END as END, HIGHLIGHT_START as START, unmarked } from '../../../src/shared/excerpt.js';
 
 /** Search highlights arrive as private-use markers around matched terms (never as HTML). */
-const strip = (s: string) => s.split(START).join('').split(END).join('');
+const strip = unmarked;
 
 /** The text without highlight markers (for titles and labels). */
 export const plainText = strip;

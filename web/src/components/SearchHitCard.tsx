@@ -1,5 +1,6 @@
 import { Link } from '@tanstack/react-router';
 import type { RouterOutputs } from '../lib/trpc.js';
+import { hasHighlights } from '../../../src/shared/excerpt.js';
 import { Highlighted } from './Highlighted.js';
 import { InsightChips, TagChips } from './MemoryLabels.js';
 
@@ -10,7 +11,6 @@ const RRF_K = 60;
 const rank = (r: number | null) => (r === null ? '—' : `#${r}`);
 /** A score part: a small but real part reads "<0.01", not a misleading "0.00". */
 const part = (x: number) => (x > 0 && x < 0.01 ? '<0.01' : x.toFixed(2));
-const hasMarks = (s: string) => s.includes('\uE000');
 
 /**
  * How a hit scored. Weighted: each part times its weight adds up to the score (the bar
@@ -39,7 +39,7 @@ export function ScoreParts({ hit, mode, weights }: { hit: SearchHit; mode: Searc
         ) : (
           <>
             <span className="score-vector">vector {part(hit.vectorScore)}</span> · <span className="score-text">text {part(hit.textScore)}</span>
-            {hit.textScore === 0 && (hasMarks(hit.snippet) || hasMarks(hit.title)) ? (
+            {hit.textScore === 0 && (hasHighlights(hit.snippet) || hasHighlights(hit.title)) ? (
               <span className="muted" title="Highlighted words appear in this text, but the keyword part counts only texts with every word of the query" data-testid="partial-words">
                 {' '}
                 (not every word)
