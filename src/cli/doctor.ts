@@ -1,7 +1,7 @@
 import type { Env } from '../config/env.js';
 import { appRoleFacts, findRlsProblems, tenantTables } from '../platform/db/catalog.js';
 import type { Database } from '../platform/db/client.js';
-import { pendingMigrations } from '../platform/db/migrate.js';
+import { pendingMigrations, textMatchFacts } from '../platform/db/migrate.js';
 
 export interface Check {
   name: string;
@@ -50,6 +50,14 @@ export async function runDoctor(env: Env, database: Database): Promise<Check[]> 
     ...(problems.length ? { fix: "Add `select nyxcore_enable_tenant_rls('<table>')` to a migration" } : {}),
   });
   await memoryChecks(database, add);
+  const match = await textMatchFacts(database);
+  add({
+    name: 'full-text index under RLS',
+    isOk: match.isLeakproof,
+    isWarning: !match.isLeakproof,
+    detail: match.isLeakproof ? 'tsvector @@ tsquery is LEAKPROOF: keyword search uses its GIN index' : 'tsvector @@ tsquery is not LEAKPROOF: keyword search reads every row of a workspace (slower, still correct)',
+    ...(match.isLeakproof ? {} : { fix: match.fix }),
+  });
   return checks;
 }
 

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadEnv } from '../../config/env.js';
 import type { Database } from '../../platform/db/client.js';
 import { createEgress } from '../../platform/egress/egress.js';
-import { indexMemoryCheck } from '../../cli/doctor.js';
+import { indexMemoryCheck, runDoctor } from '../../cli/doctor.js';
 import { migrationsFolder, readJournal, runMigrations } from '../../platform/db/migrate.js';
 import { projects, tenants, workflowInsights } from '../../platform/db/schema/index.js';
 import { withTenant } from '../../platform/db/tenant.js';
@@ -116,6 +116,22 @@ describe.each(dbKinds)('vector safety on %s', (kind) => {
       expect(hit.vectorScore).toBeCloseTo(byId.get(hit.id) ?? -1, 5);
       expect(hit.vectorScore).toBeGreaterThanOrEqual(tenth - 1e-6);
     }
+  });
+
+  it('keyword matches under RLS are found through the GIN index (ts_match_vq is LEAKPROOF), and doctor says so', async () => {
+    // Without LEAKPROOF the policy's condition must run first, so no plan may use the index
+    // on `search`; with it, the index finds (seq scans off: the test tables are small) the 15 matches among the workspace's 1,500 rows.
+    await database.raw('analyze workflow_insights', []);
+    const plan = await withTenant(database, { tenantId, userId: null }, async (tx) => {
+      await tx.execute(sql`select set_config('enable_seqscan', 'off', true)`);
+      const rows = await tx.execute(sql`explain select id from workflow_insights where search @@ websearch_to_tsquery('english', 'replica lag')`);
+      return JSON.stringify(rows);
+    });
+    expect(plan).toContain('workflow_insights_search_idx');
+    const r = await searchMemory(deps(), { tenantId, userId: null, projectPin: null }, { query: 'replica lag', k: 20, kinds: ['insight'] });
+    expect(r.hits.filter((h) => h.textScore > 0)).toHaveLength(IN_TARGET);
+    const checks = await runDoctor(loadEnv({}), database);
+    expect(checks.find((c) => c.name === 'full-text index under RLS')).toMatchObject({ isOk: true });
   });
 
   it('doctor compares the HNSW indexes with shared_buffers', async () => {

@@ -36,6 +36,7 @@ export async function runMigrations(database: Database, opts: { isLocked?: boole
     if (database.mode === 'embedded') await migratePglite(database.db as unknown as PgliteDatabase, { migrationsFolder });
     else await migratePg(database.db as unknown as NodePgDatabase, { migrationsFolder });
     const after = await appliedMigrations(database);
+    await ensureIndexableTextMatch(database);
     return { applied: after.length - before.length };
   };
   return opts.isLocked ? apply() : database.withLock(SCHEMA_LOCK, apply);
@@ -57,4 +58,38 @@ export async function pendingMigrations(database: Database): Promise<string[]> {
   return readJournal()
     .filter((e) => !applied.has(e.when))
     .map((e) => e.tag);
+}
+
+/** The function behind `tsvector @@ tsquery`. */
+const TEXT_MATCH_FUNCTION = 'pg_catalog.ts_match_vq(tsvector, tsquery)';
+
+/**
+ * Full-text search under Row-Level Security. PostgreSQL evaluates a policy's condition before
+ * any of the query's own conditions that are not LEAKPROOF, and `tsvector @@ tsquery`
+ * (ts_match_vq) is not marked LEAKPROOF: under RLS the planner may not use the GIN index on
+ * `search`, and reads every row of the workspace instead (bench:search, 5,000 rows: the text
+ * list took ~30 ms, with the index ~1 ms). ts_match_vq only answers whether a document
+ * matches: it has no side effect and raises no error that depends on the row, which is what
+ * LEAKPROOF promises; RLS still filters every row the index returns. pg_proc is per database,
+ * so this changes nyxCore's database only. Only a superuser may mark a function LEAKPROOF:
+ * for any other owner role it is left as it is, and `nyxcore doctor` says how to do it.
+ * Run on every migrate (a no-op when done), so a restored dump gets it back.
+ */
+export async function ensureIndexableTextMatch(database: Database): Promise<void> {
+  const facts = await textMatchFacts(database);
+  if (!facts.isLeakproof && facts.canAlter) await database.raw(`alter function ${TEXT_MATCH_FUNCTION} leakproof`, []);
+}
+
+/** Whether the full-text match may use its index under RLS, and whether this role could make it so. */
+export async function textMatchFacts(database: Database): Promise<{ isLeakproof: boolean; canAlter: boolean; fix: string }> {
+  const [row] = await database.raw<{ leakproof: boolean; superuser: boolean }>(
+    `select p.proleakproof as leakproof, r.rolsuper as superuser from pg_proc p, pg_roles r
+      where p.oid = '${TEXT_MATCH_FUNCTION}'::regprocedure and r.rolname = current_user`,
+    [],
+  );
+  return {
+    isLeakproof: !!row?.leakproof,
+    canAlter: !!row?.superuser,
+    fix: `As a superuser, in this database: ALTER FUNCTION ${TEXT_MATCH_FUNCTION} LEAKPROOF; (or run \`nyxcore migrate\` as a superuser once)`,
+  };
 }
