@@ -53,6 +53,18 @@ export default tseslint.config(
     },
   },
   {
+    // The platform is the lower layer: features build on it, never the other way round.
+    // The composition (which features exist, their routers and routes) is src/app/.
+    files: ['src/platform/**/*.ts'],
+    ignores: ['src/platform/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/features/**', '**/app/**', '**/cli/**'], message: 'src/platform/ must not import features, src/app/ or src/cli/: take what it needs as a parameter (see HttpWiring).' }] },
+      ],
+    },
+  },
+  {
     files: ['**/*.test.ts', 'src/testing/**', 'tests/**', 'bench/**'],
     rules: {
       '@typescript-eslint/no-unsafe-assignment': 'off',

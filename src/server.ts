@@ -8,7 +8,7 @@ import { openDatabase, type Database } from './platform/db/client.js';
 import { lockDataDir } from './platform/db/data-dir-lock.js';
 import type { AppDeps } from './platform/deps.js';
 import { createEgress } from './platform/egress/egress.js';
-import { createApp } from './platform/http/app.js';
+import { createApp } from './app/app.js';
 import { prepareDatabase } from './platform/jobs/boss.js';
 import { startRuntime, type Runtime } from './runtime.js';
 import { createLogger, type Logger } from './platform/logger.js';

@@ -138,7 +138,8 @@ describe('nyxcore CLI (embedded)', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/Backfill Co\s+\[#{30}\] 3\/3/);
     expect((await nyxcore(dataDir, 'doctor')).stdout).toContain('✓ missing embeddings: none');
-  });
+    expect(before.stdout).toContain('✓ full-text index under RLS');
+  }, 90_000); // three CLI processes, each compiling the TypeScript and booting PGlite (30 s was too tight on a busy machine)
 
   it('prints help and refuses unknown commands clearly', async () => {
     expect((await nyxcore(dataDir, 'help')).stdout).toContain('token create');

@@ -14,14 +14,14 @@ import { openDatabase, type Database } from '../platform/db/client.js';
 import { runMigrations } from '../platform/db/migrate.js';
 import type { AppDeps } from '../platform/deps.js';
 import { createEgress } from '../platform/egress/egress.js';
-import { createApp } from '../platform/http/app.js';
+import { createApp } from '../app/app.js';
 import type { EngineDeps } from '../features/workflows/engine.js';
 import type { Logger } from '../platform/logger.js';
 import { startRuntime } from '../runtime.js';
 import { createVault } from '../platform/llm/vault.js';
 import { createLogger } from '../platform/logger.js';
 import { createMemoryRateLimiter, type RateLimiter } from '../platform/rate-limit.js';
-import type { AppRouter } from '../platform/trpc/root.js';
+import type { AppRouter } from '../app/router.js';
 
 export type DbKind = 'pglite' | 'postgres';
 

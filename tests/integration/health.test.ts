@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadEnv } from '../../src/config/env.js';
 import { openDatabase } from '../../src/platform/db/client.js';
 import { createEgress } from '../../src/platform/egress/egress.js';
-import { createApp } from '../../src/platform/http/app.js';
+import { createApp } from '../../src/app/app.js';
 import { createLogger } from '../../src/platform/logger.js';
 import { createMemoryRateLimiter } from '../../src/platform/rate-limit.js';
 import { dbKinds, startTestServer, TestClient, type TestServer } from '../../src/testing/harness.js';

@@ -1,14 +1,13 @@
 /** The live stream of a discussion: authorised before it opens, then the shared SSE helper. */
-import type { Hono } from 'hono';
 import { z } from 'zod';
 import type { AppDeps } from '../../platform/deps.js';
 import { BACKFILL_PAGE, nodeResponseOf, parseAfter, sseResponse } from '../../platform/events/sse.js';
 import { readEvents } from '../../platform/events/store.js';
 import { defineRoute } from '../../platform/http/route.js';
-import type { HttpVars } from '../../platform/http/vars.js';
+import type { HttpApp } from '../../platform/http/vars.js';
 import { discussionRef, loadDiscussion } from './service.js';
 
-export function registerDiscussionRoutes(app: Hono<{ Variables: HttpVars }>, deps: AppDeps): void {
+export function registerDiscussionRoutes(app: HttpApp, deps: AppDeps): void {
   defineRoute(app, deps, {
     method: 'get',
     path: '/api/v1/events/discussions/:id',

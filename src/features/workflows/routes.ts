@@ -3,21 +3,20 @@
  * All are declared with the one route builder: authorised and loaded inside the tenant
  * transaction before anything is streamed; another workspace's run id is a 404.
  */
-import type { Hono } from 'hono';
 import { z } from 'zod';
 import type { AppDeps } from '../../platform/deps.js';
 import { isTerminalWorkflowEvent } from '../../platform/events/frames.js';
 import { BACKFILL_PAGE, nodeResponseOf, parseAfter, sseResponse } from '../../platform/events/sse.js';
 import { readEvents, type RunRef } from '../../platform/events/store.js';
 import { defineRoute } from '../../platform/http/route.js';
-import type { HttpVars } from '../../platform/http/vars.js';
+import type { HttpApp } from '../../platform/http/vars.js';
 import { runExportZip, runReportMarkdown } from './report.js';
 import { getRun, loadRun } from './runs.js';
 
 const zRunParams = z.object({ id: z.uuid({ message: 'Run ids are UUIDs' }) });
 const attachment = (name: string) => `attachment; filename="${name.replace(/[^A-Za-z0-9._-]/g, '_')}"`;
 
-export function registerWorkflowRoutes(app: Hono<{ Variables: HttpVars }>, deps: AppDeps): void {
+export function registerWorkflowRoutes(app: HttpApp, deps: AppDeps): void {
   defineRoute(app, deps, {
     method: 'get',
     path: '/api/v1/events/workflows/:id',

@@ -1,30 +1,24 @@
 /**
- * The HTTP surface. Middleware order on /api: body limit → rate limit (per IP) → auth
- * (cookie or bearer) → origin check; the tenant step happens per procedure/route
- * (`runInTenant`), where the per-tenant rate limit applies.
+ * The HTTP pipeline, without knowing any feature. Middleware order on /api: body limit →
+ * rate limit (per IP) → auth (cookie or bearer) → origin check; the tenant step happens per
+ * procedure/route (`runInTenant`), where the per-tenant rate limit applies. What it serves —
+ * the tRPC router, who a token or session belongs to, the REST routes — is wired in by
+ * src/app/app.ts.
  */
 import { getConnInfo } from '@hono/node-server/conninfo';
+import type { AnyTRPCRouter } from '@trpc/server';
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import { TRPC_ERROR_CODES_BY_KEY } from '@trpc/server/rpc';
 import { Hono, type Context as HonoContext } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
-import { z } from 'zod';
-import { resolveApiToken } from '../../features/auth/tokens.js';
-import { resolveSession } from '../../features/auth/service.js';
-import { checkHealth } from '../../features/health/service.js';
-import { listNotes } from '../../features/notes/service.js';
-import { listProjects } from '../../features/projects/service.js';
 import type { AppDeps } from '../deps.js';
 import { errorTable, NyxError } from '../errors.js';
 import type { Principal, RequestMeta } from '../access/principal.js';
-import { appRouter } from '../trpc/root.js';
 import { readCookie, SESSION_COOKIE } from './cookies.js';
-import { defineRoute } from './route.js';
-import { registerWorkflowRoutes } from '../../features/workflows/routes.js';
-import { registerDiscussionRoutes } from '../../features/discussions/routes.js';
 import { serveWeb } from './static.js';
-import type { HttpVars } from './vars.js';
+import type { HttpApp, HttpVars } from './vars.js';
+
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -65,7 +59,20 @@ function errorResponse<C extends HonoContext>(c: C, err: NyxError, headers: Reco
   return c.json(Array.from({ length: calls }, () => one), status as 400, headers);
 }
 
-export function createApp(deps: AppDeps): Hono<{ Variables: HttpVars }> {
+/** What the pipeline serves; src/app/app.ts composes it from the features. */
+export interface HttpWiring {
+  /** Served at /api/trpc; its context is `{ deps, principal, authError, meta, resHeaders }`. */
+  router: AnyTRPCRouter;
+  /** Who a bearer token (throws NyxError when it is no good) or a session cookie (null: signed out) belongs to. */
+  authenticate: {
+    token: (deps: AppDeps, token: string) => Promise<Principal>;
+    session: (deps: AppDeps, sessionToken: string) => Promise<Principal | null>;
+  };
+  /** Registers the REST routes (after the middleware, before the web app's fallback). */
+  routes: (app: HttpApp, deps: AppDeps) => void;
+}
+
+export function createHttpApp(deps: AppDeps, wiring: HttpWiring): HttpApp {
   const app = new Hono<{ Variables: HttpVars }>();
   const { env, log } = deps;
 
@@ -128,7 +135,7 @@ export function createApp(deps: AppDeps): Hono<{ Variables: HttpVars }> {
       const m = /^Bearer\s+(\S+)$/i.exec(authz);
       try {
         if (!m?.[1]) throw new NyxError('UNAUTHENTICATED', 'Authorization header must be "Bearer nyx_…"');
-        principal = await resolveApiToken(deps, m[1]);
+        principal = await wiring.authenticate.token(deps, m[1]);
       } catch (err) {
         if (!(err instanceof NyxError)) throw err;
         // tRPC callers get the error in tRPC's shape from the authed procedure; REST gets it now.
@@ -136,7 +143,7 @@ export function createApp(deps: AppDeps): Hono<{ Variables: HttpVars }> {
         authError = err;
       }
     } else if (sessionToken) {
-      principal = await resolveSession(deps, sessionToken);
+      principal = await wiring.authenticate.session(deps, sessionToken);
     }
     // Browsers send Origin on cross-site POSTs; a cookie-carrying request from another
     // origin is refused outright (defence in depth beside the per-session CSRF token).
@@ -159,7 +166,7 @@ export function createApp(deps: AppDeps): Hono<{ Variables: HttpVars }> {
     fetchRequestHandler({
       endpoint: '/api/trpc',
       req: c.req.raw,
-      router: appRouter,
+      router: wiring.router,
       // One request may batch at most this many calls (the browser client sends a handful).
       maxBatchSize: 50,
       createContext: ({ resHeaders }) => ({ deps, principal: c.get('principal'), authError: c.get('authError'), meta: c.get('meta'), resHeaders }),
@@ -169,31 +176,7 @@ export function createApp(deps: AppDeps): Hono<{ Variables: HttpVars }> {
     }),
   );
 
-  app.get('/api/v1/health', async (c) => {
-    const health = await checkHealth(deps);
-    return c.json(health, health.db.ok ? 200 : 503);
-  });
-
-  defineRoute(app, deps, {
-    method: 'get',
-    path: '/api/v1/projects',
-    auth: 'tenant',
-    scope: 'projects:read',
-    query: z.object({ query: z.string().max(200).optional() }),
-    handler: async ({ access, query }) => ({ projects: await listProjects(access, query.query) }),
-  });
-  defineRoute(app, deps, {
-    method: 'get',
-    path: '/api/v1/projects/:projectId/notes',
-    auth: 'tenant',
-    scope: 'notes:read',
-    params: z.object({ projectId: z.uuid() }),
-    query: z.object({ query: z.string().max(200).optional() }),
-    handler: async ({ access, params, query }) => ({ notes: await listNotes(access, { projectId: params.projectId, query: query.query }) }),
-  });
-
-  registerWorkflowRoutes(app, deps);
-  registerDiscussionRoutes(app, deps);
+  wiring.routes(app, deps);
 
   app.get('*', (c) => (c.req.path.startsWith('/api/') ? apiNotFound(c) : serveWeb(c)));
   return app;

@@ -1,3 +1,4 @@
+import type { Hono } from 'hono';
 import type { NyxError } from '../errors.js';
 import type { Principal, RequestMeta } from '../access/principal.js';
 
@@ -6,3 +7,6 @@ export interface HttpVars {
   authError: NyxError | null;
   meta: RequestMeta;
 }
+
+/** The Hono app every route is registered on. */
+export type HttpApp = Hono<{ Variables: HttpVars }>;

@@ -4,7 +4,7 @@ import { createTRPCClient, httpBatchLink } from '@trpc/client';
 import { createTRPCContext } from '@trpc/tanstack-react-query';
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
 import superjson from 'superjson';
-import type { AppRouter } from '../../../src/platform/trpc/root.js';
+import type { AppRouter } from '../../../src/app/router.js';
 
 export type { AppRouter };
 export type RouterOutputs = inferRouterOutputs<AppRouter>;

@@ -8,8 +8,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { dbKinds, newUser, startTestServer, trpcError, type TestServer, type TestUser } from '../../testing/harness.js';
-import { appRouter } from '../trpc/root.js';
+import { dbKinds, newUser, startTestServer, trpcError, type TestServer, type TestUser } from '../testing/harness.js';
+import { appRouter } from './router.js';
 import { createApp } from './app.js';
 
 const badTexts = { nul: 'a\u0000b', surrogate: '\ud800 x', lowSurrogate: 'x \udc00', percent: '%E0%A4%A' } as const;

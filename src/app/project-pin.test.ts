@@ -7,9 +7,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { scopes } from './scopes.js';
-import { dbKinds, newUser, startTestServer, TestClient, trpcError, type TestServer, type TestUser } from '../../testing/harness.js';
-import { appRouter } from '../trpc/root.js';
+import { scopes } from '../platform/access/scopes.js';
+import { dbKinds, newUser, startTestServer, TestClient, trpcError, type TestServer, type TestUser } from '../testing/harness.js';
+import { appRouter } from './router.js';
 
 interface Fixture {
   owner: TestUser;
