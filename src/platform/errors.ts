@@ -24,6 +24,22 @@ export type FieldErrors = Record<string, string[]>;
  */
 export const fieldName = (path: readonly PropertyKey[], fallback: string): string => path.map(String).join('.').replace(/(\.\d+)+$/, '') || fallback;
 
+/** Adds one message to a field. */
+export const addFieldError = (errors: FieldErrors, field: string, message: string): void => void (errors[field] ??= []).push(message);
+
+/** A zod error's issues by the field forms know each by (`fieldName`; `fallback` for the input as a whole). */
+export function zodFieldErrors(issues: readonly { path: readonly PropertyKey[]; message: string }[], fallback: string): FieldErrors {
+  const out: FieldErrors = {};
+  for (const issue of issues) addFieldError(out, fieldName(issue.path, fallback), issue.message);
+  return out;
+}
+
+/** When any field has an error: BAD_INPUT "Invalid <what>: <the first message>", carrying every field. */
+export function throwFieldErrors(what: string, errors: FieldErrors): void {
+  const first = Object.values(errors)[0]?.[0];
+  if (first) throw new NyxError('BAD_INPUT', `Invalid ${what}: ${first}`, { fieldErrors: errors });
+}
+
 export class NyxError extends Error {
   readonly code: NyxErrorCode;
   readonly userMessage: string;

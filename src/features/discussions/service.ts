@@ -5,20 +5,14 @@
  */
 import { and, asc, desc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
 import { discussionMessages, discussions, personas, users, type Participant } from '../../platform/db/schema/index.js';
-import type { Tx } from '../../platform/db/tenant.js';
 import { appendEvents, type RunRef } from '../../platform/events/store.js';
-import { NyxError } from '../../platform/errors.js';
+import { addFieldError, NyxError, throwFieldErrors, type FieldErrors } from '../../platform/errors.js';
 import { assertProjectAllowed, visibleOr404 } from '../../platform/access/project-pin.js';
 import { getProject } from '../projects/service.js';
 import type { CreateDiscussionInput } from './schema.js';
+import type { Access } from '../../platform/access/tenant-access.js';
 
-export interface Access {
-  tx: Tx;
-  tenantId: string;
-  userId: string;
-  projectPin: string | null;
-  ip: string | null;
-}
+export type { Access } from '../../platform/access/tenant-access.js';
 
 export const STOP_CHANNEL = 'nyx_discussion_stop';
 export const discussionRef = (d: { id: string; tenantId: string }): RunRef => ({ kind: 'discussion', id: d.id, tenantId: d.tenantId });
@@ -28,22 +22,21 @@ export const discussionRef = (d: { id: string; tenantId: string }): RunRef => ({
  * personas exist here and providers are configured (`providers`: the workspace's names).
  */
 export async function resolveParticipants(access: Pick<Access, 'tx'>, input: CreateDiscussionInput, providers: ReadonlySet<string>): Promise<Participant[]> {
-  const fieldErrors: Record<string, string[]> = {};
+  const fieldErrors: FieldErrors = {};
   const ids = input.participants.flatMap((p) => (p.personaId ? [p.personaId] : []));
   const visible = input.projectId ? or(isNull(personas.projectId), eq(personas.projectId, input.projectId)) : isNull(personas.projectId);
   const found = ids.length ? await access.tx.select({ id: personas.id, name: personas.name }).from(personas).where(and(inArray(personas.id, ids), visible)) : [];
   const names = new Map(found.map((p) => [p.id, p.name]));
   const seen = new Map<string, number>();
   const out = input.participants.map((p, i): Participant => {
-    if (p.personaId && !names.has(p.personaId)) (fieldErrors[`participants.${i}.personaId`] ??= []).push('No such persona in this workspace (or it belongs to another project)');
-    if (p.provider && !providers.has(p.provider)) (fieldErrors[`participants.${i}.provider`] ??= []).push(`No provider "${p.provider}" is configured; add it on the LLM page`);
+    if (p.personaId && !names.has(p.personaId)) addFieldError(fieldErrors, `participants.${i}.personaId`, 'No such persona in this workspace (or it belongs to another project)');
+    if (p.provider && !providers.has(p.provider)) addFieldError(fieldErrors, `participants.${i}.provider`, `No provider "${p.provider}" is configured; add it on the LLM page`);
     const base = (p.personaId && names.get(p.personaId)) || (p.provider ? `${p.provider}${p.model ? `/${p.model}` : ''}` : 'Assistant');
     const n = (seen.get(base) ?? 0) + 1;
     seen.set(base, n);
     return { key: `p${i + 1}`, personaId: p.personaId, name: n > 1 ? `${base} #${n}` : base, provider: p.provider, model: p.model };
   });
-  const fields = Object.keys(fieldErrors);
-  if (fields.length) throw new NyxError('BAD_INPUT', `Invalid discussion: ${fieldErrors[fields[0]!]![0]}`, { fieldErrors });
+  throwFieldErrors('discussion', fieldErrors);
   return out;
 }
 
@@ -78,7 +71,7 @@ export async function addTurn(access: Access, id: string, content: string | null
   const events: { type: string; data: unknown }[] = [];
   if (content !== null) {
     const [pos] = await access.tx.select({ n: sql<number>`coalesce(max(${discussionMessages.position}), 0)::int` }).from(discussionMessages).where(eq(discussionMessages.discussionId, id));
-    const [user] = await access.tx.select({ name: users.name }).from(users).where(eq(users.id, access.userId));
+    const [user] = access.userId ? await access.tx.select({ name: users.name }).from(users).where(eq(users.id, access.userId)) : [];
     const [m] = await access.tx
       .insert(discussionMessages)
       .values({ tenantId: access.tenantId, discussionId: id, position: (pos?.n ?? 0) + 1, turn, authorKind: 'user', authorName: user?.name ?? 'You', authorUserId: access.userId, content, status: 'complete' })

@@ -2,7 +2,6 @@
 import { randomUUID } from 'node:crypto';
 import { asc, eq } from 'drizzle-orm';
 import { providerKeys } from '../../platform/db/schema/index.js';
-import type { Tx } from '../../platform/db/tenant.js';
 import type { Egress } from '../../platform/egress/egress.js';
 import { NyxError, notFound } from '../../platform/errors.js';
 import { defaultModels } from '../../platform/llm/catalog.js';
@@ -10,13 +9,9 @@ import { keyContext } from '../../platform/llm/service.js';
 import type { Vault } from '../../platform/llm/vault.js';
 import { recordAudit } from '../audit/service.js';
 import type { AddProviderKeyInput } from './schema.js';
+import type { Access as CallerAccess } from '../../platform/access/tenant-access.js';
 
-interface Access {
-  tx: Tx;
-  tenantId: string;
-  userId: string | null;
-  ip: string | null;
-}
+type Access = Pick<CallerAccess, 'tx' | 'tenantId' | 'userId' | 'ip'>;
 
 export interface ProviderKeyView {
   id: string;

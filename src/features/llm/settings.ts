@@ -6,13 +6,9 @@ import { NyxError, notFound } from '../../platform/errors.js';
 import { builtInCatalog } from '../../platform/llm/catalog.js';
 import { recordAudit } from '../audit/service.js';
 import type { UpdateLlmSettingsInput, UpsertModelPriceInput } from './schema.js';
+import type { Access as CallerAccess } from '../../platform/access/tenant-access.js';
 
-interface Access {
-  tx: Tx;
-  tenantId: string;
-  userId: string;
-  ip: string | null;
-}
+type Access = Pick<CallerAccess, 'tx' | 'tenantId' | 'userId' | 'ip'>;
 
 export type CatalogSource = 'built-in' | 'override' | 'workspace';
 

@@ -1,19 +1,11 @@
 /** CRUD for knowledge entries and insights, plus insight triage (approve, reject, pair). */
 import { and, arrayContains, desc, eq, sql, type SQL } from 'drizzle-orm';
 import { memoryEntries, workflowInsights } from '../../platform/db/schema/index.js';
-import type { Tx } from '../../platform/db/tenant.js';
 import { NyxError, notFound } from '../../platform/errors.js';
 import { projectForNewRow } from '../../platform/access/project-pin.js';
 import { getProject } from '../projects/service.js';
 import type { CreateEntryInput, CreateInsightInput, UpdateEntryInput, UpdateInsightInput } from './schema.js';
-
-interface Access {
-  tx: Tx;
-  tenantId: string;
-  userId: string;
-  projectPin: string | null;
-  ip: string | null;
-}
+import type { Access } from '../../platform/access/tenant-access.js';
 
 // Vectors are large (6 KB, read from out of line): list and get, and every reader that
 // needs only the text, take everything else plus whether one exists.

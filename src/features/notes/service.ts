@@ -2,13 +2,11 @@ import { and, desc, eq, ilike, or, sql } from 'drizzle-orm';
 import { projectNotes } from '../../platform/db/schema/index.js';
 import { escapeLike } from '../../platform/db/sql.js';
 import { notFound } from '../../platform/errors.js';
-import type { TenantAccess } from '../../platform/access/tenant-access.js';
+import type { Access } from '../../platform/access/tenant-access.js';
 import { assertProjectAllowed } from '../../platform/access/project-pin.js';
 import { getProject } from '../projects/service.js';
 import { excerptAround, HIGHLIGHT_END, HIGHLIGHT_START, plainMarkdown, unmarked } from '../../shared/excerpt.js';
 import type { CreateNoteInput, ListNotesInput, UpdateNoteInput } from './schema.js';
-
-type Access = Pick<TenantAccess, 'tx' | 'tenantId' | 'userId' | 'projectPin' | 'ip'>;
 
 
 /** Characters of a note read to build its excerpt (the start, or the passage around a match). */

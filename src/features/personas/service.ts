@@ -9,14 +9,7 @@ import { getProject } from '../projects/service.js';
 import { builtInPersonas } from './built-ins.js';
 import type { CreatePersonaInput, ListPersonasInput, UpdatePersonaInput } from './schema.js';
 import { suggestSpecializations, type SpecializationId } from './specialization-extractor.js';
-
-interface Access {
-  tx: Tx;
-  tenantId: string;
-  userId: string;
-  projectPin: string | null;
-  ip: string | null;
-}
+import type { Access } from '../../platform/access/tenant-access.js';
 
 export type Persona = typeof personas.$inferSelect;
 

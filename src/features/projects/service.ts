@@ -3,11 +3,9 @@ import { projects } from '../../platform/db/schema/index.js';
 import { escapeLike } from '../../platform/db/sql.js';
 import { assertProjectAllowed } from '../../platform/access/project-pin.js';
 import { NyxError, notFound } from '../../platform/errors.js';
-import type { TenantAccess } from '../../platform/access/tenant-access.js';
+import type { Access } from '../../platform/access/tenant-access.js';
 import { recordAudit } from '../audit/service.js';
 import type { CreateProjectInput, UpdateProjectInput } from './schema.js';
-
-type Access = Pick<TenantAccess, 'tx' | 'tenantId' | 'userId' | 'projectPin' | 'ip'>;
 
 const isUniqueViolation = (err: unknown): boolean =>
   typeof err === 'object' && err !== null && ((err as { code?: string }).code === '23505' || (err as { cause?: { code?: string } }).cause?.code === '23505');

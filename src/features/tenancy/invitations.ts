@@ -9,11 +9,11 @@ import { invitations, tenantMembers, tenants, users } from '../../platform/db/sc
 import { enterTenant, withAuth, type Tx } from '../../platform/db/tenant.js';
 import { NyxError, notFound } from '../../platform/errors.js';
 import { randomToken, sha256Hex } from '../../platform/security.js';
-import type { TenantAccess } from '../../platform/access/tenant-access.js';
+import type { Access as CallerAccess } from '../../platform/access/tenant-access.js';
 import { recordAudit } from '../audit/service.js';
 import type { CreateInvitationInput } from './schema.js';
 
-type Access = Pick<TenantAccess, 'tx' | 'tenantId' | 'userId' | 'ip'>;
+type Access = Pick<CallerAccess, 'tx' | 'tenantId' | 'userId' | 'ip'>;
 
 export type InvitationStatus = 'pending' | 'accepted' | 'revoked' | 'expired';
 

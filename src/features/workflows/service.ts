@@ -4,22 +4,16 @@
  */
 import { and, asc, count, desc, eq, inArray, isNull, max, or, sql } from 'drizzle-orm';
 import { personas, workflowInsights, workflowRuns, workflowSteps, workflows } from '../../platform/db/schema/index.js';
-import type { Tx } from '../../platform/db/tenant.js';
-import { NyxError } from '../../platform/errors.js';
+import { addFieldError, NyxError, throwFieldErrors, type FieldErrors } from '../../platform/errors.js';
 import { recordAudit } from '../audit/service.js';
 import { assertProjectAllowed, visibleOr404 } from '../../platform/access/project-pin.js';
 import { getProject } from '../projects/service.js';
 import { zCreateWorkflow, type CreateWorkflowInput, type StepDef, type WorkflowDef } from './schema.js';
 import { findTemplate } from './templates.js';
 import { validateTemplates } from './templating.js';
+import type { Access } from '../../platform/access/tenant-access.js';
 
-export interface Access {
-  tx: Tx;
-  tenantId: string;
-  userId: string;
-  projectPin: string | null;
-  ip: string | null;
-}
+export type { Access } from '../../platform/access/tenant-access.js';
 
 type StepRow = typeof workflowSteps.$inferSelect;
 type WorkflowRow = typeof workflows.$inferSelect;
@@ -44,8 +38,8 @@ const stepFromRow = (s: StepRow): StepDef => ({
 
 /** Rejects what zod cannot see: template variables, persona and project references, review steps without a project. */
 async function checkDefinition(access: Access, def: WorkflowDef): Promise<void> {
-  const fieldErrors: Record<string, string[]> = {};
-  const add = (field: string, message: string) => (fieldErrors[field] ??= []).push(message);
+  const fieldErrors: FieldErrors = {};
+  const add = (field: string, message: string) => addFieldError(fieldErrors, field, message);
   for (const issue of validateTemplates(def.steps)) add(issue.field === `steps.${issue.step}.prompt` && issue.variable === '' ? `steps.${issue.step}.fanOutSource` : issue.field, issue.message);
   def.steps.forEach((s, i) => {
     if (s.type !== 'fan_out' && s.fanOutSource) add(`steps.${i}.fanOutSource`, 'Only fan_out steps take a source step');
@@ -75,8 +69,7 @@ async function checkDefinition(access: Access, def: WorkflowDef): Promise<void> 
       if (!found.has(id)) add(`memoryInsightIds.${i}`, access.projectPin ? 'No such insight in the project this API token is pinned to' : 'No such insight in this workspace');
     });
   }
-  const fields = Object.keys(fieldErrors);
-  if (fields.length) throw new NyxError('BAD_INPUT', `Invalid workflow: ${fieldErrors[fields[0]!]![0]}`, { fieldErrors });
+  throwFieldErrors('workflow', fieldErrors);
 }
 
 async function writeSteps(access: Access, workflowId: string, steps: StepDef[]): Promise<void> {

@@ -4,6 +4,7 @@
  * in the step's commit) and `fan_out` (items with a concurrency limit and per-item
  * progress that survives a resume). Nothing here writes except through `ctx.emit`.
  */
+import { backgroundAccess } from '../../platform/access/tenant-access.js';
 import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { insightSeverities, insightTypes, workflowInsights, workflowRunSteps } from '../../platform/db/schema/index.js';
@@ -162,7 +163,7 @@ async function review(ctx: Ctx, index: number, step: StepDef, call: LlmCall): Pr
       const existing = await tx.select({ id: workflowInsights.id }).from(workflowInsights).where(and(eq(workflowInsights.originRunId, ctx.run.id), eq(workflowInsights.originStep, step.name)));
       if (existing.length) return existing.map((e) => e.id);
       // A run's user may since have been removed; the insight then has no author.
-      const access = { tx, tenantId: ctx.run.tenantId, userId: ctx.run.startedBy as string, projectPin: null, ip: null };
+      const access = backgroundAccess(tx, ctx.run.tenantId, ctx.run.startedBy);
       const ids: string[] = [];
       for (const i of found) ids.push(await createInsight(access, { ...i, projectId, category: i.category.toLowerCase().slice(0, 60) }, { runId: ctx.run.id, step: step.name }));
       return ids;

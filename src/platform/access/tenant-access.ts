@@ -12,16 +12,34 @@ import { NyxError } from '../errors.js';
 import type { Principal, RequestMeta } from './principal.js';
 import { effectiveScopes, type Role, type Scope } from './scopes.js';
 
-export interface TenantAccess {
+/**
+ * The caller as every service sees it (one contract, not one per feature): the RLS
+ * transaction, the workspace, who acts (null: nyxCore itself, on behalf of a user since
+ * removed), the project pin (null: the whole workspace; services enforce it with
+ * ./project-pin.ts) and the IP for the audit log. A service that needs less takes a Pick of
+ * it; a request's TenantAccess adds the member's role and scopes.
+ */
+export interface Access {
   tx: Tx;
   tenantId: string;
-  userId: string;
-  role: Role;
-  scopes: Set<Scope>;
+  userId: string | null;
   /** Set when an API token is pinned to one project. */
   projectPin: string | null;
   ip: string | null;
 }
+
+/** A request inside a workspace: always a member, with a role and the scopes it grants. */
+export interface TenantAccess extends Access {
+  userId: string;
+  role: Role;
+  scopes: Set<Scope>;
+}
+
+/**
+ * nyxCore acting in a workspace outside any request, for the user who started the work (a
+ * run's step writing insights): the whole workspace, no IP.
+ */
+export const backgroundAccess = (tx: Tx, tenantId: string, userId: string | null): Access => ({ tx, tenantId, userId, projectPin: null, ip: null });
 
 const zTenantId = z.uuid();
 

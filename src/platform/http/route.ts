@@ -8,7 +8,7 @@ import type { z } from 'zod';
 import type { Scope } from '../access/scopes.js';
 import { runInTenant, type TenantAccess } from '../access/tenant-access.js';
 import type { AppDeps } from '../deps.js';
-import { NyxError } from '../errors.js';
+import { NyxError, zodFieldErrors } from '../errors.js';
 import { assertStorableText } from '../input-text.js';
 import type { HttpVars } from './vars.js';
 
@@ -35,8 +35,7 @@ function parse<S extends z.ZodType>(schema: S | undefined, value: unknown, where
   assertStorableText(value, where);
   const r = schema.safeParse(value);
   if (r.success) return r.data;
-  const fieldErrors: Record<string, string[]> = {};
-  for (const issue of r.error.issues) (fieldErrors[issue.path.join('.') || where] ??= []).push(issue.message);
+  const fieldErrors = zodFieldErrors(r.error.issues, where);
   throw new NyxError('BAD_INPUT', `Invalid ${where}: ${Object.keys(fieldErrors).join(', ')}`, { fieldErrors });
 }
 

@@ -1,15 +1,11 @@
 import { initTRPC, TRPCError } from '@trpc/server';
 import superjson from 'superjson';
 import { ZodError } from 'zod';
-import { errorTable, fieldName, NyxError, type FieldErrors } from '../errors.js';
+import { errorTable, NyxError, zodFieldErrors, type FieldErrors } from '../errors.js';
 import type { Context } from './context.js';
 
 function fieldErrorsOf(cause: unknown): FieldErrors | undefined {
-  if (cause instanceof ZodError) {
-    const out: FieldErrors = {};
-    for (const issue of cause.issues) (out[fieldName(issue.path, '_')] ??= []).push(issue.message);
-    return out;
-  }
+  if (cause instanceof ZodError) return zodFieldErrors(cause.issues, '_');
   if (cause instanceof NyxError) return cause.fieldErrors;
   return undefined;
 }
