@@ -65,6 +65,28 @@ export default tseslint.config(
     },
   },
   {
+    // A feature's entry point is its index.ts: another feature imports nothing deeper.
+    files: ['src/features/**/*.ts'],
+    ignores: ['src/features/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '^\\.\\./[a-z-]+/(?!index\\.js$)', message: "Import another feature from its index.ts ('../<feature>/index.js'), not from its files." }] },
+      ],
+    },
+  },
+  {
+    // The composition and the CLI use features through their entry points too.
+    files: ['src/app/**/*.ts', 'src/cli/**/*.ts', 'src/server.ts', 'src/runtime.ts', 'src/testing/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: 'features/[a-z-]+/(?!index\\.js$)', message: "Import a feature from its index.ts ('…/features/<feature>/index.js')." }] },
+      ],
+    },
+  },
+  {
     files: ['**/*.test.ts', 'src/testing/**', 'tests/**', 'bench/**'],
     rules: {
       '@typescript-eslint/no-unsafe-assignment': 'off',

@@ -4,9 +4,8 @@
  * all of it beside the web server; `nyxcore worker` runs only the job side.
  */
 import type { Env } from './config/env.js';
-import type { EngineDeps } from './features/workflows/engine.js';
-import { startDiscussionWorker } from './features/discussions/worker.js';
-import { startWorkflowWorker } from './features/workflows/worker.js';
+import { type EngineDeps, startWorkflowWorker } from './features/workflows/index.js';
+import { startDiscussionWorker } from './features/discussions/index.js';
 import { llmDepsOf, type AppDeps } from './platform/deps.js';
 import { EventHub } from './platform/events/hub.js';
 import { startJobs, type Jobs } from './platform/jobs/boss.js';

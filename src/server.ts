@@ -3,7 +3,7 @@ import type { Server as HttpServer } from 'node:http';
 import net from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { VERSION, type Env } from './config/env.js';
-import { prepareSetupLink } from './features/auth/service.js';
+import { prepareSetupLink } from './features/auth/index.js';
 import { openDatabase, type Database } from './platform/db/client.js';
 import { lockDataDir } from './platform/db/data-dir-lock.js';
 import type { AppDeps } from './platform/deps.js';

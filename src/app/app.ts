@@ -4,13 +4,12 @@
  * each feature's REST routes. The only place besides src/app/router.ts, src/server.ts and
  * src/cli/ that knows every feature; src/platform/ imports none (ESLint enforces it).
  */
-import { resolveSession } from '../features/auth/service.js';
-import { resolveApiToken } from '../features/auth/tokens.js';
-import { registerDiscussionRoutes } from '../features/discussions/routes.js';
-import { registerHealthRoutes } from '../features/health/routes.js';
-import { registerNoteRoutes } from '../features/notes/routes.js';
-import { registerProjectRoutes } from '../features/projects/routes.js';
-import { registerWorkflowRoutes } from '../features/workflows/routes.js';
+import { resolveApiToken, resolveSession } from '../features/auth/index.js';
+import { registerDiscussionRoutes } from '../features/discussions/index.js';
+import { registerHealthRoutes } from '../features/health/index.js';
+import { registerNoteRoutes } from '../features/notes/index.js';
+import { registerProjectRoutes } from '../features/projects/index.js';
+import { registerWorkflowRoutes } from '../features/workflows/index.js';
 import type { AppDeps } from '../platform/deps.js';
 import { createHttpApp } from '../platform/http/app.js';
 import type { HttpApp } from '../platform/http/vars.js';

@@ -1,13 +1,13 @@
-import { auditRouter } from '../features/audit/router.js';
-import { authRouter, tokensRouter } from '../features/auth/router.js';
-import { llmRouter } from '../features/llm/router.js';
-import { insightsRouter, memoryRouter } from '../features/memory/router.js';
-import { notesRouter } from '../features/notes/router.js';
-import { personasRouter } from '../features/personas/router.js';
-import { projectsRouter } from '../features/projects/router.js';
-import { invitationsRouter, membersRouter, workspacesRouter } from '../features/tenancy/router.js';
-import { discussionsRouter } from '../features/discussions/router.js';
-import { runsRouter, workflowsRouter } from '../features/workflows/router.js';
+import { auditRouter } from '../features/audit/index.js';
+import { authRouter, tokensRouter } from '../features/auth/index.js';
+import { llmRouter } from '../features/llm/index.js';
+import { insightsRouter, memoryRouter } from '../features/memory/index.js';
+import { notesRouter } from '../features/notes/index.js';
+import { personasRouter } from '../features/personas/index.js';
+import { projectsRouter } from '../features/projects/index.js';
+import { invitationsRouter, membersRouter, workspacesRouter } from '../features/tenancy/index.js';
+import { discussionsRouter } from '../features/discussions/index.js';
+import { runsRouter, workflowsRouter } from '../features/workflows/index.js';
 import { router } from '../platform/trpc/procedures.js';
 
 export const appRouter = router({

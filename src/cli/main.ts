@@ -4,15 +4,13 @@
  */
 import { parseArgs } from 'node:util';
 import { EnvError, loadEnv, VERSION } from '../config/env.js';
-import { findUserByEmail, issueSetupToken } from '../features/auth/service.js';
-import { createTokenForMember } from '../features/auth/tokens.js';
-import { zCreateToken } from '../features/auth/schema.js';
-import { listWorkspaces } from '../features/tenancy/service.js';
+import { createTokenForMember, findUserByEmail, issueSetupToken, zCreateToken } from '../features/auth/index.js';
+import { listWorkspaces } from '../features/tenancy/index.js';
 import { prepareDatabase } from '../platform/jobs/boss.js';
 import { createEgress } from '../platform/egress/egress.js';
 import { rotateSecrets } from '../platform/llm/rotate.js';
 import { createLogger } from '../platform/logger.js';
-import { backfillEmbeddings } from '../features/memory/embedding.js';
+import { backfillEmbeddings } from '../features/memory/index.js';
 import { loadVault } from '../platform/llm/vault.js';
 import { startRuntime } from '../runtime.js';
 import { createBaseDeps, openConfiguredDatabase, PortInUseError, startServer } from '../server.js';

@@ -10,8 +10,8 @@ import { rowsOf } from '../../platform/db/sql.js';
 import { NyxError } from '../../platform/errors.js';
 import { constantTimeEqual, dummyPasswordHash, hashPassword, randomToken, sha256Hex, verifyPassword } from '../../platform/security.js';
 import type { Principal } from '../../platform/access/principal.js';
-import { recordAudit } from '../audit/service.js';
-import { acceptInvitationInTx } from '../tenancy/invitations.js';
+import { recordAudit } from '../audit/index.js';
+import { acceptInvitationInTx } from '../tenancy/index.js';
 import type { SignInInput, SignUpInput, UserView } from './schema.js';
 
 type Deps = Pick<AppDeps, 'database' | 'env' | 'log' | 'now'>;

@@ -13,7 +13,7 @@ import { NyxError, notFound } from '../../platform/errors.js';
 import { constantTimeEqual, randomToken, sha256Hex } from '../../platform/security.js';
 import type { TenantAccess } from '../../platform/access/tenant-access.js';
 import type { Principal } from '../../platform/access/principal.js';
-import { recordAudit } from '../audit/service.js';
+import { recordAudit } from '../audit/index.js';
 import type { CreateTokenInput } from './schema.js';
 
 export const TOKEN_PREFIX = 'nyx_';

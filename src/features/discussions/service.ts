@@ -8,7 +8,7 @@ import { discussionMessages, discussions, personas, users, type Participant } fr
 import { appendEvents, type RunRef } from '../../platform/events/store.js';
 import { addFieldError, NyxError, throwFieldErrors, type FieldErrors } from '../../platform/errors.js';
 import { assertProjectAllowed, visibleOr404 } from '../../platform/access/project-pin.js';
-import { getProject } from '../projects/service.js';
+import { getProject } from '../projects/index.js';
 import type { CreateDiscussionInput } from './schema.js';
 import type { Access } from '../../platform/access/tenant-access.js';
 

@@ -15,8 +15,8 @@ import { CANCELLED, LEASE_LOST, LeaseLostError, localRuns, ShutdownError } from 
 import type { DiscussionEvent } from '../../platform/events/frames.js';
 import { CancelledLlmCall, generateStream, type LlmDeps } from '../../platform/llm/service.js';
 import type { Logger } from '../../platform/logger.js';
-import { composeProjectWisdom } from '../memory/wisdom.js';
-import { recordPersonaUse } from '../personas/service.js';
+import { composeProjectWisdom } from '../memory/index.js';
+import { recordPersonaUse } from '../personas/index.js';
 import { detectLanguage } from './language.js';
 import { languages, type LanguageCode } from './schema.js';
 import { discussionRef } from './service.js';

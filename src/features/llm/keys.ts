@@ -7,7 +7,7 @@ import { NyxError, notFound } from '../../platform/errors.js';
 import { defaultModels } from '../../platform/llm/catalog.js';
 import { keyContext } from '../../platform/llm/service.js';
 import type { Vault } from '../../platform/llm/vault.js';
-import { recordAudit } from '../audit/service.js';
+import { recordAudit } from '../audit/index.js';
 import type { AddProviderKeyInput } from './schema.js';
 import type { Access as CallerAccess } from '../../platform/access/tenant-access.js';
 

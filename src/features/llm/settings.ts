@@ -4,7 +4,7 @@ import { llmSettings, llmUsage, modelCatalog, providerKeys } from '../../platfor
 import type { Tx } from '../../platform/db/tenant.js';
 import { NyxError, notFound } from '../../platform/errors.js';
 import { builtInCatalog } from '../../platform/llm/catalog.js';
-import { recordAudit } from '../audit/service.js';
+import { recordAudit } from '../audit/index.js';
 import type { UpdateLlmSettingsInput, UpsertModelPriceInput } from './schema.js';
 import type { Access as CallerAccess } from '../../platform/access/tenant-access.js';
 

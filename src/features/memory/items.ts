@@ -3,7 +3,7 @@ import { and, arrayContains, desc, eq, sql, type SQL } from 'drizzle-orm';
 import { memoryEntries, workflowInsights } from '../../platform/db/schema/index.js';
 import { NyxError, notFound } from '../../platform/errors.js';
 import { projectForNewRow } from '../../platform/access/project-pin.js';
-import { getProject } from '../projects/service.js';
+import { getProject } from '../projects/index.js';
 import type { CreateEntryInput, CreateInsightInput, UpdateEntryInput, UpdateInsightInput } from './schema.js';
 import type { Access } from '../../platform/access/tenant-access.js';
 

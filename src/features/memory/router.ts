@@ -1,17 +1,14 @@
 /**
  * memory.* (entries, search, settings, status, wisdom) and insights.* (triage, pairing,
- * search, backfill). Writes commit first, then embed outside the transaction: the row is
- * saved (and visible as "missing its embedding") even when the embedding provider fails.
+ * search, backfill). Writes that embed are call procedures (./commands.ts: commit, embed
+ * outside the transaction, read back).
  */
 import { z } from 'zod';
-import { withGrant } from '../../platform/access/tenant-access.js';
 import { llmDepsOf } from '../../platform/deps.js';
 import { requireScope, requireScopeForCall, router } from '../../platform/trpc/procedures.js';
-import { getProject } from '../projects/service.js';
-import { backfillEmbeddings, embedRows, embeddingStatus } from './embedding.js';
+import { createEntryEmbedded, createInsightEmbedded, projectWisdom, updateEntryEmbedded, updateInsightEmbedded } from './commands.js';
+import { backfillEmbeddings, embeddingStatus } from './embedding.js';
 import {
-  createEntry,
-  createInsight,
   deleteEntry,
   getEntry,
   getInsight,
@@ -19,13 +16,10 @@ import {
   listInsights,
   pairInsights,
   setInsightStatus,
-  updateEntry,
-  updateInsight,
 } from './items.js';
 import { zCreateEntry, zCreateInsight, zListEntries, zListInsights, zMemorySettings, zPairInsights, zSearch, zUpdateEntry, zUpdateInsight, zWisdom } from './schema.js';
 import { searchMemory } from './search.js';
 import { getMemorySettings, updateMemorySettings } from './settings.js';
-import { composeProjectWisdom } from './wisdom.js';
 
 const zId = z.object({ id: z.uuid() });
 
@@ -40,19 +34,11 @@ export const memoryRouter = router({
     create: requireScopeForCall('memory:write')
       .meta({ pin: 'project' })
       .input(zCreateEntry)
-      .mutation(async ({ ctx, input }) => {
-        const id = await withGrant(ctx.deps, ctx.grant, (access) => createEntry(access, input));
-        await embedRows(llmDepsOf(ctx.deps), ctx.grant, 'entry', [id]);
-        return withGrant(ctx.deps, ctx.grant, (access) => getEntry(access, id));
-      }),
+      .mutation(({ ctx, input }) => createEntryEmbedded(llmDepsOf(ctx.deps), ctx.grant, input)),
     update: requireScopeForCall('memory:write')
       .meta({ pin: 'project' })
       .input(zUpdateEntry)
-      .mutation(async ({ ctx, input }) => {
-        const { isTextChanged } = await withGrant(ctx.deps, ctx.grant, (access) => updateEntry(access, input));
-        if (isTextChanged) await embedRows(llmDepsOf(ctx.deps), ctx.grant, 'entry', [input.id]);
-        return withGrant(ctx.deps, ctx.grant, (access) => getEntry(access, input.id));
-      }),
+      .mutation(({ ctx, input }) => updateEntryEmbedded(llmDepsOf(ctx.deps), ctx.grant, input)),
     delete: requireScope('memory:write')
       .meta({ pin: 'project' })
       .input(zId)
@@ -72,10 +58,7 @@ export const memoryRouter = router({
   status: requireScopeForCall('memory:read').query(({ ctx }) => embeddingStatus(llmDepsOf(ctx.deps), ctx.grant)),
   wisdom: requireScopeForCall('memory:read')
     .input(zWisdom)
-    .query(async ({ ctx, input }) => {
-      await withGrant(ctx.deps, ctx.grant, (access) => getProject(access, input.projectId));
-      return composeProjectWisdom(llmDepsOf(ctx.deps), ctx.grant, input);
-    }),
+    .query(({ ctx, input }) => projectWisdom(llmDepsOf(ctx.deps), ctx.grant, input)),
 });
 
 export const insightsRouter = router({
@@ -88,19 +71,11 @@ export const insightsRouter = router({
   create: requireScopeForCall('memory:write')
     .meta({ pin: 'project' })
     .input(zCreateInsight)
-    .mutation(async ({ ctx, input }) => {
-      const id = await withGrant(ctx.deps, ctx.grant, (access) => createInsight(access, input));
-      await embedRows(llmDepsOf(ctx.deps), ctx.grant, 'insight', [id]);
-      return withGrant(ctx.deps, ctx.grant, (access) => getInsight(access, id));
-    }),
+    .mutation(({ ctx, input }) => createInsightEmbedded(llmDepsOf(ctx.deps), ctx.grant, input)),
   update: requireScopeForCall('memory:write')
     .meta({ pin: 'project' })
     .input(zUpdateInsight)
-    .mutation(async ({ ctx, input }) => {
-      const { isTextChanged } = await withGrant(ctx.deps, ctx.grant, (access) => updateInsight(access, input));
-      if (isTextChanged) await embedRows(llmDepsOf(ctx.deps), ctx.grant, 'insight', [input.id]);
-      return withGrant(ctx.deps, ctx.grant, (access) => getInsight(access, input.id));
-    }),
+    .mutation(({ ctx, input }) => updateInsightEmbedded(llmDepsOf(ctx.deps), ctx.grant, input)),
   approve: requireScope('memory:write')
     .meta({ pin: 'project' })
     .input(zId)

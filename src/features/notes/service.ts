@@ -4,7 +4,7 @@ import { escapeLike } from '../../platform/db/sql.js';
 import { notFound } from '../../platform/errors.js';
 import type { Access } from '../../platform/access/tenant-access.js';
 import { assertProjectAllowed } from '../../platform/access/project-pin.js';
-import { getProject } from '../projects/service.js';
+import { getProject } from '../projects/index.js';
 import { excerptAround, HIGHLIGHT_END, HIGHLIGHT_START, plainMarkdown, unmarked } from '../../shared/excerpt.js';
 import type { CreateNoteInput, ListNotesInput, UpdateNoteInput } from './schema.js';
 

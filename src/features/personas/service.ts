@@ -5,7 +5,7 @@ import { personas } from '../../platform/db/schema/index.js';
 import type { Tx } from '../../platform/db/tenant.js';
 import { escapeLike } from '../../platform/db/sql.js';
 import { NyxError, notFound } from '../../platform/errors.js';
-import { getProject } from '../projects/service.js';
+import { getProject } from '../projects/index.js';
 import { builtInPersonas } from './built-ins.js';
 import type { CreatePersonaInput, ListPersonasInput, UpdatePersonaInput } from './schema.js';
 import { suggestSpecializations, type SpecializationId } from './specialization-extractor.js';

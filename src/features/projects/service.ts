@@ -4,7 +4,7 @@ import { escapeLike } from '../../platform/db/sql.js';
 import { assertProjectAllowed } from '../../platform/access/project-pin.js';
 import { NyxError, notFound } from '../../platform/errors.js';
 import type { Access } from '../../platform/access/tenant-access.js';
-import { recordAudit } from '../audit/service.js';
+import { recordAudit } from '../audit/index.js';
 import type { CreateProjectInput, UpdateProjectInput } from './schema.js';
 
 const isUniqueViolation = (err: unknown): boolean =>

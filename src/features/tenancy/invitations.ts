@@ -10,7 +10,7 @@ import { enterTenant, withAuth, type Tx } from '../../platform/db/tenant.js';
 import { NyxError, notFound } from '../../platform/errors.js';
 import { randomToken, sha256Hex } from '../../platform/security.js';
 import type { Access as CallerAccess } from '../../platform/access/tenant-access.js';
-import { recordAudit } from '../audit/service.js';
+import { recordAudit } from '../audit/index.js';
 import type { CreateInvitationInput } from './schema.js';
 
 type Access = Pick<CallerAccess, 'tx' | 'tenantId' | 'userId' | 'ip'>;

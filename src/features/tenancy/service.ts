@@ -7,8 +7,8 @@ import { tenantMembers, tenants, users } from '../../platform/db/schema/index.js
 import { enterTenant, withAuth } from '../../platform/db/tenant.js';
 import { NyxError, notFound } from '../../platform/errors.js';
 import type { TenantAccess } from '../../platform/access/tenant-access.js';
-import { recordAudit } from '../audit/service.js';
-import { seedBuiltInPersonas } from '../personas/service.js';
+import { recordAudit } from '../audit/index.js';
+import { seedBuiltInPersonas } from '../personas/index.js';
 import type { WorkspaceView } from './schema.js';
 
 type Access = Pick<TenantAccess, 'tx' | 'tenantId' | 'userId' | 'role' | 'ip'>;

@@ -6,13 +6,12 @@
  * Completed steps are never run again: the engine starts at the first unfinished step.
  */
 import { eq, inArray, isNull, or, sql } from 'drizzle-orm';
-import { personas, workflowInsights, workflowRunSteps, workflowRuns } from '../../platform/db/schema/index.js';
+import { personas, workflowInsights, workflowRuns, workflowRunSteps } from '../../platform/db/schema/index.js';
 import { withTenant, type Tx } from '../../platform/db/tenant.js';
 import type { WorkflowEvent } from '../../platform/events/frames.js';
 import type { LlmDeps, LlmResult } from '../../platform/llm/service.js';
-import { insightColumns } from '../memory/items.js';
-import { composeProjectWisdom } from '../memory/wisdom.js';
-import { matchPersona, recordPersonaUse, type Persona } from '../personas/service.js';
+import { composeProjectWisdom, insightColumns } from '../memory/index.js';
+import { matchPersona, type Persona, recordPersonaUse } from '../personas/index.js';
 import type { StepDef, WorkflowDef } from './schema.js';
 import { embedInsights, errorText, executeStep } from './step-kinds.js';
 import { referencesSteps, scanTemplate, type StepOutputs } from './templating.js';

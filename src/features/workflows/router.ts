@@ -3,26 +3,12 @@
  * retry, insights). Starting and retrying a run are call procedures: the run is committed
  * first, then handed to the job queue outside any transaction.
  */
-import { withGrant } from '../../platform/access/tenant-access.js';
-import type { AppDeps } from '../../platform/deps.js';
-import type { TenantGrant } from '../../platform/access/tenant-access.js';
 import { publicProcedure, requireScope, requireScopeForCall, router } from '../../platform/trpc/procedures.js';
 import { zCreateWorkflow, zFromTemplate, zListRuns, zListWorkflows, zRetryRun, zRunId, zStartRun, zUpdateWorkflow, zValidateWorkflow, zWorkflowId } from './schema.js';
-import { cancelRun, createRun, failQueuedRun, getRun, listRuns, retryRun, runInsights } from './runs.js';
+import { cancelRun, getRun, listRuns, runInsights, startRetry, startRun } from './runs.js';
 import { cloneWorkflow, createFromTemplate, createWorkflow, deleteWorkflow, getWorkflow, listWorkflows, updateWorkflow } from './service.js';
 import { builtInTemplates } from './templates.js';
 import { availableVariables, validateTemplates } from './templating.js';
-
-/** Hands a committed run to the queue; if the queue refuses, the run is marked failed (never left queued forever). */
-async function dispatch(deps: AppDeps, grant: TenantGrant, runId: string): Promise<void> {
-  try {
-    await deps.jobs.send('workflow-run', { tenantId: grant.tenantId, runId });
-  } catch (err) {
-    deps.log.error({ err, run: runId }, 'workflow: queueing the run failed');
-    await withGrant(deps, grant, (access) => failQueuedRun(access, { id: runId, tenantId: grant.tenantId }, 'The job queue did not accept the run; try again'));
-    throw err;
-  }
-}
 
 export const workflowsRouter = router({
   list: requireScope('workflows:read')
@@ -60,11 +46,7 @@ export const workflowsRouter = router({
   run: requireScopeForCall('workflows:run')
     .meta({ pin: 'project' })
     .input(zStartRun)
-    .mutation(async ({ ctx, input }) => {
-      const run = await withGrant(ctx.deps, ctx.grant, (access) => createRun(access, input));
-      await dispatch(ctx.deps, ctx.grant, run.id);
-      return run;
-    }),
+    .mutation(({ ctx, input }) => startRun(ctx.deps, ctx.grant, input)),
 });
 
 export const runsRouter = router({
@@ -84,9 +66,5 @@ export const runsRouter = router({
   retry: requireScopeForCall('workflows:run')
     .meta({ pin: 'project' })
     .input(zRetryRun)
-    .mutation(async ({ ctx, input }) => {
-      const run = await withGrant(ctx.deps, ctx.grant, (access) => retryRun(access, input.id, input.fromStep));
-      await dispatch(ctx.deps, ctx.grant, run.id);
-      return run;
-    }),
+    .mutation(({ ctx, input }) => startRetry(ctx.deps, ctx.grant, input)),
 });

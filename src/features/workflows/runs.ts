@@ -6,9 +6,11 @@
 import { and, asc, desc, eq, gte, sql } from 'drizzle-orm';
 import { runEvents, workflowRunSteps, workflowRuns } from '../../platform/db/schema/index.js';
 import { appendEvents, type RunRef } from '../../platform/events/store.js';
+import { withGrant, type TenantGrant } from '../../platform/access/tenant-access.js';
+import type { AppDeps } from '../../platform/deps.js';
 import { NyxError } from '../../platform/errors.js';
-import { recordAudit } from '../audit/service.js';
-import { listInsights } from '../memory/items.js';
+import { recordAudit } from '../audit/index.js';
+import { listInsights } from '../memory/index.js';
 import { visibleOr404 } from '../../platform/access/project-pin.js';
 import type { WorkflowDef } from './schema.js';
 import { CANCEL_CHANNEL } from './runner.js';
@@ -154,3 +156,28 @@ export async function runInsights(access: Pick<Access, 'tx' | 'projectPin'>, id:
 
 export type RunDetail = Awaited<ReturnType<typeof getRun>>;
 
+
+/** Hands a committed run to the queue; if the queue refuses, the run is marked failed (never left queued forever). */
+async function dispatch(deps: Pick<AppDeps, 'database' | 'jobs' | 'log'>, grant: TenantGrant, runId: string): Promise<void> {
+  try {
+    await deps.jobs.send('workflow-run', { tenantId: grant.tenantId, runId });
+  } catch (err) {
+    deps.log.error({ err, run: runId }, 'workflow: queueing the run failed');
+    await withGrant(deps, grant, (access) => failQueuedRun(access, { id: runId, tenantId: grant.tenantId }, 'The job queue did not accept the run; try again'));
+    throw err;
+  }
+}
+
+/** Starts a run: committed first, then queued outside any transaction. */
+export async function startRun(deps: Pick<AppDeps, 'database' | 'jobs' | 'log'>, grant: TenantGrant, input: { workflowId: string; input: string }): Promise<{ id: string }> {
+  const run = await withGrant(deps, grant, (access) => createRun(access, input));
+  await dispatch(deps, grant, run.id);
+  return run;
+}
+
+/** Retries a run from a step (its earlier steps are kept): committed first, then queued. */
+export async function startRetry(deps: Pick<AppDeps, 'database' | 'jobs' | 'log'>, grant: TenantGrant, input: { id: string; fromStep: number }): Promise<{ id: string }> {
+  const run = await withGrant(deps, grant, (access) => retryRun(access, input.id, input.fromStep));
+  await dispatch(deps, grant, run.id);
+  return run;
+}

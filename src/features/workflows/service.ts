@@ -5,9 +5,9 @@
 import { and, asc, count, desc, eq, inArray, isNull, max, or, sql } from 'drizzle-orm';
 import { personas, workflowInsights, workflowRuns, workflowSteps, workflows } from '../../platform/db/schema/index.js';
 import { addFieldError, NyxError, throwFieldErrors, type FieldErrors } from '../../platform/errors.js';
-import { recordAudit } from '../audit/service.js';
+import { recordAudit } from '../audit/index.js';
 import { assertProjectAllowed, visibleOr404 } from '../../platform/access/project-pin.js';
-import { getProject } from '../projects/service.js';
+import { getProject } from '../projects/index.js';
 import { zCreateWorkflow, type CreateWorkflowInput, type StepDef, type WorkflowDef } from './schema.js';
 import { findTemplate } from './templates.js';
 import { validateTemplates } from './templating.js';
