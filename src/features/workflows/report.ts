@@ -21,7 +21,8 @@ export function fenced(text: string): string {
 }
 
 /** A file-name-safe slug of a step: `02-Prioritise.md`. */
-export const stepFileName = (position: number, name: string) => `${String(position + 1).padStart(2, '0')}-${name.replace(/[^A-Za-z0-9_-]/g, '_')}.md`;
+export const stepFileName = (position: number, name: string) =>
+  `${String(position + 1).padStart(2, '0')}-${name.replace(/[^A-Za-z0-9_-]/g, '_')}.md`;
 
 function stepMarkdown(s: RunDetail['steps'][number]): string {
   const head = `## ${s.position + 1}. ${s.name} (${s.type})\n\n`;
@@ -29,7 +30,10 @@ function stepMarkdown(s: RunDetail['steps'][number]): string {
   const body = s.output ?? (s.error ? `**Error:** ${s.error}` : '_No output._');
   const comparisons = Array.isArray(s.comparisons)
     ? (s.comparisons as { provider: string; model: string | null; output: string; error: string | null }[])
-        .map((c) => `\n\n### Compared: ${c.provider}${c.model ? `/${c.model}` : ''}\n\n${c.error ? `**Error:** ${c.error}` : c.output}`)
+        .map(
+          (c) =>
+            `\n\n### Compared: ${c.provider}${c.model ? `/${c.model}` : ''}\n\n${c.error ? `**Error:** ${c.error}` : c.output}`,
+        )
         .join('')
     : '';
   return `${head}${meta}${body}${comparisons}\n`;
@@ -59,7 +63,12 @@ export function runReportMarkdown(run: RunDetail): string {
   return lines.join('\n');
 }
 
-export function runExportZip(run: RunDetail): Uint8Array {
+/**
+ * The run as a zip, typed as backed by an ArrayBuffer (as fflate allocates it) so it is
+ * a `BodyInit` under the DOM's lib as well as Node's: the web's type check reads this file
+ * through the router's types.
+ */
+export function runExportZip(run: RunDetail): Uint8Array<ArrayBuffer> {
   const files: Record<string, Uint8Array> = {
     'workflow.json': strToU8(JSON.stringify(run.definition, null, 2)),
     'report.md': strToU8(runReportMarkdown(run)),
