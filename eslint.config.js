@@ -3,7 +3,18 @@ import drizzle from 'eslint-plugin-drizzle';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'web/dist/', 'node_modules/', 'drizzle/', 'bin/', 'scripts/', 'coverage/', 'tests/e2e/artifacts/'] },
+  {
+    ignores: [
+      'dist/',
+      'web/dist/',
+      'node_modules/',
+      'drizzle/',
+      'bin/',
+      'scripts/',
+      'coverage/',
+      'tests/e2e/artifacts/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -35,7 +46,13 @@ export default tseslint.config(
         {
           patterns: [
             {
-              group: ['**/src/features/**', '**/src/platform/**', '**/src/config/**', '**/src/cli/**', '**/src/testing/**'],
+              group: [
+                '**/src/features/**',
+                '**/src/platform/**',
+                '**/src/config/**',
+                '**/src/cli/**',
+                '**/src/testing/**',
+              ],
               allowTypeImports: true,
               message: 'Server code must not ship to the browser: import types only, or move the code to src/shared/.',
             },
@@ -49,7 +66,17 @@ export default tseslint.config(
     files: ['src/shared/**/*.ts'],
     ignores: ['src/shared/**/*.test.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['../*', 'node:*'], message: 'src/shared/ is browser-safe: import only zod and other src/shared/ modules.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['../*', 'node:*'],
+              message: 'src/shared/ is browser-safe: import only zod and other src/shared/ modules.',
+            },
+          ],
+        },
+      ],
     },
   },
   {
@@ -60,7 +87,15 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['**/features/**', '**/app/**', '**/cli/**'], message: 'src/platform/ must not import features, src/app/ or src/cli/: take what it needs as a parameter (see HttpWiring).' }] },
+        {
+          patterns: [
+            {
+              group: ['**/features/**', '**/app/**', '**/cli/**'],
+              message:
+                'src/platform/ must not import features, src/app/ or src/cli/: take what it needs as a parameter (see HttpWiring).',
+            },
+          ],
+        },
       ],
     },
   },
@@ -71,7 +106,14 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ regex: '^\\.\\./[a-z-]+/(?!index\\.js$)', message: "Import another feature from its index.ts ('../<feature>/index.js'), not from its files." }] },
+        {
+          patterns: [
+            {
+              regex: '^\\.\\./[a-z-]+/(?!index\\.js$)',
+              message: "Import another feature from its index.ts ('../<feature>/index.js'), not from its files.",
+            },
+          ],
+        },
       ],
     },
   },
@@ -82,7 +124,14 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ regex: 'features/[a-z-]+/(?!index\\.js$)', message: "Import a feature from its index.ts ('…/features/<feature>/index.js')." }] },
+        {
+          patterns: [
+            {
+              regex: 'features/[a-z-]+/(?!index\\.js$)',
+              message: "Import a feature from its index.ts ('…/features/<feature>/index.js').",
+            },
+          ],
+        },
       ],
     },
   },

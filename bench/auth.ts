@@ -22,7 +22,8 @@ const USERS = 2_000;
 const ROUNDS = 6;
 const PER_ROUND = 400;
 
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))] ?? 0;
+const pct = (xs: number[], p: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))] ?? 0;
 
 await recreateDatabase(url);
 const database = await openDatabase({ mode: 'postgres', url: url.toString(), poolSize: 4 });
@@ -36,16 +37,31 @@ for (let t = 0; t < 20; t++) {
     const userId = randomUUID();
     const session = randomToken('', 32);
     const token = randomToken(TOKEN_PREFIX, 32);
-    await database.raw("insert into users (id, email, name, password_hash) values ($1, $2, 'U', 'x')", [userId, `u${t}-${u}@example.test`]);
-    await database.raw("insert into tenant_members (tenant_id, user_id, role) values ($1, $2, 'member')", [tenantId, userId]);
-    await database.raw("insert into sessions (user_id, token_hash, csrf_hash, expires_at) values ($1, $2, 'x', now() + interval '1 day')", [userId, sha256Hex(session)]);
-    await database.raw("insert into api_tokens (tenant_id, user_id, name, display_prefix, token_hash, scopes, last_used_at) values ($1, $2, 't', 'nyx_', $3, '{projects:read}', now())", [tenantId, userId, sha256Hex(token)]);
+    await database.raw("insert into users (id, email, name, password_hash) values ($1, $2, 'U', 'x')", [
+      userId,
+      `u${t}-${u}@example.test`,
+    ]);
+    await database.raw("insert into tenant_members (tenant_id, user_id, role) values ($1, $2, 'member')", [
+      tenantId,
+      userId,
+    ]);
+    await database.raw(
+      "insert into sessions (user_id, token_hash, csrf_hash, expires_at) values ($1, $2, 'x', now() + interval '1 day')",
+      [userId, sha256Hex(session)],
+    );
+    await database.raw(
+      "insert into api_tokens (tenant_id, user_id, name, display_prefix, token_hash, scopes, last_used_at) values ($1, $2, 't', 'nyx_', $3, '{projects:read}', now())",
+      [tenantId, userId, sha256Hex(token)],
+    );
     sessions.push(session);
     tokens.push(token);
   }
 }
 const deps = { database, now: () => new Date(), log: createLogger('silent') };
-const timings = { on: { session: [] as number[], token: [] as number[] }, off: { session: [] as number[], token: [] as number[] } };
+const timings = {
+  on: { session: [] as number[], token: [] as number[] },
+  off: { session: [] as number[], token: [] as number[] },
+};
 for (let round = 0; round < ROUNDS; round++) {
   for (const mode of round % 2 ? (['off', 'on'] as const) : (['on', 'off'] as const)) {
     await database.raw(`alter table users ${mode === 'on' ? 'enable' : 'disable'} row level security`);
@@ -64,6 +80,8 @@ await database.raw('alter table users enable row level security');
 for (const lookup of ['session', 'token'] as const) {
   const on = timings.on[lookup];
   const off = timings.off[lookup];
-  console.log(`${lookup.padEnd(8)} RLS on p50/p95 ${pct(on, 0.5).toFixed(2)}/${pct(on, 0.95).toFixed(2)} ms · off ${pct(off, 0.5).toFixed(2)}/${pct(off, 0.95).toFixed(2)} ms · p50 ratio on/off ${(pct(on, 0.5) / pct(off, 0.5)).toFixed(3)}`);
+  console.log(
+    `${lookup.padEnd(8)} RLS on p50/p95 ${pct(on, 0.5).toFixed(2)}/${pct(on, 0.95).toFixed(2)} ms · off ${pct(off, 0.5).toFixed(2)}/${pct(off, 0.95).toFixed(2)} ms · p50 ratio on/off ${(pct(on, 0.5) / pct(off, 0.5)).toFixed(3)}`,
+  );
 }
 await database.close();

@@ -62,23 +62,48 @@ const t0 = performance.now();
 const elapsed = () => `${((performance.now() - t0) / 1000).toFixed(0).padStart(4)}s`;
 const progress = (msg: string) => console.log(`[${elapsed()}] ${msg}`);
 const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
-const pct = (xs: number[], p: number) => (xs.length ? (sorted(xs)[Math.min(xs.length - 1, Math.floor(p * xs.length))] ?? NaN) : NaN);
+const pct = (xs: number[], p: number) =>
+  xs.length ? (sorted(xs)[Math.min(xs.length - 1, Math.floor(p * xs.length))] ?? NaN) : NaN;
 const f = (x: number, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : '—');
 
 /** ~1,500 characters of engineering prose: the offline model extracts and ranks its sentences. */
 function runInput(): string {
   const rng = prng(11);
-  const subjects = ['The payment service', 'The deploy pipeline', 'Our cache layer', 'The job queue', 'The search index', 'The auth gateway'];
-  const verbs = ['retries failed requests', 'drops connections', 'leaks memory', 'times out', 'rebuilds nightly', 'spikes latency'];
-  const tails = ['under peak load', 'after each release', 'when the database fails over', 'during backups', 'for large tenants', 'without alerting anyone'];
+  const subjects = [
+    'The payment service',
+    'The deploy pipeline',
+    'Our cache layer',
+    'The job queue',
+    'The search index',
+    'The auth gateway',
+  ];
+  const verbs = [
+    'retries failed requests',
+    'drops connections',
+    'leaks memory',
+    'times out',
+    'rebuilds nightly',
+    'spikes latency',
+  ];
+  const tails = [
+    'under peak load',
+    'after each release',
+    'when the database fails over',
+    'during backups',
+    'for large tenants',
+    'without alerting anyone',
+  ];
   const pick = (xs: string[]) => xs[Math.floor(rng() * xs.length)] as string;
   const out: string[] = [];
-  while (out.join(' ').length < 1_500) out.push(`${pick(subjects)} ${pick(verbs)} ${pick(tails)}, and the team measured it twice.`);
+  while (out.join(' ').length < 1_500)
+    out.push(`${pick(subjects)} ${pick(verbs)} ${pick(tails)}, and the team measured it twice.`);
   return out.join(' ');
 }
 
 const stepPrompt = (i: number) =>
-  i === 0 ? 'Summarise the operational risks described here for an on-call engineer:\n\n{{input}}' : `Step ${i + 1}: refine the analysis above; list the most important risks and what to measure next.`;
+  i === 0
+    ? 'Summarise the operational risks described here for an on-call engineer:\n\n{{input}}'
+    : `Step ${i + 1}: refine the analysis above; list the most important risks and what to measure next.`;
 
 async function harness() {
   return import('../src/testing/harness.js');
@@ -125,13 +150,16 @@ async function overhead(kind: 'pglite' | 'postgres', backend: string): Promise<O
       const run = await user.client.trpc.workflows.run.mutate({ workflowId: wf.id, input });
       const completedAt = new Array<number>(STEPS).fill(NaN);
       let startedAt = NaN;
-      const unsubscribe = server.deps.hub.subscribe({ kind: 'workflow', id: run.id, tenantId: user.tenantId }, (events) => {
-        const at = performance.now();
-        for (const e of events) {
-          if (e.type === 'run.started') startedAt = at;
-          if (e.type === 'step.completed') completedAt[(e.data as { step: number }).step] = at;
-        }
-      });
+      const unsubscribe = server.deps.hub.subscribe(
+        { kind: 'workflow', id: run.id, tenantId: user.tenantId },
+        (events) => {
+          const at = performance.now();
+          for (const e of events) {
+            if (e.type === 'run.started') startedAt = at;
+            if (e.type === 'step.completed') completedAt[(e.data as { step: number }).step] = at;
+          }
+        },
+      );
       const began = performance.now();
       try {
         const outcome = await executeRun(runnerDeps, { tenantId: user.tenantId, runId: run.id });
@@ -139,7 +167,8 @@ async function overhead(kind: 'pglite' | 'postgres', backend: string): Promise<O
       } finally {
         // The last NOTIFY may still be on its way.
         const deadline = performance.now() + 2_000;
-        while (Number.isNaN(completedAt[STEPS - 1]) && performance.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+        while (Number.isNaN(completedAt[STEPS - 1]) && performance.now() < deadline)
+          await new Promise((r) => setTimeout(r, 5));
         unsubscribe();
       }
       const runMs = performance.now() - began;
@@ -152,10 +181,17 @@ async function overhead(kind: 'pglite' | 'postgres', backend: string): Promise<O
     const promptsOf = (detail: Awaited<ReturnType<typeof oneRun>>['detail']) => {
       const outputs = new Map<string, StepOutputs>();
       return detail.definition.steps.map((step, i) => {
-        let prompt = renderTemplate(step.prompt, { input: detail.input, memory: '', wisdom: '', personaName: 'Assistant', steps: outputs });
+        let prompt = renderTemplate(step.prompt, {
+          input: detail.input,
+          memory: '',
+          wisdom: '',
+          personaName: 'Assistant',
+          steps: outputs,
+        });
         const prev = i > 0 ? detail.definition.steps[i - 1] : undefined;
         const out = prev ? outputs.get(prev.name) : undefined;
-        if (prev && out) prompt += `\n\n---\nContext: the output of the previous step "${prev.name}":\n\n${stepContent(out)}`;
+        if (prev && out)
+          prompt += `\n\n---\nContext: the output of the previous step "${prev.name}":\n\n${stepContent(out)}`;
         const row = detail.steps[i];
         outputs.set(step.name, { full: row?.output ?? '', digest: row?.digest ?? null, isFanOut: false });
         return prompt;
@@ -165,7 +201,14 @@ async function overhead(kind: 'pglite' | 'postgres', backend: string): Promise<O
     const timeLlm = async (prompts: string[]) => {
       const ms: number[] = [];
       for (const prompt of prompts) {
-        const call: LlmCall = { tenantId: user.tenantId, userId: user.userId, purpose: 'workflow.step', system: DEFAULT_SYSTEM, prompt, signal: AbortSignal.timeout(300_000) };
+        const call: LlmCall = {
+          tenantId: user.tenantId,
+          userId: user.userId,
+          purpose: 'workflow.step',
+          system: DEFAULT_SYSTEM,
+          prompt,
+          signal: AbortSignal.timeout(300_000),
+        };
         let text = '';
         const started = performance.now();
         await generateStream(llm, call, (t) => (text += t));
@@ -174,7 +217,10 @@ async function overhead(kind: 'pglite' | 'postgres', backend: string): Promise<O
       return ms;
     };
     const timeModel = async (prompts: string[]) => {
-      const model = createLanguageModel({ name: 'offline', kind: 'offline', baseUrl: null, apiKey: null }, OFFLINE_MODEL);
+      const model = createLanguageModel(
+        { name: 'offline', kind: 'offline', baseUrl: null, apiKey: null },
+        OFFLINE_MODEL,
+      );
       const ms: number[] = [];
       for (const prompt of prompts) {
         const started = performance.now();
@@ -207,7 +253,9 @@ async function overhead(kind: 'pglite' | 'postgres', backend: string): Promise<O
         res.llm.push(l);
         res.overhead.push(cycle - l);
       }
-      progress(`${backend}: run ${r + 1}/${TIMED_RUNS}: ${f(run.runMs, 0)} ms, step cycle p50 ${f(pct(res.cycle.slice(-(STEPS - 1)), 0.5))} ms, LLM p50 ${f(pct(llmMs.slice(1), 0.5))} ms`);
+      progress(
+        `${backend}: run ${r + 1}/${TIMED_RUNS}: ${f(run.runMs, 0)} ms, step cycle p50 ${f(pct(res.cycle.slice(-(STEPS - 1)), 0.5))} ms, LLM p50 ${f(pct(llmMs.slice(1), 0.5))} ms`,
+      );
     }
   } finally {
     await server.close();
@@ -251,7 +299,9 @@ async function throughput(kind: 'pglite' | 'postgres', backend: string): Promise
       steps: Array.from({ length: THROUGHPUT_STEPS }, (_, i) => ({ name: `S${i + 1}`, prompt: stepPrompt(i) })),
     });
     const input = runInput();
-    progress(`${backend}: throughput: dispatching ${CONCURRENT_RUNS} runs of ${THROUGHPUT_STEPS} steps (worker concurrency ${WORKER_CONCURRENCY})`);
+    progress(
+      `${backend}: throughput: dispatching ${CONCURRENT_RUNS} runs of ${THROUGHPUT_STEPS} steps (worker concurrency ${WORKER_CONCURRENCY})`,
+    );
     const allDone = new Promise<void>((resolve) => {
       onFinish = () => {
         if (finishedAt.size >= CONCURRENT_RUNS) resolve();
@@ -266,9 +316,12 @@ async function throughput(kind: 'pglite' | 'postgres', backend: string): Promise
       }),
     );
     const dispatchMs = performance.now() - started;
-    progress(`${backend}: all ${CONCURRENT_RUNS} dispatched in ${f(dispatchMs, 0)} ms; ${finishedAt.size} already finished`);
+    progress(
+      `${backend}: all ${CONCURRENT_RUNS} dispatched in ${f(dispatchMs, 0)} ms; ${finishedAt.size} already finished`,
+    );
     const timeout = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 120_000).unref());
-    if ((await Promise.race([allDone, timeout])) === 'timeout') progress(`${backend}: timed out with ${finishedAt.size}/${CONCURRENT_RUNS} finished`);
+    if ((await Promise.race([allDone, timeout])) === 'timeout')
+      progress(`${backend}: timed out with ${finishedAt.size}/${CONCURRENT_RUNS} finished`);
     const last = Math.max(...runs.map((r) => finishedAt.get(r.id)?.at ?? NaN).filter((x) => !Number.isNaN(x)));
     const latencies = runs.flatMap((r) => {
       const done = finishedAt.get(r.id);
@@ -289,7 +342,17 @@ async function throughput(kind: 'pglite' | 'postgres', backend: string): Promise
       else if (failures.length < 3) failures.push(`${r.id}: ${d.status} ${d.error ?? ''}`);
       stepsCompleted += d.steps.filter((s) => s.status === 'completed').length;
     }
-    return { backend, dispatchMs, wallMs: last - started, latencies, completed, stepsCompleted, failures, queueWait, execution };
+    return {
+      backend,
+      dispatchMs,
+      wallMs: last - started,
+      latencies,
+      completed,
+      stepsCompleted,
+      failures,
+      queueWait,
+      execution,
+    };
   } finally {
     await unlisten();
     await server.close();
@@ -301,7 +364,9 @@ async function main() {
   const backends: ['pglite' | 'postgres', string][] = [];
   if (runPglite) backends.push(['pglite', 'PGlite']);
   if (runPostgres && testPostgresUrl) backends.push(['postgres', 'PostgreSQL']);
-  progress(`backends: ${backends.map((b) => b[1]).join(', ')}${testPostgresUrl ? '' : ' (pass a PostgreSQL URL or set NYXCORE_TEST_DATABASE_URL to add PostgreSQL)'}`);
+  progress(
+    `backends: ${backends.map((b) => b[1]).join(', ')}${testPostgresUrl ? '' : ' (pass a PostgreSQL URL or set NYXCORE_TEST_DATABASE_URL to add PostgreSQL)'}`,
+  );
   const over: OverheadResult[] = [];
   const thr: ThroughputResult[] = [];
   for (const [kind, name] of backends) {
@@ -309,10 +374,16 @@ async function main() {
     thr.push(await throughput(kind, name));
   }
 
-  console.log(`\n(1) engine overhead per step: ${STEPS}-step llm workflow, offline provider, executeRun; ${TIMED_RUNS} runs × ${STEPS - 1} steps (1..${STEPS - 1}) per backend`);
-  console.log('    step cycle = step.completed(i−1) → step.completed(i) NOTIFY; LLM = the same generateStream call standalone (incl. its config read + usage write);');
+  console.log(
+    `\n(1) engine overhead per step: ${STEPS}-step llm workflow, offline provider, executeRun; ${TIMED_RUNS} runs × ${STEPS - 1} steps (1..${STEPS - 1}) per backend`,
+  );
+  console.log(
+    '    step cycle = step.completed(i−1) → step.completed(i) NOTIFY; LLM = the same generateStream call standalone (incl. its config read + usage write);',
+  );
   console.log('    overhead = cycle − LLM per sample; model = the offline model alone (no database). All in ms.');
-  console.log('  backend      run ms p50  step0 p50   cycle p50  cycle p90    LLM p50    LLM p90  model p50   overhead p50  overhead p90');
+  console.log(
+    '  backend      run ms p50  step0 p50   cycle p50  cycle p90    LLM p50    LLM p90  model p50   overhead p50  overhead p90',
+  );
   for (const r of over) {
     console.log(
       `  ${r.backend.padEnd(11)} ${f(pct(r.runMs, 0.5), 0).padStart(11)} ${f(pct(r.step0, 0.5)).padStart(10)} ${f(pct(r.cycle, 0.5)).padStart(11)} ${f(pct(r.cycle, 0.9)).padStart(10)} ${f(pct(r.llm, 0.5)).padStart(10)} ${f(pct(r.llm, 0.9)).padStart(10)} ${f(pct(r.model, 0.5)).padStart(10)} ${f(pct(r.overhead, 0.5)).padStart(14)} ${f(pct(r.overhead, 0.9)).padStart(13)}`,
@@ -320,16 +391,24 @@ async function main() {
   }
   console.log('  target: median overhead ≤ 5 ms/step');
 
-  console.log(`\n(2) throughput: ${CONCURRENT_RUNS} runs × ${THROUGHPUT_STEPS} offline steps dispatched at once through workflows.run; in-process worker, concurrency ${WORKER_CONCURRENCY}`);
-  console.log('  backend     dispatch ms   wall s    runs/s   steps/s   latency p50 ms   p95 ms   queued p50/p95 ms   executing p50/p95 ms   completed  steps done');
+  console.log(
+    `\n(2) throughput: ${CONCURRENT_RUNS} runs × ${THROUGHPUT_STEPS} offline steps dispatched at once through workflows.run; in-process worker, concurrency ${WORKER_CONCURRENCY}`,
+  );
+  console.log(
+    '  backend     dispatch ms   wall s    runs/s   steps/s   latency p50 ms   p95 ms   queued p50/p95 ms   executing p50/p95 ms   completed  steps done',
+  );
   for (const r of thr) {
     console.log(
       `  ${r.backend.padEnd(11)} ${f(r.dispatchMs, 0).padStart(11)} ${f(r.wallMs / 1000).padStart(8)} ${f(CONCURRENT_RUNS / (r.wallMs / 1000), 1).padStart(9)} ${f((CONCURRENT_RUNS * THROUGHPUT_STEPS) / (r.wallMs / 1000), 1).padStart(9)} ${f(pct(r.latencies, 0.5), 0).padStart(16)} ${f(pct(r.latencies, 0.95), 0).padStart(8)} ${`${f(pct(r.queueWait, 0.5), 0)} / ${f(pct(r.queueWait, 0.95), 0)}`.padStart(19)} ${`${f(pct(r.execution, 0.5), 0)} / ${f(pct(r.execution, 0.95), 0)}`.padStart(22)} ${`${r.completed}/${CONCURRENT_RUNS}`.padStart(11)} ${`${r.stepsCompleted}/${CONCURRENT_RUNS * THROUGHPUT_STEPS}`.padStart(11)}`,
     );
     for (const x of r.failures) console.log(`    not completed: ${x}`);
   }
-  console.log('  latency = workflows.run call → run.completed NOTIFY; wall = first workflows.run call → last run.completed;');
-  console.log('  queued = run created → claimed by a worker, executing = claimed → finished (run row timestamps, ms resolution)');
+  console.log(
+    '  latency = workflows.run call → run.completed NOTIFY; wall = first workflows.run call → last run.completed;',
+  );
+  console.log(
+    '  queued = run created → claimed by a worker, executing = claimed → finished (run row timestamps, ms resolution)',
+  );
   console.log(`total ${elapsed().trim()}`);
 }
 

@@ -22,7 +22,6 @@ const CHUNK = 500;
 const DOC = MB;
 const BASELINE_SLICE = 2 * MB;
 
-
 const english = (
   'the of and to in is you that it he was for on are as with his they at be this have from or one had by word but ' +
   'not what all were we when your can said there use an each which she do how their if will up other about out many ' +
@@ -73,18 +72,27 @@ function measure(label: string, inputs: readonly string[], run: (s: string) => u
     best = Math.min(best, performance.now() - t0);
   }
   const mbps = bytes / MB / (best / 1000);
-  console.log(`${label.padEnd(34)} ${(bytes / MB).toFixed(1).padStart(5)} MB  ${best.toFixed(0).padStart(6)} ms  ${mbps.toFixed(1).padStart(7)} MB/s  (sink ${sink})`);
+  console.log(
+    `${label.padEnd(34)} ${(bytes / MB).toFixed(1).padStart(5)} MB  ${best.toFixed(0).padStart(6)} ms  ${mbps.toFixed(1).padStart(7)} MB/s  (sink ${sink})`,
+  );
   return mbps;
 }
 
 const corpus = buildCorpus();
-console.log(`corpus: ${(corpus.length / MB).toFixed(1)} MB, ${lexiconTerms.length} lexicon terms, node ${process.version}\n`);
+console.log(
+  `corpus: ${(corpus.length / MB).toFixed(1)} MB, ${lexiconTerms.length} lexicon terms, node ${process.version}\n`,
+);
 const chunks = split(corpus, CHUNK);
 const docs = split(corpus, DOC);
 
 const extractorChunks = measure(`extractor, ${CHUNK}-char chunks`, chunks, (s) => extractSpecializations(s));
 const extractorDocs = measure('extractor, 1 MB documents', docs, (s) => extractSpecializations(s));
-const baselineChunks = measure(`naive baseline, ${CHUNK}-char chunks`, split(corpus.slice(0, BASELINE_SLICE), CHUNK), naiveBaseline, 1);
+const baselineChunks = measure(
+  `naive baseline, ${CHUNK}-char chunks`,
+  split(corpus.slice(0, BASELINE_SLICE), CHUNK),
+  naiveBaseline,
+  1,
+);
 
 console.log(`\nextractor / baseline (chunks): ${(extractorChunks / baselineChunks).toFixed(1)}x`);
 console.log(`extractor docs / chunks:       ${(extractorDocs / extractorChunks).toFixed(2)}x`);

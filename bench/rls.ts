@@ -29,15 +29,21 @@ async function seed(): Promise<{ tenant: string; project: string }[]> {
   await database.close();
   const c = new pg.Client({ connectionString: url.toString() });
   await c.connect();
-  await c.query(`insert into tenants (id, name) select gen_random_uuid(), 'tenant ' || g from generate_series(1, ${TENANTS}) g`);
+  await c.query(
+    `insert into tenants (id, name) select gen_random_uuid(), 'tenant ' || g from generate_series(1, ${TENANTS}) g`,
+  );
   await c.query(`insert into projects (tenant_id, name) select id, 'project' from tenants`);
   await c.query(`insert into project_notes (tenant_id, project_id, title, body, updated_at)
                  select p.tenant_id, p.id, 'note ' || g, repeat('lorem ipsum dolor sit amet ', 20),
                         now() - (g || ' minutes')::interval
                    from projects p, generate_series(1, ${NOTES_PER_TENANT}) g`);
   await c.query('analyze');
-  const { rows } = await c.query<{ tenant: string; project: string }>('select tenant_id as tenant, id as project from projects');
-  const [{ n }] = (await c.query<{ n: number }>('select count(*)::int as n from project_notes')).rows as [{ n: number }];
+  const { rows } = await c.query<{ tenant: string; project: string }>(
+    'select tenant_id as tenant, id as project from projects',
+  );
+  const [{ n }] = (await c.query<{ n: number }>('select count(*)::int as n from project_notes')).rows as [
+    { n: number },
+  ];
   console.log(`seeded ${n} notes across ${rows.length} tenants`);
   await c.end();
   return rows;
@@ -46,7 +52,12 @@ async function seed(): Promise<{ tenant: string; project: string }[]> {
 type Variant = 'rls' | 'explicit' | 'explicit+setconfig';
 const LIST = `select id, title, left(body, 240) as excerpt, updated_at from project_notes`;
 
-async function runVariant(pool: pg.Pool, targets: { tenant: string; project: string }[], variant: Variant, ms: number): Promise<number> {
+async function runVariant(
+  pool: pg.Pool,
+  targets: { tenant: string; project: string }[],
+  variant: Variant,
+  ms: number,
+): Promise<number> {
   let done = 0;
   const deadline = performance.now() + ms;
   const worker = async (w: number) => {
@@ -58,12 +69,18 @@ async function runVariant(pool: pg.Pool, targets: { tenant: string; project: str
       try {
         await client.query('begin');
         if (variant === 'rls') {
-          await client.query(`select set_config('role', 'nyxcore_app', true), set_config('app.tenant_id', $1, true)`, [t.tenant]);
+          await client.query(`select set_config('role', 'nyxcore_app', true), set_config('app.tenant_id', $1, true)`, [
+            t.tenant,
+          ]);
           const r = await client.query(`${LIST} where project_id = $1 order by updated_at desc limit 50`, [t.project]);
           if (r.rowCount !== 50) throw new Error(`rls returned ${r.rowCount} rows`);
         } else {
-          if (variant === 'explicit+setconfig') await client.query(`select set_config('app.tenant_id', $1, true)`, [t.tenant]);
-          const r = await client.query(`${LIST} where tenant_id = $1 and project_id = $2 order by updated_at desc limit 50`, [t.tenant, t.project]);
+          if (variant === 'explicit+setconfig')
+            await client.query(`select set_config('app.tenant_id', $1, true)`, [t.tenant]);
+          const r = await client.query(
+            `${LIST} where tenant_id = $1 and project_id = $2 order by updated_at desc limit 50`,
+            [t.tenant, t.project],
+          );
           if (r.rowCount !== 50) throw new Error(`explicit returned ${r.rowCount} rows`);
         }
         await client.query('commit');
@@ -85,8 +102,12 @@ async function main() {
   if (first) {
     const c = await pool.connect();
     await c.query('begin');
-    await c.query(`select set_config('role', 'nyxcore_app', true), set_config('app.tenant_id', $1, true)`, [first.tenant]);
-    const plan = await c.query<{ 'QUERY PLAN': string }>(`explain ${LIST} where project_id = '${first.project}' order by updated_at desc limit 50`);
+    await c.query(`select set_config('role', 'nyxcore_app', true), set_config('app.tenant_id', $1, true)`, [
+      first.tenant,
+    ]);
+    const plan = await c.query<{ 'QUERY PLAN': string }>(
+      `explain ${LIST} where project_id = '${first.project}' order by updated_at desc limit 50`,
+    );
     await c.query('rollback');
     c.release();
     console.log('plan under RLS:\n  ' + plan.rows.map((r) => r['QUERY PLAN']).join('\n  '));
@@ -110,7 +131,9 @@ async function main() {
   const mExp = median(explicit);
   console.log(`rls:      ${mRls.toFixed(0)} req/s (rounds: ${rls.map((x) => x.toFixed(0)).join(', ')})`);
   console.log(`explicit: ${mExp.toFixed(0)} req/s (rounds: ${explicit.map((x) => x.toFixed(0)).join(', ')})`);
-  console.log(`explicit+setconfig: ${median(withSet).toFixed(0)} req/s (rounds: ${withSet.map((x) => x.toFixed(0)).join(', ')})`);
+  console.log(
+    `explicit+setconfig: ${median(withSet).toFixed(0)} req/s (rounds: ${withSet.map((x) => x.toFixed(0)).join(', ')})`,
+  );
   console.log(`ratio rls/explicit: ${(mRls / mExp).toFixed(3)} (target ≥ 0.9)`);
   console.log(`ratio rls/(explicit+setconfig): ${(mRls / median(withSet)).toFixed(3)} (cost of the policy itself)`);
 }

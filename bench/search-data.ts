@@ -3,7 +3,12 @@
  * (topic clusters + Zipf-distributed terms, so full-text search sees both selective and
  * common terms), synthetic dense vectors with embedding-model-like geometry, and the query set.
  */
-import { EMBEDDING_DIMENSIONS, insightSeverities, insightStatuses, insightTypes } from '../src/platform/db/schema/index.js';
+import {
+  EMBEDDING_DIMENSIONS,
+  insightSeverities,
+  insightStatuses,
+  insightTypes,
+} from '../src/platform/db/schema/index.js';
 import { offlineEmbed } from '../src/platform/llm/embeddings.js';
 import { prng } from './prng.js';
 
@@ -45,7 +50,18 @@ const filler = (
   'slow fails breaks spikes drops grows blocks hangs leaks stalls times out keeps causes needs avoid add remove ' +
   'move split merge cache batch retry limit measure document automate pin bump replace revert'
 ).split(' ');
-export const categories = ['performance', 'security', 'reliability', 'testing', 'architecture', 'developer-experience', 'operations', 'data', 'ux', 'cost'];
+export const categories = [
+  'performance',
+  'security',
+  'reliability',
+  'testing',
+  'architecture',
+  'developer-experience',
+  'operations',
+  'data',
+  'ux',
+  'cost',
+];
 const TOPICS = 40;
 
 function zipf(rng: () => number, n: number): number {
@@ -64,7 +80,9 @@ function words(rng: () => number, topic: string[], n: number): string {
   const out: string[] = [];
   for (let i = 0; i < n; i++) {
     const r = rng();
-    out.push(r < 0.45 ? pick(rng, topic) : r < 0.75 ? (vocabulary[zipf(rng, vocabulary.length)] as string) : pick(rng, filler));
+    out.push(
+      r < 0.45 ? pick(rng, topic) : r < 0.75 ? (vocabulary[zipf(rng, vocabulary.length)] as string) : pick(rng, filler),
+    );
   }
   return out.join(' ');
 }
@@ -93,7 +111,9 @@ export function makeInsight(rng: () => number, projectIndex: number): Insight {
   const topic = topicTerms[topicIndex] as string[];
   const detailSentences = 2 + Math.floor(rng() * 3);
   const title = sentence(rng, topic, 4 + Math.floor(rng() * 5)).slice(0, -1);
-  const detail = Array.from({ length: detailSentences }, () => sentence(rng, topic, 8 + Math.floor(rng() * 10))).join(' ');
+  const detail = Array.from({ length: detailSentences }, () => sentence(rng, topic, 8 + Math.floor(rng() * 10))).join(
+    ' ',
+  );
   const suggestion = sentence(rng, topic, 6 + Math.floor(rng() * 8));
   // Same draws, in the same order, as pick(rng, categories): the text is unchanged.
   const categoryIndex = Math.floor(rng() * categories.length);
@@ -147,7 +167,9 @@ const randomUnit = (g: () => number) => normalizeInPlace(Float64Array.from({ len
 const denseBasis = (() => {
   const g = gaussian(prng(2025));
   const centroids = Array.from({ length: TOPICS }, () => randomUnit(g));
-  const subtopics = Array.from({ length: TOPICS }, () => Array.from({ length: categories.length }, () => randomUnit(g)));
+  const subtopics = Array.from({ length: TOPICS }, () =>
+    Array.from({ length: categories.length }, () => randomUnit(g)),
+  );
   return { centroids, subtopics };
 })();
 
@@ -157,7 +179,8 @@ export function denseVector(g: () => number, topic: number, sub: number): Float6
   const s = (denseBasis.subtopics[topic] as Float64Array[])[sub] as Float64Array;
   const sd = DENSE.noise / Math.sqrt(EMBEDDING_DIMENSIONS);
   const v = new Float64Array(EMBEDDING_DIMENSIONS);
-  for (let i = 0; i < v.length; i++) v[i] = DENSE.topic * (c[i] as number) + DENSE.subtopic * (s[i] as number) + sd * g();
+  for (let i = 0; i < v.length; i++)
+    v[i] = DENSE.topic * (c[i] as number) + DENSE.subtopic * (s[i] as number) + sd * g();
   return normalizeInPlace(v);
 }
 
@@ -259,7 +282,8 @@ export function makeQueries(layout: Layout, vectors: VectorMode): Query[] {
     for (let j = 0; j < n; j++) {
       // Thirds: common terms only (head of the vocabulary), topic terms, topic + a rare term.
       if (i % 3 === 0) terms.push(vocabulary[Math.floor(rng() * 30)] as string);
-      else if (i % 3 === 2 && j === 0) terms.push(vocabulary[vocabulary.length - 1 - Math.floor(rng() * 150)] as string);
+      else if (i % 3 === 2 && j === 0)
+        terms.push(vocabulary[vocabulary.length - 1 - Math.floor(rng() * 150)] as string);
       else terms.push(pick(rng, topic));
     }
     const text = terms.join(' ');
@@ -275,4 +299,3 @@ export function makeQueries(layout: Layout, vectors: VectorMode): Query[] {
     };
   });
 }
-

@@ -43,7 +43,15 @@ import pg from 'pg';
 import { recreateDatabase } from './pg-admin.js';
 import { insightEmbeddingText } from '../src/features/memory/embedding.js';
 import { zSearch } from '../src/features/memory/schema.js';
-import { EXACT_DENSE_LIMIT, EXACT_OFFLINE_LIMIT, HNSW_EF_SEARCH, nearestRows, queryVector, specsFor, type VectorPath } from '../src/features/memory/candidates.js';
+import {
+  EXACT_DENSE_LIMIT,
+  EXACT_OFFLINE_LIMIT,
+  HNSW_EF_SEARCH,
+  nearestRows,
+  queryVector,
+  specsFor,
+  type VectorPath,
+} from '../src/features/memory/candidates.js';
 import { searchMemory, searchWith, vectorSearchSettings } from '../src/features/memory/search.js';
 import { openDatabase, type Database } from '../src/platform/db/client.js';
 import { runMigrations } from '../src/platform/db/migrate.js';
@@ -76,7 +84,8 @@ const url = new URL(args.find((a) => !a.startsWith('--')) ?? 'postgres://postgre
 const runPostgres = !args.includes('--pglite-only');
 const runPglite = !args.includes('--postgres-only');
 const vectorsArg = args.find((a) => a.startsWith('--vectors='))?.slice('--vectors='.length) ?? 'both';
-if (!['offline', 'dense', 'both'].includes(vectorsArg)) throw new Error(`--vectors must be offline, dense or both, not "${vectorsArg}"`);
+if (!['offline', 'dense', 'both'].includes(vectorsArg))
+  throw new Error(`--vectors must be offline, dense or both, not "${vectorsArg}"`);
 const reuse = args.includes('--reuse');
 const vectorModes: VectorMode[] = vectorsArg === 'both' ? ['offline', 'dense'] : [vectorsArg as VectorMode];
 
@@ -102,8 +111,10 @@ const percentile = (xs: number[], p: number) => {
   return s[Math.max(0, Math.ceil(p * s.length) - 1)] ?? NaN;
 };
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / (xs.length || 1);
-const pair = (xs: number[] | undefined) => (xs?.length ? `${percentile(xs, 0.5).toFixed(1)} / ${percentile(xs, 0.95).toFixed(1)}` : '—');
-const overlap = (ids: string[], truth: string[]) => (truth.length ? ids.filter((id) => truth.includes(id)).length / truth.length : 1);
+const pair = (xs: number[] | undefined) =>
+  xs?.length ? `${percentile(xs, 0.5).toFixed(1)} / ${percentile(xs, 0.95).toFixed(1)}` : '—';
+const overlap = (ids: string[], truth: string[]) =>
+  truth.length ? ids.filter((id) => truth.includes(id)).length / truth.length : 1;
 
 // --- seeding --------------------------------------------------------------------------
 
@@ -112,11 +123,16 @@ type Exec = (text: string, params?: unknown[]) => Promise<unknown>;
 async function createLayout(database: Database): Promise<Layout> {
   const layout: Layout = { tenants: [], projects: [] };
   for (let t = 0; t < WORKSPACES; t++) {
-    const [row] = await database.raw<{ id: string }>(`insert into tenants (name) values ($1) returning id`, [`workspace ${t + 1}`]);
+    const [row] = await database.raw<{ id: string }>(`insert into tenants (name) values ($1) returning id`, [
+      `workspace ${t + 1}`,
+    ]);
     const tenant = (row as { id: string }).id;
     const ps: string[] = [];
     for (let p = 0; p < PROJECTS_PER_WORKSPACE; p++) {
-      const [pr] = await database.raw<{ id: string }>(`insert into projects (tenant_id, name) values ($1, $2) returning id`, [tenant, `project ${p + 1}`]);
+      const [pr] = await database.raw<{ id: string }>(
+        `insert into projects (tenant_id, name) values ($1, $2) returning id`,
+        [tenant, `project ${p + 1}`],
+      );
       ps.push((pr as { id: string }).id);
     }
     layout.tenants.push(tenant);
@@ -144,20 +160,56 @@ function denseVectorSource(): { vectorOf: VectorOf; sample: DenseSample[] } {
   };
 }
 
-const COLUMNS = ['tenant_id', 'project_id', 'title', 'detail', 'suggestion', 'category', 'type', 'severity', 'status', 'embedding', 'embedding_model', 'embedded_at'];
+const COLUMNS = [
+  'tenant_id',
+  'project_id',
+  'title',
+  'detail',
+  'suggestion',
+  'category',
+  'type',
+  'severity',
+  'status',
+  'embedding',
+  'embedding_model',
+  'embedded_at',
+];
 
-function insertBatch(layout: Layout, rows: { tenant: number; insight: Insight }[], vectorOf: VectorOf, space: string): [string, unknown[]] {
+function insertBatch(
+  layout: Layout,
+  rows: { tenant: number; insight: Insight }[],
+  vectorOf: VectorOf,
+  space: string,
+): [string, unknown[]] {
   const params: unknown[] = [];
   const tuples = rows.map(({ tenant, insight: i }) => {
     const base = params.length;
-    params.push(layout.tenants[tenant], layout.projects[tenant]?.[i.projectIndex], i.title, i.detail, i.suggestion, i.category, i.type, i.severity, i.status, vectorOf(i), space);
+    params.push(
+      layout.tenants[tenant],
+      layout.projects[tenant]?.[i.projectIndex],
+      i.title,
+      i.detail,
+      i.suggestion,
+      i.category,
+      i.type,
+      i.severity,
+      i.status,
+      vectorOf(i),
+      space,
+    );
     const p = (k: number) => `$${base + k}`;
     return `(${p(1)}::uuid, ${p(2)}::uuid, ${p(3)}, ${p(4)}, ${p(5)}, ${p(6)}, ${p(7)}, ${p(8)}, ${p(9)}, ${p(10)}::vector, ${p(11)}, now())`;
   });
   return [`insert into workflow_insights (${COLUMNS.join(', ')}) values ${tuples.join(', ')}`, params];
 }
 
-async function seed(exec: Exec, layout: Layout, total: number, vectorOf: VectorOf, space: string): Promise<{ seedMs: number; indexMs: number }> {
+async function seed(
+  exec: Exec,
+  layout: Layout,
+  total: number,
+  vectorOf: VectorOf,
+  space: string,
+): Promise<{ seedMs: number; indexMs: number }> {
   const rng = prng(1234);
   const perTenant = total / WORKSPACES;
   await exec(`drop index if exists ${HNSW_INDEX}`);
@@ -167,7 +219,10 @@ async function seed(exec: Exec, layout: Layout, total: number, vectorOf: VectorO
   for (let t = 0; t < WORKSPACES; t++) {
     for (let i = 0; i < perTenant; i += BATCH) {
       const n = Math.min(BATCH, perTenant - i);
-      const rows = Array.from({ length: n }, (_, j) => ({ tenant: t, insight: makeInsight(rng, (i + j) % PROJECTS_PER_WORKSPACE) }));
+      const rows = Array.from({ length: n }, (_, j) => ({
+        tenant: t,
+        insight: makeInsight(rng, (i + j) % PROJECTS_PER_WORKSPACE),
+      }));
       // Embed the next batch in Node while the previous INSERT runs in the server.
       const [text, params] = insertBatch(layout, rows, vectorOf, space);
       if (pending) await pending;
@@ -193,8 +248,16 @@ async function seed(exec: Exec, layout: Layout, total: number, vectorOf: VectorO
 async function seededLayout(database: Database, rows: number): Promise<Layout | null> {
   const [n] = await database.raw<{ n: number }>('select count(*)::int as n from workflow_insights');
   if (n?.n !== rows) return null;
-  const tenants = (await database.raw<{ id: string }>('select id from tenants order by created_at, id')).map((r) => r.id);
-  const projects = await Promise.all(tenants.map(async (t) => (await database.raw<{ id: string }>('select id from projects where tenant_id = $1 order by created_at, id', [t])).map((r) => r.id)));
+  const tenants = (await database.raw<{ id: string }>('select id from tenants order by created_at, id')).map(
+    (r) => r.id,
+  );
+  const projects = await Promise.all(
+    tenants.map(async (t) =>
+      (
+        await database.raw<{ id: string }>('select id from projects where tenant_id = $1 order by created_at, id', [t])
+      ).map((r) => r.id),
+    ),
+  );
   progress(`  reusing ${rows.toLocaleString('en')} seeded insights`);
   return { tenants, projects };
 }
@@ -202,7 +265,11 @@ async function seededLayout(database: Database, rows: number): Promise<Layout | 
 // --- search ---------------------------------------------------------------------------
 
 type Variant = 'full' | 'shipped' | 'hnsw' | 'exact';
-const PATHS: Record<Exclude<Variant, 'full'>, VectorPath | undefined> = { shipped: undefined, hnsw: 'hnsw', exact: 'exact' };
+const PATHS: Record<Exclude<Variant, 'full'>, VectorPath | undefined> = {
+  shipped: undefined,
+  hnsw: 'hnsw',
+  exact: 'exact',
+};
 
 interface SearchTimes {
   ms: Partial<Record<Variant, number[]>>;
@@ -212,11 +279,28 @@ interface SearchTimes {
   shippedPaths: Record<string, number>;
 }
 
-async function measureSearch(database: Database, queries: Query[], passes: number, vectors: VectorMode): Promise<SearchTimes> {
+async function measureSearch(
+  database: Database,
+  queries: Query[],
+  passes: number,
+  vectors: VectorMode,
+): Promise<SearchTimes> {
   const log = createLogger('silent');
-  const deps = { database, vault: createVault(randomBytes(32)), log, fetch: createEgress(loadEnv({}), log).fetch, now: () => new Date(), timeoutMs: 30_000 };
-  const variants: Variant[] = vectors === 'offline' ? ['full', 'shipped', 'hnsw', 'exact'] : ['shipped', 'hnsw', 'exact'];
-  const out: SearchTimes = { ms: Object.fromEntries(variants.map((v) => [v, []])), agreement: Object.fromEntries(variants.map((v) => [v, []])), shippedPaths: {} };
+  const deps = {
+    database,
+    vault: createVault(randomBytes(32)),
+    log,
+    fetch: createEgress(loadEnv({}), log).fetch,
+    now: () => new Date(),
+    timeoutMs: 30_000,
+  };
+  const variants: Variant[] =
+    vectors === 'offline' ? ['full', 'shipped', 'hnsw', 'exact'] : ['shipped', 'hnsw', 'exact'];
+  const out: SearchTimes = {
+    ms: Object.fromEntries(variants.map((v) => [v, []])),
+    agreement: Object.fromEntries(variants.map((v) => [v, []])),
+    shippedPaths: {},
+  };
   const ids = Object.fromEntries(variants.map((v) => [v, [] as string[][]])) as Record<Variant, string[][]>;
   // Blocks: one variant runs the whole query set, then the next, so each is timed in its own
   // steady state (a forced HNSW pass between two exact ones would evict what they cache);
@@ -232,7 +316,11 @@ async function measureSearch(database: Database, queries: Query[], passes: numbe
         if (v === 'full') {
           hits = (await searchMemory(deps, { ...scope, projectPin: null }, input)).hits.map((h) => h.id);
         } else {
-          const r = await searchWith(database, scope, input, null, queryVector(spaceOf(vectors), q.values), { mode: 'weighted', weights: { vector: 0.7, text: 0.3 }, path: PATHS[v] });
+          const r = await searchWith(database, scope, input, null, queryVector(spaceOf(vectors), q.values), {
+            mode: 'weighted',
+            weights: { vector: 0.7, text: 0.3 },
+            path: PATHS[v],
+          });
           hits = r.hits.map((h) => h.id);
           if (v === 'shipped' && pass === passes) {
             const path = r.vectorPaths.at(-1) ?? 'none';
@@ -282,25 +370,46 @@ async function vectorIds(tx: Tx, q: Query, vectors: VectorMode, scope: Scope, mo
   const projectId = scope === 'project' ? q.projectId : null;
   if (mode === 'shipped') {
     await vectorSearchSettings(tx);
-    const { rows } = await nearestRows(tx, specsFor(zSearch.parse({ query: q.text, kinds: ['insight'] }), projectId), q.text, qv, K);
+    const { rows } = await nearestRows(
+      tx,
+      specsFor(zSearch.parse({ query: q.text, kinds: ['insight'] }), projectId),
+      q.text,
+      qv,
+      K,
+    );
     return rows.sort((a, b) => b.vectorScore - a.vectorScore || a.id.localeCompare(b.id)).map((r) => r.id);
   }
   const efMatch = /^ef(\d+)/.exec(mode);
-  const order = mode === 'exact' ? sql`(embedding <=> ${qv.dense}::vector) + 0` : sql`embedding <=> ${qv.dense}::vector`;
+  const order =
+    mode === 'exact' ? sql`(embedding <=> ${qv.dense}::vector) + 0` : sql`embedding <=> ${qv.dense}::vector`;
   await tx.execute(sql`select set_config('hnsw.iterative_scan', ${mode === 'ef100-noiter' ? 'off' : 'relaxed_order'}, true), set_config('hnsw.ef_search', ${efMatch?.[1] ?? '40'}, true),
     set_config('enable_sort', ${efMatch ? 'off' : 'on'}, true), set_config('jit', 'off', true)`);
   const project = projectId ? sql`and project_id = ${projectId}` : sql``;
-  const rows = rowsOf<{ id: string }>(await tx.execute(sql`select id from workflow_insights where embedding is not null and embedding_model = ${qv.space} ${project} order by ${order} limit ${K}`));
+  const rows = rowsOf<{ id: string }>(
+    await tx.execute(
+      sql`select id from workflow_insights where embedding is not null and embedding_model = ${qv.space} ${project} order by ${order} limit ${K}`,
+    ),
+  );
   return rows.map((r) => r.id);
 }
 
 /** 'global': as the owner (a superuser here, so RLS does not apply): all rows. */
 const inScope = <T>(database: Database, q: Query, scope: Scope, fn: (tx: Tx) => Promise<T>) =>
-  scope === 'global' ? database.db.transaction((tx) => fn(tx)) : withTenant(database, { tenantId: q.tenantId, userId: null }, fn);
+  scope === 'global'
+    ? database.db.transaction((tx) => fn(tx))
+    : withTenant(database, { tenantId: q.tenantId, userId: null }, fn);
 
 async function measureRecall(database: Database, queries: Query[], vectors: VectorMode): Promise<Recall> {
-  const acc = Object.fromEntries(SCOPES.map((s) => [s, Object.fromEntries(MODES.map((m) => [m, { recall: [] as number[], returned: [] as number[], ms: [] as number[] }]))]));
-  for (const q of queries.slice(0, 5)) for (const m of MODES) await inScope(database, q, 'tenant', (tx) => vectorIds(tx, q, vectors, 'tenant', m));
+  const acc = Object.fromEntries(
+    SCOPES.map((s) => [
+      s,
+      Object.fromEntries(
+        MODES.map((m) => [m, { recall: [] as number[], returned: [] as number[], ms: [] as number[] }]),
+      ),
+    ]),
+  );
+  for (const q of queries.slice(0, 5))
+    for (const m of MODES) await inScope(database, q, 'tenant', (tx) => vectorIds(tx, q, vectors, 'tenant', m));
   for (const [i, q] of queries.entries()) {
     for (const scope of SCOPES) {
       const ids = {} as Record<Mode, string[]>;
@@ -317,8 +426,15 @@ async function measureRecall(database: Database, queries: Query[], vectors: Vect
     }
   }
   progress('  recall done');
-  const row = (a: { recall: number[]; returned: number[]; ms: number[] } | undefined): RecallRow => ({ recall: mean(a?.recall ?? []), returned: mean(a?.returned ?? []), p50: percentile(a?.ms ?? [], 0.5), p95: percentile(a?.ms ?? [], 0.95) });
-  return Object.fromEntries(SCOPES.map((s) => [s, Object.fromEntries(MODES.map((m) => [m, row(acc[s]?.[m])]))])) as Recall;
+  const row = (a: { recall: number[]; returned: number[]; ms: number[] } | undefined): RecallRow => ({
+    recall: mean(a?.recall ?? []),
+    returned: mean(a?.returned ?? []),
+    p50: percentile(a?.ms ?? [], 0.5),
+    p95: percentile(a?.ms ?? [], 0.95),
+  });
+  return Object.fromEntries(
+    SCOPES.map((s) => [s, Object.fromEntries(MODES.map((m) => [m, row(acc[s]?.[m])]))]),
+  ) as Recall;
 }
 
 // --- runs ---------------------------------------------------------------------------
@@ -337,7 +453,15 @@ interface Result {
   cosines: Cosines | null;
 }
 
-async function bench(backend: string, where: string, vectors: VectorMode, database: Database, exec: Exec, rows: number, passes: number): Promise<Result> {
+async function bench(
+  backend: string,
+  where: string,
+  vectors: VectorMode,
+  database: Database,
+  exec: Exec,
+  rows: number,
+  passes: number,
+): Promise<Result> {
   const tag = `${backend} (${where}) [${vectors === 'dense' ? 'synthetic dense vectors' : 'offline embedder'}]`;
   progress(`${tag}: migrating`);
   await runMigrations(database);
@@ -345,8 +469,12 @@ async function bench(backend: string, where: string, vectors: VectorMode, databa
   const seeded = reuse ? await seededLayout(database, rows) : null;
   const layout = seeded ?? (await createLayout(database));
   if (seeded) await exec('vacuum analyze workflow_insights');
-  const { seedMs, indexMs } = seeded ? { seedMs: NaN, indexMs: NaN } : await seed(exec, layout, rows, dense ? dense.vectorOf : offlineVectorOf, spaceOf(vectors));
-  const [info] = await database.raw<{ size: string; sb: string }>(`select pg_size_pretty(pg_relation_size('${HNSW_INDEX}')) as size, current_setting('shared_buffers') as sb`);
+  const { seedMs, indexMs } = seeded
+    ? { seedMs: NaN, indexMs: NaN }
+    : await seed(exec, layout, rows, dense ? dense.vectorOf : offlineVectorOf, spaceOf(vectors));
+  const [info] = await database.raw<{ size: string; sb: string }>(
+    `select pg_size_pretty(pg_relation_size('${HNSW_INDEX}')) as size, current_setting('shared_buffers') as sb`,
+  );
   const queries = makeQueries(layout, vectors);
   // The cosine sample is drawn while seeding.
   const cosines = dense && !seeded ? observeCosines(dense.sample, queries) : null;
@@ -354,20 +482,43 @@ async function bench(backend: string, where: string, vectors: VectorMode, databa
   const search = await measureSearch(database, queries, passes, vectors);
   progress(`${tag}: recall@${K} of the vector query`);
   const recall = await measureRecall(database, queries, vectors);
-  return { backend, where, vectors, rows, seedMs, indexMs, indexSize: info?.size ?? '?', sharedBuffers: info?.sb ?? '?', search, recall, cosines };
+  return {
+    backend,
+    where,
+    vectors,
+    rows,
+    seedMs,
+    indexMs,
+    indexSize: info?.size ?? '?',
+    sharedBuffers: info?.sb ?? '?',
+    search,
+    recall,
+    cosines,
+  };
 }
 
 function report(r: Result) {
-  const label = r.vectors === 'dense' ? 'SYNTHETIC DENSE VECTORS (embedding-model-like geometry), not real-model numbers' : 'offline feature-hashing embedder';
-  console.log(`\n=== ${r.backend} (${r.where}): ${r.rows.toLocaleString('en')} insights, ${WORKSPACES} workspaces × ${PROJECTS_PER_WORKSPACE} projects; vectors: ${label} ===`);
-  console.log(`${Number.isNaN(r.seedMs) ? 'seeded by an earlier run (--reuse)' : `seed ${secs(r.seedMs)}, HNSW build ${secs(r.indexMs)}`}; HNSW index ${r.indexSize}, shared_buffers ${r.sharedBuffers}`);
+  const label =
+    r.vectors === 'dense'
+      ? 'SYNTHETIC DENSE VECTORS (embedding-model-like geometry), not real-model numbers'
+      : 'offline feature-hashing embedder';
+  console.log(
+    `\n=== ${r.backend} (${r.where}): ${r.rows.toLocaleString('en')} insights, ${WORKSPACES} workspaces × ${PROJECTS_PER_WORKSPACE} projects; vectors: ${label} ===`,
+  );
+  console.log(
+    `${Number.isNaN(r.seedMs) ? 'seeded by an earlier run (--reuse)' : `seed ${secs(r.seedMs)}, HNSW build ${secs(r.indexMs)}`}; HNSW index ${r.indexSize}, shared_buffers ${r.sharedBuffers}`,
+  );
   if (r.cosines) {
     const c = r.cosines;
     const f = (x: number) => x.toFixed(3);
-    console.log(`geometry (${c.samples} sampled): mean cosine same topic ${f(c.sameTopic)} (same subtopic ${f(c.sameSubtopic)}), other topics ${f(c.otherTopic)} ± ${f(c.otherTopicSd)}; query vs its topic ${f(c.queryTopic)}, vs others ${f(c.queryOther)}`);
+    console.log(
+      `geometry (${c.samples} sampled): mean cosine same topic ${f(c.sameTopic)} (same subtopic ${f(c.sameSubtopic)}), other topics ${f(c.otherTopic)} ± ${f(c.otherTopicSd)}; query vs its topic ${f(c.queryTopic)}, vs others ${f(c.queryOther)}`,
+    );
   }
   const s = r.search;
-  const paths = Object.entries(s.shippedPaths).map(([p, n]) => `${p} ${n}/${QUERIES}`).join(', ');
+  const paths = Object.entries(s.shippedPaths)
+    .map(([p, n]) => `${p} ${n}/${QUERIES}`)
+    .join(', ');
   const notes: Record<Variant, string> = {
     full: 'searchMemory, the whole call as shipped: settings, query embedding, search',
     shipped: `searchWith, query vector given, the path search picks (insights: ${paths})`,
@@ -377,15 +528,24 @@ function report(r: Result) {
   console.log(`search (k=${K}, hybrid, as nyxcore_app under RLS), p50 / p95 ms, top-${K} overlap with the exact path:`);
   for (const v of ['full', 'shipped', 'hnsw', 'exact'] as const) {
     if (!s.ms[v]) continue;
-    console.log(`  ${v.padEnd(8)} ${pair(s.ms[v]).padStart(13)}   overlap ${mean(s.agreement[v] ?? []).toFixed(3)}   (${notes[v]})`);
+    console.log(
+      `  ${v.padEnd(8)} ${pair(s.ms[v]).padStart(13)}   overlap ${mean(s.agreement[v] ?? []).toFixed(3)}   (${notes[v]})`,
+    );
   }
-  console.log(`vector query (LIMIT ${K}) recall@${K} vs exact; tenant/project as nyxcore_app under RLS, global as the owner over all rows:`);
+  console.log(
+    `vector query (LIMIT ${K}) recall@${K} vs exact; tenant/project as nyxcore_app under RLS, global as the owner over all rows:`,
+  );
   console.log(`  scope    mode                                        recall  returned      p50      p95`);
   for (const scope of SCOPES) {
     for (const m of MODES) {
       const x = r.recall[scope][m];
-      const name = m === 'shipped' ? `as shipped (${r.vectors === 'offline' ? 'exact, sparse copy' : `HNSW ef ${HNSW_EF_SEARCH}, exact ≤ ${EXACT_DENSE_LIMIT} rows`})` : MODE_LABELS[m];
-      console.log(`  ${scope.padEnd(8)} ${name.padEnd(43)} ${x.recall.toFixed(3)}  ${x.returned.toFixed(1).padStart(8)} ${x.p50.toFixed(1).padStart(8)} ${x.p95.toFixed(1).padStart(8)}`);
+      const name =
+        m === 'shipped'
+          ? `as shipped (${r.vectors === 'offline' ? 'exact, sparse copy' : `HNSW ef ${HNSW_EF_SEARCH}, exact ≤ ${EXACT_DENSE_LIMIT} rows`})`
+          : MODE_LABELS[m];
+      console.log(
+        `  ${scope.padEnd(8)} ${name.padEnd(43)} ${x.recall.toFixed(3)}  ${x.returned.toFixed(1).padStart(8)} ${x.p50.toFixed(1).padStart(8)} ${x.p95.toFixed(1).padStart(8)}`,
+      );
     }
   }
 }
@@ -399,7 +559,15 @@ async function postgres(vectors: VectorMode): Promise<Result> {
   await loader.connect();
   await loader.query(`set maintenance_work_mem = '2GB'`);
   try {
-    return await bench('PostgreSQL', dbUrl.pathname.slice(1), vectors, database, (text, params) => loader.query(text, params), PG_ROWS, PG_PASSES);
+    return await bench(
+      'PostgreSQL',
+      dbUrl.pathname.slice(1),
+      vectors,
+      database,
+      (text, params) => loader.query(text, params),
+      PG_ROWS,
+      PG_PASSES,
+    );
   } finally {
     await loader.end();
     await database.close();
@@ -410,7 +578,15 @@ async function pglite(vectors: VectorMode): Promise<Result> {
   const database = await openDatabase({ mode: 'embedded', dataDir: null });
   await database.raw(`set maintenance_work_mem = '512MB'`);
   try {
-    return await bench('PGlite', 'in memory', vectors, database, (text, params) => database.raw(text, params), PGLITE_ROWS, PGLITE_PASSES);
+    return await bench(
+      'PGlite',
+      'in memory',
+      vectors,
+      database,
+      (text, params) => database.raw(text, params),
+      PGLITE_ROWS,
+      PGLITE_PASSES,
+    );
   } finally {
     await database.close();
   }
@@ -422,15 +598,21 @@ async function main() {
   if (runPglite) for (const v of vectorModes) results.push(await pglite(v));
   for (const r of results) report(r);
   const rec = (r: Result, scope: Scope, m: Mode) => r.recall[scope][m].recall.toFixed(3);
-  console.log(`\nsummary (search p50 / p95 ms; recall@${K} of the vector query vs exact, workspace scope | project scope)`);
-  console.log('  backend     vectors           rows   searchMemory   search shipped  search HNSW    search exact    shipped recall  HNSW ef40 | 100 | 200 | 400 | 800 (workspace)');
+  console.log(
+    `\nsummary (search p50 / p95 ms; recall@${K} of the vector query vs exact, workspace scope | project scope)`,
+  );
+  console.log(
+    '  backend     vectors           rows   searchMemory   search shipped  search HNSW    search exact    shipped recall  HNSW ef40 | 100 | 200 | 400 | 800 (workspace)',
+  );
   for (const r of results) {
     const ef = (['ef40', 'ef100', 'ef200', 'ef400', 'ef800'] as const).map((m) => rec(r, 'tenant', m)).join(' | ');
     console.log(
       `  ${r.backend.padEnd(11)} ${(r.vectors === 'dense' ? 'synthetic dense' : 'offline').padEnd(15)} ${r.rows.toLocaleString('en').padStart(7)}   ${pair(r.search.ms.full).padEnd(13)}  ${pair(r.search.ms.shipped).padEnd(14)}  ${pair(r.search.ms.hnsw).padEnd(13)}  ${pair(r.search.ms.exact).padEnd(14)}  ${rec(r, 'tenant', 'shipped')} | ${rec(r, 'project', 'shipped')}   ${ef}`,
     );
   }
-  console.log(`  targets (PostgreSQL, 2 cores): recall@${K} ≥ 0.95 vs exact, search p95 ≤ 30 ms. Exact up to ${EXACT_OFFLINE_LIMIT.toLocaleString('en')} rows in scope (offline vectors), ${EXACT_DENSE_LIMIT.toLocaleString('en')} (a model's); HNSW at ef_search ${HNSW_EF_SEARCH} above.`);
+  console.log(
+    `  targets (PostgreSQL, 2 cores): recall@${K} ≥ 0.95 vs exact, search p95 ≤ 30 ms. Exact up to ${EXACT_OFFLINE_LIMIT.toLocaleString('en')} rows in scope (offline vectors), ${EXACT_DENSE_LIMIT.toLocaleString('en')} (a model's); HNSW at ef_search ${HNSW_EF_SEARCH} above.`,
+  );
   console.log(`total ${elapsed().trim()}`);
 }
 

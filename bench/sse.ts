@@ -96,7 +96,8 @@ type FromClients =
   | { type: 'stats'; stats: PhaseStats; isComplete: boolean }
   | { type: 'closed' };
 
-const percentile = (sorted: Float64Array, p: number) => (sorted.length ? (sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? NaN) : NaN);
+const percentile = (sorted: Float64Array, p: number) =>
+  sorted.length ? (sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? NaN) : NaN;
 
 // --- the client process ---------------------------------------------------------------------------
 
@@ -154,7 +155,10 @@ function clientProcess() {
       const d = block.indexOf('data: ');
       if (d === -1 || (d > 0 && block[d - 1] !== '\n')) continue;
       const nl = block.indexOf('\n', d);
-      const frame = JSON.parse(block.slice(d + 6, nl === -1 ? undefined : nl)) as { seq: number; data: { publishedAt?: number } };
+      const frame = JSON.parse(block.slice(d + 6, nl === -1 ? undefined : nl)) as {
+        seq: number;
+        data: { publishedAt?: number };
+      };
       if (frame.seq < phase.first || frame.seq > phase.last) continue;
       if (frame.seq !== c.last + 1) c.outOfOrder++;
       if (frame.seq > c.last) c.last = frame.seq;
@@ -247,9 +251,16 @@ class Clients {
       if (this.waiters[0]?.expect === m.type) this.waiters.shift()?.fn(m);
     });
   }
-  request<T extends FromClients['type']>(m: ToClients, expect: T, timeoutMs = 120_000): Promise<Extract<FromClients, { type: T }>> {
+  request<T extends FromClients['type']>(
+    m: ToClients,
+    expect: T,
+    timeoutMs = 120_000,
+  ): Promise<Extract<FromClients, { type: T }>> {
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`client process: no "${expect}" within ${timeoutMs} ms`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`client process: no "${expect}" within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
       this.waiters.push({
         expect,
         fn: (r) => {
@@ -280,7 +291,10 @@ class Clients {
 /** A ~60-byte line of lowercase words. */
 function texts(count: number, seed: number): string[] {
   const rng = prng(seed);
-  const words = 'stream event token delta commit notify fan out hub client socket frame buffer latency step run worker queue'.split(' ');
+  const words =
+    'stream event token delta commit notify fan out hub client socket frame buffer latency step run worker queue'.split(
+      ' ',
+    );
   return Array.from({ length: count }, () => {
     let s = '';
     while (s.length < 56) s += `${words[Math.floor(rng() * words.length)]} `;
@@ -311,7 +325,13 @@ interface PhaseResult {
   stats: PhaseStats;
 }
 
-async function runPhase(clients: Clients, sys: System, phase: 'warm-up' | 'steady' | 'burst', events: string[], rate: number | null): Promise<PhaseResult> {
+async function runPhase(
+  clients: Clients,
+  sys: System,
+  phase: 'warm-up' | 'steady' | 'burst',
+  events: string[],
+  rate: number | null,
+): Promise<PhaseResult> {
   const first = await sys.nextSeq();
   await clients.request({ type: 'phase', first, last: first + events.length - 1 }, 'stats');
   const publishTimes: number[] = [];
@@ -331,25 +351,39 @@ async function runPhase(clients: Clients, sys: System, phase: 'warm-up' | 'stead
   const publishMs = performance.now() - started;
   const { stats } = await clients.awaitComplete(DRAIN_TIMEOUT_MS);
   publishTimes.sort((a, b) => a - b);
-  return { system: sys.name, phase: phase === 'warm-up' ? 'steady' : phase, events: events.length, publishMs, publishP50: publishTimes[Math.floor(publishTimes.length / 2)] ?? NaN, firstPublish, stats };
+  return {
+    system: sys.name,
+    phase: phase === 'warm-up' ? 'steady' : phase,
+    events: events.length,
+    publishMs,
+    publishP50: publishTimes[Math.floor(publishTimes.length / 2)] ?? NaN,
+    firstPublish,
+    stats,
+  };
 }
 
 async function benchSystem(clients: Clients, sys: System): Promise<PhaseResult[]> {
   const baseline = sys.openStreams();
   progress(`${sys.name}: opening ${CLIENTS} streams`);
   const opened = await clients.request({ type: 'open', url: sys.url, headers: sys.headers, count: CLIENTS }, 'opened');
-  progress(`${sys.name}: ${opened.ok} open, ${opened.failed} failed in ${(opened.ms / 1000).toFixed(1)} s${opened.errors.length ? ` (${opened.errors.join('; ')})` : ''}; server reports ${sys.openStreams() - baseline} streams`);
+  progress(
+    `${sys.name}: ${opened.ok} open, ${opened.failed} failed in ${(opened.ms / 1000).toFixed(1)} s${opened.errors.length ? ` (${opened.errors.join('; ')})` : ''}; server reports ${sys.openStreams() - baseline} streams`,
+  );
   const results: PhaseResult[] = [];
   try {
     await runPhase(clients, sys, 'warm-up', texts(WARMUP_EVENTS, 1), RATE);
     progress(`${sys.name}: steady, ${STEADY_EVENTS} events at ${RATE}/s`);
     const steady = await runPhase(clients, sys, 'steady', texts(STEADY_EVENTS, 2), RATE);
     results.push(steady);
-    progress(`${sys.name}: steady done (publishing took ${(steady.publishMs / 1000).toFixed(1)} s, ${steady.stats.missing} frames missing)`);
+    progress(
+      `${sys.name}: steady done (publishing took ${(steady.publishMs / 1000).toFixed(1)} s, ${steady.stats.missing} frames missing)`,
+    );
     progress(`${sys.name}: burst, ${BURST_EVENTS} events back to back`);
     const burst = await runPhase(clients, sys, 'burst', texts(BURST_EVENTS, 3), null);
     results.push(burst);
-    progress(`${sys.name}: burst done (publishing took ${(burst.publishMs / 1000).toFixed(1)} s, ${burst.stats.missing} frames missing)`);
+    progress(
+      `${sys.name}: burst done (publishing took ${(burst.publishMs / 1000).toFixed(1)} s, ${burst.stats.missing} frames missing)`,
+    );
   } finally {
     await clients.request({ type: 'close' }, 'closed');
     const deadline = performance.now() + 10_000;
@@ -364,7 +398,11 @@ async function startRawBroadcaster() {
   const subscribers: http.ServerResponse[] = [];
   let seq = 0;
   const server = http.createServer((req, res) => {
-    res.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache, no-transform', Connection: 'keep-alive' });
+    res.writeHead(200, {
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-cache, no-transform',
+      Connection: 'keep-alive',
+    });
     res.write(': connected\n\n');
     subscribers.push(res);
     req.on('close', () => {
@@ -411,19 +449,36 @@ async function main() {
   const { openStreamCount } = await import('../src/platform/events/sse.js');
 
   const limit = ulimit();
-  progress(`backend: ${kind === 'postgres' ? `PostgreSQL (${new URL(pgUrl ?? '').host}${new URL(pgUrl ?? '').pathname})` : 'PGlite (in memory)'}; ${CLIENTS} clients; steady ${STEADY_EVENTS} events at ${RATE}/s, burst ${BURST_EVENTS} events`);
-  progress(`${os.cpus().length} CPUs, load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')} (other processes on the machine skew these figures)`);
-  progress(`ulimit -n: ${limit} (bench process: ${CLIENTS} server-side sockets; client process: ${CLIENTS} client sockets)`);
-  if (limit !== 'unlimited' && Number(limit) < CLIENTS + 200) progress(`WARNING: ulimit -n ${limit} is below ${CLIENTS + 200}; raise it (ulimit -n 4096) or streams will fail to open`);
+  progress(
+    `backend: ${kind === 'postgres' ? `PostgreSQL (${new URL(pgUrl ?? '').host}${new URL(pgUrl ?? '').pathname})` : 'PGlite (in memory)'}; ${CLIENTS} clients; steady ${STEADY_EVENTS} events at ${RATE}/s, burst ${BURST_EVENTS} events`,
+  );
+  progress(
+    `${os.cpus().length} CPUs, load average ${os
+      .loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')} (other processes on the machine skew these figures)`,
+  );
+  progress(
+    `ulimit -n: ${limit} (bench process: ${CLIENTS} server-side sockets; client process: ${CLIENTS} client sockets)`,
+  );
+  if (limit !== 'unlimited' && Number(limit) < CLIENTS + 200)
+    progress(
+      `WARNING: ulimit -n ${limit} is below ${CLIENTS + 200}; raise it (ulimit -n 4096) or streams will fail to open`,
+    );
 
-  const child = fork(fileURLToPath(import.meta.url), ['--sse-clients'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(fileURLToPath(import.meta.url), ['--sse-clients'], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   const clients = new Clients(child);
   const server = await startTestServer(kind, { NYXCORE_WORKER: 'off' });
   const raw = await startRawBroadcaster();
   const results: PhaseResult[] = [];
   try {
     const user = await newUser(server);
-    const wf = await user.client.trpc.workflows.create.mutate({ name: 'SSE bench', steps: [{ name: 'Only', prompt: 'Summarise {{input}}' }] });
+    const wf = await user.client.trpc.workflows.create.mutate({
+      name: 'SSE bench',
+      steps: [{ name: 'Only', prompt: 'Summarise {{input}}' }],
+    });
     // The worker is off: the run stays queued, so no terminal event closes the streams.
     const run = await user.client.trpc.workflows.run.mutate({ workflowId: wf.id, input: 'fan-out benchmark' });
     const ref = { kind: 'workflow' as const, id: run.id, tenantId: user.tenantId };
@@ -436,7 +491,9 @@ async function main() {
       headers: user.client.headers(),
       nextSeq: async () => (await user.client.trpc.runs.get.query({ id: run.id })).lastSeq + 1,
       publish: async (text, publishedAt) => {
-        await withTenant(server.database, scope, (tx) => appendEvents(tx, ref, [{ type: 'step.delta', data: { step: 0, lane: null, text, publishedAt } }]));
+        await withTenant(server.database, scope, (tx) =>
+          appendEvents(tx, ref, [{ type: 'step.delta', data: { step: 0, lane: null, text, publishedAt } }]),
+        );
       },
       isSync: false,
       openStreams: () => openStreamCount(),
@@ -474,9 +531,15 @@ function report(kind: string, results: PhaseResult[]) {
     return { ...r, wallMs, perSec: r.stats.received / (wallMs / 1000) };
   });
   const f = (x: number, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : '—');
-  console.log(`\nsummary (${kind === 'postgres' ? 'PostgreSQL' : 'PGlite'}; ${CLIENTS} clients on one run; step.delta events with ~60-byte text: steady ${STEADY_EVENTS} at ${RATE}/s, burst ${BURST_EVENTS} back to back)`);
-  console.log('  nyxCore publish = withTenant + appendEvents (DB transaction, INSERT, NOTIFY, COMMIT) per event; raw publish = one in-memory write loop, no DB.');
-  console.log('  phase   system    publish s  pub p50 ms  frames recv  missing (clients)  out-of-order  wall s   delivered ev/s  latency p50 ms  p99 ms   max ms');
+  console.log(
+    `\nsummary (${kind === 'postgres' ? 'PostgreSQL' : 'PGlite'}; ${CLIENTS} clients on one run; step.delta events with ~60-byte text: steady ${STEADY_EVENTS} at ${RATE}/s, burst ${BURST_EVENTS} back to back)`,
+  );
+  console.log(
+    '  nyxCore publish = withTenant + appendEvents (DB transaction, INSERT, NOTIFY, COMMIT) per event; raw publish = one in-memory write loop, no DB.',
+  );
+  console.log(
+    '  phase   system    publish s  pub p50 ms  frames recv  missing (clients)  out-of-order  wall s   delivered ev/s  latency p50 ms  p99 ms   max ms',
+  );
   for (const r of rows) {
     console.log(
       `  ${r.phase.padEnd(7)} ${r.system.padEnd(8)} ${f(r.publishMs / 1000, 2).padStart(10)} ${f(r.publishP50, 3).padStart(11)} ${String(r.stats.received).padStart(12)} ${`${r.stats.missing} (${r.stats.incompleteClients})`.padStart(18)} ${String(r.stats.outOfOrder).padStart(13)} ${f(r.wallMs / 1000, 2).padStart(7)} ${f(r.perSec, 0).padStart(16)} ${f(r.stats.p50, 2).padStart(15)} ${f(r.stats.p99, 2).padStart(7)} ${f(r.stats.max, 1).padStart(8)}`,
@@ -491,8 +554,15 @@ function report(kind: string, results: PhaseResult[]) {
     );
   }
   const missing = rows.reduce((a, r) => a + r.stats.missing, 0);
-  console.log(`  ${missing ? `MISSING FRAMES: ${missing}` : 'every client received every event, once and in order'}${rows.some((r) => r.stats.outOfOrder) ? ' (out-of-order frames seen)' : ''}`);
-  console.log(`  latency includes the one client process reading ${CLIENTS} sockets in turn (the raw figures show that floor); load average at the end ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  console.log(
+    `  ${missing ? `MISSING FRAMES: ${missing}` : 'every client received every event, once and in order'}${rows.some((r) => r.stats.outOfOrder) ? ' (out-of-order frames seen)' : ''}`,
+  );
+  console.log(
+    `  latency includes the one client process reading ${CLIENTS} sockets in turn (the raw figures show that floor); load average at the end ${os
+      .loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}`,
+  );
   console.log(`total ${elapsed().trim()}`);
 }
 

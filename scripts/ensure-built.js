@@ -18,14 +18,27 @@ const newest = (dir) => {
 const mtime = (p) => (fs.existsSync(p) ? fs.statSync(p).mtimeMs : 0);
 
 // An install without dev dependencies has no compilers: it runs a build shipped with it (or tsx).
-if (!fs.existsSync(path.join(root, 'node_modules/.bin/tsc')) || !fs.existsSync(path.join(root, 'node_modules/.bin/vite'))) {
+if (
+  !fs.existsSync(path.join(root, 'node_modules/.bin/tsc')) ||
+  !fs.existsSync(path.join(root, 'node_modules/.bin/vite'))
+) {
   console.log('nyxCore: the build tools are not installed (dev dependencies); skipping the build.');
   process.exit(0);
 }
 
 const targets = [
-  { name: 'server', built: path.join(root, 'dist/cli/main.js'), sources: [path.join(root, 'src'), path.join(root, 'drizzle')], script: 'build:server' },
-  { name: 'web app', built: path.join(root, 'web/dist/index.html'), sources: [path.join(root, 'web')], script: 'build:web' },
+  {
+    name: 'server',
+    built: path.join(root, 'dist/cli/main.js'),
+    sources: [path.join(root, 'src'), path.join(root, 'drizzle')],
+    script: 'build:server',
+  },
+  {
+    name: 'web app',
+    built: path.join(root, 'web/dist/index.html'),
+    sources: [path.join(root, 'web')],
+    script: 'build:web',
+  },
 ];
 for (const t of targets) {
   const src = Math.max(...t.sources.map((s) => (fs.existsSync(s) ? newest(s) : 0)));

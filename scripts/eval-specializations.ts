@@ -42,7 +42,10 @@ console.log(`items: original ${original.length}, others ${others.length}, holdou
 console.log('set            predictor   items   top-1   top-3 P   top-3 R   returned/named   off-topic rejected');
 const results = new Map<string, Metrics>();
 for (const [name, subset] of sets) {
-  for (const [pname, predict] of [['extractor', extractor], ['baseline', naiveBaseline]] as const) {
+  for (const [pname, predict] of [
+    ['extractor', extractor],
+    ['baseline', naiveBaseline],
+  ] as const) {
     const m = evaluate(subset, predict);
     results.set(`${name.trim()}/${pname}`, m);
     const domains = `${m.meanPredicted.toFixed(2)} / ${m.meanExpected.toFixed(2)}`;
@@ -74,6 +77,8 @@ if (missesArg !== 'none') {
     .filter(({ item, pred }) => !isExact(item.expected, pred));
   console.log(`\nextractor mismatches (${scope}): ${wrong.length} of ${items.length}`);
   for (const { item, pred } of wrong) {
-    console.log(`  ${item.id}  expected [${item.expected.join(', ')}]  predicted [${pred.join(', ')}]  ${item.text.slice(0, 90)}`);
+    console.log(
+      `  ${item.id}  expected [${item.expected.join(', ')}]  predicted [${pred.join(', ')}]  ${item.text.slice(0, 90)}`,
+    );
   }
 }

@@ -22,6 +22,7 @@ fi
 
 echo "== typecheck"; npm run --silent typecheck
 echo "== lint"; npm run --silent lint
+echo "== format"; npm run --silent format:check
 echo "== build web"; npm run --silent build:web >/dev/null
 
 results=$(mktemp -d)

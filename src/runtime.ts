@@ -43,19 +43,29 @@ export async function startRuntime(env: Env, base: BaseDeps, opts: RuntimeOption
         database: base.database,
         log: base.log,
         jobs,
-        turn: { database: base.database, log: base.log, llm: engine.llm, deltaFlushMs: engine.deltaFlushMs, workerId: jobs.workerId, leaseMs: env.NYXCORE_RUN_LEASE_SECONDS * 1_000, shutdown: shutdown.signal },
+        turn: {
+          database: base.database,
+          log: base.log,
+          llm: engine.llm,
+          deltaFlushMs: engine.deltaFlushMs,
+          workerId: jobs.workerId,
+          leaseMs: env.NYXCORE_RUN_LEASE_SECONDS * 1_000,
+          shutdown: shutdown.signal,
+        },
         concurrency: env.NYXCORE_WORKER_CONCURRENCY,
       }),
     );
-    stops.push(await startWorkflowWorker({
-      database: base.database,
-      log: base.log,
-      jobs,
-      engine,
-      leaseMs: env.NYXCORE_RUN_LEASE_SECONDS * 1_000,
-      concurrency: env.NYXCORE_WORKER_CONCURRENCY,
-      shutdown: shutdown.signal,
-    }));
+    stops.push(
+      await startWorkflowWorker({
+        database: base.database,
+        log: base.log,
+        jobs,
+        engine,
+        leaseMs: env.NYXCORE_RUN_LEASE_SECONDS * 1_000,
+        concurrency: env.NYXCORE_WORKER_CONCURRENCY,
+        shutdown: shutdown.signal,
+      }),
+    );
   }
   return {
     hub,

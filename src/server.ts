@@ -21,7 +21,8 @@ import { createMemoryRateLimiter, createRedisRateLimiter, rateLimitPrefix } from
  * process at a time, the server and CLI commands alike) and releases it on close.
  */
 export async function openConfiguredDatabase(env: Env): Promise<Database> {
-  if (env.DATABASE_URL) return openDatabase({ mode: 'postgres', url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE });
+  if (env.DATABASE_URL)
+    return openDatabase({ mode: 'postgres', url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE });
   const unlock = await lockDataDir(env.dataDir);
   try {
     const database = await openDatabase({ mode: 'embedded', dataDir: env.dataDir });
@@ -42,12 +43,25 @@ export async function openConfiguredDatabase(env: Env): Promise<Database> {
 }
 
 /** Builds the dependency object without the background runtime; `database` may be passed in (tests share one). */
-export async function createBaseDeps(env: Env, opts: { database?: Database; log?: Logger } = {}): Promise<Omit<AppDeps, 'hub' | 'jobs'>> {
+export async function createBaseDeps(
+  env: Env,
+  opts: { database?: Database; log?: Logger } = {},
+): Promise<Omit<AppDeps, 'hub' | 'jobs'>> {
   const log = opts.log ?? createLogger(env.LOG_LEVEL);
   routeSdkWarnings(log);
   const database = opts.database ?? (await openConfiguredDatabase(env));
-  const rateLimiter = env.REDIS_URL ? createRedisRateLimiter(env.REDIS_URL, env.NYXCORE_RATE_LIMIT_FAILURE_MODE, log, rateLimitPrefix(env)) : createMemoryRateLimiter();
-  return { env, database, log, rateLimiter, vault: loadVault(env), egress: createEgress(env, log), now: () => new Date() };
+  const rateLimiter = env.REDIS_URL
+    ? createRedisRateLimiter(env.REDIS_URL, env.NYXCORE_RATE_LIMIT_FAILURE_MODE, log, rateLimitPrefix(env))
+    : createMemoryRateLimiter();
+  return {
+    env,
+    database,
+    log,
+    rateLimiter,
+    vault: loadVault(env),
+    egress: createEgress(env, log),
+    now: () => new Date(),
+  };
 }
 
 export class PortInUseError extends Error {}
@@ -59,7 +73,9 @@ async function assertPortFree(host: string, port: number): Promise<void> {
     probe.once('error', (err: NodeJS.ErrnoException) =>
       reject(
         err.code === 'EADDRINUSE'
-          ? new PortInUseError(`Port ${port} on ${host} is already in use (another nyxCore, or another program). Stop it, or start with PORT=<another port>.`)
+          ? new PortInUseError(
+              `Port ${port} on ${host} is already in use (another nyxCore, or another program). Stop it, or start with PORT=<another port>.`,
+            )
           : err,
       ),
     );
@@ -73,7 +89,10 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function startServer(env: Env, print: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Promise<RunningServer> {
+export async function startServer(
+  env: Env,
+  print: (line: string) => void = (l) => process.stdout.write(`${l}\n`),
+): Promise<RunningServer> {
   // Before anything is created or migrated: a busy port is a one-line message, not a stack
   // trace after a new data directory was set up.
   await assertPortFree(env.HOST, env.PORT);
@@ -96,13 +115,18 @@ export async function startServer(env: Env, print: (line: string) => void = (l) 
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : env.PORT;
   const url = env.NYXCORE_PUBLIC_URL ?? `http://localhost:${port}`;
-  const where = deps.database.mode === 'embedded' ? `embedded PostgreSQL (PGlite) in ${env.dataDir}` : `PostgreSQL at ${deps.database.location}`;
+  const where =
+    deps.database.mode === 'embedded'
+      ? `embedded PostgreSQL (PGlite) in ${env.dataDir}`
+      : `PostgreSQL at ${deps.database.location}`;
   print(`nyxCore ${VERSION} is running at ${url}`);
   print(`  database: ${where}`);
   print(`  migrations: ${applied ? `applied ${applied}` : 'up to date'}`);
   print(`  rate limits: ${deps.rateLimiter.kind === 'redis' ? 'Redis' : 'in-process'}`);
   print(`  outbound requests: ${deps.egress.describe()}`);
-  print(`  runs: ${env.NYXCORE_WORKER === 'on' ? `executed in this process (${env.NYXCORE_WORKER_CONCURRENCY} at a time)` : 'left to `nyxcore worker` processes'}`);
+  print(
+    `  runs: ${env.NYXCORE_WORKER === 'on' ? `executed in this process (${env.NYXCORE_WORKER_CONCURRENCY} at a time)` : 'left to `nyxcore worker` processes'}`,
+  );
   // Embedded mode is one process: each start replaces the link. A fleet's processes keep the
   // one the first of them issued, so the printed link works whichever process serves it.
   const setup = await prepareSetupLink(deps, { isReplacing: deps.database.mode === 'embedded' });
@@ -110,10 +134,16 @@ export async function startServer(env: Env, print: (line: string) => void = (l) 
     print('');
     print('First start: no account exists yet. Open this one-time link to create the admin account:');
     print(`  ${url}/setup?token=${setup.token}`);
-    print(deps.database.mode === 'embedded' ? '(A new link is printed at every start until the first account exists.)' : '(Every nyxCore process accepts it. `nyxcore setup-link` issues a new one.)');
+    print(
+      deps.database.mode === 'embedded'
+        ? '(A new link is printed at every start until the first account exists.)'
+        : '(Every nyxCore process accepts it. `nyxcore setup-link` issues a new one.)',
+    );
   } else if (setup.kind === 'pending') {
     print('');
-    print(`No account exists yet. The setup link was printed at ${setup.issuedAt.toISOString()} by the nyxCore process that started first;`);
+    print(
+      `No account exists yet. The setup link was printed at ${setup.issuedAt.toISOString()} by the nyxCore process that started first;`,
+    );
     print('open it (any process accepts it), or run `nyxcore setup-link` to issue a new one.');
   } else {
     print(`  sign in at ${url}/sign-in`);

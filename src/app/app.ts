@@ -15,7 +15,13 @@ import { createHttpApp } from '../platform/http/app.js';
 import type { HttpApp } from '../platform/http/vars.js';
 import { appRouter } from './router.js';
 
-const restRoutes = [registerHealthRoutes, registerProjectRoutes, registerNoteRoutes, registerWorkflowRoutes, registerDiscussionRoutes];
+const restRoutes = [
+  registerHealthRoutes,
+  registerProjectRoutes,
+  registerNoteRoutes,
+  registerWorkflowRoutes,
+  registerDiscussionRoutes,
+];
 
 export function createApp(deps: AppDeps): HttpApp {
   return createHttpApp(deps, {

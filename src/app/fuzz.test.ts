@@ -71,14 +71,17 @@ interface Proc {
 }
 
 const procedures: Proc[] = Object.entries(
-  (appRouter as unknown as { _def: { procedures: Record<string, { _def: { type: string; inputs: z.ZodType[] } }> } })._def.procedures,
+  (appRouter as unknown as { _def: { procedures: Record<string, { _def: { type: string; inputs: z.ZodType[] } }> } })
+    ._def.procedures,
 )
   // Signing out would end the session the rest of the calls use; neither takes input.
   .filter(([path]) => path !== 'auth.signOut' && path !== 'auth.signOutEverywhere')
   .map(([path, p]) => ({
     path,
     type: p._def.type as Proc['type'],
-    input: p._def.inputs[0] ? (z.toJSONSchema(p._def.inputs[0], { io: 'input', unrepresentable: 'any' }) as JsonSchema) : undefined,
+    input: p._def.inputs[0]
+      ? (z.toJSONSchema(p._def.inputs[0], { io: 'input', unrepresentable: 'any' }) as JsonSchema)
+      : undefined,
   }));
 
 async function callRaw(user: TestUser, proc: Proc, input: unknown): Promise<Response> {
@@ -109,7 +112,9 @@ describe.each(dbKinds)('hostile text on %s', (kind) => {
         const res = await callRaw(user, proc, proc.input ? sample(proc.input, text) : undefined);
         if (res.status >= 500) failures.push(`${proc.path} ${name}: ${res.status} ${(await res.text()).slice(0, 200)}`);
         else if (name !== 'percent' && res.status === 400) {
-          const body = (await res.json()) as { error?: { json?: { data?: { fieldErrors?: Record<string, string[]> } } } };
+          const body = (await res.json()) as {
+            error?: { json?: { data?: { fieldErrors?: Record<string, string[]> } } };
+          };
           if (Object.keys(body.error?.json?.data?.fieldErrors ?? {}).length) refusedWithField += 1;
         } else await res.body?.cancel();
       }
@@ -121,10 +126,21 @@ describe.each(dbKinds)('hostile text on %s', (kind) => {
 
   it('names the field that holds the bad text, and writes nothing', async () => {
     for (const text of [badTexts.nul, badTexts.surrogate]) {
-      const err = await trpcError(() => user.client.trpc.notes.create.mutate({ projectId, title: 'fine', body: `x${text}y` }));
+      const err = await trpcError(() =>
+        user.client.trpc.notes.create.mutate({ projectId, title: 'fine', body: `x${text}y` }),
+      );
       expect(err.httpStatus).toBe(400);
       expect(Object.keys(err.fieldErrors ?? {})).toEqual(['body']);
-      const nested = await trpcError(() => user.client.trpc.workflows.create.mutate({ name: 'w', projectId, steps: [{ name: 'A', prompt: 'ok' }, { name: 'B', prompt: `bad ${text}` }] }));
+      const nested = await trpcError(() =>
+        user.client.trpc.workflows.create.mutate({
+          name: 'w',
+          projectId,
+          steps: [
+            { name: 'A', prompt: 'ok' },
+            { name: 'B', prompt: `bad ${text}` },
+          ],
+        }),
+      );
       expect(Object.keys(nested.fieldErrors ?? {})).toEqual(['steps.1.prompt']);
       const renamed = await trpcError(() => user.client.trpc.workspaces.rename.mutate({ name: `Acme ${text}` }));
       expect(Object.keys(renamed.fieldErrors ?? {})).toEqual(['name']);
@@ -159,6 +175,8 @@ describe.each(dbKinds)('hostile text on %s', (kind) => {
     expect(failures).toEqual([]);
     const nul = await user.client.raw(`/api/v1/projects?query=${encodeURIComponent(badTexts.nul)}`);
     expect(nul.status).toBe(400);
-    expect(((await nul.json()) as { error: { fieldErrors: Record<string, string[]> } }).error.fieldErrors).toHaveProperty('query');
+    expect(
+      ((await nul.json()) as { error: { fieldErrors: Record<string, string[]> } }).error.fieldErrors,
+    ).toHaveProperty('query');
   });
 });

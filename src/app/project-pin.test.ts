@@ -8,7 +8,15 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scopes } from '../platform/access/scopes.js';
-import { dbKinds, newUser, startTestServer, TestClient, trpcError, type TestServer, type TestUser } from '../testing/harness.js';
+import {
+  dbKinds,
+  newUser,
+  startTestServer,
+  TestClient,
+  trpcError,
+  type TestServer,
+  type TestUser,
+} from '../testing/harness.js';
 import { appRouter } from './router.js';
 
 interface Fixture {
@@ -32,9 +40,24 @@ type Rule =
   | { kind: 'project'; escapes: Input[]; inside?: (f: Fixture) => unknown };
 
 const step = { name: 'Summary', prompt: 'Summarise for an engineer:\n\n{{input}}' };
-const wfDef = (projectId: string | null, extra: Record<string, unknown> = {}) => ({ name: `wf ${randomUUID().slice(0, 4)}`, projectId, steps: [step], ...extra });
-const talk = (projectId?: string) => ({ title: 'Talk', mode: 'single', participants: [{ provider: 'offline' }], ...(projectId ? { projectId } : {}) });
-const insight = (projectId: string) => ({ projectId, title: 'Retries pile up', type: 'pain_point', severity: 'medium' });
+const wfDef = (projectId: string | null, extra: Record<string, unknown> = {}) => ({
+  name: `wf ${randomUUID().slice(0, 4)}`,
+  projectId,
+  steps: [step],
+  ...extra,
+});
+const talk = (projectId?: string) => ({
+  title: 'Talk',
+  mode: 'single',
+  participants: [{ provider: 'offline' }],
+  ...(projectId ? { projectId } : {}),
+});
+const insight = (projectId: string) => ({
+  projectId,
+  title: 'Retries pile up',
+  type: 'pain_point',
+  severity: 'medium',
+});
 
 const rules: Record<string, Rule> = {
   'auth.signUp': { kind: 'public' },
@@ -49,81 +72,199 @@ const rules: Record<string, Rule> = {
   'invitations.create': { kind: 'workspace', input: () => ({ role: 'admin' }) },
   'invitations.revoke': { kind: 'workspace', input: (f) => ({ id: f.ids.invitation }) },
   'projects.create': { kind: 'workspace', input: () => ({ name: 'Another project' }) },
-  'llm.keys.add': { kind: 'workspace', input: () => ({ name: 'mine', kind: 'openai', apiKey: 'sk-test-000000000000' }) },
+  'llm.keys.add': {
+    kind: 'workspace',
+    input: () => ({ name: 'mine', kind: 'openai', apiKey: 'sk-test-000000000000' }),
+  },
   'llm.keys.remove': { kind: 'workspace', input: (f) => ({ id: f.ids.key }) },
   'llm.keys.test': { kind: 'workspace', input: (f) => ({ id: f.ids.key }) },
   'llm.settings.update': { kind: 'workspace', input: () => ({ monthlyBudgetUsd: 1 }) },
-  'llm.catalog.upsert': { kind: 'workspace', input: () => ({ provider: 'openai', model: 'm', contextWindow: 1000, inputPerMTok: 0, outputPerMTok: 0 }) },
+  'llm.catalog.upsert': {
+    kind: 'workspace',
+    input: () => ({ provider: 'openai', model: 'm', contextWindow: 1000, inputPerMTok: 0, outputPerMTok: 0 }),
+  },
   'llm.catalog.remove': { kind: 'workspace', input: () => ({ provider: 'openai', model: 'gpt-4o-mini' }) },
   'memory.settings.update': { kind: 'workspace', input: () => ({ vectorWeight: 0.5 }) },
   'insights.backfill': { kind: 'workspace', input: () => undefined },
   'tokens.create': {
     kind: 'project',
-    escapes: [() => ({ name: 'x', scopes: ['projects:read', 'notes:read'] }), (f) => ({ name: 'x', scopes: ['notes:read'], projectId: f.p2 })],
+    escapes: [
+      () => ({ name: 'x', scopes: ['projects:read', 'notes:read'] }),
+      (f) => ({ name: 'x', scopes: ['notes:read'], projectId: f.p2 }),
+    ],
     inside: (f) => ({ name: 'child', scopes: ['notes:read'], projectId: f.p1 }),
   },
-  'tokens.revoke': { kind: 'project', escapes: [(f) => ({ id: f.ids.tokenP2 }), (f) => ({ id: f.ids.tokenWide })], inside: async (f) => ({ id: await f.fresh.token!() }) },
-  'projects.update': { kind: 'project', escapes: [(f) => ({ id: f.p2, name: 'Hijacked' })], inside: (f) => ({ id: f.p1, description: 'edited through the pin' }) },
+  'tokens.revoke': {
+    kind: 'project',
+    escapes: [(f) => ({ id: f.ids.tokenP2 }), (f) => ({ id: f.ids.tokenWide })],
+    inside: async (f) => ({ id: await f.fresh.token!() }),
+  },
+  'projects.update': {
+    kind: 'project',
+    escapes: [(f) => ({ id: f.p2, name: 'Hijacked' })],
+    inside: (f) => ({ id: f.p1, description: 'edited through the pin' }),
+  },
   'projects.delete': { kind: 'project', escapes: [(f) => ({ id: f.p2 })] },
-  'notes.create': { kind: 'project', escapes: [(f) => ({ projectId: f.p2, title: 'planted' })], inside: (f) => ({ projectId: f.p1, title: 'fine' }) },
-  'notes.update': { kind: 'project', escapes: [(f) => ({ id: f.ids.noteP2, title: 'edited' })], inside: (f) => ({ id: f.ids.noteP1, title: 'edited' }) },
-  'notes.delete': { kind: 'project', escapes: [(f) => ({ id: f.ids.noteP2 })], inside: async (f) => ({ id: await f.fresh.note!() }) },
+  'notes.create': {
+    kind: 'project',
+    escapes: [(f) => ({ projectId: f.p2, title: 'planted' })],
+    inside: (f) => ({ projectId: f.p1, title: 'fine' }),
+  },
+  'notes.update': {
+    kind: 'project',
+    escapes: [(f) => ({ id: f.ids.noteP2, title: 'edited' })],
+    inside: (f) => ({ id: f.ids.noteP1, title: 'edited' }),
+  },
+  'notes.delete': {
+    kind: 'project',
+    escapes: [(f) => ({ id: f.ids.noteP2 })],
+    inside: async (f) => ({ id: await f.fresh.note!() }),
+  },
   'personas.create': {
     kind: 'project',
-    escapes: [() => ({ name: 'Wide', systemPrompt: 'You help engineers.' }), (f) => ({ name: 'Other', systemPrompt: 'You help engineers.', projectId: f.p2 })],
+    escapes: [
+      () => ({ name: 'Wide', systemPrompt: 'You help engineers.' }),
+      (f) => ({ name: 'Other', systemPrompt: 'You help engineers.', projectId: f.p2 }),
+    ],
     inside: (f) => ({ name: 'Local', systemPrompt: 'You help engineers.', projectId: f.p1 }),
   },
-  'personas.update': { kind: 'project', escapes: [(f) => ({ id: f.ids.personaWide, name: 'Pwned' }), (f) => ({ id: f.ids.personaP2, name: 'Pwned' })], inside: (f) => ({ id: f.ids.personaP1, name: 'Renamed' }) },
-  'personas.delete': { kind: 'project', escapes: [(f) => ({ id: f.ids.personaWide }), (f) => ({ id: f.ids.personaP2 })], inside: async (f) => ({ id: await f.fresh.persona!() }) },
-  'personas.try': { kind: 'project', escapes: [(f) => ({ id: f.ids.personaP2, message: 'hello' })], inside: (f) => ({ id: f.ids.personaWide, message: 'The cache expires after 5 minutes.' }) },
+  'personas.update': {
+    kind: 'project',
+    escapes: [(f) => ({ id: f.ids.personaWide, name: 'Pwned' }), (f) => ({ id: f.ids.personaP2, name: 'Pwned' })],
+    inside: (f) => ({ id: f.ids.personaP1, name: 'Renamed' }),
+  },
+  'personas.delete': {
+    kind: 'project',
+    escapes: [(f) => ({ id: f.ids.personaWide }), (f) => ({ id: f.ids.personaP2 })],
+    inside: async (f) => ({ id: await f.fresh.persona!() }),
+  },
+  'personas.try': {
+    kind: 'project',
+    escapes: [(f) => ({ id: f.ids.personaP2, message: 'hello' })],
+    inside: (f) => ({ id: f.ids.personaWide, message: 'The cache expires after 5 minutes.' }),
+  },
   'memory.entries.create': {
     kind: 'project',
-    escapes: [() => ({ title: 'wide' }), (f) => ({ title: 'other', projectId: f.p2 }), () => ({ title: 'null', projectId: null })],
+    escapes: [
+      () => ({ title: 'wide' }),
+      (f) => ({ title: 'other', projectId: f.p2 }),
+      () => ({ title: 'null', projectId: null }),
+    ],
     inside: (f) => ({ title: 'local', projectId: f.p1 }),
   },
   'memory.entries.update': {
     kind: 'project',
-    escapes: [(f) => ({ id: f.ids.entryWide, title: 'x' }), (f) => ({ id: f.ids.entryP2, title: 'x' }), (f) => ({ id: f.ids.entryP1, projectId: null }), (f) => ({ id: f.ids.entryP1, projectId: f.p2 })],
+    escapes: [
+      (f) => ({ id: f.ids.entryWide, title: 'x' }),
+      (f) => ({ id: f.ids.entryP2, title: 'x' }),
+      (f) => ({ id: f.ids.entryP1, projectId: null }),
+      (f) => ({ id: f.ids.entryP1, projectId: f.p2 }),
+    ],
     inside: (f) => ({ id: f.ids.entryP1, title: 'edited' }),
   },
-  'memory.entries.delete': { kind: 'project', escapes: [(f) => ({ id: f.ids.entryWide }), (f) => ({ id: f.ids.entryP2 })], inside: async (f) => ({ id: await f.fresh.entry!() }) },
+  'memory.entries.delete': {
+    kind: 'project',
+    escapes: [(f) => ({ id: f.ids.entryWide }), (f) => ({ id: f.ids.entryP2 })],
+    inside: async (f) => ({ id: await f.fresh.entry!() }),
+  },
   'insights.create': { kind: 'project', escapes: [(f) => insight(f.p2)], inside: (f) => insight(f.p1) },
-  'insights.update': { kind: 'project', escapes: [(f) => ({ id: f.ids.insightP2, title: 'x' })], inside: (f) => ({ id: f.ids.insightP1, title: 'edited' }) },
-  'insights.approve': { kind: 'project', escapes: [(f) => ({ id: f.ids.insightP2 })], inside: (f) => ({ id: f.ids.insightP1 }) },
-  'insights.reject': { kind: 'project', escapes: [(f) => ({ id: f.ids.insightP2 })], inside: (f) => ({ id: f.ids.insightP1 }) },
-  'insights.pair': { kind: 'project', escapes: [(f) => ({ id: f.ids.insightP1, pairedWith: f.ids.insightP2 })], inside: (f) => ({ id: f.ids.insightP1, pairedWith: f.ids.solutionP1 }) },
+  'insights.update': {
+    kind: 'project',
+    escapes: [(f) => ({ id: f.ids.insightP2, title: 'x' })],
+    inside: (f) => ({ id: f.ids.insightP1, title: 'edited' }),
+  },
+  'insights.approve': {
+    kind: 'project',
+    escapes: [(f) => ({ id: f.ids.insightP2 })],
+    inside: (f) => ({ id: f.ids.insightP1 }),
+  },
+  'insights.reject': {
+    kind: 'project',
+    escapes: [(f) => ({ id: f.ids.insightP2 })],
+    inside: (f) => ({ id: f.ids.insightP1 }),
+  },
+  'insights.pair': {
+    kind: 'project',
+    escapes: [(f) => ({ id: f.ids.insightP1, pairedWith: f.ids.insightP2 })],
+    inside: (f) => ({ id: f.ids.insightP1, pairedWith: f.ids.solutionP1 }),
+  },
   'workflows.create': { kind: 'project', escapes: [() => wfDef(null), (f) => wfDef(f.p2)], inside: (f) => wfDef(f.p1) },
   'workflows.update': {
     kind: 'project',
-    escapes: [(f) => ({ id: f.ids.workflowP2, ...wfDef(f.p2) }), (f) => ({ id: f.ids.workflowP1, ...wfDef(f.p2) }), (f) => ({ id: f.ids.workflowP1, ...wfDef(f.p1, { memoryInsightIds: [f.ids.insightP2] }) })],
+    escapes: [
+      (f) => ({ id: f.ids.workflowP2, ...wfDef(f.p2) }),
+      (f) => ({ id: f.ids.workflowP1, ...wfDef(f.p2) }),
+      (f) => ({ id: f.ids.workflowP1, ...wfDef(f.p1, { memoryInsightIds: [f.ids.insightP2] }) }),
+    ],
     inside: (f) => ({ id: f.ids.workflowP1, ...wfDef(f.p1) }),
   },
-  'workflows.delete': { kind: 'project', escapes: [(f) => ({ id: f.ids.workflowP2 })], inside: async (f) => ({ id: await f.fresh.workflow!() }) },
-  'workflows.clone': { kind: 'project', escapes: [(f) => ({ id: f.ids.workflowP2 })], inside: (f) => ({ id: f.ids.workflowP1 }) },
+  'workflows.delete': {
+    kind: 'project',
+    escapes: [(f) => ({ id: f.ids.workflowP2 })],
+    inside: async (f) => ({ id: await f.fresh.workflow!() }),
+  },
+  'workflows.clone': {
+    kind: 'project',
+    escapes: [(f) => ({ id: f.ids.workflowP2 })],
+    inside: (f) => ({ id: f.ids.workflowP1 }),
+  },
   'workflows.fromTemplate': {
     kind: 'project',
-    escapes: [() => ({ templateId: 'security-review', projectId: null }), (f) => ({ templateId: 'security-review', projectId: f.p2 })],
+    escapes: [
+      () => ({ templateId: 'security-review', projectId: null }),
+      (f) => ({ templateId: 'security-review', projectId: f.p2 }),
+    ],
     inside: (f) => ({ templateId: 'security-review', projectId: f.p1 }),
   },
-  'workflows.run': { kind: 'project', escapes: [(f) => ({ workflowId: f.ids.workflowP2, input: 'x' })], inside: (f) => ({ workflowId: f.ids.workflowP1, input: 'The queue retries three times.' }) },
+  'workflows.run': {
+    kind: 'project',
+    escapes: [(f) => ({ workflowId: f.ids.workflowP2, input: 'x' })],
+    inside: (f) => ({ workflowId: f.ids.workflowP1, input: 'The queue retries three times.' }),
+  },
   'runs.cancel': { kind: 'project', escapes: [(f) => ({ id: f.ids.runP2 })] },
-  'runs.retry': { kind: 'project', escapes: [(f) => ({ id: f.ids.runP2, fromStep: 0 })], inside: (f) => ({ id: f.ids.runP1, fromStep: 0 }) },
+  'runs.retry': {
+    kind: 'project',
+    escapes: [(f) => ({ id: f.ids.runP2, fromStep: 0 })],
+    inside: (f) => ({ id: f.ids.runP1, fromStep: 0 }),
+  },
   'discussions.create': { kind: 'project', escapes: [() => talk(), (f) => talk(f.p2)], inside: (f) => talk(f.p1) },
-  'discussions.update': { kind: 'project', escapes: [(f) => ({ id: f.ids.discussionP2, title: 'x' })], inside: (f) => ({ id: f.ids.discussionP1, title: 'Renamed' }) },
-  'discussions.delete': { kind: 'project', escapes: [(f) => ({ id: f.ids.discussionP2 })], inside: async (f) => ({ id: await f.fresh.discussion!() }) },
-  'discussions.send': { kind: 'project', escapes: [(f) => ({ id: f.ids.discussionP2, content: 'hi' })], inside: (f) => ({ id: f.ids.discussionP1, content: 'We deploy twice a day.' }) },
+  'discussions.update': {
+    kind: 'project',
+    escapes: [(f) => ({ id: f.ids.discussionP2, title: 'x' })],
+    inside: (f) => ({ id: f.ids.discussionP1, title: 'Renamed' }),
+  },
+  'discussions.delete': {
+    kind: 'project',
+    escapes: [(f) => ({ id: f.ids.discussionP2 })],
+    inside: async (f) => ({ id: await f.fresh.discussion!() }),
+  },
+  'discussions.send': {
+    kind: 'project',
+    escapes: [(f) => ({ id: f.ids.discussionP2, content: 'hi' })],
+    inside: (f) => ({ id: f.ids.discussionP1, content: 'We deploy twice a day.' }),
+  },
   'discussions.continue': { kind: 'project', escapes: [(f) => ({ id: f.ids.discussionP2 })] },
-  'discussions.stop': { kind: 'project', escapes: [(f) => ({ id: f.ids.discussionP2 })], inside: (f) => ({ id: f.ids.discussionP1 }) },
+  'discussions.stop': {
+    kind: 'project',
+    escapes: [(f) => ({ id: f.ids.discussionP2 })],
+    inside: (f) => ({ id: f.ids.discussionP1 }),
+  },
 };
 
-const mutationPaths = Object.entries((appRouter as unknown as { _def: { procedures: Record<string, { _def: { type: string } }> } })._def.procedures)
+const mutationPaths = Object.entries(
+  (appRouter as unknown as { _def: { procedures: Record<string, { _def: { type: string } }> } })._def.procedures,
+)
   .filter(([, p]) => p._def.type === 'mutation')
   .map(([path]) => path)
   .sort();
 
 /** Calls any procedure by its dotted path through the typed client's proxy. */
 function call(client: TestClient, path: string, input: unknown): Promise<unknown> {
-  const target = path.split('.').reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], client.trpc) as { mutate: (i: unknown) => Promise<unknown> };
+  const target = path
+    .split('.')
+    .reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], client.trpc) as {
+    mutate: (i: unknown) => Promise<unknown>;
+  };
   return target.mutate(input);
 }
 
@@ -159,12 +300,36 @@ describe.each(dbKinds)('a project-pinned token across every mutation on %s', (ki
     await member.client.trpc.invitations.accept.mutate({ token: inv.token });
     const spare = await o.invitations.create.mutate({ role: 'viewer' });
     const key = await o.llm.keys.add.mutate({ name: 'acme', kind: 'openai', apiKey: 'sk-test-1111111111111111' });
-    const mint = async (projectId?: string) => (await o.tokens.create.mutate({ name: 't', scopes: ['notes:read'], ...(projectId ? { projectId } : {}) })).tokenInfo.id;
-    const persona = async (projectId?: string) => (await o.personas.create.mutate({ name: `P ${randomUUID().slice(0, 4)}`, systemPrompt: 'You help engineers.', ...(projectId ? { projectId } : {}) })).id;
-    const entry = async (projectId?: string) => (await o.memory.entries.create.mutate({ title: 'Deploys', content: 'Blue-green', ...(projectId ? { projectId } : {}) })).id;
+    const mint = async (projectId?: string) =>
+      (await o.tokens.create.mutate({ name: 't', scopes: ['notes:read'], ...(projectId ? { projectId } : {}) }))
+        .tokenInfo.id;
+    const persona = async (projectId?: string) =>
+      (
+        await o.personas.create.mutate({
+          name: `P ${randomUUID().slice(0, 4)}`,
+          systemPrompt: 'You help engineers.',
+          ...(projectId ? { projectId } : {}),
+        })
+      ).id;
+    const entry = async (projectId?: string) =>
+      (
+        await o.memory.entries.create.mutate({
+          title: 'Deploys',
+          content: 'Blue-green',
+          ...(projectId ? { projectId } : {}),
+        })
+      ).id;
     const note = async (projectId: string) => (await o.notes.create.mutate({ projectId, title: 'Plan' })).id;
     const workflow = async (projectId: string) => (await o.workflows.create.mutate(wfDef(projectId))).id;
-    const discussion = async (projectId: string) => (await o.discussions.create.mutate({ title: 'Talk', mode: 'single', participants: [{ provider: 'offline' }], projectId })).id;
+    const discussion = async (projectId: string) =>
+      (
+        await o.discussions.create.mutate({
+          title: 'Talk',
+          mode: 'single',
+          participants: [{ provider: 'offline' }],
+          projectId,
+        })
+      ).id;
     const workflowP1 = await workflow(p1);
     const workflowP2 = await workflow(p2);
     const runP1 = (await o.workflows.run.mutate({ workflowId: workflowP1, input: 'Retries pile up.' })).id;
@@ -191,7 +356,9 @@ describe.each(dbKinds)('a project-pinned token across every mutation on %s', (ki
         entryP1: await entry(p1),
         entryP2: await entry(p2),
         insightP1: (await o.insights.create.mutate(insight(p1) as never)).id,
-        solutionP1: (await o.insights.create.mutate({ ...insight(p1), title: 'Cap retries', type: 'solution' } as never)).id,
+        solutionP1: (
+          await o.insights.create.mutate({ ...insight(p1), title: 'Cap retries', type: 'solution' } as never)
+        ).id,
         insightP2: (await o.insights.create.mutate(insight(p2) as never)).id,
         workflowP1,
         workflowP2,
@@ -245,7 +412,11 @@ describe.each(dbKinds)('a project-pinned token across every mutation on %s', (ki
   }
 
   it('a token minted by a pinned token is pinned too, and cannot read the other project', async () => {
-    const { token, tokenInfo } = await (call(pinned, 'tokens.create', { name: 'child', scopes: ['projects:read', 'notes:read'], projectId: f.p1 }) as Promise<{ token: string; tokenInfo: { projectId: string | null } }>);
+    const { token, tokenInfo } = await (call(pinned, 'tokens.create', {
+      name: 'child',
+      scopes: ['projects:read', 'notes:read'],
+      projectId: f.p1,
+    }) as Promise<{ token: string; tokenInfo: { projectId: string | null } }>);
     expect(tokenInfo.projectId).toBe(f.p1);
     const child = new TestClient(server.url);
     child.bearer = token;

@@ -62,27 +62,71 @@ describe('nyxcore CLI (embedded)', () => {
 
     // Create a user and workspace through the services, then mint a token with the CLI.
     const database = await openDatabase({ mode: 'embedded', dataDir });
-    const deps = { database, env: loadEnv({ NYXCORE_SIGNUP: 'open' }), log: createLogger('silent'), now: () => new Date() };
+    const deps = {
+      database,
+      env: loadEnv({ NYXCORE_SIGNUP: 'open' }),
+      log: createLogger('silent'),
+      now: () => new Date(),
+    };
     const setupToken = (await issueSetupToken(deps)) ?? '';
-    const s = await signUp(deps, { email: 'ops@example.test', name: 'Ops', password: 'long enough password', setupToken }, { ip: null, userAgent: null });
+    const s = await signUp(
+      deps,
+      { email: 'ops@example.test', name: 'Ops', password: 'long enough password', setupToken },
+      { ip: null, userAgent: null },
+    );
     await createWorkspace(deps, s.user.id, 'Ops Team', null);
     await database.close();
 
-    const bad = await nyxcore(dataDir, 'token', 'create', '--email', 'ops@example.test', '--workspace', 'Ops Team', '--scopes', 'projects:read,bogus');
+    const bad = await nyxcore(
+      dataDir,
+      'token',
+      'create',
+      '--email',
+      'ops@example.test',
+      '--workspace',
+      'Ops Team',
+      '--scopes',
+      'projects:read,bogus',
+    );
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/--scopes/);
-    const noWs = await nyxcore(dataDir, 'token', 'create', '--email', 'ops@example.test', '--workspace', 'Nope', '--scopes', 'projects:read');
+    const noWs = await nyxcore(
+      dataDir,
+      'token',
+      'create',
+      '--email',
+      'ops@example.test',
+      '--workspace',
+      'Nope',
+      '--scopes',
+      'projects:read',
+    );
     expect(noWs.code).toBe(1);
     expect(noWs.stderr).toContain('Ops Team');
 
-    const ok = await nyxcore(dataDir, 'token', 'create', '--email', 'ops@example.test', '--workspace', 'ops team', '--scopes', 'projects:read,notes:read', '--name', 'deploy');
+    const ok = await nyxcore(
+      dataDir,
+      'token',
+      'create',
+      '--email',
+      'ops@example.test',
+      '--workspace',
+      'ops team',
+      '--scopes',
+      'projects:read,notes:read',
+      '--name',
+      'deploy',
+    );
     expect(ok.code).toBe(0);
     const token = ok.stdout.trim().split('\n').at(-1) ?? '';
     expect(token).toMatch(/^nyx_/);
 
     const db2 = await openDatabase({ mode: 'embedded', dataDir });
     try {
-      const principal = await resolveApiToken({ database: db2, now: () => new Date(), log: createLogger('silent') }, token);
+      const principal = await resolveApiToken(
+        { database: db2, now: () => new Date(), log: createLogger('silent') },
+        token,
+      );
       expect(principal.scopes).toEqual(['projects:read', 'notes:read']);
     } finally {
       await db2.close();
@@ -97,7 +141,11 @@ describe('nyxcore CLI (embedded)', () => {
     const tenantId = randomUUID();
     const key = await withTenant(database, { tenantId, userId: null }, async (tx) => {
       await tx.insert(tenants).values({ id: tenantId, name: 'rotation' });
-      return addProviderKey({ tx, tenantId, userId: null, ip: null }, { vault: oldVault, egress: createEgress(env, createLogger('silent')) }, { name: 'openai', kind: 'openai', apiKey: 'sk-rotate-me-0001' });
+      return addProviderKey(
+        { tx, tenantId, userId: null, ip: null },
+        { vault: oldVault, egress: createEgress(env, createLogger('silent')) },
+        { name: 'openai', kind: 'openai', apiKey: 'sk-rotate-me-0001' },
+      );
     });
     await database.close();
 
@@ -106,7 +154,12 @@ describe('nyxcore CLI (embedded)', () => {
     const withoutOld = await nyxcoreWith({ NYXCORE_ENCRYPTION_KEY: newKey }, dataDir, 'keys', 'rotate');
     expect(withoutOld.code).toBe(1);
     expect(withoutOld.stdout).toMatch(/NYXCORE_ENCRYPTION_KEY_PREVIOUS/);
-    const rotated = await nyxcoreWith({ NYXCORE_ENCRYPTION_KEY: newKey, NYXCORE_ENCRYPTION_KEY_PREVIOUS: oldKey }, dataDir, 'keys', 'rotate');
+    const rotated = await nyxcoreWith(
+      { NYXCORE_ENCRYPTION_KEY: newKey, NYXCORE_ENCRYPTION_KEY_PREVIOUS: oldKey },
+      dataDir,
+      'keys',
+      'rotate',
+    );
     expect(rotated.code).toBe(0);
     expect(rotated.stdout).toMatch(/Re-encrypted 1 of 1 stored key/);
 
@@ -126,7 +179,15 @@ describe('nyxcore CLI (embedded)', () => {
     await withTenant(database, { tenantId, userId: null }, async (tx) => {
       await tx.insert(tenants).values({ id: tenantId, name: 'Backfill Co' });
       const [p] = await tx.insert(projects).values({ tenantId, name: 'p' }).returning();
-      await tx.insert(workflowInsights).values([1, 2, 3].map((i) => ({ tenantId, projectId: p?.id ?? '', title: `insight ${i}`, type: 'pattern' as const, severity: 'low' as const })));
+      await tx.insert(workflowInsights).values(
+        [1, 2, 3].map((i) => ({
+          tenantId,
+          projectId: p?.id ?? '',
+          title: `insight ${i}`,
+          type: 'pattern' as const,
+          severity: 'low' as const,
+        })),
+      );
     });
     await database.close();
     const before = await nyxcore(dataDir, 'doctor');

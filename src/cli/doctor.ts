@@ -18,35 +18,73 @@ export async function runDoctor(env: Env, database: Database): Promise<Check[]> 
   const add = (c: Check) => checks.push(c);
   try {
     const [v] = await database.raw<{ v: string }>('select version() as v', []);
-    add({ name: 'database reachable', isOk: true, detail: `${database.mode} · ${v?.v.split(' on ')[0] ?? ''} · ${database.location}` });
+    add({
+      name: 'database reachable',
+      isOk: true,
+      detail: `${database.mode} · ${v?.v.split(' on ')[0] ?? ''} · ${database.location}`,
+    });
   } catch (err) {
-    add({ name: 'database reachable', isOk: false, detail: (err as Error).message, fix: env.DATABASE_URL ? 'Check DATABASE_URL and that PostgreSQL is running' : `Check that ${env.dataDir} is readable` });
+    add({
+      name: 'database reachable',
+      isOk: false,
+      detail: (err as Error).message,
+      fix: env.DATABASE_URL
+        ? 'Check DATABASE_URL and that PostgreSQL is running'
+        : `Check that ${env.dataDir} is readable`,
+    });
     return checks;
   }
-  const ext = await database.raw<{ extversion: string }>("select extversion from pg_extension where extname = 'vector'", []);
-  const available = await database.raw<{ n: number }>("select count(*)::int as n from pg_available_extensions where name = 'vector'", []);
+  const ext = await database.raw<{ extversion: string }>(
+    "select extversion from pg_extension where extname = 'vector'",
+    [],
+  );
+  const available = await database.raw<{ n: number }>(
+    "select count(*)::int as n from pg_available_extensions where name = 'vector'",
+    [],
+  );
   add({
     name: 'pgvector extension',
     isOk: ext.length > 0,
-    detail: ext[0] ? `vector ${ext[0].extversion}` : (available[0]?.n ? 'available but not created (run nyxcore migrate)' : 'not installed on this server'),
-    ...(ext.length ? {} : { fix: 'Install pgvector ≥ 0.7 on the server (scripts/setup-system.sh builds it on Debian), then run `nyxcore migrate`' }),
+    detail: ext[0]
+      ? `vector ${ext[0].extversion}`
+      : available[0]?.n
+        ? 'available but not created (run nyxcore migrate)'
+        : 'not installed on this server',
+    ...(ext.length
+      ? {}
+      : {
+          fix: 'Install pgvector ≥ 0.7 on the server (scripts/setup-system.sh builds it on Debian), then run `nyxcore migrate`',
+        }),
   });
   const pending = await pendingMigrations(database);
-  add({ name: 'migrations', isOk: pending.length === 0, detail: pending.length ? `${pending.length} pending: ${pending.join(', ')}` : 'all applied', ...(pending.length ? { fix: 'Run `nyxcore migrate`' } : {}) });
+  add({
+    name: 'migrations',
+    isOk: pending.length === 0,
+    detail: pending.length ? `${pending.length} pending: ${pending.join(', ')}` : 'all applied',
+    ...(pending.length ? { fix: 'Run `nyxcore migrate`' } : {}),
+  });
   const role = await appRoleFacts(database);
   const roleOk = role.exists && !role.isSuperuser && !role.canBypassRls && role.ownedTables.length === 0;
   add({
     name: 'request role nyxcore_app',
     isOk: roleOk,
-    detail: !role.exists ? 'missing' : roleOk ? 'exists; not superuser, no BYPASSRLS, owns no table' : `superuser=${role.isSuperuser} bypassrls=${role.canBypassRls} owns=${role.ownedTables.join(',') || 'none'}`,
-    ...(roleOk ? {} : { fix: 'Run `nyxcore migrate`; never grant nyxcore_app SUPERUSER or BYPASSRLS, or make it a table owner' }),
+    detail: !role.exists
+      ? 'missing'
+      : roleOk
+        ? 'exists; not superuser, no BYPASSRLS, owns no table'
+        : `superuser=${role.isSuperuser} bypassrls=${role.canBypassRls} owns=${role.ownedTables.join(',') || 'none'}`,
+    ...(roleOk
+      ? {}
+      : { fix: 'Run `nyxcore migrate`; never grant nyxcore_app SUPERUSER or BYPASSRLS, or make it a table owner' }),
   });
   const tables = await tenantTables(database);
   const problems = await findRlsProblems(database);
   add({
     name: 'row level security',
     isOk: problems.length === 0,
-    detail: problems.length ? problems.map((p) => `${p.table}: ${p.problem}`).join('; ') : `${tables.length} tenant tables, all enabled + forced with tenant_isolation`,
+    detail: problems.length
+      ? problems.map((p) => `${p.table}: ${p.problem}`).join('; ')
+      : `${tables.length} tenant tables, all enabled + forced with tenant_isolation`,
     ...(problems.length ? { fix: "Add `select nyxcore_enable_tenant_rls('<table>')` to a migration" } : {}),
   });
   await memoryChecks(database, add);
@@ -55,7 +93,9 @@ export async function runDoctor(env: Env, database: Database): Promise<Check[]> 
     name: 'full-text index under RLS',
     isOk: match.isLeakproof,
     isWarning: !match.isLeakproof,
-    detail: match.isLeakproof ? 'tsvector @@ tsquery is LEAKPROOF: keyword search uses its GIN index' : 'tsvector @@ tsquery is not LEAKPROOF: keyword search reads every row of a workspace (slower, still correct)',
+    detail: match.isLeakproof
+      ? 'tsvector @@ tsquery is LEAKPROOF: keyword search uses its GIN index'
+      : 'tsvector @@ tsquery is not LEAKPROOF: keyword search reads every row of a workspace (slower, still correct)',
     ...(match.isLeakproof ? {} : { fix: match.fix }),
   });
   return checks;
@@ -76,7 +116,10 @@ async function memoryChecks(database: Database, add: (c: Check) => void): Promis
     detail: wrong.length ? `not vector(1536): ${wrong.join(', ')}` : `${tables.join(', ')}: vector(1536)`,
     ...(wrong.length ? { fix: 'Run `nyxcore migrate`; never change the schema outside migrations' } : {}),
   });
-  const idx = await database.raw<{ indexname: string }>("select indexname from pg_indexes where indexdef ilike '%using hnsw%vector_cosine_ops%'", []);
+  const idx = await database.raw<{ indexname: string }>(
+    "select indexname from pg_indexes where indexdef ilike '%using hnsw%vector_cosine_ops%'",
+    [],
+  );
   const missingIdx = tables.filter((t) => !idx.some((i) => i.indexname === `${t}_embedding_idx`));
   add({
     name: 'vector indexes',
@@ -136,9 +179,18 @@ export async function indexMemoryCheck(database: Database): Promise<Check> {
 
 /** The job queue and runs: pg-boss installed, and no run stuck with a lapsed lease and no job to resume it. */
 async function checkRuns(database: Database, add: (c: Check) => void): Promise<void> {
-  const [boss] = await database.raw<{ n: number }>("select count(*)::int as n from information_schema.tables where table_schema = 'pgboss' and table_name = 'job'", []);
+  const [boss] = await database.raw<{ n: number }>(
+    "select count(*)::int as n from information_schema.tables where table_schema = 'pgboss' and table_name = 'job'",
+    [],
+  );
   if (!boss?.n) {
-    add({ name: 'job queue', isOk: true, isWarning: true, detail: 'pg-boss is not installed yet', fix: 'Start nyxCore once (`nyxcore start` or `nyxcore worker`): it installs the pgboss schema' });
+    add({
+      name: 'job queue',
+      isOk: true,
+      isWarning: true,
+      detail: 'pg-boss is not installed yet',
+      fix: 'Start nyxCore once (`nyxcore start` or `nyxcore worker`): it installs the pgboss schema',
+    });
     return;
   }
   // An operator check across workspaces (the owner role reads past RLS, like `embeddings backfill`).
@@ -154,6 +206,8 @@ async function checkRuns(database: Database, add: (c: Check) => void): Promise<v
     isOk: true,
     isWarning: lapsed > 0,
     detail: `${runs?.queued ?? 0} queued, ${runs?.running ?? 0} running${lapsed ? `, ${lapsed} whose worker stopped renewing over 5 minutes ago` : ''}`,
-    ...(lapsed ? { fix: 'Start a worker (`nyxcore start` or `nyxcore worker`): it resumes them at their first unfinished step' } : {}),
+    ...(lapsed
+      ? { fix: 'Start a worker (`nyxcore start` or `nyxcore worker`): it resumes them at their first unfinished step' }
+      : {}),
   });
 }

@@ -25,7 +25,12 @@ interface Proc {
 
 function launch(name: string, args: string[], env: Record<string, string>): Proc {
   const child = spawn(process.execPath, [tsxCli, path.join(root, 'src/cli/main.ts'), ...args], { cwd: root, env });
-  const proc: Proc = { name, child, output: '', exit: new Promise((resolve) => child.on('exit', (code) => resolve(code))) };
+  const proc: Proc = {
+    name,
+    child,
+    output: '',
+    exit: new Promise((resolve) => child.on('exit', (code) => resolve(code))),
+  };
   child.stdout?.on('data', (d: Buffer) => (proc.output += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (proc.output += d.toString()));
   return proc;
@@ -54,13 +59,21 @@ describe.skipIf(!testPostgresUrl)('a fleet starting together on a new PostgreSQL
         await admin.query(`create database ${dbName}`);
         const url = new URL(testPostgresUrl ?? '');
         url.pathname = `/${dbName}`;
-        const common = { DATABASE_URL: url.toString(), NYXCORE_ENCRYPTION_KEY: randomBytes(32).toString('base64'), LOG_LEVEL: 'warn', NYXCORE_WORKER_CONCURRENCY: '1' };
+        const common = {
+          DATABASE_URL: url.toString(),
+          NYXCORE_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+          LOG_LEVEL: 'warn',
+          NYXCORE_WORKER_CONCURRENCY: '1',
+        };
         const procs: Proc[] = [];
         try {
           const ports = [await freePort(), await freePort()];
-          for (const [i, port] of ports.entries()) procs.push(launch(`web ${i + 1}`, ['start'], { ...common, PORT: String(port), NYXCORE_WORKER: 'off' }));
+          for (const [i, port] of ports.entries())
+            procs.push(launch(`web ${i + 1}`, ['start'], { ...common, PORT: String(port), NYXCORE_WORKER: 'off' }));
           for (const i of [1, 2]) procs.push(launch(`worker ${i}`, ['worker'], common));
-          const up = await Promise.all(procs.map((p) => cameUp(p, p.name.startsWith('web') ? /is running at/ : /is executing runs/, 90_000)));
+          const up = await Promise.all(
+            procs.map((p) => cameUp(p, p.name.startsWith('web') ? /is running at/ : /is executing runs/, 90_000)),
+          );
           const crashed = procs.filter((_, i) => !up[i]).map((p) => `round ${round}, ${p.name}:\n${p.output}`);
           expect(crashed).toEqual([]);
           // One setup link for the fleet, accepted by the process that did not print it.
@@ -70,7 +83,14 @@ describe.skipIf(!testPostgresUrl)('a fleet starting together on a new PostgreSQL
           const res = await fetch(`http://127.0.0.1:${other}/api/trpc/auth.signUp`, {
             method: 'POST',
             headers: { 'content-type': 'application/json' },
-            body: JSON.stringify({ json: { email: `admin-${round}@example.test`, name: 'Admin', password: 'correct horse battery', setupToken: links.find(Boolean) } }),
+            body: JSON.stringify({
+              json: {
+                email: `admin-${round}@example.test`,
+                name: 'Admin',
+                password: 'correct horse battery',
+                setupToken: links.find(Boolean),
+              },
+            }),
           });
           expect(res.status, await res.clone().text()).toBe(200);
         } finally {

@@ -64,12 +64,16 @@ async function main(argv: string[]): Promise<number> {
 
   if (command === 'worker') {
     if (!env.DATABASE_URL) {
-      throw new UsageError('`nyxcore worker` needs DATABASE_URL (PostgreSQL). In embedded mode `nyxcore start` executes runs in its own process.');
+      throw new UsageError(
+        '`nyxcore worker` needs DATABASE_URL (PostgreSQL). In embedded mode `nyxcore start` executes runs in its own process.',
+      );
     }
     const base = await createBaseDeps(env);
     await prepareDatabase(base.database, base.log, { namespace: env.NYXCORE_JOBS_NAMESPACE });
     const runtime = await startRuntime(env, base, { isWorker: true, isListening: false });
-    out(`nyxCore worker ${runtime.jobs.workerId} is executing runs (${env.NYXCORE_WORKER_CONCURRENCY} at a time) from PostgreSQL at ${base.database.location}`);
+    out(
+      `nyxCore worker ${runtime.jobs.workerId} is executing runs (${env.NYXCORE_WORKER_CONCURRENCY} at a time) from PostgreSQL at ${base.database.location}`,
+    );
     return runUntilSignal('finishing the current steps and stopping…', async () => {
       await runtime.close();
       await base.egress.close();
@@ -81,7 +85,11 @@ async function main(argv: string[]): Promise<number> {
   try {
     if (command === 'migrate') {
       // The app's schema and the job queue's, under one lock: a fleet can start right after.
-      const { applied } = await prepareDatabase(database, createLogger(env.LOG_LEVEL === 'info' ? 'warn' : env.LOG_LEVEL), { namespace: env.NYXCORE_JOBS_NAMESPACE });
+      const { applied } = await prepareDatabase(
+        database,
+        createLogger(env.LOG_LEVEL === 'info' ? 'warn' : env.LOG_LEVEL),
+        { namespace: env.NYXCORE_JOBS_NAMESPACE },
+      );
       out(applied ? `Applied ${applied} migration(s); the job queue is ready.` : 'Database is up to date.');
       return 0;
     }
@@ -106,13 +114,24 @@ async function main(argv: string[]): Promise<number> {
       const { values } = parseArgs({ args: rest, options: { workspace: { type: 'string' } } });
       // An operator command across workspaces: the owner role lists them (it bypasses RLS).
       const all = await database.raw<{ id: string; name: string }>('select id, name from tenants order by name', []);
-      const targets = values.workspace ? all.filter((t) => t.id === values.workspace || t.name.toLowerCase() === values.workspace?.toLowerCase()) : all;
+      const targets = values.workspace
+        ? all.filter((t) => t.id === values.workspace || t.name.toLowerCase() === values.workspace?.toLowerCase())
+        : all;
       if (values.workspace && !targets.length) throw new UsageError(`No workspace "${values.workspace}"`);
       const log = createLogger(env.LOG_LEVEL === 'info' ? 'warn' : env.LOG_LEVEL);
-      const deps = { database, vault: loadVault(env), log, fetch: createEgress(env, log).fetch, now: () => new Date(), timeoutMs: env.NYXCORE_LLM_TIMEOUT_MS };
+      const deps = {
+        database,
+        vault: loadVault(env),
+        log,
+        fetch: createEgress(env, log).fetch,
+        now: () => new Date(),
+        timeoutMs: env.NYXCORE_LLM_TIMEOUT_MS,
+      };
       let failures = 0;
       for (const t of targets) {
-        const r = await backfillEmbeddings(deps, { tenantId: t.id, userId: null }, (p) => progressBar(t.name, p.done, p.total));
+        const r = await backfillEmbeddings(deps, { tenantId: t.id, userId: null }, (p) =>
+          progressBar(t.name, p.done, p.total),
+        );
         process.stdout.write('\n');
         if (r.error) {
           failures++;
@@ -140,20 +159,33 @@ async function main(argv: string[]): Promise<number> {
           'expires-days': { type: 'string' },
         },
       });
-      if (!values.email || !values.workspace || !values.scopes) throw new UsageError('token create needs --email, --workspace and --scopes');
+      if (!values.email || !values.workspace || !values.scopes)
+        throw new UsageError('token create needs --email, --workspace and --scopes');
       const user = await findUserByEmail({ database }, values.email);
       if (!user) throw new UsageError(`No user with email ${values.email}`);
       const workspaces = await listWorkspaces({ database }, user.id);
-      const ws = workspaces.find((w) => w.id === values.workspace || w.name.toLowerCase() === values.workspace?.toLowerCase());
-      if (!ws) throw new UsageError(`${values.email} is not a member of a workspace "${values.workspace}" (theirs: ${workspaces.map((w) => w.name).join(', ') || 'none'})`);
+      const ws = workspaces.find(
+        (w) => w.id === values.workspace || w.name.toLowerCase() === values.workspace?.toLowerCase(),
+      );
+      if (!ws)
+        throw new UsageError(
+          `${values.email} is not a member of a workspace "${values.workspace}" (theirs: ${workspaces.map((w) => w.name).join(', ') || 'none'})`,
+        );
       const parsed = zCreateToken.safeParse({
         name: values.name,
-        scopes: values.scopes.split(',').map((s) => s.trim()).filter(Boolean),
+        scopes: values.scopes
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
         ...(values.project ? { projectId: values.project } : {}),
         ...(values['expires-days'] ? { expiresInDays: Number(values['expires-days']) } : {}),
       });
-      if (!parsed.success) throw new UsageError(parsed.error.issues.map((i) => `--${String(i.path[0])}: ${i.message}`).join('\n'));
-      const { token, view } = await createTokenForMember({ database, now: () => new Date() }, { userId: user.id, tenantId: ws.id, ...parsed.data });
+      if (!parsed.success)
+        throw new UsageError(parsed.error.issues.map((i) => `--${String(i.path[0])}: ${i.message}`).join('\n'));
+      const { token, view } = await createTokenForMember(
+        { database, now: () => new Date() },
+        { userId: user.id, tenantId: ws.id, ...parsed.data },
+      );
       out(`Created token "${view.name}" for ${user.email} in ${ws.name} (scopes: ${view.scopes.join(', ')}).`);
       out('Copy it now; it is not shown again:');
       out(token);
@@ -195,8 +227,15 @@ function progressBar(label: string, done: number, total: number): void {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: unknown) => {
-    if (err instanceof EnvError || err instanceof UsageError || err instanceof DataDirLockedError || err instanceof PortInUseError) process.stderr.write(`${err.message}\n`);
-    else if (err instanceof Error && 'userMessage' in err) process.stderr.write(`${(err as { userMessage: string }).userMessage}\n`);
+    if (
+      err instanceof EnvError ||
+      err instanceof UsageError ||
+      err instanceof DataDirLockedError ||
+      err instanceof PortInUseError
+    )
+      process.stderr.write(`${err.message}\n`);
+    else if (err instanceof Error && 'userMessage' in err)
+      process.stderr.write(`${(err as { userMessage: string }).userMessage}\n`);
     else process.stderr.write(`nyxcore: ${err instanceof Error ? err.message : String(err)}\n`);
     process.exit(1);
   },

@@ -33,7 +33,8 @@ function parseCidr(text: string): string | null {
     if (addr.kind() === 'ipv4' && !ipaddr.IPv4.isValidFourPartDecimal(text.split('/')[0] ?? '')) return null;
     const bits = prefix >= 0 ? prefix : addr.kind() === 'ipv4' ? 32 : 128;
     // The policy judges ::ffff:a.b.c.d as a.b.c.d, so a mapped entry is stored as IPv4 too.
-    if (addr.kind() === 'ipv6' && (addr as ipaddr.IPv6).isIPv4MappedAddress() && bits >= 96) return `${(addr as ipaddr.IPv6).toIPv4Address().toString()}/${bits - 96}`;
+    if (addr.kind() === 'ipv6' && (addr as ipaddr.IPv6).isIPv4MappedAddress() && bits >= 96)
+      return `${(addr as ipaddr.IPv6).toIPv4Address().toString()}/${bits - 96}`;
     return `${addr.toNormalizedString()}/${bits}`;
   } catch {
     return null;
@@ -43,7 +44,10 @@ function parseCidr(text: string): string | null {
 /** Returns the parsed list, or the entry that is neither a hostname, an IP address nor a CIDR. */
 export function parseEgressAllow(text: string): { allow: EgressAllow } | { bad: string } {
   const allow: EgressAllow = { hosts: [], suffixes: [], cidrs: [] };
-  for (const raw of text.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const raw of text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const entry = raw.replace(/^\[(.*)\]$/, '$1');
     const cidr = /^[\d.]+(\/\d+)?$|:/.test(entry) ? parseCidr(entry) : null;
     const suffix = entry.startsWith('*.') ? normaliseHostname(entry.slice(2)) : null;

@@ -17,7 +17,10 @@ const zEgressAllow = z
   .transform((text, ctx) => {
     const r = parseEgressAllow(text ?? '');
     if ('allow' in r) return r.allow;
-    ctx.addIssue({ code: 'custom', message: `"${r.bad}" is not a hostname, *.suffix, IP address or CIDR (example: 127.0.0.1,10.1.2.0/24,ollama.internal)` });
+    ctx.addIssue({
+      code: 'custom',
+      message: `"${r.bad}" is not a hostname, *.suffix, IP address or CIDR (example: 127.0.0.1,10.1.2.0/24,ollama.internal)`,
+    });
     return z.NEVER;
   });
 
@@ -34,7 +37,12 @@ const zEnv = z.object({
   REDIS_URL: z.string().url().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   NYXCORE_SIGNUP: z.enum(['open', 'invite']).default('invite'),
-  NYXCORE_SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 365).default(24 * 14),
+  NYXCORE_SESSION_TTL_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 365)
+    .default(24 * 14),
   NYXCORE_SECURE_COOKIES: zBool.optional(),
   NYXCORE_RATE_LIMIT_AUTH_PER_MIN: z.coerce.number().int().min(1).default(20),
   NYXCORE_RATE_LIMIT_API_PER_MIN: z.coerce.number().int().min(1).default(600),
@@ -59,7 +67,11 @@ const zEnv = z.object({
   /** A worker holds a run for this long and renews it every third of it; a dead worker's run resumes elsewhere after it lapses. */
   NYXCORE_RUN_LEASE_SECONDS: z.coerce.number().int().min(1).max(600).default(30),
   /** Prefix of job queue names (lets separate test servers share one database). */
-  NYXCORE_JOBS_NAMESPACE: z.string().regex(/^[a-z0-9-]*$/).max(40).default(''),
+  NYXCORE_JOBS_NAMESPACE: z
+    .string()
+    .regex(/^[a-z0-9-]*$/)
+    .max(40)
+    .default(''),
   /** Tests only: run the suite against this PostgreSQL database as well as PGlite. */
   NYXCORE_TEST_DATABASE_URL: z.string().url().optional(),
 });

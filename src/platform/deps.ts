@@ -30,7 +30,9 @@ export interface AppDeps {
 }
 
 /** What the LLM service needs, from the app's dependencies. */
-export function llmDepsOf(deps: Pick<AppDeps, 'database' | 'vault' | 'log' | 'now' | 'env' | 'egress' | 'llmOverrides'>): LlmDeps {
+export function llmDepsOf(
+  deps: Pick<AppDeps, 'database' | 'vault' | 'log' | 'now' | 'env' | 'egress' | 'llmOverrides'>,
+): LlmDeps {
   const { sleep, fetch: transport } = deps.llmOverrides ?? {};
   return {
     database: deps.database,

@@ -22,13 +22,21 @@ export type FieldErrors = Record<string, string[]>;
  * The field an input path names, as forms know it: full paths (`steps.2.prompt`), but a bad
  * element of a list of values (`specializations.1`) belongs to the list's field.
  */
-export const fieldName = (path: readonly PropertyKey[], fallback: string): string => path.map(String).join('.').replace(/(\.\d+)+$/, '') || fallback;
+export const fieldName = (path: readonly PropertyKey[], fallback: string): string =>
+  path
+    .map(String)
+    .join('.')
+    .replace(/(\.\d+)+$/, '') || fallback;
 
 /** Adds one message to a field. */
-export const addFieldError = (errors: FieldErrors, field: string, message: string): void => void (errors[field] ??= []).push(message);
+export const addFieldError = (errors: FieldErrors, field: string, message: string): void =>
+  void (errors[field] ??= []).push(message);
 
 /** A zod error's issues by the field forms know each by (`fieldName`; `fallback` for the input as a whole). */
-export function zodFieldErrors(issues: readonly { path: readonly PropertyKey[]; message: string }[], fallback: string): FieldErrors {
+export function zodFieldErrors(
+  issues: readonly { path: readonly PropertyKey[]; message: string }[],
+  fallback: string,
+): FieldErrors {
   const out: FieldErrors = {};
   for (const issue of issues) addFieldError(out, fieldName(issue.path, fallback), issue.message);
   return out;

@@ -22,20 +22,31 @@ function problemOf(s: string): string | null {
   return null;
 }
 
-
 /** The first string (value or object key) in `value` that cannot be stored, or null. */
-export function findTextProblem(value: unknown, fallback = 'input', path: (string | number)[] = [], depth = 0): TextProblem | null {
+export function findTextProblem(
+  value: unknown,
+  fallback = 'input',
+  path: (string | number)[] = [],
+  depth = 0,
+): TextProblem | null {
   if (typeof value === 'string') {
     const message = problemOf(value);
     return message ? { field: fieldName(path, fallback), message } : null;
   }
   if (value === null || typeof value !== 'object') return null;
-  if (depth > MAX_DEPTH) return { field: fieldName(path, fallback), message: `Nested more than ${MAX_DEPTH} levels deep` };
-  const entries: [string | number, unknown][] = Array.isArray(value) ? value.map((v, i) => [i, v]) : Object.entries(value);
+  if (depth > MAX_DEPTH)
+    return { field: fieldName(path, fallback), message: `Nested more than ${MAX_DEPTH} levels deep` };
+  const entries: [string | number, unknown][] = Array.isArray(value)
+    ? value.map((v, i) => [i, v])
+    : Object.entries(value);
   for (const [key, child] of entries) {
     if (typeof key === 'string') {
       const message = problemOf(key);
-      if (message) return { field: fieldName(path, fallback), message: `A key ${message.charAt(0).toLowerCase()}${message.slice(1)}` };
+      if (message)
+        return {
+          field: fieldName(path, fallback),
+          message: `A key ${message.charAt(0).toLowerCase()}${message.slice(1)}`,
+        };
     }
     const found = findTextProblem(child, fallback, [...path, key], depth + 1);
     if (found) return found;
@@ -46,5 +57,8 @@ export function findTextProblem(value: unknown, fallback = 'input', path: (strin
 /** Throws BAD_INPUT naming the field when `value` holds text that cannot be stored. Example: `assertStorableText(query, 'query parameter')`. */
 export function assertStorableText(value: unknown, fallback = 'input'): void {
   const problem = findTextProblem(value, fallback);
-  if (problem) throw new NyxError('BAD_INPUT', `Invalid input: ${problem.field} (${problem.message})`, { fieldErrors: { [problem.field]: [problem.message] } });
+  if (problem)
+    throw new NyxError('BAD_INPUT', `Invalid input: ${problem.field} (${problem.message})`, {
+      fieldErrors: { [problem.field]: [problem.message] },
+    });
 }

@@ -122,9 +122,12 @@ describe('rate limiter', () => {
     expect(a).toMatch(/^[0-9a-f]{16}$/);
     expect(a).toBe(aOtherPassword);
     expect(a).not.toBe(b);
-    const socket = (dir: string) => rateLimitPrefix({ ...base, DATABASE_URL: `postgres://nyx:pw@localhost/nyx_a?host=${dir}` });
+    const socket = (dir: string) =>
+      rateLimitPrefix({ ...base, DATABASE_URL: `postgres://nyx:pw@localhost/nyx_a?host=${dir}` });
     expect(socket('/run/pg-one')).not.toBe(socket('/run/pg-two'));
-    expect(rateLimitPrefix({ ...base, DATABASE_URL: undefined })).not.toBe(rateLimitPrefix({ ...base, dataDir: '/srv/other', DATABASE_URL: undefined }));
+    expect(rateLimitPrefix({ ...base, DATABASE_URL: undefined })).not.toBe(
+      rateLimitPrefix({ ...base, dataDir: '/srv/other', DATABASE_URL: undefined }),
+    );
   });
 
   it('Redis unreachable: fails open or closed as configured', async () => {

@@ -83,11 +83,19 @@ export function createMemoryRateLimiter(): RateLimiter {
   };
 }
 
-export function createRedisRateLimiter(url: string, failureMode: 'open' | 'closed', log: Logger, prefix: string): RateLimiter {
+export function createRedisRateLimiter(
+  url: string,
+  failureMode: 'open' | 'closed',
+  log: Logger,
+  prefix: string,
+): RateLimiter {
   const redis = new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false });
   redis.on('error', (err: Error) => log.warn({ err: err.message }, 'redis rate-limit store error'));
   // The library adds its Lua commands to the connection it is given.
-  const limiters = limiterFor((interval) => new RedisSlidingWindowRateLimiter({ redis: redis as unknown as LimiterRedis, interval, operationTimeout: 2_000 }));
+  const limiters = limiterFor(
+    (interval) =>
+      new RedisSlidingWindowRateLimiter({ redis: redis as unknown as LimiterRedis, interval, operationTimeout: 2_000 }),
+  );
   // Commands fail fast while disconnected (no offline queue), so a process that just
   // started waits briefly for its first connection instead of failing every early request.
   const ready = (): Promise<void> =>
@@ -114,7 +122,9 @@ export function createRedisRateLimiter(url: string, failureMode: 'open' | 'close
         // The library's script sets `EXPIRE key <interval>` with the interval in milliseconds,
         // i.e. read as seconds: an idle key would linger 1000× its window (16 h for a minute).
         // Not awaited: it rides the same connection after the script and adds no latency.
-        redis.pexpire(redisKey, windowMs).catch((err: Error) => log.warn({ err: err.message, key }, 'rate-limit key expiry not set'));
+        redis
+          .pexpire(redisKey, windowMs)
+          .catch((err: Error) => log.warn({ err: err.message, key }, 'rate-limit key expiry not set'));
         return decision;
       } catch (err) {
         log.warn({ err: (err as Error).message, failureMode }, 'rate-limit store unavailable');

@@ -3,9 +3,11 @@ import { excerptAround, HIGHLIGHT_END as E, HIGHLIGHT_START as S, plainMarkdown 
 
 describe('excerpts', () => {
   it('reads Markdown as its words: no heading marks, emphasis, code marks, links or list markers', () => {
-    expect(plainMarkdown('# Retry policy\n\nThe **payments** service _retries_ `charge()` — see [the runbook](https://x.test/rb).\n\n- one\n- [x] two\n> quoted')).toBe(
-      'Retry policy The payments service retries charge() — see the runbook. one two quoted',
-    );
+    expect(
+      plainMarkdown(
+        '# Retry policy\n\nThe **payments** service _retries_ `charge()` — see [the runbook](https://x.test/rb).\n\n- one\n- [x] two\n> quoted',
+      ),
+    ).toBe('Retry policy The payments service retries charge() — see the runbook. one two quoted');
     expect(plainMarkdown('keep snake_case and a * b, and 2*3')).toBe('keep snake_case and a * b, and 2*3');
     expect(plainMarkdown(`# ${S}Payments${E} **${S}retry${E}**`)).toBe(`${S}Payments${E} ${S}retry${E}`);
     expect(plainMarkdown('```ts\nconst x = 1;\n```')).toBe('const x = 1;');

@@ -7,12 +7,20 @@ import { z } from 'zod';
 
 const step = z.number().int().min(0);
 /** `costUsd` sums the priced calls; `unpricedCalls` counts calls to a model without a price (events stored before it read as 0). */
-const usage = { tokensIn: z.number().int(), tokensOut: z.number().int(), costUsd: z.number().nullable(), unpricedCalls: z.number().int().default(0) };
+const usage = {
+  tokensIn: z.number().int(),
+  tokensOut: z.number().int(),
+  costUsd: z.number().nullable(),
+  unpricedCalls: z.number().int().default(0),
+};
 
 /** Workflow run events, without `seq`/`at` (the store adds those). */
 export const zWorkflowEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('run.queued'), data: z.object({ fromStep: step }) }),
-  z.object({ type: z.literal('run.started'), data: z.object({ attempt: z.number().int(), resumeAt: step, totalSteps: z.number().int() }) }),
+  z.object({
+    type: z.literal('run.started'),
+    data: z.object({ attempt: z.number().int(), resumeAt: step, totalSteps: z.number().int() }),
+  }),
   z.object({
     type: z.literal('step.started'),
     data: z.object({
@@ -28,13 +36,31 @@ export const zWorkflowEvent = z.discriminatedUnion('type', [
   }),
   /** Streamed text of the step. `lane`: null for the primary output, `compare:<provider>` or `item:<n>` otherwise. */
   z.object({ type: z.literal('step.delta'), data: z.object({ step, lane: z.string().nullable(), text: z.string() }) }),
-  z.object({ type: z.literal('step.progress'), data: z.object({ step, done: z.number().int(), failed: z.number().int(), total: z.number().int() }) }),
-  z.object({ type: z.literal('step.retrying'), data: z.object({ step, attempt: z.number().int(), error: z.string(), delayMs: z.number().int() }) }),
+  z.object({
+    type: z.literal('step.progress'),
+    data: z.object({ step, done: z.number().int(), failed: z.number().int(), total: z.number().int() }),
+  }),
+  z.object({
+    type: z.literal('step.retrying'),
+    data: z.object({ step, attempt: z.number().int(), error: z.string(), delayMs: z.number().int() }),
+  }),
   z.object({
     type: z.literal('step.completed'),
-    data: z.object({ step, name: z.string(), provider: z.string().nullable(), model: z.string().nullable(), durationMs: z.number().int(), outputChars: z.number().int(), insightIds: z.array(z.string()), ...usage }),
+    data: z.object({
+      step,
+      name: z.string(),
+      provider: z.string().nullable(),
+      model: z.string().nullable(),
+      durationMs: z.number().int(),
+      outputChars: z.number().int(),
+      insightIds: z.array(z.string()),
+      ...usage,
+    }),
   }),
-  z.object({ type: z.literal('step.failed'), data: z.object({ step, name: z.string(), error: z.string(), attempt: z.number().int() }) }),
+  z.object({
+    type: z.literal('step.failed'),
+    data: z.object({ step, name: z.string(), error: z.string(), attempt: z.number().int() }),
+  }),
   z.object({ type: z.literal('run.completed'), data: z.object({ durationMs: z.number().int(), ...usage }) }),
   z.object({ type: z.literal('run.failed'), data: z.object({ error: z.string(), step: step.nullable() }) }),
   z.object({ type: z.literal('run.cancelled'), data: z.object({ step: step.nullable() }) }),
@@ -45,12 +71,19 @@ export type WorkflowEvent = z.infer<typeof zWorkflowEvent>;
 export type Frame<E extends { type: string; data: unknown } = WorkflowEvent> = E & { seq: number; at: string };
 
 export const terminalWorkflowEvents = ['run.completed', 'run.failed', 'run.cancelled'] as const;
-export const isTerminalWorkflowEvent = (type: string): boolean => (terminalWorkflowEvents as readonly string[]).includes(type);
+export const isTerminalWorkflowEvent = (type: string): boolean =>
+  (terminalWorkflowEvents as readonly string[]).includes(type);
 
 /** Discussion events. A discussion's stream stays open across turns (no terminal event). */
 export const zDiscussionEvent = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('turn.queued'), data: z.object({ turn: z.number().int(), kind: z.enum(['message', 'continue']) }) }),
-  z.object({ type: z.literal('turn.started'), data: z.object({ turn: z.number().int(), language: z.string(), slots: z.number().int() }) }),
+  z.object({
+    type: z.literal('turn.queued'),
+    data: z.object({ turn: z.number().int(), kind: z.enum(['message', 'continue']) }),
+  }),
+  z.object({
+    type: z.literal('turn.started'),
+    data: z.object({ turn: z.number().int(), language: z.string(), slots: z.number().int() }),
+  }),
   z.object({ type: z.literal('round.started'), data: z.object({ turn: z.number().int(), round: z.number().int() }) }),
   z.object({
     type: z.literal('message.created'),
@@ -66,13 +99,30 @@ export const zDiscussionEvent = z.discriminatedUnion('type', [
     }),
   }),
   /** Streamed text; `lane` is the participant key, so parallel answers interleave correctly. */
-  z.object({ type: z.literal('message.delta'), data: z.object({ id: z.string(), lane: z.string(), text: z.string() }) }),
+  z.object({
+    type: z.literal('message.delta'),
+    data: z.object({ id: z.string(), lane: z.string(), text: z.string() }),
+  }),
   z.object({
     type: z.literal('message.completed'),
-    data: z.object({ id: z.string(), lane: z.string(), status: z.enum(['complete', 'stopped']), provider: z.string().nullable(), model: z.string().nullable(), latencyMs: z.number().int(), ...usage }),
+    data: z.object({
+      id: z.string(),
+      lane: z.string(),
+      status: z.enum(['complete', 'stopped']),
+      provider: z.string().nullable(),
+      model: z.string().nullable(),
+      latencyMs: z.number().int(),
+      ...usage,
+    }),
   }),
-  z.object({ type: z.literal('message.failed'), data: z.object({ id: z.string(), lane: z.string(), error: z.string() }) }),
-  z.object({ type: z.literal('turn.completed'), data: z.object({ turn: z.number().int(), isStopped: z.boolean(), ...usage }) }),
+  z.object({
+    type: z.literal('message.failed'),
+    data: z.object({ id: z.string(), lane: z.string(), error: z.string() }),
+  }),
+  z.object({
+    type: z.literal('turn.completed'),
+    data: z.object({ turn: z.number().int(), isStopped: z.boolean(), ...usage }),
+  }),
   z.object({ type: z.literal('turn.failed'), data: z.object({ turn: z.number().int(), error: z.string() }) }),
 ]);
 export type DiscussionEvent = z.infer<typeof zDiscussionEvent>;

@@ -13,7 +13,10 @@ export interface TextLimit {
 /** A count as people write it: 200000 → "200,000". */
 export const formatCount = (n: number): string => n.toLocaleString('en-US');
 
-const limit = (max: number, subject: string): TextLimit => ({ max, message: `${subject} limited to ${formatCount(max)} characters` });
+const limit = (max: number, subject: string): TextLimit => ({
+  max,
+  message: `${subject} limited to ${formatCount(max)} characters`,
+});
 
 export const TEXT_LIMITS = {
   noteTitle: limit(200, 'Note titles are'),

@@ -5,8 +5,21 @@
 
 /** Canonical order: also the tie-breaker when two domains score the same. */
 export const specializationCategories = [
-  'security', 'frontend', 'backend', 'database', 'devops', 'cloud', 'data-engineering', 'machine-learning',
-  'mobile', 'testing', 'performance', 'architecture', 'ux-design', 'documentation', 'compliance',
+  'security',
+  'frontend',
+  'backend',
+  'database',
+  'devops',
+  'cloud',
+  'data-engineering',
+  'machine-learning',
+  'mobile',
+  'testing',
+  'performance',
+  'architecture',
+  'ux-design',
+  'documentation',
+  'compliance',
 ] as const;
 
 export type SpecializationId = (typeof specializationCategories)[number];

@@ -13,12 +13,10 @@ export type StepType = (typeof stepTypes)[number];
 export const STEP_NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_-]*$/;
 
 export const zStep = z.object({
-  name: z
-    .string()
-    .trim()
-    .min(1, { message: 'Name the step' })
-    .max(40)
-    .regex(STEP_NAME_PATTERN, { message: 'Use a letter first, then letters, digits, _ or - (no spaces): templates refer to it as {{steps.<name>.content}}' }),
+  name: z.string().trim().min(1, { message: 'Name the step' }).max(40).regex(STEP_NAME_PATTERN, {
+    message:
+      'Use a letter first, then letters, digits, _ or - (no spaces): templates refer to it as {{steps.<name>.content}}',
+  }),
   type: z.enum(stepTypes).default('llm'),
   prompt: z.string().min(1, { message: 'Write the prompt' }).max(20_000),
   /** The persona that speaks for this step; null with `requiredCategories` picks one by matching score. */
@@ -60,14 +58,34 @@ export type CreateWorkflowInput = z.input<typeof zCreateWorkflow>;
 export type WorkflowDef = z.output<typeof zCreateWorkflow>;
 export const zUpdateWorkflow = z.object({ id: z.uuid(), ...zWorkflowFields });
 export const zWorkflowId = z.object({ id: z.uuid() });
-export const zFromTemplate = z.object({ templateId: z.string().min(1).max(60), projectId: z.uuid().nullable().default(null), name: z.string().trim().min(1).max(120).optional() });
+export const zFromTemplate = z.object({
+  templateId: z.string().min(1).max(60),
+  projectId: z.uuid().nullable().default(null),
+  name: z.string().trim().min(1).max(120).optional(),
+});
 export const zListWorkflows = z.object({ projectId: z.uuid().optional() }).default({});
-export const zValidateWorkflow = z.object({ steps: z.array(z.object({ name: z.string(), type: z.enum(stepTypes), prompt: z.string(), fanOutSource: z.string().nullable().optional() })).max(30) });
+export const zValidateWorkflow = z.object({
+  steps: z
+    .array(
+      z.object({
+        name: z.string(),
+        type: z.enum(stepTypes),
+        prompt: z.string(),
+        fanOutSource: z.string().nullable().optional(),
+      }),
+    )
+    .max(30),
+});
 
-export const zStartRun = z.object({ workflowId: z.uuid(), input: z.string().max(TEXT_LIMITS.runInput.max, { message: TEXT_LIMITS.runInput.message }).default('') });
+export const zStartRun = z.object({
+  workflowId: z.uuid(),
+  input: z.string().max(TEXT_LIMITS.runInput.max, { message: TEXT_LIMITS.runInput.message }).default(''),
+});
 export const zRunId = z.object({ id: z.uuid() });
 export const zRetryRun = z.object({ id: z.uuid(), fromStep: z.number().int().min(0).max(29) });
-export const zListRuns = z.object({ workflowId: z.uuid().optional(), limit: z.number().int().min(1).max(100).default(30) }).default({ limit: 30 });
+export const zListRuns = z
+  .object({ workflowId: z.uuid().optional(), limit: z.number().int().min(1).max(100).default(30) })
+  .default({ limit: 30 });
 
 export const runStatuses = ['queued', 'running', 'completed', 'failed', 'cancelled'] as const;
 export type RunStatus = (typeof runStatuses)[number];

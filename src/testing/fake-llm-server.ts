@@ -11,7 +11,13 @@ import type { AddressInfo } from 'node:net';
 import { offlineEmbed } from '../platform/llm/embeddings.js';
 
 export type Behaviour =
-  | { kind: 'ok'; text?: string; tokensIn?: number; tokensOut?: number; /** Streams: pause between chunks, like a real model. */ chunkDelayMs?: number }
+  | {
+      kind: 'ok';
+      text?: string;
+      tokensIn?: number;
+      tokensOut?: number;
+      /** Streams: pause between chunks, like a real model. */ chunkDelayMs?: number;
+    }
   | { kind: 'status'; status: number; retryAfter?: string; message?: string }
   | { kind: 'hang' }
   | { kind: 'malformed' }
@@ -37,7 +43,13 @@ export interface FakeLlmServer {
 function lastUserText(provider: FakeProvider, body: Record<string, unknown>): string {
   if (provider === 'google') {
     const contents = (body.contents as { role: string; parts: { text?: string }[] }[] | undefined) ?? [];
-    return contents.filter((c) => c.role === 'user').at(-1)?.parts.map((p) => p.text ?? '').join('') ?? '';
+    return (
+      contents
+        .filter((c) => c.role === 'user')
+        .at(-1)
+        ?.parts.map((p) => p.text ?? '')
+        .join('') ?? ''
+    );
   }
   const messages = (body.messages as { role: string; content: unknown }[] | undefined) ?? [];
   const last = messages.filter((m) => m.role === 'user').at(-1)?.content;
@@ -49,53 +61,145 @@ const chunksOf = (text: string) => text.match(/.{1,4}/gs) ?? [text];
 
 function errorBody(provider: FakeProvider, status: number, message: string): string {
   if (provider === 'anthropic') {
-    const type = status === 429 ? 'rate_limit_error' : status === 529 ? 'overloaded_error' : status >= 500 ? 'api_error' : 'invalid_request_error';
+    const type =
+      status === 429
+        ? 'rate_limit_error'
+        : status === 529
+          ? 'overloaded_error'
+          : status >= 500
+            ? 'api_error'
+            : 'invalid_request_error';
     return JSON.stringify({ type: 'error', error: { type, message } });
   }
-  if (provider === 'google') return JSON.stringify({ error: { code: status, message, status: status === 429 ? 'RESOURCE_EXHAUSTED' : 'INTERNAL' } });
-  return JSON.stringify({ error: { message, type: status === 429 ? 'rate_limit_exceeded' : 'server_error', code: null } });
+  if (provider === 'google')
+    return JSON.stringify({
+      error: { code: status, message, status: status === 429 ? 'RESOURCE_EXHAUSTED' : 'INTERNAL' },
+    });
+  return JSON.stringify({
+    error: { message, type: status === 429 ? 'rate_limit_exceeded' : 'server_error', code: null },
+  });
 }
 
 function okBody(provider: FakeProvider, model: string, text: string, tokensIn: number, tokensOut: number): string {
   if (provider === 'anthropic') {
-    return JSON.stringify({ id: 'msg_fake', type: 'message', role: 'assistant', model, content: [{ type: 'text', text }], stop_reason: 'end_turn', stop_sequence: null, usage: { input_tokens: tokensIn, output_tokens: tokensOut } });
+    return JSON.stringify({
+      id: 'msg_fake',
+      type: 'message',
+      role: 'assistant',
+      model,
+      content: [{ type: 'text', text }],
+      stop_reason: 'end_turn',
+      stop_sequence: null,
+      usage: { input_tokens: tokensIn, output_tokens: tokensOut },
+    });
   }
   if (provider === 'google') {
-    return JSON.stringify({ candidates: [{ content: { parts: [{ text }], role: 'model' }, finishReason: 'STOP', index: 0 }], usageMetadata: { promptTokenCount: tokensIn, candidatesTokenCount: tokensOut, totalTokenCount: tokensIn + tokensOut } });
+    return JSON.stringify({
+      candidates: [{ content: { parts: [{ text }], role: 'model' }, finishReason: 'STOP', index: 0 }],
+      usageMetadata: {
+        promptTokenCount: tokensIn,
+        candidatesTokenCount: tokensOut,
+        totalTokenCount: tokensIn + tokensOut,
+      },
+    });
   }
-  return JSON.stringify({ id: 'chatcmpl-fake', object: 'chat.completion', created: 1_700_000_000, model, choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop' }], usage: { prompt_tokens: tokensIn, completion_tokens: tokensOut, total_tokens: tokensIn + tokensOut } });
+  return JSON.stringify({
+    id: 'chatcmpl-fake',
+    object: 'chat.completion',
+    created: 1_700_000_000,
+    model,
+    choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop' }],
+    usage: { prompt_tokens: tokensIn, completion_tokens: tokensOut, total_tokens: tokensIn + tokensOut },
+  });
 }
 
 /** SSE frames for a streamed answer; `breakAfter` stops after that many text chunks (a dropped connection). */
-function streamFrames(provider: FakeProvider, model: string, text: string, tokensIn: number, tokensOut: number, breakAfter?: number): string[] {
+function streamFrames(
+  provider: FakeProvider,
+  model: string,
+  text: string,
+  tokensIn: number,
+  tokensOut: number,
+  breakAfter?: number,
+): string[] {
   const parts = chunksOf(text).slice(0, breakAfter);
   const sse = (data: unknown, event?: string) => `${event ? `event: ${event}\n` : ''}data: ${JSON.stringify(data)}\n\n`;
   if (provider === 'anthropic') {
     const frames = [
-      sse({ type: 'message_start', message: { id: 'msg_fake', type: 'message', role: 'assistant', model, content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: tokensIn, output_tokens: 1 } } }, 'message_start'),
+      sse(
+        {
+          type: 'message_start',
+          message: {
+            id: 'msg_fake',
+            type: 'message',
+            role: 'assistant',
+            model,
+            content: [],
+            stop_reason: null,
+            stop_sequence: null,
+            usage: { input_tokens: tokensIn, output_tokens: 1 },
+          },
+        },
+        'message_start',
+      ),
       sse({ type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }, 'content_block_start'),
-      ...parts.map((p) => sse({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: p } }, 'content_block_delta')),
+      ...parts.map((p) =>
+        sse({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: p } }, 'content_block_delta'),
+      ),
     ];
     if (breakAfter !== undefined) return frames;
     return [
       ...frames,
       sse({ type: 'content_block_stop', index: 0 }, 'content_block_stop'),
-      sse({ type: 'message_delta', delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: tokensOut } }, 'message_delta'),
+      sse(
+        {
+          type: 'message_delta',
+          delta: { stop_reason: 'end_turn', stop_sequence: null },
+          usage: { output_tokens: tokensOut },
+        },
+        'message_delta',
+      ),
       sse({ type: 'message_stop' }, 'message_stop'),
     ];
   }
   if (provider === 'google') {
-    const frames = parts.map((p) => sse({ candidates: [{ content: { parts: [{ text: p }], role: 'model' }, index: 0 }] }));
+    const frames = parts.map((p) =>
+      sse({ candidates: [{ content: { parts: [{ text: p }], role: 'model' }, index: 0 }] }),
+    );
     if (breakAfter !== undefined) return frames;
-    return [...frames, sse({ candidates: [{ content: { parts: [{ text: '' }], role: 'model' }, finishReason: 'STOP', index: 0 }], usageMetadata: { promptTokenCount: tokensIn, candidatesTokenCount: tokensOut, totalTokenCount: tokensIn + tokensOut } })];
+    return [
+      ...frames,
+      sse({
+        candidates: [{ content: { parts: [{ text: '' }], role: 'model' }, finishReason: 'STOP', index: 0 }],
+        usageMetadata: {
+          promptTokenCount: tokensIn,
+          candidatesTokenCount: tokensOut,
+          totalTokenCount: tokensIn + tokensOut,
+        },
+      }),
+    ];
   }
-  const chunk = (delta: Record<string, unknown>, finish: string | null) => sse({ id: 'chatcmpl-fake', object: 'chat.completion.chunk', created: 1_700_000_000, model, choices: [{ index: 0, delta, finish_reason: finish }] });
+  const chunk = (delta: Record<string, unknown>, finish: string | null) =>
+    sse({
+      id: 'chatcmpl-fake',
+      object: 'chat.completion.chunk',
+      created: 1_700_000_000,
+      model,
+      choices: [{ index: 0, delta, finish_reason: finish }],
+    });
   const frames = [chunk({ role: 'assistant', content: '' }, null), ...parts.map((p) => chunk({ content: p }, null))];
   if (breakAfter !== undefined) return frames;
   return [
     ...frames,
     chunk({}, 'stop'),
-    sse({ id: 'chatcmpl-fake', object: 'chat.completion.chunk', created: 1_700_000_000, model, choices: [], usage: { prompt_tokens: tokensIn, completion_tokens: tokensOut, total_tokens: tokensIn + tokensOut } }),
+    sse({
+      id: 'chatcmpl-fake',
+      object: 'chat.completion.chunk',
+      created: 1_700_000_000,
+      model,
+      choices: [],
+      usage: { prompt_tokens: tokensIn, completion_tokens: tokensOut, total_tokens: tokensIn + tokensOut },
+    }),
     'data: [DONE]\n\n',
   ];
 }
@@ -131,7 +235,10 @@ export async function startFakeLlmServer(): Promise<FakeLlmServer> {
         requests.push({ provider, path: url.pathname, headers: req.headers, body, isStream: false });
         const b = script[provider].shift() ?? { kind: 'ok' };
         if (b.kind === 'status') {
-          res.writeHead(b.status, { 'content-type': 'application/json', ...(b.retryAfter ? { 'retry-after': b.retryAfter } : {}) });
+          res.writeHead(b.status, {
+            'content-type': 'application/json',
+            ...(b.retryAfter ? { 'retry-after': b.retryAfter } : {}),
+          });
           res.end(errorBody(provider, b.status, b.message ?? `fake ${b.status}`));
           return;
         }
@@ -140,7 +247,11 @@ export async function startFakeLlmServer(): Promise<FakeLlmServer> {
         res.end(
           JSON.stringify({
             object: 'list',
-            data: inputs.map((text, index) => ({ object: 'embedding', index, embedding: offlineEmbed(`remote ${text}`) })),
+            data: inputs.map((text, index) => ({
+              object: 'embedding',
+              index,
+              embedding: offlineEmbed(`remote ${text}`),
+            })),
             model: body.model,
             usage: { prompt_tokens: inputs.join(' ').length, total_tokens: inputs.join(' ').length },
           }),
@@ -149,7 +260,12 @@ export async function startFakeLlmServer(): Promise<FakeLlmServer> {
       }
       const isStream = provider === 'google' ? url.pathname.includes(':streamGenerateContent') : body.stream === true;
       requests.push({ provider, path: url.pathname, headers: req.headers, body, isStream });
-      const model = provider === 'google' ? (/models\/([^:]+)/.exec(url.pathname)?.[1] ?? 'unknown') : typeof body.model === 'string' ? body.model : 'unknown';
+      const model =
+        provider === 'google'
+          ? (/models\/([^:]+)/.exec(url.pathname)?.[1] ?? 'unknown')
+          : typeof body.model === 'string'
+            ? body.model
+            : 'unknown';
       const b = script[provider].shift() ?? { kind: 'ok' };
       if (b.kind === 'hang') {
         hanging.add(res);
@@ -157,7 +273,10 @@ export async function startFakeLlmServer(): Promise<FakeLlmServer> {
         return;
       }
       if (b.kind === 'status') {
-        res.writeHead(b.status, { 'content-type': 'application/json', ...(b.retryAfter ? { 'retry-after': b.retryAfter } : {}) });
+        res.writeHead(b.status, {
+          'content-type': 'application/json',
+          ...(b.retryAfter ? { 'retry-after': b.retryAfter } : {}),
+        });
         res.end(errorBody(provider, b.status, b.message ?? `fake ${b.status}`));
         return;
       }
@@ -175,7 +294,14 @@ export async function startFakeLlmServer(): Promise<FakeLlmServer> {
         return;
       }
       res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
-      const frames = streamFrames(provider, model, text, tokensIn, tokensOut, b.kind === 'break-mid-stream' ? 2 : undefined);
+      const frames = streamFrames(
+        provider,
+        model,
+        text,
+        tokensIn,
+        tokensOut,
+        b.kind === 'break-mid-stream' ? 2 : undefined,
+      );
       if (b.kind === 'break-mid-stream') {
         // Let the partial answer reach the client, then drop the connection.
         res.write(frames.join(''), () => setTimeout(() => res.destroy(), 30));

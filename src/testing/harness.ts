@@ -50,7 +50,12 @@ export interface TestServer {
 export async function startTestServer(
   kind: DbKind,
   overrides: Record<string, string> = {},
-  opts: { rateLimiter?: RateLimiter; llmOverrides?: AppDeps['llmOverrides']; engine?: Partial<EngineDeps>; log?: Logger } = {},
+  opts: {
+    rateLimiter?: RateLimiter;
+    llmOverrides?: AppDeps['llmOverrides'];
+    engine?: Partial<EngineDeps>;
+    log?: Logger;
+  } = {},
 ): Promise<TestServer> {
   const database = await openTestDatabase(kind);
   const env: Env = loadEnv({
@@ -147,7 +152,14 @@ export class TestClient {
 
   /** Raw HTTP for malformed payloads the typed client cannot express. */
   raw(path: string, init: RequestInit = {}): Promise<Response> {
-    return this.fetch(`${this.baseUrl}${path}`, { ...init, headers: { 'content-type': 'application/json', ...this.headers(), ...(init.headers as Record<string, string> | undefined) } });
+    return this.fetch(`${this.baseUrl}${path}`, {
+      ...init,
+      headers: {
+        'content-type': 'application/json',
+        ...this.headers(),
+        ...(init.headers as Record<string, string> | undefined),
+      },
+    });
   }
 }
 
@@ -160,12 +172,20 @@ export interface TestUser {
 }
 
 /** Signs a new user up (using the setup token when the database has no user yet) with a fresh workspace. */
-export async function newUser(server: TestServer, opts: { workspace?: string | null; name?: string } = {}): Promise<TestUser> {
+export async function newUser(
+  server: TestServer,
+  opts: { workspace?: string | null; name?: string } = {},
+): Promise<TestUser> {
   const client = new TestClient(server.url);
   const email = `u-${randomUUID().slice(0, 8)}@example.test`;
   const password = 'correct horse battery staple';
   const setupToken = await issueSetupToken(server.deps);
-  const res = await client.trpc.auth.signUp.mutate({ email, password, name: opts.name ?? 'Test User', ...(setupToken ? { setupToken } : {}) });
+  const res = await client.trpc.auth.signUp.mutate({
+    email,
+    password,
+    name: opts.name ?? 'Test User',
+    ...(setupToken ? { setupToken } : {}),
+  });
   let tenantId = '';
   if (opts.workspace !== null) {
     const ws = await client.trpc.workspaces.create.mutate({ name: opts.workspace ?? `WS ${randomUUID().slice(0, 6)}` });
@@ -176,13 +196,20 @@ export async function newUser(server: TestServer, opts: { workspace?: string | n
 }
 
 /** Runs `fn` and returns the tRPC error it threw (fails if it did not throw). */
-export async function trpcError(fn: () => Promise<unknown>): Promise<{ httpStatus: number; code: string; message: string; fieldErrors?: Record<string, string[]> }> {
+export async function trpcError(
+  fn: () => Promise<unknown>,
+): Promise<{ httpStatus: number; code: string; message: string; fieldErrors?: Record<string, string[]> }> {
   try {
     await fn();
   } catch (err) {
     if (err instanceof TRPCClientError) {
       const data = err.data as { httpStatus: number; code: string; fieldErrors?: Record<string, string[]> } | undefined;
-      return { httpStatus: data?.httpStatus ?? 0, code: data?.code ?? '', message: err.message, ...(data?.fieldErrors ? { fieldErrors: data.fieldErrors } : {}) };
+      return {
+        httpStatus: data?.httpStatus ?? 0,
+        code: data?.code ?? '',
+        message: err.message,
+        ...(data?.fieldErrors ? { fieldErrors: data.fieldErrors } : {}),
+      };
     }
     throw err;
   }

@@ -20,7 +20,12 @@ type Respond = (req: http.IncomingMessage, res: http.ServerResponse, body: strin
 
 const okJson: Respond = (_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
 
-async function bind(server: net.Server, host: string, hits: string[], beforeClose: () => void = () => undefined): Promise<Listener> {
+async function bind(
+  server: net.Server,
+  host: string,
+  hits: string[],
+  beforeClose: () => void = () => undefined,
+): Promise<Listener> {
   await new Promise<void>((resolve) => server.listen(0, host, resolve));
   const { port } = server.address() as AddressInfo;
   return {

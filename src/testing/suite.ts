@@ -8,7 +8,11 @@ import { startTestServer, type DbKind, type TestServer } from './harness.js';
  * suite and closes both after it. Example:
  * `let server: TestServer; let fake: FakeLlmServer; useServers(kind, (s) => ({ server, fake } = s));`
  */
-export function useServers(kind: DbKind, receive: (s: { server: TestServer; fake: FakeLlmServer }) => void, env: Record<string, string> = {}): void {
+export function useServers(
+  kind: DbKind,
+  receive: (s: { server: TestServer; fake: FakeLlmServer }) => void,
+  env: Record<string, string> = {},
+): void {
   let server: TestServer | undefined;
   let fake: FakeLlmServer | undefined;
   beforeAll(async () => {

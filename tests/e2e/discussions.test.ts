@@ -25,7 +25,6 @@ let page: Page | undefined;
 /** The first test's signed-in page, reused by the second. */
 let signedIn: Page | undefined;
 
-
 // Strings: this file is type-checked without the DOM library.
 /** Records every status a message element showed and the message count over time, to prove answers streamed in live. */
 const RECORD_STREAM = `(() => {
@@ -58,7 +57,9 @@ async function waitUntil(p: Page, expression: string, timeoutMs = 45_000): Promi
 describe('discussions', () => {
   it('runs a consensus discussion live, replays it after a reload, and takes a follow-up', async ({ onTestFailed }) => {
     onTestFailed(async () => {
-      await page?.screenshot({ path: path.join(artifacts, 'discussions-failure.png'), fullPage: true }).catch(() => undefined);
+      await page
+        ?.screenshot({ path: path.join(artifacts, 'discussions-failure.png'), fullPage: true })
+        .catch(() => undefined);
     });
     const a = await env!.newPage();
     page = a;
@@ -89,16 +90,25 @@ describe('discussions', () => {
     await first.getByLabel('Persona').locator('option').nth(2).waitFor({ state: 'attached' });
     await first.getByLabel('Persona').selectOption({ index: 1 });
     await second.getByLabel('Persona').selectOption({ index: 2 });
-    const names = [await first.getByLabel('Persona').locator('option:checked').innerText(), await second.getByLabel('Persona').locator('option:checked').innerText()];
+    const names = [
+      await first.getByLabel('Persona').locator('option:checked').innerText(),
+      await second.getByLabel('Persona').locator('option:checked').innerText(),
+    ];
     expect(names[0]).not.toBe(names[1]);
     await first.getByLabel('Provider').selectOption('offline');
     expect(await second.getByLabel('Provider').inputValue()).toBe('');
     expect(await form.getByLabel('Rounds', { exact: true }).inputValue()).toBe('2');
-    await form.getByLabel('Opening message (optional)').fill('Should we split the monolith into services this quarter, or first modularise it in place?');
+    await form
+      .getByLabel('Opening message (optional)')
+      .fill('Should we split the monolith into services this quarter, or first modularise it in place?');
 
     // --- A server field error lands next to its field ---
     await form.getByRole('button', { name: 'Start discussion' }).click();
-    await form.locator('.field-invalid').filter({ has: a.locator('#discussion-title') }).getByText('Give the discussion a title').waitFor();
+    await form
+      .locator('.field-invalid')
+      .filter({ has: a.locator('#discussion-title') })
+      .getByText('Give the discussion a title')
+      .waitFor();
     await shot(a, 'discussion-new.png');
     await form.getByLabel('Title', { exact: true }).fill('Monolith or services?');
 
@@ -108,14 +118,24 @@ describe('discussions', () => {
     const chatUrl = a.url();
     await a.getByRole('heading', { name: /Monolith or services\?/, level: 1 }).waitFor();
     expect(await a.getByTestId('discussion-mode').innerText()).toBe('Consensus');
-    expect(await a.getByTestId('participant').allInnerTexts()).toEqual([expect.stringContaining(names[0]!), expect.stringContaining(names[1]!)]);
+    expect(await a.getByTestId('participant').allInnerTexts()).toEqual([
+      expect.stringContaining(names[0]!),
+      expect.stringContaining(names[1]!),
+    ]);
     const messages = a.getByTestId('message');
     // The user's message, two rounds of two answers, and the synthesis.
     await waitUntil(a, allComplete(6));
     expect(await a.getByTestId('connection').innerText()).toBe('Live');
     expect(await a.getByTestId('round-marker').allInnerTexts()).toEqual(['ROUND 1 OF 2', 'ROUND 2 OF 2']);
     const kinds = await a.evaluate<string[]>(MESSAGE_KINDS);
-    expect(kinds).toEqual(['user:user:0', 'participant:p1:1', 'participant:p2:1', 'participant:p1:2', 'participant:p2:2', 'synthesis:synthesis:2']);
+    expect(kinds).toEqual([
+      'user:user:0',
+      'participant:p1:1',
+      'participant:p2:1',
+      'participant:p1:2',
+      'participant:p2:2',
+      'synthesis:synthesis:2',
+    ]);
     const synthesis = a.getByTestId('synthesis-card');
     expect(await synthesis.count()).toBe(1);
     expect(await synthesis.getByTestId('message-text').innerText()).not.toBe('');
@@ -147,7 +167,9 @@ describe('discussions', () => {
     expect(await a.getByTestId('synthesis-card').count()).toBe(2);
     expect(await a.getByTestId('round-marker').count()).toBe(4);
     const userMessages = messages.and(a.locator('[data-author-kind="user"]'));
-    expect(await userMessages.nth(1).getByTestId('message-text').innerText()).toBe('What would the first service to extract be?');
+    expect(await userMessages.nth(1).getByTestId('message-text').innerText()).toBe(
+      'What would the first service to extract be?',
+    );
 
     // --- Continue: another turn without a new message ---
     await a.getByRole('button', { name: 'Continue' }).click();
@@ -166,7 +188,10 @@ describe('discussions', () => {
     expect(await totals.nth(0).locator('td').first().innerText()).toBe('6');
     const total = await footer.getByTestId('discussion-total').innerText();
     expect(total).toMatch(/Total\s+15\s/);
-    const [tokensIn, tokensOut] = total.split('\t').slice(2, 4).map((n) => Number(n.replace(/\D/g, '')));
+    const [tokensIn, tokensOut] = total
+      .split('\t')
+      .slice(2, 4)
+      .map((n) => Number(n.replace(/\D/g, '')));
     await a.evaluate('window.scrollTo(0, document.documentElement.scrollHeight)');
     await a.screenshot({ path: path.join(artifacts, 'discussion-chat-bottom.png') });
 
@@ -177,14 +202,22 @@ describe('discussions', () => {
     expect(await row.innerText()).toContain('Consensus');
     expect(await row.innerText()).toContain(names[1]);
     // The list is refetched on leaving the chat: it has the last turn's tokens too.
-    await row.filter({ hasText: new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 }).format(tokensIn! + tokensOut!) }).waitFor({ timeout: 5_000 });
+    await row
+      .filter({
+        hasText: new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 }).format(
+          tokensIn! + tokensOut!,
+        ),
+      })
+      .waitFor({ timeout: 5_000 });
     await shot(a, 'discussions-list.png');
     signedIn = a;
   });
 
   it('shows a parallel discussion as lanes side by side', async ({ onTestFailed }) => {
     onTestFailed(async () => {
-      await page?.screenshot({ path: path.join(artifacts, 'discussions-parallel-failure.png'), fullPage: true }).catch(() => undefined);
+      await page
+        ?.screenshot({ path: path.join(artifacts, 'discussions-parallel-failure.png'), fullPage: true })
+        .catch(() => undefined);
     });
     expect(signedIn, 'the first test signed in').toBeDefined();
     const a = signedIn!;
@@ -197,14 +230,19 @@ describe('discussions', () => {
     await a.getByRole('group', { name: 'Participant 1' }).getByLabel('Persona').selectOption({ index: 1 });
     await a.getByRole('group', { name: 'Participant 3' }).getByLabel('Persona').selectOption({ index: 3 });
     await a.getByRole('group', { name: 'Participant 3' }).getByLabel('Provider').selectOption('offline');
-    await form.getByLabel('Opening message (optional)').fill('How do we keep the product cache fresh without hammering the database?');
+    await form
+      .getByLabel('Opening message (optional)')
+      .fill('How do we keep the product cache fresh without hammering the database?');
     await form.getByRole('button', { name: 'Start discussion' }).click();
     await a.waitForURL(new RegExp(`/discussions/${UUID}$`));
     await waitUntil(a, allComplete(4));
     const lanes = a.getByTestId('lane');
     expect(await lanes.count()).toBe(3);
-    expect(await a.evaluate<string[]>(`[...document.querySelectorAll('[data-testid="lane"]')].map((e) => e.dataset.lane)`)).toEqual(['p1', 'p2', 'p3']);
-    for (const lane of await lanes.all()) expect(await lane.getByTestId('message').getAttribute('data-status')).toBe('complete');
+    expect(
+      await a.evaluate<string[]>(`[...document.querySelectorAll('[data-testid="lane"]')].map((e) => e.dataset.lane)`),
+    ).toEqual(['p1', 'p2', 'p3']);
+    for (const lane of await lanes.all())
+      expect(await lane.getByTestId('message').getAttribute('data-status')).toBe('complete');
     // Side by side: the three lanes share one row.
     const tops = await Promise.all((await lanes.all()).map(async (l) => (await l.boundingBox())?.y));
     expect(new Set(tops).size).toBe(1);

@@ -40,7 +40,13 @@ export async function startE2e(name: string, lines: string[], opts: { withFakeLl
   const port = await freePort();
   const baseUrl = `http://localhost:${port}`;
   const server = await startServer(
-    loadEnv({ PORT: String(port), NYXCORE_DATA_DIR: dataDir, NYXCORE_SIGNUP: 'open', LOG_LEVEL: 'warn', NYXCORE_PUBLIC_URL: baseUrl }),
+    loadEnv({
+      PORT: String(port),
+      NYXCORE_DATA_DIR: dataDir,
+      NYXCORE_SIGNUP: 'open',
+      LOG_LEVEL: 'warn',
+      NYXCORE_PUBLIC_URL: baseUrl,
+    }),
     (l) => lines.push(l),
   );
   const browser = await chromium.launch({
@@ -69,7 +75,8 @@ export async function startE2e(name: string, lines: string[], opts: { withFakeLl
 }
 
 /** A link of the workspace's top navigation. Example: `await nav(page, 'Workflows').click()`. */
-export const nav = (p: Page, name: string) => p.getByRole('navigation', { name: 'Workspace' }).getByRole('link', { name, exact: true });
+export const nav = (p: Page, name: string) =>
+  p.getByRole('navigation', { name: 'Workspace' }).getByRole('link', { name, exact: true });
 
 export async function dismissToasts(p: Page): Promise<void> {
   // Strings: this file is type-checked without the DOM library.
@@ -108,7 +115,11 @@ export async function createWorkspace(page: Page, name: string): Promise<string>
  * First-run setup through the link the server printed to `lines`: Alice Admin's account,
  * a workspace and, if named, a project in it. Returns the workspace id.
  */
-export async function setUpAdmin(page: Page, lines: readonly string[], opts: { workspace: string; project?: string }): Promise<string> {
+export async function setUpAdmin(
+  page: Page,
+  lines: readonly string[],
+  opts: { workspace: string; project?: string },
+): Promise<string> {
   const setupLine = lines.find((l) => l.includes('/setup?token='));
   expect(setupLine, 'server printed a setup link').toBeDefined();
   await page.goto(setupLine!.trim());

@@ -30,7 +30,12 @@ afterAll(async () => {
 });
 
 async function open(url: string, opts: BrowserContextOptions = {}): Promise<Page> {
-  const context = await env!.browser.newContext({ baseURL: env!.baseUrl, viewport: { width: 1366, height: 860 }, storageState: signedIn, ...opts });
+  const context = await env!.browser.newContext({
+    baseURL: env!.baseUrl,
+    viewport: { width: 1366, height: 860 },
+    storageState: signedIn,
+    ...opts,
+  });
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);
   pages.push(page);
@@ -78,9 +83,14 @@ const box = async (p: Page, selector: string) => {
 };
 
 describe('look and feel', () => {
-  it('follows a dark system theme, readable, and the user menu switches to light for good', async ({ onTestFailed }) => {
+  it('follows a dark system theme, readable, and the user menu switches to light for good', async ({
+    onTestFailed,
+  }) => {
     onTestFailed(async () => {
-      await pages.at(-1)?.screenshot({ path: path.join(artifacts, 'look-dark-failure.png'), fullPage: true }).catch(() => undefined);
+      await pages
+        .at(-1)
+        ?.screenshot({ path: path.join(artifacts, 'look-dark-failure.png'), fullPage: true })
+        .catch(() => undefined);
     });
     const p = await open(`/w/${workspaceId}`, { colorScheme: 'dark' });
     await p.getByTestId('project-card').first().waitFor();
@@ -124,7 +134,18 @@ describe('look and feel', () => {
     expect(await toggle.getAttribute('aria-expanded')).toBe('true');
     const links = p.getByRole('navigation', { name: 'Workspace' }).getByRole('link');
     const names = await links.allInnerTexts();
-    expect(names).toEqual(['Projects', 'Personas', 'Memory', 'Workflows', 'Discussions', 'Members', 'API tokens', 'LLM', 'Usage', 'Audit log']);
+    expect(names).toEqual([
+      'Projects',
+      'Personas',
+      'Memory',
+      'Workflows',
+      'Discussions',
+      'Members',
+      'API tokens',
+      'LLM',
+      'Usage',
+      'Audit log',
+    ]);
     for (const [i, name] of names.entries()) {
       const b = await links.nth(i).boundingBox();
       expect(b, name).not.toBeNull();
@@ -139,7 +160,9 @@ describe('look and feel', () => {
     await p.keyboard.press('Escape');
     expect(await toggle.getAttribute('aria-expanded')).toBe('false');
     expect(await nav(p, 'Audit log').isVisible()).toBe(false);
-    expect(await p.evaluate<string | null>("document.activeElement.getAttribute('aria-controls')")).toBe('workspace-nav');
+    expect(await p.evaluate<string | null>("document.activeElement.getAttribute('aria-controls')")).toBe(
+      'workspace-nav',
+    );
     await toggle.press('Enter');
     await nav(p, 'Workflows').click();
     await p.waitForURL(/\/workflows$/);
@@ -164,7 +187,10 @@ describe('look and feel', () => {
 
   it('shows a toast on the discussion page without covering Send', async ({ onTestFailed }) => {
     onTestFailed(async () => {
-      await pages.at(-1)?.screenshot({ path: path.join(artifacts, 'look-toast-failure.png') }).catch(() => undefined);
+      await pages
+        .at(-1)
+        ?.screenshot({ path: path.join(artifacts, 'look-toast-failure.png') })
+        .catch(() => undefined);
     });
     // A laptop-height window with a discussion long enough that the composer sticks to the bottom.
     const p = await open(`/w/${workspaceId}/discussions`, { viewport: { width: 1366, height: 700 } });
@@ -193,7 +219,8 @@ describe('look and feel', () => {
     const toasts = p.getByTestId('toast-success');
     for (let i = 0; i < (await toasts.count()); i++) {
       const t = (await toasts.nth(i).boundingBox())!;
-      const overlaps = t.x < send.x + send.width && send.x < t.x + t.width && t.y < send.y + send.height && send.y < t.y + t.height;
+      const overlaps =
+        t.x < send.x + send.width && send.x < t.x + t.width && t.y < send.y + send.height && send.y < t.y + t.height;
       expect(overlaps, `toast ${JSON.stringify(t)} covers Send ${JSON.stringify(send)}`).toBe(false);
     }
     await p.screenshot({ path: path.join(artifacts, 'look-toast.png') });

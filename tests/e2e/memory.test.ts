@@ -30,13 +30,17 @@ afterAll(async () => {
 
 let page: Page | undefined;
 
-const tab = (p: Page, name: string) => p.getByRole('navigation', { name: 'Memory sections' }).getByRole('link', { name, exact: true });
+const tab = (p: Page, name: string) =>
+  p.getByRole('navigation', { name: 'Memory sections' }).getByRole('link', { name, exact: true });
 
 const PAIN = 'Deployment pipeline is flaky when the registry is slow';
 const SOLUTION = 'Mirror the registry inside the cluster';
 const LATE = 'Friday releases need a second reviewer';
 
-async function newInsight(p: Page, fields: { type: string; severity: string; category: string; title: string; detail: string; suggestion: string }) {
+async function newInsight(
+  p: Page,
+  fields: { type: string; severity: string; category: string; title: string; detail: string; suggestion: string },
+) {
   await p.getByRole('button', { name: 'New insight' }).click();
   const form = p.getByTestId('new-insight-form');
   await form.getByLabel('Project').selectOption({ label: 'Platform' });
@@ -52,9 +56,13 @@ async function newInsight(p: Page, fields: { type: string; severity: string; cat
 }
 
 describe('memory pages', () => {
-  it('searches entries and insights, triages and pairs insights, and backfills after switching the embedder', async ({ onTestFailed }) => {
+  it('searches entries and insights, triages and pairs insights, and backfills after switching the embedder', async ({
+    onTestFailed,
+  }) => {
     onTestFailed(async () => {
-      await page?.screenshot({ path: path.join(artifacts, 'memory-failure.png'), fullPage: true }).catch(() => undefined);
+      await page
+        ?.screenshot({ path: path.join(artifacts, 'memory-failure.png'), fullPage: true })
+        .catch(() => undefined);
     });
     const a = await newPage();
     page = a;
@@ -72,7 +80,8 @@ describe('memory pages', () => {
       severity: 'high',
       category: 'ci',
       title: PAIN,
-      detail: 'Image pulls time out during rollouts, so the on-call engineer redeploys by hand two or three times a week.',
+      detail:
+        'Image pulls time out during rollouts, so the on-call engineer redeploys by hand two or three times a week.',
       suggestion: 'Cache images close to the nodes.',
     });
     await pain.waitFor();
@@ -92,7 +101,11 @@ describe('memory pages', () => {
     await a.getByRole('link', { name: 'New entry' }).click();
     await a.waitForURL(/\/memory\/entries\/new$/);
     await a.getByLabel('Title').fill('Release checklist');
-    await a.getByLabel('Content').fill('# Before a release\n\n1. Freeze the main branch.\n2. Run the smoke tests against staging.\n3. Announce the window in #ops.');
+    await a
+      .getByLabel('Content')
+      .fill(
+        '# Before a release\n\n1. Freeze the main branch.\n2. Run the smoke tests against staging.\n3. Announce the window in #ops.',
+      );
     await a.getByLabel('Tags').fill('Release, ops');
     await a.getByLabel('Project').selectOption({ label: 'Platform' });
     await a.getByRole('button', { name: 'Create entry' }).click();
@@ -112,12 +125,18 @@ describe('memory pages', () => {
     const hits = a.getByTestId('search-hit');
     await hits.first().filter({ hasText: PAIN }).waitFor();
     expect(await hits.first().getAttribute('data-kind')).toBe('insight');
-    expect(await hits.first().getByTestId('score-parts').textContent()).toMatch(/^vector 0\.\d\d · text 0\.\d\d · score 0\.\d\d$/);
+    expect(await hits.first().getByTestId('score-parts').textContent()).toMatch(
+      /^vector 0\.\d\d · text 0\.\d\d · score 0\.\d\d$/,
+    );
     expect(await hits.first().getByTestId('hit-snippet').locator('mark').first().textContent()).toBe('redeploys');
     expect(await a.getByTestId('embedding-model').textContent()).toBe('offline-hash-v2');
     expect(await a.getByTestId('vector-path').textContent()).toContain('nearest by exact comparison');
     await a.getByRole('button', { name: 'RRF' }).click();
-    await hits.first().getByTestId('score-parts').filter({ hasText: /^vector #\d+ · text #1 · score 0\.0\d{3}$/ }).waitFor();
+    await hits
+      .first()
+      .getByTestId('score-parts')
+      .filter({ hasText: /^vector #\d+ · text #1 · score 0\.0\d{3}$/ })
+      .waitFor();
     await a.getByRole('button', { name: 'Weighted' }).click();
 
     // --- An exact keyword, highlighted ---
@@ -129,9 +148,13 @@ describe('memory pages', () => {
     expect(await entryHit.locator('.hit-title mark').textContent()).toBe('checklist');
     expect(await entryHit.getByTestId('tag-chips').textContent()).toBe('#release#ops');
     // The snippet is the entry's words, not its Markdown ("# Before a release\n\n1. Freeze …").
-    expect(await entryHit.getByTestId('hit-snippet').textContent()).toMatch(/^Before a release Freeze the main branch\. Run/);
+    expect(await entryHit.getByTestId('hit-snippet').textContent()).toMatch(
+      /^Before a release Freeze the main branch\. Run/,
+    );
     // The page says what it searches, and where notes are searched instead.
-    expect(await a.getByTestId('search-scope').textContent()).toContain('Searches knowledge entries and insights. Project notes are not part of memory');
+    expect(await a.getByTestId('search-scope').textContent()).toContain(
+      'Searches knowledge entries and insights. Project notes are not part of memory',
+    );
     await shot(a, 'memory-search.png');
     // Vectors always have nearest neighbours: only filters can empty the list.
     await a.getByLabel('Severity').selectOption('blocker');
@@ -184,7 +207,14 @@ describe('memory pages', () => {
     // --- The embedder fails three times: the new insight is saved, missing its vector ---
     for (let i = 0; i < 3; i++) fake.script.openai.push({ kind: 'status', status: 500 });
     await tab(a, 'Insights').click();
-    const late = await newInsight(a, { type: 'decision', severity: 'low', category: 'process', title: LATE, detail: 'Agreed in the retro.', suggestion: '' });
+    const late = await newInsight(a, {
+      type: 'decision',
+      severity: 'low',
+      category: 'process',
+      title: LATE,
+      detail: 'Agreed in the retro.',
+      suggestion: '',
+    });
     const missing = late.getByTestId('embedding-badge');
     await missing.filter({ hasText: 'missing' }).waitFor();
     expect(await missing.getAttribute('title')).toContain('Embedding with openai failed');
@@ -192,7 +222,10 @@ describe('memory pages', () => {
 
     // --- Backfill (the fake is healthy again) ---
     await tab(a, 'Settings').click();
-    await status.getByTestId('status-insights').filter({ hasText: /^Insights3121$/ }).waitFor();
+    await status
+      .getByTestId('status-insights')
+      .filter({ hasText: /^Insights3121$/ })
+      .waitFor();
     await a.getByRole('button', { name: 'Backfill now' }).click();
     await a.getByTestId('backfill-result').filter({ hasText: 'Embedded 4 of 4 rows.' }).waitFor();
     await status.getByTestId('status-summary').filter({ hasText: '✓ Every row has a current vector.' }).waitFor();

@@ -28,9 +28,10 @@ afterAll(async () => {
 
 let page: Page | undefined;
 
-
 describe('personas and LLM pages', () => {
-  it('creates a persona with inferred specializations, tries it offline and via OpenAI, and reports usage', async ({ onTestFailed }) => {
+  it('creates a persona with inferred specializations, tries it offline and via OpenAI, and reports usage', async ({
+    onTestFailed,
+  }) => {
     onTestFailed(async () => {
       await page?.screenshot({ path: path.join(artifacts, 'personas-failure.png') }).catch(() => undefined);
     });
@@ -53,7 +54,9 @@ describe('personas and LLM pages', () => {
     await a.getByRole('link', { name: 'New persona' }).click();
     await a.waitForURL(/\/personas\/new$/);
     await a.getByLabel('Name', { exact: true }).fill('Platform Engineer');
-    await a.getByLabel('Description', { exact: true }).fill('Keeps Kubernetes, Terraform and CI/CD pipelines healthy, fast and boring.');
+    await a
+      .getByLabel('Description', { exact: true })
+      .fill('Keeps Kubernetes, Terraform and CI/CD pipelines healthy, fast and boring.');
     await a.getByLabel('System prompt').fill('You are a platform engineer. Answer with concrete, numbered steps.');
     await a.getByLabel('Traits').fill('pragmatic, calm');
     const suggestion = a.getByTestId('spec-suggestion').filter({ hasText: 'DevOps' });
@@ -98,9 +101,18 @@ describe('personas and LLM pages', () => {
     await shot(a, 'llm-settings.png');
 
     // --- Try the persona through OpenAI: answer, line breaks, cost ---
-    fake.script.openai.push({ kind: 'ok', text: 'Roll back in two steps:\n1. kubectl rollout undo deploy/web\n2. Watch the pods.', tokensIn: 1200, tokensOut: 800 });
+    fake.script.openai.push({
+      kind: 'ok',
+      text: 'Roll back in two steps:\n1. kubectl rollout undo deploy/web\n2. Watch the pods.',
+      tokensIn: 1200,
+      tokensOut: 800,
+    });
     await nav(a, 'Personas').click();
-    await cards.filter({ hasText: 'Platform Engineer' }).getByTestId('spec-chip').filter({ hasText: 'DevOps' }).waitFor();
+    await cards
+      .filter({ hasText: 'Platform Engineer' })
+      .getByTestId('spec-chip')
+      .filter({ hasText: 'DevOps' })
+      .waitFor();
     await cards.filter({ hasText: 'Platform Engineer' }).getByRole('link', { name: 'Open' }).click();
     await a.getByLabel('Message').fill('How do we roll back?');
     await a.getByLabel('Provider').selectOption('openai');

@@ -10,8 +10,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { specializationLexicon } from '../../src/features/personas/specialization-lexicon.js';
 import { artifacts, createWorkspace, root, setUpAdmin, signUp, UUID, startE2e, type E2eEnv } from './harness.js';
 
-
-
 /** Every file under `dir`, concatenated. */
 const readTree = (dir: string): string =>
   fs
@@ -46,10 +44,17 @@ async function newPage(): Promise<Page> {
 describe('the built web app', () => {
   it('carries no server code: the specialization lexicon stays on the server', () => {
     const assets = path.join(root, 'web/dist/assets');
-    const bundle = fs.readdirSync(assets).filter((f) => f.endsWith('.js')).map((f) => fs.readFileSync(path.join(assets, f), 'utf8')).join('\n').toLowerCase();
+    const bundle = fs
+      .readdirSync(assets)
+      .filter((f) => f.endsWith('.js'))
+      .map((f) => fs.readFileSync(path.join(assets, f), 'utf8'))
+      .join('\n')
+      .toLowerCase();
     // Lexicon terms no web source mentions: were the lexicon bundled, every one would be there.
     const source = readTree(path.join(root, 'web/src')).toLowerCase();
-    const terms = Object.values(specializationLexicon).flatMap((byWeight) => Object.values(byWeight).flat()).filter((t) => t.length >= 6 && !source.includes(t));
+    const terms = Object.values(specializationLexicon)
+      .flatMap((byWeight) => Object.values(byWeight).flat())
+      .filter((t) => t.length >= 6 && !source.includes(t));
     expect(terms.length).toBeGreaterThan(200);
     // A few common words (javascript, animations, …) occur in the libraries' own code.
     const found = terms.filter((t) => bundle.includes(t));
@@ -61,7 +66,9 @@ describe('web app', () => {
   it('runs setup, notes, isolation and invitations end to end', async ({ onTestFailed }) => {
     // On failure, keep what each browser showed for review.
     onTestFailed(async () => {
-      await Promise.all(pages.map((p, i) => p.screenshot({ path: path.join(artifacts, `failure-${i}.png`) }).catch(() => undefined)));
+      await Promise.all(
+        pages.map((p, i) => p.screenshot({ path: path.join(artifacts, `failure-${i}.png`) }).catch(() => undefined)),
+      );
     });
     // --- User A: first-run setup, workspace, project, note ---
     const a = await newPage();
@@ -192,7 +199,9 @@ describe('web app', () => {
       if (r.url().includes('notes.create')) sent.push(r.url());
     });
     await p.getByLabel('Markdown').fill('x'.repeat(200_001));
-    expect(await p.getByTestId('length-error').textContent()).toBe('Notes are limited to 200,000 characters; this has 200,001.');
+    expect(await p.getByTestId('length-error').textContent()).toBe(
+      'Notes are limited to 200,000 characters; this has 200,001.',
+    );
     expect(await p.getByRole('button', { name: 'Save' }).isDisabled()).toBe(true);
     await p.keyboard.press('Control+s');
     await p.waitForTimeout(300);

@@ -26,7 +26,6 @@ let page: Page | undefined;
 /** The first test's signed-in page, reused by the second. */
 let signedIn: Page | undefined;
 
-
 const CODE = `// routes/users.js
 app.get('/users', async (req, res) => {
   const rows = await db.query("SELECT * FROM users WHERE name = '" + req.query.name + "'");
@@ -37,12 +36,16 @@ const API_KEY = 'sk-live-1234567890abcdef'; // hard-coded secret checked into th
 `;
 
 // Strings: this file is type-checked without the DOM library.
-const FOUR_FINAL_OUTPUTS = "document.querySelectorAll('[data-testid=\"step-output\"] .markdown').length === 4";
+const FOUR_FINAL_OUTPUTS = 'document.querySelectorAll(\'[data-testid="step-output"] .markdown\').length === 4';
 
 describe('workflows', () => {
-  it('builds a workflow from a template, checks its prompts live, runs it and follows the run', async ({ onTestFailed }) => {
+  it('builds a workflow from a template, checks its prompts live, runs it and follows the run', async ({
+    onTestFailed,
+  }) => {
     onTestFailed(async () => {
-      await page?.screenshot({ path: path.join(artifacts, 'workflows-failure.png'), fullPage: true }).catch(() => undefined);
+      await page
+        ?.screenshot({ path: path.join(artifacts, 'workflows-failure.png'), fullPage: true })
+        .catch(() => undefined);
     });
     const a = await env!.newPage();
     page = a;
@@ -105,7 +108,11 @@ describe('workflows', () => {
     const projectId = await project.inputValue();
     await project.selectOption({ label: 'No project' });
     await a.getByRole('button', { name: 'Save', exact: true }).click();
-    await a.locator('.field-invalid').filter({ has: project }).getByText('proposes insights, which belong to a project').waitFor();
+    await a
+      .locator('.field-invalid')
+      .filter({ has: project })
+      .getByText('proposes insights, which belong to a project')
+      .waitFor();
     await project.selectOption(projectId);
     // …and the schema's, checked before sending (a step name with a space).
     await cards.nth(3).getByLabel('Step name').fill('Exec summary');
@@ -130,7 +137,9 @@ describe('workflows', () => {
     const status = a.getByTestId('run-status');
     await status.filter({ hasText: 'completed' }).waitFor({ timeout: 45_000 });
     // The pills follow the same stream as the status; give the last frame a moment to render.
-    await expect.poll(async () => Promise.all((await pills.all()).map((p) => p.getAttribute('data-status'))), { timeout: 5_000 }).toEqual(['completed', 'completed', 'completed', 'completed']);
+    await expect
+      .poll(async () => Promise.all((await pills.all()).map((p) => p.getAttribute('data-status'))), { timeout: 5_000 })
+      .toEqual(['completed', 'completed', 'completed', 'completed']);
     const outputs = a.getByTestId('run-step').getByTestId('step-output').locator('.markdown');
     await a.waitForFunction(FOUR_FINAL_OUTPUTS);
     const before = await outputs.allInnerTexts();
@@ -174,7 +183,10 @@ describe('workflows', () => {
     // --- An insight by hand, linked to the workflow: {{memory}} hands it to the prompts ---
     const linkedTitle = 'Live API key committed to the repository';
     await nav(a, 'Memory').click();
-    await a.getByRole('navigation', { name: 'Memory sections' }).getByRole('link', { name: 'Insights', exact: true }).click();
+    await a
+      .getByRole('navigation', { name: 'Memory sections' })
+      .getByRole('link', { name: 'Insights', exact: true })
+      .click();
     await a.waitForURL(/\/memory\/insights$/);
     await a.getByRole('button', { name: 'New insight' }).click();
     const insightForm = a.getByTestId('new-insight-form');
@@ -207,7 +219,11 @@ describe('workflows', () => {
     await a.getByTestId('toast-success').filter({ hasText: 'Workflow saved' }).waitFor();
     await a.getByText('All changes saved').waitFor();
     await a.reload();
-    await linkedRows.filter({ hasText: linkedTitle }).getByTestId('insight-chips').filter({ hasText: 'high' }).waitFor();
+    await linkedRows
+      .filter({ hasText: linkedTitle })
+      .getByTestId('insight-chips')
+      .filter({ hasText: 'high' })
+      .waitFor();
     expect(await linkedRows.count()).toBe(1);
     expect(await linkedBox.getByTestId('memory-unused-note').count()).toBe(0);
     expect(await a.getByTestId('step-card').first().getByLabel('Prompt').inputValue()).toContain('{{memory}}');
@@ -227,7 +243,9 @@ describe('workflows', () => {
 
   it('streams a run live from a provider, retries from a step and cancels', async ({ onTestFailed }) => {
     onTestFailed(async () => {
-      await page?.screenshot({ path: path.join(artifacts, 'workflows-live-failure.png'), fullPage: true }).catch(() => undefined);
+      await page
+        ?.screenshot({ path: path.join(artifacts, 'workflows-live-failure.png'), fullPage: true })
+        .catch(() => undefined);
     });
     expect(signedIn, 'the first test signed in').toBeDefined();
     const a = signedIn!;

@@ -6,7 +6,15 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dbKinds, newUser, startTestServer, TestClient, trpcError, type TestServer, type TestUser } from '../../src/testing/harness.js';
+import {
+  dbKinds,
+  newUser,
+  startTestServer,
+  TestClient,
+  trpcError,
+  type TestServer,
+  type TestUser,
+} from '../../src/testing/harness.js';
 
 /** Stack frames, driver/ORM names and raw SQL have no business in a response body. */
 function expectNoInternals(body: string): void {
@@ -32,14 +40,26 @@ function recordBodies(client: TestClient): string[] {
  * One request on its own connection (`agent: false`, so `Connection: close`): an oversized
  * body must not leave a half-read socket in the shared fetch pool for later tests.
  */
-function postOnFreshConnection(url: string, headers: Record<string, string>, body: string): Promise<{ status: number; text: string }> {
+function postOnFreshConnection(
+  url: string,
+  headers: Record<string, string>,
+  body: string,
+): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: 'POST', agent: false, headers: { ...headers, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) } }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (d: string) => (text += d));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
-    });
+    const req = http.request(
+      url,
+      {
+        method: 'POST',
+        agent: false,
+        headers: { ...headers, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) },
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (d: string) => (text += d));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+      },
+    );
     // The server may answer and close before it has read the whole body.
     req.on('error', reject);
     req.end(body);
@@ -99,7 +119,9 @@ describe.each(dbKinds)('bad input on %s', (kind) => {
     const before = await t.notes.list.query({ projectId });
     expect(before).toHaveLength(1);
 
-    const err = await trpcError(() => t.notes.create.mutate({ projectId, title: 'too long', body: 'y'.repeat(200_001) }));
+    const err = await trpcError(() =>
+      t.notes.create.mutate({ projectId, title: 'too long', body: 'y'.repeat(200_001) }),
+    );
     expect(err.httpStatus).toBe(400);
     expect(err.fieldErrors?.body?.length).toBeGreaterThan(0);
     expect(err.message).toMatch(/\bbody\b/);
@@ -116,7 +138,11 @@ describe.each(dbKinds)('bad input on %s', (kind) => {
   it('a non-uuid id is 400 naming `id`, not a 500 from the database', async () => {
     const { user, bodies } = await userWithProject();
     const t = user.client.trpc;
-    for (const call of [() => t.projects.get.query({ id: 'not-a-uuid' }), () => t.notes.get.query({ id: 'not-a-uuid' }), () => t.projects.delete.mutate({ id: "1' or '1'='1" })]) {
+    for (const call of [
+      () => t.projects.get.query({ id: 'not-a-uuid' }),
+      () => t.notes.get.query({ id: 'not-a-uuid' }),
+      () => t.projects.delete.mutate({ id: "1' or '1'='1" }),
+    ]) {
       const err = await trpcError(call);
       expect(err.httpStatus).toBe(400);
       expect(err.fieldErrors?.id?.length).toBeGreaterThan(0);
@@ -132,7 +158,10 @@ describe.each(dbKinds)('bad input on %s', (kind) => {
     const { user } = await userWithProject();
     const before = await user.client.trpc.projects.list.query();
     for (const json of [{ name: 123 }, { name: null }, { name: ['a'] }, {}]) {
-      const res = await user.client.raw('/api/trpc/projects.create', { method: 'POST', body: JSON.stringify({ json }) });
+      const res = await user.client.raw('/api/trpc/projects.create', {
+        method: 'POST',
+        body: JSON.stringify({ json }),
+      });
       const text = await res.text();
       expect(res.status, `${JSON.stringify(json)} → ${text}`).toBe(400);
       expect(text).toMatch(/\bname\b/);
@@ -160,7 +189,9 @@ describe.each(dbKinds)('bad input on %s', (kind) => {
     const res = await postOnFreshConnection(`${server.url}/api/trpc/projects.create`, user.client.headers(), body);
     expect(res.status, res.text).toBe(413);
     expectNoInternals(res.text);
-    expect(JSON.parse(res.text)).toMatchObject({ error: { json: { data: { code: 'PAYLOAD_TOO_LARGE', httpStatus: 413 } } } });
+    expect(JSON.parse(res.text)).toMatchObject({
+      error: { json: { data: { code: 'PAYLOAD_TOO_LARGE', httpStatus: 413 } } },
+    });
     expect(await user.client.trpc.projects.list.query()).toEqual(before);
   });
 
@@ -176,7 +207,9 @@ describe.each(dbKinds)('bad input on %s', (kind) => {
     try {
       await new Promise((r) => sock.once('connect', r));
       const body = 'x'.repeat(1024 * 1024 + 10);
-      sock.write(`POST /api/trpc/projects.create HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n`);
+      sock.write(
+        `POST /api/trpc/projects.create HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n`,
+      );
       sock.write(body);
       await until(() => data.includes('\r\n\r\n') || closed);
       const [head = ''] = data.split('\r\n\r\n');
@@ -185,7 +218,10 @@ describe.each(dbKinds)('bad input on %s', (kind) => {
       // The 413 promised keep-alive, so the socket must serve the next request.
       sock.write('GET /api/v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
       await until(() => data.includes('"status"') || closed);
-      expect(data.includes('"status"'), `the server closed the socket instead of answering; the 413 said:\n${head}`).toBe(true);
+      expect(
+        data.includes('"status"'),
+        `the server closed the socket instead of answering; the 413 said:\n${head}`,
+      ).toBe(true);
     } finally {
       sock.destroy();
     }
@@ -193,7 +229,10 @@ describe.each(dbKinds)('bad input on %s', (kind) => {
 
   it('an unknown tRPC procedure is 404', async () => {
     const { user } = await userWithProject();
-    const post = await user.client.raw('/api/trpc/nope.nothing', { method: 'POST', body: JSON.stringify({ json: {} }) });
+    const post = await user.client.raw('/api/trpc/nope.nothing', {
+      method: 'POST',
+      body: JSON.stringify({ json: {} }),
+    });
     const postText = await post.text();
     expect(post.status, postText).toBe(404);
     expectNoInternals(postText);
@@ -211,7 +250,10 @@ describe.each(dbKinds)('bad input on %s', (kind) => {
     const client = new TestClient(server.url);
     const res = await client.raw(path, { method, ...(method === 'POST' ? { body: '{}' } : {}) });
     const text = await res.text();
-    expect(res.status, `${method} ${path} → ${res.status} ${res.headers.get('content-type')} ${text.slice(0, 200)}`).toBe(404);
+    expect(
+      res.status,
+      `${method} ${path} → ${res.status} ${res.headers.get('content-type')} ${text.slice(0, 200)}`,
+    ).toBe(404);
     expect(res.headers.get('content-type')).toMatch(/application\/json/);
     expect(JSON.parse(text)).toMatchObject({ error: { code: 'NOT_FOUND' } });
   });
@@ -219,7 +261,9 @@ describe.each(dbKinds)('bad input on %s', (kind) => {
   it('auth.signUp with an invalid email and a 3-char password is 400 naming both, and creates no account', async () => {
     const client = new TestClient(server.url);
     const bodies = recordBodies(client);
-    const err = await trpcError(() => client.trpc.auth.signUp.mutate({ email: 'not-an-email', password: 'abc', name: 'Mallory' }));
+    const err = await trpcError(() =>
+      client.trpc.auth.signUp.mutate({ email: 'not-an-email', password: 'abc', name: 'Mallory' }),
+    );
     expect(err.httpStatus).toBe(400);
     expect(err.fieldErrors?.email?.length).toBeGreaterThan(0);
     expect(err.fieldErrors?.password?.length).toBeGreaterThan(0);
@@ -234,12 +278,17 @@ describe.each(dbKinds)('bad input on %s', (kind) => {
 
     const signIn = await trpcError(() => client.trpc.auth.signIn.mutate({ email, password: 'abc' }));
     expect(signIn.httpStatus).toBe(401);
-    const signInInvalid = await trpcError(() => client.trpc.auth.signIn.mutate({ email: 'not-an-email', password: 'abc' }));
+    const signInInvalid = await trpcError(() =>
+      client.trpc.auth.signIn.mutate({ email: 'not-an-email', password: 'abc' }),
+    );
     expect([400, 401]).toContain(signInInvalid.httpStatus);
     const status = await client.trpc.auth.status.query();
     expect(status.user).toBeNull();
 
-    const rows = await server.database.raw<{ n: number }>('select count(*)::int as n from users where lower(email) in ($1, $2)', [email, 'not-an-email']);
+    const rows = await server.database.raw<{ n: number }>(
+      'select count(*)::int as n from users where lower(email) in ($1, $2)',
+      [email, 'not-an-email'],
+    );
     expect(rows[0]?.n).toBe(0);
     // The same email with a proper password can still sign up (the failed attempt reserved nothing).
     await client.trpc.auth.signUp.mutate({ email, password: 'a proper long password', name: 'Mallory' });

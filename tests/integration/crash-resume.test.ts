@@ -67,7 +67,12 @@ describe.skipIf(!testPostgresUrl)('a worker killed mid-step (PostgreSQL)', () =>
 
   it('resumes at the first unfinished step on another worker; completed steps never run twice', async () => {
     const a = await newUser(server);
-    await a.client.trpc.llm.keys.add.mutate({ name: 'local', kind: 'openai-compatible', baseUrl: `${fake.url}/openai/v1`, defaultModel: 'fake-model' });
+    await a.client.trpc.llm.keys.add.mutate({
+      name: 'local',
+      kind: 'openai-compatible',
+      baseUrl: `${fake.url}/openai/v1`,
+      defaultModel: 'fake-model',
+    });
     const wf = await a.client.trpc.workflows.create.mutate({
       name: 'Crashy',
       steps: [
@@ -79,9 +84,14 @@ describe.skipIf(!testPostgresUrl)('a worker killed mid-step (PostgreSQL)', () =>
     // The first worker's call hangs (it is killed while waiting); the resumed call answers.
     fake.script.openai.push({ kind: 'hang' }, { kind: 'ok', text: 'second step, resumed' });
     const w1 = startWorker();
-    const run = await a.client.trpc.workflows.run.mutate({ workflowId: wf.id, input: 'Queue consumers acknowledge messages before processing them.' });
+    const run = await a.client.trpc.workflows.run.mutate({
+      workflowId: wf.id,
+      input: 'Queue consumers acknowledge messages before processing them.',
+    });
 
-    const res = await a.client.fetch(`${server.url}/api/v1/events/workflows/${run.id}`, { headers: a.client.headers() });
+    const res = await a.client.fetch(`${server.url}/api/v1/events/workflows/${run.id}`, {
+      headers: a.client.headers(),
+    });
     const { frames, next } = follow(res, w1.output);
     while (!((await next()).event === 'step.started' && frames.at(-1)?.data?.data.step === 1));
     // Mid-step: the provider request is in flight when the worker dies.
@@ -122,7 +132,12 @@ describe.skipIf(!testPostgresUrl)('a worker killed mid-step (PostgreSQL)', () =>
 
   it('a discussion turn resumes on another worker: finished answers stay, the interrupted one is redone', async () => {
     const a = await newUser(server);
-    await a.client.trpc.llm.keys.add.mutate({ name: 'local', kind: 'openai-compatible', baseUrl: `${fake.url}/openai/v1`, defaultModel: 'fake-model' });
+    await a.client.trpc.llm.keys.add.mutate({
+      name: 'local',
+      kind: 'openai-compatible',
+      baseUrl: `${fake.url}/openai/v1`,
+      defaultModel: 'fake-model',
+    });
     const before = fake.requests.length;
     // Consensus, one round: offline answers first, then "local" hangs until its worker is killed.
     fake.script.openai.push({ kind: 'hang' }, { kind: 'ok', text: 'local, resumed' });
@@ -162,7 +177,12 @@ describe.skipIf(!testPostgresUrl)('a worker killed mid-step (PostgreSQL)', () =>
 
   it('a worker stopped with SIGTERM hands its run back at once (no waiting for the lease to lapse)', async () => {
     const a = await newUser(server);
-    await a.client.trpc.llm.keys.add.mutate({ name: 'local', kind: 'openai-compatible', baseUrl: `${fake.url}/openai/v1`, defaultModel: 'fake-model' });
+    await a.client.trpc.llm.keys.add.mutate({
+      name: 'local',
+      kind: 'openai-compatible',
+      baseUrl: `${fake.url}/openai/v1`,
+      defaultModel: 'fake-model',
+    });
     const wf = await a.client.trpc.workflows.create.mutate({
       name: 'Deploy',
       steps: [
@@ -175,8 +195,13 @@ describe.skipIf(!testPostgresUrl)('a worker killed mid-step (PostgreSQL)', () =>
     fake.script.openai.push({ kind: 'hang' }, { kind: 'ok', text: 'two, on the next worker' });
     // A lease of 120 s: only an explicit hand-back lets the run finish within this test.
     const w1 = startWorker(120);
-    const run = await a.client.trpc.workflows.run.mutate({ workflowId: wf.id, input: 'Blue-green deployments with a shared database.' });
-    const res = await a.client.fetch(`${server.url}/api/v1/events/workflows/${run.id}`, { headers: a.client.headers() });
+    const run = await a.client.trpc.workflows.run.mutate({
+      workflowId: wf.id,
+      input: 'Blue-green deployments with a shared database.',
+    });
+    const res = await a.client.fetch(`${server.url}/api/v1/events/workflows/${run.id}`, {
+      headers: a.client.headers(),
+    });
     const { frames, next } = follow(res, w1.output);
     while (!((await next()).event === 'step.started' && frames.at(-1)?.data?.data.step === 1));
     await expect.poll(() => fake.requests.length - before, { timeout: 10_000 }).toBe(1);

@@ -5,7 +5,15 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dbKinds, newUser, startTestServer, TestClient, trpcError, type TestServer, type TestUser } from '../../src/testing/harness.js';
+import {
+  dbKinds,
+  newUser,
+  startTestServer,
+  TestClient,
+  trpcError,
+  type TestServer,
+  type TestUser,
+} from '../../src/testing/harness.js';
 
 interface Fixture {
   a: TestUser;
@@ -22,9 +30,16 @@ async function setUp(server: TestServer): Promise<Fixture> {
   const a = await newUser(server, { workspace: `Alpha ${tag}` });
   const b = await newUser(server, { workspace: `Beta ${tag}` });
   const p = await a.client.trpc.projects.create.mutate({ name: `Secret plan ${tag}`, description: 'alpha only' });
-  const n = await a.client.trpc.notes.create.mutate({ projectId: p.id, title: `Launch codes ${tag}`, body: `the body of A's note ${tag}` });
+  const n = await a.client.trpc.notes.create.mutate({
+    projectId: p.id,
+    title: `Launch codes ${tag}`,
+    body: `the body of A's note ${tag}`,
+  });
   const inv = await a.client.trpc.invitations.create.mutate({ email: `invitee-${tag}@example.test`, role: 'member' });
-  const tok = await a.client.trpc.tokens.create.mutate({ name: `A token ${tag}`, scopes: ['projects:read', 'notes:read'] });
+  const tok = await a.client.trpc.tokens.create.mutate({
+    name: `A token ${tag}`,
+    scopes: ['projects:read', 'notes:read'],
+  });
   await b.client.trpc.projects.create.mutate({ name: `Beta project ${tag}` });
   return {
     a,
@@ -40,9 +55,16 @@ async function setUp(server: TestServer): Promise<Fixture> {
 async function expectAUntouched(f: Fixture): Promise<void> {
   const t = f.a.client.trpc;
   const p = await t.projects.get.query({ id: f.project.id });
-  expect({ name: p.name, description: p.description }).toEqual({ name: f.project.name, description: f.project.description });
+  expect({ name: p.name, description: p.description }).toEqual({
+    name: f.project.name,
+    description: f.project.description,
+  });
   const n = await t.notes.get.query({ id: f.note.id });
-  expect({ title: n.title, body: n.body, projectId: n.projectId }).toEqual({ title: f.note.title, body: f.note.body, projectId: f.project.id });
+  expect({ title: n.title, body: n.body, projectId: n.projectId }).toEqual({
+    title: f.note.title,
+    body: f.note.body,
+    projectId: f.project.id,
+  });
   expect((await t.notes.list.query({ projectId: f.project.id })).map((x) => x.id)).toEqual([f.note.id]);
   const invs = await t.invitations.list.query();
   expect(invs.find((i) => i.id === f.invitationId)?.status).toBe('pending');
@@ -71,7 +93,7 @@ describe.each(dbKinds)('cross-tenant isolation on %s', (kind) => {
   });
   afterAll(() => server.close());
 
-  it('B, acting in workspace B, gets NOT_FOUND for every one of A\'s ids, and A\'s data is unchanged afterwards', async () => {
+  it("B, acting in workspace B, gets NOT_FOUND for every one of A's ids, and A's data is unchanged afterwards", async () => {
     const f = await setUp(server);
     const t = f.b.client.trpc;
     expect(f.b.client.tenantId).toBe(f.b.tenantId);
@@ -93,7 +115,9 @@ describe.each(dbKinds)('cross-tenant isolation on %s', (kind) => {
     await expect404(() => t.members.updateRole.mutate({ userId: f.a.userId, role: 'viewer' }));
     await expect404(() => t.members.remove.mutate({ userId: f.a.userId }));
 
-    const tokErr = await expect404(() => t.tokens.create.mutate({ name: 'pinned to A', scopes: ['projects:read'], projectId: f.project.id }));
+    const tokErr = await expect404(() =>
+      t.tokens.create.mutate({ name: 'pinned to A', scopes: ['projects:read'], projectId: f.project.id }),
+    );
     expect(tokErr.fieldErrors?.projectId).toBeDefined();
     expect((await t.tokens.list.query()).filter((x) => x.projectId === f.project.id)).toEqual([]);
 
@@ -102,7 +126,7 @@ describe.each(dbKinds)('cross-tenant isolation on %s', (kind) => {
     expect((await t.projects.list.query()).map((p) => p.name)).not.toContain('hijacked');
   });
 
-  it('B naming A\'s workspace (or a made-up one) in x-nyx-tenant gets NOT_FOUND', async () => {
+  it("B naming A's workspace (or a made-up one) in x-nyx-tenant gets NOT_FOUND", async () => {
     const f = await setUp(server);
     const b = f.b.client;
 
@@ -130,7 +154,7 @@ describe.each(dbKinds)('cross-tenant isolation on %s', (kind) => {
     expect(a.name).toMatch(/^Alpha /);
   });
 
-  it('B\'s lists and searches never contain A\'s rows', async () => {
+  it("B's lists and searches never contain A's rows", async () => {
     const f = await setUp(server);
     const t = f.b.client.trpc;
     const aIds = new Set([f.project.id, f.note.id, f.invitationId, f.token.id, f.a.userId, f.a.tenantId]);
@@ -171,12 +195,17 @@ describe.each(dbKinds)('cross-tenant isolation on %s', (kind) => {
     expect((await at.projects.list.query({ query: f.project.name })).map((p) => p.id)).toEqual([f.project.id]);
     expect((await at.invitations.list.query()).map((i) => i.id)).toEqual([f.invitationId]);
     expect((await at.tokens.list.query()).map((x) => x.id)).toEqual([f.token.id]);
-    expect((await at.audit.list.query({ limit: 200, action: 'token.created' })).items.map((e) => e.targetId)).toEqual([f.token.id]);
+    expect((await at.audit.list.query({ limit: 200, action: 'token.created' })).items.map((e) => e.targetId)).toEqual([
+      f.token.id,
+    ]);
   });
 
-  it('B\'s API token cannot read A\'s project over REST, and lists only B\'s projects', async () => {
+  it("B's API token cannot read A's project over REST, and lists only B's projects", async () => {
     const f = await setUp(server);
-    const created = await f.b.client.trpc.tokens.create.mutate({ name: 'B cli', scopes: ['projects:read', 'notes:read'] });
+    const created = await f.b.client.trpc.tokens.create.mutate({
+      name: 'B cli',
+      scopes: ['projects:read', 'notes:read'],
+    });
     const rest = new TestClient(server.url);
     rest.bearer = created.token;
 

@@ -56,7 +56,11 @@ describe('GET /api/v1/health with an unreachable database', () => {
       });
       const res = await app.request('/api/v1/health');
       expect(res.status).toBe(503);
-      const body = (await res.json()) as { status: string; version: string; db: { mode: string; ok: boolean; error?: string } };
+      const body = (await res.json()) as {
+        status: string;
+        version: string;
+        db: { mode: string; ok: boolean; error?: string };
+      };
       expect(body.status).toBe('error');
       expect(body.version).toBe(version);
       expect(body.db.mode).toBe('postgres');

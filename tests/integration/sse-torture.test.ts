@@ -42,10 +42,19 @@ describe.each(dbKinds)('SSE under 200 randomly disconnecting clients on %s', (ki
 
   it('cleans up after every client and never touches a closed stream', async () => {
     const a = await newUser(server);
-    await a.client.trpc.llm.keys.add.mutate({ name: 'slow', kind: 'openai-compatible', baseUrl: `${fake.url}/openai/v1`, defaultModel: 'fake-model' });
+    await a.client.trpc.llm.keys.add.mutate({
+      name: 'slow',
+      kind: 'openai-compatible',
+      baseUrl: `${fake.url}/openai/v1`,
+      defaultModel: 'fake-model',
+    });
     const wf = await a.client.trpc.workflows.create.mutate({
       name: 'Streamy',
-      steps: ['One', 'Two', 'Three'].map((name) => ({ name, prompt: `Write part ${name} about {{input}}`, provider: 'slow' })),
+      steps: ['One', 'Two', 'Three'].map((name) => ({
+        name,
+        prompt: `Write part ${name} about {{input}}`,
+        provider: 'slow',
+      })),
     });
     for (let i = 0; i < 3; i++) fake.script.openai.push({ kind: 'ok', text: `part ${i} `.repeat(50), chunkDelayMs: 4 });
     const baseline = { listeners: server.deps.hub.listenerCount, streams: openStreamCount(), timers: timers() };
@@ -78,7 +87,9 @@ describe.each(dbKinds)('SSE under 200 randomly disconnecting clients on %s', (ki
     expect(full.map((f) => f.id)).toEqual(full.map((_, i) => i + 1));
     for (const r of results.filter((x) => x.length)) expect(r.at(-1)?.event).toBe('run.completed');
 
-    await expect.poll(() => [server.deps.hub.listenerCount, openStreamCount()], { timeout: 5_000 }).toEqual([baseline.listeners, baseline.streams]);
+    await expect
+      .poll(() => [server.deps.hub.listenerCount, openStreamCount()], { timeout: 5_000 })
+      .toEqual([baseline.listeners, baseline.streams]);
     await expect.poll(timers, { timeout: 5_000 }).toBeLessThanOrEqual(baseline.timers);
     expect(logLines.filter((l) => /ERR_INVALID_STATE|already closed|Invalid state/i.test(l))).toEqual([]);
     expect(logLines.filter((l) => /"level":50/.test(l))).toEqual([]);

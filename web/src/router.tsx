@@ -1,6 +1,13 @@
 /** The code-based route tree. */
 import type { QueryClient } from '@tanstack/react-query';
-import { createRootRouteWithContext, createRoute, createRouter, lazyRouteComponent, Outlet, redirect } from '@tanstack/react-router';
+import {
+  createRootRouteWithContext,
+  createRoute,
+  createRouter,
+  lazyRouteComponent,
+  Outlet,
+  redirect,
+} from '@tanstack/react-router';
 import type { TRPCOptionsProxy } from '@trpc/tanstack-react-query';
 import { NotFoundPanel } from './components/NotFoundPanel.js';
 import { setTenant, type AppRouter } from './lib/trpc.js';
@@ -36,18 +43,46 @@ const redirectSearch = (s: Record<string, unknown>): { redirect?: string } => {
 /** Pages outside a workspace make requests without a workspace header. */
 const outside = ({ context }: { context: RouterContext }) => setTenant(context.queryClient, null);
 
-const indexRoute = createRoute({ getParentRoute: () => rootRoute, path: '/', beforeLoad: outside, component: HomePage });
-const newWorkspaceRoute = createRoute({ getParentRoute: () => rootRoute, path: '/new-workspace', beforeLoad: outside, component: NewWorkspacePage });
+const indexRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/',
+  beforeLoad: outside,
+  component: HomePage,
+});
+const newWorkspaceRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/new-workspace',
+  beforeLoad: outside,
+  component: NewWorkspacePage,
+});
 const setupRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: '/setup',
   beforeLoad: outside,
-  validateSearch: (s: Record<string, unknown>): { token?: string } => (typeof s.token === 'string' ? { token: s.token } : {}),
+  validateSearch: (s: Record<string, unknown>): { token?: string } =>
+    typeof s.token === 'string' ? { token: s.token } : {},
   component: SetupPage,
 });
-const signInRoute = createRoute({ getParentRoute: () => rootRoute, path: '/sign-in', beforeLoad: outside, validateSearch: redirectSearch, component: SignInPage });
-const signUpRoute = createRoute({ getParentRoute: () => rootRoute, path: '/sign-up', beforeLoad: outside, validateSearch: redirectSearch, component: SignUpPage });
-const inviteRoute = createRoute({ getParentRoute: () => rootRoute, path: '/invite/$token', beforeLoad: outside, component: InvitePage });
+const signInRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/sign-in',
+  beforeLoad: outside,
+  validateSearch: redirectSearch,
+  component: SignInPage,
+});
+const signUpRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/sign-up',
+  beforeLoad: outside,
+  validateSearch: redirectSearch,
+  component: SignUpPage,
+});
+const inviteRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/invite/$token',
+  beforeLoad: outside,
+  component: InvitePage,
+});
 
 const workspaceRoute = createRoute({
   getParentRoute: () => rootRoute,
@@ -63,23 +98,51 @@ const workspaceRoute = createRoute({
   component: WorkspaceLayout,
 });
 const projectsRoute = createRoute({ getParentRoute: () => workspaceRoute, path: '/', component: ProjectsPage });
-const projectRoute = createRoute({ getParentRoute: () => workspaceRoute, path: '/projects/$projectId', component: ProjectPage });
-const noteRoute = createRoute({ getParentRoute: () => workspaceRoute, path: '/projects/$projectId/notes/$noteId', component: NoteEditorPage });
+const projectRoute = createRoute({
+  getParentRoute: () => workspaceRoute,
+  path: '/projects/$projectId',
+  component: ProjectPage,
+});
+const noteRoute = createRoute({
+  getParentRoute: () => workspaceRoute,
+  path: '/projects/$projectId/notes/$noteId',
+  component: NoteEditorPage,
+});
 const membersRoute = createRoute({ getParentRoute: () => workspaceRoute, path: '/members', component: MembersPage });
 const tokensRoute = createRoute({ getParentRoute: () => workspaceRoute, path: '/tokens', component: TokensPage });
 const auditRoute = createRoute({ getParentRoute: () => workspaceRoute, path: '/audit', component: AuditPage });
 // Personas and LLM pages load on first visit (their own chunks keep the main bundle small).
-const personasRoute = createRoute({ getParentRoute: () => workspaceRoute, path: '/personas', component: lazyRouteComponent(() => import('./routes/PersonasPage.js'), 'PersonasPage') });
+const personasRoute = createRoute({
+  getParentRoute: () => workspaceRoute,
+  path: '/personas',
+  component: lazyRouteComponent(() => import('./routes/PersonasPage.js'), 'PersonasPage'),
+});
 const personaRoute = createRoute({
   getParentRoute: () => workspaceRoute,
   path: '/personas/$personaId',
   component: lazyRouteComponent(() => import('./routes/PersonaEditorPage.js'), 'PersonaEditorPage'),
 });
-const llmRoute = createRoute({ getParentRoute: () => workspaceRoute, path: '/llm', component: lazyRouteComponent(() => import('./routes/LlmSettingsPage.js'), 'LlmSettingsPage') });
-const modelsRoute = createRoute({ getParentRoute: () => workspaceRoute, path: '/llm/models', component: lazyRouteComponent(() => import('./routes/ModelCatalogPage.js'), 'ModelCatalogPage') });
-const usageRoute = createRoute({ getParentRoute: () => workspaceRoute, path: '/usage', component: lazyRouteComponent(() => import('./routes/UsagePage.js'), 'UsagePage') });
+const llmRoute = createRoute({
+  getParentRoute: () => workspaceRoute,
+  path: '/llm',
+  component: lazyRouteComponent(() => import('./routes/LlmSettingsPage.js'), 'LlmSettingsPage'),
+});
+const modelsRoute = createRoute({
+  getParentRoute: () => workspaceRoute,
+  path: '/llm/models',
+  component: lazyRouteComponent(() => import('./routes/ModelCatalogPage.js'), 'ModelCatalogPage'),
+});
+const usageRoute = createRoute({
+  getParentRoute: () => workspaceRoute,
+  path: '/usage',
+  component: lazyRouteComponent(() => import('./routes/UsagePage.js'), 'UsagePage'),
+});
 // Memory: search, knowledge entries, insight triage and settings, each in its own chunk.
-const memoryRoute = createRoute({ getParentRoute: () => workspaceRoute, path: '/memory', component: lazyRouteComponent(() => import('./routes/MemorySearchPage.js'), 'MemorySearchPage') });
+const memoryRoute = createRoute({
+  getParentRoute: () => workspaceRoute,
+  path: '/memory',
+  component: lazyRouteComponent(() => import('./routes/MemorySearchPage.js'), 'MemorySearchPage'),
+});
 const memoryEntriesRoute = createRoute({
   getParentRoute: () => workspaceRoute,
   path: '/memory/entries',
@@ -90,7 +153,11 @@ const memoryEntryRoute = createRoute({
   path: '/memory/entries/$entryId',
   component: lazyRouteComponent(() => import('./routes/MemoryEntryPage.js'), 'MemoryEntryPage'),
 });
-const insightsRoute = createRoute({ getParentRoute: () => workspaceRoute, path: '/memory/insights', component: lazyRouteComponent(() => import('./routes/InsightsPage.js'), 'InsightsPage') });
+const insightsRoute = createRoute({
+  getParentRoute: () => workspaceRoute,
+  path: '/memory/insights',
+  component: lazyRouteComponent(() => import('./routes/InsightsPage.js'), 'InsightsPage'),
+});
 const insightRoute = createRoute({
   getParentRoute: () => workspaceRoute,
   path: '/memory/insights/$insightId',
@@ -103,15 +170,27 @@ const memorySettingsRoute = createRoute({
 });
 
 // Workflows: list, builder (`new` creates one) and the live run page.
-const workflowsRoute = createRoute({ getParentRoute: () => workspaceRoute, path: '/workflows', component: lazyRouteComponent(() => import('./routes/WorkflowsPage.js'), 'WorkflowsPage') });
+const workflowsRoute = createRoute({
+  getParentRoute: () => workspaceRoute,
+  path: '/workflows',
+  component: lazyRouteComponent(() => import('./routes/WorkflowsPage.js'), 'WorkflowsPage'),
+});
 const workflowRoute = createRoute({
   getParentRoute: () => workspaceRoute,
   path: '/workflows/$workflowId',
   component: lazyRouteComponent(() => import('./routes/WorkflowEditorPage.js'), 'WorkflowEditorPage'),
 });
-const runRoute = createRoute({ getParentRoute: () => workspaceRoute, path: '/runs/$runId', component: lazyRouteComponent(() => import('./routes/RunPage.js'), 'RunPage') });
+const runRoute = createRoute({
+  getParentRoute: () => workspaceRoute,
+  path: '/runs/$runId',
+  component: lazyRouteComponent(() => import('./routes/RunPage.js'), 'RunPage'),
+});
 // Discussions: the list (with "New discussion") and the live chat.
-const discussionsRoute = createRoute({ getParentRoute: () => workspaceRoute, path: '/discussions', component: lazyRouteComponent(() => import('./routes/DiscussionsPage.js'), 'DiscussionsPage') });
+const discussionsRoute = createRoute({
+  getParentRoute: () => workspaceRoute,
+  path: '/discussions',
+  component: lazyRouteComponent(() => import('./routes/DiscussionsPage.js'), 'DiscussionsPage'),
+});
 const discussionRoute = createRoute({
   getParentRoute: () => workspaceRoute,
   path: '/discussions/$discussionId',

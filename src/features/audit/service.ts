@@ -51,7 +51,10 @@ export async function recordAudit(tx: Tx, entry: AuditEntry): Promise<void> {
   });
 }
 
-export async function listAudit(tx: Tx, input: { limit: number; before?: number | undefined; action?: string | undefined }) {
+export async function listAudit(
+  tx: Tx,
+  input: { limit: number; before?: number | undefined; action?: string | undefined },
+) {
   const where: SQL[] = [];
   if (input.before) where.push(lt(auditLog.id, input.before));
   if (input.action) where.push(eq(auditLog.action, input.action));

@@ -1,5 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dbKinds, newUser, startTestServer, TestClient, trpcError, type TestServer, type TestUser } from '../../testing/harness.js';
+import {
+  dbKinds,
+  newUser,
+  startTestServer,
+  TestClient,
+  trpcError,
+  type TestServer,
+  type TestUser,
+} from '../../testing/harness.js';
 
 describe.each(dbKinds)('auth on %s', (kind) => {
   let server: TestServer;
@@ -11,10 +19,14 @@ describe.each(dbKinds)('auth on %s', (kind) => {
   it('signs in with the right password and refuses a wrong one, recording both in the audit log', async () => {
     const a = await newUser(server);
     const other = new TestClient(server.url);
-    const wrong = await trpcError(() => other.trpc.auth.signIn.mutate({ email: a.email, password: 'not the password' }));
+    const wrong = await trpcError(() =>
+      other.trpc.auth.signIn.mutate({ email: a.email, password: 'not the password' }),
+    );
     expect(wrong.httpStatus).toBe(401);
     expect(wrong.message).toBe('Email or password is incorrect');
-    const unknown = await trpcError(() => other.trpc.auth.signIn.mutate({ email: 'nobody@example.test', password: 'whatever it is' }));
+    const unknown = await trpcError(() =>
+      other.trpc.auth.signIn.mutate({ email: 'nobody@example.test', password: 'whatever it is' }),
+    );
     expect(unknown).toMatchObject({ httpStatus: 401, message: 'Email or password is incorrect' });
     await other.trpc.auth.signIn.mutate({ email: a.email.toUpperCase(), password: a.password });
     const status = await other.trpc.auth.status.query();
@@ -41,7 +53,10 @@ describe.each(dbKinds)('auth on %s', (kind) => {
 
   it('session cookies are HttpOnly (the session) and SameSite=Strict (both)', async () => {
     const a = await newUser(server, { workspace: null });
-    const res = await new TestClient(server.url).raw('/api/trpc/auth.signIn', { method: 'POST', body: JSON.stringify({ json: { email: a.email, password: a.password } }) });
+    const res = await new TestClient(server.url).raw('/api/trpc/auth.signIn', {
+      method: 'POST',
+      body: JSON.stringify({ json: { email: a.email, password: a.password } }),
+    });
     const cookies = res.headers.getSetCookie();
     const session = cookies.find((c) => c.startsWith('nyx_session='));
     const csrf = cookies.find((c) => c.startsWith('nyx_csrf='));
@@ -87,7 +102,11 @@ describe.each(dbKinds)('auth on %s', (kind) => {
     expect(noCsrf.httpStatus).toBe(403);
     expect(noCsrf.message).toMatch(/CSRF/);
     a.client.sendCsrf = true;
-    const res = await a.client.raw('/api/trpc/projects.create', { method: 'POST', body: JSON.stringify({ json: { name: 'csrf probe' } }), headers: { origin: 'https://evil.example' } });
+    const res = await a.client.raw('/api/trpc/projects.create', {
+      method: 'POST',
+      body: JSON.stringify({ json: { name: 'csrf probe' } }),
+      headers: { origin: 'https://evil.example' },
+    });
     expect(res.status).toBe(403);
     expect(await a.client.trpc.projects.list.query({ query: 'csrf probe' })).toEqual([]);
   });
@@ -99,30 +118,68 @@ describe('first start and sign-up modes (pglite)', () => {
     try {
       const c = new TestClient(server.url);
       expect((await c.trpc.auth.status.query()).needsSetup).toBe(true);
-      const noToken = await trpcError(() => c.trpc.auth.signUp.mutate({ email: 'first@example.test', name: 'First', password: 'long enough password' }));
+      const noToken = await trpcError(() =>
+        c.trpc.auth.signUp.mutate({ email: 'first@example.test', name: 'First', password: 'long enough password' }),
+      );
       expect(noToken.httpStatus).toBe(403);
       expect(noToken.fieldErrors?.setupToken).toBeDefined();
-      const bad = await trpcError(() => c.trpc.auth.signUp.mutate({ email: 'first@example.test', name: 'First', password: 'long enough password', setupToken: 'setup_wrong' }));
+      const bad = await trpcError(() =>
+        c.trpc.auth.signUp.mutate({
+          email: 'first@example.test',
+          name: 'First',
+          password: 'long enough password',
+          setupToken: 'setup_wrong',
+        }),
+      );
       expect(bad.httpStatus).toBe(403);
       const { issueSetupToken } = await import('./service.js');
       const token = await issueSetupToken(server.deps);
-      const res = await c.trpc.auth.signUp.mutate({ email: 'first@example.test', name: 'First', password: 'long enough password', setupToken: token ?? '' });
+      const res = await c.trpc.auth.signUp.mutate({
+        email: 'first@example.test',
+        name: 'First',
+        password: 'long enough password',
+        setupToken: token ?? '',
+      });
       expect(res.user.isInstanceAdmin).toBe(true);
       expect(await issueSetupToken(server.deps)).toBeNull();
 
       // Invite-only from now on: a stranger cannot sign up, an invited person can, and a bad invitation leaves no account behind.
       const stranger = new TestClient(server.url);
-      const refused = await trpcError(() => stranger.trpc.auth.signUp.mutate({ email: 'stranger@example.test', name: 'S', password: 'long enough password' }));
+      const refused = await trpcError(() =>
+        stranger.trpc.auth.signUp.mutate({
+          email: 'stranger@example.test',
+          name: 'S',
+          password: 'long enough password',
+        }),
+      );
       expect(refused.httpStatus).toBe(403);
-      const badInvite = await trpcError(() => stranger.trpc.auth.signUp.mutate({ email: 'stranger@example.test', name: 'S', password: 'long enough password', inviteToken: 'inv_doesnotexist' }));
+      const badInvite = await trpcError(() =>
+        stranger.trpc.auth.signUp.mutate({
+          email: 'stranger@example.test',
+          name: 'S',
+          password: 'long enough password',
+          inviteToken: 'inv_doesnotexist',
+        }),
+      );
       expect(badInvite.httpStatus).toBe(404);
-      expect((await trpcError(() => stranger.trpc.auth.signIn.mutate({ email: 'stranger@example.test', password: 'long enough password' }))).httpStatus).toBe(401);
+      expect(
+        (
+          await trpcError(() =>
+            stranger.trpc.auth.signIn.mutate({ email: 'stranger@example.test', password: 'long enough password' }),
+          )
+        ).httpStatus,
+      ).toBe(401);
 
       const ws = await c.trpc.workspaces.create.mutate({ name: 'Acme' });
       c.tenantId = ws.id;
       const inv = await c.trpc.invitations.create.mutate({ role: 'member' });
       expect(inv.link).toContain('/invite/inv_');
-      const joined = await stranger.trpc.auth.signUp.mutate({ email: 'stranger@example.test', name: 'S', password: 'long enough password', inviteToken: inv.token });
+      const joined = await stranger.trpc.auth.signUp.mutate({
+        email: 'stranger@example.test',
+        name: 'S',
+        password: 'long enough password',
+        inviteToken: inv.token,
+      });
       expect(joined.joinedTenantId).toBe(ws.id);
       expect((await stranger.trpc.workspaces.list.query()).map((w) => [w.name, w.role])).toEqual([['Acme', 'member']]);
     } finally {
@@ -143,18 +200,35 @@ describe.each(dbKinds)('sign-up does not tell which emails have accounts on %s',
     const known = await newUser(server, { workspace: null });
     const inv = await owner.client.trpc.invitations.create.mutate({ role: 'member' });
     const holder = new TestClient(server.url);
-    const refused = await trpcError(() => holder.trpc.auth.signUp.mutate({ email: known.email, name: 'X', password: 'some other password', inviteToken: inv.token }));
+    const refused = await trpcError(() =>
+      holder.trpc.auth.signUp.mutate({
+        email: known.email,
+        name: 'X',
+        password: 'some other password',
+        inviteToken: inv.token,
+      }),
+    );
     expect(refused.httpStatus).toBe(409);
     expect(refused.message).not.toMatch(/already exists/i);
     expect(JSON.stringify(refused.fieldErrors)).not.toMatch(/already exists/i);
     // The invitation was not used up by the probe: a new address still joins with it …
     const fresh = `new-${Date.now()}@example.test`;
-    const joined = await holder.trpc.auth.signUp.mutate({ email: fresh, name: 'New', password: 'long enough password', inviteToken: inv.token });
+    const joined = await holder.trpc.auth.signUp.mutate({
+      email: fresh,
+      name: 'New',
+      password: 'long enough password',
+      inviteToken: inv.token,
+    });
     expect(joined.joinedTenantId).toBe(owner.tenantId);
     // … and the owner of an address who signs up again with their own password is simply signed in.
     const inv2 = await owner.client.trpc.invitations.create.mutate({ role: 'viewer' });
     const again = new TestClient(server.url);
-    const back = await again.trpc.auth.signUp.mutate({ email: known.email, name: 'ignored', password: known.password, inviteToken: inv2.token });
+    const back = await again.trpc.auth.signUp.mutate({
+      email: known.email,
+      name: 'ignored',
+      password: known.password,
+      inviteToken: inv2.token,
+    });
     expect(back.user.id).toBe(known.userId);
     expect(back.user.name).toBe('Test User');
     expect((await again.trpc.workspaces.list.query()).map((w) => w.id)).toEqual([owner.tenantId]);
@@ -167,9 +241,15 @@ describe('rate limits (pglite)', () => {
     try {
       const c = new TestClient(server.url);
       for (let i = 0; i < 3; i++) {
-        expect((await trpcError(() => c.trpc.auth.signIn.mutate({ email: 'x@example.test', password: 'nope nope' }))).httpStatus).toBe(401);
+        expect(
+          (await trpcError(() => c.trpc.auth.signIn.mutate({ email: 'x@example.test', password: 'nope nope' })))
+            .httpStatus,
+        ).toBe(401);
       }
-      const res = await c.raw('/api/trpc/auth.signIn', { method: 'POST', body: JSON.stringify({ json: { email: 'x@example.test', password: 'nope nope' } }) });
+      const res = await c.raw('/api/trpc/auth.signIn', {
+        method: 'POST',
+        body: JSON.stringify({ json: { email: 'x@example.test', password: 'nope nope' } }),
+      });
       expect(res.status).toBe(429);
       expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
       // Other API calls from the same IP are not affected by the auth limit.
@@ -186,8 +266,16 @@ describe('rate limits (pglite)', () => {
       for (const sep of [',', '%2C', '%2c']) {
         const c = new TestClient(server.url);
         const n = 25;
-        const inputs = Object.fromEntries(Array.from({ length: n }, (_, i) => [String(i), { json: { email: victim.email, password: i === n - 1 ? victim.password : `wrong guess ${i}` } }]));
-        const res = await c.raw(`/api/trpc/${Array.from({ length: n }, () => 'auth.signIn').join(sep)}?batch=1`, { method: 'POST', body: JSON.stringify(inputs) });
+        const inputs = Object.fromEntries(
+          Array.from({ length: n }, (_, i) => [
+            String(i),
+            { json: { email: victim.email, password: i === n - 1 ? victim.password : `wrong guess ${i}` } },
+          ]),
+        );
+        const res = await c.raw(`/api/trpc/${Array.from({ length: n }, () => 'auth.signIn').join(sep)}?batch=1`, {
+          method: 'POST',
+          body: JSON.stringify(inputs),
+        });
         const results = (await res.json()) as { error?: { json: { data: { httpStatus: number } } } }[];
         const statuses = results.map((r) => r.error?.json.data.httpStatus ?? 200);
         // Only the attempts left in this minute are tried at all (the first separator used them up).
@@ -208,7 +296,11 @@ describe('rate limits (pglite)', () => {
       const a = await newUser(server);
       const b = await newUser(server);
       const list = (u: TestUser, tenant: string) =>
-        u.client.raw(`/api/trpc/projects.list?input=${encodeURIComponent(JSON.stringify({ json: {} }))}`, { headers: { 'x-nyx-tenant': tenant } }).then((r) => r.status);
+        u.client
+          .raw(`/api/trpc/projects.list?input=${encodeURIComponent(JSON.stringify({ json: {} }))}`, {
+            headers: { 'x-nyx-tenant': tenant },
+          })
+          .then((r) => r.status);
       const strangerStatuses: number[] = [];
       for (let i = 0; i < 12; i++) strangerStatuses.push(await list(b, a.tenantId));
       expect(strangerStatuses.slice(0, 10)).toEqual(Array(10).fill(404));
@@ -226,7 +318,11 @@ describe('rate limits (pglite)', () => {
     try {
       const a = await newUser(server);
       const statuses: number[] = [];
-      for (let i = 0; i < 7; i++) statuses.push((await a.client.raw(`/api/trpc/projects.list?input=${encodeURIComponent(JSON.stringify({ json: {} }))}`)).status);
+      for (let i = 0; i < 7; i++)
+        statuses.push(
+          (await a.client.raw(`/api/trpc/projects.list?input=${encodeURIComponent(JSON.stringify({ json: {} }))}`))
+            .status,
+        );
       expect(statuses.slice(0, 5)).toEqual([200, 200, 200, 200, 200]);
       expect(statuses.slice(5)).toEqual([429, 429]);
     } finally {

@@ -1,6 +1,13 @@
 import { z } from 'zod';
 import { clearedCookies, sessionCookies } from '../../platform/http/cookies.js';
-import { authAttemptProcedure, publicProcedure, router, sessionProcedure, tenantProcedure, requireScope } from '../../platform/trpc/procedures.js';
+import {
+  authAttemptProcedure,
+  publicProcedure,
+  router,
+  sessionProcedure,
+  tenantProcedure,
+  requireScope,
+} from '../../platform/trpc/procedures.js';
 import type { Context } from '../../platform/trpc/context.js';
 import { zCreateToken, zSignIn, zSignUp } from './schema.js';
 import { countUsers, getUser, signIn, signOut, signOutEverywhere, signUp, type NewSession } from './service.js';
@@ -48,5 +55,8 @@ export const tokensRouter = router({
       const { token, view } = await createApiToken(ctx.access, input, ctx.deps.now());
       return { token, tokenInfo: view };
     }),
-  revoke: tenantProcedure.meta({ pin: 'project' }).input(z.object({ id: z.uuid() })).mutation(({ ctx, input }) => revokeApiToken(ctx.access, input.id, ctx.deps.now())),
+  revoke: tenantProcedure
+    .meta({ pin: 'project' })
+    .input(z.object({ id: z.uuid() }))
+    .mutation(({ ctx, input }) => revokeApiToken(ctx.access, input.id, ctx.deps.now())),
 });

@@ -1,7 +1,12 @@
 import { z } from 'zod';
 import { scopes } from '../../platform/access/scopes.js';
 
-export const zEmail = z.string().trim().toLowerCase().max(254).pipe(z.email({ message: 'Enter a valid email address' }));
+export const zEmail = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .max(254)
+  .pipe(z.email({ message: 'Enter a valid email address' }));
 export const zPassword = z
   .string()
   .min(10, { message: 'Use at least 10 characters' })
@@ -18,7 +23,10 @@ export const zSignUp = z.object({
 });
 export type SignUpInput = z.infer<typeof zSignUp>;
 
-export const zSignIn = z.object({ email: zEmail, password: z.string().min(1, { message: 'Enter your password' }).max(256) });
+export const zSignIn = z.object({
+  email: zEmail,
+  password: z.string().min(1, { message: 'Enter your password' }).max(256),
+});
 export type SignInInput = z.infer<typeof zSignIn>;
 
 export const zCreateToken = z.object({

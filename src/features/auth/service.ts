@@ -8,7 +8,14 @@ import { instanceSetup, sessions, tenantMembers, users } from '../../platform/db
 import { withAuth, enterTenant, type Tx } from '../../platform/db/tenant.js';
 import { rowsOf } from '../../platform/db/sql.js';
 import { NyxError } from '../../platform/errors.js';
-import { constantTimeEqual, dummyPasswordHash, hashPassword, randomToken, sha256Hex, verifyPassword } from '../../platform/security.js';
+import {
+  constantTimeEqual,
+  dummyPasswordHash,
+  hashPassword,
+  randomToken,
+  sha256Hex,
+  verifyPassword,
+} from '../../platform/security.js';
 import type { Principal } from '../../platform/access/principal.js';
 import { recordAudit } from '../audit/index.js';
 import { acceptInvitationInTx } from '../tenancy/index.js';
@@ -61,7 +68,10 @@ export type SetupLink =
  * the first process issues it and the others leave it alone, so behind a load balancer the
  * printed link keeps working whichever process the browser reaches.
  */
-export async function prepareSetupLink(deps: Pick<AppDeps, 'database'>, opts: { isReplacing: boolean }): Promise<SetupLink> {
+export async function prepareSetupLink(
+  deps: Pick<AppDeps, 'database'>,
+  opts: { isReplacing: boolean },
+): Promise<SetupLink> {
   return withAuth(deps.database, {}, async (tx) => {
     // Processes starting together take turns here (the row lock below needs a row to exist).
     await tx.execute(sql`lock table instance_setup in share row exclusive mode`);
@@ -100,9 +110,13 @@ async function createSession(tx: Tx, deps: Deps, userId: string, meta: ClientMet
 
 /** Said for every sign-up refused over the address, so sign-up does not tell which emails have accounts. */
 function cannotSignUp(): NyxError {
-  return new NyxError('CONFLICT', 'No account was created with these details. If you already have an account, sign in with its password instead.', {
-    fieldErrors: { email: ['No account was created for this address'] },
-  });
+  return new NyxError(
+    'CONFLICT',
+    'No account was created with these details. If you already have an account, sign in with its password instead.',
+    {
+      fieldErrors: { email: ['No account was created for this address'] },
+    },
+  );
 }
 
 /**
@@ -116,41 +130,56 @@ function cannotSignUp(): NyxError {
  */
 export async function signUp(deps: Deps, input: SignUpInput, meta: ClientMeta): Promise<NewSession> {
   const passwordHash = await hashPassword(input.password);
-  const result = await withAuth(deps.database, { inviteHash: input.inviteToken ? sha256Hex(input.inviteToken) : '', email: input.email }, async (tx) => {
-    // Serialise concurrent sign-ups so "first user" is decided exactly once.
-    await tx.execute(sql`lock table users in share row exclusive mode`);
-    const isFirst = (await userCount(tx)) === 0;
-    if (isFirst) {
-      const [setup] = await tx.select().from(instanceSetup).where(eq(instanceSetup.id, 'setup'));
-      if (!input.setupToken || !setup || !constantTimeEqual(sha256Hex(input.setupToken), setup.tokenHash)) {
-        throw new NyxError('FORBIDDEN', 'The first account needs the setup link printed by `nyxcore start`', {
-          fieldErrors: { setupToken: ['Missing or invalid setup token'] },
-        });
+  const result = await withAuth(
+    deps.database,
+    { inviteHash: input.inviteToken ? sha256Hex(input.inviteToken) : '', email: input.email },
+    async (tx) => {
+      // Serialise concurrent sign-ups so "first user" is decided exactly once.
+      await tx.execute(sql`lock table users in share row exclusive mode`);
+      const isFirst = (await userCount(tx)) === 0;
+      if (isFirst) {
+        const [setup] = await tx.select().from(instanceSetup).where(eq(instanceSetup.id, 'setup'));
+        if (!input.setupToken || !setup || !constantTimeEqual(sha256Hex(input.setupToken), setup.tokenHash)) {
+          throw new NyxError('FORBIDDEN', 'The first account needs the setup link printed by `nyxcore start`', {
+            fieldErrors: { setupToken: ['Missing or invalid setup token'] },
+          });
+        }
+      } else if (!input.inviteToken && deps.env.NYXCORE_SIGNUP !== 'open') {
+        throw new NyxError(
+          'FORBIDDEN',
+          'Sign-up is by invitation on this instance; ask a workspace admin for an invitation link',
+        );
       }
-    } else if (!input.inviteToken && deps.env.NYXCORE_SIGNUP !== 'open') {
-      throw new NyxError('FORBIDDEN', 'Sign-up is by invitation on this instance; ask a workspace admin for an invitation link');
-    }
-    const [existing] = await tx.select().from(users).where(sql`lower(${users.email}) = ${input.email}`);
-    const isOwnAccount = await verifyPassword(existing?.passwordHash ?? (await dummyPasswordHash()), input.password);
-    if (existing && !isOwnAccount) throw cannotSignUp();
-    const user =
-      existing ??
-      (
-        await tx
-          .insert(users)
-          .values({ email: input.email, name: input.name, passwordHash, isInstanceAdmin: isFirst })
-          .returning()
-      )[0];
-    if (!user) throw new NyxError('INTERNAL', 'user insert returned nothing');
-    if (isFirst) await tx.delete(instanceSetup).where(eq(instanceSetup.id, 'setup'));
-    let joinedTenantId: string | null = null;
-    if (input.inviteToken) {
-      joinedTenantId = await acceptInvitationInTx(tx, { inviteToken: input.inviteToken, user, ip: meta.ip, now: deps.now() });
-      await enterTenant(tx, '');
-    }
-    const s = await createSession(tx, deps, user.id, meta);
-    return { session: { user: toView(user), ...s, joinedTenantId }, isSignIn: Boolean(existing) };
-  });
+      const [existing] = await tx
+        .select()
+        .from(users)
+        .where(sql`lower(${users.email}) = ${input.email}`);
+      const isOwnAccount = await verifyPassword(existing?.passwordHash ?? (await dummyPasswordHash()), input.password);
+      if (existing && !isOwnAccount) throw cannotSignUp();
+      const user =
+        existing ??
+        (
+          await tx
+            .insert(users)
+            .values({ email: input.email, name: input.name, passwordHash, isInstanceAdmin: isFirst })
+            .returning()
+        )[0];
+      if (!user) throw new NyxError('INTERNAL', 'user insert returned nothing');
+      if (isFirst) await tx.delete(instanceSetup).where(eq(instanceSetup.id, 'setup'));
+      let joinedTenantId: string | null = null;
+      if (input.inviteToken) {
+        joinedTenantId = await acceptInvitationInTx(tx, {
+          inviteToken: input.inviteToken,
+          user,
+          ip: meta.ip,
+          now: deps.now(),
+        });
+        await enterTenant(tx, '');
+      }
+      const s = await createSession(tx, deps, user.id, meta);
+      return { session: { user: toView(user), ...s, joinedTenantId }, isSignIn: Boolean(existing) };
+    },
+  );
   if (result.isSignIn) await auditForUserTenants(deps, result.session.user.id, 'auth.sign_in', meta);
   return result.session;
 }
@@ -159,12 +188,22 @@ export async function signUp(deps: Deps, input: SignUpInput, meta: ClientMeta): 
  * Verifies email + password and opens a new session. `previousSessionToken` (the cookie
  * the browser already had) is revoked: a sign-in always rotates the session.
  */
-export async function signIn(deps: Deps, input: SignInInput, meta: ClientMeta, previousSessionToken: string | null): Promise<NewSession> {
+export async function signIn(
+  deps: Deps,
+  input: SignInInput,
+  meta: ClientMeta,
+  previousSessionToken: string | null,
+): Promise<NewSession> {
   const found = await withAuth(deps.database, { email: input.email }, async (tx) => {
-    const [u] = await tx.select().from(users).where(sql`lower(${users.email}) = ${input.email}`);
+    const [u] = await tx
+      .select()
+      .from(users)
+      .where(sql`lower(${users.email}) = ${input.email}`);
     return u;
   });
-  const isValid = found ? await verifyPassword(found.passwordHash, input.password) : await verifyPassword(await dummyPasswordHash(), input.password);
+  const isValid = found
+    ? await verifyPassword(found.passwordHash, input.password)
+    : await verifyPassword(await dummyPasswordHash(), input.password);
   if (!found || !isValid) {
     if (found) await auditForUserTenants(deps, found.id, 'auth.sign_in_failed', meta);
     deps.log.info({ email: input.email, ip: meta.ip }, 'sign-in failed');
@@ -179,13 +218,29 @@ export async function signIn(deps: Deps, input: SignInInput, meta: ClientMeta, p
 }
 
 /** Sign-in events go to the audit log of every workspace the user belongs to, so its admins see them. */
-async function auditForUserTenants(deps: Deps, userId: string, action: 'auth.sign_in' | 'auth.sign_in_failed' | 'auth.sign_out_everywhere', meta: ClientMeta) {
+async function auditForUserTenants(
+  deps: Deps,
+  userId: string,
+  action: 'auth.sign_in' | 'auth.sign_in_failed' | 'auth.sign_out_everywhere',
+  meta: ClientMeta,
+) {
   try {
     await withAuth(deps.database, { userId }, async (tx) => {
-      const memberships = await tx.select({ tenantId: tenantMembers.tenantId }).from(tenantMembers).where(eq(tenantMembers.userId, userId));
+      const memberships = await tx
+        .select({ tenantId: tenantMembers.tenantId })
+        .from(tenantMembers)
+        .where(eq(tenantMembers.userId, userId));
       for (const m of memberships) {
         await enterTenant(tx, m.tenantId);
-        await recordAudit(tx, { tenantId: m.tenantId, actorUserId: userId, action, targetType: 'user', targetId: userId, ip: meta.ip, data: { userAgent: meta.userAgent } });
+        await recordAudit(tx, {
+          tenantId: m.tenantId,
+          actorUserId: userId,
+          action,
+          targetType: 'user',
+          targetId: userId,
+          ip: meta.ip,
+          data: { userAgent: meta.userAgent },
+        });
       }
     });
   } catch (err) {
@@ -199,13 +254,18 @@ export async function signOut(deps: Pick<AppDeps, 'database'>, sessionId: string
 
 /** Ends every session of the user, on every device. Returns how many were ended. */
 export async function signOutEverywhere(deps: Deps, userId: string, meta: ClientMeta): Promise<number> {
-  const ended = await withAuth(deps.database, { userId }, (tx) => tx.delete(sessions).where(eq(sessions.userId, userId)).returning({ id: sessions.id }));
+  const ended = await withAuth(deps.database, { userId }, (tx) =>
+    tx.delete(sessions).where(eq(sessions.userId, userId)).returning({ id: sessions.id }),
+  );
   await auditForUserTenants(deps, userId, 'auth.sign_out_everywhere', meta);
   return ended.length;
 }
 
 /** Looks a session cookie up; expired or unknown sessions resolve to null. */
-export async function resolveSession(deps: Pick<AppDeps, 'database' | 'now'>, sessionToken: string): Promise<Extract<Principal, { kind: 'session' }> | null> {
+export async function resolveSession(
+  deps: Pick<AppDeps, 'database' | 'now'>,
+  sessionToken: string,
+): Promise<Extract<Principal, { kind: 'session' }> | null> {
   const tokenHash = sha256Hex(sessionToken);
   const now = deps.now();
   return withAuth(deps.database, { sessionHash: tokenHash }, async (tx) => {
@@ -239,7 +299,10 @@ export async function getUser(deps: Pick<AppDeps, 'database'>, userId: string): 
 
 export async function findUserByEmail(deps: Pick<AppDeps, 'database'>, email: string): Promise<UserView | null> {
   return withAuth(deps.database, { email }, async (tx) => {
-    const [u] = await tx.select().from(users).where(sql`lower(${users.email}) = ${email.trim().toLowerCase()}`);
+    const [u] = await tx
+      .select()
+      .from(users)
+      .where(sql`lower(${users.email}) = ${email.trim().toLowerCase()}`);
     return u ? toView(u) : null;
   });
 }

@@ -23,7 +23,9 @@ describe.each(dbKinds)('API tokens on %s', (kind) => {
     expect(JSON.stringify(listed)).not.toContain(token);
     expect(JSON.stringify(listed)).not.toContain(token.slice(12));
     expect(listed[0]?.displayPrefix).toBe(token.slice(0, 10));
-    const rows = await server.database.raw<{ token_hash: string }>('select token_hash from api_tokens where id = $1', [tokenInfo.id]);
+    const rows = await server.database.raw<{ token_hash: string }>('select token_hash from api_tokens where id = $1', [
+      tokenInfo.id,
+    ]);
     expect(rows[0]?.token_hash).toMatch(/^[0-9a-f]{64}$/);
 
     const t = bearer(token);
@@ -45,9 +47,15 @@ describe.each(dbKinds)('API tokens on %s', (kind) => {
 
   it('rejects unknown and expired tokens with 401', async () => {
     const a = await newUser(server);
-    expect((await trpcError(() => bearer('nyx_definitelynotarealtoken').trpc.projects.list.query({}))).httpStatus).toBe(401);
+    expect((await trpcError(() => bearer('nyx_definitelynotarealtoken').trpc.projects.list.query({}))).httpStatus).toBe(
+      401,
+    );
     expect((await bearer('garbage').raw('/api/v1/projects')).status).toBe(401);
-    const { token } = await a.client.trpc.tokens.create.mutate({ name: 'short', scopes: ['projects:read'], expiresInDays: 1 });
+    const { token } = await a.client.trpc.tokens.create.mutate({
+      name: 'short',
+      scopes: ['projects:read'],
+      expiresInDays: 1,
+    });
     expect((await bearer(token).trpc.projects.list.query({})).length).toBe(0);
     server.clock.offsetMs = 2 * 86_400_000;
     try {
@@ -64,7 +72,11 @@ describe.each(dbKinds)('API tokens on %s', (kind) => {
     const p1 = await a.client.trpc.projects.create.mutate({ name: 'Pinned' });
     const p2 = await a.client.trpc.projects.create.mutate({ name: 'Other' });
     const n2 = await a.client.trpc.notes.create.mutate({ projectId: p2.id, title: 'secret plans', body: 'x' });
-    const { token } = await a.client.trpc.tokens.create.mutate({ name: 'pin', scopes: ['projects:read', 'notes:read', 'notes:write', 'projects:write'], projectId: p1.id });
+    const { token } = await a.client.trpc.tokens.create.mutate({
+      name: 'pin',
+      scopes: ['projects:read', 'notes:read', 'notes:write', 'projects:write'],
+      projectId: p1.id,
+    });
     const t = bearer(token);
     expect((await t.trpc.projects.list.query({})).map((p) => p.name)).toEqual(['Pinned']);
     expect((await trpcError(() => t.trpc.projects.get.query({ id: p2.id }))).httpStatus).toBe(403);
@@ -85,10 +97,15 @@ describe.each(dbKinds)('API tokens on %s', (kind) => {
     const tooMuch = await trpcError(() => m.client.trpc.tokens.create.mutate({ name: 'x', scopes: ['audit:read'] }));
     expect(tooMuch.httpStatus).toBe(403);
     expect(tooMuch.fieldErrors?.scopes).toBeDefined();
-    const { token } = await m.client.trpc.tokens.create.mutate({ name: 'writer', scopes: ['projects:read', 'projects:write'] });
+    const { token } = await m.client.trpc.tokens.create.mutate({
+      name: 'writer',
+      scopes: ['projects:read', 'projects:write'],
+    });
     await bearer(token).trpc.projects.create.mutate({ name: 'by token' });
     await owner.client.trpc.members.updateRole.mutate({ userId: m.userId, role: 'viewer' });
-    expect((await trpcError(() => bearer(token).trpc.projects.create.mutate({ name: 'after demotion' }))).httpStatus).toBe(403);
+    expect(
+      (await trpcError(() => bearer(token).trpc.projects.create.mutate({ name: 'after demotion' }))).httpStatus,
+    ).toBe(403);
     expect((await bearer(token).trpc.projects.list.query({})).map((p) => p.name)).toEqual(['by token']);
     // Removing the member revokes their tokens.
     await owner.client.trpc.members.remove.mutate({ userId: m.userId });

@@ -34,7 +34,11 @@ export interface TokenView {
 
 type Access = Pick<TenantAccess, 'tx' | 'tenantId' | 'userId' | 'role' | 'scopes' | 'projectPin' | 'ip'>;
 
-export async function createApiToken(access: Access, input: CreateTokenInput, now: Date): Promise<{ token: string; view: TokenView }> {
+export async function createApiToken(
+  access: Access,
+  input: CreateTokenInput,
+  now: Date,
+): Promise<{ token: string; view: TokenView }> {
   const tooBroad = input.scopes.filter((s) => !access.scopes.has(s));
   if (tooBroad.length) {
     throw new NyxError('FORBIDDEN', `You cannot grant scopes you do not have: ${tooBroad.join(', ')}`, {
@@ -45,7 +49,10 @@ export async function createApiToken(access: Access, input: CreateTokenInput, no
   const projectId = projectForNewRow(access, input.projectId, 'projectId', 'tokens');
   if (projectId) {
     const [p] = await access.tx.select({ id: projects.id }).from(projects).where(eq(projects.id, projectId));
-    if (!p) throw new NyxError('NOT_FOUND', 'Project not found', { fieldErrors: { projectId: ['No such project in this workspace'] } });
+    if (!p)
+      throw new NyxError('NOT_FOUND', 'Project not found', {
+        fieldErrors: { projectId: ['No such project in this workspace'] },
+      });
   }
   const token = randomToken(TOKEN_PREFIX, 32);
   const expiresAt = input.expiresInDays ? new Date(now.getTime() + input.expiresInDays * 86_400_000) : null;
@@ -121,7 +128,15 @@ export async function revokeApiToken(access: Access, id: string, now: Date): Pro
     .returning();
   if (!updated) throw notFound('Token');
   if (!row.revokedAt) {
-    await recordAudit(access.tx, { tenantId: access.tenantId, actorUserId: access.userId, action: 'token.revoked', targetType: 'api_token', targetId: id, data: { name: row.name }, ip: access.ip });
+    await recordAudit(access.tx, {
+      tenantId: access.tenantId,
+      actorUserId: access.userId,
+      action: 'token.revoked',
+      targetType: 'api_token',
+      targetId: id,
+      data: { name: row.name },
+      ip: access.ip,
+    });
   }
   const [u] = await access.tx.select({ email: users.email }).from(users).where(eq(users.id, updated.userId));
   return toView(updated, u?.email ?? '');
@@ -131,7 +146,10 @@ export async function revokeApiToken(access: Access, id: string, now: Date): Pro
  * Resolves a bearer token to its principal, or throws UNAUTHENTICATED saying why
  * (unknown, revoked, expired). Membership is checked later by the tenant procedure.
  */
-export async function resolveApiToken(deps: Pick<AppDeps, 'database' | 'now' | 'log'>, token: string): Promise<Extract<Principal, { kind: 'token' }>> {
+export async function resolveApiToken(
+  deps: Pick<AppDeps, 'database' | 'now' | 'log'>,
+  token: string,
+): Promise<Extract<Principal, { kind: 'token' }>> {
   if (!token.startsWith(TOKEN_PREFIX)) throw new NyxError('UNAUTHENTICATED', 'Malformed API token');
   const tokenHash = sha256Hex(token);
   const now = deps.now();
@@ -143,9 +161,11 @@ export async function resolveApiToken(deps: Pick<AppDeps, 'database' | 'now' | '
       .where(eq(apiTokens.tokenHash, tokenHash));
     return row;
   });
-  if (!found || !constantTimeEqual(found.token.tokenHash, tokenHash)) throw new NyxError('UNAUTHENTICATED', 'Unknown API token');
+  if (!found || !constantTimeEqual(found.token.tokenHash, tokenHash))
+    throw new NyxError('UNAUTHENTICATED', 'Unknown API token');
   if (found.token.revokedAt) throw new NyxError('UNAUTHENTICATED', 'This API token was revoked');
-  if (found.token.expiresAt && found.token.expiresAt <= now) throw new NyxError('UNAUTHENTICATED', 'This API token has expired');
+  if (found.token.expiresAt && found.token.expiresAt <= now)
+    throw new NyxError('UNAUTHENTICATED', 'This API token has expired');
   const last = found.token.lastUsedAt?.getTime() ?? 0;
   if (now.getTime() - last > 60_000) {
     await withTenant(deps.database, { tenantId: found.token.tenantId, userId: found.user.id }, (tx) =>
@@ -176,7 +196,18 @@ export async function createTokenForMember(
       .where(and(eq(tenantMembers.tenantId, input.tenantId), eq(tenantMembers.userId, input.userId)));
     if (!m) throw new NyxError('NOT_FOUND', 'That user is not a member of that workspace');
     const scopeSet = new Set<Scope>(roleScopes[m.role].filter(isScope));
-    return createApiToken({ tx, tenantId: input.tenantId, userId: input.userId, role: m.role, scopes: scopeSet, projectPin: null, ip: null }, input, deps.now());
+    return createApiToken(
+      {
+        tx,
+        tenantId: input.tenantId,
+        userId: input.userId,
+        role: m.role,
+        scopes: scopeSet,
+        projectPin: null,
+        ip: null,
+      },
+      input,
+      deps.now(),
+    );
   });
 }
-

@@ -15,8 +15,16 @@ describe('discussion helpers', () => {
   });
 
   it('shows each participant its own answers as assistant turns and everyone else’s as user turns, merged', () => {
-    const m = (authorKind: 'user' | 'participant', participantKey: string | null, authorName: string, content: string) => ({ authorKind, participantKey, authorName, content, status: 'complete' as const });
-    const h = historyFor([m('user', null, 'Ann', 'Q?'), m('participant', 'p1', 'A', 'a1'), m('participant', 'p2', 'B', 'b1')], 'p2');
+    const m = (
+      authorKind: 'user' | 'participant',
+      participantKey: string | null,
+      authorName: string,
+      content: string,
+    ) => ({ authorKind, participantKey, authorName, content, status: 'complete' as const });
+    const h = historyFor(
+      [m('user', null, 'Ann', 'Q?'), m('participant', 'p1', 'A', 'a1'), m('participant', 'p2', 'B', 'b1')],
+      'p2',
+    );
     expect(h).toEqual([
       { role: 'user', content: '[Ann (user)]: Q?\n\n[A]: a1' },
       { role: 'assistant', content: 'b1' },
@@ -34,9 +42,24 @@ describe.each(dbKinds)('discussions on %s', (kind) => {
     u.client.fetch(`${server.url}/api/v1/events/discussions/${id}`, { headers: { ...u.client.headers(), ...headers } });
   const turnDone = (turn: number) => (f: SseFrame) => f.event === 'turn.completed' && f.data?.data.turn === turn;
   async function withProviders(u: TestUser) {
-    await u.client.trpc.llm.keys.add.mutate({ name: 'openai', kind: 'openai', apiKey: 'sk-test-openai-1', baseUrl: `${fake.url}/openai/v1` });
-    await u.client.trpc.llm.keys.add.mutate({ name: 'anthropic', kind: 'anthropic', apiKey: 'sk-ant-test-1', baseUrl: `${fake.url}/anthropic/v1` });
-    await u.client.trpc.llm.keys.add.mutate({ name: 'google', kind: 'google', apiKey: 'g-test-key-1', baseUrl: `${fake.url}/google/v1beta` });
+    await u.client.trpc.llm.keys.add.mutate({
+      name: 'openai',
+      kind: 'openai',
+      apiKey: 'sk-test-openai-1',
+      baseUrl: `${fake.url}/openai/v1`,
+    });
+    await u.client.trpc.llm.keys.add.mutate({
+      name: 'anthropic',
+      kind: 'anthropic',
+      apiKey: 'sk-ant-test-1',
+      baseUrl: `${fake.url}/anthropic/v1`,
+    });
+    await u.client.trpc.llm.keys.add.mutate({
+      name: 'google',
+      kind: 'google',
+      apiKey: 'g-test-key-1',
+      baseUrl: `${fake.url}/google/v1beta`,
+    });
   }
   const bodyText = (i: number) => JSON.stringify(fake.requests[i]?.body ?? {});
 
@@ -45,19 +68,40 @@ describe.each(dbKinds)('discussions on %s', (kind) => {
     await withProviders(a);
     const persona = (await a.client.trpc.personas.list.query({})).find((p) => p.name === 'Security Auditor');
     // Chunks slower than the 50 ms delta coalescing, so even a loaded machine sees several deltas.
-    fake.script.anthropic.push({ kind: 'ok', text: 'Rotate the signing keys every ninety days and keep the old key for verification.', chunkDelayMs: 60, tokensIn: 40, tokensOut: 18 });
-    const { id } = await a.client.trpc.discussions.create.mutate({ title: 'Keys', mode: 'single', participants: [{ personaId: persona?.id ?? null, provider: 'anthropic' }], message: 'How often should we rotate JWT signing keys?' });
+    fake.script.anthropic.push({
+      kind: 'ok',
+      text: 'Rotate the signing keys every ninety days and keep the old key for verification.',
+      chunkDelayMs: 60,
+      tokensIn: 40,
+      tokensOut: 18,
+    });
+    const { id } = await a.client.trpc.discussions.create.mutate({
+      title: 'Keys',
+      mode: 'single',
+      participants: [{ personaId: persona?.id ?? null, provider: 'anthropic' }],
+      message: 'How often should we rotate JWT signing keys?',
+    });
     const frames = await readUntil(await stream(a, id), turnDone(1));
     const deltas = frames.filter((f) => f.event === 'message.delta');
     expect(deltas.length).toBeGreaterThan(1);
     expect(new Set(deltas.map((f) => f.data?.data.lane))).toEqual(new Set(['p1']));
     const d = await a.client.trpc.discussions.get.query({ id });
     const answer = d.messages.find((m) => m.authorKind === 'participant');
-    expect(answer).toMatchObject({ status: 'complete', authorName: 'Security Auditor', provider: 'anthropic', tokensIn: 40, tokensOut: 18 });
+    expect(answer).toMatchObject({
+      status: 'complete',
+      authorName: 'Security Auditor',
+      provider: 'anthropic',
+      tokensIn: 40,
+      tokensOut: 18,
+    });
     expect(deltas.map((f) => f.data?.data.text).join('')).toBe(answer?.content);
-    expect(d.participantTotals).toEqual([{ key: 'p1', messages: 1, tokensIn: 40, tokensOut: 18, costUsd: expect.any(Number), unpricedCalls: 0 }]);
+    expect(d.participantTotals).toEqual([
+      { key: 'p1', messages: 1, tokensIn: 40, tokensOut: 18, costUsd: expect.any(Number), unpricedCalls: 0 },
+    ]);
     expect([d.tokensIn, d.tokensOut, d.status]).toEqual([40, 18, 'idle']);
-    expect((await a.client.trpc.discussions.list.query({})).map((x) => [x.title, x.messageCount])).toEqual([['Keys', 2]]);
+    expect((await a.client.trpc.discussions.list.query({})).map((x) => [x.title, x.messageCount])).toEqual([
+      ['Keys', 2],
+    ]);
     expect(bodyText(fake.requests.length - 1)).toContain(persona?.systemPrompt.slice(0, 30));
     expect((await a.client.trpc.personas.get.query({ id: persona?.id ?? '' })).xp).toBe((persona?.xp ?? 0) + 10);
   });
@@ -93,8 +137,15 @@ describe.each(dbKinds)('discussions on %s', (kind) => {
     const a = await newUser(server);
     await withProviders(a);
     const first = fake.requests.length;
-    fake.script.openai.push({ kind: 'ok', text: 'ALPHA-1: Postgres is enough.' }, { kind: 'ok', text: 'ALPHA-2: still Postgres.' }, { kind: 'ok', text: '## Agreed\nPostgres first.\n## Disputed\nKafka later.\n## Positions\n- openai: Postgres' });
-    fake.script.google.push({ kind: 'ok', text: 'BETA-1: Kafka scales better.' }, { kind: 'ok', text: 'BETA-2: agree on Postgres for now.' });
+    fake.script.openai.push(
+      { kind: 'ok', text: 'ALPHA-1: Postgres is enough.' },
+      { kind: 'ok', text: 'ALPHA-2: still Postgres.' },
+      { kind: 'ok', text: '## Agreed\nPostgres first.\n## Disputed\nKafka later.\n## Positions\n- openai: Postgres' },
+    );
+    fake.script.google.push(
+      { kind: 'ok', text: 'BETA-1: Kafka scales better.' },
+      { kind: 'ok', text: 'BETA-2: agree on Postgres for now.' },
+    );
     const { id } = await a.client.trpc.discussions.create.mutate({
       title: 'Queue',
       mode: 'consensus',
@@ -103,7 +154,9 @@ describe.each(dbKinds)('discussions on %s', (kind) => {
       message: 'Should we use Kafka or Postgres as our job queue?',
     });
     const frames = await readUntil(await stream(a, id), turnDone(1));
-    const created = frames.filter((f) => f.event === 'message.created' && f.data?.data.authorKind !== 'user').map((f) => [f.data?.data.participantKey, f.data?.data.round]);
+    const created = frames
+      .filter((f) => f.event === 'message.created' && f.data?.data.authorKind !== 'user')
+      .map((f) => [f.data?.data.participantKey, f.data?.data.round]);
     expect(created).toEqual([
       ['p1', 1],
       ['p2', 1],
@@ -130,7 +183,12 @@ describe.each(dbKinds)('discussions on %s', (kind) => {
     await withProviders(a);
     const long = 'word '.repeat(400);
     fake.script.openai.push({ kind: 'ok', text: long, chunkDelayMs: 10 });
-    const { id } = await a.client.trpc.discussions.create.mutate({ title: 'Long', mode: 'single', participants: [{ provider: 'openai' }], message: 'Write a lot.' });
+    const { id } = await a.client.trpc.discussions.create.mutate({
+      title: 'Long',
+      mode: 'single',
+      participants: [{ provider: 'openai' }],
+      message: 'Write a lot.',
+    });
     const res = await stream(a, id);
     const upTo = await readUntil(res, (f) => f.event === 'message.delta');
     expect(await a.client.trpc.discussions.stop.mutate({ id })).toEqual({ status: 'stopping' });
@@ -151,23 +209,41 @@ describe.each(dbKinds)('discussions on %s', (kind) => {
     expect(partial).toMatchObject({ tokensOut: streamedTokens, unpricedCalls: 0 });
     expect([d.tokensOut, d.costUsd]).toEqual([streamedTokens, partial?.costUsd]);
     const ledger = await a.client.trpc.llm.usage.recent.query({ limit: 5 });
-    expect(ledger.find((c) => c.outcome === 'cancelled')).toMatchObject({ provider: 'openai', tokensOut: streamedTokens });
+    expect(ledger.find((c) => c.outcome === 'cancelled')).toMatchObject({
+      provider: 'openai',
+      tokensOut: streamedTokens,
+    });
     // Sent at once, while the worker may still be wrapping up the stopped turn: it is answered, not skipped.
     fake.script.openai.push({ kind: 'ok', text: 'Gern.' });
     const before = fake.requests.length;
-    await a.client.trpc.discussions.send.mutate({ id, content: 'Kannst du das bitte auf Deutsch zusammenfassen, und zwar kurz?' });
+    await a.client.trpc.discussions.send.mutate({
+      id,
+      content: 'Kannst du das bitte auf Deutsch zusammenfassen, und zwar kurz?',
+    });
     await readUntil(await stream(a, id, { 'last-event-id': String(rest.at(-1)?.id) }), turnDone(2));
     expect(bodyText(before)).toContain('Reply in German.');
-    expect((await a.client.trpc.discussions.get.query({ id })).messages.at(-1)).toMatchObject({ turn: 2, status: 'complete', content: 'Gern.' });
+    expect((await a.client.trpc.discussions.get.query({ id })).messages.at(-1)).toMatchObject({
+      turn: 2,
+      status: 'complete',
+      content: 'Gern.',
+    });
   });
 
   it('an answer from a model without a price is unpriced on the message and the discussion, not free', async () => {
     const a = await newUser(server);
     await withProviders(a);
     fake.script.openai.push({ kind: 'ok', text: 'From the house model.', tokensIn: 12, tokensOut: 6 });
-    const { id } = await a.client.trpc.discussions.create.mutate({ title: 'House', mode: 'single', participants: [{ provider: 'openai', model: 'house-model-unpriced' }], message: 'Hello?' });
+    const { id } = await a.client.trpc.discussions.create.mutate({
+      title: 'House',
+      mode: 'single',
+      participants: [{ provider: 'openai', model: 'house-model-unpriced' }],
+      message: 'Hello?',
+    });
     const frames = await readUntil(await stream(a, id), turnDone(1));
-    expect(frames.find((f) => f.event === 'message.completed')?.data?.data).toMatchObject({ costUsd: null, unpricedCalls: 1 });
+    expect(frames.find((f) => f.event === 'message.completed')?.data?.data).toMatchObject({
+      costUsd: null,
+      unpricedCalls: 1,
+    });
     expect(frames.at(-1)?.data?.data).toMatchObject({ costUsd: 0, unpricedCalls: 1 });
     const d = await a.client.trpc.discussions.get.query({ id });
     expect(d.messages.find((m) => m.authorKind === 'participant')).toMatchObject({ costUsd: 0, unpricedCalls: 1 });
@@ -177,7 +253,12 @@ describe.each(dbKinds)('discussions on %s', (kind) => {
 
   it('replays exactly the missed events after a dropped connection', async () => {
     const a = await newUser(server);
-    const { id } = await a.client.trpc.discussions.create.mutate({ title: 'Offline', mode: 'consensus', participants: [{ provider: 'offline' }, { provider: null }], message: 'Monolith or services for a team of four?' });
+    const { id } = await a.client.trpc.discussions.create.mutate({
+      title: 'Offline',
+      mode: 'consensus',
+      participants: [{ provider: 'offline' }, { provider: null }],
+      message: 'Monolith or services for a team of four?',
+    });
     const all = await readUntil(await stream(a, id), turnDone(1));
     const head = await readFrames(await stream(a, id), 4);
     expect(head.map((f) => f.id)).toEqual([1, 2, 3, 4]);
@@ -187,11 +268,21 @@ describe.each(dbKinds)('discussions on %s', (kind) => {
 
   it('without a key, the offline model says it has nothing to answer from instead of echoing the question, and never quotes speaker labels', async () => {
     const a = await newUser(server);
-    const { id } = await a.client.trpc.discussions.create.mutate({ title: 'Bare', mode: 'single', participants: [{ provider: 'offline' }], message: 'Should we adopt GraphQL?' });
+    const { id } = await a.client.trpc.discussions.create.mutate({
+      title: 'Bare',
+      mode: 'single',
+      participants: [{ provider: 'offline' }],
+      message: 'Should we adopt GraphQL?',
+    });
     await readUntil(await stream(a, id), turnDone(1));
-    await a.client.trpc.discussions.send.mutate({ id, content: 'Our REST API has 140 endpoints and three mobile clients. Which clients would gain most?' });
+    await a.client.trpc.discussions.send.mutate({
+      id,
+      content: 'Our REST API has 140 endpoints and three mobile clients. Which clients would gain most?',
+    });
     await readUntil(await stream(a, id), turnDone(2));
-    const answers = (await a.client.trpc.discussions.get.query({ id })).messages.filter((m) => m.authorKind === 'participant').map((m) => m.content);
+    const answers = (await a.client.trpc.discussions.get.query({ id })).messages
+      .filter((m) => m.authorKind === 'participant')
+      .map((m) => m.content);
     expect(answers[0]).toContain('none beyond your question');
     expect(answers[1]).toContain('140 endpoints');
     expect(answers.join('\n')).not.toMatch(/\[[^\]]*\(user\)\]/);
@@ -199,20 +290,40 @@ describe.each(dbKinds)('discussions on %s', (kind) => {
 
   it('rejects bad input field by field and stores nothing', async () => {
     const a = await newUser(server);
-    const fieldsOf = async (input: Parameters<typeof a.client.trpc.discussions.create.mutate>[0]) => Object.keys((await trpcError(() => a.client.trpc.discussions.create.mutate(input))).fieldErrors ?? {});
+    const fieldsOf = async (input: Parameters<typeof a.client.trpc.discussions.create.mutate>[0]) =>
+      Object.keys((await trpcError(() => a.client.trpc.discussions.create.mutate(input))).fieldErrors ?? {});
     expect(await fieldsOf({ title: 'x', mode: 'parallel', participants: [] })).toEqual(['participants']);
     expect(await fieldsOf({ title: 'x', mode: 'single', participants: [{}, {}] })).toEqual(['participants']);
-    expect(await fieldsOf({ title: 'x', mode: 'consensus', participants: Array.from({ length: 7 }, () => ({})) })).toEqual(['participants']);
+    expect(
+      await fieldsOf({ title: 'x', mode: 'consensus', participants: Array.from({ length: 7 }, () => ({})) }),
+    ).toEqual(['participants']);
     expect(await fieldsOf({ title: '', mode: 'single', participants: [{}] })).toEqual(['title']);
-    expect(await fieldsOf({ title: 'x', mode: 'parallel', participants: [{ personaId: '00000000-0000-4000-8000-000000000000' }, { provider: 'nope' }] })).toEqual(['participants.0.personaId', 'participants.1.provider']);
-    expect((await trpcError(() => a.client.trpc.discussions.send.mutate({ id: '00000000-0000-4000-8000-000000000000', content: ' ' }))).fieldErrors).toHaveProperty('content');
+    expect(
+      await fieldsOf({
+        title: 'x',
+        mode: 'parallel',
+        participants: [{ personaId: '00000000-0000-4000-8000-000000000000' }, { provider: 'nope' }],
+      }),
+    ).toEqual(['participants.0.personaId', 'participants.1.provider']);
+    expect(
+      (
+        await trpcError(() =>
+          a.client.trpc.discussions.send.mutate({ id: '00000000-0000-4000-8000-000000000000', content: ' ' }),
+        )
+      ).fieldErrors,
+    ).toHaveProperty('content');
     expect(await a.client.trpc.discussions.list.query({})).toEqual([]);
   });
 
   it("another workspace's discussion is a 404 on the stream and NOT_FOUND in tRPC", async () => {
     const a = await newUser(server);
     const b = await newUser(server);
-    const { id } = await a.client.trpc.discussions.create.mutate({ title: 'Private', mode: 'single', participants: [{ provider: 'offline' }], message: 'Secret plans for the launch.' });
+    const { id } = await a.client.trpc.discussions.create.mutate({
+      title: 'Private',
+      mode: 'single',
+      participants: [{ provider: 'offline' }],
+      message: 'Secret plans for the launch.',
+    });
     await readUntil(await stream(a, id), turnDone(1));
     expect((await stream(b, id)).status).toBe(404);
     for (const call of [
@@ -227,7 +338,13 @@ describe.each(dbKinds)('discussions on %s', (kind) => {
     }
     expect(await b.client.trpc.discussions.list.query({})).toEqual([]);
     const aPersona = (await a.client.trpc.personas.list.query({}))[0];
-    const borrowed = await trpcError(() => b.client.trpc.discussions.create.mutate({ title: 'x', mode: 'single', participants: [{ personaId: aPersona?.id ?? null }] }));
+    const borrowed = await trpcError(() =>
+      b.client.trpc.discussions.create.mutate({
+        title: 'x',
+        mode: 'single',
+        participants: [{ personaId: aPersona?.id ?? null }],
+      }),
+    );
     expect(Object.keys(borrowed.fieldErrors ?? {})).toEqual(['participants.0.personaId']);
     expect((await a.client.trpc.discussions.get.query({ id })).messages).toHaveLength(2);
   });

@@ -8,7 +8,16 @@ import { llmDepsOf } from '../../platform/deps.js';
 import { loadTenantLlmConfig } from '../../platform/llm/service.js';
 import { requireScope, requireScopeForCall, router } from '../../platform/trpc/procedures.js';
 import { zCreateDiscussion, zDiscussionId, zListDiscussions, zSendMessage, zUpdateDiscussion } from './schema.js';
-import { addTurn, createDiscussion, deleteDiscussion, getDiscussion, listDiscussions, resolveParticipants, stopDiscussion, updateDiscussion } from './service.js';
+import {
+  addTurn,
+  createDiscussion,
+  deleteDiscussion,
+  getDiscussion,
+  listDiscussions,
+  resolveParticipants,
+  stopDiscussion,
+  updateDiscussion,
+} from './service.js';
 
 /** Starts a worker on the discussion when `turn` says one is needed (null: one is already answering). */
 async function dispatch(deps: AppDeps, grant: TenantGrant, discussionId: string, turn: number | null): Promise<void> {
@@ -27,7 +36,9 @@ export const discussionsRouter = router({
     .input(zCreateDiscussion)
     .mutation(async ({ ctx, input }) => {
       const config = await loadTenantLlmConfig(llmDepsOf(ctx.deps), ctx.grant.tenantId);
-      const created = await withGrant(ctx.deps, ctx.grant, async (access) => createDiscussion(access, input, await resolveParticipants(access, input, new Set(config.providers.keys()))));
+      const created = await withGrant(ctx.deps, ctx.grant, async (access) =>
+        createDiscussion(access, input, await resolveParticipants(access, input, new Set(config.providers.keys()))),
+      );
       await dispatch(ctx.deps, ctx.grant, created.id, created.turn);
       return { id: created.id };
     }),

@@ -17,15 +17,18 @@ export function registerDiscussionRoutes(app: HttpApp, deps: AppDeps): void {
     query: z.object({ after: z.string().max(12).optional() }),
     handler: async ({ access, params, query, c }) => {
       const ref = discussionRef(await loadDiscussion(access, params.id));
-      return sseResponse({
-        signal: c.req.raw.signal,
-        after: parseAfter(c.req.header('last-event-id'), query.after),
-        subscribe: (listener) => deps.hub.subscribe(ref, listener),
-        backfill: (after) => readEvents(deps.database, ref, after, BACKFILL_PAGE),
-        // A discussion goes on across turns: its stream stays open until the client leaves.
-        isTerminal: () => false,
-        log: deps.log,
-      }, nodeResponseOf(c));
+      return sseResponse(
+        {
+          signal: c.req.raw.signal,
+          after: parseAfter(c.req.header('last-event-id'), query.after),
+          subscribe: (listener) => deps.hub.subscribe(ref, listener),
+          backfill: (after) => readEvents(deps.database, ref, after, BACKFILL_PAGE),
+          // A discussion goes on across turns: its stream stays open until the client leaves.
+          isTerminal: () => false,
+          log: deps.log,
+        },
+        nodeResponseOf(c),
+      );
     },
   });
 }

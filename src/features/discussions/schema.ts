@@ -4,7 +4,15 @@ import { TEXT_LIMITS } from '../../shared/limits.js';
 import { discussionModes } from '../../platform/db/schema/discussions.js';
 
 export const MAX_PARTICIPANTS = 6;
-export const languages = { en: 'English', de: 'German', fr: 'French', es: 'Spanish', it: 'Italian', nl: 'Dutch', pt: 'Portuguese' } as const;
+export const languages = {
+  en: 'English',
+  de: 'German',
+  fr: 'French',
+  es: 'Spanish',
+  it: 'Italian',
+  nl: 'Dutch',
+  pt: 'Portuguese',
+} as const;
 export type LanguageCode = keyof typeof languages;
 
 const zParticipant = z.object({
@@ -25,21 +33,40 @@ export const zCreateDiscussion = z
       .max(MAX_PARTICIPANTS, { message: `At most ${MAX_PARTICIPANTS} participants` }),
     consensusRounds: z.number().int().min(1).max(5).default(2),
     /** Null: detected from your messages. */
-    language: z.enum(Object.keys(languages) as [LanguageCode, ...LanguageCode[]]).nullable().default(null),
+    language: z
+      .enum(Object.keys(languages) as [LanguageCode, ...LanguageCode[]])
+      .nullable()
+      .default(null),
     /** The opening message; the participants start answering at once. */
     message: z.string().trim().max(20_000).optional(),
   })
   .superRefine((d, ctx) => {
-    if (d.mode === 'single' && d.participants.length !== 1) ctx.addIssue({ code: 'custom', path: ['participants'], message: 'Single mode has exactly one participant' });
-    if (d.mode !== 'single' && d.participants.length < 2) ctx.addIssue({ code: 'custom', path: ['participants'], message: `${d.mode === 'parallel' ? 'Parallel' : 'Consensus'} mode needs at least two participants` });
+    if (d.mode === 'single' && d.participants.length !== 1)
+      ctx.addIssue({ code: 'custom', path: ['participants'], message: 'Single mode has exactly one participant' });
+    if (d.mode !== 'single' && d.participants.length < 2)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['participants'],
+        message: `${d.mode === 'parallel' ? 'Parallel' : 'Consensus'} mode needs at least two participants`,
+      });
   });
 export type CreateDiscussionInput = z.output<typeof zCreateDiscussion>;
 
 export const zDiscussionId = z.object({ id: z.uuid() });
-export const zSendMessage = z.object({ id: z.uuid(), content: z.string().trim().min(1, { message: 'Write a message' }).max(TEXT_LIMITS.message.max, { message: TEXT_LIMITS.message.message }) });
+export const zSendMessage = z.object({
+  id: z.uuid(),
+  content: z
+    .string()
+    .trim()
+    .min(1, { message: 'Write a message' })
+    .max(TEXT_LIMITS.message.max, { message: TEXT_LIMITS.message.message }),
+});
 export const zListDiscussions = z.object({ projectId: z.uuid().optional() }).default({});
 export const zUpdateDiscussion = z.object({
   id: z.uuid(),
   title: z.string().trim().min(1).max(200).optional(),
-  language: z.enum(Object.keys(languages) as [LanguageCode, ...LanguageCode[]]).nullable().optional(),
+  language: z
+    .enum(Object.keys(languages) as [LanguageCode, ...LanguageCode[]])
+    .nullable()
+    .optional(),
 });

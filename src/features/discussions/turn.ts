@@ -33,7 +33,6 @@ export interface TurnDeps {
   shutdown: AbortSignal;
 }
 
-
 type DiscussionRow = typeof discussions.$inferSelect;
 type MessageRow = typeof discussionMessages.$inferSelect;
 
@@ -54,9 +53,11 @@ interface Slot {
 
 function slotsOf(d: DiscussionRow): Slot[] {
   if (d.mode === 'single') return [{ participant: d.participants[0]!, round: 0, kind: 'participant' }];
-  if (d.mode === 'parallel') return d.participants.map((participant) => ({ participant, round: 0, kind: 'participant' as const }));
+  if (d.mode === 'parallel')
+    return d.participants.map((participant) => ({ participant, round: 0, kind: 'participant' as const }));
   const slots: Slot[] = [];
-  for (let round = 1; round <= d.consensusRounds; round++) for (const participant of d.participants) slots.push({ participant, round, kind: 'participant' });
+  for (let round = 1; round <= d.consensusRounds; round++)
+    for (const participant of d.participants) slots.push({ participant, round, kind: 'participant' });
   slots.push({ participant: d.participants[0]!, round: d.consensusRounds, kind: 'synthesis' });
   return slots;
 }
@@ -64,13 +65,20 @@ function slotsOf(d: DiscussionRow): Slot[] {
 const laneOf = (s: Slot) => (s.kind === 'synthesis' ? SYNTHESIS : s.participant.key);
 
 /** The history as seen by one participant: its own answers as assistant turns, everyone else's as user turns. */
-export function historyFor(messages: readonly Pick<MessageRow, 'authorKind' | 'participantKey' | 'authorName' | 'content' | 'status'>[], self: string | null): ModelMessage[] {
+export function historyFor(
+  messages: readonly Pick<MessageRow, 'authorKind' | 'participantKey' | 'authorName' | 'content' | 'status'>[],
+  self: string | null,
+): ModelMessage[] {
   const out: { role: 'user' | 'assistant'; content: string }[] = [];
   for (const m of messages) {
     if (m.status === 'failed' || m.status === 'pending' || !m.content.trim()) continue;
     const isOwn = self !== null && m.authorKind === 'participant' && m.participantKey === self;
     const role = isOwn ? 'assistant' : 'user';
-    const content = isOwn ? m.content : m.authorKind === 'user' ? `[${m.authorName} (user)]: ${m.content}` : `[${m.authorName}]: ${m.content}`;
+    const content = isOwn
+      ? m.content
+      : m.authorKind === 'user'
+        ? `[${m.authorName} (user)]: ${m.content}`
+        : `[${m.authorName}]: ${m.content}`;
     const last = out.at(-1);
     if (last?.role === role) last.content += `\n\n${content}`;
     else out.push({ role, content });
@@ -79,9 +87,19 @@ export function historyFor(messages: readonly Pick<MessageRow, 'authorKind' | 'p
   return out;
 }
 
-function systemFor(d: DiscussionRow, slot: Slot, personaPrompt: string | null, language: LanguageCode, wisdom: string): string {
+function systemFor(
+  d: DiscussionRow,
+  slot: Slot,
+  personaPrompt: string | null,
+  language: LanguageCode,
+  wisdom: string,
+): string {
   const others = d.participants.filter((p) => p.key !== slot.participant.key).map((p) => p.name);
-  const parts = [slot.kind === 'synthesis' ? 'You are the neutral moderator of a roundtable discussion.' : (personaPrompt ?? DEFAULT_SYSTEM)];
+  const parts = [
+    slot.kind === 'synthesis'
+      ? 'You are the neutral moderator of a roundtable discussion.'
+      : (personaPrompt ?? DEFAULT_SYSTEM),
+  ];
   if (slot.kind === 'synthesis') {
     parts.push(
       `Participants: ${d.participants.map((p) => p.name).join(', ')}. Write the closing synthesis in Markdown with three sections: "## Agreed" (what they agree on), "## Disputed" (what remains disputed), and "## Positions" (one line per participant: who holds which view). Do not add new arguments.`,
@@ -91,7 +109,9 @@ function systemFor(d: DiscussionRow, slot: Slot, personaPrompt: string | null, l
       `You are ${slot.participant.name}, in a roundtable with ${others.join(', ')} (round ${slot.round} of ${d.consensusRounds}). Read the whole discussion, then say where you agree or disagree with the others and why. Be concise (under 200 words). Do not start your reply with your own name.`,
     );
   } else if (d.mode === 'parallel') {
-    parts.push(`Answer the user directly. ${others.join(', ')} answer the same message independently; you do not see their answers.`);
+    parts.push(
+      `Answer the user directly. ${others.join(', ')} answer the same message independently; you do not see their answers.`,
+    );
   }
   if (wisdom) parts.push(`Context from the project's approved insights:\n${wisdom}`);
   parts.push(`Reply in ${languages[language]}.`);
@@ -102,9 +122,18 @@ function systemFor(d: DiscussionRow, slot: Slot, personaPrompt: string | null, l
  * Stores events (and a state change) of one discussion in one transaction, only while this
  * worker holds the discussion's lease (a worker that stalled past it writes nothing).
  */
-async function store(deps: TurnDeps, d: DiscussionRow, events: DiscussionEvent[], commit?: (tx: Tx) => PromiseLike<unknown>): Promise<void> {
+async function store(
+  deps: TurnDeps,
+  d: DiscussionRow,
+  events: DiscussionEvent[],
+  commit?: (tx: Tx) => PromiseLike<unknown>,
+): Promise<void> {
   await withTenant(deps.database, { tenantId: d.tenantId, userId: null }, async (tx) => {
-    const [row] = await tx.select({ leaseOwner: discussions.leaseOwner }).from(discussions).where(eq(discussions.id, d.id)).for('update');
+    const [row] = await tx
+      .select({ leaseOwner: discussions.leaseOwner })
+      .from(discussions)
+      .where(eq(discussions.id, d.id))
+      .for('update');
     if (row?.leaseOwner !== deps.workerId) throw new LeaseLostError('another worker took this discussion over');
     await commit?.(tx);
     // Every writer of a discussion's events locks its row first, as above.
@@ -124,7 +153,11 @@ export async function answerTurns(deps: TurnDeps, job: { tenantId: string; discu
         and(
           eq(discussions.id, job.discussionId),
           inArray(discussions.status, ['queued', 'running']),
-          or(isNull(discussions.leaseUntil), lt(discussions.leaseUntil, sql`now()`), eq(discussions.leaseOwner, deps.workerId)),
+          or(
+            isNull(discussions.leaseUntil),
+            lt(discussions.leaseUntil, sql`now()`),
+            eq(discussions.leaseOwner, deps.workerId),
+          ),
         ),
       )
       .returning({ id: discussions.id }),
@@ -161,14 +194,28 @@ export async function answerTurns(deps: TurnDeps, job: { tenantId: string; discu
           // Turns queued before a stop are skipped, and say so on the stream.
           const skipped = Array.from({ length: stopThrough - d.answeredTurns }, (_, i) => d.answeredTurns + i + 1);
           await tx.update(discussions).set({ answeredTurns: stopThrough }).where(eq(discussions.id, d.id));
-          await appendEvents(tx, discussionRef(d), skipped.map((turn) => ({ type: 'turn.completed', data: { turn, isStopped: true, tokensIn: 0, tokensOut: 0, costUsd: 0, unpricedCalls: 0 } })));
+          await appendEvents(
+            tx,
+            discussionRef(d),
+            skipped.map((turn) => ({
+              type: 'turn.completed',
+              data: { turn, isStopped: true, tokensIn: 0, tokensOut: 0, costUsd: 0, unpricedCalls: 0 },
+            })),
+          );
           d.answeredTurns = stopThrough;
         }
         if (d.answeredTurns >= d.turns) {
-          await tx.update(discussions).set({ status: 'idle', isStopRequested: false, stopThroughTurn: null, leaseOwner: null, leaseUntil: null }).where(eq(discussions.id, d.id));
+          await tx
+            .update(discussions)
+            .set({ status: 'idle', isStopRequested: false, stopThroughTurn: null, leaseOwner: null, leaseUntil: null })
+            .where(eq(discussions.id, d.id));
           return null;
         }
-        if (d.isStopRequested) await tx.update(discussions).set({ isStopRequested: false, stopThroughTurn: null }).where(eq(discussions.id, d.id));
+        if (d.isStopRequested)
+          await tx
+            .update(discussions)
+            .set({ isStopRequested: false, stopThroughTurn: null })
+            .where(eq(discussions.id, d.id));
         return d;
       });
       if (!next) return;
@@ -189,7 +236,10 @@ export async function answerTurns(deps: TurnDeps, job: { tenantId: string; discu
   }
   if (deps.shutdown.aborted) {
     await withTenant(deps.database, scope, (tx) =>
-      tx.update(discussions).set({ leaseOwner: null, leaseUntil: null }).where(and(eq(discussions.id, job.discussionId), eq(discussions.leaseOwner, deps.workerId))),
+      tx
+        .update(discussions)
+        .set({ leaseOwner: null, leaseUntil: null })
+        .where(and(eq(discussions.id, job.discussionId), eq(discussions.leaseOwner, deps.workerId))),
     );
     throw new ShutdownError('this worker is shutting down; the turn resumes on another worker');
   }
@@ -204,20 +254,67 @@ async function answerTurn(deps: TurnDeps, d: DiscussionRow, turn: number, signal
     const interrupted = await tx
       .update(discussionMessages)
       .set({ status: 'failed', error: 'Interrupted (the worker stopped); answered again' })
-      .where(and(eq(discussionMessages.discussionId, d.id), eq(discussionMessages.turn, turn), inArray(discussionMessages.status, ['pending', 'streaming'])))
-      .returning({ id: discussionMessages.id, lane: discussionMessages.participantKey, error: discussionMessages.error });
-    await appendEvents(tx, discussionRef(d), interrupted.map((m) => ({ type: 'message.failed', data: { id: m.id, lane: m.lane ?? '', error: m.error ?? '' } })));
-    const all = await tx.select().from(discussionMessages).where(eq(discussionMessages.discussionId, d.id)).orderBy(asc(discussionMessages.position));
+      .where(
+        and(
+          eq(discussionMessages.discussionId, d.id),
+          eq(discussionMessages.turn, turn),
+          inArray(discussionMessages.status, ['pending', 'streaming']),
+        ),
+      )
+      .returning({
+        id: discussionMessages.id,
+        lane: discussionMessages.participantKey,
+        error: discussionMessages.error,
+      });
+    await appendEvents(
+      tx,
+      discussionRef(d),
+      interrupted.map((m) => ({
+        type: 'message.failed',
+        data: { id: m.id, lane: m.lane ?? '', error: m.error ?? '' },
+      })),
+    );
+    const all = await tx
+      .select()
+      .from(discussionMessages)
+      .where(eq(discussionMessages.discussionId, d.id))
+      .orderBy(asc(discussionMessages.position));
     const ids = d.participants.flatMap((p) => (p.personaId ? [p.personaId] : []));
-    const rows = ids.length ? await tx.select({ id: personas.id, systemPrompt: personas.systemPrompt }).from(personas).where(inArray(personas.id, ids)) : [];
+    const rows = ids.length
+      ? await tx
+          .select({ id: personas.id, systemPrompt: personas.systemPrompt })
+          .from(personas)
+          .where(inArray(personas.id, ids))
+      : [];
     return { messages: all, personaPrompts: new Map(rows.map((r) => [r.id, r.systemPrompt])) };
   });
-  const userText = messages.filter((m) => m.authorKind === 'user').slice(-3).map((m) => m.content).join('\n');
+  const userText = messages
+    .filter((m) => m.authorKind === 'user')
+    .slice(-3)
+    .map((m) => m.content)
+    .join('\n');
   const language = (d.language as LanguageCode | null) ?? detectLanguage(userText);
   const lastUser = messages.filter((m) => m.authorKind === 'user').at(-1)?.content ?? '';
-  const wisdom = d.projectId ? (await composeProjectWisdom(deps.llm, { ...scope, projectPin: null }, { projectId: d.projectId, budgetChars: 1_500, query: lastUser.slice(0, 500) || undefined })).markdown : '';
+  const wisdom = d.projectId
+    ? (
+        await composeProjectWisdom(
+          deps.llm,
+          { ...scope, projectPin: null },
+          { projectId: d.projectId, budgetChars: 1_500, query: lastUser.slice(0, 500) || undefined },
+        )
+      ).markdown
+    : '';
   const slots = slotsOf(d);
-  const isDone = (s: Slot) => messages.some((m) => m.turn === turn && m.status !== 'failed' && m.round === s.round && (s.kind === 'synthesis' ? m.authorKind === 'synthesis' : m.authorKind === 'participant' && m.participantKey === s.participant.key));
+  const isDone = (s: Slot) =>
+    messages.some(
+      (m) =>
+        m.turn === turn &&
+        m.status !== 'failed' &&
+        m.round === s.round &&
+        (s.kind === 'synthesis'
+          ? m.authorKind === 'synthesis'
+          : m.authorKind === 'participant' && m.participantKey === s.participant.key),
+    );
   const todo = slots.filter((s) => !isDone(s));
   await store(deps, d, [{ type: 'turn.started', data: { turn, language, slots: slots.length } }]);
 
@@ -232,9 +329,36 @@ async function answerTurn(deps: TurnDeps, d: DiscussionRow, turn: number, signal
     await store(deps, d, [], async (tx) => {
       [row] = await tx
         .insert(discussionMessages)
-        .values({ tenantId: d.tenantId, discussionId: d.id, position: mine, turn, authorKind: slot.kind, participantKey: lane, authorName, round: slot.round, provider: slot.participant.provider, model: slot.participant.model, status: 'streaming' })
+        .values({
+          tenantId: d.tenantId,
+          discussionId: d.id,
+          position: mine,
+          turn,
+          authorKind: slot.kind,
+          participantKey: lane,
+          authorName,
+          round: slot.round,
+          provider: slot.participant.provider,
+          model: slot.participant.model,
+          status: 'streaming',
+        })
         .returning();
-      if (row) await appendEvents(tx, discussionRef(d), [{ type: 'message.created', data: { id: row.id, turn, position: mine, authorKind: slot.kind, participantKey: lane, authorName, round: slot.round, content: '' } }]);
+      if (row)
+        await appendEvents(tx, discussionRef(d), [
+          {
+            type: 'message.created',
+            data: {
+              id: row.id,
+              turn,
+              position: mine,
+              authorKind: slot.kind,
+              participantKey: lane,
+              authorName,
+              round: slot.round,
+              content: '',
+            },
+          },
+        ]);
     });
     if (!row) throw new Error('message insert returned nothing');
     const id = row.id;
@@ -259,7 +383,13 @@ async function answerTurn(deps: TurnDeps, d: DiscussionRow, turn: number, signal
           tenantId: d.tenantId,
           userId: d.createdBy,
           purpose: `discussion.${d.mode}`,
-          system: systemFor(d, slot, slot.participant.personaId ? (personaPrompts.get(slot.participant.personaId) ?? null) : null, language, wisdom),
+          system: systemFor(
+            d,
+            slot,
+            slot.participant.personaId ? (personaPrompts.get(slot.participant.personaId) ?? null) : null,
+            language,
+            wisdom,
+          ),
           prompt: historyFor(seen, slot.kind === 'synthesis' ? null : slot.participant.key),
           // A participant that names a provider is that model: no fallback to another voice.
           ...(slot.participant.provider ? { provider: slot.participant.provider, isStrict: true } : {}),
@@ -278,11 +408,23 @@ async function answerTurn(deps: TurnDeps, d: DiscussionRow, turn: number, signal
       await store(
         deps,
         d,
-        [{ type: 'message.completed', data: { id, lane, status: 'complete', provider: r.provider, model: r.model, latencyMs, ...usageOf(r) } }],
+        [
+          {
+            type: 'message.completed',
+            data: { id, lane, status: 'complete', provider: r.provider, model: r.model, latencyMs, ...usageOf(r) },
+          },
+        ],
         async (tx) => {
           await tx
             .update(discussionMessages)
-            .set({ content: r.text, status: 'complete', provider: r.provider, model: r.model, ...storedUsage(r), latencyMs })
+            .set({
+              content: r.text,
+              status: 'complete',
+              provider: r.provider,
+              model: r.model,
+              ...storedUsage(r),
+              latencyMs,
+            })
             .where(eq(discussionMessages.id, id));
           await addTotals(tx, d.id, storedUsage(r));
           if (personaId) await recordPersonaUse(tx, personaId, true);
@@ -301,9 +443,31 @@ async function answerTurn(deps: TurnDeps, d: DiscussionRow, turn: number, signal
         await store(
           deps,
           d,
-          [{ type: 'message.completed', data: { id, lane, status: 'stopped', provider: spent?.provider ?? slot.participant.provider, model: spent?.model ?? slot.participant.model, latencyMs, ...usageOf(u) } }],
+          [
+            {
+              type: 'message.completed',
+              data: {
+                id,
+                lane,
+                status: 'stopped',
+                provider: spent?.provider ?? slot.participant.provider,
+                model: spent?.model ?? slot.participant.model,
+                latencyMs,
+                ...usageOf(u),
+              },
+            },
+          ],
           async (tx) => {
-            await tx.update(discussionMessages).set({ content: text, status: 'stopped', latencyMs, ...storedUsage(u), ...(spent ? { provider: spent.provider, model: spent.model } : {}) }).where(eq(discussionMessages.id, id));
+            await tx
+              .update(discussionMessages)
+              .set({
+                content: text,
+                status: 'stopped',
+                latencyMs,
+                ...storedUsage(u),
+                ...(spent ? { provider: spent.provider, model: spent.model } : {}),
+              })
+              .where(eq(discussionMessages.id, id));
             await addTotals(tx, d.id, storedUsage(u));
           },
         );
@@ -311,7 +475,10 @@ async function answerTurn(deps: TurnDeps, d: DiscussionRow, turn: number, signal
       }
       const error = (err instanceof Error ? err.message : String(err)).slice(0, 1_000);
       await store(deps, d, [{ type: 'message.failed', data: { id, lane, error } }], async (tx) => {
-        await tx.update(discussionMessages).set({ content: text, status: 'failed', error, latencyMs }).where(eq(discussionMessages.id, id));
+        await tx
+          .update(discussionMessages)
+          .set({ content: text, status: 'failed', error, latencyMs })
+          .where(eq(discussionMessages.id, id));
         if (personaId) await recordPersonaUse(tx, personaId, false);
       });
       return null;
@@ -335,21 +502,44 @@ async function answerTurn(deps: TurnDeps, d: DiscussionRow, turn: number, signal
   }
   const [totals] = await withTenant(deps.database, scope, (tx) =>
     tx
-      .select({ tokensIn: sql<number>`coalesce(sum(${discussionMessages.tokensIn}), 0)::int`, tokensOut: sql<number>`coalesce(sum(${discussionMessages.tokensOut}), 0)::int`, costUsd: sql<number>`coalesce(sum(${discussionMessages.costUsd}), 0)::float8`,
+      .select({
+        tokensIn: sql<number>`coalesce(sum(${discussionMessages.tokensIn}), 0)::int`,
+        tokensOut: sql<number>`coalesce(sum(${discussionMessages.tokensOut}), 0)::int`,
+        costUsd: sql<number>`coalesce(sum(${discussionMessages.costUsd}), 0)::float8`,
         unpricedCalls: sql<number>`coalesce(sum(${discussionMessages.unpricedCalls}), 0)::int`,
       })
       .from(discussionMessages)
       .where(and(eq(discussionMessages.discussionId, d.id), eq(discussionMessages.turn, turn))),
   );
-  await store(deps, d, [{ type: 'turn.completed', data: { turn, isStopped: signal.aborted, tokensIn: totals?.tokensIn ?? 0, tokensOut: totals?.tokensOut ?? 0, costUsd: totals?.costUsd ?? 0, unpricedCalls: totals?.unpricedCalls ?? 0 } }], (tx) =>
-    tx.update(discussions).set({ answeredTurns: turn, updatedAt: new Date() }).where(eq(discussions.id, d.id)),
+  await store(
+    deps,
+    d,
+    [
+      {
+        type: 'turn.completed',
+        data: {
+          turn,
+          isStopped: signal.aborted,
+          tokensIn: totals?.tokensIn ?? 0,
+          tokensOut: totals?.tokensOut ?? 0,
+          costUsd: totals?.costUsd ?? 0,
+          unpricedCalls: totals?.unpricedCalls ?? 0,
+        },
+      },
+    ],
+    (tx) => tx.update(discussions).set({ answeredTurns: turn, updatedAt: new Date() }).where(eq(discussions.id, d.id)),
   );
 }
 
 type CallUsage = { tokensIn: number; tokensOut: number; costUsd: number | null };
 
 /** A call's usage as events carry it: a null cost is an unpriced model. */
-const usageOf = (u: CallUsage) => ({ tokensIn: u.tokensIn, tokensOut: u.tokensOut, costUsd: u.costUsd, unpricedCalls: u.costUsd === null ? 1 : 0 });
+const usageOf = (u: CallUsage) => ({
+  tokensIn: u.tokensIn,
+  tokensOut: u.tokensOut,
+  costUsd: u.costUsd,
+  unpricedCalls: u.costUsd === null ? 1 : 0,
+});
 /** …and as rows store it: the priced cost (0 when unpriced) and the unpriced count. */
 const storedUsage = (u: CallUsage) => ({ ...usageOf(u), costUsd: u.costUsd ?? 0 });
 

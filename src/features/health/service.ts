@@ -15,7 +15,9 @@ export async function checkHealth(deps: Pick<AppDeps, 'database' | 'rateLimiter'
   try {
     await Promise.race([
       deps.database.raw('select 1', []),
-      new Promise((_, reject) => setTimeout(() => reject(new Error('database did not answer within 3s')), 3_000).unref()),
+      new Promise((_, reject) =>
+        setTimeout(() => reject(new Error('database did not answer within 3s')), 3_000).unref(),
+      ),
     ]);
     const latencyMs = Math.round((performance.now() - started) * 10) / 10;
     const pending = (await pendingMigrations(deps.database)).length;
@@ -27,6 +29,11 @@ export async function checkHealth(deps: Pick<AppDeps, 'database' | 'rateLimiter'
     };
   } catch (err) {
     const reason = (err as Error).message.split('\n')[0] ?? 'unknown error';
-    return { status: 'error', version: VERSION, db: { mode: deps.database.mode, ok: false, error: `database unreachable: ${reason}` }, rateLimit: { store: deps.rateLimiter.kind } };
+    return {
+      status: 'error',
+      version: VERSION,
+      db: { mode: deps.database.mode, ok: false, error: `database unreachable: ${reason}` },
+      rateLimit: { store: deps.rateLimiter.kind },
+    };
   }
 }

@@ -58,15 +58,29 @@ export async function checkBaseUrl(egress: KeyDeps['egress'], baseUrl: string | 
 }
 
 /** Checks the base URL (a DNS lookup), then stores the key. */
-export async function addProviderKey(access: Access, deps: KeyDeps, input: AddProviderKeyInput): Promise<ProviderKeyView> {
+export async function addProviderKey(
+  access: Access,
+  deps: KeyDeps,
+  input: AddProviderKeyInput,
+): Promise<ProviderKeyView> {
   await checkBaseUrl(deps.egress, input.baseUrl);
   return insertProviderKey(access, deps.vault, input);
 }
 
 /** Stores a key whose base URL `checkBaseUrl` already accepted (the request path checks outside its transaction). */
-export async function insertProviderKey(access: Access, vault: Vault, input: AddProviderKeyInput): Promise<ProviderKeyView> {
-  const [clash] = await access.tx.select({ id: providerKeys.id }).from(providerKeys).where(eq(providerKeys.name, input.name));
-  if (clash) throw new NyxError('CONFLICT', `A provider named "${input.name}" already exists`, { fieldErrors: { name: ['Already used in this workspace'] } });
+export async function insertProviderKey(
+  access: Access,
+  vault: Vault,
+  input: AddProviderKeyInput,
+): Promise<ProviderKeyView> {
+  const [clash] = await access.tx
+    .select({ id: providerKeys.id })
+    .from(providerKeys)
+    .where(eq(providerKeys.name, input.name));
+  if (clash)
+    throw new NyxError('CONFLICT', `A provider named "${input.name}" already exists`, {
+      fieldErrors: { name: ['Already used in this workspace'] },
+    });
   const id = randomUUID();
   const defaultModel = input.defaultModel ?? (input.kind === 'openai-compatible' ? '' : defaultModels[input.kind]);
   const [row] = await access.tx
@@ -84,7 +98,15 @@ export async function insertProviderKey(access: Access, vault: Vault, input: Add
     })
     .returning();
   if (!row) throw new NyxError('INTERNAL', 'provider key insert returned nothing');
-  await recordAudit(access.tx, { tenantId: access.tenantId, actorUserId: access.userId, action: 'llm.key_added', targetType: 'provider_key', targetId: id, data: { name: row.name, kind: row.kind }, ip: access.ip });
+  await recordAudit(access.tx, {
+    tenantId: access.tenantId,
+    actorUserId: access.userId,
+    action: 'llm.key_added',
+    targetType: 'provider_key',
+    targetId: id,
+    data: { name: row.name, kind: row.kind },
+    ip: access.ip,
+  });
   return toView(row);
 }
 
@@ -101,6 +123,14 @@ export async function getProviderKey(access: Pick<Access, 'tx'>, id: string): Pr
 export async function removeProviderKey(access: Access, id: string): Promise<{ id: string }> {
   const [row] = await access.tx.delete(providerKeys).where(eq(providerKeys.id, id)).returning();
   if (!row) throw notFound('Provider');
-  await recordAudit(access.tx, { tenantId: access.tenantId, actorUserId: access.userId, action: 'llm.key_removed', targetType: 'provider_key', targetId: id, data: { name: row.name, kind: row.kind }, ip: access.ip });
+  await recordAudit(access.tx, {
+    tenantId: access.tenantId,
+    actorUserId: access.userId,
+    action: 'llm.key_removed',
+    targetType: 'provider_key',
+    targetId: id,
+    data: { name: row.name, kind: row.kind },
+    ip: access.ip,
+  });
   return { id };
 }

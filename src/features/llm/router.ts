@@ -8,7 +8,15 @@ import { generate } from '../../platform/llm/service.js';
 import { requireScope, requireScopeForCall, router } from '../../platform/trpc/procedures.js';
 import { checkBaseUrl, getProviderKey, insertProviderKey, listProviderKeys, removeProviderKey } from './keys.js';
 import { zAddProviderKey, zUpdateLlmSettings, zUpsertModelPrice, zUsageSummary } from './schema.js';
-import { getLlmSettings, listCatalog, recentUsage, removeModelPrice, updateLlmSettings, upsertModelPrice, usageSummary } from './settings.js';
+import {
+  getLlmSettings,
+  listCatalog,
+  recentUsage,
+  removeModelPrice,
+  updateLlmSettings,
+  upsertModelPrice,
+  usageSummary,
+} from './settings.js';
 
 const zId = z.object({ id: z.uuid() });
 
@@ -40,11 +48,29 @@ export const llmRouter = router({
         const key = await withTenant(deps.database, grant, (tx) => getProviderKey({ tx }, input.id));
         const started = performance.now();
         try {
-          const r = await generate(llmDepsOf(deps), { tenantId: grant.tenantId, userId: grant.userId, purpose: 'llm.key_test', provider: key.name, isStrict: true, prompt: 'Reply with the single word OK.', maxOutputTokens: 16 });
-          return { isOk: true as const, latencyMs: Math.round(performance.now() - started), model: r.model, reply: r.text.slice(0, 200) };
+          const r = await generate(llmDepsOf(deps), {
+            tenantId: grant.tenantId,
+            userId: grant.userId,
+            purpose: 'llm.key_test',
+            provider: key.name,
+            isStrict: true,
+            prompt: 'Reply with the single word OK.',
+            maxOutputTokens: 16,
+          });
+          return {
+            isOk: true as const,
+            latencyMs: Math.round(performance.now() - started),
+            model: r.model,
+            reply: r.text.slice(0, 200),
+          };
         } catch (err) {
           if (!(err instanceof NyxError) || err.code !== 'UPSTREAM') throw err;
-          return { isOk: false as const, latencyMs: Math.round(performance.now() - started), model: key.defaultModel, error: err.userMessage.replace(/^No LLM provider could answer\. /, '') };
+          return {
+            isOk: false as const,
+            latencyMs: Math.round(performance.now() - started),
+            model: key.defaultModel,
+            error: err.userMessage.replace(/^No LLM provider could answer\. /, ''),
+          };
         }
       }),
   }),

@@ -14,13 +14,23 @@ export const zAddProviderKey = z
     name: zName,
     kind: z.enum(providerKinds),
     apiKey: z.string().trim().min(1).max(500).optional(),
-    baseUrl: z.url({ protocol: /^https?$/, message: 'Enter an http(s) URL' }).max(500).optional(),
+    baseUrl: z
+      .url({ protocol: /^https?$/, message: 'Enter an http(s) URL' })
+      .max(500)
+      .optional(),
     defaultModel: z.string().trim().min(1).max(120).optional(),
   })
   .superRefine((v, ctx) => {
-    if (v.kind === 'openai-compatible' && !v.baseUrl) ctx.addIssue({ code: 'custom', path: ['baseUrl'], message: 'OpenAI-compatible endpoints need a base URL (e.g. http://localhost:11434/v1 for Ollama)' });
-    if (v.kind === 'openai-compatible' && !v.defaultModel) ctx.addIssue({ code: 'custom', path: ['defaultModel'], message: 'Name the model to use (e.g. llama3.1)' });
-    if (v.kind !== 'openai-compatible' && !v.apiKey) ctx.addIssue({ code: 'custom', path: ['apiKey'], message: 'Paste the API key' });
+    if (v.kind === 'openai-compatible' && !v.baseUrl)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['baseUrl'],
+        message: 'OpenAI-compatible endpoints need a base URL (e.g. http://localhost:11434/v1 for Ollama)',
+      });
+    if (v.kind === 'openai-compatible' && !v.defaultModel)
+      ctx.addIssue({ code: 'custom', path: ['defaultModel'], message: 'Name the model to use (e.g. llama3.1)' });
+    if (v.kind !== 'openai-compatible' && !v.apiKey)
+      ctx.addIssue({ code: 'custom', path: ['apiKey'], message: 'Paste the API key' });
   });
 export type AddProviderKeyInput = z.infer<typeof zAddProviderKey>;
 

@@ -15,7 +15,10 @@ export type CatalogSource = 'built-in' | 'override' | 'workspace';
 const monthStart = (now: Date) => new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
 
 async function monthSpend(tx: Tx, now: Date): Promise<number> {
-  const [row] = await tx.select({ total: sql<string | null>`sum(${llmUsage.costUsd})` }).from(llmUsage).where(gte(llmUsage.createdAt, monthStart(now)));
+  const [row] = await tx
+    .select({ total: sql<string | null>`sum(${llmUsage.costUsd})` })
+    .from(llmUsage)
+    .where(gte(llmUsage.createdAt, monthStart(now)));
   return Number(row?.total ?? 0);
 }
 
@@ -38,10 +41,14 @@ export async function updateLlmSettings(access: Access, input: UpdateLlmSettings
     const keys = new Set((await access.tx.select({ name: providerKeys.name }).from(providerKeys)).map((k) => k.name));
     const unknown = input.fallbackChain.filter((n) => n !== 'offline' && !keys.has(n));
     if (unknown.length) {
-      throw new NyxError('BAD_INPUT', `Unknown provider: ${unknown.join(', ')}`, { fieldErrors: { fallbackChain: [`Not configured: ${unknown.join(', ')}`] } });
+      throw new NyxError('BAD_INPUT', `Unknown provider: ${unknown.join(', ')}`, {
+        fieldErrors: { fallbackChain: [`Not configured: ${unknown.join(', ')}`] },
+      });
     }
     if (new Set(input.fallbackChain).size !== input.fallbackChain.length) {
-      throw new NyxError('BAD_INPUT', 'A provider appears twice in the fallback chain', { fieldErrors: { fallbackChain: ['Each provider at most once'] } });
+      throw new NyxError('BAD_INPUT', 'A provider appears twice in the fallback chain', {
+        fieldErrors: { fallbackChain: ['Each provider at most once'] },
+      });
     }
   }
   const values = {
@@ -52,7 +59,14 @@ export async function updateLlmSettings(access: Access, input: UpdateLlmSettings
     .insert(llmSettings)
     .values({ tenantId: access.tenantId, ...values })
     .onConflictDoUpdate({ target: llmSettings.tenantId, set: { ...values, updatedAt: sql`now()` } });
-  await recordAudit(access.tx, { tenantId: access.tenantId, actorUserId: access.userId, action: 'llm.settings_changed', targetType: 'llm_settings', data: values, ip: access.ip });
+  await recordAudit(access.tx, {
+    tenantId: access.tenantId,
+    actorUserId: access.userId,
+    action: 'llm.settings_changed',
+    targetType: 'llm_settings',
+    data: values,
+    ip: access.ip,
+  });
   return getLlmSettings(access, now);
 }
 
@@ -68,10 +82,24 @@ export async function listCatalog(access: Pick<Access, 'tx'>) {
     const o = byKey.get(`${b.provider}:${b.model}`);
     byKey.delete(`${b.provider}:${b.model}`);
     return o
-      ? { ...b, contextWindow: o.contextWindow, inputPerMTok: o.inputPerMTok, outputPerMTok: o.outputPerMTok, source: 'override' }
+      ? {
+          ...b,
+          contextWindow: o.contextWindow,
+          inputPerMTok: o.inputPerMTok,
+          outputPerMTok: o.outputPerMTok,
+          source: 'override',
+        }
       : { ...b, source: 'built-in' };
   });
-  for (const o of byKey.values()) rows.push({ provider: o.provider as never, model: o.model, contextWindow: o.contextWindow, inputPerMTok: o.inputPerMTok, outputPerMTok: o.outputPerMTok, source: 'workspace' });
+  for (const o of byKey.values())
+    rows.push({
+      provider: o.provider as never,
+      model: o.model,
+      contextWindow: o.contextWindow,
+      inputPerMTok: o.inputPerMTok,
+      outputPerMTok: o.outputPerMTok,
+      source: 'workspace',
+    });
   return rows.sort((a, b) => a.provider.localeCompare(b.provider) || a.model.localeCompare(b.model));
 }
 
@@ -79,16 +107,43 @@ export async function upsertModelPrice(access: Access, input: UpsertModelPriceIn
   await access.tx
     .insert(modelCatalog)
     .values({ tenantId: access.tenantId, ...input })
-    .onConflictDoUpdate({ target: [modelCatalog.tenantId, modelCatalog.provider, modelCatalog.model], set: { contextWindow: input.contextWindow, inputPerMTok: input.inputPerMTok, outputPerMTok: input.outputPerMTok, updatedAt: sql`now()` } });
-  await recordAudit(access.tx, { tenantId: access.tenantId, actorUserId: access.userId, action: 'llm.catalog_changed', targetType: 'model', targetId: `${input.provider}:${input.model}`, data: { ...input }, ip: access.ip });
+    .onConflictDoUpdate({
+      target: [modelCatalog.tenantId, modelCatalog.provider, modelCatalog.model],
+      set: {
+        contextWindow: input.contextWindow,
+        inputPerMTok: input.inputPerMTok,
+        outputPerMTok: input.outputPerMTok,
+        updatedAt: sql`now()`,
+      },
+    });
+  await recordAudit(access.tx, {
+    tenantId: access.tenantId,
+    actorUserId: access.userId,
+    action: 'llm.catalog_changed',
+    targetType: 'model',
+    targetId: `${input.provider}:${input.model}`,
+    data: { ...input },
+    ip: access.ip,
+  });
   return listCatalog(access);
 }
 
 /** Removes a workspace override (a built-in model falls back to its built-in price). */
 export async function removeModelPrice(access: Access, input: { provider: string; model: string }) {
-  const [row] = await access.tx.delete(modelCatalog).where(and(eq(modelCatalog.provider, input.provider), eq(modelCatalog.model, input.model))).returning();
+  const [row] = await access.tx
+    .delete(modelCatalog)
+    .where(and(eq(modelCatalog.provider, input.provider), eq(modelCatalog.model, input.model)))
+    .returning();
   if (!row) throw notFound('Workspace price');
-  await recordAudit(access.tx, { tenantId: access.tenantId, actorUserId: access.userId, action: 'llm.catalog_changed', targetType: 'model', targetId: `${input.provider}:${input.model}`, data: { removed: true }, ip: access.ip });
+  await recordAudit(access.tx, {
+    tenantId: access.tenantId,
+    actorUserId: access.userId,
+    action: 'llm.catalog_changed',
+    targetType: 'model',
+    targetId: `${input.provider}:${input.model}`,
+    data: { removed: true },
+    ip: access.ip,
+  });
   return listCatalog(access);
 }
 
@@ -111,10 +166,21 @@ export async function usageSummary(access: Pick<Access, 'tx'>, days: number, now
     .orderBy(sql`1`, llmUsage.provider);
   const series = rows.map((r) => ({ ...r, costUsd: Number(r.costUsd) }));
   const totals = series.reduce(
-    (t, r) => ({ calls: t.calls + r.calls, errors: t.errors + r.errors, tokensIn: t.tokensIn + r.tokensIn, tokensOut: t.tokensOut + r.tokensOut, costUsd: t.costUsd + r.costUsd }),
+    (t, r) => ({
+      calls: t.calls + r.calls,
+      errors: t.errors + r.errors,
+      tokensIn: t.tokensIn + r.tokensIn,
+      tokensOut: t.tokensOut + r.tokensOut,
+      costUsd: t.costUsd + r.costUsd,
+    }),
     { calls: 0, errors: 0, tokensIn: 0, tokensOut: 0, costUsd: 0 },
   );
-  return { since: since.toISOString().slice(0, 10), days, series, totals: { ...totals, costUsd: Math.round(totals.costUsd * 1e6) / 1e6 } };
+  return {
+    since: since.toISOString().slice(0, 10),
+    days,
+    series,
+    totals: { ...totals, costUsd: Math.round(totals.costUsd * 1e6) / 1e6 },
+  };
 }
 
 export async function recentUsage(access: Pick<Access, 'tx'>, limit: number) {

@@ -62,7 +62,6 @@ export function queryVector(space: string, v: number[]): QueryVector {
   return { space, dense: `[${digits.join(',')}]`, sparse: `{${nonZero.join(',')}}/${v.length}` };
 }
 
-
 export interface KindSpec {
   kind: 'entry' | 'insight';
   table: SQL;
@@ -73,7 +72,11 @@ export interface KindSpec {
 }
 
 /** A parameterised array literal: every element is its own bind parameter. */
-export const arrayOf = (values: string[], type: 'text' | 'uuid') => sql`array[${sql.join(values.map((v) => sql`${v}`), sql`, `)}]::${sql.raw(type)}[]`;
+export const arrayOf = (values: string[], type: 'text' | 'uuid') =>
+  sql`array[${sql.join(
+    values.map((v) => sql`${v}`),
+    sql`, `,
+  )}]::${sql.raw(type)}[]`;
 export const and = (parts: SQL[]) => (parts.length ? sql.join(parts, sql` and `) : sql`true`);
 
 /** The kinds a search covers, with its filters: tags only exist on entries, type/severity/status only on insights. */
@@ -91,7 +94,10 @@ export function specsFor(input: SearchInput, projectId: string | null): KindSpec
     });
   }
   if (input.kinds.includes('insight') && !input.tags?.length) {
-    const byStatusSeverity = [...(input.status ? [sql`status = ${input.status}`] : []), ...(input.severity ? [sql`severity = ${input.severity}`] : [])];
+    const byStatusSeverity = [
+      ...(input.status ? [sql`status = ${input.status}`] : []),
+      ...(input.severity ? [sql`severity = ${input.severity}`] : []),
+    ];
     specs.push({
       kind: 'insight',
       table: sql`workflow_insights`,
@@ -119,7 +125,8 @@ export interface Candidate {
  * leaving it to the planner matters: the planner does not price reading out-of-line vectors,
  * and at ef_search 400 it sorted whole workspaces instead of using HNSW (32 ms, not 8).
  */
-const scopeCount = (s: KindSpec) => sql`(select count(*)::int from (select 1 from ${s.table} where ${and(s.indexedFilters)} limit ${EXACT_OFFLINE_LIMIT + 1}) n)`;
+const scopeCount = (s: KindSpec) =>
+  sql`(select count(*)::int from (select 1 from ${s.table} where ${and(s.indexedFilters)} limit ${EXACT_OFFLINE_LIMIT + 1}) n)`;
 const scopeColumn = (i: number) => sql.identifier(`scope_${i}`);
 
 interface Bound {
@@ -157,20 +164,39 @@ type Branch = { spec: KindSpec; ids: SQL; path: SQL };
 /** One statement: for each branch, the rows its `ids` subquery picks, with both parts and the path taken. */
 async function scored(tx: Tx, branches: Branch[], bound: Bound): Promise<(Candidate & { path: VectorPath | null })[]> {
   const parts = branches.map(
-    (b) => sql`select ${b.spec.kind}::text as kind, ${b.path} as path, t.id, ${bound.vscore} as vscore, ts_rank_cd(t.search, (select tsq from q), 32) as tscore
+    (
+      b,
+    ) => sql`select ${b.spec.kind}::text as kind, ${b.path} as path, t.id, ${bound.vscore} as vscore, ts_rank_cd(t.search, (select tsq from q), 32) as tscore
       from (${b.ids}) c join ${b.spec.table} t on t.id = c.id`,
   );
-  const rows = rowsOf<{ kind: Candidate['kind']; path: VectorPath | null; id: string; vscore: number | null; tscore: number }>(
-    await tx.execute(sql`${bound.cte} ${sql.join(parts, sql` union all `)}`),
-  );
-  return rows.map((r) => ({ kind: r.kind, id: r.id, path: r.path, vectorScore: Math.max(0, Number(r.vscore ?? 0)), textScore: Number(r.tscore) }));
+  const rows = rowsOf<{
+    kind: Candidate['kind'];
+    path: VectorPath | null;
+    id: string;
+    vscore: number | null;
+    tscore: number;
+  }>(await tx.execute(sql`${bound.cte} ${sql.join(parts, sql` union all `)}`));
+  return rows.map((r) => ({
+    kind: r.kind,
+    id: r.id,
+    path: r.path,
+    vectorScore: Math.max(0, Number(r.vscore ?? 0)),
+    textScore: Number(r.tscore),
+  }));
 }
 
 /**
  * The N nearest rows of the query vector's space per kind, exactly or through HNSW (see the
  * top), and the path each kind took (null for a kind with no rows to compare).
  */
-export async function nearestRows(tx: Tx, specs: KindSpec[], query: string, qv: QueryVector, n: number, forced?: VectorPath) {
+export async function nearestRows(
+  tx: Tx,
+  specs: KindSpec[],
+  query: string,
+  qv: QueryVector,
+  n: number,
+  forced?: VectorPath,
+) {
   if (!specs.length) return { rows: [], paths: [] };
   const isOffline = isOfflineSpace(qv.space);
   const exact = (s: KindSpec) =>
@@ -199,7 +225,13 @@ export async function nearestRows(tx: Tx, specs: KindSpec[], query: string, qv: 
 }
 
 /** The N best rows by full-text rank per kind. */
-export async function textRows(tx: Tx, specs: KindSpec[], query: string, qv: QueryVector | null, n: number): Promise<Candidate[]> {
+export async function textRows(
+  tx: Tx,
+  specs: KindSpec[],
+  query: string,
+  qv: QueryVector | null,
+  n: number,
+): Promise<Candidate[]> {
   if (!specs.length) return [];
   const branches = specs.map((s) => ({
     spec: s,

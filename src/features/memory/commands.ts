@@ -25,19 +25,41 @@ async function writeThenEmbed<R>(
 }
 
 export const createEntryEmbedded = (deps: LlmDeps, grant: TenantGrant, input: CreateEntryInput) =>
-  writeThenEmbed(deps, grant, 'entry', async (a) => ({ id: await createEntry(a, input), isTextChanged: true }), getEntry);
+  writeThenEmbed(
+    deps,
+    grant,
+    'entry',
+    async (a) => ({ id: await createEntry(a, input), isTextChanged: true }),
+    getEntry,
+  );
 
 export const updateEntryEmbedded = (deps: LlmDeps, grant: TenantGrant, input: UpdateEntryInput) =>
   writeThenEmbed(deps, grant, 'entry', async (a) => ({ id: input.id, ...(await updateEntry(a, input)) }), getEntry);
 
 export const createInsightEmbedded = (deps: LlmDeps, grant: TenantGrant, input: CreateInsightInput) =>
-  writeThenEmbed(deps, grant, 'insight', async (a) => ({ id: await createInsight(a, input), isTextChanged: true }), getInsight);
+  writeThenEmbed(
+    deps,
+    grant,
+    'insight',
+    async (a) => ({ id: await createInsight(a, input), isTextChanged: true }),
+    getInsight,
+  );
 
 export const updateInsightEmbedded = (deps: LlmDeps, grant: TenantGrant, input: UpdateInsightInput) =>
-  writeThenEmbed(deps, grant, 'insight', async (a) => ({ id: input.id, ...(await updateInsight(a, input)) }), getInsight);
+  writeThenEmbed(
+    deps,
+    grant,
+    'insight',
+    async (a) => ({ id: input.id, ...(await updateInsight(a, input)) }),
+    getInsight,
+  );
 
 /** A project's wisdom, once the caller may see the project (404 otherwise, as for the project itself). */
-export async function projectWisdom(deps: LlmDeps, grant: TenantGrant, input: { projectId: string; budgetChars: number; query?: string | undefined }) {
+export async function projectWisdom(
+  deps: LlmDeps,
+  grant: TenantGrant,
+  input: { projectId: string; budgetChars: number; query?: string | undefined },
+) {
   await withGrant(deps, grant, (access) => getProject(access, input.projectId));
   return composeProjectWisdom(deps, grant, input);
 }

@@ -15,7 +15,14 @@ export type MemoryKind = 'entry' | 'insight';
 const tableOf = (kind: MemoryKind) => (kind === 'entry' ? memoryEntries : workflowInsights);
 
 /** The text embedded for an insight carries its labels, so "high security pain point" finds it. */
-export function insightEmbeddingText(i: { type: string; category: string; severity: string; title: string; detail: string; suggestion: string }): string {
+export function insightEmbeddingText(i: {
+  type: string;
+  category: string;
+  severity: string;
+  title: string;
+  detail: string;
+  suggestion: string;
+}): string {
   return `[${i.type}] [${i.category}] [${i.severity}] Title: ${i.title} Detail: ${i.detail} Suggestion: ${i.suggestion}`;
 }
 
@@ -28,7 +35,12 @@ interface Scope {
   userId: string | null;
 }
 
-async function textsFor(deps: LlmDeps, scope: Scope, kind: MemoryKind, ids: string[]): Promise<{ id: string; text: string }[]> {
+async function textsFor(
+  deps: LlmDeps,
+  scope: Scope,
+  kind: MemoryKind,
+  ids: string[],
+): Promise<{ id: string; text: string }[]> {
   return withTenant(deps.database, scope, async (tx) => {
     if (kind === 'entry') {
       const rows = await tx.select(entryColumns).from(memoryEntries).where(inArray(memoryEntries.id, ids));
@@ -43,7 +55,13 @@ async function textsFor(deps: LlmDeps, scope: Scope, kind: MemoryKind, ids: stri
  * Embeds the given rows in batches and stores the vectors. Returns how many got a vector;
  * rows of a failed batch keep (or get) `embedding_error` and are left for backfill.
  */
-export async function embedRows(deps: LlmDeps, scope: Scope, kind: MemoryKind, ids: string[], embedder?: Embedder): Promise<{ embedded: number; failed: number; error: string | null }> {
+export async function embedRows(
+  deps: LlmDeps,
+  scope: Scope,
+  kind: MemoryKind,
+  ids: string[],
+  embedder?: Embedder,
+): Promise<{ embedded: number; failed: number; error: string | null }> {
   if (!ids.length) return { embedded: 0, failed: 0, error: null };
   const e = embedder ?? (await workspaceEmbedder(deps, scope));
   const table = tableOf(kind);
@@ -53,19 +71,36 @@ export async function embedRows(deps: LlmDeps, scope: Scope, kind: MemoryKind, i
   for (let i = 0; i < ids.length; i += EMBED_BATCH) {
     const batch = await textsFor(deps, scope, kind, ids.slice(i, i + EMBED_BATCH));
     try {
-      const vectors = await e.embed(batch.map((b) => b.text), `memory.embed.${kind}`);
+      const vectors = await e.embed(
+        batch.map((b) => b.text),
+        `memory.embed.${kind}`,
+      );
       await withTenant(deps.database, scope, async (tx) => {
         for (const [j, row] of batch.entries()) {
-          await tx.update(table).set({ embedding: vectors[j], embeddingModel: e.space, embeddingError: null, embeddedAt: sql`now()` }).where(eq(table.id, row.id));
+          await tx
+            .update(table)
+            .set({ embedding: vectors[j], embeddingModel: e.space, embeddingError: null, embeddedAt: sql`now()` })
+            .where(eq(table.id, row.id));
         }
       });
       embedded += batch.length;
     } catch (err) {
       lastError = err instanceof NyxError ? err.userMessage : (err as Error).message;
       failed += batch.length;
-      deps.log.warn({ tenantId: scope.tenantId, kind, count: batch.length, error: lastError }, 'embedding batch failed; rows stay for backfill');
+      deps.log.warn(
+        { tenantId: scope.tenantId, kind, count: batch.length, error: lastError },
+        'embedding batch failed; rows stay for backfill',
+      );
       await withTenant(deps.database, scope, (tx) =>
-        tx.update(table).set({ embeddingError: lastError }).where(inArray(table.id, batch.map((b) => b.id))),
+        tx
+          .update(table)
+          .set({ embeddingError: lastError })
+          .where(
+            inArray(
+              table.id,
+              batch.map((b) => b.id),
+            ),
+          ),
       );
     }
   }
@@ -108,11 +143,27 @@ export interface BackfillProgress {
  * construction: each round selects what still needs a vector. Stops early when a whole
  * round fails (the provider is down), reporting the last error.
  */
-export async function backfillEmbeddings(deps: LlmDeps, scope: Scope, onProgress?: (p: BackfillProgress) => void): Promise<BackfillProgress & { error: string | null }> {
+export async function backfillEmbeddings(
+  deps: LlmDeps,
+  scope: Scope,
+  onProgress?: (p: BackfillProgress) => void,
+): Promise<BackfillProgress & { error: string | null }> {
   const e = await workspaceEmbedder(deps, scope);
   const pending = await withTenant(deps.database, scope, async (tx) => ({
-    entry: (await tx.select({ id: memoryEntries.id }).from(memoryEntries).where(needsEmbedding('entry', e.space)).orderBy(memoryEntries.id)).map((r) => r.id),
-    insight: (await tx.select({ id: workflowInsights.id }).from(workflowInsights).where(needsEmbedding('insight', e.space)).orderBy(workflowInsights.id)).map((r) => r.id),
+    entry: (
+      await tx
+        .select({ id: memoryEntries.id })
+        .from(memoryEntries)
+        .where(needsEmbedding('entry', e.space))
+        .orderBy(memoryEntries.id)
+    ).map((r) => r.id),
+    insight: (
+      await tx
+        .select({ id: workflowInsights.id })
+        .from(workflowInsights)
+        .where(needsEmbedding('insight', e.space))
+        .orderBy(workflowInsights.id)
+    ).map((r) => r.id),
   }));
   const total = pending.entry.length + pending.insight.length;
   const progress = { done: 0, total, failed: 0 };

@@ -42,12 +42,20 @@ export const insightColumns = {
   updatedAt: workflowInsights.updatedAt,
 };
 
-export async function listEntries(access: Pick<Access, 'tx' | 'projectPin'>, input: { projectId?: string | undefined; tag?: string | undefined; limit: number }) {
+export async function listEntries(
+  access: Pick<Access, 'tx' | 'projectPin'>,
+  input: { projectId?: string | undefined; tag?: string | undefined; limit: number },
+) {
   const where: SQL[] = [];
   const project = access.projectPin ?? input.projectId;
   if (project) where.push(eq(memoryEntries.projectId, project));
   if (input.tag) where.push(arrayContains(memoryEntries.tags, [input.tag]));
-  return access.tx.select(entryColumns).from(memoryEntries).where(and(...where)).orderBy(desc(memoryEntries.updatedAt)).limit(input.limit);
+  return access.tx
+    .select(entryColumns)
+    .from(memoryEntries)
+    .where(and(...where))
+    .orderBy(desc(memoryEntries.updatedAt))
+    .limit(input.limit);
 }
 
 export async function getEntry(access: Pick<Access, 'tx' | 'projectPin'>, id: string) {
@@ -61,7 +69,15 @@ export async function createEntry(access: Access, input: CreateEntryInput) {
   if (projectId) await getProject(access, projectId);
   const [e] = await access.tx
     .insert(memoryEntries)
-    .values({ tenantId: access.tenantId, projectId, title: input.title, content: input.content, tags: [...new Set(input.tags)], source: input.source, createdBy: access.userId })
+    .values({
+      tenantId: access.tenantId,
+      projectId,
+      title: input.title,
+      content: input.content,
+      tags: [...new Set(input.tags)],
+      source: input.source,
+      createdBy: access.userId,
+    })
     .returning({ id: memoryEntries.id });
   if (!e) throw new NyxError('INTERNAL', 'entry insert returned nothing');
   return e.id;
@@ -73,7 +89,10 @@ export async function updateEntry(access: Access, input: UpdateEntryInput): Prom
   // Moving an entry: a pinned caller may not move it out of its project (null is workspace-wide).
   if (input.projectId !== undefined) projectForNewRow(access, input.projectId, 'projectId', 'memory entries');
   if (input.projectId) await getProject(access, input.projectId);
-  const isTextChanged = (input.title !== undefined && input.title !== current.title) || (input.content !== undefined && input.content !== current.content) || (input.tags !== undefined && [...new Set(input.tags)].join(',') !== current.tags.join(','));
+  const isTextChanged =
+    (input.title !== undefined && input.title !== current.title) ||
+    (input.content !== undefined && input.content !== current.content) ||
+    (input.tags !== undefined && [...new Set(input.tags)].join(',') !== current.tags.join(','));
   await access.tx
     .update(memoryEntries)
     .set({
@@ -96,7 +115,14 @@ export async function deleteEntry(access: Access, id: string) {
 
 export async function listInsights(
   access: Pick<Access, 'tx' | 'projectPin'>,
-  input: { projectId?: string | undefined; status?: string | undefined; type?: string | undefined; severity?: string | undefined; originRunId?: string | undefined; limit: number },
+  input: {
+    projectId?: string | undefined;
+    status?: string | undefined;
+    type?: string | undefined;
+    severity?: string | undefined;
+    originRunId?: string | undefined;
+    limit: number;
+  },
 ) {
   const where: SQL[] = [];
   if (input.originRunId) where.push(eq(workflowInsights.originRunId, input.originRunId));
@@ -109,7 +135,10 @@ export async function listInsights(
     .select(insightColumns)
     .from(workflowInsights)
     .where(and(...where))
-    .orderBy(sql`case ${workflowInsights.severity} when 'blocker' then 0 when 'high' then 1 when 'medium' then 2 else 3 end`, desc(workflowInsights.createdAt))
+    .orderBy(
+      sql`case ${workflowInsights.severity} when 'blocker' then 0 when 'high' then 1 when 'medium' then 2 else 3 end`,
+      desc(workflowInsights.createdAt),
+    )
     .limit(input.limit);
 }
 
@@ -119,11 +148,21 @@ export async function getInsight(access: Pick<Access, 'tx' | 'projectPin'>, id: 
   return i;
 }
 
-export async function createInsight(access: Access, input: CreateInsightInput, origin: { runId?: string; step?: string } = {}) {
+export async function createInsight(
+  access: Access,
+  input: CreateInsightInput,
+  origin: { runId?: string; step?: string } = {},
+) {
   await getProject(access, input.projectId);
   const [i] = await access.tx
     .insert(workflowInsights)
-    .values({ tenantId: access.tenantId, ...input, originRunId: origin.runId ?? null, originStep: origin.step ?? null, createdBy: access.userId })
+    .values({
+      tenantId: access.tenantId,
+      ...input,
+      originRunId: origin.runId ?? null,
+      originStep: origin.step ?? null,
+      createdBy: access.userId,
+    })
     .returning({ id: workflowInsights.id });
   if (!i) throw new NyxError('INTERNAL', 'insight insert returned nothing');
   return i.id;
@@ -136,14 +175,21 @@ export async function updateInsight(access: Access, input: UpdateInsightInput): 
   const { id, ...changes } = input;
   await access.tx
     .update(workflowInsights)
-    .set({ ...changes, ...(isTextChanged ? { embedding: null, embeddingModel: null, embeddingError: null } : {}), updatedAt: sql`now()` })
+    .set({
+      ...changes,
+      ...(isTextChanged ? { embedding: null, embeddingModel: null, embeddingError: null } : {}),
+      updatedAt: sql`now()`,
+    })
     .where(eq(workflowInsights.id, id));
   return { isTextChanged };
 }
 
 export async function setInsightStatus(access: Access, id: string, status: 'approved' | 'rejected' | 'proposed') {
   await getInsight(access, id);
-  await access.tx.update(workflowInsights).set({ status, updatedAt: sql`now()` }).where(eq(workflowInsights.id, id));
+  await access.tx
+    .update(workflowInsights)
+    .set({ status, updatedAt: sql`now()` })
+    .where(eq(workflowInsights.id, id));
   return getInsight(access, id);
 }
 
@@ -161,12 +207,20 @@ export async function pairInsights(access: Access, id: string, pairedWith: strin
     await access.tx.update(workflowInsights).set({ pairedInsightId: null }).where(eq(workflowInsights.id, id));
     return getInsight(access, id);
   }
-  if (pairedWith === id) throw new NyxError('BAD_INPUT', 'An insight cannot be paired with itself', { fieldErrors: { pairedWith: ['Pick another insight'] } });
+  if (pairedWith === id)
+    throw new NyxError('BAD_INPUT', 'An insight cannot be paired with itself', {
+      fieldErrors: { pairedWith: ['Pick another insight'] },
+    });
   const b = await getInsight(access, pairedWith);
-  if (a.projectId !== b.projectId) throw new NyxError('BAD_INPUT', 'Paired insights must belong to the same project', { fieldErrors: { pairedWith: ['Different project'] } });
+  if (a.projectId !== b.projectId)
+    throw new NyxError('BAD_INPUT', 'Paired insights must belong to the same project', {
+      fieldErrors: { pairedWith: ['Different project'] },
+    });
   const kinds = new Set([a.type, b.type]);
   if (!(kinds.has('pain_point') && kinds.has('solution'))) {
-    throw new NyxError('BAD_INPUT', 'Pair a pain point with a solution', { fieldErrors: { pairedWith: [`Cannot pair ${a.type} with ${b.type}`] } });
+    throw new NyxError('BAD_INPUT', 'Pair a pain point with a solution', {
+      fieldErrors: { pairedWith: [`Cannot pair ${a.type} with ${b.type}`] },
+    });
   }
   await release(a.pairedInsightId);
   await release(b.pairedInsightId);

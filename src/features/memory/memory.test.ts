@@ -14,12 +14,46 @@ describe.each(dbKinds)('memory on %s', (kind) => {
 
   async function corpus(u: TestUser) {
     const p = await u.client.trpc.projects.create.mutate({ name: `Memory ${Math.random().toString(36).slice(2, 7)}` });
-    const add = (title: string, detail: string, extra: Partial<{ type: 'pain_point' | 'solution' | 'pattern'; severity: 'blocker' | 'high' | 'medium' | 'low'; category: string; suggestion: string }> = {}) =>
-      u.client.trpc.insights.create.mutate({ projectId: p.id, title, detail, type: extra.type ?? 'pain_point', severity: extra.severity ?? 'medium', category: extra.category ?? 'general', suggestion: extra.suggestion ?? '' });
-    const deploy = await add('Deployment pipeline is flaky', 'The deployment to staging fails every other run because the container registry times out.', { category: 'devops', severity: 'high' });
-    const budget = await add('Quarterly marketing budget', 'Spend on ads grew while sign-ups stayed flat.', { category: 'business', type: 'pattern', severity: 'low' });
-    const pool = await add('Connection pool exhausted', 'Under load the API returns ERR_CONN_RESET when the database pool runs dry.', { category: 'database', severity: 'blocker', suggestion: 'Raise the pool size and add backpressure.' });
-    const entry = await u.client.trpc.memory.entries.create.mutate({ title: 'Runbook: rotating TLS certificates', content: 'Certificates expire every 90 days; renew with certbot and reload nginx.', tags: ['ops', 'tls'], projectId: p.id });
+    const add = (
+      title: string,
+      detail: string,
+      extra: Partial<{
+        type: 'pain_point' | 'solution' | 'pattern';
+        severity: 'blocker' | 'high' | 'medium' | 'low';
+        category: string;
+        suggestion: string;
+      }> = {},
+    ) =>
+      u.client.trpc.insights.create.mutate({
+        projectId: p.id,
+        title,
+        detail,
+        type: extra.type ?? 'pain_point',
+        severity: extra.severity ?? 'medium',
+        category: extra.category ?? 'general',
+        suggestion: extra.suggestion ?? '',
+      });
+    const deploy = await add(
+      'Deployment pipeline is flaky',
+      'The deployment to staging fails every other run because the container registry times out.',
+      { category: 'devops', severity: 'high' },
+    );
+    const budget = await add('Quarterly marketing budget', 'Spend on ads grew while sign-ups stayed flat.', {
+      category: 'business',
+      type: 'pattern',
+      severity: 'low',
+    });
+    const pool = await add(
+      'Connection pool exhausted',
+      'Under load the API returns ERR_CONN_RESET when the database pool runs dry.',
+      { category: 'database', severity: 'blocker', suggestion: 'Raise the pool size and add backpressure.' },
+    );
+    const entry = await u.client.trpc.memory.entries.create.mutate({
+      title: 'Runbook: rotating TLS certificates',
+      content: 'Certificates expire every 90 days; renew with certbot and reload nginx.',
+      tags: ['ops', 'tls'],
+      projectId: p.id,
+    });
     return { p, deploy, budget, pool, entry };
   }
 
@@ -39,7 +73,10 @@ describe.each(dbKinds)('memory on %s', (kind) => {
     const keyword = await a.client.trpc.memory.search.query({ query: 'ERR_CONN_RESET', k: 5 });
     expect(keyword.hits[0]?.id).toBe(c.pool.id);
     expect(keyword.hits[0]?.textScore).toBeGreaterThan(0);
-    expect(keyword.hits[0]?.score).toBeCloseTo(0.7 * (keyword.hits[0]?.vectorScore ?? 0) + 0.3 * (keyword.hits[0]?.textScore ?? 0), 5);
+    expect(keyword.hits[0]?.score).toBeCloseTo(
+      0.7 * (keyword.hits[0]?.vectorScore ?? 0) + 0.3 * (keyword.hits[0]?.textScore ?? 0),
+      5,
+    );
     expect(keyword.hits[0]?.snippet).toContain(`${HIGHLIGHT_START}`);
 
     const entries = await a.client.trpc.memory.search.query({ query: 'certificates', k: 5, kinds: ['entry'] });
@@ -49,18 +86,29 @@ describe.each(dbKinds)('memory on %s', (kind) => {
 
     // A long text's excerpt says it is cut off; a short text shown whole does not.
     const filler = 'Routine maintenance notes about unrelated subsystems and their owners. '.repeat(30);
-    await a.client.trpc.memory.entries.create.mutate({ title: 'Long runbook', content: `${filler}The flamingo rotation happens on Fridays. ${filler}` });
+    await a.client.trpc.memory.entries.create.mutate({
+      title: 'Long runbook',
+      content: `${filler}The flamingo rotation happens on Fridays. ${filler}`,
+    });
     const long = await a.client.trpc.memory.search.query({ query: 'flamingo', k: 1, kinds: ['entry'] });
     expect(long.hits[0]?.snippet).toMatch(/^… .*flamingo.* …$/s);
-    await a.client.trpc.memory.entries.create.mutate({ title: 'Short note', content: 'The pelican alarm is muted on weekends.' });
+    await a.client.trpc.memory.entries.create.mutate({
+      title: 'Short note',
+      content: 'The pelican alarm is muted on weekends.',
+    });
     const short = await a.client.trpc.memory.search.query({ query: 'pelican', k: 1, kinds: ['entry'] });
     expect(short.hits[0]?.snippet).not.toContain('…');
     expect(short.hits[0]?.snippet).toContain(`${HIGHLIGHT_START}pelican${HIGHLIGHT_END}`);
 
     // Markdown content reads as its words in a snippet: no `#` or `**`.
-    await a.client.trpc.memory.entries.create.mutate({ title: 'Payments runbook', content: '# Retries\n\nThe **payments** gateway retries a charge _twice_.' });
+    await a.client.trpc.memory.entries.create.mutate({
+      title: 'Payments runbook',
+      content: '# Retries\n\nThe **payments** gateway retries a charge _twice_.',
+    });
     const md = await a.client.trpc.memory.search.query({ query: 'gateway', k: 1, kinds: ['entry'] });
-    expect(md.hits[0]?.snippet).toBe(`Retries The payments ${HIGHLIGHT_START}gateway${HIGHLIGHT_END} retries a charge twice`);
+    expect(md.hits[0]?.snippet).toBe(
+      `Retries The payments ${HIGHLIGHT_START}gateway${HIGHLIGHT_END} retries a charge twice`,
+    );
 
     // Nonsense finds nothing: no keyword match and vectors at noise level are not results.
     expect((await a.client.trpc.memory.search.query({ query: 'zebra xylophone', k: 10 })).hits).toEqual([]);
@@ -82,10 +130,20 @@ describe.each(dbKinds)('memory on %s', (kind) => {
     const a = await newUser(server);
     const c = await corpus(a);
     const other = await a.client.trpc.projects.create.mutate({ name: 'Other project' });
-    await a.client.trpc.insights.create.mutate({ projectId: other.id, title: 'Deployment freeze', detail: 'No deployment on Fridays.', type: 'decision', severity: 'low' });
+    await a.client.trpc.insights.create.mutate({
+      projectId: other.id,
+      title: 'Deployment freeze',
+      detail: 'No deployment on Fridays.',
+      type: 'decision',
+      severity: 'low',
+    });
     const byProject = await a.client.trpc.memory.search.query({ query: 'deployment', projectId: c.p.id, k: 10 });
     expect(byProject.hits.every((h) => h.projectId === c.p.id)).toBe(true);
-    const blockers = await a.client.trpc.memory.search.query({ query: 'pool deployment budget', severity: 'blocker', k: 10 });
+    const blockers = await a.client.trpc.memory.search.query({
+      query: 'pool deployment budget',
+      severity: 'blocker',
+      k: 10,
+    });
     expect(blockers.hits.map((h) => h.id)).toEqual([c.pool.id]);
     await a.client.trpc.insights.approve.mutate({ id: c.deploy.id });
     const approved = await a.client.trpc.memory.search.query({ query: 'deployment', status: 'approved', k: 10 });
@@ -97,7 +155,13 @@ describe.each(dbKinds)('memory on %s', (kind) => {
   it('triage: approve, reject, edit (re-embeds), and pair a pain point with its solution', async () => {
     const a = await newUser(server);
     const c = await corpus(a);
-    const fix = await a.client.trpc.insights.create.mutate({ projectId: c.p.id, title: 'Mirror the registry', detail: 'A pull-through cache removes the registry timeouts.', type: 'solution', severity: 'high' });
+    const fix = await a.client.trpc.insights.create.mutate({
+      projectId: c.p.id,
+      title: 'Mirror the registry',
+      detail: 'A pull-through cache removes the registry timeouts.',
+      type: 'solution',
+      severity: 'high',
+    });
     const paired = await a.client.trpc.insights.pair.mutate({ id: c.deploy.id, pairedWith: fix.id });
     expect(paired.pairedInsightId).toBe(fix.id);
     expect((await a.client.trpc.insights.get.query({ id: fix.id })).pairedInsightId).toBe(c.deploy.id);
@@ -108,9 +172,15 @@ describe.each(dbKinds)('memory on %s', (kind) => {
     expect((await a.client.trpc.insights.get.query({ id: c.deploy.id })).pairedInsightId).toBeNull();
 
     expect((await a.client.trpc.insights.reject.mutate({ id: c.budget.id })).status).toBe('rejected');
-    const edited = await a.client.trpc.insights.update.mutate({ id: c.budget.id, title: 'Ad spend without sign-ups', severity: 'high' });
+    const edited = await a.client.trpc.insights.update.mutate({
+      id: c.budget.id,
+      title: 'Ad spend without sign-ups',
+      severity: 'high',
+    });
     expect(edited).toMatchObject({ title: 'Ad spend without sign-ups', severity: 'high', hasEmbedding: true });
-    expect((await a.client.trpc.insights.list.query({ status: 'rejected', limit: 10 })).map((i) => i.id)).toEqual([c.budget.id]);
+    expect((await a.client.trpc.insights.list.query({ status: 'rejected', limit: 10 })).map((i) => i.id)).toEqual([
+      c.budget.id,
+    ]);
   });
 
   it('composes project wisdom from approved insights only, most severe first, within the budget', async () => {
@@ -123,11 +193,20 @@ describe.each(dbKinds)('memory on %s', (kind) => {
     expect(w.markdown).toContain('[blocker · pain point]');
     expect(w.markdown).toContain('→ Raise the pool size');
     expect(w.markdown).not.toContain('marketing');
-    const fix = await a.client.trpc.insights.create.mutate({ projectId: c.p.id, title: 'Mirror the registry', type: 'solution', severity: 'medium' });
+    const fix = await a.client.trpc.insights.create.mutate({
+      projectId: c.p.id,
+      title: 'Mirror the registry',
+      type: 'solution',
+      severity: 'medium',
+    });
     await a.client.trpc.insights.pair.mutate({ id: c.deploy.id, pairedWith: fix.id });
-    expect((await a.client.trpc.memory.wisdom.query({ projectId: c.p.id, budgetChars: 2000 })).markdown).not.toContain('solved by');
+    expect((await a.client.trpc.memory.wisdom.query({ projectId: c.p.id, budgetChars: 2000 })).markdown).not.toContain(
+      'solved by',
+    );
     await a.client.trpc.insights.approve.mutate({ id: fix.id });
-    expect((await a.client.trpc.memory.wisdom.query({ projectId: c.p.id, budgetChars: 2000 })).markdown).toContain('(solved by: Mirror the registry)');
+    expect((await a.client.trpc.memory.wisdom.query({ projectId: c.p.id, budgetChars: 2000 })).markdown).toContain(
+      '(solved by: Mirror the registry)',
+    );
     const tight = await a.client.trpc.memory.wisdom.query({ projectId: c.p.id, budgetChars: 250 });
     expect(tight.markdown.length).toBeLessThanOrEqual(250);
     expect(tight.included).toBe(1);
@@ -135,18 +214,39 @@ describe.each(dbKinds)('memory on %s', (kind) => {
 
   it('an embedding outage never loses a row: it is saved as missing, then backfilled when the provider recovers', async () => {
     const a = await newUser(server);
-    await a.client.trpc.llm.keys.add.mutate({ name: 'openai', kind: 'openai', apiKey: 'sk-embed-0001', baseUrl: `${fake.url}/openai/v1` });
+    await a.client.trpc.llm.keys.add.mutate({
+      name: 'openai',
+      kind: 'openai',
+      apiKey: 'sk-embed-0001',
+      baseUrl: `${fake.url}/openai/v1`,
+    });
     await a.client.trpc.memory.settings.update.mutate({ embeddingProvider: 'openai' });
     const p = await a.client.trpc.projects.create.mutate({ name: 'Outage' });
-    fake.script.openai.push({ kind: 'status', status: 500 }, { kind: 'status', status: 500 }, { kind: 'status', status: 500 });
-    const saved = await a.client.trpc.insights.create.mutate({ projectId: p.id, title: 'Cache stampede on deploy', detail: 'Cold caches after every release.', type: 'pain_point', severity: 'high' });
+    fake.script.openai.push(
+      { kind: 'status', status: 500 },
+      { kind: 'status', status: 500 },
+      { kind: 'status', status: 500 },
+    );
+    const saved = await a.client.trpc.insights.create.mutate({
+      projectId: p.id,
+      title: 'Cache stampede on deploy',
+      detail: 'Cold caches after every release.',
+      type: 'pain_point',
+      severity: 'high',
+    });
     expect(saved).toMatchObject({ hasEmbedding: false, embeddingModel: null });
     expect(saved.embeddingError).toMatch(/HTTP 500/);
     expect((await a.client.trpc.memory.status.query()).insights).toMatchObject({ total: 1, missing: 1, failed: 1 });
     // Still findable by keyword while the vector is missing.
-    expect((await a.client.trpc.memory.search.query({ query: 'stampede', k: 5 })).hits.map((h) => h.id)).toEqual([saved.id]);
+    expect((await a.client.trpc.memory.search.query({ query: 'stampede', k: 5 })).hits.map((h) => h.id)).toEqual([
+      saved.id,
+    ]);
 
-    fake.script.openai.push({ kind: 'status', status: 503 }, { kind: 'status', status: 503 }, { kind: 'status', status: 503 });
+    fake.script.openai.push(
+      { kind: 'status', status: 503 },
+      { kind: 'status', status: 503 },
+      { kind: 'status', status: 503 },
+    );
     const stillDown = await a.client.trpc.insights.backfill.mutate();
     expect(stillDown).toMatchObject({ done: 0, failed: 1, total: 1 });
     expect(stillDown.error).toMatch(/503/);
@@ -155,7 +255,11 @@ describe.each(dbKinds)('memory on %s', (kind) => {
     expect(recovered).toMatchObject({ done: 1, failed: 0, total: 1, error: null });
     // Stored with its space: the model and, for any endpoint other than OpenAI's own, where it came from.
     const space = `text-embedding-3-small @ ${new URL(fake.url).host}/openai/v1`;
-    expect(await a.client.trpc.insights.get.query({ id: saved.id })).toMatchObject({ hasEmbedding: true, embeddingModel: space, embeddingError: null });
+    expect(await a.client.trpc.insights.get.query({ id: saved.id })).toMatchObject({
+      hasEmbedding: true,
+      embeddingModel: space,
+      embeddingError: null,
+    });
     expect((await a.client.trpc.memory.settings.get.query()).embeddingSpace).toBe(space);
     expect((await a.client.trpc.memory.status.query()).insights).toMatchObject({ missing: 0, stale: 0, failed: 0 });
     // 3 failed attempts on create, 1 for the search query, 3 failed + 1 good during backfill.
@@ -165,7 +269,11 @@ describe.each(dbKinds)('memory on %s', (kind) => {
     expect(found.vectorPath).toBe('exact');
     expect(found.hits.map((h) => h.id)).toContain(saved.id);
     // While the provider is down, search says so and answers by keyword alone.
-    fake.script.openai.push({ kind: 'status', status: 500 }, { kind: 'status', status: 500 }, { kind: 'status', status: 500 });
+    fake.script.openai.push(
+      { kind: 'status', status: 500 },
+      { kind: 'status', status: 500 },
+      { kind: 'status', status: 500 },
+    );
     const down = await a.client.trpc.memory.search.query({ query: 'cache stampede', k: 5 });
     expect(down.vectorError).toMatch(/500/);
     expect(down.vectorPath).toBeNull();
@@ -173,11 +281,25 @@ describe.each(dbKinds)('memory on %s', (kind) => {
 
     // Another key for the same endpoint (a rotation) keeps the vectors; a model of the same
     // name behind another endpoint is another space, so they are stale.
-    await a.client.trpc.llm.keys.add.mutate({ name: 'openai-rotated', kind: 'openai', apiKey: 'sk-embed-0002', baseUrl: `${fake.url}/openai/v1/` });
+    await a.client.trpc.llm.keys.add.mutate({
+      name: 'openai-rotated',
+      kind: 'openai',
+      apiKey: 'sk-embed-0002',
+      baseUrl: `${fake.url}/openai/v1/`,
+    });
     await a.client.trpc.memory.settings.update.mutate({ embeddingProvider: 'openai-rotated' });
     expect((await a.client.trpc.memory.status.query()).insights).toMatchObject({ stale: 0 });
-    await a.client.trpc.llm.keys.add.mutate({ name: 'gateway', kind: 'openai-compatible', apiKey: 'sk-embed-0003', baseUrl: `${fake.url}/gateway/v1`, defaultModel: 'text-embedding-3-small' });
-    await a.client.trpc.memory.settings.update.mutate({ embeddingProvider: 'gateway', embeddingModel: 'text-embedding-3-small' });
+    await a.client.trpc.llm.keys.add.mutate({
+      name: 'gateway',
+      kind: 'openai-compatible',
+      apiKey: 'sk-embed-0003',
+      baseUrl: `${fake.url}/gateway/v1`,
+      defaultModel: 'text-embedding-3-small',
+    });
+    await a.client.trpc.memory.settings.update.mutate({
+      embeddingProvider: 'gateway',
+      embeddingModel: 'text-embedding-3-small',
+    });
     expect((await a.client.trpc.memory.status.query()).insights).toMatchObject({ stale: 1 });
 
     // Switching back to offline makes every vector stale; backfill re-embeds them.
@@ -190,7 +312,9 @@ describe.each(dbKinds)('memory on %s', (kind) => {
     const a = await newUser(server);
     const b = await newUser(server);
     const c = await corpus(a);
-    expect((await b.client.trpc.memory.search.query({ query: 'deployment registry pool certificates', k: 50 })).hits).toEqual([]);
+    expect(
+      (await b.client.trpc.memory.search.query({ query: 'deployment registry pool certificates', k: 50 })).hits,
+    ).toEqual([]);
     expect(await b.client.trpc.insights.list.query({ limit: 100 })).toEqual([]);
     expect(await b.client.trpc.memory.entries.list.query({ limit: 100 })).toEqual([]);
     for (const call of [
@@ -215,7 +339,9 @@ describe.each(dbKinds)('memory on %s', (kind) => {
     await a.client.trpc.memory.settings.update.mutate({ textWeight: 0 });
     const zero = await trpcError(() => a.client.trpc.memory.settings.update.mutate({ vectorWeight: 0 }));
     expect(zero.fieldErrors?.vectorWeight?.[0]).toMatch(/cannot both be 0/);
-    const noProject = await trpcError(() => a.client.trpc.insights.create.mutate({ projectId: '', title: 'x', type: 'pattern', severity: 'low' }));
+    const noProject = await trpcError(() =>
+      a.client.trpc.insights.create.mutate({ projectId: '', title: 'x', type: 'pattern', severity: 'low' }),
+    );
     expect(noProject.fieldErrors?.projectId).toEqual(['Pick a project']);
     for (const [input, field] of [
       [{ query: '' }, 'query'],

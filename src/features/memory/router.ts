@@ -6,7 +6,13 @@
 import { z } from 'zod';
 import { llmDepsOf } from '../../platform/deps.js';
 import { requireScope, requireScopeForCall, router } from '../../platform/trpc/procedures.js';
-import { createEntryEmbedded, createInsightEmbedded, projectWisdom, updateEntryEmbedded, updateInsightEmbedded } from './commands.js';
+import {
+  createEntryEmbedded,
+  createInsightEmbedded,
+  projectWisdom,
+  updateEntryEmbedded,
+  updateInsightEmbedded,
+} from './commands.js';
 import { backfillEmbeddings, embeddingStatus } from './embedding.js';
 import {
   deleteEntry,
@@ -17,7 +23,18 @@ import {
   pairInsights,
   setInsightStatus,
 } from './items.js';
-import { zCreateEntry, zCreateInsight, zListEntries, zListInsights, zMemorySettings, zPairInsights, zSearch, zUpdateEntry, zUpdateInsight, zWisdom } from './schema.js';
+import {
+  zCreateEntry,
+  zCreateInsight,
+  zListEntries,
+  zListInsights,
+  zMemorySettings,
+  zPairInsights,
+  zSearch,
+  zUpdateEntry,
+  zUpdateInsight,
+  zWisdom,
+} from './schema.js';
 import { searchMemory } from './search.js';
 import { getMemorySettings, updateMemorySettings } from './settings.js';
 

@@ -19,7 +19,13 @@ export const zUpdateEntry = z.object({
   projectId: z.uuid().nullable().optional(),
 });
 export type UpdateEntryInput = z.infer<typeof zUpdateEntry>;
-export const zListEntries = z.object({ projectId: z.uuid().optional(), tag: z.string().max(40).optional(), limit: z.number().int().min(1).max(200).default(100) }).default({ limit: 100 });
+export const zListEntries = z
+  .object({
+    projectId: z.uuid().optional(),
+    tag: z.string().max(40).optional(),
+    limit: z.number().int().min(1).max(200).default(100),
+  })
+  .default({ limit: 100 });
 
 export const zCreateInsight = z.object({
   projectId: z.uuid({ message: 'Pick a project' }),
@@ -53,9 +59,22 @@ export const zListInsights = z
 export const zPairInsights = z.object({ id: z.uuid(), pairedWith: z.uuid().nullable() });
 
 export const zSearch = z.object({
-  query: z.string().trim().min(1, { message: 'Type something to search for' }).max(500, { message: 'Queries are limited to 500 characters' }),
-  k: z.number().int().min(1, { message: 'k must be between 1 and 50' }).max(50, { message: 'k must be between 1 and 50' }).default(10),
-  kinds: z.array(z.enum(['entry', 'insight'])).min(1).max(2).default(['entry', 'insight']),
+  query: z
+    .string()
+    .trim()
+    .min(1, { message: 'Type something to search for' })
+    .max(500, { message: 'Queries are limited to 500 characters' }),
+  k: z
+    .number()
+    .int()
+    .min(1, { message: 'k must be between 1 and 50' })
+    .max(50, { message: 'k must be between 1 and 50' })
+    .default(10),
+  kinds: z
+    .array(z.enum(['entry', 'insight']))
+    .min(1)
+    .max(2)
+    .default(['entry', 'insight']),
   projectId: z.uuid().optional(),
   type: z.enum(insightTypes).optional(),
   severity: z.enum(insightSeverities).optional(),
@@ -79,4 +98,8 @@ export const zMemorySettings = z
   });
 export type MemorySettingsInput = z.infer<typeof zMemorySettings>;
 
-export const zWisdom = z.object({ projectId: z.uuid(), budgetChars: z.number().int().min(200).max(20_000).default(2_000), query: z.string().max(500).optional() });
+export const zWisdom = z.object({
+  projectId: z.uuid(),
+  budgetChars: z.number().int().min(200).max(20_000).default(2_000),
+  query: z.string().max(500).optional(),
+});

@@ -17,7 +17,17 @@ import { withTenant, type TenantScope, type Tx } from '../../platform/db/tenant.
 import { NyxError } from '../../platform/errors.js';
 import { embedderFrom, minVectorScore, readEmbedderConfig } from '../../platform/llm/embeddings.js';
 import type { LlmDeps } from '../../platform/llm/service.js';
-import { arrayOf, HNSW_EF_SEARCH, nearestRows, queryVector, specsFor, textRows, type KindSpec, type QueryVector, type VectorPath } from './candidates.js';
+import {
+  arrayOf,
+  HNSW_EF_SEARCH,
+  nearestRows,
+  queryVector,
+  specsFor,
+  textRows,
+  type KindSpec,
+  type QueryVector,
+  type VectorPath,
+} from './candidates.js';
 import type { SearchInput } from './schema.js';
 import { HIGHLIGHT_END, HIGHLIGHT_START, plainMarkdown, unmarked } from '../../shared/excerpt.js';
 
@@ -48,7 +58,10 @@ interface Scope {
   projectPin: string | null;
 }
 
-const wordsOf = (t: string) => unmarked(t).toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+const wordsOf = (t: string) =>
+  unmarked(t)
+    .toLowerCase()
+    .match(/[\p{L}\p{N}]+/gu) ?? [];
 
 /** Where `needle` (a run of words) starts in `hay`, or -1. */
 function indexOfRun(hay: string[], needle: string[]): number {
@@ -80,16 +93,46 @@ export function markTruncation(snippet: string, head: string, tail: string): str
 }
 
 async function details(tx: Tx, spec: KindSpec, query: string, ids: string[]) {
-  if (!ids.length) return new Map<string, Omit<SearchHit, 'vectorScore' | 'textScore' | 'score' | 'vectorRank' | 'textRank' | 'kind'>>();
+  if (!ids.length)
+    return new Map<
+      string,
+      Omit<SearchHit, 'vectorScore' | 'textScore' | 'score' | 'vectorRank' | 'textRank' | 'kind'>
+    >();
   const opts = `StartSel=${HIGHLIGHT_START}, StopSel=${HIGHLIGHT_END}, MaxFragments=2, MaxWords=28, MinWords=10, FragmentDelimiter=" … "`;
-  const extra = spec.kind === 'entry' ? sql`tags, null::text as type, null::text as severity, null::text as status` : sql`'{}'::text[] as tags, type, severity, status`;
-  const rows = rowsOf<{ id: string; project_id: string | null; title: string; snippet: string; head: string; tail: string; tags: string[]; type: string | null; severity: string | null; status: string | null }>(
+  const extra =
+    spec.kind === 'entry'
+      ? sql`tags, null::text as type, null::text as severity, null::text as status`
+      : sql`'{}'::text[] as tags, type, severity, status`;
+  const rows = rowsOf<{
+    id: string;
+    project_id: string | null;
+    title: string;
+    snippet: string;
+    head: string;
+    tail: string;
+    tags: string[];
+    type: string | null;
+    severity: string | null;
+    status: string | null;
+  }>(
     await tx.execute(sql`select id, project_id, ts_headline('english', title, q, ${`StartSel=${HIGHLIGHT_START}, StopSel=${HIGHLIGHT_END}, HighlightAll=true`}) as title,
         ts_headline('english', left(${spec.body}, 20000), q, ${opts}) as snippet, left(${spec.body}, 300) as head, right(${spec.body}, 300) as tail, ${extra}
       from ${spec.table}, websearch_to_tsquery('english', ${query}) q where id = any(${arrayOf(ids, 'uuid')})`),
   );
   return new Map(
-    rows.map((r) => [r.id, { id: r.id, projectId: r.project_id, title: r.title, snippet: plainMarkdown(markTruncation(r.snippet, r.head, r.tail)), tags: r.tags, type: r.type, severity: r.severity, status: r.status }]),
+    rows.map((r) => [
+      r.id,
+      {
+        id: r.id,
+        projectId: r.project_id,
+        title: r.title,
+        snippet: plainMarkdown(markTruncation(r.snippet, r.head, r.tail)),
+        tags: r.tags,
+        type: r.type,
+        severity: r.severity,
+        status: r.status,
+      },
+    ]),
   );
 }
 
@@ -118,7 +161,14 @@ export async function vectorSearchSettings(tx: Tx): Promise<void> {
  * two connections, so the two scans overlap; PGlite runs them one after the other), fusion,
  * then snippets for the top k.
  */
-export async function searchWith(database: Database, scope: TenantScope, input: SearchInput, projectId: string | null, qv: QueryVector | null, opts: SearchOptions) {
+export async function searchWith(
+  database: Database,
+  scope: TenantScope,
+  input: SearchInput,
+  projectId: string | null,
+  qv: QueryVector | null,
+  opts: SearchOptions,
+) {
   const specs = specsFor(input, projectId);
   // A row outside the vector top-k with no keyword match can never reach the final top-k
   // (its score is at most that of every row above it), and keyword matches arrive through
@@ -161,23 +211,38 @@ export async function searchWith(database: Database, scope: TenantScope, input: 
   const top = fused.slice(0, input.k);
   const info = await withTenant(database, scope, async (tx) => {
     const m = new Map<string, Awaited<ReturnType<typeof details>>>();
-    for (const s of specs) m.set(s.kind, await details(tx, s, input.query, top.filter((t) => t.kind === s.kind).map((t) => t.id)));
+    for (const s of specs)
+      m.set(
+        s.kind,
+        await details(
+          tx,
+          s,
+          input.query,
+          top.filter((t) => t.kind === s.kind).map((t) => t.id),
+        ),
+      );
     return m;
   });
   const round = (x: number) => Math.round(x * 1e6) / 1e6;
   const hits: SearchHit[] = top.flatMap((t) => {
     const d = info.get(t.kind)?.get(t.id);
-    return d ? [{ ...d, ...t, score: round(t.score), vectorScore: round(t.vectorScore), textScore: round(t.textScore) }] : [];
+    return d
+      ? [{ ...d, ...t, score: round(t.score), vectorScore: round(t.vectorScore), textScore: round(t.textScore) }]
+      : [];
   });
   return { hits, minVectorScore: floor, vectorPaths: nearest.paths };
 }
 
 export async function searchMemory(deps: LlmDeps, scope: Scope, input: SearchInput) {
-  if (scope.projectPin && input.projectId && input.projectId !== scope.projectPin) throw new NyxError('FORBIDDEN', 'This API token is pinned to another project');
+  if (scope.projectPin && input.projectId && input.projectId !== scope.projectPin)
+    throw new NyxError('FORBIDDEN', 'This API token is pinned to another project');
   const projectId = scope.projectPin ?? input.projectId ?? null;
   const config = await withTenant(deps.database, scope, readEmbedderConfig);
   const s = config.settings;
-  const opts: SearchOptions = { mode: input.mode ?? s?.mode ?? 'weighted', weights: { vector: s?.vectorWeight ?? 0.7, text: s?.textWeight ?? 0.3 } };
+  const opts: SearchOptions = {
+    mode: input.mode ?? s?.mode ?? 'weighted',
+    weights: { vector: s?.vectorWeight ?? 0.7, text: s?.textWeight ?? 0.3 },
+  };
   const embedder = embedderFrom(deps, scope, config);
   let qv: QueryVector | null = null;
   let vectorError: string | null = null;
@@ -193,5 +258,13 @@ export async function searchMemory(deps: LlmDeps, scope: Scope, input: SearchInp
   // How the vector part was found: every kind exactly, every kind through HNSW, or each its own way.
   const paths = [...new Set(r.vectorPaths.filter((p) => p !== null))];
   const vectorPath: VectorPath | 'mixed' | null = paths.length > 1 ? 'mixed' : (paths[0] ?? null);
-  return { hits: r.hits, mode: opts.mode, weights: opts.weights, embeddingModel: embedder.space, vectorPath, minVectorScore: minVectorScore(embedder.space), vectorError };
+  return {
+    hits: r.hits,
+    mode: opts.mode,
+    weights: opts.weights,
+    embeddingModel: embedder.space,
+    vectorPath,
+    minVectorScore: minVectorScore(embedder.space),
+    vectorError,
+  };
 }

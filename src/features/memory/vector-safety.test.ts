@@ -21,7 +21,10 @@ import { dbKinds, openTestDatabase } from '../../testing/harness.js';
 import { EXACT_DENSE_LIMIT, queryVector } from './candidates.js';
 import { searchMemory, searchWith } from './search.js';
 
-const words = 'latency cache deploy queue index shard timeout retry budget login token schema backup alert metric trace pool lock vacuum'.split(' ');
+const words =
+  'latency cache deploy queue index shard timeout retry budget login token schema backup alert metric trace pool lock vacuum'.split(
+    ' ',
+  );
 
 describe.each(dbKinds)('vector safety on %s', (kind) => {
   let database: Database;
@@ -39,7 +42,10 @@ describe.each(dbKinds)('vector safety on %s', (kind) => {
       await tx.insert(projects).values({ id: bulk, tenantId, name: 'bulk' });
       const rows = Array.from({ length: TOTAL }, (_, i) => {
         // The 1% in the target project are about replica lag; nothing else mentions it.
-        const title = i < IN_TARGET ? `replica lag ${words[i % words.length]} issue ${i}` : `${words[i % words.length]} ${words[(i * 7) % words.length]} issue ${i}`;
+        const title =
+          i < IN_TARGET
+            ? `replica lag ${words[i % words.length]} issue ${i}`
+            : `${words[i % words.length]} ${words[(i * 7) % words.length]} issue ${i}`;
         return {
           tenantId,
           projectId: i < IN_TARGET ? target : bulk,
@@ -61,10 +67,21 @@ describe.each(dbKinds)('vector safety on %s', (kind) => {
     await database.close();
   });
 
-  const deps = () => ({ database, vault: createVault(randomBytes(32)), log: createLogger('silent'), fetch: createEgress(loadEnv({}), createLogger('silent')).fetch, now: () => new Date(), timeoutMs: 5_000 });
+  const deps = () => ({
+    database,
+    vault: createVault(randomBytes(32)),
+    log: createLogger('silent'),
+    fetch: createEgress(loadEnv({}), createLogger('silent')).fetch,
+    now: () => new Date(),
+    timeoutMs: 5_000,
+  });
 
   it('a project filter matching 1% of rows still returns k results, on either vector path (HNSW: iterative scan)', async () => {
-    const r = await searchMemory(deps(), { tenantId, userId: null, projectPin: null }, { query: 'replicas lagging', k: 10, kinds: ['insight'], projectId: target });
+    const r = await searchMemory(
+      deps(),
+      { tenantId, userId: null, projectPin: null },
+      { query: 'replicas lagging', k: 10, kinds: ['insight'], projectId: target },
+    );
     expect(r.hits).toHaveLength(10);
     expect(r.hits.every((h) => h.projectId === target)).toBe(true);
     expect(r.hits.every((h) => h.vectorRank !== null)).toBe(true);
@@ -74,7 +91,11 @@ describe.each(dbKinds)('vector safety on %s', (kind) => {
     const qv = queryVector(OFFLINE_EMBEDDING_MODEL, offlineEmbed('replicas lagging'));
     const weights = { vector: 1, text: 0 };
     const input = { query: 'replicas lagging', k: 10, kinds: ['insight' as const] };
-    const h = await searchWith(database, { tenantId, userId: null }, input, target, qv, { mode: 'weighted', weights, path: 'hnsw' });
+    const h = await searchWith(database, { tenantId, userId: null }, input, target, qv, {
+      mode: 'weighted',
+      weights,
+      path: 'hnsw',
+    });
     expect(h.vectorPaths).toEqual(['hnsw']);
     expect(h.hits.filter((x) => x.vectorRank !== null && x.projectId === target)).toHaveLength(10);
 
@@ -85,7 +106,9 @@ describe.each(dbKinds)('vector safety on %s', (kind) => {
     const count = (iterative: 'off' | 'relaxed_order') =>
       withTenant(database, { tenantId, userId: null }, async (tx) => {
         // No sorting allowed: the only ordered path left is the HNSW index.
-        await tx.execute(sql`select set_config('enable_sort', 'off', true), set_config('hnsw.ef_search', '40', true), set_config('hnsw.iterative_scan', ${iterative}, true)`);
+        await tx.execute(
+          sql`select set_config('enable_sort', 'off', true), set_config('hnsw.ef_search', '40', true), set_config('hnsw.iterative_scan', ${iterative}, true)`,
+        );
         const query = sql`select id from workflow_insights where project_id = ${target} order by embedding <=> ${q}::vector limit 10`;
         const plan = await tx.execute(sql`explain ${query}`);
         const res = await tx.execute(query);
@@ -100,14 +123,26 @@ describe.each(dbKinds)('vector safety on %s', (kind) => {
   it('offline vectors are ranked exactly: the vector candidates are the true nearest rows', async () => {
     const query = 'cache latency deploy';
     const q = offlineEmbed(query);
-    const rows = await database.raw<{ id: string; title: string }>('select id, title from workflow_insights where tenant_id = $1', [tenantId]);
+    const rows = await database.raw<{ id: string; title: string }>(
+      'select id, title from workflow_insights where tenant_id = $1',
+      [tenantId],
+    );
     const cosine = (v: number[]) => v.reduce((a, x, i) => a + x * (q[i] ?? 0), 0);
-    const truth = rows.map((r) => ({ id: r.id, score: cosine(offlineEmbed(r.title)) })).sort((a, b) => b.score - a.score);
+    const truth = rows
+      .map((r) => ({ id: r.id, score: cosine(offlineEmbed(r.title)) }))
+      .sort((a, b) => b.score - a.score);
     const tenth = truth[9]?.score ?? 0;
-    const r = await searchWith(database, { tenantId, userId: null }, { query, k: 10, kinds: ['insight'] }, null, queryVector(OFFLINE_EMBEDDING_MODEL, q), {
-      mode: 'weighted',
-      weights: { vector: 1, text: 0 },
-    });
+    const r = await searchWith(
+      database,
+      { tenantId, userId: null },
+      { query, k: 10, kinds: ['insight'] },
+      null,
+      queryVector(OFFLINE_EMBEDDING_MODEL, q),
+      {
+        mode: 'weighted',
+        weights: { vector: 1, text: 0 },
+      },
+    );
     expect(r.vectorPaths).toEqual(['exact']);
     expect(r.hits).toHaveLength(10);
     const byId = new Map(truth.map((t) => [t.id, t.score]));
@@ -124,11 +159,17 @@ describe.each(dbKinds)('vector safety on %s', (kind) => {
     await database.raw('analyze workflow_insights', []);
     const plan = await withTenant(database, { tenantId, userId: null }, async (tx) => {
       await tx.execute(sql`select set_config('enable_seqscan', 'off', true)`);
-      const rows = await tx.execute(sql`explain select id from workflow_insights where search @@ websearch_to_tsquery('english', 'replica lag')`);
+      const rows = await tx.execute(
+        sql`explain select id from workflow_insights where search @@ websearch_to_tsquery('english', 'replica lag')`,
+      );
       return JSON.stringify(rows);
     });
     expect(plan).toContain('workflow_insights_search_idx');
-    const r = await searchMemory(deps(), { tenantId, userId: null, projectPin: null }, { query: 'replica lag', k: 20, kinds: ['insight'] });
+    const r = await searchMemory(
+      deps(),
+      { tenantId, userId: null, projectPin: null },
+      { query: 'replica lag', k: 20, kinds: ['insight'] },
+    );
     expect(r.hits.filter((h) => h.textScore > 0)).toHaveLength(IN_TARGET);
     const checks = await runDoctor(loadEnv({}), database);
     expect(checks.find((c) => c.name === 'full-text index under RLS')).toMatchObject({ isOk: true });
@@ -168,10 +209,20 @@ describe.each(dbKinds)('vector safety on %s', (kind) => {
     const q = offlineEmbed(query);
     const qv = queryVector('test-dense-model', q);
     const search = (projectId: string | null) =>
-      searchWith(database, { tenantId: denseTenant, userId: null }, { query, k: 10, kinds: ['insight'] }, projectId, qv, { mode: 'weighted', weights: { vector: 1, text: 0 } });
+      searchWith(
+        database,
+        { tenantId: denseTenant, userId: null },
+        { query, k: 10, kinds: ['insight'] },
+        projectId,
+        qv,
+        { mode: 'weighted', weights: { vector: 1, text: 0 } },
+      );
 
     // Exact within 1,100 rows: the true nearest by the full vector, with their true cosine.
-    const rows = await database.raw<{ id: string; title: string }>('select id, title from workflow_insights where project_id = $1', [mid]);
+    const rows = await database.raw<{ id: string; title: string }>(
+      'select id, title from workflow_insights where project_id = $1',
+      [mid],
+    );
     const cosine = (v: number[]) => v.reduce((a, x, i) => a + x * (q[i] ?? 0), 0);
     const truth = new Map(rows.map((r) => [r.id, cosine(offlineEmbed(r.title))]));
     const tenth = [...truth.values()].sort((a, b) => b - a)[9] ?? 0;
@@ -202,12 +253,10 @@ describe.each(dbKinds)('vector safety on %s', (kind) => {
   it("only a model's vectors get sign bits, and they are the vector's signs", async () => {
     const id = randomUUID();
     const v = offlineEmbed('dense');
-    await database.raw(`insert into workflow_insights (id, tenant_id, project_id, title, type, severity, embedding, embedding_model) values ($1, $2, $3, 'dense', 'pattern', 'low', $4::vector, 'text-embedding-3-small')`, [
-      id,
-      tenantId,
-      target,
-      `[${v.join(',')}]`,
-    ]);
+    await database.raw(
+      `insert into workflow_insights (id, tenant_id, project_id, title, type, severity, embedding, embedding_model) values ($1, $2, $3, 'dense', 'pattern', 'low', $4::vector, 'text-embedding-3-small')`,
+      [id, tenantId, target, `[${v.join(',')}]`],
+    );
     const [row] = await database.raw<{ bits: string; offline: number }>(
       `select (select embedding_bits::text from workflow_insights where id = $1) as bits,
               (select count(*)::int from workflow_insights where tenant_id = $2 and embedding_model = $3 and embedding_bits is not null) as offline`,
@@ -226,13 +275,13 @@ describe.each(dbKinds)('vector safety on %s', (kind) => {
     );
     expect(row).toEqual({ offline: TOTAL, other: 0 });
     const id = randomUUID();
-    await database.raw(`insert into workflow_insights (id, tenant_id, project_id, title, type, severity, embedding, embedding_model) values ($1, $2, $3, 'dense', 'pattern', 'low', $4::vector, 'text-embedding-3-small')`, [
-      id,
-      tenantId,
-      target,
-      `[${offlineEmbed('dense').join(',')}]`,
+    await database.raw(
+      `insert into workflow_insights (id, tenant_id, project_id, title, type, severity, embedding, embedding_model) values ($1, $2, $3, 'dense', 'pattern', 'low', $4::vector, 'text-embedding-3-small')`,
+      [id, tenantId, target, `[${offlineEmbed('dense').join(',')}]`],
+    );
+    expect(await database.raw('select embedding_sparse from workflow_insights where id = $1', [id])).toEqual([
+      { embedding_sparse: null },
     ]);
-    expect(await database.raw('select embedding_sparse from workflow_insights where id = $1', [id])).toEqual([{ embedding_sparse: null }]);
     await database.raw('delete from workflow_insights where id = $1', [id]);
   });
 
@@ -242,8 +291,14 @@ describe.each(dbKinds)('vector safety on %s', (kind) => {
         "select format_type(atttypid, atttypmod) as t from pg_attribute where attrelid = 'workflow_insights'::regclass and attname = 'embedding'",
         [],
       ),
-      index: await database.raw<{ def: string }>("select indexdef as def from pg_indexes where indexname = 'workflow_insights_embedding_idx'", []),
-      data: await database.raw<{ id: string; e: string; s: string }>('select id, embedding::text as e, embedding_sparse::text as s from workflow_insights where tenant_id = $1 order by id', [tenantId]),
+      index: await database.raw<{ def: string }>(
+        "select indexdef as def from pg_indexes where indexname = 'workflow_insights_embedding_idx'",
+        [],
+      ),
+      data: await database.raw<{ id: string; e: string; s: string }>(
+        'select id, embedding::text as e, embedding_sparse::text as s from workflow_insights where tenant_id = $1 order by id',
+        [tenantId],
+      ),
     });
     const before = await snapshot();
     expect(before.type).toEqual([{ t: 'vector(1536)' }]);
@@ -255,7 +310,12 @@ describe.each(dbKinds)('vector safety on %s', (kind) => {
 
   it('drizzle-kit knows the vector type, and no migration ever drops an embedding column', () => {
     const last = readJournal().at(-1);
-    const snap = JSON.parse(fs.readFileSync(path.join(migrationsFolder, 'meta', `${String(last?.idx).padStart(4, '0')}_snapshot.json`), 'utf8')) as {
+    const snap = JSON.parse(
+      fs.readFileSync(
+        path.join(migrationsFolder, 'meta', `${String(last?.idx).padStart(4, '0')}_snapshot.json`),
+        'utf8',
+      ),
+    ) as {
       tables: Record<string, { columns: Record<string, { type: string }> }>;
     };
     expect(snap.tables['public.workflow_insights']?.columns.embedding?.type).toBe('vector(1536)');

@@ -20,11 +20,20 @@ export async function composeProjectWisdom(
   input: { projectId: string; budgetChars: number; query?: string | undefined },
 ): Promise<{ markdown: string; included: number; available: number }> {
   const approved = await withTenant(deps.database, scope, (tx) =>
-    tx.select(insightColumns).from(workflowInsights).where(and(eq(workflowInsights.projectId, input.projectId), eq(workflowInsights.status, 'approved'))),
+    tx
+      .select(insightColumns)
+      .from(workflowInsights)
+      .where(and(eq(workflowInsights.projectId, input.projectId), eq(workflowInsights.status, 'approved'))),
   );
   const relevance = new Map<string, number>();
   if (input.query?.trim()) {
-    const r = await searchMemory(deps, scope, { query: input.query.slice(0, 500), k: 50, kinds: ['insight'], projectId: input.projectId, status: 'approved' });
+    const r = await searchMemory(deps, scope, {
+      query: input.query.slice(0, 500),
+      k: 50,
+      kinds: ['insight'],
+      projectId: input.projectId,
+      status: 'approved',
+    });
     for (const h of r.hits) relevance.set(h.id, h.score);
   }
   approved.sort(
@@ -40,7 +49,9 @@ export async function composeProjectWisdom(
   for (const i of approved) {
     const suggestion = i.suggestion ? ` → ${clip(oneLine(i.suggestion), 160)}` : '';
     const partner = i.pairedInsightId ? byId.get(i.pairedInsightId) : undefined;
-    const pairing = partner ? ` (${i.type === 'pain_point' ? 'solved by' : 'solves'}: ${clip(oneLine(partner.title), 100)})` : '';
+    const pairing = partner
+      ? ` (${i.type === 'pain_point' ? 'solved by' : 'solves'}: ${clip(oneLine(partner.title), 100)})`
+      : '';
     const line = `- **[${i.severity} · ${i.type.replace('_', ' ')}] ${clip(oneLine(i.title), 120)}** (${i.category}): ${clip(oneLine(i.detail), 200)}${suggestion}${pairing}\n`;
     if (markdown.length + line.length > input.budgetChars) break;
     markdown += line;

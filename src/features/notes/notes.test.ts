@@ -21,8 +21,14 @@ describe.each(dbKinds)('projects and notes on %s', (kind) => {
     const dup = await trpcError(() => a.client.trpc.projects.create.mutate({ name: 'apollo' }));
     expect(dup.httpStatus).toBe(409);
     expect(dup.fieldErrors?.name).toBeDefined();
-    expect((await trpcError(() => a.client.trpc.projects.update.mutate({ id: q.id, name: 'APOLLO' }))).httpStatus).toBe(409);
-    const renamed = await a.client.trpc.projects.update.mutate({ id: q.id, name: 'Gemini II', description: 'two seats' });
+    expect((await trpcError(() => a.client.trpc.projects.update.mutate({ id: q.id, name: 'APOLLO' }))).httpStatus).toBe(
+      409,
+    );
+    const renamed = await a.client.trpc.projects.update.mutate({
+      id: q.id,
+      name: 'Gemini II',
+      description: 'two seats',
+    });
     expect(renamed).toMatchObject({ name: 'Gemini II', description: 'two seats' });
     expect(renamed.updatedAt.getTime()).toBeGreaterThanOrEqual(q.updatedAt.getTime());
 
@@ -36,7 +42,8 @@ describe.each(dbKinds)('projects and notes on %s', (kind) => {
   it('stores Markdown verbatim, updates it, and finds notes by stemmed words, title and partial words', async () => {
     const a = await newUser(server);
     const p = await a.client.trpc.projects.create.mutate({ name: 'Docs' });
-    const body = '# Deploy\n\n- rotate the **keys**\n- <script>alert(1)</script> stays text for the renderer to sanitise\n';
+    const body =
+      '# Deploy\n\n- rotate the **keys**\n- <script>alert(1)</script> stays text for the renderer to sanitise\n';
     const n1 = await a.client.trpc.notes.create.mutate({ projectId: p.id, title: 'Runbook', body });
     await a.client.trpc.notes.create.mutate({ projectId: p.id, title: 'Deploying the rockets', body: 'countdown' });
     await a.client.trpc.notes.create.mutate({ projectId: p.id, title: 'Groceries', body: 'milk and bread' });
@@ -44,16 +51,26 @@ describe.each(dbKinds)('projects and notes on %s', (kind) => {
 
     const deploy = await a.client.trpc.notes.list.query({ projectId: p.id, query: 'deploy' });
     expect(deploy.map((n) => n.title)).toEqual(['Deploying the rockets', 'Runbook']);
-    expect((await a.client.trpc.notes.list.query({ projectId: p.id, query: 'rotating keys' })).map((n) => n.title)).toEqual(['Runbook']);
-    expect((await a.client.trpc.notes.list.query({ projectId: p.id, query: 'groc' })).map((n) => n.title)).toEqual(['Groceries']);
+    expect(
+      (await a.client.trpc.notes.list.query({ projectId: p.id, query: 'rotating keys' })).map((n) => n.title),
+    ).toEqual(['Runbook']);
+    expect((await a.client.trpc.notes.list.query({ projectId: p.id, query: 'groc' })).map((n) => n.title)).toEqual([
+      'Groceries',
+    ]);
     expect(await a.client.trpc.notes.list.query({ projectId: p.id, query: 'zebra' })).toEqual([]);
     expect((await a.client.trpc.notes.list.query({ projectId: p.id, query: '100%_' })).length).toBe(0);
 
     // Excerpts are the note's words, not its Markdown, and with a query the passage around the match.
     const [plain] = await a.client.trpc.notes.list.query({ projectId: p.id, query: 'rotating keys' });
-    expect(plain?.excerpt).toBe('Deploy \uE000rotate\uE001 the \uE000keys\uE001 alert(1) stays text for the renderer to sanitise');
+    expect(plain?.excerpt).toBe(
+      'Deploy \uE000rotate\uE001 the \uE000keys\uE001 alert(1) stays text for the renderer to sanitise',
+    );
     const filler = 'Routine words about other subsystems and their owners. '.repeat(20);
-    await a.client.trpc.notes.create.mutate({ projectId: p.id, title: 'Payments', body: `# Intro\n\n${filler}\n\n## Retries\n\nThe **payments** gateway retries charges. ${filler}` });
+    await a.client.trpc.notes.create.mutate({
+      projectId: p.id,
+      title: 'Payments',
+      body: `# Intro\n\n${filler}\n\n## Retries\n\nThe **payments** gateway retries charges. ${filler}`,
+    });
     const [around] = await a.client.trpc.notes.list.query({ projectId: p.id, query: 'gateway' });
     expect(around?.excerpt).toMatch(/^… .*payments \uE000gateway\uE001 retries charges.* …$/);
     expect(around?.excerpt).not.toMatch(/[#*]/);
@@ -64,7 +81,9 @@ describe.each(dbKinds)('projects and notes on %s', (kind) => {
 
     const updated = await a.client.trpc.notes.update.mutate({ id: n1.id, body: 'now about zebras' });
     expect(updated).toMatchObject({ title: 'Runbook', body: 'now about zebras' });
-    expect((await a.client.trpc.notes.list.query({ projectId: p.id, query: 'zebra' })).map((n) => n.title)).toEqual(['Runbook']);
+    expect((await a.client.trpc.notes.list.query({ projectId: p.id, query: 'zebra' })).map((n) => n.title)).toEqual([
+      'Runbook',
+    ]);
     await a.client.trpc.notes.delete.mutate({ id: n1.id });
     expect((await trpcError(() => a.client.trpc.notes.get.query({ id: n1.id }))).httpStatus).toBe(404);
     expect((await a.client.trpc.notes.list.query({ projectId: p.id })).length).toBe(3);

@@ -13,6 +13,8 @@ export function registerNoteRoutes(app: HttpApp, deps: AppDeps): void {
     scope: 'notes:read',
     params: z.object({ projectId: z.uuid() }),
     query: z.object({ query: z.string().max(200).optional() }),
-    handler: async ({ access, params, query }) => ({ notes: await listNotes(access, { projectId: params.projectId, query: query.query }) }),
+    handler: async ({ access, params, query }) => ({
+      notes: await listNotes(access, { projectId: params.projectId, query: query.query }),
+    }),
   });
 }

@@ -2,7 +2,11 @@ import { z } from 'zod';
 import { TEXT_LIMITS } from '../../shared/limits.js';
 
 const { noteTitle, noteBody } = TEXT_LIMITS;
-const zTitle = z.string().trim().min(1, { message: 'Give the note a title' }).max(noteTitle.max, { message: noteTitle.message });
+const zTitle = z
+  .string()
+  .trim()
+  .min(1, { message: 'Give the note a title' })
+  .max(noteTitle.max, { message: noteTitle.message });
 const zBody = z.string().max(noteBody.max, { message: noteBody.message });
 
 export const zCreateNote = z.object({

@@ -8,13 +8,15 @@ import { getProject } from '../projects/index.js';
 import { excerptAround, HIGHLIGHT_END, HIGHLIGHT_START, plainMarkdown, unmarked } from '../../shared/excerpt.js';
 import type { CreateNoteInput, ListNotesInput, UpdateNoteInput } from './schema.js';
 
-
 /** Characters of a note read to build its excerpt (the start, or the passage around a match). */
 const EXCERPT_SOURCE_CHARS = 800;
 const EXCERPT_CHARS = 220;
 
 /** The excerpt a list shows: the note's words (no Markdown syntax), around the match when searching, matches marked. */
-function noteExcerpt(r: { head: string; headline: string | null; window: string | null; windowStart: number; bodyChars: number }, query: string | undefined): string {
+function noteExcerpt(
+  r: { head: string; headline: string | null; window: string | null; windowStart: number; bodyChars: number },
+  query: string | undefined,
+): string {
   const head = plainMarkdown(r.head);
   if (!query) return excerptAround(head, '', EXCERPT_CHARS);
   if (r.headline?.includes(HIGHLIGHT_START)) {
@@ -45,10 +47,33 @@ export async function listNotes(access: Access, input: ListNotesInput) {
     createdAt: projectNotes.createdAt,
     updatedAt: projectNotes.updatedAt,
   };
-  const shape = <R extends { head: string; bodyChars: number; headline?: string | null; window?: string | null; windowStart?: number }>(rows: R[]) =>
-    rows.map(({ head, bodyChars, headline, window, windowStart, ...n }) => ({ ...n, excerpt: noteExcerpt({ head, bodyChars, headline: headline ?? null, window: window ?? null, windowStart: windowStart ?? 1 }, input.query) }));
+  const shape = <
+    R extends {
+      head: string;
+      bodyChars: number;
+      headline?: string | null;
+      window?: string | null;
+      windowStart?: number;
+    },
+  >(
+    rows: R[],
+  ) =>
+    rows.map(({ head, bodyChars, headline, window, windowStart, ...n }) => ({
+      ...n,
+      excerpt: noteExcerpt(
+        { head, bodyChars, headline: headline ?? null, window: window ?? null, windowStart: windowStart ?? 1 },
+        input.query,
+      ),
+    }));
   if (!input.query) {
-    return shape(await access.tx.select(base).from(projectNotes).where(eq(projectNotes.projectId, input.projectId)).orderBy(desc(projectNotes.updatedAt)).limit(500));
+    return shape(
+      await access.tx
+        .select(base)
+        .from(projectNotes)
+        .where(eq(projectNotes.projectId, input.projectId))
+        .orderBy(desc(projectNotes.updatedAt))
+        .limit(500),
+    );
   }
   const tsq = sql`websearch_to_tsquery('english', ${input.query})`;
   const like = `%${escapeLike(input.query)}%`;
@@ -58,12 +83,19 @@ export async function listNotes(access: Access, input: ListNotesInput) {
     .select({
       ...base,
       rank: sql<number>`ts_rank(${projectNotes.search}, ${tsq})`,
-      headline: sql<string | null>`case when ${projectNotes.search} @@ ${tsq} then ts_headline('english', left(${projectNotes.body}, 50000), ${tsq}, ${`StartSel=${HIGHLIGHT_START}, StopSel=${HIGHLIGHT_END}, MaxFragments=1, MaxWords=32, MinWords=14`}) end`,
+      headline: sql<
+        string | null
+      >`case when ${projectNotes.search} @@ ${tsq} then ts_headline('english', left(${projectNotes.body}, 50000), ${tsq}, ${`StartSel=${HIGHLIGHT_START}, StopSel=${HIGHLIGHT_END}, MaxFragments=1, MaxWords=32, MinWords=14`}) end`,
       window: sql<string>`substr(${projectNotes.body}, ${windowStart}, ${EXCERPT_SOURCE_CHARS})`,
       windowStart,
     })
     .from(projectNotes)
-    .where(and(eq(projectNotes.projectId, input.projectId), or(sql`${projectNotes.search} @@ ${tsq}`, ilike(projectNotes.title, like), ilike(projectNotes.body, like))))
+    .where(
+      and(
+        eq(projectNotes.projectId, input.projectId),
+        or(sql`${projectNotes.search} @@ ${tsq}`, ilike(projectNotes.title, like), ilike(projectNotes.body, like)),
+      ),
+    )
     .orderBy(desc(sql`ts_rank(${projectNotes.search}, ${tsq})`), desc(projectNotes.updatedAt))
     .limit(200);
   return shape(rows);
@@ -71,7 +103,16 @@ export async function listNotes(access: Access, input: ListNotesInput) {
 
 export async function getNote(access: Access, id: string) {
   const [n] = await access.tx
-    .select({ id: projectNotes.id, projectId: projectNotes.projectId, title: projectNotes.title, body: projectNotes.body, createdAt: projectNotes.createdAt, updatedAt: projectNotes.updatedAt, createdBy: projectNotes.createdBy, updatedBy: projectNotes.updatedBy })
+    .select({
+      id: projectNotes.id,
+      projectId: projectNotes.projectId,
+      title: projectNotes.title,
+      body: projectNotes.body,
+      createdAt: projectNotes.createdAt,
+      updatedAt: projectNotes.updatedAt,
+      createdBy: projectNotes.createdBy,
+      updatedBy: projectNotes.updatedBy,
+    })
     .from(projectNotes)
     .where(eq(projectNotes.id, id));
   if (!n) throw notFound('Note');
@@ -83,7 +124,14 @@ export async function createNote(access: Access, input: CreateNoteInput) {
   await getProject(access, input.projectId);
   const [n] = await access.tx
     .insert(projectNotes)
-    .values({ tenantId: access.tenantId, projectId: input.projectId, title: input.title, body: input.body, createdBy: access.userId, updatedBy: access.userId })
+    .values({
+      tenantId: access.tenantId,
+      projectId: input.projectId,
+      title: input.title,
+      body: input.body,
+      createdBy: access.userId,
+      updatedBy: access.userId,
+    })
     .returning({ id: projectNotes.id });
   if (!n) throw notFound('Note');
   return getNote(access, n.id);
@@ -93,7 +141,12 @@ export async function updateNote(access: Access, input: UpdateNoteInput) {
   await getNote(access, input.id);
   await access.tx
     .update(projectNotes)
-    .set({ ...(input.title !== undefined ? { title: input.title } : {}), ...(input.body !== undefined ? { body: input.body } : {}), updatedBy: access.userId, updatedAt: sql`now()` })
+    .set({
+      ...(input.title !== undefined ? { title: input.title } : {}),
+      ...(input.body !== undefined ? { body: input.body } : {}),
+      updatedBy: access.userId,
+      updatedAt: sql`now()`,
+    })
     .where(eq(projectNotes.id, input.id));
   return getNote(access, input.id);
 }

@@ -14,14 +14,23 @@ describe.each(dbKinds)('personas on %s', (kind) => {
   it('every new workspace starts with the built-in personas, which can be edited but not deleted', async () => {
     const a = await newUser(server);
     const list = await a.client.trpc.personas.list.query({});
-    expect(list.filter((p) => p.isBuiltIn).map((p) => p.name).sort()).toEqual(builtInPersonas.map((p) => p.name).sort());
+    expect(
+      list
+        .filter((p) => p.isBuiltIn)
+        .map((p) => p.name)
+        .sort(),
+    ).toEqual(builtInPersonas.map((p) => p.name).sort());
     expect(list.length).toBeGreaterThanOrEqual(8);
     const auditor = list.find((p) => p.name === 'Security Auditor');
     expect(auditor).toMatchObject({ xp: 0, level: 1, specializations: ['security', 'compliance', 'architecture'] });
-    expect((await trpcError(() => a.client.trpc.personas.delete.mutate({ id: auditor?.id ?? '' }))).httpStatus).toBe(403);
+    expect((await trpcError(() => a.client.trpc.personas.delete.mutate({ id: auditor?.id ?? '' }))).httpStatus).toBe(
+      403,
+    );
     const edited = await a.client.trpc.personas.update.mutate({ id: auditor?.id ?? '', traits: ['paranoid'] });
     expect(edited.traits).toEqual(['paranoid']);
-    expect((await a.client.trpc.personas.list.query({ specialization: 'documentation' })).map((p) => p.name)).toContain('Technical Writer');
+    expect((await a.client.trpc.personas.list.query({ specialization: 'documentation' })).map((p) => p.name)).toContain(
+      'Technical Writer',
+    );
   });
 
   it('infers specializations from the text when none are given, and keeps explicit ones', async () => {
@@ -33,18 +42,35 @@ describe.each(dbKinds)('personas on %s', (kind) => {
     });
     expect(inferred.specializations[0]).toBe('devops');
     expect(inferred.category).toBe('devops');
-    const explicit = await a.client.trpc.personas.create.mutate({ name: 'Docs', description: 'Kubernetes and Terraform', systemPrompt: 'You write documentation.', specializations: ['documentation'] });
+    const explicit = await a.client.trpc.personas.create.mutate({
+      name: 'Docs',
+      description: 'Kubernetes and Terraform',
+      systemPrompt: 'You write documentation.',
+      specializations: ['documentation'],
+    });
     expect(explicit.specializations).toEqual(['documentation']);
-    const reinferred = await a.client.trpc.personas.update.mutate({ id: explicit.id, description: 'Writes READMEs, tutorials and API reference docs', specializations: [] });
+    const reinferred = await a.client.trpc.personas.update.mutate({
+      id: explicit.id,
+      description: 'Writes READMEs, tutorials and API reference docs',
+      specializations: [],
+    });
     expect(reinferred.specializations[0]).toBe('documentation');
-    const off = await a.client.trpc.personas.create.mutate({ name: 'Baker', description: 'Loves sourdough bread and long hikes.', systemPrompt: 'You are a friendly baker.' });
+    const off = await a.client.trpc.personas.create.mutate({
+      name: 'Baker',
+      description: 'Loves sourdough bread and long hikes.',
+      systemPrompt: 'You are a friendly baker.',
+    });
     expect(off.specializations).toEqual([]);
     expect(off.category).toBe('general');
   });
 
   it('suggests specializations live, with labels and the words that matched', async () => {
     const a = await newUser(server);
-    const s = await a.client.trpc.personas.suggestSpecializations.query({ description: 'Writes Playwright end-to-end tests and unit tests for React components', systemPrompt: '', traits: [] });
+    const s = await a.client.trpc.personas.suggestSpecializations.query({
+      description: 'Writes Playwright end-to-end tests and unit tests for React components',
+      systemPrompt: '',
+      traits: [],
+    });
     expect(s.map((x) => x.id)).toEqual(expect.arrayContaining(['testing', 'frontend']));
     expect(s[0]?.label).toBeTruthy();
     expect(s[0]?.matches.length).toBeGreaterThan(0);
@@ -52,9 +78,17 @@ describe.each(dbKinds)('personas on %s', (kind) => {
 
   it('gains 10 XP per use, atomically under concurrency, and levels up at 100 XP', async () => {
     const a = await newUser(server);
-    const p = await a.client.trpc.personas.create.mutate({ name: 'Summariser', systemPrompt: 'You summarise text for busy people.' });
+    const p = await a.client.trpc.personas.create.mutate({
+      name: 'Summariser',
+      systemPrompt: 'You summarise text for busy people.',
+    });
     const answers = await Promise.all(
-      Array.from({ length: 10 }, (_, i) => a.client.trpc.personas.try.mutate({ id: p.id, message: `Our deploy ${i} failed because the cache was cold. Warming the cache fixed it. What fixed it?` })),
+      Array.from({ length: 10 }, (_, i) =>
+        a.client.trpc.personas.try.mutate({
+          id: p.id,
+          message: `Our deploy ${i} failed because the cache was cold. Warming the cache fixed it. What fixed it?`,
+        }),
+      ),
     );
     expect(answers.every((r) => r.isOffline && r.provider === 'offline')).toBe(true);
     expect(answers[0]?.text).toMatch(/offline model/);
@@ -65,25 +99,43 @@ describe.each(dbKinds)('personas on %s', (kind) => {
 
   it('a failed use still counts toward the success rate', async () => {
     const a = await newUser(server);
-    await a.client.trpc.llm.keys.add.mutate({ name: 'broken', kind: 'openai', apiKey: 'sk-nope-1234', baseUrl: `${fake.url}/openai/v1` });
+    await a.client.trpc.llm.keys.add.mutate({
+      name: 'broken',
+      kind: 'openai',
+      apiKey: 'sk-nope-1234',
+      baseUrl: `${fake.url}/openai/v1`,
+    });
     await a.client.trpc.llm.settings.update.mutate({ fallbackChain: ['broken'] });
     fake.script.openai.push({ kind: 'status', status: 400, message: 'bad request' });
     const p = (await a.client.trpc.personas.list.query({})).find((x) => x.name === 'QA & Test Engineer');
     const err = await trpcError(() => a.client.trpc.personas.try.mutate({ id: p?.id ?? '', message: 'hello' }));
     expect(err.httpStatus).toBe(502);
     expect(err.message).toMatch(/broken: HTTP 400/);
-    expect(await a.client.trpc.personas.get.query({ id: p?.id ?? '' })).toMatchObject({ xp: 10, stepsTotal: 1, stepsCompleted: 0 });
+    expect(await a.client.trpc.personas.get.query({ id: p?.id ?? '' })).toMatchObject({
+      xp: 10,
+      stepsTotal: 1,
+      stepsCompleted: 0,
+    });
   });
 
   it('a call refused by the budget before any provider was tried does not count as a use', async () => {
     const a = await newUser(server);
-    await a.client.trpc.llm.keys.add.mutate({ name: 'paid', kind: 'openai', apiKey: 'sk-paid-0001', baseUrl: `${fake.url}/openai/v1` });
+    await a.client.trpc.llm.keys.add.mutate({
+      name: 'paid',
+      kind: 'openai',
+      apiKey: 'sk-paid-0001',
+      baseUrl: `${fake.url}/openai/v1`,
+    });
     await a.client.trpc.llm.settings.update.mutate({ fallbackChain: ['paid'], monthlyBudgetUsd: 0 });
     const p = (await a.client.trpc.personas.list.query({}))[0];
     const err = await trpcError(() => a.client.trpc.personas.try.mutate({ id: p?.id ?? '', message: 'hello' }));
     expect(err.httpStatus).toBe(402);
     expect(err.message).toMatch(/monthly LLM budget.*LLM page/);
-    expect(await a.client.trpc.personas.get.query({ id: p?.id ?? '' })).toMatchObject({ xp: 0, usageCount: 0, stepsTotal: 0 });
+    expect(await a.client.trpc.personas.get.query({ id: p?.id ?? '' })).toMatchObject({
+      xp: 0,
+      usageCount: 0,
+      stepsTotal: 0,
+    });
   });
 
   it('matches the persona that covers a step’s categories best', async () => {
@@ -96,7 +148,10 @@ describe.each(dbKinds)('personas on %s', (kind) => {
   it('another workspace never sees, edits, uses or deletes these personas', async () => {
     const a = await newUser(server);
     const b = await newUser(server);
-    const mine = await a.client.trpc.personas.create.mutate({ name: 'Secret Agent', systemPrompt: 'You are secret and careful.' });
+    const mine = await a.client.trpc.personas.create.mutate({
+      name: 'Secret Agent',
+      systemPrompt: 'You are secret and careful.',
+    });
     expect((await b.client.trpc.personas.list.query({ query: 'Secret Agent' })).length).toBe(0);
     for (const call of [
       () => b.client.trpc.personas.get.query({ id: mine.id }),
@@ -112,7 +167,13 @@ describe.each(dbKinds)('personas on %s', (kind) => {
   it('rejects bad input field by field and stores nothing', async () => {
     const a = await newUser(server);
     const before = (await a.client.trpc.personas.list.query({})).length;
-    const e = await trpcError(() => a.client.trpc.personas.create.mutate({ name: '', systemPrompt: 'short', specializations: ['wizardry' as 'security'] }));
+    const e = await trpcError(() =>
+      a.client.trpc.personas.create.mutate({
+        name: '',
+        systemPrompt: 'short',
+        specializations: ['wizardry' as 'security'],
+      }),
+    );
     expect(e.httpStatus).toBe(400);
     expect(Object.keys(e.fieldErrors ?? {}).sort()).toEqual(['name', 'specializations', 'systemPrompt']);
     expect((await a.client.trpc.personas.list.query({})).length).toBe(before);
@@ -135,7 +196,10 @@ describe('matchPersona', () => {
 
   it('built-in persona descriptions infer their own declared primary specialization', () => {
     for (const p of builtInPersonas) {
-      expect(suggestSpecializations({ description: p.description, systemPrompt: p.systemPrompt, traits: p.traits })[0], p.name).toBe(p.specializations[0]);
+      expect(
+        suggestSpecializations({ description: p.description, systemPrompt: p.systemPrompt, traits: p.traits })[0],
+        p.name,
+      ).toBe(p.specializations[0]);
     }
   });
 });

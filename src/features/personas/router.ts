@@ -4,7 +4,15 @@ import { NyxError } from '../../platform/errors.js';
 import { generate } from '../../platform/llm/service.js';
 import { publicProcedure, requireScope, requireScopeForCall, router } from '../../platform/trpc/procedures.js';
 import { zCreatePersona, zListPersonas, zMatch, zPersonaId, zSuggest, zTryPersona, zUpdatePersona } from './schema.js';
-import { createPersona, deletePersona, getPersona, listPersonas, matchPersona, recordPersonaUse, updatePersona } from './service.js';
+import {
+  createPersona,
+  deletePersona,
+  getPersona,
+  listPersonas,
+  matchPersona,
+  recordPersonaUse,
+  updatePersona,
+} from './service.js';
 import { extractSpecializations, specializationCategories, specializationLabels } from './specialization-extractor.js';
 
 export const personasRouter = router({
@@ -27,10 +35,15 @@ export const personasRouter = router({
     .input(zPersonaId)
     .mutation(({ ctx, input }) => deletePersona(ctx.access, input.id)),
   /** The 15 categories with their UI labels. */
-  categories: publicProcedure.query(() => specializationCategories.map((id) => ({ id, label: specializationLabels[id] }))),
+  categories: publicProcedure.query(() =>
+    specializationCategories.map((id) => ({ id, label: specializationLabels[id] })),
+  ),
   /** Live suggestions while the user types; pure computation, no database. */
   suggestSpecializations: publicProcedure.input(zSuggest).query(({ input }) =>
-    extractSpecializations([input.description, input.systemPrompt, input.traits.join(', ')]).map((m) => ({ ...m, label: specializationLabels[m.id] })),
+    extractSpecializations([input.description, input.systemPrompt, input.traits.join(', ')]).map((m) => ({
+      ...m,
+      label: specializationLabels[m.id],
+    })),
   ),
   /** The persona that best covers the given categories (used to auto-assign workflow steps). */
   match: requireScope('personas:read')
@@ -46,8 +59,11 @@ export const personasRouter = router({
     .input(zTryPersona)
     .mutation(async ({ ctx, input }) => {
       const { grant, deps } = ctx;
-      if (!grant.scopes.has('personas:read')) throw new NyxError('FORBIDDEN', 'This action needs the "personas:read" permission');
-      const persona = await withTenant(deps.database, grant, (tx) => getPersona({ tx, projectPin: grant.projectPin }, input.id));
+      if (!grant.scopes.has('personas:read'))
+        throw new NyxError('FORBIDDEN', 'This action needs the "personas:read" permission');
+      const persona = await withTenant(deps.database, grant, (tx) =>
+        getPersona({ tx, projectPin: grant.projectPin }, input.id),
+      );
       let isSuccess = false;
       let wasAttempted = true;
       try {
@@ -60,7 +76,15 @@ export const personasRouter = router({
           ...(input.provider ? { provider: input.provider } : {}),
         });
         isSuccess = true;
-        return { text: r.text, provider: r.provider, model: r.model, isOffline: r.isOffline, tokensIn: r.tokensIn, tokensOut: r.tokensOut, costUsd: r.costUsd };
+        return {
+          text: r.text,
+          provider: r.provider,
+          model: r.model,
+          isOffline: r.isOffline,
+          tokensIn: r.tokensIn,
+          tokensOut: r.tokensOut,
+          costUsd: r.costUsd,
+        };
       } catch (err) {
         // Refused before any provider was tried: the persona was not used.
         if (err instanceof NyxError && err.code === 'BUDGET_EXCEEDED') wasAttempted = false;
@@ -68,8 +92,9 @@ export const personasRouter = router({
       } finally {
         // A failed XP update is logged, never swallowed, and never fails the answer.
         if (wasAttempted) {
-          await withTenant(deps.database, grant, (tx) => recordPersonaUse(tx, persona.id, isSuccess)).catch((err: unknown) =>
-            deps.log.error({ err, tenantId: grant.tenantId, personaId: persona.id }, 'could not record persona XP'),
+          await withTenant(deps.database, grant, (tx) => recordPersonaUse(tx, persona.id, isSuccess)).catch(
+            (err: unknown) =>
+              deps.log.error({ err, tenantId: grant.tenantId, personaId: persona.id }, 'could not record persona XP'),
           );
         }
       }

@@ -27,7 +27,11 @@ export type UpdatePersonaInput = z.infer<typeof zUpdatePersona>;
 
 export const zPersonaId = z.object({ id: z.uuid() });
 export const zListPersonas = z
-  .object({ projectId: z.uuid().optional(), specialization: z.enum(specializationCategories).optional(), query: z.string().trim().max(200).optional() })
+  .object({
+    projectId: z.uuid().optional(),
+    specialization: z.enum(specializationCategories).optional(),
+    query: z.string().trim().max(200).optional(),
+  })
   .default({});
 export type ListPersonasInput = z.infer<typeof zListPersonas>;
 
@@ -43,4 +47,7 @@ export const zTryPersona = z.object({
   provider: z.string().trim().min(1).max(40).optional(),
 });
 
-export const zMatch = z.object({ categories: z.array(z.enum(specializationCategories)).min(1).max(15), projectId: z.uuid().optional() });
+export const zMatch = z.object({
+  categories: z.array(z.enum(specializationCategories)).min(1).max(15),
+  projectId: z.uuid().optional(),
+});

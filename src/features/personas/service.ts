@@ -33,15 +33,20 @@ export async function seedBuiltInPersonas(tx: Tx, tenantId: string): Promise<voi
     .onConflictDoNothing({ target: [personas.tenantId, personas.builtInKey] });
 }
 
-
 export async function listPersonas(access: Access, input: ListPersonasInput): Promise<Persona[]> {
-  const [hasBuiltIns] = await access.tx.select({ id: personas.id }).from(personas).where(eq(personas.isBuiltIn, true)).limit(1);
+  const [hasBuiltIns] = await access.tx
+    .select({ id: personas.id })
+    .from(personas)
+    .where(eq(personas.isBuiltIn, true))
+    .limit(1);
   // Workspaces created before personas existed get their built-ins on first look.
   if (!hasBuiltIns) await seedBuiltInPersonas(access.tx, access.tenantId);
   const where: SQL[] = [];
   const project = access.projectPin ?? input.projectId;
   // Workspace-wide personas, plus those of the project asked about.
-  where.push(project ? (or(isNull(personas.projectId), eq(personas.projectId, project)) as SQL) : isNull(personas.projectId));
+  where.push(
+    project ? (or(isNull(personas.projectId), eq(personas.projectId, project)) as SQL) : isNull(personas.projectId),
+  );
   if (input.specialization) where.push(sql`${input.specialization} = any(${personas.specializations})`);
   if (input.query) {
     const like = `%${escapeLike(input.query)}%`;
@@ -61,7 +66,11 @@ export async function getPersona(access: Pick<Access, 'tx' | 'projectPin'>, id: 
 }
 
 function inferred(input: { description?: string; systemPrompt?: string; traits?: string[] }): SpecializationId[] {
-  return suggestSpecializations({ description: input.description ?? '', systemPrompt: input.systemPrompt ?? '', traits: input.traits ?? [] });
+  return suggestSpecializations({
+    description: input.description ?? '',
+    systemPrompt: input.systemPrompt ?? '',
+    traits: input.traits ?? [],
+  });
 }
 
 export async function createPersona(access: Access, input: CreatePersonaInput): Promise<Persona> {
@@ -96,7 +105,12 @@ export async function updatePersona(access: Access, input: UpdatePersonaInput): 
     traits: input.traits ?? current.traits,
   };
   // An explicit empty list means "infer again from the new text".
-  const specializations = input.specializations === undefined ? current.specializations : input.specializations.length ? input.specializations : inferred(next);
+  const specializations =
+    input.specializations === undefined
+      ? current.specializations
+      : input.specializations.length
+        ? input.specializations
+        : inferred(next);
   const [p] = await access.tx
     .update(personas)
     .set({ ...next, specializations, category: specializations[0] ?? 'general', updatedAt: sql`now()` })
@@ -118,7 +132,11 @@ export async function deletePersona(access: Access, id: string): Promise<{ id: s
  * Records one use of a persona atomically in SQL (+10 XP, usage and step counters), so
  * concurrent uses never lose an increment. Level follows from XP (a generated column).
  */
-export async function recordPersonaUse(tx: Tx, id: string, isSuccess: boolean): Promise<{ xp: number; level: number } | null> {
+export async function recordPersonaUse(
+  tx: Tx,
+  id: string,
+  isSuccess: boolean,
+): Promise<{ xp: number; level: number } | null> {
   const [row] = await tx
     .update(personas)
     .set({
@@ -132,7 +150,8 @@ export async function recordPersonaUse(tx: Tx, id: string, isSuccess: boolean): 
   return row ?? null;
 }
 
-export const successRate = (p: Pick<Persona, 'stepsCompleted' | 'stepsTotal'>): number | null => (p.stepsTotal ? p.stepsCompleted / p.stepsTotal : null);
+export const successRate = (p: Pick<Persona, 'stepsCompleted' | 'stepsTotal'>): number | null =>
+  p.stepsTotal ? p.stepsCompleted / p.stepsTotal : null;
 
 /**
  * The best persona for a step that needs `required` categories:
@@ -140,7 +159,9 @@ export const successRate = (p: Pick<Persona, 'stepsCompleted' | 'stepsTotal'>): 
  * ties broken by how early the required categories come in the persona's own list (its
  * primary specialization first), then level, success rate and name. Null when nobody scores above 0.
  */
-export function matchPersona<P extends Pick<Persona, 'specializations' | 'level' | 'stepsCompleted' | 'stepsTotal' | 'name'>>(
+export function matchPersona<
+  P extends Pick<Persona, 'specializations' | 'level' | 'stepsCompleted' | 'stepsTotal' | 'name'>,
+>(
   candidates: readonly P[],
   required: readonly SpecializationId[],
   weights: Partial<Record<SpecializationId, number>> = {},
@@ -149,7 +170,10 @@ export function matchPersona<P extends Pick<Persona, 'specializations' | 'level'
   for (const p of candidates) {
     const score = required.reduce((acc, c) => acc + (p.specializations.includes(c) ? (weights[c] ?? 1) : 0), 0);
     if (score <= 0) continue;
-    const rank = required.reduce((acc, c) => acc + (p.specializations.includes(c) ? p.specializations.indexOf(c) : p.specializations.length), 0);
+    const rank = required.reduce(
+      (acc, c) => acc + (p.specializations.includes(c) ? p.specializations.indexOf(c) : p.specializations.length),
+      0,
+    );
     if (!best || compare({ persona: p, score, rank }, best) < 0) best = { persona: p, score, rank };
   }
   return best && { persona: best.persona, score: best.score };
@@ -159,5 +183,11 @@ function compare<P extends Pick<Persona, 'specializations' | 'level' | 'stepsCom
   a: { persona: P; score: number; rank: number },
   b: { persona: P; score: number; rank: number },
 ): number {
-  return b.score - a.score || a.rank - b.rank || b.persona.level - a.persona.level || (successRate(b.persona) ?? -1) - (successRate(a.persona) ?? -1) || a.persona.name.localeCompare(b.persona.name);
+  return (
+    b.score - a.score ||
+    a.rank - b.rank ||
+    b.persona.level - a.persona.level ||
+    (successRate(b.persona) ?? -1) - (successRate(a.persona) ?? -1) ||
+    a.persona.name.localeCompare(b.persona.name)
+  );
 }

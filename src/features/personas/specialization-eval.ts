@@ -112,7 +112,9 @@ export function evaluate(items: readonly EvalItem[], predict: Predictor): Metric
     meanExpected: labelled ? expectedTotal / labelled : NaN,
     missedSecondary: [...missedSecondary]
       .map(([id, count]) => ({ id, count }))
-      .sort((a, b) => b.count - a.count || specializationCategories.indexOf(a.id) - specializationCategories.indexOf(b.id)),
+      .sort(
+        (a, b) => b.count - a.count || specializationCategories.indexOf(a.id) - specializationCategories.indexOf(b.id),
+      ),
     misses,
   };
 }
@@ -124,7 +126,9 @@ export function evaluate(items: readonly EvalItem[], predict: Predictor): Metric
  */
 const naiveTerms = specializationCategories.map((id) => ({
   id,
-  terms: Object.values(specializationLexicon[id]).flat().map((t) => t.toLowerCase()),
+  terms: Object.values(specializationLexicon[id])
+    .flat()
+    .map((t) => t.toLowerCase()),
 }));
 
 export function naiveBaseline(text: string): SpecializationId[] {

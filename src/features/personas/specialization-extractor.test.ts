@@ -10,7 +10,8 @@ import { evaluate, holdoutEvalPath, loadEvalSet, othersEvalPath } from './specia
 
 const ids = (text: string | string[], minScore?: number) =>
   extractSpecializations(text, minScore === undefined ? {} : { minScore }).map((r) => r.id);
-const scoreOf = (text: string, id: string) => extractSpecializations(text, { limit: 15, minScore: 0 }).find((r) => r.id === id)?.score ?? 0;
+const scoreOf = (text: string, id: string) =>
+  extractSpecializations(text, { limit: 15, minScore: 0 }).find((r) => r.id === id)?.score ?? 0;
 
 describe('specialization extractor', () => {
   it('has 15 categories in canonical order, each with a label', () => {
@@ -26,7 +27,12 @@ describe('specialization extractor', () => {
     expect(ids('reactor reaction', 0)).toEqual([]);
     expect(ids('awsome awesome', 0)).toEqual([]);
     expect(tokenize('databases database')).toEqual(['databas', 'databas']);
-    expect(tokenize('optimising optimized optimisation optimization')).toEqual(['optimiz', 'optimiz', 'optimization', 'optimization']);
+    expect(tokenize('optimising optimized optimisation optimization')).toEqual([
+      'optimiz',
+      'optimiz',
+      'optimization',
+      'optimization',
+    ]);
   });
 
   it('matches tokens with punctuation, digits and accents', () => {
@@ -35,7 +41,10 @@ describe('specialization extractor', () => {
     expect(extractSpecializations('k8s')[0]?.id).toBe('devops');
     expect(extractSpecializations('SOC 2')[0]).toMatchObject({ id: 'compliance', matches: ['soc 2'] });
     expect(extractSpecializations('ISO 27001')[0]?.id).toBe('compliance');
-    expect(extractSpecializations('C# and .NET')[0]).toMatchObject({ id: 'backend', matches: expect.arrayContaining(['c#', '.net']) });
+    expect(extractSpecializations('C# and .NET')[0]).toMatchObject({
+      id: 'backend',
+      matches: expect.arrayContaining(['c#', '.net']),
+    });
     expect(ids('Diátaxis')).toEqual(['documentation']);
     expect(ids('end to end')).toEqual(['testing']);
     expect(ids('End-to-End')).toEqual(['testing']);
@@ -45,7 +54,10 @@ describe('specialization extractor', () => {
     // "react" alone is frontend; inside "react native" it must not count for frontend.
     expect(ids('react native')).toEqual(['mobile']);
     expect(ids('penetration testing')).toEqual(['security']);
-    expect(extractSpecializations('machine learning')[0]).toMatchObject({ id: 'machine-learning', matches: ['machine learning'] });
+    expect(extractSpecializations('machine learning')[0]).toMatchObject({
+      id: 'machine-learning',
+      matches: ['machine learning'],
+    });
     expect(scoreOf('react native', 'mobile')).toBeGreaterThan(scoreOf('native', 'mobile'));
   });
 
@@ -86,14 +98,21 @@ describe('specialization extractor', () => {
 
   it('returns a second and third domain on one medium word once the text is technical', () => {
     // Field report: security and cost were missing although the words are there.
-    const k8s = extractSpecializations('Reviews Kubernetes manifests and Terraform for security misconfigurations and cost');
+    const k8s = extractSpecializations(
+      'Reviews Kubernetes manifests and Terraform for security misconfigurations and cost',
+    );
     expect(k8s.map((r) => r.id)).toEqual(expect.arrayContaining(['security', 'devops', 'cloud']));
     expect(k8s.find((r) => r.id === 'security')?.matches).toContain('security misconfiguration');
     expect(k8s.find((r) => r.id === 'cloud')?.matches).toContain('cost');
     expect(ids('Node.js API developer; the endpoints are slow')).toEqual(['backend', 'performance']);
     expect(ids('Security-minded Terraform reviewer')).toEqual(['devops', 'security', 'cloud']);
     // The same medium words alone stay below the bar: off-topic text still yields nothing.
-    for (const text of ['Home security advisor', 'Keeps the cost of every trip low', 'A slow, careful reader', 'Marathon coach focused on performance']) {
+    for (const text of [
+      'Home security advisor',
+      'Keeps the cost of every trip low',
+      'A slow, careful reader',
+      'Marathon coach focused on performance',
+    ]) {
       expect(ids(text)).toEqual([]);
     }
   });
@@ -116,7 +135,9 @@ describe('specialization extractor', () => {
   });
 
   it('suggests ids from persona parts without joining phrases across fields', () => {
-    expect(suggestSpecializations({ description: 'iOS developer', traits: ['SwiftUI', 'TestFlight'] })).toEqual(['mobile']);
+    expect(suggestSpecializations({ description: 'iOS developer', traits: ['SwiftUI', 'TestFlight'] })).toEqual([
+      'mobile',
+    ]);
     expect(suggestSpecializations({})).toEqual([]);
     // "react" ends one trait and "native" starts the next: no "react native" phrase.
     const split = extractSpecializations(['loves react', 'native speaker'], { minScore: 0, limit: 15 });
@@ -152,7 +173,10 @@ describe('specialization eval set', () => {
   });
 
   it("has others' phrasing in a tuning set and a holdout, each large and labelled like people label", () => {
-    for (const [set, split] of [[others, 'tune'], [holdout, 'holdout']] as const) {
+    for (const [set, split] of [
+      [others, 'tune'],
+      [holdout, 'holdout'],
+    ] as const) {
       expect(set.length).toBeGreaterThanOrEqual(60);
       expect(set.every((i) => i.split === split)).toBe(true);
       expect(set.filter((i) => i.expected.length === 0).length).toBeGreaterThanOrEqual(10);

@@ -69,7 +69,10 @@ const PLAIN_WORD_RE = /^[a-z]+$/;
  * "them" made every "…tests them…" frontend, "embedded" → "embed" read as "embeddings".
  */
 const IRREGULAR_STEMS = new Map<string, string>([
-  ['theme', 'theme'], ['themes', 'theme'], ['themed', 'theme'], ['theming', 'theme'],
+  ['theme', 'theme'],
+  ['themes', 'theme'],
+  ['themed', 'theme'],
+  ['theming', 'theme'],
   ['embedded', 'embedded'],
 ]);
 

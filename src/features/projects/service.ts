@@ -8,12 +8,15 @@ import { recordAudit } from '../audit/index.js';
 import type { CreateProjectInput, UpdateProjectInput } from './schema.js';
 
 const isUniqueViolation = (err: unknown): boolean =>
-  typeof err === 'object' && err !== null && ((err as { code?: string }).code === '23505' || (err as { cause?: { code?: string } }).cause?.code === '23505');
+  typeof err === 'object' &&
+  err !== null &&
+  ((err as { code?: string }).code === '23505' || (err as { cause?: { code?: string } }).cause?.code === '23505');
 
 function nameTaken(): NyxError {
-  return new NyxError('CONFLICT', 'A project with this name already exists', { fieldErrors: { name: ['Already used in this workspace'] } });
+  return new NyxError('CONFLICT', 'A project with this name already exists', {
+    fieldErrors: { name: ['Already used in this workspace'] },
+  });
 }
-
 
 export async function listProjects(access: Access, query?: string) {
   const where: SQL[] = [];
@@ -44,11 +47,20 @@ export async function getProject(access: Access, id: string) {
 }
 
 export async function createProject(access: Access, input: CreateProjectInput) {
-  if (access.projectPin) throw new NyxError('FORBIDDEN', 'This API token is pinned to one project and cannot create others');
+  if (access.projectPin)
+    throw new NyxError('FORBIDDEN', 'This API token is pinned to one project and cannot create others');
   try {
     // A savepoint, so a duplicate name leaves the request's transaction usable.
     return await access.tx.transaction(async (sp) => {
-      const [p] = await sp.insert(projects).values({ tenantId: access.tenantId, name: input.name, description: input.description, createdBy: access.userId }).returning();
+      const [p] = await sp
+        .insert(projects)
+        .values({
+          tenantId: access.tenantId,
+          name: input.name,
+          description: input.description,
+          createdBy: access.userId,
+        })
+        .returning();
       if (!p) throw new NyxError('INTERNAL', 'project insert returned nothing');
       return p;
     });
@@ -64,7 +76,11 @@ export async function updateProject(access: Access, input: UpdateProjectInput) {
     return await access.tx.transaction(async (sp) => {
       const [p] = await sp
         .update(projects)
-        .set({ ...(input.name !== undefined ? { name: input.name } : {}), ...(input.description !== undefined ? { description: input.description } : {}), updatedAt: sql`now()` })
+        .set({
+          ...(input.name !== undefined ? { name: input.name } : {}),
+          ...(input.description !== undefined ? { description: input.description } : {}),
+          updatedAt: sql`now()`,
+        })
         .where(eq(projects.id, input.id))
         .returning();
       if (!p) throw notFound('Project');
@@ -78,8 +94,19 @@ export async function updateProject(access: Access, input: UpdateProjectInput) {
 
 export async function deleteProject(access: Access, id: string) {
   assertProjectAllowed(access, id);
-  const [p] = await access.tx.delete(projects).where(eq(projects.id, id)).returning({ id: projects.id, name: projects.name });
+  const [p] = await access.tx
+    .delete(projects)
+    .where(eq(projects.id, id))
+    .returning({ id: projects.id, name: projects.name });
   if (!p) throw notFound('Project');
-  await recordAudit(access.tx, { tenantId: access.tenantId, actorUserId: access.userId, action: 'project.deleted', targetType: 'project', targetId: id, data: { name: p.name }, ip: access.ip });
+  await recordAudit(access.tx, {
+    tenantId: access.tenantId,
+    actorUserId: access.userId,
+    action: 'project.deleted',
+    targetType: 'project',
+    targetId: id,
+    data: { name: p.name },
+    ip: access.ip,
+  });
   return { id };
 }

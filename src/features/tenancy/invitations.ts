@@ -38,12 +38,28 @@ export async function createInvitation(access: Access, input: CreateInvitationIn
     })
     .returning();
   if (!row) throw new NyxError('INTERNAL', 'invitation insert returned nothing');
-  await recordAudit(access.tx, { tenantId: access.tenantId, actorUserId: access.userId, action: 'invitation.created', targetType: 'invitation', targetId: row.id, data: { email: row.email, role: row.role }, ip: access.ip });
+  await recordAudit(access.tx, {
+    tenantId: access.tenantId,
+    actorUserId: access.userId,
+    action: 'invitation.created',
+    targetType: 'invitation',
+    targetId: row.id,
+    data: { email: row.email, role: row.role },
+    ip: access.ip,
+  });
   return { link: `${publicUrl}/invite/${token}`, token, invitation: { ...viewOf(row, now) } };
 }
 
 function viewOf(row: typeof invitations.$inferSelect, now: Date) {
-  return { id: row.id, email: row.email, role: row.role, createdAt: row.createdAt, expiresAt: row.expiresAt, acceptedAt: row.acceptedAt, status: statusOf(row, now) };
+  return {
+    id: row.id,
+    email: row.email,
+    role: row.role,
+    createdAt: row.createdAt,
+    expiresAt: row.expiresAt,
+    acceptedAt: row.acceptedAt,
+    status: statusOf(row, now),
+  };
 }
 
 export async function listInvitations(access: Access, now: Date) {
@@ -58,18 +74,35 @@ export async function revokeInvitation(access: Access, id: string, now: Date) {
     .where(and(eq(invitations.id, id), isNull(invitations.acceptedAt), isNull(invitations.revokedAt)))
     .returning();
   if (!row) throw notFound('Pending invitation');
-  await recordAudit(access.tx, { tenantId: access.tenantId, actorUserId: access.userId, action: 'invitation.revoked', targetType: 'invitation', targetId: id, data: { email: row.email }, ip: access.ip });
+  await recordAudit(access.tx, {
+    tenantId: access.tenantId,
+    actorUserId: access.userId,
+    action: 'invitation.revoked',
+    targetType: 'invitation',
+    targetId: id,
+    data: { email: row.email },
+    ip: access.ip,
+  });
   return viewOf(row, now);
 }
 
 /** What the invitation page shows before accepting: workspace, role, and whether it can still be used. */
 export async function previewInvitation(deps: Pick<AppDeps, 'database' | 'now'>, token: string) {
   return withAuth(deps.database, { inviteHash: sha256Hex(token) }, async (tx) => {
-    const [inv] = await tx.select().from(invitations).where(eq(invitations.tokenHash, sha256Hex(token)));
+    const [inv] = await tx
+      .select()
+      .from(invitations)
+      .where(eq(invitations.tokenHash, sha256Hex(token)));
     if (!inv) throw notFound('Invitation');
     await enterTenant(tx, inv.tenantId);
     const [tenant] = await tx.select({ name: tenants.name }).from(tenants).where(eq(tenants.id, inv.tenantId));
-    return { workspaceName: tenant?.name ?? '', role: inv.role, email: inv.email, expiresAt: inv.expiresAt, status: statusOf(inv, deps.now()) };
+    return {
+      workspaceName: tenant?.name ?? '',
+      role: inv.role,
+      email: inv.email,
+      expiresAt: inv.expiresAt,
+      status: statusOf(inv, deps.now()),
+    };
   });
 }
 
@@ -81,11 +114,19 @@ export async function acceptInvitationInTx(
   tx: Tx,
   args: { inviteToken: string; user: { id: string; email: string }; ip: string | null; now: Date },
 ): Promise<string> {
-  const [inv] = await tx.select().from(invitations).where(eq(invitations.tokenHash, sha256Hex(args.inviteToken)));
-  if (!inv) throw new NyxError('NOT_FOUND', 'Invitation not found; check the link', { fieldErrors: { inviteToken: ['Unknown invitation'] } });
+  const [inv] = await tx
+    .select()
+    .from(invitations)
+    .where(eq(invitations.tokenHash, sha256Hex(args.inviteToken)));
+  if (!inv)
+    throw new NyxError('NOT_FOUND', 'Invitation not found; check the link', {
+      fieldErrors: { inviteToken: ['Unknown invitation'] },
+    });
   const status = statusOf(inv, args.now);
   if (status !== 'pending') {
-    throw new NyxError('CONFLICT', `This invitation is ${status}; ask for a new one`, { fieldErrors: { inviteToken: [`Invitation ${status}`] } });
+    throw new NyxError('CONFLICT', `This invitation is ${status}; ask for a new one`, {
+      fieldErrors: { inviteToken: [`Invitation ${status}`] },
+    });
   }
   if (inv.email && inv.email.toLowerCase() !== args.user.email.toLowerCase()) {
     throw new NyxError('FORBIDDEN', `This invitation is for ${inv.email}; sign in with that address`);
@@ -104,12 +145,30 @@ export async function acceptInvitationInTx(
     .returning({ id: invitations.id });
   if (!consumed) throw new NyxError('CONFLICT', 'This invitation was just used; ask for a new one');
   await tx.insert(tenantMembers).values({ tenantId: inv.tenantId, userId: args.user.id, role: inv.role });
-  await recordAudit(tx, { tenantId: inv.tenantId, actorUserId: args.user.id, action: 'invitation.accepted', targetType: 'invitation', targetId: inv.id, ip: args.ip });
-  await recordAudit(tx, { tenantId: inv.tenantId, actorUserId: args.user.id, action: 'member.added', targetType: 'user', targetId: args.user.id, data: { role: inv.role, via: 'invitation' }, ip: args.ip });
+  await recordAudit(tx, {
+    tenantId: inv.tenantId,
+    actorUserId: args.user.id,
+    action: 'invitation.accepted',
+    targetType: 'invitation',
+    targetId: inv.id,
+    ip: args.ip,
+  });
+  await recordAudit(tx, {
+    tenantId: inv.tenantId,
+    actorUserId: args.user.id,
+    action: 'member.added',
+    targetType: 'user',
+    targetId: args.user.id,
+    data: { role: inv.role, via: 'invitation' },
+    ip: args.ip,
+  });
   return inv.tenantId;
 }
 
-export async function acceptInvitation(deps: Pick<AppDeps, 'database' | 'now'>, args: { inviteToken: string; userId: string; ip: string | null }) {
+export async function acceptInvitation(
+  deps: Pick<AppDeps, 'database' | 'now'>,
+  args: { inviteToken: string; userId: string; ip: string | null },
+) {
   return withAuth(deps.database, { inviteHash: sha256Hex(args.inviteToken), userId: args.userId }, async (tx) => {
     const [user] = await tx.select({ id: users.id, email: users.email }).from(users).where(eq(users.id, args.userId));
     if (!user) throw new NyxError('UNAUTHENTICATED', 'Sign in again');

@@ -1,12 +1,43 @@
-import { authAttemptProcedure, authedProcedure, limitAuthAttempts, requireScope, router, sessionProcedure, tenantProcedure } from '../../platform/trpc/procedures.js';
+import {
+  authAttemptProcedure,
+  authedProcedure,
+  limitAuthAttempts,
+  requireScope,
+  router,
+  sessionProcedure,
+  tenantProcedure,
+} from '../../platform/trpc/procedures.js';
 import { z } from 'zod';
-import { acceptInvitation, createInvitation, listInvitations, previewInvitation, revokeInvitation } from './invitations.js';
-import { zCreateInvitation, zCreateWorkspace, zInviteToken, zRemoveMember, zRenameWorkspace, zUpdateMemberRole } from './schema.js';
-import { createWorkspace, getWorkspace, listMembers, listWorkspaces, removeMember, renameWorkspace, updateMemberRole } from './service.js';
+import {
+  acceptInvitation,
+  createInvitation,
+  listInvitations,
+  previewInvitation,
+  revokeInvitation,
+} from './invitations.js';
+import {
+  zCreateInvitation,
+  zCreateWorkspace,
+  zInviteToken,
+  zRemoveMember,
+  zRenameWorkspace,
+  zUpdateMemberRole,
+} from './schema.js';
+import {
+  createWorkspace,
+  getWorkspace,
+  listMembers,
+  listWorkspaces,
+  removeMember,
+  renameWorkspace,
+  updateMemberRole,
+} from './service.js';
 
 export const workspacesRouter = router({
   list: authedProcedure.query(({ ctx }) => listWorkspaces(ctx.deps, ctx.principal.userId)),
-  create: sessionProcedure.input(zCreateWorkspace).mutation(({ ctx, input }) => createWorkspace(ctx.deps, ctx.principal.userId, input.name, ctx.meta.ip)),
+  create: sessionProcedure
+    .input(zCreateWorkspace)
+    .mutation(({ ctx, input }) => createWorkspace(ctx.deps, ctx.principal.userId, input.name, ctx.meta.ip)),
   current: tenantProcedure.query(({ ctx }) => getWorkspace(ctx.access)),
   rename: requireScope('workspace:manage')
     .input(zRenameWorkspace)
@@ -19,7 +50,9 @@ export const membersRouter = router({
     .input(zUpdateMemberRole)
     .mutation(({ ctx, input }) => updateMemberRole(ctx.access, input.userId, input.role)),
   /** Removing yourself is leaving; removing someone else needs members:manage. */
-  remove: tenantProcedure.input(zRemoveMember).mutation(({ ctx, input }) => removeMember(ctx.access, input.userId, ctx.access.scopes.has('members:manage'))),
+  remove: tenantProcedure
+    .input(zRemoveMember)
+    .mutation(({ ctx, input }) => removeMember(ctx.access, input.userId, ctx.access.scopes.has('members:manage'))),
 });
 
 export const invitationsRouter = router({
@@ -31,7 +64,14 @@ export const invitationsRouter = router({
     .input(z.object({ id: z.uuid() }))
     .mutation(({ ctx, input }) => revokeInvitation(ctx.access, input.id, ctx.deps.now())),
   preview: authAttemptProcedure.input(zInviteToken).query(({ ctx, input }) => previewInvitation(ctx.deps, input.token)),
-  accept: sessionProcedure.use(limitAuthAttempts).input(zInviteToken).mutation(async ({ ctx, input }) => ({
-    tenantId: await acceptInvitation(ctx.deps, { inviteToken: input.token, userId: ctx.principal.userId, ip: ctx.meta.ip }),
-  })),
+  accept: sessionProcedure
+    .use(limitAuthAttempts)
+    .input(zInviteToken)
+    .mutation(async ({ ctx, input }) => ({
+      tenantId: await acceptInvitation(ctx.deps, {
+        inviteToken: input.token,
+        userId: ctx.principal.userId,
+        ip: ctx.meta.ip,
+      }),
+    })),
 });

@@ -14,7 +14,12 @@ import type { WorkspaceView } from './schema.js';
 type Access = Pick<TenantAccess, 'tx' | 'tenantId' | 'userId' | 'role' | 'ip'>;
 
 /** Creates a workspace with the caller as its owner, atomically. */
-export async function createWorkspace(deps: Pick<AppDeps, 'database'>, userId: string, name: string, ip: string | null): Promise<WorkspaceView> {
+export async function createWorkspace(
+  deps: Pick<AppDeps, 'database'>,
+  userId: string,
+  name: string,
+  ip: string | null,
+): Promise<WorkspaceView> {
   return withAuth(deps.database, { userId }, async (tx) => {
     const id = randomUUID();
     await enterTenant(tx, id);
@@ -22,7 +27,15 @@ export async function createWorkspace(deps: Pick<AppDeps, 'database'>, userId: s
     if (!tenant) throw new NyxError('INTERNAL', 'tenant insert returned nothing');
     await tx.insert(tenantMembers).values({ tenantId: id, userId, role: 'owner' });
     await seedBuiltInPersonas(tx, id);
-    await recordAudit(tx, { tenantId: id, actorUserId: userId, action: 'workspace.created', targetType: 'workspace', targetId: id, data: { name }, ip });
+    await recordAudit(tx, {
+      tenantId: id,
+      actorUserId: userId,
+      action: 'workspace.created',
+      targetType: 'workspace',
+      targetId: id,
+      data: { name },
+      ip,
+    });
     return { id, name: tenant.name, role: 'owner', createdAt: tenant.createdAt };
   });
 }
@@ -49,13 +62,29 @@ export async function getWorkspace(access: Access & Pick<TenantAccess, 'scopes' 
   const [t] = await access.tx.select().from(tenants).where(eq(tenants.id, access.tenantId));
   if (!t) throw notFound('Workspace');
   const assignableRoles = roles.filter((r) => roleRank[r] <= roleRank[access.role]);
-  return { id: t.id, name: t.name, role: access.role, createdAt: t.createdAt, userId: access.userId, scopes: [...access.scopes].sort(), assignableRoles };
+  return {
+    id: t.id,
+    name: t.name,
+    role: access.role,
+    createdAt: t.createdAt,
+    userId: access.userId,
+    scopes: [...access.scopes].sort(),
+    assignableRoles,
+  };
 }
 
 export async function renameWorkspace(access: Access, name: string): Promise<WorkspaceView> {
   const [t] = await access.tx.update(tenants).set({ name }).where(eq(tenants.id, access.tenantId)).returning();
   if (!t) throw notFound('Workspace');
-  await recordAudit(access.tx, { tenantId: access.tenantId, actorUserId: access.userId, action: 'workspace.renamed', targetType: 'workspace', targetId: t.id, data: { name }, ip: access.ip });
+  await recordAudit(access.tx, {
+    tenantId: access.tenantId,
+    actorUserId: access.userId,
+    action: 'workspace.renamed',
+    targetType: 'workspace',
+    targetId: t.id,
+    data: { name },
+    ip: access.ip,
+  });
   return { id: t.id, name: t.name, role: access.role, createdAt: t.createdAt };
 }
 
@@ -67,7 +96,13 @@ export async function renameWorkspace(access: Access, name: string): Promise<Wor
  */
 export async function listMembers(access: Access) {
   return access.tx
-    .select({ userId: users.id, email: users.email, name: users.name, role: tenantMembers.role, joinedAt: tenantMembers.createdAt })
+    .select({
+      userId: users.id,
+      email: users.email,
+      name: users.name,
+      role: tenantMembers.role,
+      joinedAt: tenantMembers.createdAt,
+    })
     .from(tenantMembers)
     .innerJoin(users, eq(users.id, tenantMembers.userId))
     .where(eq(tenantMembers.tenantId, access.tenantId))
@@ -106,8 +141,19 @@ export async function updateMemberRole(access: Access, userId: string, role: Rol
     throw new NyxError('CONFLICT', 'A workspace needs at least one owner; make someone else owner first');
   }
   if (current === role) return { userId, role };
-  await access.tx.update(tenantMembers).set({ role }).where(and(eq(tenantMembers.userId, userId), eq(tenantMembers.tenantId, access.tenantId)));
-  await recordAudit(access.tx, { tenantId: access.tenantId, actorUserId: access.userId, action: 'member.role_changed', targetType: 'user', targetId: userId, data: { from: current, to: role }, ip: access.ip });
+  await access.tx
+    .update(tenantMembers)
+    .set({ role })
+    .where(and(eq(tenantMembers.userId, userId), eq(tenantMembers.tenantId, access.tenantId)));
+  await recordAudit(access.tx, {
+    tenantId: access.tenantId,
+    actorUserId: access.userId,
+    action: 'member.role_changed',
+    targetType: 'user',
+    targetId: userId,
+    data: { from: current, to: role },
+    ip: access.ip,
+  });
   return { userId, role };
 }
 
@@ -117,12 +163,25 @@ export async function removeMember(access: Access, userId: string, canManage: bo
   if (!isSelf && !canManage) throw new NyxError('FORBIDDEN', 'This action needs the "members:manage" permission');
   const current = await memberRole(access, userId);
   if (!current) throw notFound('Member');
-  if (!isSelf && roleRank[current] > roleRank[access.role]) throw new NyxError('FORBIDDEN', 'You cannot remove a member above your own role');
+  if (!isSelf && roleRank[current] > roleRank[access.role])
+    throw new NyxError('FORBIDDEN', 'You cannot remove a member above your own role');
   if (current === 'owner' && (await ownerCount(access)) <= 1) {
     throw new NyxError('CONFLICT', 'The last owner cannot leave; make someone else owner first');
   }
-  await access.tx.delete(tenantMembers).where(and(eq(tenantMembers.userId, userId), eq(tenantMembers.tenantId, access.tenantId)));
-  await access.tx.execute(sql`update api_tokens set revoked_at = coalesce(revoked_at, now()) where user_id = ${userId} and tenant_id = ${access.tenantId}`);
-  await recordAudit(access.tx, { tenantId: access.tenantId, actorUserId: access.userId, action: 'member.removed', targetType: 'user', targetId: userId, data: { role: current, self: isSelf }, ip: access.ip });
+  await access.tx
+    .delete(tenantMembers)
+    .where(and(eq(tenantMembers.userId, userId), eq(tenantMembers.tenantId, access.tenantId)));
+  await access.tx.execute(
+    sql`update api_tokens set revoked_at = coalesce(revoked_at, now()) where user_id = ${userId} and tenant_id = ${access.tenantId}`,
+  );
+  await recordAudit(access.tx, {
+    tenantId: access.tenantId,
+    actorUserId: access.userId,
+    action: 'member.removed',
+    targetType: 'user',
+    targetId: userId,
+    data: { role: current, self: isSelf },
+    ip: access.ip,
+  });
   return { userId };
 }

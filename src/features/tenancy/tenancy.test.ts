@@ -23,7 +23,9 @@ describe.each(dbKinds)('workspaces, members and invitations on %s', (kind) => {
   it('invites a member with a one-time link; the link cannot be reused, and revoked links fail', async () => {
     const owner = await newUser(server);
     const inv = await owner.client.trpc.invitations.create.mutate({ role: 'member' });
-    const preview = await (await newUser(server, { workspace: null })).client.trpc.invitations.preview.query({ token: inv.token });
+    const preview = await (
+      await newUser(server, { workspace: null })
+    ).client.trpc.invitations.preview.query({ token: inv.token });
     expect(preview).toMatchObject({ role: 'member', status: 'pending' });
     const b = await newUser(server, { workspace: null });
     const { tenantId } = await b.client.trpc.invitations.accept.mutate({ token: inv.token });
@@ -35,27 +37,38 @@ describe.each(dbKinds)('workspaces, members and invitations on %s', (kind) => {
 
     const inv2 = await owner.client.trpc.invitations.create.mutate({ role: 'viewer' });
     await owner.client.trpc.invitations.revoke.mutate({ id: inv2.invitation.id });
-    expect((await trpcError(() => c.client.trpc.invitations.accept.mutate({ token: inv2.token }))).message).toMatch(/revoked/);
+    expect((await trpcError(() => c.client.trpc.invitations.accept.mutate({ token: inv2.token }))).message).toMatch(
+      /revoked/,
+    );
 
-    const bound = await owner.client.trpc.invitations.create.mutate({ role: 'member', email: 'someone-else@example.test' });
-    expect((await trpcError(() => c.client.trpc.invitations.accept.mutate({ token: bound.token }))).httpStatus).toBe(403);
+    const bound = await owner.client.trpc.invitations.create.mutate({
+      role: 'member',
+      email: 'someone-else@example.test',
+    });
+    expect((await trpcError(() => c.client.trpc.invitations.accept.mutate({ token: bound.token }))).httpStatus).toBe(
+      403,
+    );
 
     const members = await owner.client.trpc.members.list.query();
     expect(members.map((m) => m.email).sort()).toEqual([owner.email, b.email].sort());
     const statuses = (await owner.client.trpc.invitations.list.query()).map((i) => i.status).sort();
     expect(statuses).toEqual(['accepted', 'pending', 'revoked']);
     const audit = (await owner.client.trpc.audit.list.query({ limit: 50 })).items.map((i) => i.action);
-    expect(audit).toEqual(expect.arrayContaining(['invitation.created', 'invitation.accepted', 'member.added', 'invitation.revoked']));
+    expect(audit).toEqual(
+      expect.arrayContaining(['invitation.created', 'invitation.accepted', 'member.added', 'invitation.revoked']),
+    );
   });
 
-  it("a sole owner cannot demote or remove herself, whatever she owns elsewhere; lists show each member once", async () => {
+  it('a sole owner cannot demote or remove herself, whatever she owns elsewhere; lists show each member once', async () => {
     const carol = await newUser(server, { workspace: 'C1' });
     const c1 = carol.tenantId;
     const c2 = (await carol.client.trpc.workspaces.create.mutate({ name: 'C2' })).id;
     const c3 = (await carol.client.trpc.workspaces.create.mutate({ name: 'C3' })).id;
     for (const tenant of [c1, c2, c3]) {
       carol.client.tenantId = tenant;
-      const demote = await trpcError(() => carol.client.trpc.members.updateRole.mutate({ userId: carol.userId, role: 'admin' }));
+      const demote = await trpcError(() =>
+        carol.client.trpc.members.updateRole.mutate({ userId: carol.userId, role: 'admin' }),
+      );
       expect(demote.httpStatus).toBe(409);
       const leave = await trpcError(() => carol.client.trpc.members.remove.mutate({ userId: carol.userId }));
       expect(leave.httpStatus).toBe(409);
@@ -89,18 +102,32 @@ describe.each(dbKinds)('workspaces, members and invitations on %s', (kind) => {
     const member = await join('member');
     const viewer = await join('viewer');
 
-    expect((await trpcError(() => member.client.trpc.members.updateRole.mutate({ userId: viewer.userId, role: 'member' }))).httpStatus).toBe(403);
-    expect((await trpcError(() => member.client.trpc.invitations.create.mutate({ role: 'member' }))).httpStatus).toBe(403);
+    expect(
+      (await trpcError(() => member.client.trpc.members.updateRole.mutate({ userId: viewer.userId, role: 'member' })))
+        .httpStatus,
+    ).toBe(403);
+    expect((await trpcError(() => member.client.trpc.invitations.create.mutate({ role: 'member' }))).httpStatus).toBe(
+      403,
+    );
     expect((await trpcError(() => member.client.trpc.audit.list.query({ limit: 5 }))).httpStatus).toBe(403);
     expect((await trpcError(() => viewer.client.trpc.projects.create.mutate({ name: 'v' }))).httpStatus).toBe(403);
-    expect((await trpcError(() => admin.client.trpc.members.updateRole.mutate({ userId: member.userId, role: 'owner' }))).httpStatus).toBe(403);
-    expect((await trpcError(() => admin.client.trpc.members.remove.mutate({ userId: owner.userId }))).httpStatus).toBe(403);
+    expect(
+      (await trpcError(() => admin.client.trpc.members.updateRole.mutate({ userId: member.userId, role: 'owner' })))
+        .httpStatus,
+    ).toBe(403);
+    expect((await trpcError(() => admin.client.trpc.members.remove.mutate({ userId: owner.userId }))).httpStatus).toBe(
+      403,
+    );
     expect((await trpcError(() => admin.client.trpc.workspaces.rename.mutate({ name: 'x' }))).httpStatus).toBe(403);
 
     await admin.client.trpc.members.updateRole.mutate({ userId: viewer.userId, role: 'member' });
-    const lastOwner = await trpcError(() => owner.client.trpc.members.updateRole.mutate({ userId: owner.userId, role: 'admin' }));
+    const lastOwner = await trpcError(() =>
+      owner.client.trpc.members.updateRole.mutate({ userId: owner.userId, role: 'admin' }),
+    );
     expect(lastOwner.httpStatus).toBe(409);
-    expect((await trpcError(() => owner.client.trpc.members.remove.mutate({ userId: owner.userId }))).httpStatus).toBe(409);
+    expect((await trpcError(() => owner.client.trpc.members.remove.mutate({ userId: owner.userId }))).httpStatus).toBe(
+      409,
+    );
 
     await member.client.trpc.members.remove.mutate({ userId: member.userId });
     expect((await trpcError(() => member.client.trpc.projects.list.query({}))).httpStatus).toBe(404);
@@ -127,7 +154,16 @@ describe('workspaces.current (pglite)', () => {
       await v.client.trpc.invitations.accept.mutate({ token: inv.token });
       v.client.tenantId = owner.tenantId;
       const asViewer = await v.client.trpc.workspaces.current.query();
-      expect(asViewer.scopes).toEqual(['discussions:read', 'members:read', 'memory:read', 'notes:read', 'personas:read', 'projects:read', 'workflows:read', 'workspace:read']);
+      expect(asViewer.scopes).toEqual([
+        'discussions:read',
+        'members:read',
+        'memory:read',
+        'notes:read',
+        'personas:read',
+        'projects:read',
+        'workflows:read',
+        'workspace:read',
+      ]);
       expect(asViewer.assignableRoles).toEqual(['viewer']);
       const { token } = await owner.client.trpc.tokens.create.mutate({ name: 'ro', scopes: ['projects:read'] });
       v.client.tenantId = null;

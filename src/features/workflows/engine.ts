@@ -102,10 +102,17 @@ export interface Ctx {
  * terminal event, or silently when this worker lost the run (`signal.reason === LEASE_LOST`).
  * Example: `for await (const batch of workflowEngine(deps, run, steps, signal)) await store(batch)`.
  */
-export async function* workflowEngine(deps: EngineDeps, run: RunRow, steps: RunStepRow[], signal: AbortSignal): AsyncGenerator<EngineItem[]> {
+export async function* workflowEngine(
+  deps: EngineDeps,
+  run: RunRow,
+  steps: RunStepRow[],
+  signal: AbortSignal,
+): AsyncGenerator<EngineItem[]> {
   const channel = new Channel<EngineItem>();
   const emit = (event: WorkflowEvent, commit?: (tx: Tx) => PromiseLike<unknown>) =>
-    new Promise<void>((resolve, reject) => channel.push({ event, ...(commit ? { commit } : {}), settle: (err) => (err ? reject(err) : resolve()) }));
+    new Promise<void>((resolve, reject) =>
+      channel.push({ event, ...(commit ? { commit } : {}), settle: (err) => (err ? reject(err) : resolve()) }),
+    );
   const lanes = new Map<string, { step: number; lane: string | null; text: string }>();
   let flushTimer: NodeJS.Timeout | null = null;
   const flush = () => {
@@ -122,7 +129,20 @@ export async function* workflowEngine(deps: EngineDeps, run: RunRow, steps: RunS
     flushTimer ??= setTimeout(flush, deps.deltaFlushMs);
   };
 
-  const done = execute({ deps, run, def: run.definition as WorkflowDef, steps, signal, outputs: new Map(), personaPool: [], memory: '', wisdom: '', emit, delta, flush }).then(
+  const done = execute({
+    deps,
+    run,
+    def: run.definition as WorkflowDef,
+    steps,
+    signal,
+    outputs: new Map(),
+    personaPool: [],
+    memory: '',
+    wisdom: '',
+    emit,
+    delta,
+    flush,
+  }).then(
     () => channel.close(),
     (err: unknown) => {
       channel.close();
@@ -144,12 +164,16 @@ async function execute(ctx: Ctx): Promise<void> {
   const { run, def, steps } = ctx;
   const scope = { tenantId: run.tenantId, userId: run.startedBy };
   for (const s of steps) {
-    if (s.status === 'completed' && s.output !== null) ctx.outputs.set(s.name, { full: s.output, digest: s.digest, isFanOut: s.type === 'fan_out' });
+    if (s.status === 'completed' && s.output !== null)
+      ctx.outputs.set(s.name, { full: s.output, digest: s.digest, isFanOut: s.type === 'fan_out' });
   }
   const resumeAt = steps.findIndex((s) => s.status !== 'completed' && s.status !== 'skipped');
   // From the run's first start (a resume after a worker died continues its clock; a retry restarts it).
   const startedAt = run.startedAt?.getTime() ?? Date.now();
-  await ctx.emit({ type: 'run.started', data: { attempt: run.attempts, resumeAt: resumeAt === -1 ? steps.length : resumeAt, totalSteps: steps.length } });
+  await ctx.emit({
+    type: 'run.started',
+    data: { attempt: run.attempts, resumeAt: resumeAt === -1 ? steps.length : resumeAt, totalSteps: steps.length },
+  });
 
   const prompts = def.steps.map((s) => s.prompt).join('\n');
   const uses = new Set(scanTemplate(prompts).map((v) => v.ref?.kind));
@@ -157,14 +181,28 @@ async function execute(ctx: Ctx): Promise<void> {
     tx
       .select()
       .from(personas)
-      .where(run.projectId ? or(isNull(personas.projectId), eq(personas.projectId, run.projectId)) : isNull(personas.projectId)),
+      .where(
+        run.projectId
+          ? or(isNull(personas.projectId), eq(personas.projectId, run.projectId))
+          : isNull(personas.projectId),
+      ),
   );
   if (uses.has('memory') && def.memoryInsightIds.length) {
-    const linked = await withTenant(ctx.deps.llm.database, scope, (tx) => tx.select(insightColumns).from(workflowInsights).where(inArray(workflowInsights.id, def.memoryInsightIds)));
-    ctx.memory = linked.map((i) => `- **${i.title}** (${i.type}, ${i.severity}): ${i.detail}${i.suggestion ? ` → ${i.suggestion}` : ''}`).join('\n');
+    const linked = await withTenant(ctx.deps.llm.database, scope, (tx) =>
+      tx.select(insightColumns).from(workflowInsights).where(inArray(workflowInsights.id, def.memoryInsightIds)),
+    );
+    ctx.memory = linked
+      .map((i) => `- **${i.title}** (${i.type}, ${i.severity}): ${i.detail}${i.suggestion ? ` → ${i.suggestion}` : ''}`)
+      .join('\n');
   }
   if (uses.has('wisdom') && run.projectId) {
-    ctx.wisdom = (await composeProjectWisdom(ctx.deps.llm, { ...scope, projectPin: null }, { projectId: run.projectId, budgetChars: 3_000, query: run.input.slice(0, 500) || undefined })).markdown;
+    ctx.wisdom = (
+      await composeProjectWisdom(
+        ctx.deps.llm,
+        { ...scope, projectPin: null },
+        { projectId: run.projectId, budgetChars: 3_000, query: run.input.slice(0, 500) || undefined },
+      )
+    ).markdown;
   }
 
   for (let i = Math.max(resumeAt, 0); resumeAt !== -1 && i < steps.length; i++) {
@@ -175,21 +213,43 @@ async function execute(ctx: Ctx): Promise<void> {
       return;
     }
     if (outcome !== 'ok') {
-      await ctx.emit({ type: 'run.failed', data: { error: outcome.error, step: i } }, (tx) => finishRun(tx, run.id, 'failed', outcome.error));
+      await ctx.emit({ type: 'run.failed', data: { error: outcome.error, step: i } }, (tx) =>
+        finishRun(tx, run.id, 'failed', outcome.error),
+      );
       return;
     }
   }
   const [totals] = await withTenant(ctx.deps.llm.database, scope, (tx) =>
-    tx.select({ tokensIn: workflowRuns.tokensIn, tokensOut: workflowRuns.tokensOut, costUsd: workflowRuns.costUsd, unpricedCalls: workflowRuns.unpricedCalls }).from(workflowRuns).where(eq(workflowRuns.id, run.id)),
+    tx
+      .select({
+        tokensIn: workflowRuns.tokensIn,
+        tokensOut: workflowRuns.tokensOut,
+        costUsd: workflowRuns.costUsd,
+        unpricedCalls: workflowRuns.unpricedCalls,
+      })
+      .from(workflowRuns)
+      .where(eq(workflowRuns.id, run.id)),
   );
   await ctx.emit(
-    { type: 'run.completed', data: { durationMs: Date.now() - startedAt, tokensIn: totals?.tokensIn ?? 0, tokensOut: totals?.tokensOut ?? 0, costUsd: totals?.costUsd ?? 0, unpricedCalls: totals?.unpricedCalls ?? 0 } },
+    {
+      type: 'run.completed',
+      data: {
+        durationMs: Date.now() - startedAt,
+        tokensIn: totals?.tokensIn ?? 0,
+        tokensOut: totals?.tokensOut ?? 0,
+        costUsd: totals?.costUsd ?? 0,
+        unpricedCalls: totals?.unpricedCalls ?? 0,
+      },
+    },
     (tx) => finishRun(tx, run.id, 'completed', null),
   );
 }
 
 async function finishRun(tx: Tx, runId: string, status: 'completed' | 'failed' | 'cancelled', error: string | null) {
-  await tx.update(workflowRuns).set({ status, error, finishedAt: now(), leaseOwner: null, leaseUntil: null }).where(eq(workflowRuns.id, runId));
+  await tx
+    .update(workflowRuns)
+    .set({ status, error, finishedAt: now(), leaseOwner: null, leaseUntil: null })
+    .where(eq(workflowRuns.id, runId));
 }
 
 function pickPersona(ctx: Ctx, step: StepDef): Persona | null {
@@ -220,8 +280,31 @@ async function runStep(ctx: Ctx, index: number): Promise<StepOutcome> {
     // Not awaited: the LLM call starts while this is stored (events stay in order; a storage
     // failure stops the run through the runner, and the step's later emits fail with it).
     ctx
-      .emit({ type: 'step.started', data: { step: index, name: step.name, stepType: step.type, persona: persona?.name ?? null, attempt, maxAttempts: attempts, autoContext: isAutoContext } }, (tx) =>
-        tx.update(workflowRunSteps).set({ status: 'running', startedAt: now(), attempt, personaId: persona?.id ?? null, personaName: persona?.name ?? null, error: null }).where(eq(workflowRunSteps.id, row.id)),
+      .emit(
+        {
+          type: 'step.started',
+          data: {
+            step: index,
+            name: step.name,
+            stepType: step.type,
+            persona: persona?.name ?? null,
+            attempt,
+            maxAttempts: attempts,
+            autoContext: isAutoContext,
+          },
+        },
+        (tx) =>
+          tx
+            .update(workflowRunSteps)
+            .set({
+              status: 'running',
+              startedAt: now(),
+              attempt,
+              personaId: persona?.id ?? null,
+              personaName: persona?.name ?? null,
+              error: null,
+            })
+            .where(eq(workflowRunSteps.id, row.id)),
       )
       .catch(() => undefined);
     const timeout = AbortSignal.timeout(step.timeoutSeconds * 1_000);
@@ -233,7 +316,16 @@ async function runStep(ctx: Ctx, index: number): Promise<StepOutcome> {
       const totals = stepTotals(result.usage);
       const completed = {
         type: 'step.completed' as const,
-        data: { step: index, name: step.name, provider: result.provider, model: result.model, durationMs: Date.now() - startedAt, outputChars: result.output.length, insightIds: [] as string[], ...totals },
+        data: {
+          step: index,
+          name: step.name,
+          provider: result.provider,
+          model: result.model,
+          durationMs: Date.now() - startedAt,
+          outputChars: result.output.length,
+          insightIds: [] as string[],
+          ...totals,
+        },
       };
       await ctx.emit(completed, async (tx) => {
         const insightIds = result.insights ? await result.insights(tx) : [];
@@ -258,7 +350,10 @@ async function runStep(ctx: Ctx, index: number): Promise<StepOutcome> {
           .where(eq(workflowRunSteps.id, row.id));
         await tx
           .update(workflowRuns)
-          .set({ tokensIn: sql`${workflowRuns.tokensIn} + ${totals.tokensIn}`, tokensOut: sql`${workflowRuns.tokensOut} + ${totals.tokensOut}`, costUsd: sql`${workflowRuns.costUsd} + ${totals.costUsd}`,
+          .set({
+            tokensIn: sql`${workflowRuns.tokensIn} + ${totals.tokensIn}`,
+            tokensOut: sql`${workflowRuns.tokensOut} + ${totals.tokensOut}`,
+            costUsd: sql`${workflowRuns.costUsd} + ${totals.costUsd}`,
             unpricedCalls: sql`${workflowRuns.unpricedCalls} + ${totals.unpricedCalls}`,
           })
           .where(eq(workflowRuns.id, ctx.run.id));
@@ -270,8 +365,13 @@ async function runStep(ctx: Ctx, index: number): Promise<StepOutcome> {
       ctx.flush();
       if (isAbort(ctx)) {
         if (ctx.signal.reason === LEASE_LOST) return 'lost';
-        await ctx.emit({ type: 'step.failed', data: { step: index, name: step.name, error: 'Cancelled', attempt } }, (tx) =>
-          tx.update(workflowRunSteps).set({ status: 'cancelled', error: 'Cancelled by a user', finishedAt: now() }).where(eq(workflowRunSteps.id, row.id)),
+        await ctx.emit(
+          { type: 'step.failed', data: { step: index, name: step.name, error: 'Cancelled', attempt } },
+          (tx) =>
+            tx
+              .update(workflowRunSteps)
+              .set({ status: 'cancelled', error: 'Cancelled by a user', finishedAt: now() })
+              .where(eq(workflowRunSteps.id, row.id)),
         );
         return 'cancelled';
       }
@@ -283,9 +383,21 @@ async function runStep(ctx: Ctx, index: number): Promise<StepOutcome> {
       }
     }
   }
-  await ctx.emit({ type: 'step.failed', data: { step: index, name: step.name, error: lastError, attempt: attempts } }, async (tx) => {
-    await tx.update(workflowRunSteps).set({ status: 'failed', error: lastError, durationMs: Date.now() - startedAt, finishedAt: now(), executions: sql`${workflowRunSteps.executions} + 1` }).where(eq(workflowRunSteps.id, row.id));
-    if (persona) await recordPersonaUse(tx, persona.id, false);
-  });
+  await ctx.emit(
+    { type: 'step.failed', data: { step: index, name: step.name, error: lastError, attempt: attempts } },
+    async (tx) => {
+      await tx
+        .update(workflowRunSteps)
+        .set({
+          status: 'failed',
+          error: lastError,
+          durationMs: Date.now() - startedAt,
+          finishedAt: now(),
+          executions: sql`${workflowRunSteps.executions} + 1`,
+        })
+        .where(eq(workflowRunSteps.id, row.id));
+      if (persona) await recordPersonaUse(tx, persona.id, false);
+    },
+  );
   return { error: `Step "${step.name}" failed: ${lastError}` };
 }

@@ -27,9 +27,20 @@ securityContext:
 DB_PASSWORD=hunter2-in-plain-text
 The payments service stores card tokens in PostgreSQL and calls the fraud API over HTTPS.`;
 
-const plantedLines = ['acl    = "public-read"', 'cidr_blocks = ["0.0.0.0/0"]', '"Action": "*"', 'privileged: true', 'DB_PASSWORD=hunter2-in-plain-text'];
+const plantedLines = [
+  'acl    = "public-read"',
+  'cidr_blocks = ["0.0.0.0/0"]',
+  '"Action": "*"',
+  'privileged: true',
+  'DB_PASSWORD=hunter2-in-plain-text',
+];
 /** Sentences of the Security Review template's own instructions. */
-const instructions = ['Review only what the material shows', 'No evidence, no finding', 'A numbered entry per issue', 'do not report generic best practice'];
+const instructions = [
+  'Review only what the material shows',
+  'No evidence, no finding',
+  'A numbered entry per issue',
+  'do not report generic best practice',
+];
 
 function bullets(text: string): string[] {
   return text
@@ -51,7 +62,9 @@ describe.each(dbKinds)('the offline model on a built-in template, on %s', (kind)
     const p = await user.client.trpc.projects.create.mutate({ name: 'Infra' });
     const wf = await user.client.trpc.workflows.fromTemplate.mutate({ templateId: 'security-review', projectId: p.id });
     const run = await user.client.trpc.workflows.run.mutate({ workflowId: wf.id, input: planted });
-    const res = await user.client.fetch(`${server.url}/api/v1/events/workflows/${run.id}`, { headers: user.client.headers() });
+    const res = await user.client.fetch(`${server.url}/api/v1/events/workflows/${run.id}`, {
+      headers: user.client.headers(),
+    });
     const frames = await readFrames(res);
     expect(frames.at(-1)?.event).toBe('run.completed');
     const done = await user.client.trpc.runs.get.query({ id: run.id });
@@ -73,12 +86,24 @@ describe.each(dbKinds)('the offline model on a built-in template, on %s', (kind)
     const insights = await user.client.trpc.runs.insights.query({ id: run.id });
     expect(insights.length).toBeGreaterThanOrEqual(plantedLines.length);
     for (const i of insights) {
-      expect(plantedLines.some((line) => i.detail.includes(line)), `${i.title}: ${i.detail}`).toBe(true);
+      expect(
+        plantedLines.some((line) => i.detail.includes(line)),
+        `${i.title}: ${i.detail}`,
+      ).toBe(true);
       expect(i.category).toBe('security');
-      for (const phrase of instructions) expect(`${i.title} ${i.category}`.toLowerCase()).not.toContain(phrase.toLowerCase());
+      for (const phrase of instructions)
+        expect(`${i.title} ${i.category}`.toLowerCase()).not.toContain(phrase.toLowerCase());
     }
     expect(new Set(insights.map((i) => i.detail)).size).toBe(insights.length);
-    expect(insights.map((i) => i.title)).toEqual(expect.arrayContaining(['Storage is publicly readable', 'Reachable from the whole internet (0.0.0.0/0)', 'Policy allows every action', 'Container runs privileged', 'Secret in plain text']));
+    expect(insights.map((i) => i.title)).toEqual(
+      expect.arrayContaining([
+        'Storage is publicly readable',
+        'Reachable from the whole internet (0.0.0.0/0)',
+        'Policy allows every action',
+        'Container runs privileged',
+        'Secret in plain text',
+      ]),
+    );
   });
 
   it('a consensus discussion does not repeat itself and its synthesis has the Agreed / Disputed / Positions sections', async () => {
@@ -87,7 +112,8 @@ describe.each(dbKinds)('the offline model on a built-in template, on %s', (kind)
       mode: 'consensus',
       consensusRounds: 2,
       participants: [{ provider: 'offline' }, { provider: null }],
-      message: 'We run one Postgres for jobs and data. Redis is already deployed for caching. The team has two people on call. Should the job queue move to Redis?',
+      message:
+        'We run one Postgres for jobs and data. Redis is already deployed for caching. The team has two people on call. Should the job queue move to Redis?',
     });
     for (let i = 0; i < 100; i++) {
       const d = await user.client.trpc.discussions.get.query({ id });

@@ -4,9 +4,28 @@
  * first, then handed to the job queue outside any transaction.
  */
 import { publicProcedure, requireScope, requireScopeForCall, router } from '../../platform/trpc/procedures.js';
-import { zCreateWorkflow, zFromTemplate, zListRuns, zListWorkflows, zRetryRun, zRunId, zStartRun, zUpdateWorkflow, zValidateWorkflow, zWorkflowId } from './schema.js';
+import {
+  zCreateWorkflow,
+  zFromTemplate,
+  zListRuns,
+  zListWorkflows,
+  zRetryRun,
+  zRunId,
+  zStartRun,
+  zUpdateWorkflow,
+  zValidateWorkflow,
+  zWorkflowId,
+} from './schema.js';
 import { cancelRun, getRun, listRuns, runInsights, startRetry, startRun } from './runs.js';
-import { cloneWorkflow, createFromTemplate, createWorkflow, deleteWorkflow, getWorkflow, listWorkflows, updateWorkflow } from './service.js';
+import {
+  cloneWorkflow,
+  createFromTemplate,
+  createWorkflow,
+  deleteWorkflow,
+  getWorkflow,
+  listWorkflows,
+  updateWorkflow,
+} from './service.js';
 import { builtInTemplates } from './templates.js';
 import { availableVariables, validateTemplates } from './templating.js';
 

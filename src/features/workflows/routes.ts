@@ -27,14 +27,17 @@ export function registerWorkflowRoutes(app: HttpApp, deps: AppDeps): void {
     handler: async ({ access, params, query, c }) => {
       const run = await loadRun(access, params.id);
       const ref: RunRef = { kind: 'workflow', id: run.id, tenantId: run.tenantId };
-      return sseResponse({
-        signal: c.req.raw.signal,
-        after: parseAfter(c.req.header('last-event-id'), query.after),
-        subscribe: (listener) => deps.hub.subscribe(ref, listener),
-        backfill: (after) => readEvents(deps.database, ref, after, BACKFILL_PAGE),
-        isTerminal: isTerminalWorkflowEvent,
-        log: deps.log,
-      }, nodeResponseOf(c));
+      return sseResponse(
+        {
+          signal: c.req.raw.signal,
+          after: parseAfter(c.req.header('last-event-id'), query.after),
+          subscribe: (listener) => deps.hub.subscribe(ref, listener),
+          backfill: (after) => readEvents(deps.database, ref, after, BACKFILL_PAGE),
+          isTerminal: isTerminalWorkflowEvent,
+          log: deps.log,
+        },
+        nodeResponseOf(c),
+      );
     },
   });
   defineRoute(app, deps, {
@@ -46,7 +49,10 @@ export function registerWorkflowRoutes(app: HttpApp, deps: AppDeps): void {
     handler: async ({ access, params }) => {
       const run = await getRun(access, params.id);
       return new Response(runReportMarkdown(run), {
-        headers: { 'Content-Type': 'text/markdown; charset=utf-8', 'Content-Disposition': attachment(`${run.workflowName}-report.md`) },
+        headers: {
+          'Content-Type': 'text/markdown; charset=utf-8',
+          'Content-Disposition': attachment(`${run.workflowName}-report.md`),
+        },
       });
     },
   });
@@ -58,7 +64,12 @@ export function registerWorkflowRoutes(app: HttpApp, deps: AppDeps): void {
     params: zRunParams,
     handler: async ({ access, params }) => {
       const run = await getRun(access, params.id);
-      return new Response(runExportZip(run), { headers: { 'Content-Type': 'application/zip', 'Content-Disposition': attachment(`${run.workflowName}-run.zip`) } });
+      return new Response(runExportZip(run), {
+        headers: {
+          'Content-Type': 'application/zip',
+          'Content-Disposition': attachment(`${run.workflowName}-run.zip`),
+        },
+      });
     },
   });
 }

@@ -31,7 +31,11 @@ export const CANCEL_CHANNEL = 'nyx_run_cancel';
 export const cancelLocalRun = (runId: string): boolean => activeRuns.abort(runId, CANCELLED);
 
 /** Takes the run if nobody holds a live lease on it; null when it is finished or held elsewhere. */
-async function claim(deps: RunnerDeps, scope: { tenantId: string; userId: null }, runId: string): Promise<RunRow | null> {
+async function claim(
+  deps: RunnerDeps,
+  scope: { tenantId: string; userId: null },
+  runId: string,
+): Promise<RunRow | null> {
   return withTenant(deps.database, scope, async (tx) => {
     const [row] = await tx
       .update(workflowRuns)
@@ -47,7 +51,11 @@ async function claim(deps: RunnerDeps, scope: { tenantId: string; userId: null }
           eq(workflowRuns.id, runId),
           inArray(workflowRuns.status, ['queued', 'running']),
           eq(workflowRuns.isCancelRequested, false),
-          or(isNull(workflowRuns.leaseUntil), lt(workflowRuns.leaseUntil, sql`now()`), eq(workflowRuns.leaseOwner, deps.workerId)),
+          or(
+            isNull(workflowRuns.leaseUntil),
+            lt(workflowRuns.leaseUntil, sql`now()`),
+            eq(workflowRuns.leaseOwner, deps.workerId),
+          ),
         ),
       )
       .returning();
@@ -56,13 +64,22 @@ async function claim(deps: RunnerDeps, scope: { tenantId: string; userId: null }
 }
 
 /** Runs (or resumes) one run to its end. Throws on infrastructure failure so pg-boss retries the job. */
-export async function executeRun(deps: RunnerDeps, job: { tenantId: string; runId: string }): Promise<'done' | 'skipped'> {
+export async function executeRun(
+  deps: RunnerDeps,
+  job: { tenantId: string; runId: string },
+): Promise<'done' | 'skipped'> {
   const scope = { tenantId: job.tenantId, userId: null };
   if (deps.shutdown.aborted) throw new ShutdownError('this worker is shutting down');
   const run = await claim(deps, scope, job.runId);
   if (!run) return 'skipped';
   const ref: RunRef = { kind: 'workflow', id: run.id, tenantId: run.tenantId };
-  const steps = await withTenant(deps.database, scope, (tx) => tx.select().from(workflowRunSteps).where(eq(workflowRunSteps.runId, run.id)).orderBy(asc(workflowRunSteps.position)));
+  const steps = await withTenant(deps.database, scope, (tx) =>
+    tx
+      .select()
+      .from(workflowRunSteps)
+      .where(eq(workflowRunSteps.runId, run.id))
+      .orderBy(asc(workflowRunSteps.position)),
+  );
   const abort = activeRuns.start(run.id);
   // Shutting down: stop like a worker that lost its lease (write nothing more), then hand the run back.
   const onShutdown = () => abort.abort(LEASE_LOST);
@@ -100,7 +117,12 @@ export async function executeRun(deps: RunnerDeps, job: { tenantId: string; runI
           if (state.isCancelRequested && !abort.signal.aborted) abort.abort(CANCELLED);
           for (const item of batch) await item.commit?.(tx);
           // The run row is locked above, as every writer of this run's events locks it.
-          await appendEvents(tx, ref, batch.map((i) => i.event), { isSerialized: true });
+          await appendEvents(
+            tx,
+            ref,
+            batch.map((i) => i.event),
+            { isSerialized: true },
+          );
         });
         for (const item of batch) item.settle?.();
       } catch (err) {
@@ -125,7 +147,10 @@ export async function executeRun(deps: RunnerDeps, job: { tenantId: string; runI
   }
   if (deps.shutdown.aborted && abort.signal.reason === LEASE_LOST) {
     await withTenant(deps.database, scope, (tx) =>
-      tx.update(workflowRuns).set({ leaseOwner: null, leaseUntil: null }).where(and(eq(workflowRuns.id, run.id), eq(workflowRuns.leaseOwner, deps.workerId))),
+      tx
+        .update(workflowRuns)
+        .set({ leaseOwner: null, leaseUntil: null })
+        .where(and(eq(workflowRuns.id, run.id), eq(workflowRuns.leaseOwner, deps.workerId))),
     );
     throw new ShutdownError('this worker is shutting down; the run resumes on another worker');
   }

@@ -17,20 +17,42 @@ import { CANCEL_CHANNEL } from './runner.js';
 import { workflowDefinition, type Access } from './service.js';
 import { usesInput } from './templating.js';
 
-const refOf = (run: { id: string; tenantId: string }): RunRef => ({ kind: 'workflow', id: run.id, tenantId: run.tenantId });
+const refOf = (run: { id: string; tenantId: string }): RunRef => ({
+  kind: 'workflow',
+  id: run.id,
+  tenantId: run.tenantId,
+});
 
 export async function createRun(access: Access, input: { workflowId: string; input: string }): Promise<{ id: string }> {
   const { row, def } = await workflowDefinition(access, input.workflowId);
   // "Completed" on nothing helps nobody: a workflow that starts from {{input}} needs one.
   if (usesInput(def.steps) && !input.input.trim()) {
-    throw new NyxError('BAD_INPUT', 'This workflow works on its input: paste the material to run it on', { fieldErrors: { input: ['Required: the steps use {{input}}'] } });
+    throw new NyxError('BAD_INPUT', 'This workflow works on its input: paste the material to run it on', {
+      fieldErrors: { input: ['Required: the steps use {{input}}'] },
+    });
   }
   const [run] = await access.tx
     .insert(workflowRuns)
-    .values({ tenantId: access.tenantId, workflowId: row.id, projectId: row.projectId, workflowName: row.name, definition: def, input: input.input, startedBy: access.userId })
+    .values({
+      tenantId: access.tenantId,
+      workflowId: row.id,
+      projectId: row.projectId,
+      workflowName: row.name,
+      definition: def,
+      input: input.input,
+      startedBy: access.userId,
+    })
     .returning();
   if (!run) throw new NyxError('INTERNAL', 'run insert returned nothing');
-  await access.tx.insert(workflowRunSteps).values(def.steps.map((s, position) => ({ tenantId: access.tenantId, runId: run.id, position, name: s.name, type: s.type })));
+  await access.tx.insert(workflowRunSteps).values(
+    def.steps.map((s, position) => ({
+      tenantId: access.tenantId,
+      runId: run.id,
+      position,
+      name: s.name,
+      type: s.type,
+    })),
+  );
   await appendEvents(access.tx, refOf(run), [{ type: 'run.queued', data: { fromStep: 0 } }]);
   return { id: run.id };
 }
@@ -43,19 +65,34 @@ export async function loadRun(access: Pick<Access, 'tx' | 'projectPin'>, id: str
 
 export async function getRun(access: Pick<Access, 'tx' | 'projectPin'>, id: string) {
   const run = await loadRun(access, id);
-  const steps = await access.tx.select().from(workflowRunSteps).where(eq(workflowRunSteps.runId, id)).orderBy(asc(workflowRunSteps.position));
+  const steps = await access.tx
+    .select()
+    .from(workflowRunSteps)
+    .where(eq(workflowRunSteps.runId, id))
+    .orderBy(asc(workflowRunSteps.position));
   const [last] = await access.tx
     .select({ seq: sql<number>`coalesce(max(${runEvents.seq}), 0)::int` })
     .from(runEvents)
     .where(and(eq(runEvents.runKind, 'workflow'), eq(runEvents.runId, id)));
   const { leaseOwner: _o, leaseUntil: _u, definition, ...rest } = run;
-  return { ...rest, definition: definition as WorkflowDef, steps: steps.map(({ tenantId: _t, ...s }) => s), lastSeq: last?.seq ?? 0 };
+  return {
+    ...rest,
+    definition: definition as WorkflowDef,
+    steps: steps.map(({ tenantId: _t, ...s }) => s),
+    lastSeq: last?.seq ?? 0,
+  };
 }
 
 const INPUT_PREVIEW_CHARS = 120;
 
-export async function listRuns(access: Pick<Access, 'tx' | 'projectPin'>, input: { workflowId?: string | undefined; limit: number }) {
-  const where = and(input.workflowId ? eq(workflowRuns.workflowId, input.workflowId) : undefined, access.projectPin ? eq(workflowRuns.projectId, access.projectPin) : undefined);
+export async function listRuns(
+  access: Pick<Access, 'tx' | 'projectPin'>,
+  input: { workflowId?: string | undefined; limit: number },
+) {
+  const where = and(
+    input.workflowId ? eq(workflowRuns.workflowId, input.workflowId) : undefined,
+    access.projectPin ? eq(workflowRuns.projectId, access.projectPin) : undefined,
+  );
   return access.tx
     .select({
       id: workflowRuns.id,
@@ -81,7 +118,14 @@ export async function listRuns(access: Pick<Access, 'tx' | 'projectPin'>, input:
 /** Cancels a queued run at once; asks the worker to stop a running one (it stops within a heartbeat). */
 export async function cancelRun(access: Access, id: string): Promise<{ status: 'cancelled' | 'cancelling' }> {
   const run = await loadRun(access, id);
-  await recordAudit(access.tx, { tenantId: access.tenantId, actorUserId: access.userId, action: 'workflow.run_cancelled', targetType: 'workflow_run', targetId: id, ip: access.ip });
+  await recordAudit(access.tx, {
+    tenantId: access.tenantId,
+    actorUserId: access.userId,
+    action: 'workflow.run_cancelled',
+    targetType: 'workflow_run',
+    targetId: id,
+    ip: access.ip,
+  });
   const [queued] = await access.tx
     .update(workflowRuns)
     .set({ status: 'cancelled', finishedAt: new Date(), isCancelRequested: true })
@@ -110,8 +154,13 @@ export async function cancelRun(access: Access, id: string): Promise<{ status: '
  */
 export async function retryRun(access: Access, id: string, fromStep: number): Promise<{ id: string }> {
   const run = await loadRun(access, id);
-  if (run.status === 'queued' || run.status === 'running') throw new NyxError('CONFLICT', 'The run is still going; cancel it first or wait for it to end');
-  const steps = await access.tx.select().from(workflowRunSteps).where(eq(workflowRunSteps.runId, id)).orderBy(asc(workflowRunSteps.position));
+  if (run.status === 'queued' || run.status === 'running')
+    throw new NyxError('CONFLICT', 'The run is still going; cancel it first or wait for it to end');
+  const steps = await access.tx
+    .select()
+    .from(workflowRunSteps)
+    .where(eq(workflowRunSteps.runId, id))
+    .orderBy(asc(workflowRunSteps.position));
   const firstUnfinished = steps.findIndex((s) => s.status !== 'completed');
   const limit = firstUnfinished === -1 ? steps.length - 1 : firstUnfinished;
   if (fromStep > limit) {
@@ -121,19 +170,51 @@ export async function retryRun(access: Access, id: string, fromStep: number): Pr
   }
   await access.tx
     .update(workflowRunSteps)
-    .set({ status: 'pending', output: null, digest: null, provider: null, model: null, personaId: null, personaName: null, items: null, comparisons: null, insightIds: [], error: null, attempt: 0, startedAt: null, finishedAt: null, durationMs: null, tokensIn: 0, tokensOut: 0, costUsd: 0, unpricedCalls: 0 })
+    .set({
+      status: 'pending',
+      output: null,
+      digest: null,
+      provider: null,
+      model: null,
+      personaId: null,
+      personaName: null,
+      items: null,
+      comparisons: null,
+      insightIds: [],
+      error: null,
+      attempt: 0,
+      startedAt: null,
+      finishedAt: null,
+      durationMs: null,
+      tokensIn: 0,
+      tokensOut: 0,
+      costUsd: 0,
+      unpricedCalls: 0,
+    })
     .where(and(eq(workflowRunSteps.runId, id), gte(workflowRunSteps.position, fromStep)));
   await access.tx
     .update(workflowRuns)
     // startedAt: null: the retried execution's duration is counted from its own start.
-    .set({ status: 'queued', error: null, isCancelRequested: false, startedAt: null, finishedAt: null, leaseOwner: null, leaseUntil: null })
+    .set({
+      status: 'queued',
+      error: null,
+      isCancelRequested: false,
+      startedAt: null,
+      finishedAt: null,
+      leaseOwner: null,
+      leaseUntil: null,
+    })
     .where(eq(workflowRuns.id, id));
   await appendEvents(access.tx, refOf(run), [{ type: 'run.queued', data: { fromStep } }]);
   return { id };
 }
 
 /** Marks a run failed when it could not be queued (the job system refused it). */
-export async function failQueuedRun(access: Pick<Access, 'tx'>, run: { id: string; tenantId: string }, error: string): Promise<void> {
+export async function failQueuedRun(
+  access: Pick<Access, 'tx'>,
+  run: { id: string; tenantId: string },
+  error: string,
+): Promise<void> {
   const [row] = await access.tx
     .update(workflowRuns)
     .set({ status: 'failed', error, finishedAt: new Date() })
@@ -148,7 +229,11 @@ export async function failQueuedRun(access: Pick<Access, 'tx'>, run: { id: strin
  */
 export async function runInsights(access: Pick<Access, 'tx' | 'projectPin'>, id: string) {
   await loadRun(access, id);
-  const steps = await access.tx.select({ insightIds: workflowRunSteps.insightIds }).from(workflowRunSteps).where(eq(workflowRunSteps.runId, id)).orderBy(asc(workflowRunSteps.position));
+  const steps = await access.tx
+    .select({ insightIds: workflowRunSteps.insightIds })
+    .from(workflowRunSteps)
+    .where(eq(workflowRunSteps.runId, id))
+    .orderBy(asc(workflowRunSteps.position));
   const order = new Map(steps.flatMap((s) => s.insightIds).map((insightId, i) => [insightId, i]));
   const insights = await listInsights(access, { originRunId: id, limit: 200 });
   return insights.sort((a, b) => (order.get(a.id) ?? order.size) - (order.get(b.id) ?? order.size));
@@ -156,27 +241,40 @@ export async function runInsights(access: Pick<Access, 'tx' | 'projectPin'>, id:
 
 export type RunDetail = Awaited<ReturnType<typeof getRun>>;
 
-
 /** Hands a committed run to the queue; if the queue refuses, the run is marked failed (never left queued forever). */
-async function dispatch(deps: Pick<AppDeps, 'database' | 'jobs' | 'log'>, grant: TenantGrant, runId: string): Promise<void> {
+async function dispatch(
+  deps: Pick<AppDeps, 'database' | 'jobs' | 'log'>,
+  grant: TenantGrant,
+  runId: string,
+): Promise<void> {
   try {
     await deps.jobs.send('workflow-run', { tenantId: grant.tenantId, runId });
   } catch (err) {
     deps.log.error({ err, run: runId }, 'workflow: queueing the run failed');
-    await withGrant(deps, grant, (access) => failQueuedRun(access, { id: runId, tenantId: grant.tenantId }, 'The job queue did not accept the run; try again'));
+    await withGrant(deps, grant, (access) =>
+      failQueuedRun(access, { id: runId, tenantId: grant.tenantId }, 'The job queue did not accept the run; try again'),
+    );
     throw err;
   }
 }
 
 /** Starts a run: committed first, then queued outside any transaction. */
-export async function startRun(deps: Pick<AppDeps, 'database' | 'jobs' | 'log'>, grant: TenantGrant, input: { workflowId: string; input: string }): Promise<{ id: string }> {
+export async function startRun(
+  deps: Pick<AppDeps, 'database' | 'jobs' | 'log'>,
+  grant: TenantGrant,
+  input: { workflowId: string; input: string },
+): Promise<{ id: string }> {
   const run = await withGrant(deps, grant, (access) => createRun(access, input));
   await dispatch(deps, grant, run.id);
   return run;
 }
 
 /** Retries a run from a step (its earlier steps are kept): committed first, then queued. */
-export async function startRetry(deps: Pick<AppDeps, 'database' | 'jobs' | 'log'>, grant: TenantGrant, input: { id: string; fromStep: number }): Promise<{ id: string }> {
+export async function startRetry(
+  deps: Pick<AppDeps, 'database' | 'jobs' | 'log'>,
+  grant: TenantGrant,
+  input: { id: string; fromStep: number },
+): Promise<{ id: string }> {
   const run = await withGrant(deps, grant, (access) => retryRun(access, input.id, input.fromStep));
   await dispatch(deps, grant, run.id);
   return run;

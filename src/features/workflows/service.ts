@@ -40,7 +40,13 @@ const stepFromRow = (s: StepRow): StepDef => ({
 async function checkDefinition(access: Access, def: WorkflowDef): Promise<void> {
   const fieldErrors: FieldErrors = {};
   const add = (field: string, message: string) => addFieldError(fieldErrors, field, message);
-  for (const issue of validateTemplates(def.steps)) add(issue.field === `steps.${issue.step}.prompt` && issue.variable === '' ? `steps.${issue.step}.fanOutSource` : issue.field, issue.message);
+  for (const issue of validateTemplates(def.steps))
+    add(
+      issue.field === `steps.${issue.step}.prompt` && issue.variable === ''
+        ? `steps.${issue.step}.fanOutSource`
+        : issue.field,
+      issue.message,
+    );
   def.steps.forEach((s, i) => {
     if (s.type !== 'fan_out' && s.fanOutSource) add(`steps.${i}.fanOutSource`, 'Only fan_out steps take a source step');
   });
@@ -50,23 +56,57 @@ async function checkDefinition(access: Access, def: WorkflowDef): Promise<void> 
   } else {
     if (access.projectPin) add('projectId', 'This API token is pinned to a project: create workflows in that project');
     const review = def.steps.findIndex((s) => s.type === 'review');
-    if (review !== -1) add('projectId', `Step "${def.steps[review]!.name}" proposes insights, which belong to a project: pick a project`);
+    if (review !== -1)
+      add(
+        'projectId',
+        `Step "${def.steps[review]!.name}" proposes insights, which belong to a project: pick a project`,
+      );
   }
-  const personaIds = [...new Set([...def.steps.flatMap((s) => (s.personaId ? [s.personaId] : [])), ...def.defaultPersonaIds])];
+  const personaIds = [
+    ...new Set([...def.steps.flatMap((s) => (s.personaId ? [s.personaId] : [])), ...def.defaultPersonaIds]),
+  ];
   if (personaIds.length) {
-    const visible = def.projectId ? or(isNull(personas.projectId), eq(personas.projectId, def.projectId)) : isNull(personas.projectId);
-    const found = new Set((await access.tx.select({ id: personas.id }).from(personas).where(and(inArray(personas.id, personaIds), visible))).map((p) => p.id));
+    const visible = def.projectId
+      ? or(isNull(personas.projectId), eq(personas.projectId, def.projectId))
+      : isNull(personas.projectId);
+    const found = new Set(
+      (
+        await access.tx
+          .select({ id: personas.id })
+          .from(personas)
+          .where(and(inArray(personas.id, personaIds), visible))
+      ).map((p) => p.id),
+    );
     def.steps.forEach((s, i) => {
-      if (s.personaId && !found.has(s.personaId)) add(`steps.${i}.personaId`, 'No such persona in this workspace (or it belongs to another project)');
+      if (s.personaId && !found.has(s.personaId))
+        add(`steps.${i}.personaId`, 'No such persona in this workspace (or it belongs to another project)');
     });
     def.defaultPersonaIds.forEach((id, i) => {
       if (!found.has(id)) add(`defaultPersonaIds.${i}`, 'No such persona in this workspace');
     });
   }
   if (def.memoryInsightIds.length) {
-    const found = new Set((await access.tx.select({ id: workflowInsights.id }).from(workflowInsights).where(and(inArray(workflowInsights.id, def.memoryInsightIds), access.projectPin ? eq(workflowInsights.projectId, access.projectPin) : undefined))).map((r) => r.id));
+    const found = new Set(
+      (
+        await access.tx
+          .select({ id: workflowInsights.id })
+          .from(workflowInsights)
+          .where(
+            and(
+              inArray(workflowInsights.id, def.memoryInsightIds),
+              access.projectPin ? eq(workflowInsights.projectId, access.projectPin) : undefined,
+            ),
+          )
+      ).map((r) => r.id),
+    );
     def.memoryInsightIds.forEach((id, i) => {
-      if (!found.has(id)) add(`memoryInsightIds.${i}`, access.projectPin ? 'No such insight in the project this API token is pinned to' : 'No such insight in this workspace');
+      if (!found.has(id))
+        add(
+          `memoryInsightIds.${i}`,
+          access.projectPin
+            ? 'No such insight in the project this API token is pinned to'
+            : 'No such insight in this workspace',
+        );
     });
   }
   throwFieldErrors('workflow', fieldErrors);
@@ -74,10 +114,16 @@ async function checkDefinition(access: Access, def: WorkflowDef): Promise<void> 
 
 async function writeSteps(access: Access, workflowId: string, steps: StepDef[]): Promise<void> {
   await access.tx.delete(workflowSteps).where(eq(workflowSteps.workflowId, workflowId));
-  await access.tx.insert(workflowSteps).values(steps.map((s, position) => ({ ...s, tenantId: access.tenantId, workflowId, position })));
+  await access.tx
+    .insert(workflowSteps)
+    .values(steps.map((s, position) => ({ ...s, tenantId: access.tenantId, workflowId, position })));
 }
 
-export async function createWorkflow(access: Access, def: WorkflowDef, templateId: string | null = null): Promise<{ id: string }> {
+export async function createWorkflow(
+  access: Access,
+  def: WorkflowDef,
+  templateId: string | null = null,
+): Promise<{ id: string }> {
   await checkDefinition(access, def);
   const { steps, ...fields } = def;
   const [w] = await access.tx
@@ -96,25 +142,43 @@ async function loadWorkflow(access: Pick<Access, 'tx' | 'projectPin'>, id: strin
 
 export async function getWorkflow(access: Pick<Access, 'tx' | 'projectPin'>, id: string) {
   const w = await loadWorkflow(access, id);
-  const steps = await access.tx.select().from(workflowSteps).where(eq(workflowSteps.workflowId, id)).orderBy(asc(workflowSteps.position));
+  const steps = await access.tx
+    .select()
+    .from(workflowSteps)
+    .where(eq(workflowSteps.workflowId, id))
+    .orderBy(asc(workflowSteps.position));
   return { ...w, steps: steps.map(stepFromRow) };
 }
 
 /** The workflow as the engine runs it (what a run snapshots). */
-export async function workflowDefinition(access: Pick<Access, 'tx' | 'projectPin'>, id: string): Promise<{ row: WorkflowRow; def: WorkflowDef }> {
+export async function workflowDefinition(
+  access: Pick<Access, 'tx' | 'projectPin'>,
+  id: string,
+): Promise<{ row: WorkflowRow; def: WorkflowDef }> {
   const w = await getWorkflow(access, id);
   const { id: _id, tenantId: _t, templateId: _tpl, createdBy: _c, createdAt: _ca, updatedAt: _u, ...def } = w;
   return { row: w, def };
 }
 
-export async function listWorkflows(access: Pick<Access, 'tx' | 'projectPin'>, input: { projectId?: string | undefined }) {
+export async function listWorkflows(
+  access: Pick<Access, 'tx' | 'projectPin'>,
+  input: { projectId?: string | undefined },
+) {
   const projectId = access.projectPin ?? input.projectId;
   const lastRun = access.tx
-    .select({ workflowId: workflowRuns.workflowId, lastRunAt: max(workflowRuns.createdAt).as('last_run_at'), runCount: count().as('run_count') })
+    .select({
+      workflowId: workflowRuns.workflowId,
+      lastRunAt: max(workflowRuns.createdAt).as('last_run_at'),
+      runCount: count().as('run_count'),
+    })
     .from(workflowRuns)
     .groupBy(workflowRuns.workflowId)
     .as('last_run');
-  const stepCount = access.tx.select({ workflowId: workflowSteps.workflowId, n: count().as('n') }).from(workflowSteps).groupBy(workflowSteps.workflowId).as('step_count');
+  const stepCount = access.tx
+    .select({ workflowId: workflowSteps.workflowId, n: count().as('n') })
+    .from(workflowSteps)
+    .groupBy(workflowSteps.workflowId)
+    .as('step_count');
   return access.tx
     .select({
       id: workflows.id,
@@ -139,7 +203,10 @@ export async function updateWorkflow(access: Access, id: string, def: WorkflowDe
   await loadWorkflow(access, id);
   await checkDefinition(access, def);
   const { steps, ...fields } = def;
-  await access.tx.update(workflows).set({ ...fields, updatedAt: new Date() }).where(eq(workflows.id, id));
+  await access.tx
+    .update(workflows)
+    .set({ ...fields, updatedAt: new Date() })
+    .where(eq(workflows.id, id));
   await writeSteps(access, id, steps);
   return { id };
 }
@@ -147,7 +214,15 @@ export async function updateWorkflow(access: Access, id: string, def: WorkflowDe
 export async function deleteWorkflow(access: Access, id: string): Promise<{ id: string }> {
   const w = await loadWorkflow(access, id);
   await access.tx.delete(workflows).where(eq(workflows.id, id));
-  await recordAudit(access.tx, { tenantId: access.tenantId, actorUserId: access.userId, action: 'workflow.deleted', targetType: 'workflow', targetId: id, data: { name: w.name }, ip: access.ip });
+  await recordAudit(access.tx, {
+    tenantId: access.tenantId,
+    actorUserId: access.userId,
+    action: 'workflow.deleted',
+    targetType: 'workflow',
+    targetId: id,
+    data: { name: w.name },
+    ip: access.ip,
+  });
   return { id };
 }
 
@@ -157,9 +232,20 @@ export async function cloneWorkflow(access: Access, id: string): Promise<{ id: s
   return createWorkflow(access, { ...def, name: `${def.name} (copy)`.slice(0, 120) }, row.templateId);
 }
 
-export async function createFromTemplate(access: Access, input: { templateId: string; projectId: string | null; name?: string | undefined }): Promise<{ id: string }> {
+export async function createFromTemplate(
+  access: Access,
+  input: { templateId: string; projectId: string | null; name?: string | undefined },
+): Promise<{ id: string }> {
   const template = findTemplate(input.templateId);
-  if (!template) throw new NyxError('BAD_INPUT', `No template "${input.templateId}"`, { fieldErrors: { templateId: ['Pick one of the built-in templates'] } });
-  const def = zCreateWorkflow.parse({ name: input.name ?? template.name, description: template.summary, projectId: input.projectId, steps: template.steps } satisfies CreateWorkflowInput);
+  if (!template)
+    throw new NyxError('BAD_INPUT', `No template "${input.templateId}"`, {
+      fieldErrors: { templateId: ['Pick one of the built-in templates'] },
+    });
+  const def = zCreateWorkflow.parse({
+    name: input.name ?? template.name,
+    description: template.summary,
+    projectId: input.projectId,
+    steps: template.steps,
+  } satisfies CreateWorkflowInput);
   return createWorkflow(access, def, template.id);
 }

@@ -50,7 +50,13 @@ export interface StepResult {
   insights?: (tx: Tx) => Promise<string[]>;
 }
 
-function baseCall(ctx: Ctx, step: StepDef, persona: Persona | null, { prompt, material }: Rendered, signal: AbortSignal): LlmCall {
+function baseCall(
+  ctx: Ctx,
+  step: StepDef,
+  persona: Persona | null,
+  { prompt, material }: Rendered,
+  signal: AbortSignal,
+): LlmCall {
   return {
     tenantId: ctx.run.tenantId,
     userId: ctx.run.startedBy,
@@ -58,8 +64,8 @@ function baseCall(ctx: Ctx, step: StepDef, persona: Persona | null, { prompt, ma
     system: persona?.systemPrompt ?? DEFAULT_SYSTEM,
     prompt,
     material,
-    ...(step.provider ?? ctx.def.defaultProvider ? { provider: (step.provider ?? ctx.def.defaultProvider)! } : {}),
-    ...(step.model ?? ctx.def.defaultModel ? { model: (step.model ?? ctx.def.defaultModel)! } : {}),
+    ...((step.provider ?? ctx.def.defaultProvider) ? { provider: (step.provider ?? ctx.def.defaultProvider)! } : {}),
+    ...((step.model ?? ctx.def.defaultModel) ? { model: (step.model ?? ctx.def.defaultModel)! } : {}),
     ...(step.temperature !== null ? { temperature: step.temperature } : {}),
     ...(step.maxTokens !== null ? { maxOutputTokens: step.maxTokens } : {}),
     signal,
@@ -72,9 +78,24 @@ interface Rendered {
   material: string[];
 }
 
-function render(ctx: Ctx, step: StepDef, persona: Persona | null, isAutoContext: boolean, index: number, item?: string): Rendered {
+function render(
+  ctx: Ctx,
+  step: StepDef,
+  persona: Persona | null,
+  isAutoContext: boolean,
+  index: number,
+  item?: string,
+): Rendered {
   const material: string[] = [];
-  let prompt = renderTemplate(step.prompt, { input: ctx.run.input, memory: ctx.memory, wisdom: ctx.wisdom, personaName: persona?.name ?? 'Assistant', steps: ctx.outputs, material, ...(item !== undefined ? { item } : {}) });
+  let prompt = renderTemplate(step.prompt, {
+    input: ctx.run.input,
+    memory: ctx.memory,
+    wisdom: ctx.wisdom,
+    personaName: persona?.name ?? 'Assistant',
+    steps: ctx.outputs,
+    material,
+    ...(item !== undefined ? { item } : {}),
+  });
   if (isAutoContext) {
     const prev = ctx.def.steps[index - 1]!;
     const out = ctx.outputs.get(prev.name);
@@ -86,7 +107,14 @@ function render(ctx: Ctx, step: StepDef, persona: Persona | null, isAutoContext:
   return { prompt, material };
 }
 
-export async function executeStep(ctx: Ctx, index: number, step: StepDef, persona: Persona | null, isAutoContext: boolean, signal: AbortSignal): Promise<StepResult> {
+export async function executeStep(
+  ctx: Ctx,
+  index: number,
+  step: StepDef,
+  persona: Persona | null,
+  isAutoContext: boolean,
+  signal: AbortSignal,
+): Promise<StepResult> {
   if (step.type === 'fan_out') return fanOut(ctx, index, step, persona, signal);
   const call = baseCall(ctx, step, persona, render(ctx, step, persona, isAutoContext, index), signal);
   if (step.type === 'review') return review(ctx, index, step, call);
@@ -94,10 +122,32 @@ export async function executeStep(ctx: Ctx, index: number, step: StepDef, person
   const comparisons = step.compareProviders.map(async (provider) => {
     const started = Date.now();
     try {
-      const r = await generateStream(ctx.deps.llm, { ...call, provider, isStrict: true, model: undefined }, (t) => ctx.delta(index, `compare:${provider}`, t));
-      return { provider, model: r.model, output: r.text, error: null, tokensIn: r.tokensIn, tokensOut: r.tokensOut, costUsd: r.costUsd, durationMs: Date.now() - started, result: r };
+      const r = await generateStream(ctx.deps.llm, { ...call, provider, isStrict: true, model: undefined }, (t) =>
+        ctx.delta(index, `compare:${provider}`, t),
+      );
+      return {
+        provider,
+        model: r.model,
+        output: r.text,
+        error: null,
+        tokensIn: r.tokensIn,
+        tokensOut: r.tokensOut,
+        costUsd: r.costUsd,
+        durationMs: Date.now() - started,
+        result: r,
+      };
     } catch (err) {
-      return { provider, model: null, output: '', error: errorText(err), tokensIn: 0, tokensOut: 0, costUsd: 0, durationMs: Date.now() - started, result: null };
+      return {
+        provider,
+        model: null,
+        output: '',
+        error: errorText(err),
+        tokensIn: 0,
+        tokensOut: 0,
+        costUsd: 0,
+        durationMs: Date.now() - started,
+        result: null,
+      };
     }
   });
   const primary = await generateStream(ctx.deps.llm, call, (t) => ctx.delta(index, null, t));
@@ -119,18 +169,28 @@ export async function embedInsights(ctx: Ctx, ids: string[]): Promise<void> {
   try {
     await embedRows(ctx.deps.llm, { tenantId: ctx.run.tenantId, userId: ctx.run.startedBy }, 'insight', ids);
   } catch (err) {
-    ctx.deps.llm.log.warn({ err, run: ctx.run.id }, 'workflow: embedding proposed insights failed; backfill will retry');
+    ctx.deps.llm.log.warn(
+      { err, run: ctx.run.id },
+      'workflow: embedding proposed insights failed; backfill will retry',
+    );
   }
 }
 
-async function makeDigest(ctx: Ctx, step: StepDef, output: string, call: LlmCall, usage: LlmResult<unknown>[]): Promise<string | null> {
+async function makeDigest(
+  ctx: Ctx,
+  step: StepDef,
+  output: string,
+  call: LlmCall,
+  usage: LlmResult<unknown>[],
+): Promise<string | null> {
   if (!step.digest || output.length <= DIGEST_THRESHOLD) return null;
   const r = await generateStream(
     ctx.deps.llm,
     {
       ...call,
       purpose: 'workflow.digest',
-      system: 'You condense documents for later processing steps. Keep every concrete fact, number, name, file path and decision; drop repetition and filler.',
+      system:
+        'You condense documents for later processing steps. Keep every concrete fact, number, name, file path and decision; drop repetition and filler.',
       prompt: `Condense the following output of the step "${step.name}" to at most 250 words of Markdown, keeping its headings and priorities.\n\n${output}`,
       material: [output],
       maxOutputTokens: 600,
@@ -143,10 +203,19 @@ async function makeDigest(ctx: Ctx, step: StepDef, output: string, call: LlmCall
 
 async function review(ctx: Ctx, index: number, step: StepDef, call: LlmCall): Promise<StepResult> {
   // The format rules go into the system prompt: the prompt stays the material to extract from.
-  const r = await generateObject(ctx.deps.llm, { ...call, system: `${call.system ?? DEFAULT_SYSTEM}${REVIEW_INSTRUCTIONS}` }, zReviewOutput);
+  const r = await generateObject(
+    ctx.deps.llm,
+    { ...call, system: `${call.system ?? DEFAULT_SYSTEM}${REVIEW_INSTRUCTIONS}` },
+    zReviewOutput,
+  );
   const found = r.output.insights;
   const output = found.length
-    ? found.map((i) => `- **${i.title}** — ${i.type}, ${i.severity}, ${i.category}\n  ${i.detail}${i.suggestion ? `\n  → ${i.suggestion}` : ''}`).join('\n')
+    ? found
+        .map(
+          (i) =>
+            `- **${i.title}** — ${i.type}, ${i.severity}, ${i.category}\n  ${i.detail}${i.suggestion ? `\n  → ${i.suggestion}` : ''}`,
+        )
+        .join('\n')
     : '_No insights were found._';
   ctx.delta(index, null, output);
   const projectId = ctx.run.projectId;
@@ -159,25 +228,56 @@ async function review(ctx: Ctx, index: number, step: StepDef, call: LlmCall): Pr
     insights: async (tx) => {
       if (!projectId) return [];
       // Ran before (a retried commit): the insights of this run's step already exist.
-      const existing = await tx.select({ id: workflowInsights.id }).from(workflowInsights).where(and(eq(workflowInsights.originRunId, ctx.run.id), eq(workflowInsights.originStep, step.name)));
+      const existing = await tx
+        .select({ id: workflowInsights.id })
+        .from(workflowInsights)
+        .where(and(eq(workflowInsights.originRunId, ctx.run.id), eq(workflowInsights.originStep, step.name)));
       if (existing.length) return existing.map((e) => e.id);
       // A run's user may since have been removed; the insight then has no author.
       const access = backgroundAccess(tx, ctx.run.tenantId, ctx.run.startedBy);
       const ids: string[] = [];
-      for (const i of found) ids.push(await createInsight(access, { ...i, projectId, category: i.category.toLowerCase().slice(0, 60) }, { runId: ctx.run.id, step: step.name }));
+      for (const i of found)
+        ids.push(
+          await createInsight(
+            access,
+            { ...i, projectId, category: i.category.toLowerCase().slice(0, 60) },
+            { runId: ctx.run.id, step: step.name },
+          ),
+        );
       return ids;
     },
   };
 }
 
-async function fanOut(ctx: Ctx, index: number, step: StepDef, persona: Persona | null, signal: AbortSignal): Promise<StepResult> {
+async function fanOut(
+  ctx: Ctx,
+  index: number,
+  step: StepDef,
+  persona: Persona | null,
+  signal: AbortSignal,
+): Promise<StepResult> {
   const source = ctx.outputs.get(step.fanOutSource ?? '');
   const items = splitItems(source?.full ?? '');
-  if (!items.length) throw new Error(`The source step "${step.fanOutSource}" produced no items (expected a JSON array or one item per line)`);
+  if (!items.length)
+    throw new Error(
+      `The source step "${step.fanOutSource}" produced no items (expected a JSON array or one item per line)`,
+    );
   const prior = (ctx.steps[index]!.items as { index: number; status: string; output: string }[] | null) ?? [];
-  const results: { index: number; item: string; status: 'completed' | 'failed'; output: string; error: string | null }[] = items.map((item, i) => {
+  const results: {
+    index: number;
+    item: string;
+    status: 'completed' | 'failed';
+    output: string;
+    error: string | null;
+  }[] = items.map((item, i) => {
     const done = prior.find((p) => p.index === i && p.status === 'completed');
-    return { index: i, item, status: done ? 'completed' : 'failed', output: done?.output ?? '', error: done ? null : 'not run' };
+    return {
+      index: i,
+      item,
+      status: done ? 'completed' : 'failed',
+      output: done?.output ?? '',
+      error: done ? null : 'not run',
+    };
   });
   const usage: LlmResult<unknown>[] = [];
   let done = results.filter((r) => r.status === 'completed').length;
@@ -211,6 +311,8 @@ async function fanOut(ctx: Ctx, index: number, step: StepDef, persona: Persona |
   await Promise.all(Array.from({ length: Math.min(step.concurrency, queue.length) }, worker));
   if (signal.aborted) throw signal.reason instanceof Error ? signal.reason : new Error(String(signal.reason));
   if (!done) throw new Error(`Every item failed; first error: ${results.find((r) => r.error)?.error ?? 'unknown'}`);
-  const output = results.map((r) => `### ${r.index + 1}. ${r.item}\n\n${r.status === 'completed' ? r.output : `_Failed: ${r.error}_`}`).join('\n\n');
+  const output = results
+    .map((r) => `### ${r.index + 1}. ${r.item}\n\n${r.status === 'completed' ? r.output : `_Failed: ${r.error}_`}`)
+    .join('\n\n');
   return { output, digest: null, provider, model, usage, items: results };
 }

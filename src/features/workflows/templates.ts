@@ -306,9 +306,10 @@ export const builtInTemplates: readonly WorkflowTemplate[] = [
     id: 'security-review',
     name: 'Security Review',
     summary:
-      'Scans code, configuration or an architecture description for vulnerabilities with evidence and CWE/OWASP references, '
-      + 'ranks them by exploitability and impact, records them as insights and ends with an executive summary.',
-    inputHint: 'Paste the code, configuration or architecture description to review (include file names where you can).',
+      'Scans code, configuration or an architecture description for vulnerabilities with evidence and CWE/OWASP references, ' +
+      'ranks them by exploitability and impact, records them as insights and ends with an executive summary.',
+    inputHint:
+      'Paste the code, configuration or architecture description to review (include file names where you can).',
     steps: [
       { name: 'Scan', type: 'llm', prompt: securityScan, requiredCategories: ['security'] },
       { name: 'Prioritise', type: 'llm', prompt: securityPrioritise, requiredCategories: ['security'] },
@@ -320,9 +321,10 @@ export const builtInTemplates: readonly WorkflowTemplate[] = [
     id: 'deep-project-analysis',
     name: 'Deep Project Analysis',
     summary:
-      'Builds an overview of a project from its notes and memory, picks the areas that matter most, reviews each in '
-      + 'parallel, and synthesises strengths, risks and recommendations into insights.',
-    inputHint: "Paste the project's README, notes or a description: goals, architecture, stack, current state, known issues.",
+      'Builds an overview of a project from its notes and memory, picks the areas that matter most, reviews each in ' +
+      'parallel, and synthesises strengths, risks and recommendations into insights.',
+    inputHint:
+      "Paste the project's README, notes or a description: goals, architecture, stack, current state, known issues.",
     steps: [
       { name: 'Overview', type: 'llm', prompt: deepOverview, requiredCategories: ['architecture'] },
       { name: 'Areas', type: 'llm', prompt: deepAreas, requiredCategories: ['architecture'], digest: false },
@@ -335,8 +337,8 @@ export const builtInTemplates: readonly WorkflowTemplate[] = [
     id: 'integration-analysis',
     name: 'Integration Analysis',
     summary:
-      'Inventories several projects, finds overlaps, shared components and integration points, and proposes a phased '
-      + 'integration plan with quick wins and risks.',
+      'Inventories several projects, finds overlaps, shared components and integration points, and proposes a phased ' +
+      'integration plan with quick wins and risks.',
     inputHint: 'Describe each project: its name, then notes on what it does, its data, interfaces, stack and team.',
     steps: [
       { name: 'Inventory', type: 'llm', prompt: integrationInventory, requiredCategories: ['architecture'] },

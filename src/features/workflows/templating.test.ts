@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { zStep } from './schema.js';
 import { builtInTemplates } from './templates.js';
-import { DIGEST_THRESHOLD, referencesSteps, renderTemplate, splitItems, stepContent, validateTemplates, type StepOutputs } from './templating.js';
+import {
+  DIGEST_THRESHOLD,
+  referencesSteps,
+  renderTemplate,
+  splitItems,
+  stepContent,
+  validateTemplates,
+  type StepOutputs,
+} from './templating.js';
 
 const long = 'x'.repeat(DIGEST_THRESHOLD + 1);
 const ctx = (steps: Record<string, StepOutputs>, item?: string) => ({
@@ -15,16 +23,24 @@ const ctx = (steps: Record<string, StepOutputs>, item?: string) => ({
 
 describe('templating', () => {
   it('renders every variable, with optional spaces inside the braces', () => {
-    const out = renderTemplate('{{ input }}|{{memory}}|{{project.wisdom}}|{{persona.name}}|{{steps.A.content}}|{{steps.A.full}}', ctx({ A: { full: 'short A', digest: null, isFanOut: false } }));
+    const out = renderTemplate(
+      '{{ input }}|{{memory}}|{{project.wisdom}}|{{persona.name}}|{{steps.A.content}}|{{steps.A.full}}',
+      ctx({ A: { full: 'short A', digest: null, isFanOut: false } }),
+    );
     expect(out).toBe('THE INPUT|- linked insight|### wisdom|Security Auditor|short A|short A');
   });
 
   it('content is the digest only above 2,000 characters, and never for a fan-out step', () => {
     expect(stepContent({ full: long, digest: 'DIGEST', isFanOut: false })).toBe('DIGEST');
-    expect(stepContent({ full: 'x'.repeat(DIGEST_THRESHOLD), digest: 'DIGEST', isFanOut: false })).toHaveLength(DIGEST_THRESHOLD);
+    expect(stepContent({ full: 'x'.repeat(DIGEST_THRESHOLD), digest: 'DIGEST', isFanOut: false })).toHaveLength(
+      DIGEST_THRESHOLD,
+    );
     expect(stepContent({ full: long, digest: null, isFanOut: false })).toBe(long);
     expect(stepContent({ full: long, digest: 'DIGEST', isFanOut: true })).toBe(long);
-    const out = renderTemplate('{{steps.A.content}} / {{steps.A.full}}', ctx({ A: { full: long, digest: 'DIGEST', isFanOut: false } }));
+    const out = renderTemplate(
+      '{{steps.A.content}} / {{steps.A.full}}',
+      ctx({ A: { full: long, digest: 'DIGEST', isFanOut: false } }),
+    );
     expect(out).toBe(`DIGEST / ${long}`);
   });
 
@@ -35,9 +51,18 @@ describe('templating', () => {
   });
 
   it('reports unknown variables with line, column and a suggestion', () => {
-    const [issue, ...rest] = validateTemplates([{ name: 'Scan', type: 'llm', prompt: 'first line\n  see {{project.wisdon}} here' }]);
+    const [issue, ...rest] = validateTemplates([
+      { name: 'Scan', type: 'llm', prompt: 'first line\n  see {{project.wisdon}} here' },
+    ]);
     expect(rest).toEqual([]);
-    expect(issue).toMatchObject({ step: 0, field: 'steps.0.prompt', line: 2, column: 7, variable: 'project.wisdon', suggestion: '{{project.wisdom}}' });
+    expect(issue).toMatchObject({
+      step: 0,
+      field: 'steps.0.prompt',
+      line: 2,
+      column: 7,
+      variable: 'project.wisdon',
+      suggestion: '{{project.wisdom}}',
+    });
     const far = validateTemplates([{ name: 'A', type: 'llm', prompt: '{{completely.different}}' }]);
     expect(far[0]?.suggestion).toBeNull();
     expect(far[0]?.message).toBe('Unknown variable {{completely.different}} (A, line 1)');
@@ -73,7 +98,10 @@ describe('templating', () => {
     for (const t of builtInTemplates) {
       const steps = t.steps.map((s) => zStep.parse(s));
       expect(validateTemplates(steps), t.id).toEqual([]);
-      expect(steps.some((s) => s.type === 'review'), t.id).toBe(true);
+      expect(
+        steps.some((s) => s.type === 'review'),
+        t.id,
+      ).toBe(true);
     }
   });
 });

@@ -61,7 +61,11 @@ function distance(a: string, b: string): number {
     row[0] = i;
     for (let j = 1; j <= b.length; j++) {
       const cur = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1]!.toLowerCase() === b[j - 1]!.toLowerCase() ? 0 : 1));
+      row[j] = Math.min(
+        row[j]! + 1,
+        row[j - 1]! + 1,
+        prev + (a[i - 1]!.toLowerCase() === b[j - 1]!.toLowerCase() ? 0 : 1),
+      );
       prev = cur;
     }
   }
@@ -89,13 +93,23 @@ export function usesInput(steps: readonly { prompt: string }[]): boolean {
 }
 
 /** Save-time check of every step's prompt. Example: `validateTemplates([{ name: 'A', type: 'llm', prompt: '{{inptu}}' }])` → one issue suggesting `{{input}}`. */
-export function validateTemplates(steps: readonly { name: string; type: StepType; prompt: string; fanOutSource?: string | null }[]): TemplateIssue[] {
+export function validateTemplates(
+  steps: readonly { name: string; type: StepType; prompt: string; fanOutSource?: string | null }[],
+): TemplateIssue[] {
   const issues: TemplateIssue[] = [];
   steps.forEach((step, index) => {
     const allowed = availableVariables(steps, index, step.type);
     const later = new Set(steps.slice(index).map((s) => s.name));
     const issue = (offset: number, variable: string, message: string, suggestion: string | null) =>
-      issues.push({ step: index, field: `steps.${index}.prompt`, ...position(step.prompt, offset), offset, variable, message, suggestion });
+      issues.push({
+        step: index,
+        field: `steps.${index}.prompt`,
+        ...position(step.prompt, offset),
+        offset,
+        variable,
+        message,
+        suggestion,
+      });
     for (const v of scanTemplate(step.prompt)) {
       if (v.ref && allowed.includes(v.name)) continue;
       const at = `${step.name}, line ${position(step.prompt, v.offset).line}`;
@@ -106,21 +120,47 @@ export function validateTemplates(steps: readonly { name: string; type: StepType
         issue(v.offset, v.name, `Step "${step.name}" cannot use ${what}: steps run in order (${at})`, null);
       } else {
         const suggestion = closest(v.name, allowed);
-        issue(v.offset, v.name, `Unknown variable {{${v.name}}} (${at})${suggestion ? `; did you mean {{${suggestion}}}?` : ''}`, suggestion ? `{{${suggestion}}}` : null);
+        issue(
+          v.offset,
+          v.name,
+          `Unknown variable {{${v.name}}} (${at})${suggestion ? `; did you mean {{${suggestion}}}?` : ''}`,
+          suggestion ? `{{${suggestion}}}` : null,
+        );
       }
     }
     if (step.type === 'fan_out') {
       const earlier = steps.slice(0, index).map((s) => s.name);
-      if (!step.fanOutSource) issue(0, '', `Fan-out step "${step.name}" needs a source step whose output lists the items`, earlier.at(-1) ?? null);
+      if (!step.fanOutSource)
+        issue(
+          0,
+          '',
+          `Fan-out step "${step.name}" needs a source step whose output lists the items`,
+          earlier.at(-1) ?? null,
+        );
       else if (!earlier.includes(step.fanOutSource)) {
         const suggestion = closest(step.fanOutSource, earlier);
-        issue(0, step.fanOutSource, `Fan-out source "${step.fanOutSource}" is not an earlier step of this workflow`, suggestion);
+        issue(
+          0,
+          step.fanOutSource,
+          `Fan-out source "${step.fanOutSource}" is not an earlier step of this workflow`,
+          suggestion,
+        );
       }
     }
   });
   const seen = new Set<string>();
   steps.forEach((s, index) => {
-    if (seen.has(s.name)) issues.push({ step: index, field: `steps.${index}.name`, line: 1, column: 1, offset: 0, variable: '', message: `Two steps are named "${s.name}"; names must be unique`, suggestion: null });
+    if (seen.has(s.name))
+      issues.push({
+        step: index,
+        field: `steps.${index}.name`,
+        line: 1,
+        column: 1,
+        offset: 0,
+        variable: '',
+        message: `Two steps are named "${s.name}"; names must be unique`,
+        suggestion: null,
+      });
     seen.add(s.name);
   });
   return issues;
@@ -192,7 +232,10 @@ export function splitItems(output: string, max = 50): string[] {
     try {
       const parsed: unknown = JSON.parse(output.slice(start, end + 1));
       if (Array.isArray(parsed) && parsed.length) {
-        return parsed.map((x) => (typeof x === 'string' ? x : JSON.stringify(x))).filter((s) => s.trim()).slice(0, max);
+        return parsed
+          .map((x) => (typeof x === 'string' ? x : JSON.stringify(x)))
+          .filter((s) => s.trim())
+          .slice(0, max);
       }
     } catch {
       // not JSON: fall through to lines

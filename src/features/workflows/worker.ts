@@ -31,7 +31,10 @@ async function failRun(database: Database, job: { tenantId: string; runId: strin
       .set({ status: 'failed', error, finishedAt: new Date(), leaseOwner: null, leaseUntil: null })
       .where(and(eq(workflowRuns.id, job.runId), inArray(workflowRuns.status, ['queued', 'running'])))
       .returning({ id: workflowRuns.id });
-    if (row) await appendEvents(tx, { kind: 'workflow', id: job.runId, tenantId: job.tenantId }, [{ type: 'run.failed', data: { error, step: null } }]);
+    if (row)
+      await appendEvents(tx, { kind: 'workflow', id: job.runId, tenantId: job.tenantId }, [
+        { type: 'run.failed', data: { error, step: null } },
+      ]);
   });
 }
 
@@ -41,7 +44,10 @@ export function workflowSweep(deps: Pick<WorkerDeps, 'database' | 'leaseMs'>): L
     name: 'workflow-run',
     isAbandoned: async (job) => {
       const [run] = await withTenant(deps.database, { tenantId: job.data.tenantId, userId: null }, (tx) =>
-        tx.select({ status: workflowRuns.status, leaseUntil: workflowRuns.leaseUntil }).from(workflowRuns).where(eq(workflowRuns.id, job.data.runId)),
+        tx
+          .select({ status: workflowRuns.status, leaseUntil: workflowRuns.leaseUntil })
+          .from(workflowRuns)
+          .where(eq(workflowRuns.id, job.data.runId)),
       );
       return isLeaseAbandoned(run, job, deps.leaseMs);
     },
@@ -52,10 +58,26 @@ export function workflowSweep(deps: Pick<WorkerDeps, 'database' | 'leaseMs'>): L
 export async function startWorkflowWorker(deps: WorkerDeps): Promise<() => Promise<void>> {
   const unlisten = await deps.database.listen(CANCEL_CHANNEL, (runId) => cancelLocalRun(runId));
   await workLeasedJobs(deps.jobs, 'workflow-run', deps.concurrency, deps.log, {
-    execute: (data) => executeRun({ database: deps.database, log: deps.log, engine: deps.engine, workerId: deps.jobs.workerId, leaseMs: deps.leaseMs, shutdown: deps.shutdown }, data),
+    execute: (data) =>
+      executeRun(
+        {
+          database: deps.database,
+          log: deps.log,
+          engine: deps.engine,
+          workerId: deps.jobs.workerId,
+          leaseMs: deps.leaseMs,
+          shutdown: deps.shutdown,
+        },
+        data,
+      ),
     giveUp: (data, error) => failRun(deps.database, data, `The run could not be executed (${error})`),
   });
-  const stopSweeping = startSweeping(deps.jobs, deps.log, workflowSweep(deps), Math.max(500, Math.floor(deps.leaseMs / 2)));
+  const stopSweeping = startSweeping(
+    deps.jobs,
+    deps.log,
+    workflowSweep(deps),
+    Math.max(500, Math.floor(deps.leaseMs / 2)),
+  );
   return async () => {
     stopSweeping();
     await unlisten();

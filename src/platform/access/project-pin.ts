@@ -30,11 +30,20 @@ export function assertProjectAllowed(access: PinnedAccess, projectId: string): v
  * Unpinned callers get back what they asked for. Example:
  * `projectId: projectForNewRow(access, input.projectId, 'projectId', 'personas')`.
  */
-export function projectForNewRow(access: PinnedAccess, requested: string | null | undefined, field: string, what: string): string | null {
+export function projectForNewRow(
+  access: PinnedAccess,
+  requested: string | null | undefined,
+  field: string,
+  what: string,
+): string | null {
   if (!access.projectPin) return requested ?? null;
   if (requested === access.projectPin) return requested;
   throw new NyxError('FORBIDDEN', `This API token is pinned to a project: create ${what} in that project`, {
-    fieldErrors: { [field]: [requested ? 'This API token is pinned to another project' : 'Required: this API token is pinned to a project'] },
+    fieldErrors: {
+      [field]: [
+        requested ? 'This API token is pinned to another project' : 'Required: this API token is pinned to a project',
+      ],
+    },
   });
 }
 
@@ -42,7 +51,11 @@ export function projectForNewRow(access: PinnedAccess, requested: string | null 
  * A row of a project-scoped table as the caller may see it: missing, or outside the
  * project an API token is pinned to, is the same 404. Example: `visibleOr404(row, access, 'Run')`.
  */
-export function visibleOr404<T extends { projectId: string | null }>(row: T | undefined, access: PinnedAccess, what: string): T {
+export function visibleOr404<T extends { projectId: string | null }>(
+  row: T | undefined,
+  access: PinnedAccess,
+  what: string,
+): T {
   if (!row || (access.projectPin && row.projectId !== access.projectPin)) throw notFound(what);
   return row;
 }

@@ -33,8 +33,28 @@ export type Scope = (typeof scopes)[number];
 export const roles = ['owner', 'admin', 'member', 'viewer'] as const;
 export type Role = (typeof roles)[number];
 
-const viewer: Scope[] = ['workspace:read', 'members:read', 'projects:read', 'notes:read', 'personas:read', 'memory:read', 'workflows:read', 'discussions:read'];
-const member: Scope[] = [...viewer, 'projects:write', 'notes:write', 'tokens:create', 'personas:write', 'llm:use', 'memory:write', 'workflows:write', 'workflows:run', 'discussions:write'];
+const viewer: Scope[] = [
+  'workspace:read',
+  'members:read',
+  'projects:read',
+  'notes:read',
+  'personas:read',
+  'memory:read',
+  'workflows:read',
+  'discussions:read',
+];
+const member: Scope[] = [
+  ...viewer,
+  'projects:write',
+  'notes:write',
+  'tokens:create',
+  'personas:write',
+  'llm:use',
+  'memory:write',
+  'workflows:write',
+  'workflows:run',
+  'discussions:write',
+];
 const admin: Scope[] = [...member, 'members:manage', 'tokens:manage', 'audit:read', 'llm:manage', 'usage:read'];
 const owner: Scope[] = [...admin, 'workspace:manage'];
 

@@ -39,7 +39,13 @@ export interface TenantAccess extends Access {
  * nyxCore acting in a workspace outside any request, for the user who started the work (a
  * run's step writing insights): the whole workspace, no IP.
  */
-export const backgroundAccess = (tx: Tx, tenantId: string, userId: string | null): Access => ({ tx, tenantId, userId, projectPin: null, ip: null });
+export const backgroundAccess = (tx: Tx, tenantId: string, userId: string | null): Access => ({
+  tx,
+  tenantId,
+  userId,
+  projectPin: null,
+  ip: null,
+});
 
 const zTenantId = z.uuid();
 
@@ -70,7 +76,11 @@ function chooseTenant(principal: Principal, meta: Pick<RequestMeta, 'requestedTe
  * bucket only for its members and tokens, so a stranger naming another workspace can never
  * exhaust it; a non-member's misses go to their own user bucket (the per-IP limit applies too).
  */
-async function charge(deps: AppDeps, bucket: { tenantId: string } | { strangerUserId: string }, resHeaders: Headers): Promise<void> {
+async function charge(
+  deps: AppDeps,
+  bucket: { tenantId: string } | { strangerUserId: string },
+  resHeaders: Headers,
+): Promise<void> {
   const key = 'tenantId' in bucket ? `tenant:${bucket.tenantId}` : `stranger:${bucket.strangerUserId}`;
   const limit = await deps.rateLimiter.hit(key, deps.env.NYXCORE_RATE_LIMIT_API_PER_MIN, 60_000);
   if (!limit.isAllowed) {
@@ -81,12 +91,20 @@ async function charge(deps: AppDeps, bucket: { tenantId: string } | { strangerUs
 }
 
 /** Membership, then the rate-limit charge that depends on it. */
-async function admit(deps: AppDeps, tx: Tx, tenantId: string, principal: Principal, ip: string | null, resHeaders: Headers): Promise<TenantGrant> {
+async function admit(
+  deps: AppDeps,
+  tx: Tx,
+  tenantId: string,
+  principal: Principal,
+  ip: string | null,
+  resHeaders: Headers,
+): Promise<TenantGrant> {
   let grant: TenantGrant;
   try {
     grant = await grantFor(tx, tenantId, principal, ip);
   } catch (err) {
-    if (err instanceof NyxError && err.code === 'NOT_FOUND') await charge(deps, { strangerUserId: principal.userId }, resHeaders);
+    if (err instanceof NyxError && err.code === 'NOT_FOUND')
+      await charge(deps, { strangerUserId: principal.userId }, resHeaders);
     throw err;
   }
   await charge(deps, { tenantId }, resHeaders);
@@ -118,19 +136,32 @@ export async function runInTenant<T>(
   fn: (access: TenantAccess) => Promise<T>,
 ): Promise<T> {
   const tenantId = chooseTenant(principal, meta);
-  return withTenant(deps.database, { tenantId, userId: principal.userId }, async (tx) => fn({ ...(await admit(deps, tx, tenantId, principal, meta.ip, resHeaders)), tx }));
+  return withTenant(deps.database, { tenantId, userId: principal.userId }, async (tx) =>
+    fn({ ...(await admit(deps, tx, tenantId, principal, meta.ip, resHeaders)), tx }),
+  );
 }
 
 /**
  * Checks membership in a short transaction and returns the grant; the caller opens its
  * own short transactions (`withTenant`) around database work, never around network waits.
  */
-export async function grantTenant(deps: AppDeps, principal: Principal, meta: Pick<RequestMeta, 'requestedTenantId' | 'ip'>, resHeaders: Headers): Promise<TenantGrant> {
+export async function grantTenant(
+  deps: AppDeps,
+  principal: Principal,
+  meta: Pick<RequestMeta, 'requestedTenantId' | 'ip'>,
+  resHeaders: Headers,
+): Promise<TenantGrant> {
   const tenantId = chooseTenant(principal, meta);
-  return withTenant(deps.database, { tenantId, userId: principal.userId }, (tx) => admit(deps, tx, tenantId, principal, meta.ip, resHeaders));
+  return withTenant(deps.database, { tenantId, userId: principal.userId }, (tx) =>
+    admit(deps, tx, tenantId, principal, meta.ip, resHeaders),
+  );
 }
 
 /** Runs `fn` in a short tenant transaction with the grant's access (for call procedures). */
-export function withGrant<T>(deps: Pick<AppDeps, 'database'>, grant: TenantGrant, fn: (access: TenantAccess) => Promise<T>): Promise<T> {
+export function withGrant<T>(
+  deps: Pick<AppDeps, 'database'>,
+  grant: TenantGrant,
+  fn: (access: TenantAccess) => Promise<T>,
+): Promise<T> {
   return withTenant(deps.database, { tenantId: grant.tenantId, userId: grant.userId }, (tx) => fn({ ...grant, tx }));
 }

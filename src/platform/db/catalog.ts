@@ -55,5 +55,10 @@ export async function appRoleFacts(database: Database): Promise<AppRoleFacts> {
     "select tablename as t from pg_tables where schemaname = 'public' and tableowner = 'nyxcore_app'",
     [],
   );
-  return { exists: !!role, isSuperuser: !!role?.rolsuper, canBypassRls: !!role?.rolbypassrls, ownedTables: owned.map((o) => o.t) };
+  return {
+    exists: !!role,
+    isSuperuser: !!role?.rolsuper,
+    canBypassRls: !!role?.rolbypassrls,
+    ownedTables: owned.map((o) => o.t),
+  };
 }

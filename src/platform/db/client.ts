@@ -71,7 +71,9 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
       db,
       location: dataDir ?? 'memory',
       raw: async (text, params) => {
-        const res = params?.length ? await client.query(text, params) : await client.exec(text).then((r) => r.at(-1) ?? { rows: [] });
+        const res = params?.length
+          ? await client.query(text, params)
+          : await client.exec(text).then((r) => r.at(-1) ?? { rows: [] });
         return res.rows as never;
       },
       // PGlite delivers NOTIFY in-process; there is no connection to lose.
@@ -111,7 +113,12 @@ async function withAdvisoryLock<T>(url: string, key: number, fn: () => Promise<T
 }
 
 /** A dedicated LISTEN connection that reconnects with backoff (pooled connections can't hold a LISTEN). */
-async function listenPg(url: string, channel: string, onPayload: (payload: string) => void, onReconnect?: () => void): Promise<() => Promise<void>> {
+async function listenPg(
+  url: string,
+  channel: string,
+  onPayload: (payload: string) => void,
+  onReconnect?: () => void,
+): Promise<() => Promise<void>> {
   let client: pg.Client | null = null;
   let isClosed = false;
   let retryTimer: NodeJS.Timeout | null = null;

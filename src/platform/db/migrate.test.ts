@@ -9,11 +9,17 @@ describe.each(dbKinds)('migrations on %s', (kind) => {
     const database = await openTestDatabase(kind);
     try {
       expect(await pendingMigrations(database)).toEqual([]);
-      const before = await database.raw<{ n: number }>('select count(*)::int as n from drizzle.__drizzle_migrations', []);
+      const before = await database.raw<{ n: number }>(
+        'select count(*)::int as n from drizzle.__drizzle_migrations',
+        [],
+      );
       expect(before[0]?.n).toBe(readJournal().length);
       const again = await runMigrations(database);
       expect(again.applied).toBe(0);
-      const after = await database.raw<{ n: number }>('select count(*)::int as n from drizzle.__drizzle_migrations', []);
+      const after = await database.raw<{ n: number }>(
+        'select count(*)::int as n from drizzle.__drizzle_migrations',
+        [],
+      );
       expect(after[0]?.n).toBe(before[0]?.n);
     } finally {
       await database.close();
@@ -30,7 +36,10 @@ describe('schema drift', () => {
     };
     const last = readJournal().at(-1);
     expect(last).toBeDefined();
-    const snapshot = require(`../../../drizzle/meta/${String(last?.idx).padStart(4, '0')}_snapshot.json`) as Record<string, unknown>;
+    const snapshot = require(`../../../drizzle/meta/${String(last?.idx).padStart(4, '0')}_snapshot.json`) as Record<
+      string,
+      unknown
+    >;
     const current = api.generateDrizzleJson(schema);
     const statements = await api.generateMigration(snapshot, current);
     expect(statements).toEqual([]);

@@ -30,10 +30,14 @@ export function readJournal(): JournalEntry[] {
  * Applies every pending migration; a second call is a no-op. Callers that also install the
  * job schema hold SCHEMA_LOCK around both (`prepareDatabase`); alone, this takes it itself.
  */
-export async function runMigrations(database: Database, opts: { isLocked?: boolean } = {}): Promise<{ applied: number }> {
+export async function runMigrations(
+  database: Database,
+  opts: { isLocked?: boolean } = {},
+): Promise<{ applied: number }> {
   const apply = async () => {
     const before = await appliedMigrations(database);
-    if (database.mode === 'embedded') await migratePglite(database.db as unknown as PgliteDatabase, { migrationsFolder });
+    if (database.mode === 'embedded')
+      await migratePglite(database.db as unknown as PgliteDatabase, { migrationsFolder });
     else await migratePg(database.db as unknown as NodePgDatabase, { migrationsFolder });
     const after = await appliedMigrations(database);
     await ensureIndexableTextMatch(database);
@@ -49,7 +53,10 @@ export async function appliedMigrations(database: Database): Promise<number[]> {
     [],
   );
   if (!exists?.ok) return [];
-  const rows = await database.raw<{ created_at: string }>('select created_at from drizzle.__drizzle_migrations order by created_at', []);
+  const rows = await database.raw<{ created_at: string }>(
+    'select created_at from drizzle.__drizzle_migrations order by created_at',
+    [],
+  );
   return rows.map((r) => Number(r.created_at));
 }
 
@@ -81,7 +88,9 @@ export async function ensureIndexableTextMatch(database: Database): Promise<void
 }
 
 /** Whether the full-text match may use its index under RLS, and whether this role could make it so. */
-export async function textMatchFacts(database: Database): Promise<{ isLeakproof: boolean; canAlter: boolean; fix: string }> {
+export async function textMatchFacts(
+  database: Database,
+): Promise<{ isLeakproof: boolean; canAlter: boolean; fix: string }> {
   const [row] = await database.raw<{ leakproof: boolean; superuser: boolean }>(
     `select p.proleakproof as leakproof, r.rolsuper as superuser from pg_proc p, pg_roles r
       where p.oid = '${TEXT_MATCH_FUNCTION}'::regprocedure and r.rolname = current_user`,

@@ -25,7 +25,9 @@ describe.each(dbKinds)('row level security on %s', (kind) => {
 
   it('every table with tenant_id has RLS enabled, forced, and a tenant_isolation policy', async () => {
     const tables = await tenantTables(database);
-    expect(tables).toEqual(expect.arrayContaining(['api_tokens', 'audit_log', 'invitations', 'project_notes', 'projects', 'tenant_members']));
+    expect(tables).toEqual(
+      expect.arrayContaining(['api_tokens', 'audit_log', 'invitations', 'project_notes', 'projects', 'tenant_members']),
+    );
     expect(await findRlsProblems(database)).toEqual([]);
   });
 
@@ -35,7 +37,11 @@ describe.each(dbKinds)('row level security on %s', (kind) => {
     try {
       await database.raw(`create table ${schema}.leaky (id int, tenant_id uuid not null)`);
       const problems = await findRlsProblems(database, schema);
-      expect(problems.map((p) => p.problem).sort()).toEqual(['no tenant_isolation policy', 'row level security is not enabled', 'row level security is not forced']);
+      expect(problems.map((p) => p.problem).sort()).toEqual([
+        'no tenant_isolation policy',
+        'row level security is not enabled',
+        'row level security is not forced',
+      ]);
       await database.raw(`select nyxcore_enable_tenant_rls('${schema}.leaky')`);
       expect(await findRlsProblems(database, schema)).toEqual([]);
     } finally {
@@ -47,13 +53,24 @@ describe.each(dbKinds)('row level security on %s', (kind) => {
     const own = await withTenant(database, { tenantId: tenantB, userId: null }, (tx) => tx.select().from(projects));
     expect(own.map((p) => p.tenantId)).toEqual([tenantB]);
     await withTenant(database, { tenantId: tenantB, userId: null }, async (tx) => {
-      const updated = await tx.update(projects).set({ name: 'hijacked' }).where(sql`tenant_id = ${tenantA}`).returning();
+      const updated = await tx
+        .update(projects)
+        .set({ name: 'hijacked' })
+        .where(sql`tenant_id = ${tenantA}`)
+        .returning();
       expect(updated).toEqual([]);
-      const deleted = await tx.delete(projects).where(sql`tenant_id = ${tenantA}`).returning();
+      const deleted = await tx
+        .delete(projects)
+        .where(sql`tenant_id = ${tenantA}`)
+        .returning();
       expect(deleted).toEqual([]);
     });
     expect(
-      await dbErrorOf(withTenant(database, { tenantId: tenantB, userId: null }, (tx) => tx.insert(projects).values({ tenantId: tenantA, name: 'planted' }))),
+      await dbErrorOf(
+        withTenant(database, { tenantId: tenantB, userId: null }, (tx) =>
+          tx.insert(projects).values({ tenantId: tenantA, name: 'planted' }),
+        ),
+      ),
     ).toMatch(/row-level security/);
     const a = await withTenant(database, { tenantId: tenantA, userId: null }, (tx) => tx.select().from(projects));
     expect(a.map((p) => p.name)).toEqual([`project of ${tenantA}`]);
@@ -68,13 +85,21 @@ describe.each(dbKinds)('row level security on %s', (kind) => {
       expect(rows(await tx.execute(sql`select * from tenants`))).toEqual([]);
     });
     expect(
-      await dbErrorOf(withAuth(database, {}, (tx) => tx.execute(sql`insert into projects (tenant_id, name) values (${tenantA}, 'sneaky')`))),
+      await dbErrorOf(
+        withAuth(database, {}, (tx) =>
+          tx.execute(sql`insert into projects (tenant_id, name) values (${tenantA}, 'sneaky')`),
+        ),
+      ),
     ).toMatch(/row-level security/);
   });
 
   it('the request role is no superuser, has no BYPASSRLS, owns nothing, and cannot alter tables or erase the audit log', async () => {
-    expect(await dbErrorOf(withAuth(database, {}, (tx) => tx.execute(sql`alter table projects disable row level security`)))).toMatch(/owner/);
-    expect(await dbErrorOf(withAuth(database, {}, (tx) => tx.execute(sql`delete from audit_log`)))).toMatch(/permission denied/);
+    expect(
+      await dbErrorOf(withAuth(database, {}, (tx) => tx.execute(sql`alter table projects disable row level security`))),
+    ).toMatch(/owner/);
+    expect(await dbErrorOf(withAuth(database, {}, (tx) => tx.execute(sql`delete from audit_log`)))).toMatch(
+      /permission denied/,
+    );
     const facts = await appRoleFacts(database);
     expect(facts).toEqual({ exists: true, isSuperuser: false, canBypassRls: false, ownedTables: [] });
   });
@@ -93,19 +118,35 @@ describe.each(dbKinds)('row level security on %s', (kind) => {
         { tenantId: tenantA, userId: coworker, role: 'member' },
       ]),
     );
-    await withTenant(database, { tenantId: tenantB, userId: null }, (tx) => tx.insert(tenantMembers).values({ tenantId: tenantB, userId: stranger, role: 'owner' }));
+    await withTenant(database, { tenantId: tenantB, userId: null }, (tx) =>
+      tx.insert(tenantMembers).values({ tenantId: tenantB, userId: stranger, role: 'owner' }),
+    );
     const mine: string[] = [me, coworker, stranger];
-    const visible = (list: { id: string }[]) => list.map((u) => u.id).filter((id) => mine.includes(id)).sort();
-    const inA = await withTenant(database, { tenantId: tenantA, userId: me }, (tx) => tx.select({ id: users.id }).from(users));
+    const visible = (list: { id: string }[]) =>
+      list
+        .map((u) => u.id)
+        .filter((id) => mine.includes(id))
+        .sort();
+    const inA = await withTenant(database, { tenantId: tenantA, userId: me }, (tx) =>
+      tx.select({ id: users.id }).from(users),
+    );
     expect(visible(inA)).toEqual([me, coworker].sort());
     expect(await withAuth(database, {}, (tx) => tx.select({ id: users.id }).from(users))).toEqual([]);
-    const byEmail = await withAuth(database, { email: `ST-${tag}@example.test` }, (tx) => tx.select({ id: users.id }).from(users));
+    const byEmail = await withAuth(database, { email: `ST-${tag}@example.test` }, (tx) =>
+      tx.select({ id: users.id }).from(users),
+    );
     expect(byEmail.map((u) => u.id)).toEqual([stranger]);
     // Nobody can rename another account, and the first-run check still counts every row.
-    await withTenant(database, { tenantId: tenantA, userId: me }, (tx) => tx.update(users).set({ name: 'hijacked' }).where(eq(users.id, coworker)));
+    await withTenant(database, { tenantId: tenantA, userId: me }, (tx) =>
+      tx.update(users).set({ name: 'hijacked' }).where(eq(users.id, coworker)),
+    );
     const [co] = await database.db.select({ name: users.name }).from(users).where(eq(users.id, coworker));
     expect(co?.name).toBe('Co');
-    const count = await withAuth(database, {}, async (tx) => rows<{ n: number }>(await tx.execute(sql`select nyxcore_user_count() as n`))[0]?.n);
+    const count = await withAuth(
+      database,
+      {},
+      async (tx) => rows<{ n: number }>(await tx.execute(sql`select nyxcore_user_count() as n`))[0]?.n,
+    );
     expect(Number(count)).toBeGreaterThanOrEqual(3);
   });
 
@@ -113,14 +154,20 @@ describe.each(dbKinds)('row level security on %s', (kind) => {
     const single = kind === 'postgres' ? await openTestDatabase('postgres', { poolSize: 1 }) : database;
     try {
       await withTenant(single, { tenantId: tenantA, userId: randomUUID() }, async (tx) => {
-        const inside = rows<{ u: string; t: string }>(await tx.execute(sql`select current_user as u, current_setting('app.tenant_id', true) as t`));
+        const inside = rows<{ u: string; t: string }>(
+          await tx.execute(sql`select current_user as u, current_setting('app.tenant_id', true) as t`),
+        );
         expect(inside[0]).toEqual({ u: 'nyxcore_app', t: tenantA });
       });
-      await expect(withTenant(single, { tenantId: tenantA, userId: null }, () => Promise.reject(new Error("boom")))).rejects.toThrow("boom");
+      await expect(
+        withTenant(single, { tenantId: tenantA, userId: null }, () => Promise.reject(new Error('boom'))),
+      ).rejects.toThrow('boom');
       const after = await single.db.transaction(async (tx) =>
-        rows<{ u: string; t: string | null; usr: string | null }>(await tx.execute(
-          sql`select current_user as u, current_setting('app.tenant_id', true) as t, current_setting('app.user_id', true) as usr`,
-        )),
+        rows<{ u: string; t: string | null; usr: string | null }>(
+          await tx.execute(
+            sql`select current_user as u, current_setting('app.tenant_id', true) as t, current_setting('app.user_id', true) as usr`,
+          ),
+        ),
       );
       expect(after[0]?.u).not.toBe('nyxcore_app');
       expect(after[0]?.t ?? '').toBe('');

@@ -12,10 +12,14 @@ import type { Denial, EgressPolicy } from './policy.js';
 /** The addresses the policy allows, and the first denial among the others. */
 export function judgeAll(policy: EgressPolicy, addresses: dns.LookupAddress[], port: number, hostname: string) {
   const judged = addresses.map((a) => ({ a, denial: policy.judge(a.address, port, hostname) }));
-  return { allowed: judged.filter((j) => !j.denial).map((j) => j.a), denial: judged.find((j) => j.denial)?.denial ?? null };
+  return {
+    allowed: judged.filter((j) => !j.denial).map((j) => j.a),
+    denial: judged.find((j) => j.denial)?.denial ?? null,
+  };
 }
 
-export const deniedError = (host: string, d: Denial) => new EgressError('EGRESS_DENIED', `the egress policy refused ${host}: ${d.reason}`);
+export const deniedError = (host: string, d: Denial) =>
+  new EgressError('EGRESS_DENIED', `the egress policy refused ${host}: ${d.reason}`);
 
 /**
  * A dns.lookup that hands net only the addresses the policy allows for this port, and fails
@@ -27,7 +31,8 @@ function guardedLookup(policy: EgressPolicy, port: number): LookupFunction {
       if (err) return callback(err, '', 0);
       const { allowed, denial } = judgeAll(policy, addresses, port, hostname);
       const first = allowed[0];
-      if (!first) return callback(deniedError(hostname, denial ?? { reason: 'the name has no address', canAllow: false }), '', 0);
+      if (!first)
+        return callback(deniedError(hostname, denial ?? { reason: 'the name has no address', canAllow: false }), '', 0);
       // net asks for every address when it races IPv4 and IPv6 (autoSelectFamily).
       if (options.all) callback(null, allowed);
       else callback(null, first.address, first.family);

@@ -57,7 +57,14 @@ describe('egress policy', () => {
   it('server mode refuses loopback in every spelling, and the listener receives nothing', async () => {
     reset();
     const egress = egressFor('server');
-    for (const url of [`http://127.0.0.1:${a.port}/`, `http://localhost:${a.port}/`, `http://2130706433:${a.port}/`, `http://[::ffff:127.0.0.1]:${a.port}/`, `http://0x7f.0.0.1:${a.port}/`, `http://[::1]:${a.port}/`]) {
+    for (const url of [
+      `http://127.0.0.1:${a.port}/`,
+      `http://localhost:${a.port}/`,
+      `http://2130706433:${a.port}/`,
+      `http://[::ffff:127.0.0.1]:${a.port}/`,
+      `http://0x7f.0.0.1:${a.port}/`,
+      `http://[::1]:${a.port}/`,
+    ]) {
       const err = await egressErrorOf(egress.fetch(url));
       expect(err.code, url).toBe('EGRESS_DENIED');
       expect(err.message, url).toMatch(/loopback addresses are denied in server mode/);
@@ -66,32 +73,35 @@ describe('egress policy', () => {
     await egress.close();
   });
 
-  it.each(['server', 'embedded'] as const)('%s mode refuses private, link-local (metadata), CGNAT, unspecified and multicast addresses before sending', async (mode) => {
-    const rec = recorder();
-    const guarded = egressFor(mode).wrap(rec.transport);
-    const denied: [string, RegExp][] = [
-      ['http://10.0.0.1/v1', /private/],
-      ['http://172.16.5.4/', /private/],
-      ['http://192.168.1.1/', /private/],
-      ['http://169.254.169.254/latest/meta-data/', /link-local.*metadata/],
-      ['http://[fe80::1]/', /link-local/],
-      ['http://[fd00::1]/', /private/],
-      ['http://100.64.0.1/', /carrier-grade NAT/],
-      ['http://0.0.0.0:8080/', /unspecified/],
-      ['http://[::]/', /unspecified/],
-      ['http://224.0.0.1/', /multicast/],
-      ['http://255.255.255.255/', /broadcast/],
-      ['http://240.0.0.1/', /reserved/],
-      ['http://[::ffff:10.0.0.1]/', /private/],
-      ['http://[64:ff9b::a9fe:a9fe]/', /link-local/],
-    ];
-    for (const [url, reason] of denied) {
-      const err = await egressErrorOf(guarded(url));
-      expect(err.code, url).toBe('EGRESS_DENIED');
-      expect(err.message, url).toMatch(reason);
-    }
-    expect(rec.calls).toEqual([]);
-  });
+  it.each(['server', 'embedded'] as const)(
+    '%s mode refuses private, link-local (metadata), CGNAT, unspecified and multicast addresses before sending',
+    async (mode) => {
+      const rec = recorder();
+      const guarded = egressFor(mode).wrap(rec.transport);
+      const denied: [string, RegExp][] = [
+        ['http://10.0.0.1/v1', /private/],
+        ['http://172.16.5.4/', /private/],
+        ['http://192.168.1.1/', /private/],
+        ['http://169.254.169.254/latest/meta-data/', /link-local.*metadata/],
+        ['http://[fe80::1]/', /link-local/],
+        ['http://[fd00::1]/', /private/],
+        ['http://100.64.0.1/', /carrier-grade NAT/],
+        ['http://0.0.0.0:8080/', /unspecified/],
+        ['http://[::]/', /unspecified/],
+        ['http://224.0.0.1/', /multicast/],
+        ['http://255.255.255.255/', /broadcast/],
+        ['http://240.0.0.1/', /reserved/],
+        ['http://[::ffff:10.0.0.1]/', /private/],
+        ['http://[64:ff9b::a9fe:a9fe]/', /link-local/],
+      ];
+      for (const [url, reason] of denied) {
+        const err = await egressErrorOf(guarded(url));
+        expect(err.code, url).toBe('EGRESS_DENIED');
+        expect(err.message, url).toMatch(reason);
+      }
+      expect(rec.calls).toEqual([]);
+    },
+  );
 
   it('NYXCORE_EGRESS_ALLOW lets the named address, CIDR or host through, and the request then arrives', async () => {
     reset();
@@ -127,7 +137,12 @@ describe('egress policy', () => {
     expect((await embedded.fetch(`${a.url}/ollama`)).status).toBe(200);
     expect(a.hits).toEqual(['/ollama']);
     const self = egressFor('embedded', { PORT: String(a.port), NYXCORE_EGRESS_ALLOW: '127.0.0.1,localhost' });
-    for (const url of [`http://127.0.0.1:${a.port}/`, `http://localhost:${a.port}/`, `http://0.0.0.0:${a.port}/`, `http://[::ffff:127.0.0.1]:${a.port}/`]) {
+    for (const url of [
+      `http://127.0.0.1:${a.port}/`,
+      `http://localhost:${a.port}/`,
+      `http://0.0.0.0:${a.port}/`,
+      `http://[::ffff:127.0.0.1]:${a.port}/`,
+    ]) {
       const err = await egressErrorOf(self.fetch(url));
       expect(err.message, url).toMatch(/nyxCore itself/);
     }
@@ -139,8 +154,15 @@ describe('egress policy', () => {
   it('refuses a redirect to another origin; the other listener receives nothing', async () => {
     reset();
     const hop = await startListener('127.0.0.1', (req, res) => {
-      const to: Record<string, string> = { '/other-host': `${b.url}/stolen`, '/other-port': `${a.url}/stolen`, '/same': '/final', '/loop': '/loop' };
-      res.writeHead(to[req.url ?? ''] ? 307 : 200, { location: to[req.url ?? ''] ?? '' }).end(req.url === '/final' ? 'arrived' : '');
+      const to: Record<string, string> = {
+        '/other-host': `${b.url}/stolen`,
+        '/other-port': `${a.url}/stolen`,
+        '/same': '/final',
+        '/loop': '/loop',
+      };
+      res
+        .writeHead(to[req.url ?? ''] ? 307 : 200, { location: to[req.url ?? ''] ?? '' })
+        .end(req.url === '/final' ? 'arrived' : '');
     });
     const egress = egressFor('embedded');
     for (const path of ['/other-host', '/other-port']) {
@@ -200,20 +222,31 @@ describe('egress checkUrl (configuration time)', () => {
     expect(await badInput(server.checkUrl('http://127.0.0.1:11434/v1'))).toBe(
       'This address is not allowed by the egress policy: loopback addresses are denied in server mode; allow it with NYXCORE_EGRESS_ALLOW=127.0.0.1',
     );
-    expect(await badInput(server.checkUrl('http://localhost:6379/'))).toMatch(/loopback.*NYXCORE_EGRESS_ALLOW=localhost/);
+    expect(await badInput(server.checkUrl('http://localhost:6379/'))).toMatch(
+      /loopback.*NYXCORE_EGRESS_ALLOW=localhost/,
+    );
     expect(await badInput(server.checkUrl('http://169.254.169.254/latest'))).toMatch(/metadata/);
     expect(await badInput(server.checkUrl('ftp://example.com/'))).toMatch(/only http and https/);
-    expect(await badInput(egressFor('embedded', { PORT: '3000' }).checkUrl('http://127.0.0.1:3000/api'))).toMatch(/nyxCore itself$/);
+    expect(await badInput(egressFor('embedded', { PORT: '3000' }).checkUrl('http://127.0.0.1:3000/api'))).toMatch(
+      /nyxCore itself$/,
+    );
     await expect(egressFor('embedded').checkUrl('http://127.0.0.1:11434/v1')).resolves.toBeUndefined();
-    await expect(egressFor('server', { NYXCORE_EGRESS_ALLOW: '127.0.0.1' }).checkUrl('http://localhost:11434/v1')).resolves.toBeUndefined();
+    await expect(
+      egressFor('server', { NYXCORE_EGRESS_ALLOW: '127.0.0.1' }).checkUrl('http://localhost:11434/v1'),
+    ).resolves.toBeUndefined();
   });
 
   it('a bad NYXCORE_EGRESS_ALLOW entry is a configuration error naming the variable', () => {
     for (const bad of ['10.0.0.0/33', 'http://ollama', '2130706433']) {
       expect(() => loadEnv({ NYXCORE_EGRESS_ALLOW: `127.0.0.1,${bad}` })).toThrow(EnvError);
-      expect(() => loadEnv({ NYXCORE_EGRESS_ALLOW: bad })).toThrow(new RegExp(`NYXCORE_EGRESS_ALLOW: "${bad.replace(/[./]/g, '\\$&')}" is not`));
+      expect(() => loadEnv({ NYXCORE_EGRESS_ALLOW: bad })).toThrow(
+        new RegExp(`NYXCORE_EGRESS_ALLOW: "${bad.replace(/[./]/g, '\\$&')}" is not`),
+      );
     }
-    expect(loadEnv({ NYXCORE_EGRESS_ALLOW: ' 127.0.0.1 , 10.1.2.0/24,Ollama.Internal,*.corp.example ' }).NYXCORE_EGRESS_ALLOW).toEqual({
+    expect(
+      loadEnv({ NYXCORE_EGRESS_ALLOW: ' 127.0.0.1 , 10.1.2.0/24,Ollama.Internal,*.corp.example ' })
+        .NYXCORE_EGRESS_ALLOW,
+    ).toEqual({
       hosts: ['ollama.internal'],
       suffixes: ['.corp.example'],
       cidrs: ['127.0.0.1/32', '10.1.2.0/24'],

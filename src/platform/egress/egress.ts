@@ -45,7 +45,8 @@ const bare = (hostname: string) => hostname.replace(/^\[(.*)\]$/, '$1');
 
 /** Why a URL is refused before any address is looked at, or null. */
 function schemeProblem(u: URL): string | null {
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') return `${u.protocol} URLs are refused: only http and https are allowed`;
+  if (u.protocol !== 'http:' && u.protocol !== 'https:')
+    return `${u.protocol} URLs are refused: only http and https are allowed`;
   if (u.username || u.password) return 'URLs with credentials in them are refused';
   return null;
 }
@@ -68,7 +69,11 @@ async function resolveAndJudge(policy: EgressPolicy, u: URL): Promise<Denial | n
 }
 
 const errnoOf = (err: unknown): string => {
-  for (let e = err as { code?: unknown; cause?: unknown } | undefined, i = 0; e && i < 5; e = e.cause as typeof e, i++) {
+  for (
+    let e = err as { code?: unknown; cause?: unknown } | undefined, i = 0;
+    e && i < 5;
+    e = e.cause as typeof e, i++
+  ) {
     if (typeof e.code === 'string') return e.code;
   }
   return err instanceof Error ? err.name : 'unknown';
@@ -91,7 +96,12 @@ function guardErrors(log: Logger, send: Transport): Transport {
   };
 }
 
-function policyFetch(policy: EgressPolicy, log: Logger, send: Transport, preflight?: (u: URL) => Promise<void>): typeof fetch {
+function policyFetch(
+  policy: EgressPolicy,
+  log: Logger,
+  send: Transport,
+  preflight?: (u: URL) => Promise<void>,
+): typeof fetch {
   const guarded = guardErrors(log, async (url, init) => {
     checkSyntax(policy, url);
     await preflight?.(url);

@@ -56,7 +56,9 @@ function matchesAny(addr: Address, cidrs: [Address, number][]): boolean {
 /** Every address of this machine's interfaces: nyxCore's own port there is nyxCore itself. */
 function ownAddresses(): Address[] {
   const all = Object.values(os.networkInterfaces()).flatMap((list) => list ?? []);
-  return all.flatMap((i) => (ipaddr.isValid(i.address.split('%')[0] ?? '') ? [effectiveAddress(i.address.split('%')[0] ?? '')] : []));
+  return all.flatMap((i) =>
+    ipaddr.isValid(i.address.split('%')[0] ?? '') ? [effectiveAddress(i.address.split('%')[0] ?? '')] : [],
+  );
 }
 
 function isHostAllowed(allow: EgressAllow, hostname: string | null): boolean {
@@ -66,10 +68,12 @@ function isHostAllowed(allow: EgressAllow, hostname: string | null): boolean {
 }
 
 function defaultDenial(addr: Address, mode: EgressMode): Denial | null {
-  if (addr.kind() === 'ipv6' && addr.match(ipv4Compatible) && addr.range() === 'unicast') return { reason: 'IPv4-compatible IPv6 addresses are denied', canAllow: true };
+  if (addr.kind() === 'ipv6' && addr.match(ipv4Compatible) && addr.range() === 'unicast')
+    return { reason: 'IPv4-compatible IPv6 addresses are denied', canAllow: true };
   const range = addr.range();
   if (range === 'unicast') return null;
-  if (range === 'loopback') return mode === 'embedded' ? null : { reason: 'loopback addresses are denied in server mode', canAllow: true };
+  if (range === 'loopback')
+    return mode === 'embedded' ? null : { reason: 'loopback addresses are denied in server mode', canAllow: true };
   return { reason: reasons[range] ?? `reserved or special-purpose addresses (${range}) are denied`, canAllow: true };
 }
 
@@ -80,7 +84,10 @@ export function createPolicy(env: Pick<Env, 'DATABASE_URL' | 'PORT' | 'NYXCORE_E
   const cidrs = allow.cidrs.map((c) => ipaddr.parseCIDR(c));
   const own = ownAddresses();
   const isSelf = (addr: Address, port: number) =>
-    env.PORT > 0 && port === env.PORT && (['loopback', 'unspecified'].includes(addr.range()) || own.some((o) => o.kind() === addr.kind() && o.toNormalizedString() === addr.toNormalizedString()));
+    env.PORT > 0 &&
+    port === env.PORT &&
+    (['loopback', 'unspecified'].includes(addr.range()) ||
+      own.some((o) => o.kind() === addr.kind() && o.toNormalizedString() === addr.toNormalizedString()));
   return {
     mode,
     judge(address, port, hostname) {

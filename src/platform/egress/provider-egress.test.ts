@@ -16,8 +16,14 @@ const noWait = { llmOverrides: { sleep: () => Promise.resolve() } };
 function upstream(other: () => Listener) {
   return (req: { url?: string }, res: ServerResponse) => {
     const path = req.url ?? '';
-    if (path.startsWith('/json/')) res.writeHead(400, { 'content-type': 'application/json' }).end('{"error":{"message":"JSONERR db_password=hunter2","type":"invalid_request_error"}}');
-    else if (path.startsWith('/text/')) res.writeHead(400, { 'content-type': 'text/plain' }).end('-ERR wrong number of arguments; requirepass hunter2\r\nFATAL: role "postgres"');
+    if (path.startsWith('/json/'))
+      res
+        .writeHead(400, { 'content-type': 'application/json' })
+        .end('{"error":{"message":"JSONERR db_password=hunter2","type":"invalid_request_error"}}');
+    else if (path.startsWith('/text/'))
+      res
+        .writeHead(400, { 'content-type': 'text/plain' })
+        .end('-ERR wrong number of arguments; requirepass hunter2\r\nFATAL: role "postgres"');
     else if (path.startsWith('/redirect/')) res.writeHead(307, { location: `${other().url}/steal` }).end();
     else res.writeHead(404).end();
   };
@@ -29,7 +35,10 @@ describe.each(dbKinds)('outbound requests of LLM providers on %s', (kind) => {
   let elsewhere: Listener;
   beforeAll(async () => {
     elsewhere = await startListener('127.0.0.2');
-    provider = await startListener('127.0.0.1', upstream(() => elsewhere));
+    provider = await startListener(
+      '127.0.0.1',
+      upstream(() => elsewhere),
+    );
     server = await startTestServer(kind, {}, noWait);
   });
   afterAll(async () => {
@@ -38,14 +47,24 @@ describe.each(dbKinds)('outbound requests of LLM providers on %s', (kind) => {
     await elsewhere.close();
   });
 
-  const addLocal = (u: TestUser, name: string, baseUrl: string) => u.client.trpc.llm.keys.add.mutate({ name, kind: 'openai-compatible', baseUrl, defaultModel: 'llama3.1', apiKey: 'sk-local-0001' });
+  const addLocal = (u: TestUser, name: string, baseUrl: string) =>
+    u.client.trpc.llm.keys.add.mutate({
+      name,
+      kind: 'openai-compatible',
+      baseUrl,
+      defaultModel: 'llama3.1',
+      apiKey: 'sk-local-0001',
+    });
   const testKey = async (u: TestUser, id: string) => {
     const r = await u.client.trpc.llm.keys.test.mutate({ id });
     if (r.isOk) throw new Error('expected the provider test to fail');
     return r.error;
   };
   const stored = (tenantId: string) =>
-    server.database.raw<{ text: string | null }>('select error as text from llm_usage where tenant_id = $1 union all select last_error from provider_keys where tenant_id = $1', [tenantId]);
+    server.database.raw<{ text: string | null }>(
+      'select error as text from llm_usage where tenant_id = $1 union all select last_error from provider_keys where tenant_id = $1',
+      [tenantId],
+    );
 
   it('a provider-style JSON error comes back as "HTTP 400" and its message, redacted; never the body', async () => {
     const a = await newUser(server);
@@ -110,14 +129,22 @@ describe.each(dbKinds)('the egress policy in server mode on %s', (kind) => {
   it('llm.keys.add refuses internal base URLs with a field error saying how to allow them', async () => {
     const a = await newUser(server);
     const cases: [string, RegExp][] = [
-      ['http://127.0.0.1:11434/v1', /loopback addresses are denied in server mode; allow it with NYXCORE_EGRESS_ALLOW=127\.0\.0\.1$/],
-      ['http://localhost:6379/', /loopback addresses are denied in server mode; allow it with NYXCORE_EGRESS_ALLOW=localhost$/],
+      [
+        'http://127.0.0.1:11434/v1',
+        /loopback addresses are denied in server mode; allow it with NYXCORE_EGRESS_ALLOW=127\.0\.0\.1$/,
+      ],
+      [
+        'http://localhost:6379/',
+        /loopback addresses are denied in server mode; allow it with NYXCORE_EGRESS_ALLOW=localhost$/,
+      ],
       ['http://2130706433:5432/', /loopback/],
       ['http://169.254.169.254/latest/meta-data', /link-local/],
       ['http://10.0.0.1/v1', /private addresses are denied/],
     ];
     for (const [baseUrl, message] of cases) {
-      const e = await trpcError(() => a.client.trpc.llm.keys.add.mutate({ name: 'internal', kind: 'openai-compatible', baseUrl, defaultModel: 'x' }));
+      const e = await trpcError(() =>
+        a.client.trpc.llm.keys.add.mutate({ name: 'internal', kind: 'openai-compatible', baseUrl, defaultModel: 'x' }),
+      );
       expect(e.httpStatus, baseUrl).toBe(400);
       expect(e.fieldErrors?.baseUrl?.[0], baseUrl).toMatch(message);
     }
@@ -126,19 +153,32 @@ describe.each(dbKinds)('the egress policy in server mode on %s', (kind) => {
 
   it('a stored base URL that points inside is still refused when called, before connecting', async () => {
     const a = await newUser(server);
-    const key = await a.client.trpc.llm.keys.add.mutate({ name: 'public', kind: 'openai-compatible', baseUrl: 'http://93.184.215.14/v1', defaultModel: 'x' });
+    const key = await a.client.trpc.llm.keys.add.mutate({
+      name: 'public',
+      kind: 'openai-compatible',
+      baseUrl: 'http://93.184.215.14/v1',
+      defaultModel: 'x',
+    });
     // As if DNS now pointed the name inside, or the row predates the policy.
     await server.database.raw('update provider_keys set base_url = $1 where id = $2', [`${provider.url}/v1`, key.id]);
     provider.hits.length = 0;
     const r = await a.client.trpc.llm.keys.test.mutate({ id: key.id });
     expect(r.isOk).toBe(false);
-    if (!r.isOk) expect(r.error).toMatch(/^public: the egress policy refused 127\.0\.0\.1: loopback addresses are denied in server mode$/);
+    if (!r.isOk)
+      expect(r.error).toMatch(
+        /^public: the egress policy refused 127\.0\.0\.1: loopback addresses are denied in server mode$/,
+      );
     expect(provider.hits).toEqual([]);
   });
 
   it('NYXCORE_EGRESS_ALLOW=127.0.0.1 admits the local endpoint, and calls reach it', async () => {
     const a = await newUser(allowing);
-    const key = await a.client.trpc.llm.keys.add.mutate({ name: 'ollama', kind: 'openai-compatible', baseUrl: `${provider.url}/v1`, defaultModel: 'llama3.1' });
+    const key = await a.client.trpc.llm.keys.add.mutate({
+      name: 'ollama',
+      kind: 'openai-compatible',
+      baseUrl: `${provider.url}/v1`,
+      defaultModel: 'llama3.1',
+    });
     provider.hits.length = 0;
     await a.client.trpc.llm.keys.test.mutate({ id: key.id });
     expect(provider.hits).toEqual(['/v1/chat/completions']);
@@ -156,7 +196,11 @@ describe.each(dbKinds)('an injected llmOverrides.fetch on %s', (kind) => {
       sent.push(input instanceof Request ? input.url : input.toString());
       return fetch(input, init);
     };
-    server = await startTestServer(kind, { ...SERVER_MODE, NYXCORE_EGRESS_ALLOW: 'localhost' }, { llmOverrides: { sleep: () => Promise.resolve(), fetch: counting } });
+    server = await startTestServer(
+      kind,
+      { ...SERVER_MODE, NYXCORE_EGRESS_ALLOW: 'localhost' },
+      { llmOverrides: { sleep: () => Promise.resolve(), fetch: counting } },
+    );
   });
   afterAll(async () => {
     await server.close();
@@ -165,9 +209,22 @@ describe.each(dbKinds)('an injected llmOverrides.fetch on %s', (kind) => {
 
   it('carries the calls the policy allows and never sees the ones it refuses', async () => {
     const a = await newUser(server);
-    const allowed = await a.client.trpc.llm.keys.add.mutate({ name: 'byname', kind: 'openai-compatible', baseUrl: `http://localhost:${provider.port}/v1`, defaultModel: 'x' });
-    const refused = await a.client.trpc.llm.keys.add.mutate({ name: 'public', kind: 'openai-compatible', baseUrl: 'http://93.184.215.14/v1', defaultModel: 'x' });
-    await server.database.raw('update provider_keys set base_url = $1 where id = $2', [`${provider.url}/v1`, refused.id]);
+    const allowed = await a.client.trpc.llm.keys.add.mutate({
+      name: 'byname',
+      kind: 'openai-compatible',
+      baseUrl: `http://localhost:${provider.port}/v1`,
+      defaultModel: 'x',
+    });
+    const refused = await a.client.trpc.llm.keys.add.mutate({
+      name: 'public',
+      kind: 'openai-compatible',
+      baseUrl: 'http://93.184.215.14/v1',
+      defaultModel: 'x',
+    });
+    await server.database.raw('update provider_keys set base_url = $1 where id = $2', [
+      `${provider.url}/v1`,
+      refused.id,
+    ]);
     await a.client.trpc.llm.keys.test.mutate({ id: allowed.id });
     const r = await a.client.trpc.llm.keys.test.mutate({ id: refused.id });
     expect(r.isOk ? '' : r.error).toMatch(/^public: the egress policy refused 127\.0\.0\.1: loopback/);

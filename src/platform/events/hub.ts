@@ -31,7 +31,11 @@ export class EventHub {
   ) {}
 
   async start(): Promise<void> {
-    this.unlisten = await this.database.listen(EVENTS_CHANNEL, (p) => this.onPayload(p), () => this.catchUpAll());
+    this.unlisten = await this.database.listen(
+      EVENTS_CHANNEL,
+      (p) => this.onPayload(p),
+      () => this.catchUpAll(),
+    );
   }
 
   /** Calls `listener` with each new batch of the run's events; returns the unsubscribe function. */
@@ -90,7 +94,9 @@ export class EventHub {
   }
 
   private enqueue(topic: Topic, work: () => Promise<void>): void {
-    topic.queue = topic.queue.then(work).catch((err: unknown) => this.log.error({ err, run: topic.ref.id }, 'events: delivering run events failed'));
+    topic.queue = topic.queue
+      .then(work)
+      .catch((err: unknown) => this.log.error({ err, run: topic.ref.id }, 'events: delivering run events failed'));
   }
 
   private deliver(topic: Topic, events: StoredEvent[]): void {

@@ -5,7 +5,12 @@ import type { EventListener } from './hub.js';
 import { sseResponse } from './sse.js';
 import type { StoredEvent } from './store.js';
 
-const ev = (seq: number, type = 'step.delta'): StoredEvent => ({ seq, type, data: { n: seq }, at: new Date(0).toISOString() });
+const ev = (seq: number, type = 'step.delta'): StoredEvent => ({
+  seq,
+  type,
+  data: { n: seq },
+  at: new Date(0).toISOString(),
+});
 
 describe('sseResponse (web stream path)', () => {
   it('pages through the backfill, merges live events that overlap it, and closes after the terminal event', async () => {

@@ -138,7 +138,10 @@ function run(opts: SseOptions, sink: Sink): { cancel: () => void } {
     }
     const queued = sink.queuedBytes();
     if (queued > MAX_QUEUED_BYTES) {
-      opts.log.warn({ queuedBytes: queued }, 'sse: client too slow; disconnecting it (it resumes from its last event id)');
+      opts.log.warn(
+        { queuedBytes: queued },
+        'sse: client too slow; disconnecting it (it resumes from its last event id)',
+      );
       safeClose();
       return false;
     }
@@ -176,7 +179,7 @@ function run(opts: SseOptions, sink: Sink): { cancel: () => void } {
   heartbeat.unref();
   // The log is read in pages (readEvents returns at most BACKFILL_PAGE events at a time).
   const backfillAll = async (): Promise<void> => {
-    for (let after = opts.after; isOpen; ) {
+    for (let after = opts.after; isOpen;) {
       const page = await opts.backfill(after);
       send(page);
       if (page.length < (opts.pageSize ?? BACKFILL_PAGE)) return;
@@ -192,7 +195,9 @@ function run(opts: SseOptions, sink: Sink): { cancel: () => void } {
     },
     (err: unknown) => {
       opts.log.error({ err }, 'sse: backfill failed');
-      safeEnqueue(`event: error\ndata: ${JSON.stringify({ message: 'Could not read the event log; reconnecting' })}\n\n`);
+      safeEnqueue(
+        `event: error\ndata: ${JSON.stringify({ message: 'Could not read the event log; reconnecting' })}\n\n`,
+      );
       safeClose();
     },
   );
@@ -208,7 +213,11 @@ function run(opts: SseOptions, sink: Sink): { cancel: () => void } {
 export function sseResponse(opts: SseOptions, outgoing?: ServerResponse): Response {
   if (outgoing) {
     outgoing.writeHead(200, sseHeaders);
-    const stream = run(opts, { write: (chunk) => outgoing.write(chunk), end: () => outgoing.end(), queuedBytes: () => outgoing.writableLength });
+    const stream = run(opts, {
+      write: (chunk) => outgoing.write(chunk),
+      end: () => outgoing.end(),
+      queuedBytes: () => outgoing.writableLength,
+    });
     outgoing.once('close', stream.cancel);
     return RESPONSE_ALREADY_SENT;
   }

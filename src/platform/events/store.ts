@@ -41,9 +41,15 @@ export interface Announcement {
  * so seq is gap-free and in commit order across processes.
  * Example: `await appendEvents(tx, ref, [{ type: 'run.started', data }])`.
  */
-export async function appendEvents(tx: Tx, ref: RunRef, events: readonly { type: string; data: unknown }[], opts: { isSerialized?: boolean } = {}): Promise<StoredEvent[]> {
+export async function appendEvents(
+  tx: Tx,
+  ref: RunRef,
+  events: readonly { type: string; data: unknown }[],
+  opts: { isSerialized?: boolean } = {},
+): Promise<StoredEvent[]> {
   if (!events.length) return [];
-  if (!opts.isSerialized) await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`${ref.kind}:${ref.id}`}, 0))`);
+  if (!opts.isSerialized)
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`${ref.kind}:${ref.id}`}, 0))`);
   const at = new Date();
   // One statement numbers and inserts the batch: seq continues from the run's last one.
   const result = await tx.execute<{ base: number }>(sql`
@@ -57,7 +63,14 @@ export async function appendEvents(tx: Tx, ref: RunRef, events: readonly { type:
     select min(seq) - 1 as base from ins`);
   const base = Number(rowsOf<{ base: number }>(result)[0]?.base ?? 0);
   const stored = events.map((e, i) => ({ seq: base + i + 1, type: e.type, data: e.data, at: at.toISOString() }));
-  const announcement: Announcement = { k: ref.kind, r: ref.id, t: ref.tenantId, first: stored[0]!.seq, last: stored.at(-1)!.seq, e: stored };
+  const announcement: Announcement = {
+    k: ref.kind,
+    r: ref.id,
+    t: ref.tenantId,
+    first: stored[0]!.seq,
+    last: stored.at(-1)!.seq,
+    e: stored,
+  };
   let payload = JSON.stringify(announcement);
   if (Buffer.byteLength(payload) > INLINE_PAYLOAD_LIMIT) payload = JSON.stringify({ ...announcement, e: undefined });
   await tx.execute(sql`select pg_notify(${EVENTS_CHANNEL}, ${payload})`);
@@ -65,7 +78,12 @@ export async function appendEvents(tx: Tx, ref: RunRef, events: readonly { type:
 }
 
 /** Events of a run after `afterSeq`, in order (at most `limit`). */
-export async function readEvents(database: Database, ref: RunRef, afterSeq: number, limit = 10_000): Promise<StoredEvent[]> {
+export async function readEvents(
+  database: Database,
+  ref: RunRef,
+  afterSeq: number,
+  limit = 10_000,
+): Promise<StoredEvent[]> {
   const rows = await withTenant(database, { tenantId: ref.tenantId, userId: null }, (tx) =>
     tx
       .select({ seq: runEvents.seq, type: runEvents.type, data: runEvents.data, at: runEvents.createdAt })

@@ -19,7 +19,6 @@ import { readCookie, SESSION_COOKIE } from './cookies.js';
 import { serveWeb } from './static.js';
 import type { HttpApp, HttpVars } from './vars.js';
 
-
 const MAX_BODY_BYTES = 1024 * 1024;
 
 function clientIp<C extends HonoContext>(c: C, trustProxy: boolean): string | null {
@@ -45,9 +44,24 @@ const isTrpcPath = <C extends HonoContext>(c: C) => c.req.path.startsWith('/api/
 function errorResponse<C extends HonoContext>(c: C, err: NyxError, headers: Record<string, string> = {}) {
   const { http: status, trpc: trpcCode } = errorTable[err.code];
   if (!isTrpcPath(c)) {
-    return c.json({ error: { code: err.code, message: err.userMessage, ...(err.fieldErrors ? { fieldErrors: err.fieldErrors } : {}) } }, status as 400, headers);
+    return c.json(
+      {
+        error: {
+          code: err.code,
+          message: err.userMessage,
+          ...(err.fieldErrors ? { fieldErrors: err.fieldErrors } : {}),
+        },
+      },
+      status as 400,
+      headers,
+    );
   }
-  const data = { code: trpcCode, httpStatus: status, nyxCode: err.code, ...(err.fieldErrors ? { fieldErrors: err.fieldErrors } : {}) };
+  const data = {
+    code: trpcCode,
+    httpStatus: status,
+    nyxCode: err.code,
+    ...(err.fieldErrors ? { fieldErrors: err.fieldErrors } : {}),
+  };
   const one = { error: { json: { message: err.userMessage, code: TRPC_ERROR_CODES_BY_KEY[trpcCode], data } } };
   if (c.req.query('batch') !== '1') return c.json(one, status as 400, headers);
   let calls = 1;
@@ -56,7 +70,11 @@ function errorResponse<C extends HonoContext>(c: C, err: NyxError, headers: Reco
   } catch {
     // Undecodable names: tRPC would refuse them too; one entry is as good as any.
   }
-  return c.json(Array.from({ length: calls }, () => one), status as 400, headers);
+  return c.json(
+    Array.from({ length: calls }, () => one),
+    status as 400,
+    headers,
+  );
 }
 
 /** What the pipeline serves; src/app/app.ts composes it from the features. */
@@ -82,7 +100,8 @@ export function createHttpApp(deps: AppDeps, wiring: HttpWiring): HttpApp {
     log.error({ err, path: c.req.path }, 'unhandled error');
     return c.json({ error: { code: 'INTERNAL', message: 'Internal error. The server log has the details.' } }, 500);
   });
-  const apiNotFound = (c: HonoContext) => c.json({ error: { code: 'NOT_FOUND', message: `No endpoint ${c.req.method} ${c.req.path}` } }, 404);
+  const apiNotFound = (c: HonoContext) =>
+    c.json({ error: { code: 'NOT_FOUND', message: `No endpoint ${c.req.method} ${c.req.path}` } }, 404);
   app.notFound((c) => (c.req.path.startsWith('/api/') || c.req.method !== 'GET' ? apiNotFound(c) : serveWeb(c)));
 
   app.use('*', async (c, next) => {
@@ -91,7 +110,10 @@ export function createHttpApp(deps: AppDeps, wiring: HttpWiring): HttpApp {
     c.header('Referrer-Policy', 'same-origin');
     c.header('X-Frame-Options', 'DENY');
     if (!c.req.path.startsWith('/api/')) {
-      c.header('Content-Security-Policy', "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; object-src 'none'; frame-ancestors 'none'; base-uri 'self'");
+      c.header(
+        'Content-Security-Policy',
+        "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; object-src 'none'; frame-ancestors 'none'; base-uri 'self'",
+      );
     }
   });
 
@@ -100,7 +122,12 @@ export function createHttpApp(deps: AppDeps, wiring: HttpWiring): HttpApp {
     bodyLimit({
       maxSize: MAX_BODY_BYTES,
       // The rest of the body is never read, so the connection cannot be reused: say so.
-      onError: (c) => errorResponse(c, new NyxError('TOO_LARGE', `This request is larger than the ${MAX_BODY_BYTES / 1024 / 1024} MiB limit`), { Connection: 'close' }),
+      onError: (c) =>
+        errorResponse(
+          c,
+          new NyxError('TOO_LARGE', `This request is larger than the ${MAX_BODY_BYTES / 1024 / 1024} MiB limit`),
+          { Connection: 'close' },
+        ),
     }),
   );
 
@@ -110,7 +137,11 @@ export function createHttpApp(deps: AppDeps, wiring: HttpWiring): HttpApp {
     const ip = clientIp(c, env.NYXCORE_TRUST_PROXY) ?? 'unknown';
     const decision = await deps.rateLimiter.hit(`ip:${ip}`, env.NYXCORE_RATE_LIMIT_API_PER_MIN * 2, 60_000);
     if (!decision.isAllowed) {
-      return errorResponse(c, new NyxError('RATE_LIMITED', `Too many requests; try again in ${decision.retryAfterSeconds} s`), { 'Retry-After': String(decision.retryAfterSeconds) });
+      return errorResponse(
+        c,
+        new NyxError('RATE_LIMITED', `Too many requests; try again in ${decision.retryAfterSeconds} s`),
+        { 'Retry-After': String(decision.retryAfterSeconds) },
+      );
     }
     await next();
   });
@@ -123,7 +154,8 @@ export function createHttpApp(deps: AppDeps, wiring: HttpWiring): HttpApp {
       ip: clientIp(c, env.NYXCORE_TRUST_PROXY),
       userAgent: c.req.header('user-agent') ?? null,
       // EventSource and download links cannot send headers: GETs may name the workspace in ?tenant=.
-      requestedTenantId: c.req.header('x-nyx-tenant') ?? (c.req.method === 'GET' ? c.req.query('tenant') : undefined) ?? null,
+      requestedTenantId:
+        c.req.header('x-nyx-tenant') ?? (c.req.method === 'GET' ? c.req.query('tenant') : undefined) ?? null,
       csrfHeader: c.req.header('x-csrf-token') ?? null,
       origin: c.req.header('origin') ?? null,
       host: c.req.header('host') ?? null,
@@ -154,7 +186,8 @@ export function createHttpApp(deps: AppDeps, wiring: HttpWiring): HttpApp {
       } catch {
         originHost = null;
       }
-      if (originHost !== meta.host && meta.origin !== env.publicUrl) throw new NyxError('CSRF', 'Cross-origin request refused');
+      if (originHost !== meta.host && meta.origin !== env.publicUrl)
+        throw new NyxError('CSRF', 'Cross-origin request refused');
     }
     c.set('principal', principal);
     c.set('authError', authError);
@@ -169,7 +202,13 @@ export function createHttpApp(deps: AppDeps, wiring: HttpWiring): HttpApp {
       router: wiring.router,
       // One request may batch at most this many calls (the browser client sends a handful).
       maxBatchSize: 50,
-      createContext: ({ resHeaders }) => ({ deps, principal: c.get('principal'), authError: c.get('authError'), meta: c.get('meta'), resHeaders }),
+      createContext: ({ resHeaders }) => ({
+        deps,
+        principal: c.get('principal'),
+        authError: c.get('authError'),
+        meta: c.get('meta'),
+        resHeaders,
+      }),
       onError: ({ error, path }) => {
         if (error.code === 'INTERNAL_SERVER_ERROR') log.error({ err: error.cause ?? error, path }, 'procedure failed');
       },

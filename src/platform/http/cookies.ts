@@ -27,7 +27,10 @@ export function sessionCookies(env: Env, s: { sessionToken: string; csrfToken: s
 export function clearedCookies(env: Env): string[] {
   const secure = isSecure(env);
   const past = new Date(0);
-  return [cookie(SESSION_COOKIE, '', { httpOnly: true, expires: past, secure }), cookie(CSRF_COOKIE, '', { httpOnly: false, expires: past, secure })];
+  return [
+    cookie(SESSION_COOKIE, '', { httpOnly: true, expires: past, secure }),
+    cookie(CSRF_COOKIE, '', { httpOnly: false, expires: past, secure }),
+  ];
 }
 
 export function readCookie(header: string | null | undefined, name: string): string | null {

@@ -25,7 +25,10 @@ describe('errors on /api/trpc before tRPC runs', () => {
     expect(err.httpStatus).toBe(413);
     expect(err.code).toBe('PAYLOAD_TOO_LARGE');
     expect(err.message).toBe('This request is larger than the 1 MiB limit');
-    const body = JSON.stringify({ 0: { json: { projectId, title: 'a', body: huge } }, 1: { json: { projectId, title: 'b' } } });
+    const body = JSON.stringify({
+      0: { json: { projectId, title: 'a', body: huge } },
+      1: { json: { projectId, title: 'b' } },
+    });
     const res = await user.client.raw('/api/trpc/notes.create,notes.create?batch=1', { method: 'POST', body });
     expect(res.status).toBe(413);
     const entries = (await res.json()) as { error: { json: { message: string; data: { httpStatus: number } } } }[];
@@ -33,7 +36,11 @@ describe('errors on /api/trpc before tRPC runs', () => {
   });
 
   it('a cross-origin request is refused in tRPC shape', async () => {
-    const res = await user.client.raw('/api/trpc/projects.create', { method: 'POST', body: JSON.stringify({ json: { name: 'x' } }), headers: { origin: 'http://evil.example' } });
+    const res = await user.client.raw('/api/trpc/projects.create', {
+      method: 'POST',
+      body: JSON.stringify({ json: { name: 'x' } }),
+      headers: { origin: 'http://evil.example' },
+    });
     expect(res.status).toBe(403);
     const body = (await res.json()) as { error: { json: { message: string; data: { code: string } } } };
     expect(body.error.json.data.code).toBe('FORBIDDEN');

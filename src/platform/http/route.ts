@@ -55,7 +55,8 @@ export function defineRoute<P extends z.ZodType, Q extends z.ZodType, A extends 
     const principal = c.get('principal');
     if (!principal) throw new NyxError('UNAUTHENTICATED', 'Send an API token (Authorization: Bearer nyx_…) or sign in');
     const out = await runInTenant(deps, principal, c.get('meta'), c.res.headers, async (access) => {
-      if (def.scope && !access.scopes.has(def.scope)) throw new NyxError('FORBIDDEN', `This action needs the "${def.scope}" permission`);
+      if (def.scope && !access.scopes.has(def.scope))
+        throw new NyxError('FORBIDDEN', `This action needs the "${def.scope}" permission`);
       return def.handler({ params, query, deps, c, access: access as never });
     });
     return respond(out);

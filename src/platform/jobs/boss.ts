@@ -29,7 +29,11 @@ export interface Jobs {
   /** This process's worker id (also the lease owner of the runs it executes). */
   readonly workerId: string;
   send<N extends JobName>(name: N, data: JobCatalog[N]): Promise<string>;
-  work<N extends JobName>(name: N, concurrency: number, handler: (data: JobCatalog[N], job: { id: string; retryCount: number }) => Promise<void>): Promise<void>;
+  work<N extends JobName>(
+    name: N,
+    concurrency: number,
+    handler: (data: JobCatalog[N], job: { id: string; retryCount: number }) => Promise<void>,
+  ): Promise<void>;
   /** Marks an active job failed so it is retried (its worker is gone). */
   retry(name: JobName, jobId: string): Promise<void>;
   /** Active jobs of a queue, for the lease sweep. */
@@ -64,7 +68,13 @@ function createBoss(database: Database, log: Logger, opts: { isSupervising: bool
   // One adapter for both modes: pg-boss shares our pool (or the PGlite instance). Its
   // multi-statement SQL carries no parameters, which PGlite runs through `exec`.
   const db = { executeSql: async (text: string, values: unknown[]) => ({ rows: await database.raw(text, values) }) };
-  const boss = new PgBoss({ db, schema: 'pgboss', schedule: false, supervise: opts.isSupervising, maintenanceIntervalSeconds: 60 });
+  const boss = new PgBoss({
+    db,
+    schema: 'pgboss',
+    schedule: false,
+    supervise: opts.isSupervising,
+    maintenanceIntervalSeconds: 60,
+  });
   boss.on('error', (err) => log.error({ err }, 'jobs: pg-boss error'));
   return boss;
 }
@@ -84,7 +94,11 @@ async function startWithQueues(boss: PgBoss, namespace: string): Promise<void> {
  * migrations and the job queue's schema and queues, in one turn of the schema lock.
  * `nyxcore migrate` runs exactly this; `start` and `worker` run it too (a no-op when done).
  */
-export async function prepareDatabase(database: Database, log: Logger, opts: { namespace: string }): Promise<{ applied: number }> {
+export async function prepareDatabase(
+  database: Database,
+  log: Logger,
+  opts: { namespace: string },
+): Promise<{ applied: number }> {
   return database.withLock(SCHEMA_LOCK, async () => {
     const result = await runMigrations(database, { isLocked: true });
     const boss = createBoss(database, log, { isSupervising: false });
@@ -117,14 +131,18 @@ export async function startJobs(database: Database, log: Logger, opts: { namespa
     async work(name, concurrency, handler) {
       for (let i = 0; i < concurrency; i++) {
         let id = '';
-        id = await boss.work<JobCatalog[typeof name]>(q(name), { pollingIntervalSeconds: 2, includeMetadata: true }, async ([job]) => {
-          try {
-            if (job) await handler(job.data, { id: job.id, retryCount: job.retryCount });
-          } finally {
-            // pg-boss would otherwise wait out the polling interval before the next fetch: a backlog drains at once.
-            if (id && !isStopped) boss.notifyWorker(id);
-          }
-        });
+        id = await boss.work<JobCatalog[typeof name]>(
+          q(name),
+          { pollingIntervalSeconds: 2, includeMetadata: true },
+          async ([job]) => {
+            try {
+              if (job) await handler(job.data, { id: job.id, retryCount: job.retryCount });
+            } finally {
+              // pg-boss would otherwise wait out the polling interval before the next fetch: a backlog drains at once.
+              if (id && !isStopped) boss.notifyWorker(id);
+            }
+          },
+        );
         localWorkers.add(id);
       }
     },

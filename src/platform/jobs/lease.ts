@@ -19,7 +19,10 @@ export async function sweepOnce<N extends JobName>(jobs: Jobs, log: Logger, swee
   let handedBack = 0;
   for (const job of await jobs.active(sweep.name)) {
     if (!(await sweep.isAbandoned(job))) continue;
-    log.warn({ queue: sweep.name, job: job.id, data: job.data }, 'jobs: worker lease lapsed; handing the job to another worker');
+    log.warn(
+      { queue: sweep.name, job: job.id, data: job.data },
+      'jobs: worker lease lapsed; handing the job to another worker',
+    );
     await jobs.retry(sweep.name, job.id);
     handedBack++;
   }
@@ -27,7 +30,12 @@ export async function sweepOnce<N extends JobName>(jobs: Jobs, log: Logger, swee
 }
 
 /** Runs `sweepOnce` every `intervalMs` (never overlapping itself); returns the stop function. */
-export function startSweeping<N extends JobName>(jobs: Jobs, log: Logger, sweep: LeaseSweep<N>, intervalMs: number): () => void {
+export function startSweeping<N extends JobName>(
+  jobs: Jobs,
+  log: Logger,
+  sweep: LeaseSweep<N>,
+  intervalMs: number,
+): () => void {
   let isSweeping = false;
   const timer = setInterval(() => {
     if (isSweeping) return;
@@ -44,7 +52,11 @@ export function startSweeping<N extends JobName>(jobs: Jobs, log: Logger, sweep:
  * The rule both runs and discussions use: running with a lapsed lease (its worker died
  * mid-work), or still queued long after a worker fetched the job (it died before claiming).
  */
-export function isLeaseAbandoned(item: { status: string; leaseUntil: Date | null } | undefined, job: { startedMsAgo: number }, leaseMs: number): boolean {
+export function isLeaseAbandoned(
+  item: { status: string; leaseUntil: Date | null } | undefined,
+  job: { startedMsAgo: number },
+  leaseMs: number,
+): boolean {
   if (item?.status === 'running') return item.leaseUntil !== null && item.leaseUntil.getTime() < Date.now();
   return item?.status === 'queued' && job.startedMsAgo > leaseMs * 2;
 }
@@ -56,15 +68,24 @@ export const leaseUntil = (leaseMs: number): SQL => sql`now() + ${`${leaseMs} mi
  * Renews a lease every third of its length until the returned function is called. `renew`
  * resolves false when the lease is no longer this worker's; then `onLost` runs.
  */
-export function keepLease(leaseMs: number, renew: () => Promise<boolean>, onLost: () => void, log: Logger, context: Record<string, unknown>): () => void {
-  const timer = setInterval(() => {
-    renew().then(
-      (isHeld) => {
-        if (!isHeld) onLost();
-      },
-      (err: unknown) => log.warn({ err, ...context }, 'jobs: renewing a lease failed'),
-    );
-  }, Math.max(200, Math.floor(leaseMs / 3)));
+export function keepLease(
+  leaseMs: number,
+  renew: () => Promise<boolean>,
+  onLost: () => void,
+  log: Logger,
+  context: Record<string, unknown>,
+): () => void {
+  const timer = setInterval(
+    () => {
+      renew().then(
+        (isHeld) => {
+          if (!isHeld) onLost();
+        },
+        (err: unknown) => log.warn({ err, ...context }, 'jobs: renewing a lease failed'),
+      );
+    },
+    Math.max(200, Math.floor(leaseMs / 3)),
+  );
   timer.unref();
   return () => clearInterval(timer);
 }

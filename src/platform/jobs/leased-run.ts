@@ -60,7 +60,10 @@ export async function workLeasedJobs<N extends JobName>(
   name: N,
   concurrency: number,
   log: Logger,
-  handlers: { execute: (data: JobCatalog[N]) => Promise<unknown>; giveUp: (data: JobCatalog[N], error: string) => Promise<void> },
+  handlers: {
+    execute: (data: JobCatalog[N]) => Promise<unknown>;
+    giveUp: (data: JobCatalog[N], error: string) => Promise<void>;
+  },
 ): Promise<void> {
   await jobs.work(name, concurrency, async (data, job) => {
     try {

@@ -23,7 +23,13 @@ export const builtInCatalog: readonly ModelPrice[] = [
   { provider: 'openai', model: 'o3-mini', contextWindow: 200_000, inputPerMTok: 1.1, outputPerMTok: 4.4 },
   { provider: 'anthropic', model: 'claude-sonnet-4-0', contextWindow: 200_000, inputPerMTok: 3, outputPerMTok: 15 },
   { provider: 'anthropic', model: 'claude-opus-4-0', contextWindow: 200_000, inputPerMTok: 15, outputPerMTok: 75 },
-  { provider: 'anthropic', model: 'claude-3-5-haiku-latest', contextWindow: 200_000, inputPerMTok: 0.8, outputPerMTok: 4 },
+  {
+    provider: 'anthropic',
+    model: 'claude-3-5-haiku-latest',
+    contextWindow: 200_000,
+    inputPerMTok: 0.8,
+    outputPerMTok: 4,
+  },
   { provider: 'google', model: 'gemini-2.5-pro', contextWindow: 1_048_576, inputPerMTok: 1.25, outputPerMTok: 10 },
   { provider: 'google', model: 'gemini-2.5-flash', contextWindow: 1_048_576, inputPerMTok: 0.3, outputPerMTok: 2.5 },
   { provider: 'google', model: 'gemini-2.0-flash', contextWindow: 1_048_576, inputPerMTok: 0.1, outputPerMTok: 0.4 },
@@ -39,7 +45,11 @@ export const defaultModels: Record<Exclude<ProviderKind, 'offline' | 'openai-com
 };
 
 /** Cost of one call, or null when the model has no price. */
-export function costOf(price: Pick<ModelPrice, 'inputPerMTok' | 'outputPerMTok'> | undefined, tokensIn: number, tokensOut: number): number | null {
+export function costOf(
+  price: Pick<ModelPrice, 'inputPerMTok' | 'outputPerMTok'> | undefined,
+  tokensIn: number,
+  tokensOut: number,
+): number | null {
   if (!price) return null;
   return Math.round(((tokensIn * price.inputPerMTok + tokensOut * price.outputPerMTok) / 1_000_000) * 1e6) / 1e6;
 }
@@ -49,5 +59,17 @@ export const providerKindInfo = [
   { kind: 'openai', label: 'OpenAI', defaultModel: defaultModels.openai, needsKey: true, needsBaseUrl: false },
   { kind: 'anthropic', label: 'Anthropic', defaultModel: defaultModels.anthropic, needsKey: true, needsBaseUrl: false },
   { kind: 'google', label: 'Google Gemini', defaultModel: defaultModels.google, needsKey: true, needsBaseUrl: false },
-  { kind: 'openai-compatible', label: 'OpenAI-compatible (Ollama, vLLM, LM Studio, Kimi…)', defaultModel: null, needsKey: false, needsBaseUrl: true },
-] as const satisfies readonly { kind: (typeof providerKinds)[number]; label: string; defaultModel: string | null; needsKey: boolean; needsBaseUrl: boolean }[];
+  {
+    kind: 'openai-compatible',
+    label: 'OpenAI-compatible (Ollama, vLLM, LM Studio, Kimi…)',
+    defaultModel: null,
+    needsKey: false,
+    needsBaseUrl: true,
+  },
+] as const satisfies readonly {
+  kind: (typeof providerKinds)[number];
+  label: string;
+  defaultModel: string | null;
+  needsKey: boolean;
+  needsBaseUrl: boolean;
+}[];

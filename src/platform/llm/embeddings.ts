@@ -39,10 +39,18 @@ export const isOfflineSpace = (space: string) => space.startsWith('offline-');
 
 // --- offline feature-hashing embedder -------------------------------------------------
 
-const STOP = new Set('a an and are as at be by for from has have in is it its of on or that the this to was were will with'.split(' '));
+const STOP = new Set(
+  'a an and are as at be by for from has have in is it its of on or that the this to was were will with'.split(' '),
+);
 
 function normalise(text: string): string[] {
-  return (text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).filter((w) => !STOP.has(w));
+  return (
+    text
+      .normalize('NFKD')
+      .replace(/\p{M}/gu, '')
+      .toLowerCase()
+      .match(/[\p{L}\p{N}]+/gu) ?? []
+  ).filter((w) => !STOP.has(w));
 }
 
 /** Cheap English stemming so "deploys", "deployed" and "deploying" share a feature. */
@@ -138,22 +146,39 @@ export async function readEmbedderConfig(tx: Tx): Promise<EmbedderConfig> {
   const [s] = await tx.select().from(memorySettings);
   const settings = s ?? null;
   const provider = s?.embeddingProvider ?? 'offline';
-  if (provider === 'offline') return { settings, provider, key: null, model: OFFLINE_EMBEDDING_MODEL, space: OFFLINE_EMBEDDING_MODEL };
+  if (provider === 'offline')
+    return { settings, provider, key: null, model: OFFLINE_EMBEDDING_MODEL, space: OFFLINE_EMBEDDING_MODEL };
   const [key] = await tx.select().from(providerKeys).where(eq(providerKeys.name, provider));
   const model = s?.embeddingModel ?? DEFAULT_OPENAI_EMBEDDING_MODEL;
   return { settings, provider, key: key ?? null, model, space: embeddingSpace(model, key?.baseUrl ?? null) };
 }
 
 /** The workspace's embedder, from its memory settings (default: offline). */
-export async function workspaceEmbedder(deps: LlmDeps, scope: { tenantId: string; userId: string | null }): Promise<Embedder> {
-  const config = await withTenant(deps.database, { tenantId: scope.tenantId, userId: scope.userId }, readEmbedderConfig);
+export async function workspaceEmbedder(
+  deps: LlmDeps,
+  scope: { tenantId: string; userId: string | null },
+): Promise<Embedder> {
+  const config = await withTenant(
+    deps.database,
+    { tenantId: scope.tenantId, userId: scope.userId },
+    readEmbedderConfig,
+  );
   return embedderFrom(deps, scope, config);
 }
 
-export function embedderFrom(deps: LlmDeps, scope: { tenantId: string; userId: string | null }, config: EmbedderConfig): Embedder {
+export function embedderFrom(
+  deps: LlmDeps,
+  scope: { tenantId: string; userId: string | null },
+  config: EmbedderConfig,
+): Embedder {
   const { key, model, space } = config;
-  if (config.provider === 'offline') return { model, space, provider: 'offline', embed: (texts) => Promise.resolve(texts.map(offlineEmbed)) };
-  if (!key) throw new NyxError('BAD_INPUT', `The embedding provider "${config.provider}" is no longer configured; pick another under Memory settings`);
+  if (config.provider === 'offline')
+    return { model, space, provider: 'offline', embed: (texts) => Promise.resolve(texts.map(offlineEmbed)) };
+  if (!key)
+    throw new NyxError(
+      'BAD_INPUT',
+      `The embedding provider "${config.provider}" is no longer configured; pick another under Memory settings`,
+    );
   return {
     model,
     space,
@@ -171,17 +196,56 @@ export function embedderFrom(deps: LlmDeps, scope: { tenantId: string; userId: s
         const started = performance.now();
         const timeout = AbortSignal.timeout(deps.timeoutMs);
         try {
-          const r = await embedMany({ model: em, values: texts, maxRetries: 0, abortSignal: signal ? AbortSignal.any([signal, timeout]) : timeout });
+          const r = await embedMany({
+            model: em,
+            values: texts,
+            maxRetries: 0,
+            abortSignal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+          });
           const bad = r.embeddings.find((e) => e.length !== EMBEDDING_DIMENSIONS);
-          if (bad) throw new NyxError('UPSTREAM', `${key.name}/${model} returned ${bad.length}-dimensional vectors; nyxCore stores ${EMBEDDING_DIMENSIONS}`);
+          if (bad)
+            throw new NyxError(
+              'UPSTREAM',
+              `${key.name}/${model} returned ${bad.length}-dimensional vectors; nyxCore stores ${EMBEDDING_DIMENSIONS}`,
+            );
           const tokens = r.usage.tokens;
-          await recordUsage(deps, { tenantId: scope.tenantId, userId: scope.userId, purpose }, { provider: key.name, kind: key.kind, model, tokensIn: tokens, tokensOut: 0, costUsd: costOf(price, tokens, 0), latencyMs: Math.round(performance.now() - started), outcome: 'ok', attempt });
+          await recordUsage(
+            deps,
+            { tenantId: scope.tenantId, userId: scope.userId, purpose },
+            {
+              provider: key.name,
+              kind: key.kind,
+              model,
+              tokensIn: tokens,
+              tokensOut: 0,
+              costUsd: costOf(price, tokens, 0),
+              latencyMs: Math.round(performance.now() - started),
+              outcome: 'ok',
+              attempt,
+            },
+          );
           return r.embeddings;
         } catch (err) {
-          const failure = err instanceof NyxError ? { isRetryable: false, retryAfterMs: null, message: err.userMessage } : classifyFailure(err, timeout.aborted);
+          const failure =
+            err instanceof NyxError
+              ? { isRetryable: false, retryAfterMs: null, message: err.userMessage }
+              : classifyFailure(err, timeout.aborted);
           const message = apiKey ? failure.message.split(apiKey).join('[redacted]') : failure.message;
-          await recordUsage(deps, { tenantId: scope.tenantId, userId: scope.userId, purpose }, { provider: key.name, kind: key.kind, model, latencyMs: Math.round(performance.now() - started), outcome: 'error', error: message, attempt });
-          if (!failure.isRetryable || attempt >= MAX_ATTEMPTS) throw new NyxError('UPSTREAM', `Embedding with ${key.name} failed: ${message}`);
+          await recordUsage(
+            deps,
+            { tenantId: scope.tenantId, userId: scope.userId, purpose },
+            {
+              provider: key.name,
+              kind: key.kind,
+              model,
+              latencyMs: Math.round(performance.now() - started),
+              outcome: 'error',
+              error: message,
+              attempt,
+            },
+          );
+          if (!failure.isRetryable || attempt >= MAX_ATTEMPTS)
+            throw new NyxError('UPSTREAM', `Embedding with ${key.name} failed: ${message}`);
           await sleep(Math.min(30_000, failure.retryAfterMs ?? 250 * 2 ** (attempt - 1)));
         }
       }

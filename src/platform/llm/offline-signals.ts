@@ -50,14 +50,16 @@ const signals: Signal[] = [
     severity: 'high',
     category: 'security',
     // A literal value, not a reference such as ${VAR}, $(…), {{…}} or an env lookup.
-    pattern: /(password|passwd|secret|api[_-]?key|access[_-]?key|token)["']?\s*[:=]\s*["']?(?![$<{(]|env\b|process\.env|\d+\b)[^\s"',;]{4,}/i,
+    pattern:
+      /(password|passwd|secret|api[_-]?key|access[_-]?key|token)["']?\s*[:=]\s*["']?(?![$<{(]|env\b|process\.env|\d+\b)[^\s"',;]{4,}/i,
   },
   {
     title: 'TLS verification is turned off',
     suggestion: 'Verify certificates; install the right CA instead of disabling the check.',
     severity: 'high',
     category: 'security',
-    pattern: /insecureSkipVerify\s*[:=]\s*true|rejectUnauthorized\s*[:=]\s*false|verify\s*=\s*False|sslmode\s*=\s*disable|--insecure\b/i,
+    pattern:
+      /insecureSkipVerify\s*[:=]\s*true|rejectUnauthorized\s*[:=]\s*false|verify\s*=\s*False|sslmode\s*=\s*disable|--insecure\b/i,
   },
   {
     title: 'Runs as root',
@@ -85,14 +87,17 @@ const signals: Signal[] = [
     suggestion: 'Use parameterised queries or the query builder; never concatenate input into SQL.',
     severity: 'high',
     category: 'security',
-    pattern: /\b(sql|quer(y|ies))\b[^\n]{0,80}\b(concatenat\w*|string[- ](building|interpolation|formatting))|\b(select|insert|update|delete)\b[^\n]*\b(from|into|set|where)\b[^\n]*(["'`]\s*\+|\+\s*["'`]|\$\{)/i,
+    pattern:
+      /\b(sql|quer(y|ies))\b[^\n]{0,80}\b(concatenat\w*|string[- ](building|interpolation|formatting))|\b(select|insert|update|delete)\b[^\n]*\b(from|into|set|where)\b[^\n]*(["'`]\s*\+|\+\s*["'`]|\$\{)/i,
   },
   {
     title: 'HTML built from request input (XSS risk)',
-    suggestion: 'Escape output, or render with a template engine that escapes by default; never concatenate input into HTML.',
+    suggestion:
+      'Escape output, or render with a template engine that escapes by default; never concatenate input into HTML.',
     severity: 'high',
     category: 'security',
-    pattern: /\.(send|write|end)\s*\([^\n]*<[a-z][^\n]*\+\s*(req|request)\.|\.(send|write|end)\s*\([^\n]*(req|request)\.[^\n]*\+\s*["'`]<\/?[a-z]/i,
+    pattern:
+      /\.(send|write|end)\s*\([^\n]*<[a-z][^\n]*\+\s*(req|request)\.|\.(send|write|end)\s*\([^\n]*(req|request)\.[^\n]*\+\s*["'`]<\/?[a-z]/i,
   },
   {
     title: 'Code built from strings at run time',
@@ -158,4 +163,5 @@ export function requestedSections(instructions: string): string[] {
 }
 
 /** Headings under which flagged lines belong (a "Findings" or "Risks" section, say). */
-export const isFindingsHeading = (h: string) => /finding|risk|issue|vulnerab|problem|concern|weakness|threat|gap|fix now|immediate|urgent|critical/i.test(h);
+export const isFindingsHeading = (h: string) =>
+  /finding|risk|issue|vulnerab|problem|concern|weakness|threat|gap|fix now|immediate|urgent|critical/i.test(h);

@@ -70,7 +70,8 @@ const textOf = (m: LanguageModelV3CallOptions['prompt'][number]) =>
   m.role === 'system' ? m.content : m.content.map((p) => (p.type === 'text' ? p.text : '')).join('\n');
 
 /** This model's own scaffolding, when an earlier offline answer is fed back in: not material. */
-const SCAFFOLD = /^(?:summary of the material \(\d+ of \d+ sentences\):|most relevant to your question:|lines in the material that match known risks:|nothing in the material .*|#{1,6} .*|\[.*the offline model answered instead\.\]|no point was made by more than one participant\.)$/i;
+const SCAFFOLD =
+  /^(?:summary of the material \(\d+ of \d+ sentences\):|most relevant to your question:|lines in the material that match known risks:|nothing in the material .*|#{1,6} .*|\[.*the offline model answered instead\.\]|no point was made by more than one participant\.)$/i;
 const SPEAKER = /^\[([^\]\n]{1,80})\]:[ \t]*/;
 
 /** Drops the label and scaffolding; splits "[Name]: …" transcript lines into turns. */
@@ -107,7 +108,10 @@ function materialOf(options: LanguageModelV3CallOptions, ctx: OfflineContext): M
   if (ctx.material) {
     const given = ctx.material.map((t) => cleaned(t, [])).filter(Boolean);
     // The instructions are the prompt without the material inside it (whose own headings are not requests).
-    const instructions = ctx.material.reduce((text, part) => (part.trim() ? text.split(part).join('\n') : text), prompt);
+    const instructions = ctx.material.reduce(
+      (text, part) => (part.trim() ? text.split(part).join('\n') : text),
+      prompt,
+    );
     return { system, instructions: `${system}\n${instructions}`, body: given.join('\n\n'), lastUser: '', turns: [] };
   }
   return { system, instructions: system, body: parts.join('\n\n'), lastUser, turns: turns.filter((t) => t.speaker) };
@@ -131,12 +135,14 @@ function rank(sentences: string[], focus: string[] | null): { s: string; i: numb
 
 const bullet = (s: string) => `- ${s}`;
 const flaggedBullet = (f: Flagged) => `- **${f.signal.title}:** \`${f.line.replaceAll('`', "'")}\``;
-const clip = (text: string, maxChars: number) => (text.length > maxChars ? `${text.slice(0, Math.max(0, maxChars - 1))}…` : text);
+const clip = (text: string, maxChars: number) =>
+  text.length > maxChars ? `${text.slice(0, Math.max(0, maxChars - 1))}…` : text;
 /** One spelling per sentence, so the same sentence quoted twice in the material is used once. */
 const unique = (list: string[]) => [...new Map(list.map((s) => [s.toLowerCase().replace(/\s+/g, ' '), s])).values()];
 
 /** Who said `sentence`, by the transcript's turns. */
-const speakersOf = (m: Material, sentence: string) => new Set(m.turns.filter((t) => t.text.includes(sentence)).map((t) => t.speaker));
+const speakersOf = (m: Material, sentence: string) =>
+  new Set(m.turns.filter((t) => t.text.includes(sentence)).map((t) => t.speaker));
 
 /** Lines for a heading a transcript can answer (agreement, dispute, positions), or null. */
 function fromTranscript(h: string, m: Material, sentences: string[], used: Set<string>): string[] | null {
@@ -144,7 +150,9 @@ function fromTranscript(h: string, m: Material, sentences: string[], used: Set<s
   const free = sentences.filter((s) => !used.has(s));
   if (/agree|consensus|common/i.test(h) && !/disagree/i.test(h)) {
     const shared = free.filter((s) => speakersOf(m, s).size >= 2).slice(0, 4);
-    return shared.length ? shared.map((s) => (used.add(s), bullet(s))) : ['- No point was made by more than one participant.'];
+    return shared.length
+      ? shared.map((s) => (used.add(s), bullet(s)))
+      : ['- No point was made by more than one participant.'];
   }
   if (/disput|disagree|open|unresolved|conflict/i.test(h)) {
     const single = free.filter((s) => speakersOf(m, s).size === 1 || /\?$/.test(s)).slice(0, 4);
@@ -173,9 +181,15 @@ function sectioned(headings: string[], m: Material, sentences: string[], flagged
       if (lines) {
         // answered from who said what
       } else if (isFindingsHeading(h) && flagged.length) {
-        lines = flagged.filter((f) => !used.has(f.line)).slice(0, 8).map((f) => (used.add(f.line), flaggedBullet(f)));
+        lines = flagged
+          .filter((f) => !used.has(f.line))
+          .slice(0, 8)
+          .map((f) => (used.add(f.line), flaggedBullet(f)));
       } else {
-        const picked = rank(sentences.filter((s) => !used.has(s) && !flaggedSet.has(s)), terms(h))
+        const picked = rank(
+          sentences.filter((s) => !used.has(s) && !flaggedSet.has(s)),
+          terms(h),
+        )
           .filter((r) => r.score >= 1)
           .slice(0, 3)
           .sort((a, b) => a.i - b.i);
@@ -193,10 +207,14 @@ export function extractiveAnswer(m: Material, maxChars: number, ctx: OfflineCont
   const rest = sentences.filter((s) => !flaggedSet.has(s));
   const question = /\?\s*$/.test(m.lastUser.trim()) ? terms(m.lastUser) : null;
   const headings = requestedSections(m.instructions);
-  const notable = flagged.length ? `Lines in the material that match known risks:\n${flagged.slice(0, 12).map(flaggedBullet).join('\n')}` : '';
+  const notable = flagged.length
+    ? `Lines in the material that match known risks:\n${flagged.slice(0, 12).map(flaggedBullet).join('\n')}`
+    : '';
   let body: string;
   if (!sentences.length && !flagged.length) {
-    body = m.body.trim() ? m.body.trim().slice(0, 400) : 'There is no material to work from yet: this model only answers from what you give it.';
+    body = m.body.trim()
+      ? m.body.trim().slice(0, 400)
+      : 'There is no material to work from yet: this model only answers from what you give it.';
   } else if (headings.length) {
     body = sectioned(headings, m, sentences, flagged);
   } else if (question?.length) {
@@ -204,19 +222,33 @@ export function extractiveAnswer(m: Material, maxChars: number, ctx: OfflineCont
     const asked = new Set(sentencesOf(m.lastUser).filter((s) => /\?\s*$/.test(s)));
     const pool = rest.filter((s) => s !== m.lastUser.trim() && !asked.has(s));
     if (!pool.length && !flagged.length) {
-      body = 'This model only answers from material it is given, and there is none beyond your question yet. Paste the material in, or add a provider key on the LLM page for real answers.';
+      body =
+        'This model only answers from material it is given, and there is none beyond your question yet. Paste the material in, or add a provider key on the LLM page for real answers.';
     } else {
-      const best = rank(pool, question).filter((r) => r.score >= 1).slice(0, 3);
-      const answer = best.length ? `Most relevant to your question:\n${best.sort((a, b) => a.i - b.i).map((r) => bullet(r.s)).join('\n')}` : 'Nothing in the material answers that question directly.';
+      const best = rank(pool, question)
+        .filter((r) => r.score >= 1)
+        .slice(0, 3);
+      const answer = best.length
+        ? `Most relevant to your question:\n${best
+            .sort((a, b) => a.i - b.i)
+            .map((r) => bullet(r.s))
+            .join('\n')}`
+        : 'Nothing in the material answers that question directly.';
       body = [notable, answer].filter(Boolean).join('\n\n');
     }
   } else {
     const keep = Math.min(5, Math.max(1, Math.ceil(rest.length / 4)));
-    const top = rank(rest, null).slice(0, keep).sort((a, b) => a.i - b.i);
-    const summary = top.length ? `Summary of the material (${top.length} of ${sentences.length} sentences):\n${top.map((r) => bullet(r.s)).join('\n')}` : '';
+    const top = rank(rest, null)
+      .slice(0, keep)
+      .sort((a, b) => a.i - b.i);
+    const summary = top.length
+      ? `Summary of the material (${top.length} of ${sentences.length} sentences):\n${top.map((r) => bullet(r.s)).join('\n')}`
+      : '';
     body = [notable, summary].filter(Boolean).join('\n\n');
   }
-  const note = ctx.fallbackFrom?.length ? `[${ctx.fallbackFrom.join('; ')}: the configured provider failed, so the offline model answered instead.]\n\n` : '';
+  const note = ctx.fallbackFrom?.length
+    ? `[${ctx.fallbackFrom.join('; ')}: the configured provider failed, so the offline model answered instead.]\n\n`
+    : '';
   return clip(`${OFFLINE_LABEL}\n\n${note}${body}`, maxChars);
 }
 
@@ -233,12 +265,15 @@ export function valueForSchema(schema: JSONSchema7Definition, m: Material, key =
     case 'object': {
       const out: Record<string, unknown> = {};
       // Each property takes its own sentence (a title and a detail should not repeat each other).
-      Object.entries(schema.properties ?? {}).forEach(([k, sub], i) => (out[k] = valueForSchema(sub, { ...m, pick: (m.pick ?? 0) + i }, k, depth + 1)));
+      Object.entries(schema.properties ?? {}).forEach(
+        ([k, sub], i) => (out[k] = valueForSchema(sub, { ...m, pick: (m.pick ?? 0) + i }, k, depth + 1)),
+      );
       return out;
     }
     case 'array': {
       const item = (Array.isArray(schema.items) ? schema.items[0] : schema.items) ?? {};
-      if (typeof item !== 'boolean' && isFindingShape(item)) return findingsFor(item, m, schema.minItems ?? 0, schema.maxItems ?? 12, depth);
+      if (typeof item !== 'boolean' && isFindingShape(item))
+        return findingsFor(item, m, schema.minItems ?? 0, schema.maxItems ?? 12, depth);
       const count = Math.max(schema.minItems ?? 1, Math.min(3, schema.maxItems ?? 3));
       return Array.from({ length: count }, (_, i) => valueForSchema(item, { ...m, pick: i }, key, depth + 1));
     }
@@ -259,12 +294,15 @@ export function valueForSchema(schema: JSONSchema7Definition, m: Material, key =
 }
 
 /** An object with a title and a detail (an insight, a finding): built from lines it can point to. */
-const isFindingShape = (schema: JSONSchema7) => schema.type === 'object' && Boolean(schema.properties?.title) && Boolean(schema.properties?.detail);
+const isFindingShape = (schema: JSONSchema7) =>
+  schema.type === 'object' && Boolean(schema.properties?.title) && Boolean(schema.properties?.detail);
 
 /** The enum value named `wanted` if the schema has it, else its first. */
 function enumPick(sub: JSONSchema7Definition | undefined, wanted: string): unknown {
   if (!sub || typeof sub === 'boolean') return wanted;
-  const values = sub.enum ?? (sub.anyOf ?? sub.oneOf)?.flatMap((o) => (typeof o === 'object' && o.const !== undefined ? [o.const] : []));
+  const values =
+    sub.enum ??
+    (sub.anyOf ?? sub.oneOf)?.flatMap((o) => (typeof o === 'object' && o.const !== undefined ? [o.const] : []));
   if (!values?.length) return wanted;
   return values.includes(wanted) ? wanted : values[0];
 }
@@ -278,9 +316,23 @@ function findingsFor(item: JSONSchema7, m: Material, minItems: number, maxItems:
   const props = item.properties ?? {};
   const flagged = flaggedLines(m.body).slice(0, Math.min(maxItems, 12));
   type Finding = Record<'title' | 'detail' | 'suggestion' | 'category' | 'type' | 'severity', string>;
-  const fromFlag = (f: Flagged): Finding => ({ title: f.signal.title, detail: `The material says: ${f.line}`, suggestion: f.signal.suggestion, category: f.signal.category, type: 'pain_point', severity: f.signal.severity });
+  const fromFlag = (f: Flagged): Finding => ({
+    title: f.signal.title,
+    detail: `The material says: ${f.line}`,
+    suggestion: f.signal.suggestion,
+    category: f.signal.category,
+    type: 'pain_point',
+    severity: f.signal.severity,
+  });
   const sentences = unique(sentencesOf(m.body));
-  const fromSentence = (s: string): Finding => ({ title: words(s).slice(0, 10).join(' '), detail: s, suggestion: '', category: 'general', type: 'pattern', severity: 'low' });
+  const fromSentence = (s: string): Finding => ({
+    title: words(s).slice(0, 10).join(' '),
+    detail: s,
+    suggestion: '',
+    category: 'general',
+    type: 'pattern',
+    severity: 'low',
+  });
   const base = flagged.map(fromFlag);
   for (const r of rank(sentences, null)) {
     if (base.length >= minItems) break;
@@ -291,7 +343,8 @@ function findingsFor(item: JSONSchema7, m: Material, minItems: number, maxItems:
     for (const [k, sub] of Object.entries(props)) {
       const known = f[k as keyof Finding] as string | undefined;
       if (known !== undefined && (k === 'type' || k === 'severity')) out[k] = enumPick(sub, known);
-      else if (known !== undefined && typeof sub === 'object' && (sub.type === 'string' || sub.type === undefined)) out[k] = fitString(sub, known);
+      else if (known !== undefined && typeof sub === 'object' && (sub.type === 'string' || sub.type === undefined))
+        out[k] = fitString(sub, known);
       else out[k] = valueForSchema(sub, { ...m, pick: i }, k, depth + 1);
     }
     return out;

@@ -22,7 +22,11 @@ export interface ProviderConnection {
  * Only the offline model may go without `fetchImpl`: the others would fall back to the global fetch, past the egress policy.
  */
 export function createLanguageModel(c: ProviderConnection, modelId: string, fetchImpl?: typeof fetch): LanguageModelV3 {
-  const common = { ...(c.apiKey ? { apiKey: c.apiKey } : {}), ...(c.baseUrl ? { baseURL: c.baseUrl } : {}), ...(fetchImpl ? { fetch: fetchImpl } : {}) };
+  const common = {
+    ...(c.apiKey ? { apiKey: c.apiKey } : {}),
+    ...(c.baseUrl ? { baseURL: c.baseUrl } : {}),
+    ...(fetchImpl ? { fetch: fetchImpl } : {}),
+  };
   switch (c.kind) {
     case 'offline':
       return new OfflineLanguageModel(modelId);
@@ -35,7 +39,12 @@ export function createLanguageModel(c: ProviderConnection, modelId: string, fetc
       return createGoogleGenerativeAI(common)(modelId);
     case 'openai-compatible':
       if (!c.baseUrl) throw new Error(`provider ${c.name} needs a base URL`);
-      return createOpenAICompatible({ name: c.name, baseURL: c.baseUrl, ...(c.apiKey ? { apiKey: c.apiKey } : {}), ...(fetchImpl ? { fetch: fetchImpl } : {}) })(modelId);
+      return createOpenAICompatible({
+        name: c.name,
+        baseURL: c.baseUrl,
+        ...(c.apiKey ? { apiKey: c.apiKey } : {}),
+        ...(fetchImpl ? { fetch: fetchImpl } : {}),
+      })(modelId);
   }
 }
 
@@ -68,7 +77,8 @@ const NETWORK_FAILURE = 'could not connect to the provider';
  * response began (the connection had already succeeded).
  */
 function networkFailureMessage(err: unknown): string | null {
-  if (APICallError.isInstance(err)) return err.statusCode === undefined && /^Cannot connect to API/i.test(err.message) ? NETWORK_FAILURE : null;
+  if (APICallError.isInstance(err))
+    return err.statusCode === undefined && /^Cannot connect to API/i.test(err.message) ? NETWORK_FAILURE : null;
   const e = err as { name?: string; message?: string };
   if (e.name !== 'TypeError') return null;
   if (/^fetch failed$/i.test(e.message ?? '')) return NETWORK_FAILURE;
@@ -76,7 +86,8 @@ function networkFailureMessage(err: unknown): string | null {
 }
 
 function egressFailure(err: EgressError): Failure {
-  if (err.code === 'EGRESS_UNREACHABLE') return { isRetryable: true, retryAfterMs: null, status: null, message: NETWORK_FAILURE };
+  if (err.code === 'EGRESS_UNREACHABLE')
+    return { isRetryable: true, retryAfterMs: null, status: null, message: NETWORK_FAILURE };
   // A policy decision does not change on retry; the message is ours and names no internals.
   return { isRetryable: false, retryAfterMs: null, status: null, message: err.message };
 }
@@ -97,10 +108,20 @@ export function classifyFailure(err: unknown, timedOut: boolean): Failure {
     const isRetryable = status === 408 || status === 409 || status === 429 || status >= 500;
     // Only the provider's own error message, sanitised: err.message may carry the raw body.
     const message = status < 300 ? `malformed response (HTTP ${status})` : httpFailureMessage(status, err.responseBody);
-    return { isRetryable: status < 300 ? false : isRetryable, retryAfterMs: retryAfter(err.responseHeaders), status, message };
+    return {
+      isRetryable: status < 300 ? false : isRetryable,
+      retryAfterMs: retryAfter(err.responseHeaders),
+      status,
+      message,
+    };
   }
   if (NoObjectGeneratedError.isInstance(err) || NoOutputGeneratedError.isInstance(err)) {
-    return { isRetryable: false, retryAfterMs: null, status: null, message: 'response did not match the requested schema' };
+    return {
+      isRetryable: false,
+      retryAfterMs: null,
+      status: null,
+      message: 'response did not match the requested schema',
+    };
   }
   // Anything else (unparseable body, unexpected shape) is the provider's fault: fall back, don't retry.
   // Only the error's name: parse errors quote the body they choked on.

@@ -8,8 +8,14 @@ import type { Vault } from './vault.js';
  * which must bypass RLS (superuser or BYPASSRLS). Each row is decrypted with whichever
  * known key sealed it and written back; a row no known key opens is reported, not lost.
  */
-export async function rotateSecrets(database: Database, vault: Vault): Promise<{ total: number; rotated: number; failed: { id: string; reason: string }[] }> {
-  const rows = await database.raw<{ id: string; tenant_id: string; secret: string }>('select id, tenant_id, secret from provider_keys where secret is not null', []);
+export async function rotateSecrets(
+  database: Database,
+  vault: Vault,
+): Promise<{ total: number; rotated: number; failed: { id: string; reason: string }[] }> {
+  const rows = await database.raw<{ id: string; tenant_id: string; secret: string }>(
+    'select id, tenant_id, secret from provider_keys where secret is not null',
+    [],
+  );
   let rotated = 0;
   const failed: { id: string; reason: string }[] = [];
   for (const r of rows) {

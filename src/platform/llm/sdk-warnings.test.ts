@@ -14,7 +14,10 @@ const warningModel: LanguageModelV3 = {
     Promise.resolve({
       content: [{ type: 'text', text: 'ok' }],
       finishReason: { unified: 'stop', raw: 'stop' },
-      usage: { inputTokens: { total: 1, noCache: 1, cacheRead: 0, cacheWrite: 0 }, outputTokens: { total: 1, text: 1, reasoning: 0 } },
+      usage: {
+        inputTokens: { total: 1, noCache: 1, cacheRead: 0, cacheWrite: 0 },
+        outputTokens: { total: 1, text: 1, reasoning: 0 },
+      },
       warnings: [{ type: 'unsupported', feature: 'temperature' }],
     }),
   doStream: () => Promise.reject(new Error('not used')),
@@ -34,7 +37,12 @@ describe('AI SDK warnings', () => {
     await generateText({ model: warningModel, prompt: 'hi', temperature: 0.3 });
     expect(consoleWarn).not.toHaveBeenCalled();
     expect(consoleInfo).not.toHaveBeenCalled();
-    const entry = JSON.parse(lines[0] ?? '{}') as { msg: string; provider: string; model: string; warnings: { feature: string }[] };
+    const entry = JSON.parse(lines[0] ?? '{}') as {
+      msg: string;
+      provider: string;
+      model: string;
+      warnings: { feature: string }[];
+    };
     expect(entry).toMatchObject({ msg: 'AI SDK warning', provider: 'test-provider', model: 'test-model' });
     expect(entry.warnings[0]?.feature).toBe('temperature');
   });

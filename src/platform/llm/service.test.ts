@@ -61,85 +61,168 @@ describe('LLM calls against providers speaking their real wire formats', () => {
     await withTenant(database, { tenantId, userId: null }, async (tx) => {
       await tx.insert(tenants).values({ id: tenantId, name: 'llm test' });
       const access = { tx, tenantId, userId: null, ip: null };
-      await addProviderKey(access, keyDeps, { name: 'anthropic', kind: 'anthropic', apiKey: SECRET.anthropic, baseUrl: `${fake.url}/anthropic/v1` });
-      await addProviderKey(access, keyDeps, { name: 'openai', kind: 'openai', apiKey: SECRET.openai, baseUrl: `${fake.url}/openai/v1` });
-      await addProviderKey(access, keyDeps, { name: 'google', kind: 'google', apiKey: SECRET.google, baseUrl: `${fake.url}/google/v1beta` });
+      await addProviderKey(access, keyDeps, {
+        name: 'anthropic',
+        kind: 'anthropic',
+        apiKey: SECRET.anthropic,
+        baseUrl: `${fake.url}/anthropic/v1`,
+      });
+      await addProviderKey(access, keyDeps, {
+        name: 'openai',
+        kind: 'openai',
+        apiKey: SECRET.openai,
+        baseUrl: `${fake.url}/openai/v1`,
+      });
+      await addProviderKey(access, keyDeps, {
+        name: 'google',
+        kind: 'google',
+        apiKey: SECRET.google,
+        baseUrl: `${fake.url}/google/v1beta`,
+      });
       await tx.insert(llmSettings).values({ tenantId, fallbackChain: chain });
     });
     return tenantId;
   }
-  const usage = (tenantId: string) => withTenant(database, { tenantId, userId: null }, (tx) => tx.select().from(llmUsage).orderBy(llmUsage.id));
-  const call = (tenantId: string, extra: Partial<Parameters<typeof generate>[1]> = {}) => ({ tenantId, userId: null, purpose: 'test', prompt: 'Say hello', ...extra });
-
-  it.each(['anthropic', 'openai', 'google'] as const)('%s: a plain completion, with the key sent and tokens and cost recorded', async (provider) => {
-    const tenantId = await workspace([provider]);
-    fake.script[provider].push({ kind: 'ok', text: `hello from ${provider}`, tokensIn: 1000, tokensOut: 500 });
-    const r = await generate(deps, call(tenantId));
-    expect(r).toMatchObject({ text: `hello from ${provider}`, provider, tokensIn: 1000, tokensOut: 500, isOffline: false });
-    const req = fake.requests[0];
-    const sent = provider === 'anthropic' ? req?.headers['x-api-key'] : provider === 'google' ? req?.headers['x-goog-api-key'] : req?.headers.authorization;
-    expect(String(sent)).toContain(SECRET[provider]);
-    const [row] = await usage(tenantId);
-    expect(row).toMatchObject({ provider, outcome: 'ok', tokensIn: 1000, tokensOut: 500, purpose: 'test', attempt: 1 });
-    // Default models are priced in the built-in catalog.
-    expect(row?.costUsd).toBeGreaterThan(0);
-    expect(r.costUsd).toBe(row?.costUsd);
+  const usage = (tenantId: string) =>
+    withTenant(database, { tenantId, userId: null }, (tx) => tx.select().from(llmUsage).orderBy(llmUsage.id));
+  const call = (tenantId: string, extra: Partial<Parameters<typeof generate>[1]> = {}) => ({
+    tenantId,
+    userId: null,
+    purpose: 'test',
+    prompt: 'Say hello',
+    ...extra,
   });
 
-  it.each(['anthropic', 'openai', 'google'] as const)('%s: a streamed completion arrives in pieces', async (provider) => {
-    const tenantId = await workspace([provider]);
-    fake.script[provider].push({ kind: 'ok', text: 'streaming tokens one by one', tokensIn: 7, tokensOut: 9 });
-    const deltas: string[] = [];
-    const r = await generateStream(deps, call(tenantId), (d) => deltas.push(d));
-    expect(fake.requests[0]?.isStream).toBe(true);
-    expect(deltas.length).toBeGreaterThan(3);
-    expect(deltas.join('')).toBe('streaming tokens one by one');
-    expect(r).toMatchObject({ text: 'streaming tokens one by one', tokensIn: 7, tokensOut: 9 });
-  });
+  it.each(['anthropic', 'openai', 'google'] as const)(
+    '%s: a plain completion, with the key sent and tokens and cost recorded',
+    async (provider) => {
+      const tenantId = await workspace([provider]);
+      fake.script[provider].push({ kind: 'ok', text: `hello from ${provider}`, tokensIn: 1000, tokensOut: 500 });
+      const r = await generate(deps, call(tenantId));
+      expect(r).toMatchObject({
+        text: `hello from ${provider}`,
+        provider,
+        tokensIn: 1000,
+        tokensOut: 500,
+        isOffline: false,
+      });
+      const req = fake.requests[0];
+      const sent =
+        provider === 'anthropic'
+          ? req?.headers['x-api-key']
+          : provider === 'google'
+            ? req?.headers['x-goog-api-key']
+            : req?.headers.authorization;
+      expect(String(sent)).toContain(SECRET[provider]);
+      const [row] = await usage(tenantId);
+      expect(row).toMatchObject({
+        provider,
+        outcome: 'ok',
+        tokensIn: 1000,
+        tokensOut: 500,
+        purpose: 'test',
+        attempt: 1,
+      });
+      // Default models are priced in the built-in catalog.
+      expect(row?.costUsd).toBeGreaterThan(0);
+      expect(r.costUsd).toBe(row?.costUsd);
+    },
+  );
+
+  it.each(['anthropic', 'openai', 'google'] as const)(
+    '%s: a streamed completion arrives in pieces',
+    async (provider) => {
+      const tenantId = await workspace([provider]);
+      fake.script[provider].push({ kind: 'ok', text: 'streaming tokens one by one', tokensIn: 7, tokensOut: 9 });
+      const deltas: string[] = [];
+      const r = await generateStream(deps, call(tenantId), (d) => deltas.push(d));
+      expect(fake.requests[0]?.isStream).toBe(true);
+      expect(deltas.length).toBeGreaterThan(3);
+      expect(deltas.join('')).toBe('streaming tokens one by one');
+      expect(r).toMatchObject({ text: 'streaming tokens one by one', tokensIn: 7, tokensOut: 9 });
+    },
+  );
 
   it('an OpenAI-compatible endpoint (Ollama, vLLM, …) works without a key, at its base URL', async () => {
     const tenantId = await workspace(['local']);
     await withTenant(database, { tenantId, userId: null }, (tx) =>
-      addProviderKey({ tx, tenantId, userId: null, ip: null }, keyDeps, { name: 'local', kind: 'openai-compatible', baseUrl: `${fake.url}/openai/v1`, defaultModel: 'llama3.1' }),
+      addProviderKey({ tx, tenantId, userId: null, ip: null }, keyDeps, {
+        name: 'local',
+        kind: 'openai-compatible',
+        baseUrl: `${fake.url}/openai/v1`,
+        defaultModel: 'llama3.1',
+      }),
     );
     fake.script.openai.push({ kind: 'ok', text: 'hi from llama' });
     const r = await generate(deps, call(tenantId));
-    expect(r).toMatchObject({ provider: 'local', kind: 'openai-compatible', model: 'llama3.1', text: 'hi from llama', costUsd: null });
+    expect(r).toMatchObject({
+      provider: 'local',
+      kind: 'openai-compatible',
+      model: 'llama3.1',
+      text: 'hi from llama',
+      costUsd: null,
+    });
     expect(fake.requests[0]?.body.model).toBe('llama3.1');
     expect(fake.requests[0]?.headers.authorization).toBeUndefined();
   });
 
   it('429 then success: retries the same provider after the Retry-After the server asked for', async () => {
     const tenantId = await workspace(['openai']);
-    fake.script.openai.push({ kind: 'status', status: 429, retryAfter: '2' }, { kind: 'ok', text: 'second time lucky' });
+    fake.script.openai.push(
+      { kind: 'status', status: 429, retryAfter: '2' },
+      { kind: 'ok', text: 'second time lucky' },
+    );
     const r = await generate(deps, call(tenantId));
     expect(r.text).toBe('second time lucky');
     expect(sleeps).toEqual([2000]);
     const rows = await usage(tenantId);
-    expect(rows.map((x) => [x.outcome, x.attempt])).toEqual([['error', 1], ['ok', 2]]);
+    expect(rows.map((x) => [x.outcome, x.attempt])).toEqual([
+      ['error', 1],
+      ['ok', 2],
+    ]);
     expect(rows[0]?.error).toMatch(/429/);
   });
 
   it('500s exhaust the retries with exponential backoff, then fall back to the next provider', async () => {
     const tenantId = await workspace(['anthropic', 'openai', 'offline']);
-    fake.script.anthropic.push({ kind: 'status', status: 500 }, { kind: 'status', status: 500 }, { kind: 'status', status: 500 });
+    fake.script.anthropic.push(
+      { kind: 'status', status: 500 },
+      { kind: 'status', status: 500 },
+      { kind: 'status', status: 500 },
+    );
     fake.script.openai.push({ kind: 'ok', text: 'openai saves the day' });
     const r = await generate(deps, call(tenantId));
     expect(r).toMatchObject({ provider: 'openai', text: 'openai saves the day' });
     expect(sleeps).toEqual([250, 500]);
-    expect(r.attempts.map((a) => `${a.provider}:${a.outcome}`)).toEqual(['anthropic:error', 'anthropic:error', 'anthropic:error', 'openai:ok']);
+    expect(r.attempts.map((a) => `${a.provider}:${a.outcome}`)).toEqual([
+      'anthropic:error',
+      'anthropic:error',
+      'anthropic:error',
+      'openai:ok',
+    ]);
   });
 
   it('a hanging provider times out and the chain moves on', async () => {
     const tenantId = await workspace(['google', 'offline']);
     fake.script.google.push({ kind: 'hang' }, { kind: 'hang' }, { kind: 'hang' });
-    const r = await generate({ ...deps, timeoutMs: 200 }, call(tenantId, { prompt: 'Our deploys take too long. The cache is cold after every release. Warming it fixes the latency.' }));
+    const r = await generate(
+      { ...deps, timeoutMs: 200 },
+      call(tenantId, {
+        prompt: 'Our deploys take too long. The cache is cold after every release. Warming it fixes the latency.',
+      }),
+    );
     expect(r.provider).toBe('offline');
     expect(r.text.startsWith(OFFLINE_LABEL)).toBe(true);
     // The answer says which provider failed and that the offline model stood in.
-    expect(r.text).toContain('[google: timed out (3 requests failed): the configured provider failed, so the offline model answered instead.]');
+    expect(r.text).toContain(
+      '[google: timed out (3 requests failed): the configured provider failed, so the offline model answered instead.]',
+    );
     const rows = await usage(tenantId);
-    expect(rows.filter((x) => x.provider === 'google').map((x) => x.error)).toEqual(['timed out', 'timed out', 'timed out']);
+    expect(rows.filter((x) => x.provider === 'google').map((x) => x.error)).toEqual([
+      'timed out',
+      'timed out',
+      'timed out',
+    ]);
   });
 
   it('a malformed response is not retried; it falls back at once', async () => {
@@ -169,8 +252,16 @@ describe('LLM calls against providers speaking their real wire formats', () => {
     const logged = { ...deps, log: createLogger('trace', { write: (l: string) => lines.push(l) }) };
     const tenantId = await workspace(['openai', 'anthropic', 'google']);
     fake.script.openai.push({ kind: 'status', status: 401, message: `Incorrect API key provided: ${SECRET.openai}` });
-    fake.script.anthropic.push({ kind: 'status', status: 500, message: `upstream rejected x-api-key ${SECRET.anthropic}` }, { kind: 'status', status: 500 }, { kind: 'status', status: 500 });
-    fake.script.google.push({ kind: 'status', status: 400, message: `API key not valid (${SECRET.google}). Please pass a valid API key.` });
+    fake.script.anthropic.push(
+      { kind: 'status', status: 500, message: `upstream rejected x-api-key ${SECRET.anthropic}` },
+      { kind: 'status', status: 500 },
+      { kind: 'status', status: 500 },
+    );
+    fake.script.google.push({
+      kind: 'status',
+      status: 400,
+      message: `API key not valid (${SECRET.google}). Please pass a valid API key.`,
+    });
     await generate(logged, call(tenantId)).catch(() => undefined);
     expect(lines.length).toBeGreaterThan(3);
     const all = lines.join('\n');
@@ -200,7 +291,9 @@ describe('LLM calls against providers speaking their real wire formats', () => {
 
   it('beyond the monthly budget, paid calls fail with BUDGET_EXCEEDED (offline still works)', async () => {
     const tenantId = await workspace(['openai', 'offline']);
-    await withTenant(database, { tenantId, userId: null }, (tx) => tx.update(llmSettings).set({ monthlyBudgetUsd: 0.01 }).where(eq(llmSettings.tenantId, tenantId)));
+    await withTenant(database, { tenantId, userId: null }, (tx) =>
+      tx.update(llmSettings).set({ monthlyBudgetUsd: 0.01 }).where(eq(llmSettings.tenantId, tenantId)),
+    );
     fake.script.openai.push({ kind: 'ok', tokensIn: 100_000, tokensOut: 10_000 });
     await generate(deps, call(tenantId));
     const err = await generate(deps, call(tenantId)).catch((e: unknown) => e);
@@ -211,13 +304,29 @@ describe('LLM calls against providers speaking their real wire formats', () => {
   });
 
   it('structured output: a real provider’s JSON is parsed and validated; the offline model fills the schema from the input', async () => {
-    const schema = z.object({ title: z.string(), severity: z.enum(['low', 'high']), steps: z.array(z.string()).min(1) });
+    const schema = z.object({
+      title: z.string(),
+      severity: z.enum(['low', 'high']),
+      steps: z.array(z.string()).min(1),
+    });
     const tenantId = await workspace(['openai']);
-    fake.script.openai.push({ kind: 'ok', text: JSON.stringify({ title: 'Fix login', severity: 'high', steps: ['reproduce', 'patch'] }) });
+    fake.script.openai.push({
+      kind: 'ok',
+      text: JSON.stringify({ title: 'Fix login', severity: 'high', steps: ['reproduce', 'patch'] }),
+    });
     const r = await generateObject(deps, call(tenantId), schema);
     expect(r.output).toEqual({ title: 'Fix login', severity: 'high', steps: ['reproduce', 'patch'] });
 
-    const off = await generateObject(deps, call(tenantId, { provider: 'offline', isStrict: true, prompt: 'The login page crashes on Safari. Users cannot sign in after the update. Rolling back the CSS bundle fixes it.' }), schema);
+    const off = await generateObject(
+      deps,
+      call(tenantId, {
+        provider: 'offline',
+        isStrict: true,
+        prompt:
+          'The login page crashes on Safari. Users cannot sign in after the update. Rolling back the CSS bundle fixes it.',
+      }),
+      schema,
+    );
     expect(schema.safeParse(off.output).success).toBe(true);
     expect(off.output.title.length).toBeGreaterThan(0);
     expect(off.output.severity).toBe('low');

@@ -91,7 +91,10 @@ interface TenantLlmConfig {
 export const priceKey = (kind: string, model: string) => `${kind}:${model}`;
 
 /** Loads what a call needs in one short transaction; secrets stay encrypted until used. */
-export async function loadTenantLlmConfig(deps: Pick<LlmDeps, 'database' | 'now'>, tenantId: string): Promise<TenantLlmConfig> {
+export async function loadTenantLlmConfig(
+  deps: Pick<LlmDeps, 'database' | 'now'>,
+  tenantId: string,
+): Promise<TenantLlmConfig> {
   const monthStart = new Date(Date.UTC(deps.now().getUTCFullYear(), deps.now().getUTCMonth(), 1));
   return withTenant(deps.database, { tenantId, userId: null }, async (tx) => {
     const keys = await tx.select().from(providerKeys).orderBy(providerKeys.createdAt);
@@ -106,13 +109,35 @@ export async function loadTenantLlmConfig(deps: Pick<LlmDeps, 'database' | 'now'
             .from(llmUsage)
             .where(and(eq(llmUsage.tenantId, tenantId), gte(llmUsage.createdAt, monthStart)));
     const providers = new Map<string, ResolvedProvider>();
-    providers.set('offline', { name: 'offline', kind: 'offline', model: OFFLINE_MODEL, baseUrl: null, keyRowId: null, secret: null });
-    for (const k of keys) providers.set(k.name, { name: k.name, kind: k.kind, model: k.defaultModel, baseUrl: k.baseUrl, keyRowId: k.id, secret: k.secret });
+    providers.set('offline', {
+      name: 'offline',
+      kind: 'offline',
+      model: OFFLINE_MODEL,
+      baseUrl: null,
+      keyRowId: null,
+      secret: null,
+    });
+    for (const k of keys)
+      providers.set(k.name, {
+        name: k.name,
+        kind: k.kind,
+        model: k.defaultModel,
+        baseUrl: k.baseUrl,
+        keyRowId: k.id,
+        secret: k.secret,
+      });
     const chain = settings?.fallbackChain.length ? settings.fallbackChain : [...keys.map((k) => k.name), 'offline'];
     const prices = new Map<string, ModelPrice>();
     for (const p of builtInCatalog) prices.set(priceKey(p.provider, p.model), p);
-    for (const o of overrides) prices.set(priceKey(o.provider, o.model), { ...o, provider: o.provider as ProviderKind });
-    return { providers, chain, budgetUsd: settings?.monthlyBudgetUsd ?? null, spentThisMonthUsd: Number(spent?.total ?? 0), prices };
+    for (const o of overrides)
+      prices.set(priceKey(o.provider, o.model), { ...o, provider: o.provider as ProviderKind });
+    return {
+      providers,
+      chain,
+      budgetUsd: settings?.monthlyBudgetUsd ?? null,
+      spentThisMonthUsd: Number(spent?.total ?? 0),
+      prices,
+    };
   });
 }
 
@@ -125,7 +150,11 @@ export function candidatesFor(config: TenantLlmConfig, call: Pick<LlmCall, 'prov
 export const keyContext = (tenantId: string, keyRowId: string) => `provider_keys/${tenantId}/${keyRowId}`;
 
 /** Writes one usage row in its own transaction; a failure to write is logged, never thrown. */
-export async function recordUsage(deps: LlmDeps, call: Pick<LlmCall, 'tenantId' | 'userId' | 'purpose'>, row: Omit<typeof llmUsage.$inferInsert, 'tenantId' | 'userId' | 'purpose'>) {
+export async function recordUsage(
+  deps: LlmDeps,
+  call: Pick<LlmCall, 'tenantId' | 'userId' | 'purpose'>,
+  row: Omit<typeof llmUsage.$inferInsert, 'tenantId' | 'userId' | 'purpose'>,
+) {
   try {
     await withTenant(deps.database, { tenantId: call.tenantId, userId: call.userId }, async (tx) => {
       await tx.insert(llmUsage).values({ ...row, tenantId: call.tenantId, userId: call.userId, purpose: call.purpose });
@@ -138,7 +167,10 @@ export async function recordUsage(deps: LlmDeps, call: Pick<LlmCall, 'tenantId' 
     });
   } catch (err) {
     // The call itself succeeded or failed on its own merits; a lost usage row is logged loudly.
-    deps.log.error({ err, tenantId: call.tenantId, provider: row.provider, purpose: call.purpose }, 'could not record LLM usage');
+    deps.log.error(
+      { err, tenantId: call.tenantId, provider: row.provider, purpose: call.purpose },
+      'could not record LLM usage',
+    );
   }
 }
 
@@ -157,7 +189,11 @@ interface Meter {
 }
 
 interface Runner<R> {
-  run(model: ReturnType<typeof createLanguageModel>, signal: AbortSignal, meter: Meter): Promise<R & { tokensIn: number; tokensOut: number }>;
+  run(
+    model: ReturnType<typeof createLanguageModel>,
+    signal: AbortSignal,
+    meter: Meter,
+  ): Promise<R & { tokensIn: number; tokensOut: number }>;
 }
 
 /**
@@ -175,10 +211,17 @@ export class CancelledLlmCall extends NyxError {
 }
 
 const promptChars = (call: LlmCall) =>
-  (call.system?.length ?? 0) + (typeof call.prompt === 'string' ? call.prompt.length : call.prompt.reduce((a, m) => a + JSON.stringify(m.content).length, 0));
+  (call.system?.length ?? 0) +
+  (typeof call.prompt === 'string'
+    ? call.prompt.length
+    : call.prompt.reduce((a, m) => a + JSON.stringify(m.content).length, 0));
 
 /** The shared walk over providers and attempts; `runner` does one provider call. */
-async function withFallback<R>(deps: LlmDeps, call: LlmCall, runner: Runner<R>): Promise<R & Omit<LlmResult<never>, 'text' | 'output'>> {
+async function withFallback<R>(
+  deps: LlmDeps,
+  call: LlmCall,
+  runner: Runner<R>,
+): Promise<R & Omit<LlmResult<never>, 'text' | 'output'>> {
   const config = await loadTenantLlmConfig(deps, call.tenantId);
   const candidates = candidatesFor(config, call);
   const isOverBudget = config.budgetUsd !== null && config.spentThisMonthUsd >= config.budgetUsd;
@@ -192,7 +235,10 @@ async function withFallback<R>(deps: LlmDeps, call: LlmCall, runner: Runner<R>):
       continue;
     }
     if (isOverBudget && p.kind !== 'offline') {
-      throw new NyxError('BUDGET_EXCEEDED', `This workspace has spent $${config.spentThisMonthUsd.toFixed(2)} of its $${config.budgetUsd?.toFixed(2)} monthly LLM budget; an admin can raise it on the LLM page`);
+      throw new NyxError(
+        'BUDGET_EXCEEDED',
+        `This workspace has spent $${config.spentThisMonthUsd.toFixed(2)} of its $${config.budgetUsd?.toFixed(2)} monthly LLM budget; an admin can raise it on the LLM page`,
+      );
     }
     const model = i === 0 && call.model ? call.model : p.model;
     const apiKey = p.secret && p.keyRowId ? deps.vault.decrypt(p.secret, keyContext(call.tenantId, p.keyRowId)) : null;
@@ -200,7 +246,10 @@ async function withFallback<R>(deps: LlmDeps, call: LlmCall, runner: Runner<R>):
     const failedBefore = reasons.filter((r) => !r.endsWith(': not configured'));
     const lm =
       p.kind === 'offline'
-        ? new OfflineLanguageModel(model, { ...(call.material ? { material: call.material } : {}), ...(failedBefore.length ? { fallbackFrom: failedBefore } : {}) })
+        ? new OfflineLanguageModel(model, {
+            ...(call.material ? { material: call.material } : {}),
+            ...(failedBefore.length ? { fallbackFrom: failedBefore } : {}),
+          })
         : createLanguageModel({ name: p.name, kind: p.kind, baseUrl: p.baseUrl, apiKey }, model, deps.fetch);
     const price = config.prices.get(priceKey(p.kind, model));
     for (let attempt = 1; attempt <= MAX_ATTEMPTS_PER_PROVIDER; attempt++) {
@@ -211,7 +260,17 @@ async function withFallback<R>(deps: LlmDeps, call: LlmCall, runner: Runner<R>):
         const r = await runner.run(lm, signal, meter);
         const costUsd = costOf(price, r.tokensIn, r.tokensOut);
         attempts.push({ provider: name, model, outcome: 'ok' });
-        await recordUsage(deps, call, { provider: name, kind: p.kind, model, tokensIn: r.tokensIn, tokensOut: r.tokensOut, costUsd, latencyMs: Math.round(performance.now() - started), outcome: 'ok', attempt });
+        await recordUsage(deps, call, {
+          provider: name,
+          kind: p.kind,
+          model,
+          tokensIn: r.tokensIn,
+          tokensOut: r.tokensOut,
+          costUsd,
+          latencyMs: Math.round(performance.now() - started),
+          outcome: 'ok',
+          attempt,
+        });
         return { ...r, provider: name, kind: p.kind, model, isOffline: p.kind === 'offline', costUsd, attempts };
       } catch (err) {
         const latencyMs = Math.round(performance.now() - started);
@@ -220,21 +279,51 @@ async function withFallback<R>(deps: LlmDeps, call: LlmCall, runner: Runner<R>):
           const tokensIn = meter.streamedChars ? estimateTokens(promptChars(call)) : 0;
           const tokensOut = estimateTokens(meter.streamedChars);
           const costUsd = costOf(price, tokensIn, tokensOut);
-          await recordUsage(deps, call, { provider: name, kind: p.kind, model, tokensIn, tokensOut, costUsd, latencyMs, outcome: 'cancelled', error: 'cancelled by caller', attempt });
+          await recordUsage(deps, call, {
+            provider: name,
+            kind: p.kind,
+            model,
+            tokensIn,
+            tokensOut,
+            costUsd,
+            latencyMs,
+            outcome: 'cancelled',
+            error: 'cancelled by caller',
+            attempt,
+          });
           throw new CancelledLlmCall({ provider: name, model, tokensIn, tokensOut, costUsd }, err);
         }
         // Providers sometimes echo the key back in their error text; never pass it on.
         const scrub = (text: string) => (apiKey ? text.split(apiKey).join('[redacted]') : text);
         if (err instanceof MidStreamFailure) {
           const message = scrub(err.userMessage);
-          await recordUsage(deps, call, { provider: name, kind: p.kind, model, latencyMs, outcome: 'error', error: message, attempt });
+          await recordUsage(deps, call, {
+            provider: name,
+            kind: p.kind,
+            model,
+            latencyMs,
+            outcome: 'error',
+            error: message,
+            attempt,
+          });
           throw new MidStreamFailure('UPSTREAM', message);
         }
         const classified = classifyFailure(err, timeout.aborted);
         const failure = { ...classified, message: scrub(classified.message) };
         attempts.push({ provider: name, model, outcome: 'error', error: failure.message });
-        await recordUsage(deps, call, { provider: name, kind: p.kind, model, latencyMs, outcome: 'error', error: failure.message, attempt });
-        deps.log.warn({ tenantId: call.tenantId, provider: name, model, attempt, failure: failure.message }, 'LLM attempt failed');
+        await recordUsage(deps, call, {
+          provider: name,
+          kind: p.kind,
+          model,
+          latencyMs,
+          outcome: 'error',
+          error: failure.message,
+          attempt,
+        });
+        deps.log.warn(
+          { tenantId: call.tenantId, provider: name, model, attempt, failure: failure.message },
+          'LLM attempt failed',
+        );
         if (!failure.isRetryable || attempt === MAX_ATTEMPTS_PER_PROVIDER) {
           // "requests", not "attempts": a workflow step has attempts of its own, each of which may send several requests.
           reasons.push(`${name}: ${failure.message}${attempt > 1 ? ` (${attempt} requests failed)` : ''}`);
@@ -247,23 +336,45 @@ async function withFallback<R>(deps: LlmDeps, call: LlmCall, runner: Runner<R>):
   throw new NyxError('UPSTREAM', `No LLM provider could answer. ${reasons.join('; ') || 'No provider is configured.'}`);
 }
 
-const tokensOf = (u: { inputTokens?: number | undefined; outputTokens?: number | undefined }) => ({ tokensIn: u.inputTokens ?? 0, tokensOut: u.outputTokens ?? 0 });
+const tokensOf = (u: { inputTokens?: number | undefined; outputTokens?: number | undefined }) => ({
+  tokensIn: u.inputTokens ?? 0,
+  tokensOut: u.outputTokens ?? 0,
+});
 
 /** One completion. Example: `await generate(deps, { tenantId, userId, purpose: 'note.summary', prompt: 'Summarise …' })`. */
 export async function generate(deps: LlmDeps, call: LlmCall): Promise<LlmResult> {
   return withFallback(deps, call, {
     async run(model, signal) {
-      const r = await generateText({ model, ...(call.system ? { system: call.system } : {}), ...promptOf(call), maxRetries: 0, abortSignal: signal, ...sampling(call) });
+      const r = await generateText({
+        model,
+        ...(call.system ? { system: call.system } : {}),
+        ...promptOf(call),
+        maxRetries: 0,
+        abortSignal: signal,
+        ...sampling(call),
+      });
       return { text: r.text, output: r.text, ...tokensOf(r.usage) };
     },
   });
 }
 
 /** A completion whose output validates against `schema` (the offline model fills it from the input). */
-export async function generateObject<S extends z.ZodType>(deps: LlmDeps, call: LlmCall, schema: S): Promise<LlmResult<z.infer<S>>> {
+export async function generateObject<S extends z.ZodType>(
+  deps: LlmDeps,
+  call: LlmCall,
+  schema: S,
+): Promise<LlmResult<z.infer<S>>> {
   return withFallback(deps, call, {
     async run(model, signal) {
-      const r = await generateText({ model, ...(call.system ? { system: call.system } : {}), ...promptOf(call), output: Output.object({ schema }), maxRetries: 0, abortSignal: signal, ...sampling(call) });
+      const r = await generateText({
+        model,
+        ...(call.system ? { system: call.system } : {}),
+        ...promptOf(call),
+        output: Output.object({ schema }),
+        maxRetries: 0,
+        abortSignal: signal,
+        ...sampling(call),
+      });
       return { text: r.text, output: r.output as z.infer<S>, ...tokensOf(r.usage) };
     },
   });
@@ -273,15 +384,32 @@ export async function generateObject<S extends z.ZodType>(deps: LlmDeps, call: L
  * A streamed completion. Failures before the first token fall back like `generate`; a
  * failure mid-stream cannot be replayed on another provider and ends the stream with an error.
  */
-export async function generateStream(deps: LlmDeps, call: LlmCall, onDelta: (text: string) => void): Promise<LlmResult> {
+export async function generateStream(
+  deps: LlmDeps,
+  call: LlmCall,
+  onDelta: (text: string) => void,
+): Promise<LlmResult> {
   return withFallback(deps, call, {
     async run(model, signal, meter) {
       // onError: the default prints every provider error to stderr; errors arrive as stream parts and are handled below.
-      const r = streamText({ model, ...(call.system ? { system: call.system } : {}), ...promptOf(call), maxRetries: 0, abortSignal: signal, onError: () => undefined, ...sampling(call) });
+      const r = streamText({
+        model,
+        ...(call.system ? { system: call.system } : {}),
+        ...promptOf(call),
+        maxRetries: 0,
+        abortSignal: signal,
+        onError: () => undefined,
+        ...sampling(call),
+      });
       let text = '';
       let hasEmitted = false;
       let usage = { inputTokens: 0 as number | undefined, outputTokens: 0 as number | undefined };
-      const midStream = (err: unknown) => new MidStreamFailure('UPSTREAM', `The provider failed mid-answer: ${classifyFailure(err, signal.aborted).message}`, { cause: err });
+      const midStream = (err: unknown) =>
+        new MidStreamFailure(
+          'UPSTREAM',
+          `The provider failed mid-answer: ${classifyFailure(err, signal.aborted).message}`,
+          { cause: err },
+        );
       try {
         for await (const part of r.fullStream) {
           if (part.type === 'text-delta') {
@@ -293,7 +421,9 @@ export async function generateStream(deps: LlmDeps, call: LlmCall, onDelta: (tex
             throw part.error;
           } else if (part.type === 'abort') {
             // streamText ends an aborted stream quietly; an aborted answer is not an answer.
-            throw signal.reason instanceof Error ? signal.reason : new DOMException('The LLM call was aborted', 'AbortError');
+            throw signal.reason instanceof Error
+              ? signal.reason
+              : new DOMException('The LLM call was aborted', 'AbortError');
           } else if (part.type === 'finish') {
             usage = part.totalUsage;
           }
@@ -314,5 +444,8 @@ function promptOf(call: LlmCall): { prompt: string } | { messages: ModelMessage[
 }
 
 function sampling(call: LlmCall) {
-  return { ...(call.temperature !== undefined ? { temperature: call.temperature } : {}), ...(call.maxOutputTokens !== undefined ? { maxOutputTokens: call.maxOutputTokens } : {}) };
+  return {
+    ...(call.temperature !== undefined ? { temperature: call.temperature } : {}),
+    ...(call.maxOutputTokens !== undefined ? { maxOutputTokens: call.maxOutputTokens } : {}),
+  };
 }

@@ -11,7 +11,10 @@ const MAX_DETAIL = 120;
 export const redact = (s: string) =>
   s
     .replace(/(sk-|nyx_|key=|Bearer\s+)[\w.-]{6,}/gi, '$1[redacted]')
-    .replace(/([\w-]*(?:password|passwd|secret|token|key))(["']?\s*[=:]\s*)("[^"]*"|'[^']*'|[^\s,;&"']+)/gi, '$1$2[redacted]');
+    .replace(
+      /([\w-]*(?:password|passwd|secret|token|key))(["']?\s*[=:]\s*)("[^"]*"|'[^']*'|[^\s,;&"']+)/gi,
+      '$1$2[redacted]',
+    );
 
 /** The message of `{"error":{"message":…}}`, `{"error":"…"}` or `{"message":"…"}`, else null. */
 function providerMessage(body: string): string | null {
@@ -24,13 +27,17 @@ function providerMessage(body: string): string | null {
   if (typeof parsed !== 'object' || parsed === null) return null;
   const { error, message } = parsed as { error?: unknown; message?: unknown };
   if (typeof error === 'string') return error;
-  if (typeof error === 'object' && error !== null && typeof (error as { message?: unknown }).message === 'string') return (error as { message: string }).message;
+  if (typeof error === 'object' && error !== null && typeof (error as { message?: unknown }).message === 'string')
+    return (error as { message: string }).message;
   return typeof message === 'string' ? message : null;
 }
 
 /** Printable characters only, whitespace collapsed, redacted, then cut (redacting first, so no secret is cut into an unrecognisable prefix). */
 export function sanitiseDetail(text: string): string {
-  const printable = text.replace(/[^\p{L}\p{N}\p{P}\p{S} ]+/gu, ' ').replace(/\s+/g, ' ').trim();
+  const printable = text
+    .replace(/[^\p{L}\p{N}\p{P}\p{S} ]+/gu, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   const safe = redact(printable);
   return safe.length > MAX_DETAIL ? `${safe.slice(0, MAX_DETAIL - 1)}…` : safe;
 }

@@ -43,17 +43,23 @@ describe('vault', () => {
 
   it('a server with the wrong key says which key it needs', () => {
     const env = createVault(k1).encrypt('x', 'ctx');
-    expect(() => createVault(k2).decrypt(env, 'ctx')).toThrow(new RegExp(`encrypted with key ${createVault(k1).keyId}.*NYXCORE_ENCRYPTION_KEY_PREVIOUS`));
+    expect(() => createVault(k2).decrypt(env, 'ctx')).toThrow(
+      new RegExp(`encrypted with key ${createVault(k1).keyId}.*NYXCORE_ENCRYPTION_KEY_PREVIOUS`),
+    );
   });
 
   it('accepts keys as base64 or hex and rejects anything that is not 32 bytes', () => {
     expect(parseKey(k1.toString('base64'), 'K').equals(k1)).toBe(true);
     expect(parseKey(k1.toString('hex'), 'K').equals(k1)).toBe(true);
-    expect(() => parseKey('too-short', 'NYXCORE_ENCRYPTION_KEY')).toThrow(/NYXCORE_ENCRYPTION_KEY must be 32 random bytes/);
+    expect(() => parseKey('too-short', 'NYXCORE_ENCRYPTION_KEY')).toThrow(
+      /NYXCORE_ENCRYPTION_KEY must be 32 random bytes/,
+    );
   });
 
   it('server mode refuses to start without NYXCORE_ENCRYPTION_KEY; embedded mode creates one', () => {
-    expect(() => loadVault(loadEnv({ DATABASE_URL: 'postgres://x@127.0.0.1/db' }))).toThrow(/Server mode needs NYXCORE_ENCRYPTION_KEY/);
+    expect(() => loadVault(loadEnv({ DATABASE_URL: 'postgres://x@127.0.0.1/db' }))).toThrow(
+      /Server mode needs NYXCORE_ENCRYPTION_KEY/,
+    );
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nyx-vault-'));
     try {
       const v1 = loadVault(loadEnv({ NYXCORE_DATA_DIR: dir }));
@@ -82,7 +88,11 @@ describe('vault', () => {
           await tx.insert(tenants).values({ id: tenantId, name: `rot ${t}` });
           for (const name of ['openai', 'anthropic']) {
             const secret = `sk-${name}-${t}-${randomUUID()}`;
-            const view = await addProviderKey({ tx, tenantId, userId: null, ip: null }, keyDeps, { name, kind: name as 'openai', apiKey: secret });
+            const view = await addProviderKey({ tx, tenantId, userId: null, ip: null }, keyDeps, {
+              name,
+              kind: name as 'openai',
+              apiKey: secret,
+            });
             ids.push({ tenantId, id: view.id, secret });
           }
         });

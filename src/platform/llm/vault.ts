@@ -32,7 +32,10 @@ export function parseKey(text: string, name: string): Buffer {
   const t = text.trim();
   const key = /^[0-9a-fA-F]{64}$/.test(t) ? Buffer.from(t, 'hex') : Buffer.from(t, 'base64');
   if (key.length !== 32) {
-    throw new NyxError('BAD_INPUT', `${name} must be 32 random bytes, base64 or hex (generate one with: openssl rand -base64 32)`);
+    throw new NyxError(
+      'BAD_INPUT',
+      `${name} must be 32 random bytes, base64 or hex (generate one with: openssl rand -base64 32)`,
+    );
   }
   return key;
 }
@@ -43,9 +46,15 @@ export function createVault(current: Buffer, previous: Buffer[] = []): Vault {
   const keyId = keyIdFor(current);
   const parse = (envelope: string) => {
     const parts = envelope.split('.');
-    if (parts.length !== 5 || parts[0] !== VERSION) throw new NyxError('INTERNAL', 'Stored secret is not a nyxCore vault envelope');
+    if (parts.length !== 5 || parts[0] !== VERSION)
+      throw new NyxError('INTERNAL', 'Stored secret is not a nyxCore vault envelope');
     const [, id, iv, tag, ct] = parts as [string, string, string, string, string];
-    return { id, iv: Buffer.from(iv, 'base64url'), tag: Buffer.from(tag, 'base64url'), ct: Buffer.from(ct, 'base64url') };
+    return {
+      id,
+      iv: Buffer.from(iv, 'base64url'),
+      tag: Buffer.from(tag, 'base64url'),
+      ct: Buffer.from(ct, 'base64url'),
+    };
   };
   return {
     keyId,
@@ -55,13 +64,22 @@ export function createVault(current: Buffer, previous: Buffer[] = []): Vault {
       const cipher = createCipheriv('aes-256-gcm', current, iv);
       cipher.setAAD(Buffer.from(context, 'utf8'));
       const ct = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-      return [VERSION, keyId, iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), ct.toString('base64url')].join('.');
+      return [
+        VERSION,
+        keyId,
+        iv.toString('base64url'),
+        cipher.getAuthTag().toString('base64url'),
+        ct.toString('base64url'),
+      ].join('.');
     },
     decrypt(envelope, context) {
       const e = parse(envelope);
       const key = keys.get(e.id);
       if (!key) {
-        throw new NyxError('INTERNAL', `Secret was encrypted with key ${e.id}, which this server does not have (it has ${[...keys.keys()].join(', ')}). Set NYXCORE_ENCRYPTION_KEY_PREVIOUS to the old key.`);
+        throw new NyxError(
+          'INTERNAL',
+          `Secret was encrypted with key ${e.id}, which this server does not have (it has ${[...keys.keys()].join(', ')}). Set NYXCORE_ENCRYPTION_KEY_PREVIOUS to the old key.`,
+        );
       }
       try {
         const decipher = createDecipheriv('aes-256-gcm', key, e.iv);
@@ -69,7 +87,10 @@ export function createVault(current: Buffer, previous: Buffer[] = []): Vault {
         decipher.setAuthTag(e.tag);
         return Buffer.concat([decipher.update(e.ct), decipher.final()]).toString('utf8');
       } catch {
-        throw new NyxError('INTERNAL', 'Stored secret failed its integrity check (tampered, or moved from another row)');
+        throw new NyxError(
+          'INTERNAL',
+          'Stored secret failed its integrity check (tampered, or moved from another row)',
+        );
       }
     },
     keyIdOf: (envelope) => parse(envelope).id,
@@ -85,9 +106,13 @@ export function loadVault(env: Env): Vault {
     .split(',')
     .filter((s) => s.trim())
     .map((s, i) => parseKey(s, `NYXCORE_ENCRYPTION_KEY_PREVIOUS[${i}]`));
-  if (env.NYXCORE_ENCRYPTION_KEY) return createVault(parseKey(env.NYXCORE_ENCRYPTION_KEY, 'NYXCORE_ENCRYPTION_KEY'), previous);
+  if (env.NYXCORE_ENCRYPTION_KEY)
+    return createVault(parseKey(env.NYXCORE_ENCRYPTION_KEY, 'NYXCORE_ENCRYPTION_KEY'), previous);
   if (env.DATABASE_URL) {
-    throw new NyxError('BAD_INPUT', 'Server mode needs NYXCORE_ENCRYPTION_KEY (32 random bytes, e.g. `openssl rand -base64 32`) to protect provider keys');
+    throw new NyxError(
+      'BAD_INPUT',
+      'Server mode needs NYXCORE_ENCRYPTION_KEY (32 random bytes, e.g. `openssl rand -base64 32`) to protect provider keys',
+    );
   }
   const file = path.join(env.dataDir, 'encryption.key');
   if (!fs.existsSync(file)) {

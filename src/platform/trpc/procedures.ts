@@ -35,7 +35,11 @@ export const publicProcedure = t.procedure.use(errorMapper).use(storableInput);
  * attempt per password tried.
  */
 export const limitAuthAttempts = t.middleware(async ({ ctx, next }) => {
-  const decision = await ctx.deps.rateLimiter.hit(`auth:${ctx.meta.ip ?? 'unknown'}`, ctx.deps.env.NYXCORE_RATE_LIMIT_AUTH_PER_MIN, 60_000);
+  const decision = await ctx.deps.rateLimiter.hit(
+    `auth:${ctx.meta.ip ?? 'unknown'}`,
+    ctx.deps.env.NYXCORE_RATE_LIMIT_AUTH_PER_MIN,
+    60_000,
+  );
   if (!decision.isAllowed) {
     ctx.resHeaders.set('Retry-After', String(decision.retryAfterSeconds));
     throw new NyxError('RATE_LIMITED', `Too many attempts; try again in ${decision.retryAfterSeconds} s`);
@@ -67,7 +71,11 @@ export type { TenantAccess, TenantGrant };
  */
 export const sessionProcedure = authedProcedure.use(({ ctx, next }) => {
   const principal = ctx.principal;
-  if (principal.kind !== 'session') throw new NyxError('FORBIDDEN', 'API tokens act inside their workspace; sign in in the browser for account actions');
+  if (principal.kind !== 'session')
+    throw new NyxError(
+      'FORBIDDEN',
+      'API tokens act inside their workspace; sign in in the browser for account actions',
+    );
   return next({ ctx: { principal } });
 });
 

@@ -9,7 +9,6 @@ import { useToast } from './Toasts.js';
 
 type Kind = RouterInputs['llm']['keys']['add']['kind'];
 
-
 /** Admins: connect a provider (bring your own key). */
 export function AddProviderForm({ onDone }: { onDone: () => void }) {
   const trpc = useTRPC();
@@ -53,9 +52,20 @@ export function AddProviderForm({ onDone }: { onDone: () => void }) {
       label={isCompatible ? 'Base URL' : 'Base URL (optional)'}
       htmlFor="provider-base-url"
       error={fieldError(err, 'baseUrl')}
-      hint={isCompatible ? 'The endpoint serving /chat/completions, e.g. http://localhost:11434/v1 for Ollama.' : 'Only for proxies or gateways; empty uses the official API.'}
+      hint={
+        isCompatible
+          ? 'The endpoint serving /chat/completions, e.g. http://localhost:11434/v1 for Ollama.'
+          : 'Only for proxies or gateways; empty uses the official API.'
+      }
     >
-      <input id="provider-base-url" className="input mono" type="url" value={baseUrl} onChange={(e) => setBaseUrl(e.target.value)} placeholder={isCompatible ? 'http://localhost:11434/v1' : 'https://…'} />
+      <input
+        id="provider-base-url"
+        className="input mono"
+        type="url"
+        value={baseUrl}
+        onChange={(e) => setBaseUrl(e.target.value)}
+        placeholder={isCompatible ? 'http://localhost:11434/v1' : 'https://…'}
+      />
     </Field>
   );
   return (
@@ -72,11 +82,34 @@ export function AddProviderForm({ onDone }: { onDone: () => void }) {
             ))}
           </select>
         </Field>
-        <Field label="Name" htmlFor="provider-name" error={fieldError(err, 'name')} hint="How the fallback order and the provider picker refer to it.">
-          <input id="provider-name" className="input mono" value={name ?? kind} onChange={(e) => setName(e.target.value)} />
+        <Field
+          label="Name"
+          htmlFor="provider-name"
+          error={fieldError(err, 'name')}
+          hint="How the fallback order and the provider picker refer to it."
+        >
+          <input
+            id="provider-name"
+            className="input mono"
+            value={name ?? kind}
+            onChange={(e) => setName(e.target.value)}
+          />
         </Field>
-        <Field label={isCompatible ? 'API key (optional)' : 'API key'} htmlFor="provider-api-key" error={fieldError(err, 'apiKey')} hint="Stored encrypted; only the last four characters are ever shown.">
-          <input id="provider-api-key" className="input mono" type="password" autoComplete="off" value={apiKey} onChange={(e) => setApiKey(e.target.value)} placeholder={isCompatible ? 'Leave empty for local servers' : 'sk-…'} />
+        <Field
+          label={isCompatible ? 'API key (optional)' : 'API key'}
+          htmlFor="provider-api-key"
+          error={fieldError(err, 'apiKey')}
+          hint="Stored encrypted; only the last four characters are ever shown."
+        >
+          <input
+            id="provider-api-key"
+            className="input mono"
+            type="password"
+            autoComplete="off"
+            value={apiKey}
+            onChange={(e) => setApiKey(e.target.value)}
+            placeholder={isCompatible ? 'Leave empty for local servers' : 'sk-…'}
+          />
         </Field>
         <Field
           label={isCompatible ? 'Model' : 'Default model (optional)'}
@@ -84,13 +117,24 @@ export function AddProviderForm({ onDone }: { onDone: () => void }) {
           error={fieldError(err, 'defaultModel')}
           hint={isCompatible ? 'The model name your server expects, e.g. llama3.1.' : `Empty uses ${modelPlaceholder}.`}
         >
-          <input id="provider-model" className="input mono" value={defaultModel} onChange={(e) => setDefaultModel(e.target.value)} placeholder={modelPlaceholder} />
+          <input
+            id="provider-model"
+            className="input mono"
+            value={defaultModel}
+            onChange={(e) => setDefaultModel(e.target.value)}
+            placeholder={modelPlaceholder}
+          />
         </Field>
         {isCompatible ? baseUrlField : null}
       </div>
       {!isCompatible ? (
         <div className="advanced">
-          <button type="button" className="btn btn-ghost btn-sm" aria-expanded={showAdvanced} onClick={() => setIsAdvanced(!showAdvanced)}>
+          <button
+            type="button"
+            className="btn btn-ghost btn-sm"
+            aria-expanded={showAdvanced}
+            onClick={() => setIsAdvanced(!showAdvanced)}
+          >
             {showAdvanced ? '▾' : '▸'} Advanced
           </button>
           {showAdvanced ? baseUrlField : null}

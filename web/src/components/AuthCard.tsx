@@ -1,7 +1,17 @@
 import type { ReactNode } from 'react';
 
 /** The centred card used by sign-in, sign-up, setup and invitation pages. */
-export function AuthCard({ title, subtitle, children, footer }: { title: string; subtitle?: ReactNode; children: ReactNode; footer?: ReactNode }) {
+export function AuthCard({
+  title,
+  subtitle,
+  children,
+  footer,
+}: {
+  title: string;
+  subtitle?: ReactNode;
+  children: ReactNode;
+  footer?: ReactNode;
+}) {
   return (
     <main className="auth-page">
       <div className="auth-brand">

@@ -17,10 +17,18 @@ export function BudgetMeter({ spent, budget }: { spent: number; budget: number |
   return (
     <div className="budget" data-testid="budget-meter">
       <p className="budget-line">
-        Spent this month <strong>{formatUsd(spent)}</strong> {budget !== null ? <>of {formatUsd(budget)}</> : <span className="muted">(no budget set)</span>}
+        Spent this month <strong>{formatUsd(spent)}</strong>{' '}
+        {budget !== null ? <>of {formatUsd(budget)}</> : <span className="muted">(no budget set)</span>}
       </p>
       {budget !== null ? (
-        <div className={`progress${ratio >= 1 ? ' progress-over' : ratio >= 0.8 ? ' progress-warn' : ''}`} role="progressbar" aria-label="Budget used" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(ratio * 100)}>
+        <div
+          className={`progress${ratio >= 1 ? ' progress-over' : ratio >= 0.8 ? ' progress-warn' : ''}`}
+          role="progressbar"
+          aria-label="Budget used"
+          aria-valuemin={0}
+          aria-valuemax={100}
+          aria-valuenow={Math.round(ratio * 100)}
+        >
           <div className="progress-fill" style={{ width: `${ratio * 100}%` }} />
         </div>
       ) : null}
@@ -38,7 +46,9 @@ export function BudgetPanel({ settings }: { settings: Settings }) {
     trpc.llm.settings.update.mutationOptions({
       meta: { inline: true },
       onSuccess: async (s) => {
-        toast.success(s.monthlyBudgetUsd === null ? 'Budget removed' : `Budget set to ${formatUsd(s.monthlyBudgetUsd)} a month`);
+        toast.success(
+          s.monthlyBudgetUsd === null ? 'Budget removed' : `Budget set to ${formatUsd(s.monthlyBudgetUsd)} a month`,
+        );
         await refresh();
       },
     }),
@@ -51,13 +61,31 @@ export function BudgetPanel({ settings }: { settings: Settings }) {
     <form className="card form" onSubmit={submit} noValidate data-testid="budget-panel">
       <div>
         <h2>Monthly budget</h2>
-        <p className="muted small">Once the month's spend reaches the budget, LLM calls are refused until the next month (UTC) or until you raise it.</p>
+        <p className="muted small">
+          Once the month's spend reaches the budget, LLM calls are refused until the next month (UTC) or until you raise
+          it.
+        </p>
       </div>
       <BudgetMeter spent={settings.spentThisMonthUsd} budget={settings.monthlyBudgetUsd} />
       <FormError error={save.error} />
       <div className="form form-inline">
-        <Field label="Budget in USD per month" htmlFor="budget-usd" error={fieldError(save.error, 'monthlyBudgetUsd')} hint="Leave empty for no budget.">
-          <input id="budget-usd" className="input" type="number" min={0} step="0.01" inputMode="decimal" value={value} onChange={(e) => setValue(e.target.value)} placeholder="No budget" />
+        <Field
+          label="Budget in USD per month"
+          htmlFor="budget-usd"
+          error={fieldError(save.error, 'monthlyBudgetUsd')}
+          hint="Leave empty for no budget."
+        >
+          <input
+            id="budget-usd"
+            className="input"
+            type="number"
+            min={0}
+            step="0.01"
+            inputMode="decimal"
+            value={value}
+            onChange={(e) => setValue(e.target.value)}
+            placeholder="No budget"
+          />
         </Field>
         <button type="submit" className="btn btn-primary" disabled={save.isPending}>
           {save.isPending ? 'Saving…' : 'Save budget'}

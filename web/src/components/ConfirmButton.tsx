@@ -11,12 +11,26 @@ interface ConfirmButtonProps {
 }
 
 /** A destructive action that asks "are you sure?" inline before running. */
-export function ConfirmButton({ label, confirmLabel, question = 'Are you sure?', onConfirm, disabled, small, testId }: ConfirmButtonProps) {
+export function ConfirmButton({
+  label,
+  confirmLabel,
+  question = 'Are you sure?',
+  onConfirm,
+  disabled,
+  small,
+  testId,
+}: ConfirmButtonProps) {
   const [isAsking, setIsAsking] = useState(false);
   const size = small ? ' btn-sm' : '';
   if (!isAsking) {
     return (
-      <button type="button" className={`btn btn-danger-ghost${size}`} disabled={disabled} onClick={() => setIsAsking(true)} data-testid={testId}>
+      <button
+        type="button"
+        className={`btn btn-danger-ghost${size}`}
+        disabled={disabled}
+        onClick={() => setIsAsking(true)}
+        data-testid={testId}
+      >
         {label}
       </button>
     );

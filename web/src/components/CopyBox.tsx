@@ -18,7 +18,14 @@ export function CopyBox({ label, value, testId }: { label: string; value: string
         <strong>{label}</strong> — shown once. Copy it now; it cannot be displayed again.
       </p>
       <div className="copybox-row">
-        <input className="input mono" readOnly value={value} aria-label={label} onFocus={(e) => e.currentTarget.select()} data-testid={testId ? `${testId}-value` : undefined} />
+        <input
+          className="input mono"
+          readOnly
+          value={value}
+          aria-label={label}
+          onFocus={(e) => e.currentTarget.select()}
+          data-testid={testId ? `${testId}-value` : undefined}
+        />
         <button type="button" className="btn" onClick={() => void copy()}>
           {copied ? 'Copied' : 'Copy'}
         </button>

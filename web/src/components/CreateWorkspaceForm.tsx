@@ -28,8 +28,20 @@ export function CreateWorkspaceForm() {
   return (
     <form className="form" onSubmit={submit} noValidate>
       <FormError error={create.error} fields={['name']} />
-      <Field label="Workspace name" htmlFor="workspace-name" error={fieldError(create.error, 'name')} hint="Usually your team or company name.">
-        <input id="workspace-name" className="input" value={name} onChange={(e) => setName(e.target.value)} placeholder="Acme" autoFocus />
+      <Field
+        label="Workspace name"
+        htmlFor="workspace-name"
+        error={fieldError(create.error, 'name')}
+        hint="Usually your team or company name."
+      >
+        <input
+          id="workspace-name"
+          className="input"
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          placeholder="Acme"
+          autoFocus
+        />
       </Field>
       <button type="submit" className="btn btn-primary btn-block" disabled={create.isPending}>
         {create.isPending ? 'Creating…' : 'Create workspace'}

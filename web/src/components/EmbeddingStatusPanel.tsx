@@ -44,7 +44,10 @@ export function EmbeddingStatusPanel() {
     <section className="card form" data-testid="embedding-status">
       <div>
         <h2>Embedding status</h2>
-        <p className="muted small">Rows without a vector from the current model are found by keywords only. Missing: never embedded or the provider failed. Stale: embedded by another model.</p>
+        <p className="muted small">
+          Rows without a vector from the current model are found by keywords only. Missing: never embedded or the
+          provider failed. Stale: embedded by another model.
+        </p>
       </div>
       {status.isPending ? <Loading /> : null}
       {status.isError ? <ErrorAlert error={status.error} /> : null}
@@ -77,16 +80,29 @@ export function EmbeddingStatusPanel() {
       ) : null}
       {can(ws, 'llm:manage') ? (
         <div className="row">
-          <button type="button" className="btn btn-primary" disabled={backfill.isPending} onClick={() => backfill.mutate()}>
+          <button
+            type="button"
+            className="btn btn-primary"
+            disabled={backfill.isPending}
+            onClick={() => backfill.mutate()}
+          >
             {backfill.isPending ? 'Backfilling…' : 'Backfill now'}
           </button>
-          <span className="muted small">Embeds every missing or stale row; safe to run again, it resumes where it stopped.</span>
+          <span className="muted small">
+            Embeds every missing or stale row; safe to run again, it resumes where it stopped.
+          </span>
         </div>
       ) : null}
       <ErrorAlert error={backfill.error} />
       {result ? (
-        <div className={`alert ${result.error ? 'alert-error' : 'alert-success'}`} role="status" data-testid="backfill-result">
-          {result.total === 0 ? 'Nothing to do: every row already had a current vector.' : `Embedded ${result.done} of ${plural(result.total, 'row')}${result.failed ? `, ${result.failed} failed` : ''}.`}
+        <div
+          className={`alert ${result.error ? 'alert-error' : 'alert-success'}`}
+          role="status"
+          data-testid="backfill-result"
+        >
+          {result.total === 0
+            ? 'Nothing to do: every row already had a current vector.'
+            : `Embedded ${result.done} of ${plural(result.total, 'row')}${result.failed ? `, ${result.failed} failed` : ''}.`}
           {result.error ? <span className="alert-detail"> Stopped: {result.error}</span> : null}
         </div>
       ) : null}

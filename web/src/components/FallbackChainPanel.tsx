@@ -61,7 +61,8 @@ export function FallbackChainPanel({ settings }: { settings: Settings }) {
       <div>
         <h2>Fallback order</h2>
         <p className="muted small">
-          Calls try these providers top to bottom until one answers. {settings.fallbackChain.length ? 'Custom order.' : 'Default order: providers as added, then offline.'}
+          Calls try these providers top to bottom until one answers.{' '}
+          {settings.fallbackChain.length ? 'Custom order.' : 'Default order: providers as added, then offline.'}
         </p>
       </div>
       {chain.length === 0 ? <p className="muted small">Empty: saving restores the default order.</p> : null}
@@ -73,13 +74,30 @@ export function FallbackChainPanel({ settings }: { settings: Settings }) {
             {name === 'offline' ? <span className="badge badge-offline">built-in · free</span> : null}
             {!settings.available.includes(name) ? <span className="badge badge-revoked">not configured</span> : null}
             <span className="chain-actions">
-              <button type="button" className="btn btn-sm btn-ghost" aria-label={`Move ${name} up`} disabled={i === 0} onClick={() => move(i, -1)}>
+              <button
+                type="button"
+                className="btn btn-sm btn-ghost"
+                aria-label={`Move ${name} up`}
+                disabled={i === 0}
+                onClick={() => move(i, -1)}
+              >
                 ↑
               </button>
-              <button type="button" className="btn btn-sm btn-ghost" aria-label={`Move ${name} down`} disabled={i === chain.length - 1} onClick={() => move(i, 1)}>
+              <button
+                type="button"
+                className="btn btn-sm btn-ghost"
+                aria-label={`Move ${name} down`}
+                disabled={i === chain.length - 1}
+                onClick={() => move(i, 1)}
+              >
                 ↓
               </button>
-              <button type="button" className="btn btn-sm btn-danger-ghost" aria-label={`Remove ${name} from the order`} onClick={() => setChain((cur) => cur.filter((n) => n !== name))}>
+              <button
+                type="button"
+                className="btn btn-sm btn-danger-ghost"
+                aria-label={`Remove ${name} from the order`}
+                onClick={() => setChain((cur) => cur.filter((n) => n !== name))}
+              >
                 Remove
               </button>
             </span>
@@ -91,7 +109,12 @@ export function FallbackChainPanel({ settings }: { settings: Settings }) {
           <label htmlFor="chain-add" className="sr-only">
             Provider to add
           </label>
-          <select id="chain-add" className="input input-sm" value={toAdd || addable[0]} onChange={(e) => setToAdd(e.target.value)}>
+          <select
+            id="chain-add"
+            className="input input-sm"
+            value={toAdd || addable[0]}
+            onChange={(e) => setToAdd(e.target.value)}
+          >
             {addable.map((n) => (
               <option key={n} value={n}>
                 {n}
@@ -112,7 +135,12 @@ export function FallbackChainPanel({ settings }: { settings: Settings }) {
       )}
       <p className="muted small">{OFFLINE_HINT}</p>
       <div className="form-actions">
-        <button type="button" className="btn btn-primary" disabled={save.isPending || !isDirty} onClick={() => save.mutate({ fallbackChain: chain })}>
+        <button
+          type="button"
+          className="btn btn-primary"
+          disabled={save.isPending || !isDirty}
+          onClick={() => save.mutate({ fallbackChain: chain })}
+        >
           {save.isPending ? 'Saving…' : 'Save order'}
         </button>
         {isDirty ? (
@@ -121,7 +149,12 @@ export function FallbackChainPanel({ settings }: { settings: Settings }) {
           </button>
         ) : null}
         {settings.fallbackChain.length ? (
-          <button type="button" className="btn btn-ghost" disabled={save.isPending} onClick={() => save.mutate({ fallbackChain: [] })}>
+          <button
+            type="button"
+            className="btn btn-ghost"
+            disabled={save.isPending}
+            onClick={() => save.mutate({ fallbackChain: [] })}
+          >
             Reset to default
           </button>
         ) : null}

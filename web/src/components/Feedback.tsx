@@ -33,7 +33,23 @@ export function EmptyState({ title, children }: { title: string; children?: Reac
  * A page whose record failed to load: "… not found" (also for a malformed id) with
  * `children` as the way back, or the error itself for anything else.
  */
-export function LoadFailure({ error, notFoundTitle, children }: { error: unknown; notFoundTitle: string; children?: ReactNode }) {
+export function LoadFailure({
+  error,
+  notFoundTitle,
+  children,
+}: {
+  error: unknown;
+  notFoundTitle: string;
+  children?: ReactNode;
+}) {
   const code = errorCode(error);
-  return <div className="page">{code === 'NOT_FOUND' || code === 'BAD_REQUEST' ? <EmptyState title={notFoundTitle}>{children}</EmptyState> : <ErrorAlert error={error} />}</div>;
+  return (
+    <div className="page">
+      {code === 'NOT_FOUND' || code === 'BAD_REQUEST' ? (
+        <EmptyState title={notFoundTitle}>{children}</EmptyState>
+      ) : (
+        <ErrorAlert error={error} />
+      )}
+    </div>
+  );
 }

@@ -22,7 +22,14 @@ interface InsightCardProps {
 }
 
 /** One insight for triage: labels, text, pairing, and Approve / Reject / Edit. */
-export function InsightCard({ insight: i, projectName, model, isLinked = true, headingLevel = 2, testId = 'insight-card' }: InsightCardProps) {
+export function InsightCard({
+  insight: i,
+  projectName,
+  model,
+  isLinked = true,
+  headingLevel = 2,
+  testId = 'insight-card',
+}: InsightCardProps) {
   const trpc = useTRPC();
   const ws = useWorkspace();
   const toast = useToast();
@@ -44,7 +51,8 @@ export function InsightCard({ insight: i, projectName, model, isLinked = true, h
         <InsightChips type={i.type} severity={i.severity} status={i.status} category={i.category} />
         <span className="insight-meta muted small">
           {projectName ?? 'Unknown project'}
-          {i.originStep ? ` · from step ${i.originStep}` : ''} · {formatDate(i.createdAt)} · <EmbeddingBadge row={i} model={model} />
+          {i.originStep ? ` · from step ${i.originStep}` : ''} · {formatDate(i.createdAt)} ·{' '}
+          <EmbeddingBadge row={i} model={model} />
         </span>
       </div>
       {isEditing ? (
@@ -53,7 +61,11 @@ export function InsightCard({ insight: i, projectName, model, isLinked = true, h
         <>
           {isLinked ? (
             <Heading className="insight-title">
-              <Link to="/w/$workspaceId/memory/insights/$insightId" params={{ workspaceId: ws.id, insightId: i.id }} className="project-link">
+              <Link
+                to="/w/$workspaceId/memory/insights/$insightId"
+                params={{ workspaceId: ws.id, insightId: i.id }}
+                className="project-link"
+              >
                 {i.title}
               </Link>
             </Heading>
@@ -70,12 +82,22 @@ export function InsightCard({ insight: i, projectName, model, isLinked = true, h
       {canWrite && !isEditing ? (
         <div className="insight-actions">
           {i.status !== 'approved' ? (
-            <button type="button" className="btn btn-sm btn-approve" disabled={isBusy} onClick={() => approve.mutate({ id: i.id })}>
+            <button
+              type="button"
+              className="btn btn-sm btn-approve"
+              disabled={isBusy}
+              onClick={() => approve.mutate({ id: i.id })}
+            >
               Approve
             </button>
           ) : null}
           {i.status !== 'rejected' ? (
-            <button type="button" className="btn btn-sm btn-danger-ghost" disabled={isBusy} onClick={() => reject.mutate({ id: i.id })}>
+            <button
+              type="button"
+              className="btn btn-sm btn-danger-ghost"
+              disabled={isBusy}
+              onClick={() => reject.mutate({ id: i.id })}
+            >
               Reject
             </button>
           ) : null}

@@ -4,7 +4,16 @@ import { fieldError } from '../lib/errors.js';
 import { useTRPC } from '../lib/trpc.js';
 import { Field } from './Field.js';
 import { FormError } from './FormError.js';
-import { capitalize, insightTypes, severities, typeLabel, useRefreshMemory, type Insight, type InsightType, type Severity } from './MemoryLabels.js';
+import {
+  capitalize,
+  insightTypes,
+  severities,
+  typeLabel,
+  useRefreshMemory,
+  type Insight,
+  type InsightType,
+  type Severity,
+} from './MemoryLabels.js';
 import { ProjectSelect } from './ProjectSelect.js';
 import { useToast } from './Toasts.js';
 
@@ -31,11 +40,16 @@ export function InsightForm({ insight, defaultProjectId = '', onDone }: InsightF
   const afterSave = async (i: Insight, verb: string) => {
     await refresh();
     toast.success(`Insight ${verb}`);
-    if (i.embeddingError) toast.error(`Embedding failed: ${i.embeddingError}. It is found by keywords until a backfill.`);
+    if (i.embeddingError)
+      toast.error(`Embedding failed: ${i.embeddingError}. It is found by keywords until a backfill.`);
     onDone();
   };
-  const create = useMutation(trpc.insights.create.mutationOptions({ meta: { inline: true }, onSuccess: (i) => afterSave(i, 'created') }));
-  const update = useMutation(trpc.insights.update.mutationOptions({ meta: { inline: true }, onSuccess: (i) => afterSave(i, 'saved') }));
+  const create = useMutation(
+    trpc.insights.create.mutationOptions({ meta: { inline: true }, onSuccess: (i) => afterSave(i, 'created') }),
+  );
+  const update = useMutation(
+    trpc.insights.update.mutationOptions({ meta: { inline: true }, onSuccess: (i) => afterSave(i, 'saved') }),
+  );
   const error = create.error ?? update.error;
   const isSaving = create.isPending || update.isPending;
   const submit = (e: FormEvent) => {
@@ -46,11 +60,19 @@ export function InsightForm({ insight, defaultProjectId = '', onDone }: InsightF
   };
   const id = insight ? `insight-${insight.id.slice(0, 8)}` : 'new-insight';
   return (
-    <form className={`form${insight ? ' insight-edit' : ' card'}`} onSubmit={submit} noValidate data-testid={insight ? 'insight-edit-form' : 'new-insight-form'}>
+    <form
+      className={`form${insight ? ' insight-edit' : ' card'}`}
+      onSubmit={submit}
+      noValidate
+      data-testid={insight ? 'insight-edit-form' : 'new-insight-form'}
+    >
       {insight ? null : (
         <div>
           <h2>New insight</h2>
-          <p className="muted small">Insights normally come from workflow runs; add one by hand to capture a finding (a pain point, its solution, a decision…). New insights start as proposed.</p>
+          <p className="muted small">
+            Insights normally come from workflow runs; add one by hand to capture a finding (a pain point, its solution,
+            a decision…). New insights start as proposed.
+          </p>
         </div>
       )}
       <FormError error={error} />
@@ -61,7 +83,12 @@ export function InsightForm({ insight, defaultProjectId = '', onDone }: InsightF
           </Field>
         )}
         <Field label="Type" htmlFor={`${id}-type`} error={fieldError(error, 'type')}>
-          <select id={`${id}-type`} className="input" value={type} onChange={(e) => setType(e.target.value as InsightType)}>
+          <select
+            id={`${id}-type`}
+            className="input"
+            value={type}
+            onChange={(e) => setType(e.target.value as InsightType)}
+          >
             {insightTypes.map((t) => (
               <option key={t} value={t}>
                 {typeLabel(t)}
@@ -70,7 +97,12 @@ export function InsightForm({ insight, defaultProjectId = '', onDone }: InsightF
           </select>
         </Field>
         <Field label="Severity" htmlFor={`${id}-severity`} error={fieldError(error, 'severity')}>
-          <select id={`${id}-severity`} className="input" value={severity} onChange={(e) => setSeverity(e.target.value as Severity)}>
+          <select
+            id={`${id}-severity`}
+            className="input"
+            value={severity}
+            onChange={(e) => setSeverity(e.target.value as Severity)}
+          >
             {severities.map((s) => (
               <option key={s} value={s}>
                 {capitalize(s)}
@@ -79,17 +111,53 @@ export function InsightForm({ insight, defaultProjectId = '', onDone }: InsightF
           </select>
         </Field>
         <Field label="Category" htmlFor={`${id}-category`} error={fieldError(error, 'category')}>
-          <input id={`${id}-category`} className="input" value={category} onChange={(e) => setCategory(e.target.value)} placeholder="ci, security, performance…" maxLength={60} />
+          <input
+            id={`${id}-category`}
+            className="input"
+            value={category}
+            onChange={(e) => setCategory(e.target.value)}
+            placeholder="ci, security, performance…"
+            maxLength={60}
+          />
         </Field>
       </div>
       <Field label="Title" htmlFor={`${id}-title`} error={fieldError(error, 'title')}>
-        <input id={`${id}-title`} className="input" value={title} onChange={(e) => setTitle(e.target.value)} maxLength={300} autoFocus={!insight} />
+        <input
+          id={`${id}-title`}
+          className="input"
+          value={title}
+          onChange={(e) => setTitle(e.target.value)}
+          maxLength={300}
+          autoFocus={!insight}
+        />
       </Field>
-      <Field label="Detail" htmlFor={`${id}-detail`} error={fieldError(error, 'detail')} hint="What happened, where, and why it matters.">
-        <textarea id={`${id}-detail`} className="input" rows={3} value={detail} onChange={(e) => setDetail(e.target.value)} />
+      <Field
+        label="Detail"
+        htmlFor={`${id}-detail`}
+        error={fieldError(error, 'detail')}
+        hint="What happened, where, and why it matters."
+      >
+        <textarea
+          id={`${id}-detail`}
+          className="input"
+          rows={3}
+          value={detail}
+          onChange={(e) => setDetail(e.target.value)}
+        />
       </Field>
-      <Field label="Suggestion" htmlFor={`${id}-suggestion`} error={fieldError(error, 'suggestion')} hint="What to do about it (optional).">
-        <textarea id={`${id}-suggestion`} className="input" rows={2} value={suggestion} onChange={(e) => setSuggestion(e.target.value)} />
+      <Field
+        label="Suggestion"
+        htmlFor={`${id}-suggestion`}
+        error={fieldError(error, 'suggestion')}
+        hint="What to do about it (optional)."
+      >
+        <textarea
+          id={`${id}-suggestion`}
+          className="input"
+          rows={2}
+          value={suggestion}
+          onChange={(e) => setSuggestion(e.target.value)}
+        />
       </Field>
       <div className="form-actions">
         <button type="submit" className="btn btn-primary" disabled={isSaving}>

@@ -48,17 +48,38 @@ export function InvitationsPanel() {
   const submit = (e: FormEvent) => {
     e.preventDefault();
     const expiresInDays = Number(days);
-    create.mutate({ role, ...(email.trim() ? { email: email.trim() } : {}), ...(Number.isInteger(expiresInDays) && expiresInDays > 0 ? { expiresInDays } : {}) });
+    create.mutate({
+      role,
+      ...(email.trim() ? { email: email.trim() } : {}),
+      ...(Number.isInteger(expiresInDays) && expiresInDays > 0 ? { expiresInDays } : {}),
+    });
   };
   return (
     <section className="section">
       <h2>Invitations</h2>
       <form className="card form form-inline" onSubmit={submit} noValidate data-testid="invite-form">
-        <Field label="Email (optional)" htmlFor="invite-email" error={fieldError(create.error, 'email')} hint="Leave empty for a link anyone can use once.">
-          <input id="invite-email" className="input" type="email" value={email} onChange={(e) => setEmail(e.target.value)} placeholder="name@example.com" />
+        <Field
+          label="Email (optional)"
+          htmlFor="invite-email"
+          error={fieldError(create.error, 'email')}
+          hint="Leave empty for a link anyone can use once."
+        >
+          <input
+            id="invite-email"
+            className="input"
+            type="email"
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+            placeholder="name@example.com"
+          />
         </Field>
         <Field label="Role" htmlFor="invite-role" error={fieldError(create.error, 'role')}>
-          <select id="invite-role" className="input" value={role} onChange={(e) => setRole(e.target.value as InvitableRole)}>
+          <select
+            id="invite-role"
+            className="input"
+            value={role}
+            onChange={(e) => setRole(e.target.value as InvitableRole)}
+          >
             {allowed.map((r) => (
               <option key={r} value={r}>
                 {r}
@@ -67,7 +88,15 @@ export function InvitationsPanel() {
           </select>
         </Field>
         <Field label="Expires in (days)" htmlFor="invite-days" error={fieldError(create.error, 'expiresInDays')}>
-          <input id="invite-days" className="input" type="number" min={1} max={30} value={days} onChange={(e) => setDays(e.target.value)} />
+          <input
+            id="invite-days"
+            className="input"
+            type="number"
+            min={1}
+            max={30}
+            value={days}
+            onChange={(e) => setDays(e.target.value)}
+          />
         </Field>
         <button type="submit" className="btn btn-primary" disabled={create.isPending}>
           {create.isPending ? 'Creating…' : 'Create invitation link'}
@@ -103,7 +132,11 @@ export function InvitationsPanel() {
                   <td>{formatDate(inv.expiresAt)}</td>
                   <td className="actions">
                     {inv.status === 'pending' ? (
-                      <button type="button" className="btn btn-sm btn-danger-ghost" onClick={() => revoke.mutate({ id: inv.id })}>
+                      <button
+                        type="button"
+                        className="btn btn-sm btn-danger-ghost"
+                        onClick={() => revoke.mutate({ id: inv.id })}
+                      >
                         Revoke
                       </button>
                     ) : null}

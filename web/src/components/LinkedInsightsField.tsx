@@ -39,8 +39,14 @@ export function LinkedInsightsField({ ids, onChange, errorOf, isUsed, readOnly }
   /** What search hits said about insights just linked, shown until their own query answers. */
   const [known, setKnown] = useState<Record<string, Brief>>({});
   const q = useDebounced(query.trim(), 250);
-  const linked = useQueries({ queries: ids.map((id) => ({ ...trpc.insights.get.queryOptions({ id }), enabled: canRead, staleTime: 30_000 })) });
-  const search = useQuery({ ...trpc.insights.search.queryOptions({ query: q, k: 8 }), enabled: canRead && !readOnly && q.length >= 2, placeholderData: keepPreviousData });
+  const linked = useQueries({
+    queries: ids.map((id) => ({ ...trpc.insights.get.queryOptions({ id }), enabled: canRead, staleTime: 30_000 })),
+  });
+  const search = useQuery({
+    ...trpc.insights.search.queryOptions({ query: q, k: 8 }),
+    enabled: canRead && !readOnly && q.length >= 2,
+    placeholderData: keepPreviousData,
+  });
   const isFull = ids.length >= MAX_LINKED_INSIGHTS;
   const rowErrors = ids.map((_, i) => errorOf(`memoryInsightIds.${i}`));
   const listError = rowErrors.some(Boolean) ? undefined : errorOf('memoryInsightIds');
@@ -51,25 +57,46 @@ export function LinkedInsightsField({ ids, onChange, errorOf, isUsed, readOnly }
   };
 
   return (
-    <div className={`field linked-insights${listError ? ' field-invalid' : ''}`} role="group" aria-labelledby="wf-insights-label" data-testid="linked-insights">
+    <div
+      className={`field linked-insights${listError ? ' field-invalid' : ''}`}
+      role="group"
+      aria-labelledby="wf-insights-label"
+      data-testid="linked-insights"
+    >
       <span className="field-label" id="wf-insights-label">
-        Linked insights <span className="muted">({ids.length} of {MAX_LINKED_INSIGHTS})</span>
+        Linked insights{' '}
+        <span className="muted">
+          ({ids.length} of {MAX_LINKED_INSIGHTS})
+        </span>
       </span>
       <p className="field-hint">
-        A step&rsquo;s prompt gets them as a list (title, type, severity, detail, suggestion) where it says <code>{'{{memory}}'}</code>.
+        A step&rsquo;s prompt gets them as a list (title, type, severity, detail, suggestion) where it says{' '}
+        <code>{'{{memory}}'}</code>.
       </p>
       {ids.length ? (
         <ul className="linked-list">
           {ids.map((id, i) => {
             const row = linked[i];
             const brief: Brief | undefined = row?.data ?? known[id];
-            const isMissing = !!row?.isError && (errorCode(row.error) === 'NOT_FOUND' || errorCode(row.error) === 'BAD_REQUEST');
-            const title = brief?.title ?? (isMissing ? 'Insight not found (deleted?)' : canRead ? 'Loading…' : `Insight ${id.slice(0, 8)}`);
+            const isMissing =
+              !!row?.isError && (errorCode(row.error) === 'NOT_FOUND' || errorCode(row.error) === 'BAD_REQUEST');
+            const title =
+              brief?.title ??
+              (isMissing ? 'Insight not found (deleted?)' : canRead ? 'Loading…' : `Insight ${id.slice(0, 8)}`);
             return (
-              <li key={id} className={`linked-item${rowErrors[i] ? ' field-invalid' : ''}`} data-testid="linked-insight">
+              <li
+                key={id}
+                className={`linked-item${rowErrors[i] ? ' field-invalid' : ''}`}
+                data-testid="linked-insight"
+              >
                 <div className="linked-main">
                   {brief ? (
-                    <Link to="/w/$workspaceId/memory/insights/$insightId" params={{ workspaceId: ws.id, insightId: id }} target="_blank" className="linked-title">
+                    <Link
+                      to="/w/$workspaceId/memory/insights/$insightId"
+                      params={{ workspaceId: ws.id, insightId: id }}
+                      target="_blank"
+                      className="linked-title"
+                    >
                       {title}
                     </Link>
                   ) : (
@@ -88,7 +115,12 @@ export function LinkedInsightsField({ ids, onChange, errorOf, isUsed, readOnly }
                   ) : null}
                 </div>
                 {!readOnly ? (
-                  <button type="button" className="btn btn-sm btn-ghost" onClick={() => onChange(ids.filter((_, j) => j !== i))} aria-label={`Unlink ${title}`}>
+                  <button
+                    type="button"
+                    className="btn btn-sm btn-ghost"
+                    onClick={() => onChange(ids.filter((_, j) => j !== i))}
+                    aria-label={`Unlink ${title}`}
+                  >
                     Remove
                   </button>
                 ) : null}
@@ -137,7 +169,15 @@ export function LinkedInsightsField({ ids, onChange, errorOf, isUsed, readOnly }
                       type="button"
                       className="btn btn-sm"
                       disabled={isLinked || isFull}
-                      onClick={() => link(h.id, { title, type: h.type, severity: h.severity, status: h.status, projectId: h.projectId })}
+                      onClick={() =>
+                        link(h.id, {
+                          title,
+                          type: h.type,
+                          severity: h.severity,
+                          status: h.status,
+                          projectId: h.projectId,
+                        })
+                      }
                       aria-label={isLinked ? `${title} is linked` : `Link ${title}`}
                     >
                       {isLinked ? 'Linked' : 'Link'}

@@ -12,6 +12,11 @@ export function formatTokens(n: number, isCompact = false): string {
 }
 
 export function CostText({ costUsd }: { costUsd: number | null }) {
-  if (costUsd === null) return <span className="muted" title="This model has no price in the catalog">unpriced</span>;
+  if (costUsd === null)
+    return (
+      <span className="muted" title="This model has no price in the catalog">
+        unpriced
+      </span>
+    );
   return <span>{formatCost(costUsd)}</span>;
 }

@@ -5,7 +5,11 @@ import { useWorkspace } from './WorkspaceContext.js';
 export function LlmTabs() {
   const ws = useWorkspace();
   const params = { workspaceId: ws.id };
-  const tab = { className: 'tab', activeProps: { className: 'tab active', 'aria-current': 'page' as const }, activeOptions: { exact: true } };
+  const tab = {
+    className: 'tab',
+    activeProps: { className: 'tab active', 'aria-current': 'page' as const },
+    activeOptions: { exact: true },
+  };
   return (
     <nav className="tabs" aria-label="LLM sections">
       <Link to="/w/$workspaceId/llm" params={params} {...tab}>

@@ -11,7 +11,13 @@ export const insightTypes: readonly InsightType[] = ['pain_point', 'solution', '
 export const severities: readonly Severity[] = ['blocker', 'high', 'medium', 'low'];
 export const insightStatuses: readonly InsightStatus[] = ['proposed', 'approved', 'rejected'];
 
-const typeLabels: Record<string, string> = { pain_point: 'Pain point', solution: 'Solution', strength: 'Strength', pattern: 'Pattern', decision: 'Decision' };
+const typeLabels: Record<string, string> = {
+  pain_point: 'Pain point',
+  solution: 'Solution',
+  strength: 'Strength',
+  pattern: 'Pattern',
+  decision: 'Decision',
+};
 export const typeLabel = (t: string): string => typeLabels[t] ?? t;
 export const capitalize = (s: string): string => s.slice(0, 1).toUpperCase() + s.slice(1);
 
@@ -26,7 +32,17 @@ export const parseTags = (s: string): string[] => [
 ];
 
 /** Type, severity (coloured), status and category of an insight. */
-export function InsightChips({ type, severity, status, category }: { type: string | null; severity: string | null; status: string | null; category?: string }) {
+export function InsightChips({
+  type,
+  severity,
+  status,
+  category,
+}: {
+  type: string | null;
+  severity: string | null;
+  status: string | null;
+  category?: string;
+}) {
   return (
     <span className="insight-chips" data-testid="insight-chips">
       {type ? <span className={`chip chip-type type-${type}`}>{typeLabel(type)}</span> : null}
@@ -66,20 +82,32 @@ interface Embedded {
 export function EmbeddingBadge({ row, model }: { row: Embedded; model: string | undefined }) {
   if (!row.hasEmbedding) {
     return (
-      <span className="badge badge-missing" title={row.embeddingError ?? 'Not embedded yet: found by keywords only until a backfill'} data-testid="embedding-badge">
+      <span
+        className="badge badge-missing"
+        title={row.embeddingError ?? 'Not embedded yet: found by keywords only until a backfill'}
+        data-testid="embedding-badge"
+      >
         missing
       </span>
     );
   }
   if (model && row.embeddingModel !== model) {
     return (
-      <span className="badge badge-stale" title={`Embedded with ${row.embeddingModel ?? 'an unknown model'}; the workspace now uses ${model}. Run a backfill.`} data-testid="embedding-badge">
+      <span
+        className="badge badge-stale"
+        title={`Embedded with ${row.embeddingModel ?? 'an unknown model'}; the workspace now uses ${model}. Run a backfill.`}
+        data-testid="embedding-badge"
+      >
         stale
       </span>
     );
   }
   return (
-    <span className="badge badge-vector" title={`Embedded with ${row.embeddingModel ?? 'the current model'}`} data-testid="embedding-badge">
+    <span
+      className="badge badge-vector"
+      title={`Embedded with ${row.embeddingModel ?? 'the current model'}`}
+      data-testid="embedding-badge"
+    >
       vector ✓
     </span>
   );

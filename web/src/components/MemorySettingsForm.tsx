@@ -10,7 +10,6 @@ import { useToast } from './Toasts.js';
 type Settings = RouterOutputs['memory']['settings']['get'];
 type Mode = Settings['mode'];
 
-
 /** Admins: which provider embeds memory, and how search blends meaning and keywords. */
 export function MemorySettingsForm({ settings }: { settings: Settings }) {
   const openaiModel = settings.defaults.openai;
@@ -31,7 +30,11 @@ export function MemorySettingsForm({ settings }: { settings: Settings }) {
       meta: { inline: true },
       onSuccess: async (s) => {
         const isNewSpace = s.embeddingSpace !== settings.embeddingSpace;
-        toast.success(isNewSpace ? `Memory now embeds with ${s.embeddingProvider} (${s.embeddingSpace}): backfill to refresh the stored vectors` : 'Memory settings saved');
+        toast.success(
+          isNewSpace
+            ? `Memory now embeds with ${s.embeddingProvider} (${s.embeddingSpace}): backfill to refresh the stored vectors`
+            : 'Memory settings saved',
+        );
         await refresh();
       },
     }),
@@ -47,22 +50,36 @@ export function MemorySettingsForm({ settings }: { settings: Settings }) {
       mode,
     });
   };
-  const isProviderChanged = provider !== settings.embeddingProvider || (kind === 'openai-compatible' && (model.trim() || openaiModel) !== settings.embeddingModel);
+  const isProviderChanged =
+    provider !== settings.embeddingProvider ||
+    (kind === 'openai-compatible' && (model.trim() || openaiModel) !== settings.embeddingModel);
   const err = save.error;
   return (
     <form className="card form" onSubmit={submit} noValidate data-testid="memory-settings-form">
       <div>
         <h2>Embeddings and ranking</h2>
-        <p className="muted small">Every entry and insight is stored with a 1536-dimension vector for meaning-based search, next to a keyword index.</p>
+        <p className="muted small">
+          Every entry and insight is stored with a 1536-dimension vector for meaning-based search, next to a keyword
+          index.
+        </p>
       </div>
       <FormError error={err} />
       <Field
         label="Embedding provider"
         htmlFor="embedding-provider"
         error={fieldError(err, 'embeddingProvider')}
-        hint={embedders.length ? 'Offline is built in and free; OpenAI and OpenAI-compatible providers come from the LLM page.' : 'Add an OpenAI or OpenAI-compatible provider on the LLM page to embed with it.'}
+        hint={
+          embedders.length
+            ? 'Offline is built in and free; OpenAI and OpenAI-compatible providers come from the LLM page.'
+            : 'Add an OpenAI or OpenAI-compatible provider on the LLM page to embed with it.'
+        }
       >
-        <select id="embedding-provider" className="input" value={provider} onChange={(e) => setProvider(e.target.value)}>
+        <select
+          id="embedding-provider"
+          className="input"
+          value={provider}
+          onChange={(e) => setProvider(e.target.value)}
+        >
           <option value="offline">offline (built in, no network)</option>
           {embedders.map((p) => (
             <option key={p.name} value={p.name}>
@@ -73,25 +90,59 @@ export function MemorySettingsForm({ settings }: { settings: Settings }) {
         </select>
       </Field>
       {kind === 'openai-compatible' ? (
-        <Field label="Embedding model" htmlFor="embedding-model" error={fieldError(err, 'embeddingModel')} hint={`Must return 1536-dimension vectors. Empty uses ${openaiModel}.`}>
-          <input id="embedding-model" className="input mono" value={model} onChange={(e) => setModel(e.target.value)} placeholder={openaiModel} maxLength={120} />
+        <Field
+          label="Embedding model"
+          htmlFor="embedding-model"
+          error={fieldError(err, 'embeddingModel')}
+          hint={`Must return 1536-dimension vectors. Empty uses ${openaiModel}.`}
+        >
+          <input
+            id="embedding-model"
+            className="input mono"
+            value={model}
+            onChange={(e) => setModel(e.target.value)}
+            placeholder={openaiModel}
+            maxLength={120}
+          />
         </Field>
       ) : (
         <p className="small">
-          Model: <code data-testid="embedding-model-fixed">{kind === 'offline' ? settings.defaults.offline : openaiModel}</code>
+          Model:{' '}
+          <code data-testid="embedding-model-fixed">
+            {kind === 'offline' ? settings.defaults.offline : openaiModel}
+          </code>
         </p>
       )}
       {isProviderChanged ? (
         <div className="alert alert-warn" role="status">
-          Changing the embedder makes every stored vector stale: until you run <strong>Backfill now</strong>, those rows are found by keywords only.
+          Changing the embedder makes every stored vector stale: until you run <strong>Backfill now</strong>, those rows
+          are found by keywords only.
         </div>
       ) : null}
       <div className="form-grid">
         <Field label="Vector weight" htmlFor="vector-weight" error={fieldError(err, 'vectorWeight')}>
-          <input id="vector-weight" className="input" type="number" min={0} max={1} step={0.05} value={vectorWeight} onChange={(e) => setVectorWeight(e.target.value)} />
+          <input
+            id="vector-weight"
+            className="input"
+            type="number"
+            min={0}
+            max={1}
+            step={0.05}
+            value={vectorWeight}
+            onChange={(e) => setVectorWeight(e.target.value)}
+          />
         </Field>
         <Field label="Text weight" htmlFor="text-weight" error={fieldError(err, 'textWeight')}>
-          <input id="text-weight" className="input" type="number" min={0} max={1} step={0.05} value={textWeight} onChange={(e) => setTextWeight(e.target.value)} />
+          <input
+            id="text-weight"
+            className="input"
+            type="number"
+            min={0}
+            max={1}
+            step={0.05}
+            value={textWeight}
+            onChange={(e) => setTextWeight(e.target.value)}
+          />
         </Field>
         <Field label="Default ranking" htmlFor="search-mode" error={fieldError(err, 'mode')}>
           <select id="search-mode" className="input" value={mode} onChange={(e) => setMode(e.target.value as Mode)}>
@@ -100,7 +151,10 @@ export function MemorySettingsForm({ settings }: { settings: Settings }) {
           </select>
         </Field>
       </div>
-      <p className="muted small">Weighted: score = vector weight × similarity + text weight × keyword rank (each 0–1). RRF ignores the weights and adds 1/(60 + rank) from each list.</p>
+      <p className="muted small">
+        Weighted: score = vector weight × similarity + text weight × keyword rank (each 0–1). RRF ignores the weights
+        and adds 1/(60 + rank) from each list.
+      </p>
       <div className="form-actions">
         <button type="submit" className="btn btn-primary" disabled={save.isPending}>
           {save.isPending ? 'Saving…' : 'Save settings'}

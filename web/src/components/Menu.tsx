@@ -1,7 +1,17 @@
 import { useEffect, useRef, type ReactNode } from 'react';
 
 /** A dropdown built on <details>: keyboard accessible, closes on outside click or on choosing an item. */
-export function Menu({ label, children, testId, align = 'left' }: { label: ReactNode; children: ReactNode; testId?: string; align?: 'left' | 'right' }) {
+export function Menu({
+  label,
+  children,
+  testId,
+  align = 'left',
+}: {
+  label: ReactNode;
+  children: ReactNode;
+  testId?: string;
+  align?: 'left' | 'right';
+}) {
   const ref = useRef<HTMLDetailsElement>(null);
   useEffect(() => {
     const onDown = (e: MouseEvent) => {

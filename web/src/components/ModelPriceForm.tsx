@@ -40,7 +40,13 @@ export function AddModelForm({ onDone }: { onDone: () => void }) {
   const upsert = useUpsertPrice(onDone);
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    upsert.mutate({ provider, model, contextWindow: num(contextWindow), inputPerMTok: num(input), outputPerMTok: num(output) });
+    upsert.mutate({
+      provider,
+      model,
+      contextWindow: num(contextWindow),
+      inputPerMTok: num(input),
+      outputPerMTok: num(output),
+    });
   };
   const err = upsert.error;
   return (
@@ -49,7 +55,12 @@ export function AddModelForm({ onDone }: { onDone: () => void }) {
       <FormError error={err} />
       <div className="form-grid">
         <Field label="Provider kind" htmlFor="model-provider" error={fieldError(err, 'provider')}>
-          <select id="model-provider" className="input" value={provider} onChange={(e) => setProvider(e.target.value as Provider)}>
+          <select
+            id="model-provider"
+            className="input"
+            value={provider}
+            onChange={(e) => setProvider(e.target.value as Provider)}
+          >
             {providers.map((p) => (
               <option key={p} value={p}>
                 {p}
@@ -57,17 +68,52 @@ export function AddModelForm({ onDone }: { onDone: () => void }) {
             ))}
           </select>
         </Field>
-        <Field label="Model" htmlFor="model-name" error={fieldError(err, 'model')} hint="Exactly as the provider names it.">
-          <input id="model-name" className="input mono" value={model} onChange={(e) => setModel(e.target.value)} placeholder="llama3.1" />
+        <Field
+          label="Model"
+          htmlFor="model-name"
+          error={fieldError(err, 'model')}
+          hint="Exactly as the provider names it."
+        >
+          <input
+            id="model-name"
+            className="input mono"
+            value={model}
+            onChange={(e) => setModel(e.target.value)}
+            placeholder="llama3.1"
+          />
         </Field>
         <Field label="Context window (tokens)" htmlFor="model-context" error={fieldError(err, 'contextWindow')}>
-          <input id="model-context" className="input" type="number" min={1} step={1} value={contextWindow} onChange={(e) => setContextWindow(e.target.value)} />
+          <input
+            id="model-context"
+            className="input"
+            type="number"
+            min={1}
+            step={1}
+            value={contextWindow}
+            onChange={(e) => setContextWindow(e.target.value)}
+          />
         </Field>
         <Field label="Input $ / 1M tokens" htmlFor="model-input" error={fieldError(err, 'inputPerMTok')}>
-          <input id="model-input" className="input" type="number" min={0} step="0.01" value={input} onChange={(e) => setInput(e.target.value)} />
+          <input
+            id="model-input"
+            className="input"
+            type="number"
+            min={0}
+            step="0.01"
+            value={input}
+            onChange={(e) => setInput(e.target.value)}
+          />
         </Field>
         <Field label="Output $ / 1M tokens" htmlFor="model-output" error={fieldError(err, 'outputPerMTok')}>
-          <input id="model-output" className="input" type="number" min={0} step="0.01" value={output} onChange={(e) => setOutput(e.target.value)} />
+          <input
+            id="model-output"
+            className="input"
+            type="number"
+            min={0}
+            step="0.01"
+            value={output}
+            onChange={(e) => setOutput(e.target.value)}
+          />
         </Field>
       </div>
       <div className="form-actions">
@@ -89,7 +135,14 @@ export function EditPriceRow({ row, onDone }: { row: CatalogRow; onDone: () => v
   const [output, setOutput] = useState(String(row.outputPerMTok));
   const upsert = useUpsertPrice(onDone);
   const err = upsert.error;
-  const save = () => upsert.mutate({ provider: row.provider, model: row.model, contextWindow: num(contextWindow), inputPerMTok: num(input), outputPerMTok: num(output) });
+  const save = () =>
+    upsert.mutate({
+      provider: row.provider,
+      model: row.model,
+      contextWindow: num(contextWindow),
+      inputPerMTok: num(input),
+      outputPerMTok: num(output),
+    });
   const cell = (id: string, label: string, value: string, set: (v: string) => void, field: string, step: string) => (
     <td>
       <label htmlFor={id} className="sr-only">

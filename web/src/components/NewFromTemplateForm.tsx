@@ -40,7 +40,13 @@ export function NewFromTemplateForm({ defaultProjectId, onDone }: { defaultProje
   };
   const templateError = fieldError(create.error, 'templateId');
   return (
-    <form className="card form" onSubmit={submit} noValidate data-testid="template-form" aria-labelledby="template-form-title">
+    <form
+      className="card form"
+      onSubmit={submit}
+      noValidate
+      data-testid="template-form"
+      aria-labelledby="template-form-title"
+    >
       <h2 id="template-form-title">New workflow from a template</h2>
       <FormError error={create.error} />
       {templates.isPending ? <Loading /> : null}
@@ -48,8 +54,19 @@ export function NewFromTemplateForm({ defaultProjectId, onDone }: { defaultProje
       <fieldset className="template-choices">
         <legend>Template</legend>
         {templates.data?.map((t) => (
-          <label key={t.id} className={`template-choice${t.id === templateId ? ' selected' : ''}`} data-testid="template-choice">
-            <input type="radio" name="template" value={t.id} checked={t.id === templateId} onChange={() => setTemplateId(t.id)} aria-describedby={`template-${t.id}-summary`} />
+          <label
+            key={t.id}
+            className={`template-choice${t.id === templateId ? ' selected' : ''}`}
+            data-testid="template-choice"
+          >
+            <input
+              type="radio"
+              name="template"
+              value={t.id}
+              checked={t.id === templateId}
+              onChange={() => setTemplateId(t.id)}
+              aria-describedby={`template-${t.id}-summary`}
+            />
             <span className="template-body">
               <span className="template-name">{t.name}</span>
               <span className="muted small" id={`template-${t.id}-summary`}>
@@ -72,11 +89,22 @@ export function NewFromTemplateForm({ defaultProjectId, onDone }: { defaultProje
         ) : null}
       </fieldset>
       <div className="form-grid">
-        <Field label="Project" htmlFor="template-project" error={fieldError(create.error, 'projectId')} hint="The templates’ review steps record insights in this project.">
+        <Field
+          label="Project"
+          htmlFor="template-project"
+          error={fieldError(create.error, 'projectId')}
+          hint="The templates’ review steps record insights in this project."
+        >
           <ProjectSelect id="template-project" value={projectId} onChange={setProjectId} />
         </Field>
         <Field label="Name (optional)" htmlFor="template-name" error={fieldError(create.error, 'name')}>
-          <input id="template-name" className="input" value={name} onChange={(e) => setName(e.target.value)} placeholder={template?.name ?? 'The template’s name'} />
+          <input
+            id="template-name"
+            className="input"
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            placeholder={template?.name ?? 'The template’s name'}
+          />
         </Field>
       </div>
       <div className="form-actions">

@@ -20,7 +20,10 @@ export function PairControl({ insight, canWrite }: { insight: Insight; canWrite:
   const opposite = insight.type === 'pain_point' ? 'solution' : 'pain_point';
   const partnerId = insight.pairedInsightId;
   const partner = useQuery({ ...trpc.insights.get.queryOptions({ id: partnerId ?? '' }), enabled: !!partnerId });
-  const candidates = useQuery({ ...trpc.insights.list.queryOptions({ projectId: insight.projectId, type: opposite, limit: 200 }), enabled: isPicking });
+  const candidates = useQuery({
+    ...trpc.insights.list.queryOptions({ projectId: insight.projectId, type: opposite, limit: 200 }),
+    enabled: isPicking,
+  });
   const pair = useMutation(
     trpc.insights.pair.mutationOptions({
       meta: { inline: true },
@@ -43,13 +46,19 @@ export function PairControl({ insight, canWrite }: { insight: Insight; canWrite:
       {partnerId ? (
         <p className="pairing-line">
           <span className="muted">{insight.type === 'pain_point' ? 'Solved by' : 'Solves'}</span>{' '}
-          <Link to="/w/$workspaceId/memory/insights/$insightId" params={{ workspaceId: ws.id, insightId: partnerId }} data-testid="paired-with">
+          <Link
+            to="/w/$workspaceId/memory/insights/$insightId"
+            params={{ workspaceId: ws.id, insightId: partnerId }}
+            data-testid="paired-with"
+          >
             {partner.data?.title ?? '…'}
           </Link>
           {partner.data ? <span className={`badge status-${partner.data.status}`}>{partner.data.status}</span> : null}
         </p>
       ) : (
-        <p className="muted small pairing-line">{insight.type === 'pain_point' ? 'No solution paired yet.' : 'Not paired with a pain point yet.'}</p>
+        <p className="muted small pairing-line">
+          {insight.type === 'pain_point' ? 'No solution paired yet.' : 'Not paired with a pain point yet.'}
+        </p>
       )}
       {canWrite && !isPicking ? (
         <div className="row">
@@ -57,7 +66,12 @@ export function PairControl({ insight, canWrite }: { insight: Insight; canWrite:
             {partnerId ? 'Change pairing' : `Pair with a ${typeLabel(opposite).toLowerCase()}…`}
           </button>
           {partnerId ? (
-            <button type="button" className="btn btn-sm btn-ghost" disabled={pair.isPending} onClick={() => pair.mutate({ id: insight.id, pairedWith: null })}>
+            <button
+              type="button"
+              className="btn btn-sm btn-ghost"
+              disabled={pair.isPending}
+              onClick={() => pair.mutate({ id: insight.id, pairedWith: null })}
+            >
               Unpair
             </button>
           ) : null}
@@ -66,9 +80,19 @@ export function PairControl({ insight, canWrite }: { insight: Insight; canWrite:
       {isPicking ? (
         <form className="form form-inline pair-form" onSubmit={submit} noValidate>
           <FormError error={pair.error} />
-          <Field label={`${typeLabel(opposite)} in this project`} htmlFor={pickId} error={fieldError(pair.error, 'pairedWith')}>
+          <Field
+            label={`${typeLabel(opposite)} in this project`}
+            htmlFor={pickId}
+            error={fieldError(pair.error, 'pairedWith')}
+          >
             <select id={pickId} className="input" value={choice} onChange={(e) => setChoice(e.target.value)}>
-              <option value="">{candidates.isPending ? 'Loading…' : options.length ? `Pick a ${typeLabel(opposite).toLowerCase()}…` : `No ${typeLabel(opposite).toLowerCase()}s in this project`}</option>
+              <option value="">
+                {candidates.isPending
+                  ? 'Loading…'
+                  : options.length
+                    ? `Pick a ${typeLabel(opposite).toLowerCase()}…`
+                    : `No ${typeLabel(opposite).toLowerCase()}s in this project`}
+              </option>
               {options.map((c) => (
                 <option key={c.id} value={c.id}>
                   {`${c.title} (${c.status}${c.pairedInsightId ? ', paired elsewhere' : ''})`}

@@ -4,11 +4,23 @@ import { LevelBadge, successRate, XpBar, type Persona } from './PersonaStats.js'
 import { SpecChips } from './SpecializationChips.js';
 
 /** One persona in the gallery. */
-export function PersonaCard({ persona: p, workspaceId, labelOf }: { persona: Persona; workspaceId: string; labelOf: (id: string) => string }) {
+export function PersonaCard({
+  persona: p,
+  workspaceId,
+  labelOf,
+}: {
+  persona: Persona;
+  workspaceId: string;
+  labelOf: (id: string) => string;
+}) {
   return (
     <article className="card persona-card" data-testid="persona-card">
       <div className="persona-card-head">
-        <Link to="/w/$workspaceId/personas/$personaId" params={{ workspaceId, personaId: p.id }} className="project-link">
+        <Link
+          to="/w/$workspaceId/personas/$personaId"
+          params={{ workspaceId, personaId: p.id }}
+          className="project-link"
+        >
           <h2>{p.name}</h2>
         </Link>
         {p.isBuiltIn ? <span className="badge badge-builtin">Built-in</span> : null}

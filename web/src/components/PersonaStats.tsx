@@ -21,7 +21,14 @@ export function XpBar({ xp, level }: { xp: number; level: number }) {
   const into = xp % 100;
   return (
     <div className="xp" data-testid="xp-bar">
-      <div className="progress" role="progressbar" aria-label={`XP toward level ${level + 1}`} aria-valuemin={0} aria-valuemax={100} aria-valuenow={into}>
+      <div
+        className="progress"
+        role="progressbar"
+        aria-label={`XP toward level ${level + 1}`}
+        aria-valuemin={0}
+        aria-valuemax={100}
+        aria-valuenow={into}
+      >
         <div className="progress-fill" style={{ width: `${into}%` }} />
       </div>
       <span className="muted small nowrap">{into} / 100 XP</span>
@@ -54,7 +61,11 @@ export function PersonaStatsPanel({ persona }: { persona: Stats | null }) {
           ) : null}
         </dd>
       </dl>
-      {persona ? <p className="muted small">Each use earns 10 XP; every 100 XP is a level.</p> : <p className="muted small">Stats start once the persona is saved and used.</p>}
+      {persona ? (
+        <p className="muted small">Each use earns 10 XP; every 100 XP is a level.</p>
+      ) : (
+        <p className="muted small">Stats start once the persona is saved and used.</p>
+      )}
     </section>
   );
 }

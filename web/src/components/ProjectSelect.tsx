@@ -25,7 +25,13 @@ export function ProjectSelect({ id, value, onChange, emptyLabel, disabled, class
   const { list } = useProjects();
   return (
     <select id={id} className={className} value={value} onChange={(e) => onChange(e.target.value)} disabled={disabled}>
-      {emptyLabel !== undefined ? <option value="">{emptyLabel}</option> : <option value="" disabled>Pick a project…</option>}
+      {emptyLabel !== undefined ? (
+        <option value="">{emptyLabel}</option>
+      ) : (
+        <option value="" disabled>
+          Pick a project…
+        </option>
+      )}
       {list.map((p) => (
         <option key={p.id} value={p.id}>
           {p.name}

@@ -25,7 +25,10 @@ function openVariable(text: string, caret: number): { start: number; query: stri
 function matching(variables: readonly string[], query: string): string[] {
   const q = query.toLowerCase();
   const hits = variables.filter((v) => v.toLowerCase().includes(q));
-  return [...hits.filter((v) => v.toLowerCase().startsWith(q)), ...hits.filter((v) => !v.toLowerCase().startsWith(q))].slice(0, 10);
+  return [
+    ...hits.filter((v) => v.toLowerCase().startsWith(q)),
+    ...hits.filter((v) => !v.toLowerCase().startsWith(q)),
+  ].slice(0, 10);
 }
 
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -34,12 +37,23 @@ const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 export function applySuggestion(prompt: string, issue: ValidationIssue): string {
   if (!issue.suggestion) return prompt;
   const at = /^\{\{\s*([^{}]*?)\s*\}\}/.exec(prompt.slice(issue.offset));
-  if (at && at[1] === issue.variable) return prompt.slice(0, issue.offset) + issue.suggestion + prompt.slice(issue.offset + at[0].length);
+  if (at && at[1] === issue.variable)
+    return prompt.slice(0, issue.offset) + issue.suggestion + prompt.slice(issue.offset + at[0].length);
   return prompt.replace(new RegExp(`\\{\\{\\s*${escapeRe(issue.variable)}\\s*\\}\\}`), issue.suggestion);
 }
 
 /** A monospace prompt textarea with `{{variable}}` autocomplete and inline template issues. */
-export function PromptEditor({ id, label, value, onChange, variables, issues, error, hint, readOnly }: PromptEditorProps) {
+export function PromptEditor({
+  id,
+  label,
+  value,
+  onChange,
+  variables,
+  issues,
+  error,
+  hint,
+  readOnly,
+}: PromptEditorProps) {
   const ref = useRef<HTMLTextAreaElement>(null);
   const [menu, setMenu] = useState<{ start: number; query: string } | null>(null);
   const [active, setActive] = useState(0);
@@ -91,7 +105,8 @@ export function PromptEditor({ id, label, value, onChange, variables, issues, er
   };
 
   const hasProblem = issues.length > 0 || !!error;
-  const describedBy = [issues.length ? issuesId : null, error ? `${id}-error` : null].filter(Boolean).join(' ') || undefined;
+  const describedBy =
+    [issues.length ? issuesId : null, error ? `${id}-error` : null].filter(Boolean).join(' ') || undefined;
   return (
     <div className={`field prompt-field${hasProblem ? ' field-invalid' : ''}`}>
       <label htmlFor={id}>{label}</label>
@@ -118,7 +133,13 @@ export function PromptEditor({ id, label, value, onChange, variables, issues, er
           onBlur={() => setMenu(null)}
         />
         {isOpen ? (
-          <ul className="autocomplete" role="listbox" id={listId} aria-label="Template variables" data-testid="variable-menu">
+          <ul
+            className="autocomplete"
+            role="listbox"
+            id={listId}
+            aria-label="Template variables"
+            data-testid="variable-menu"
+          >
             {options.map((v, i) => (
               <li
                 key={v}
@@ -147,7 +168,12 @@ export function PromptEditor({ id, label, value, onChange, variables, issues, er
               </span>
               <span>{issue.message}</span>
               {issue.suggestion && !readOnly && issue.suggestion.startsWith('{{') ? (
-                <button type="button" className="btn btn-sm" onClick={() => onChange(applySuggestion(value, issue))} aria-label={`Replace {{${issue.variable}}} with ${issue.suggestion}`}>
+                <button
+                  type="button"
+                  className="btn btn-sm"
+                  onClick={() => onChange(applySuggestion(value, issue))}
+                  aria-label={`Replace {{${issue.variable}}} with ${issue.suggestion}`}
+                >
                   Use <code>{issue.suggestion}</code>
                 </button>
               ) : null}

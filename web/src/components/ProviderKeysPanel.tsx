@@ -67,7 +67,11 @@ export function ProviderKeysPanel() {
   if (keys.isPending) return <Loading />;
   if (keys.isError) return <ErrorAlert error={keys.error} />;
   if (keys.data.length === 0) {
-    return <EmptyState title="No providers yet">Until you add one, every call uses the built-in offline provider.</EmptyState>;
+    return (
+      <EmptyState title="No providers yet">
+        Until you add one, every call uses the built-in offline provider.
+      </EmptyState>
+    );
   }
   return (
     <div className="table-wrap card">
@@ -91,7 +95,11 @@ export function ProviderKeysPanel() {
                 <tr data-testid="key-row">
                   <td>
                     <strong>{k.name}</strong>
-                    {k.baseUrl ? <div className="muted small mono truncate" title={k.baseUrl}>{k.baseUrl}</div> : null}
+                    {k.baseUrl ? (
+                      <div className="muted small mono truncate" title={k.baseUrl}>
+                        {k.baseUrl}
+                      </div>
+                    ) : null}
                   </td>
                   <td>
                     <span className="badge">{k.kind}</span>
@@ -99,12 +107,24 @@ export function ProviderKeysPanel() {
                   <td className="mono small">{k.defaultModel || '—'}</td>
                   <td className="mono small">{k.keyHint ?? <span className="muted">none</span>}</td>
                   <td className="nowrap">{formatDateTime(k.lastUsedAt)}</td>
-                  <td className="small error-cell">{k.lastError ? <span className="test-fail">{k.lastError}</span> : <span className="muted">—</span>}</td>
+                  <td className="small error-cell">
+                    {k.lastError ? <span className="test-fail">{k.lastError}</span> : <span className="muted">—</span>}
+                  </td>
                   <td className="actions">
-                    <button type="button" className="btn btn-sm" disabled={testingId === k.id} onClick={() => test.mutate({ id: k.id })}>
+                    <button
+                      type="button"
+                      className="btn btn-sm"
+                      disabled={testingId === k.id}
+                      onClick={() => test.mutate({ id: k.id })}
+                    >
                       {testingId === k.id ? 'Testing…' : 'Test'}
                     </button>{' '}
-                    <ConfirmButton small label="Remove" question={`Remove "${k.name}"?`} onConfirm={() => remove.mutate({ id: k.id })} />
+                    <ConfirmButton
+                      small
+                      label="Remove"
+                      question={`Remove "${k.name}"?`}
+                      onConfirm={() => remove.mutate({ id: k.id })}
+                    />
                   </td>
                 </tr>
                 {result ? (

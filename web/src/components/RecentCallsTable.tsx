@@ -10,7 +10,8 @@ export function RecentCallsTable({ limit = 50 }: { limit?: number }) {
   const recent = useQuery(trpc.llm.usage.recent.queryOptions({ limit }));
   if (recent.isPending) return <Loading />;
   if (recent.isError) return <ErrorAlert error={recent.error} />;
-  if (recent.data.length === 0) return <EmptyState title="No LLM calls yet">Try a persona to make the first one.</EmptyState>;
+  if (recent.data.length === 0)
+    return <EmptyState title="No LLM calls yet">Try a persona to make the first one.</EmptyState>;
   return (
     <div className="table-wrap card">
       <table className="table" data-testid="recent-calls">

@@ -50,11 +50,17 @@ export function RunControls({ runId, status, steps, onRetried }: RunControlsProp
   const canRun = can(ws, 'workflows:run');
   const tenant = `tenant=${encodeURIComponent(ws.id)}`;
   const base = `/api/v1/workflow-runs/${encodeURIComponent(runId)}`;
-  const retryError = fieldError(retry.error, 'fromStep') ?? (errorCode(retry.error) === 'CONFLICT' ? retry.error?.message : undefined);
+  const retryError =
+    fieldError(retry.error, 'fromStep') ?? (errorCode(retry.error) === 'CONFLICT' ? retry.error?.message : undefined);
   return (
     <div className="run-controls">
       {canRun && !isRunEnded(status) ? (
-        <button type="button" className="btn btn-danger-ghost" onClick={() => cancel.mutate({ id: runId })} disabled={cancel.isPending}>
+        <button
+          type="button"
+          className="btn btn-danger-ghost"
+          onClick={() => cancel.mutate({ id: runId })}
+          disabled={cancel.isPending}
+        >
           {cancel.isPending ? 'Cancelling…' : 'Cancel run'}
         </button>
       ) : null}
@@ -63,14 +69,24 @@ export function RunControls({ runId, status, steps, onRetried }: RunControlsProp
           <label htmlFor="retry-from" className="sr-only">
             Retry from step
           </label>
-          <select id="retry-from" className="input input-sm" value={chosen} onChange={(e) => setFromStep(Number(e.target.value))}>
+          <select
+            id="retry-from"
+            className="input input-sm"
+            value={chosen}
+            onChange={(e) => setFromStep(Number(e.target.value))}
+          >
             {steps.map((s) => (
               <option key={s.index} value={s.index} disabled={s.index > limit}>
                 {s.index + 1}. {s.name}
               </option>
             ))}
           </select>
-          <button type="button" className="btn btn-sm" onClick={() => retry.mutate({ id: runId, fromStep: chosen })} disabled={retry.isPending}>
+          <button
+            type="button"
+            className="btn btn-sm"
+            onClick={() => retry.mutate({ id: runId, fromStep: chosen })}
+            disabled={retry.isPending}
+          >
             {retry.isPending ? 'Queueing…' : `Retry from step ${chosen + 1}`}
           </button>
         </div>
@@ -81,7 +97,13 @@ export function RunControls({ runId, status, steps, onRetried }: RunControlsProp
       <a className="btn btn-sm btn-ghost" href={`${base}/export.zip?${tenant}`} download data-testid="export-zip">
         ZIP export
       </a>
-      {retryError ? <p className="field-error retry-error" role="alert">{retryError}</p> : retry.error ? <ErrorAlert error={retry.error} /> : null}
+      {retryError ? (
+        <p className="field-error retry-error" role="alert">
+          {retryError}
+        </p>
+      ) : retry.error ? (
+        <ErrorAlert error={retry.error} />
+      ) : null}
     </div>
   );
 }

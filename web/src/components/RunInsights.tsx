@@ -25,10 +25,19 @@ export function RunInsights({ runId }: { runId: string }) {
       </div>
       {insights.isPending ? <Loading /> : null}
       {insights.isError ? <ErrorAlert error={insights.error} /> : null}
-      {insights.data && list.length === 0 ? <p className="muted">None yet. Review steps propose insights for the project’s memory when they complete.</p> : null}
+      {insights.data && list.length === 0 ? (
+        <p className="muted">None yet. Review steps propose insights for the project’s memory when they complete.</p>
+      ) : null}
       <div className="insight-list">
         {list.map((i) => (
-          <InsightCard key={i.id} insight={i} projectName={projects.nameOf(i.projectId)} model={model} headingLevel={3} testId="run-insight" />
+          <InsightCard
+            key={i.id}
+            insight={i}
+            projectName={projects.nameOf(i.projectId)}
+            model={model}
+            headingLevel={3}
+            testId="run-insight"
+          />
         ))}
       </div>
     </section>

@@ -1,5 +1,13 @@
 import type { LiveStep } from '../lib/run-state.js';
-import { formatDuration, parseComparisons, parseItems, stepTypeLabel, type FanOutItem, type RunStepRow, type StepDef } from '../lib/workflows.js';
+import {
+  formatDuration,
+  parseComparisons,
+  parseItems,
+  stepTypeLabel,
+  type FanOutItem,
+  type RunStepRow,
+  type StepDef,
+} from '../lib/workflows.js';
 import { formatCost, formatTokens } from './LlmFormat.js';
 import { Markdown } from './Markdown.js';
 
@@ -11,7 +19,19 @@ interface RunStepPanelProps {
 }
 
 /** Output text: Markdown once final, plain pre-wrapped text while it streams. */
-function Output({ text, isFinal, isStreaming = false, testId, empty }: { text: string; isFinal: boolean; isStreaming?: boolean; testId?: string; empty: string }) {
+function Output({
+  text,
+  isFinal,
+  isStreaming = false,
+  testId,
+  empty,
+}: {
+  text: string;
+  isFinal: boolean;
+  isStreaming?: boolean;
+  testId?: string;
+  empty: string;
+}) {
   if (!text) return <p className="muted small step-output-empty">{empty}</p>;
   if (isFinal) {
     return (
@@ -36,14 +56,36 @@ function FanOutItems({ live, row }: { live: LiveStep; row: RunStepRow | undefine
   const count = Math.max(stored.length, live.progress?.total ?? 0, ...laneIndices.map((i) => i + 1));
   const items: (FanOutItem | { index: number; item: null; status: string; output: string; error: null })[] = Array.from(
     { length: count },
-    (_, index) => stored.find((s) => s.index === index) ?? { index, item: null, status: live.lanes[`item:${index}`] ? 'running' : 'pending', output: '', error: null },
+    (_, index) =>
+      stored.find((s) => s.index === index) ?? {
+        index,
+        item: null,
+        status: live.lanes[`item:${index}`] ? 'running' : 'pending',
+        output: '',
+        error: null,
+      },
   );
-  const p = live.progress ?? (stored.length ? { done: stored.filter((s) => s.status === 'completed').length, failed: stored.filter((s) => s.status === 'failed').length, total: stored.length } : null);
+  const p =
+    live.progress ??
+    (stored.length
+      ? {
+          done: stored.filter((s) => s.status === 'completed').length,
+          failed: stored.filter((s) => s.status === 'failed').length,
+          total: stored.length,
+        }
+      : null);
   return (
     <div className="fanout">
       {p ? (
         <div className="fanout-progress" data-testid="fanout-progress">
-          <div className="progress" role="progressbar" aria-label="Items done" aria-valuemin={0} aria-valuemax={p.total} aria-valuenow={p.done}>
+          <div
+            className="progress"
+            role="progressbar"
+            aria-label="Items done"
+            aria-valuemin={0}
+            aria-valuemax={p.total}
+            aria-valuenow={p.done}
+          >
             <div className="progress-fill" style={{ width: `${p.total ? (100 * p.done) / p.total : 0}%` }} />
           </div>
           <span className="small nowrap">
@@ -56,9 +98,14 @@ function FanOutItems({ live, row }: { live: LiveStep; row: RunStepRow | undefine
         const isFinal = it.status === 'completed' && live.status !== 'running';
         const text = it.output || live.lanes[`item:${it.index}`] || '';
         return (
-          <details key={it.index} className={`fanout-item item-${it.status}`} open={it.status === 'running' || undefined}>
+          <details
+            key={it.index}
+            className={`fanout-item item-${it.status}`}
+            open={it.status === 'running' || undefined}
+          >
             <summary>
-              <span className="mono small">#{it.index + 1}</span> {it.item ?? 'Item'} <span className={`badge pill-${it.status}`}>{it.status}</span>
+              <span className="mono small">#{it.index + 1}</span> {it.item ?? 'Item'}{' '}
+              <span className={`badge pill-${it.status}`}>{it.status}</span>
             </summary>
             {it.error && it.status === 'failed' ? <p className="field-error">{it.error}</p> : null}
             <Output text={text} isFinal={isFinal} isStreaming={it.status === 'running'} empty="No output yet." />
@@ -71,7 +118,13 @@ function FanOutItems({ live, row }: { live: LiveStep; row: RunStepRow | undefine
 
 function Comparisons({ live, row, def }: RunStepPanelProps) {
   const stored = parseComparisons(row?.comparisons);
-  const providers = [...new Set([...(def?.compareProviders ?? []), ...stored.map((c) => c.provider), ...Object.keys(live.lanes).flatMap((k) => (k.startsWith('compare:') ? [k.slice(8)] : []))])];
+  const providers = [
+    ...new Set([
+      ...(def?.compareProviders ?? []),
+      ...stored.map((c) => c.provider),
+      ...Object.keys(live.lanes).flatMap((k) => (k.startsWith('compare:') ? [k.slice(8)] : [])),
+    ]),
+  ];
   if (!providers.length) return null;
   const isDone = live.status === 'completed' && row?.status === 'completed';
   return (
@@ -84,11 +137,21 @@ function Comparisons({ live, row, def }: RunStepPanelProps) {
               <span className="pane-label">{provider}</span>
               {c ? (
                 <span className="muted small">
-                  {c.model ?? '—'} · {formatTokens(c.tokensIn + c.tokensOut)} tokens · {formatCost(c.costUsd)} · {formatDuration(c.durationMs)}
+                  {c.model ?? '—'} · {formatTokens(c.tokensIn + c.tokensOut)} tokens · {formatCost(c.costUsd)} ·{' '}
+                  {formatDuration(c.durationMs)}
                 </span>
               ) : null}
             </div>
-            {c?.error ? <p className="field-error">{c.error}</p> : <Output text={c?.output ?? live.lanes[`compare:${provider}`] ?? ''} isFinal={isDone} isStreaming={live.status === 'running'} empty="Waiting…" />}
+            {c?.error ? (
+              <p className="field-error">{c.error}</p>
+            ) : (
+              <Output
+                text={c?.output ?? live.lanes[`compare:${provider}`] ?? ''}
+                isFinal={isDone}
+                isStreaming={live.status === 'running'}
+                empty="Waiting…"
+              />
+            )}
           </div>
         );
       })}
@@ -107,11 +170,23 @@ export function RunStepPanel({ live, row, def }: RunStepPanelProps) {
   const isDone = live.status === 'completed';
   const isStreaming = live.status === 'running';
   const duration = live.durationMs ?? (live.status === 'failed' && row?.status === 'failed' ? row.durationMs : null);
-  const hasCompare = (def?.compareProviders.length ?? 0) > 0 || Object.keys(live.lanes).some((k) => k.startsWith('compare:'));
+  const hasCompare =
+    (def?.compareProviders.length ?? 0) > 0 || Object.keys(live.lanes).some((k) => k.startsWith('compare:'));
   const persona = live.persona;
-  const empty = live.status === 'pending' ? 'Not started yet.' : live.status === 'running' ? 'Waiting for the first words…' : 'No output.';
+  const empty =
+    live.status === 'pending'
+      ? 'Not started yet.'
+      : live.status === 'running'
+        ? 'Waiting for the first words…'
+        : 'No output.';
   return (
-    <section className={`card run-step step-${live.status}`} id={`step-${live.index}`} data-testid="run-step" data-status={live.status} aria-labelledby={`step-${live.index}-title`}>
+    <section
+      className={`card run-step step-${live.status}`}
+      id={`step-${live.index}`}
+      data-testid="run-step"
+      data-status={live.status}
+      aria-labelledby={`step-${live.index}-title`}
+    >
       <header className="run-step-head">
         <h2 id={`step-${live.index}-title`}>
           {live.index + 1}. {live.name}
@@ -154,10 +229,16 @@ export function RunStepPanel({ live, row, def }: RunStepPanelProps) {
       ) : null}
       {live.retrying ? (
         <p className="alert alert-warn small" role="status">
-          Attempt {live.retrying.attempt}{live.maxAttempts ? ` of ${live.maxAttempts}` : ''} failed: {live.retrying.error}. Retrying in {formatDuration(live.retrying.delayMs)}…
+          Attempt {live.retrying.attempt}
+          {live.maxAttempts ? ` of ${live.maxAttempts}` : ''} failed: {live.retrying.error}. Retrying in{' '}
+          {formatDuration(live.retrying.delayMs)}…
         </p>
       ) : null}
-      {live.status === 'cancelled' ? <p className="step-note step-note-warn">Cancelled before it finished{live.text ? '; the partial output is below' : ''}.</p> : null}
+      {live.status === 'cancelled' ? (
+        <p className="step-note step-note-warn">
+          Cancelled before it finished{live.text ? '; the partial output is below' : ''}.
+        </p>
+      ) : null}
       {live.error && live.status === 'failed' ? (
         <p className="alert alert-error small" role="alert" data-testid="step-error">
           {live.error}

@@ -16,7 +16,15 @@ const part = (x: number) => (x > 0 && x < 0.01 ? '<0.01' : x.toFixed(2));
  * How a hit scored. Weighted: each part times its weight adds up to the score (the bar
  * shows the two contributions). RRF: the rank in each list, 1/(60 + rank) each.
  */
-export function ScoreParts({ hit, mode, weights }: { hit: SearchHit; mode: SearchResult['mode']; weights: SearchResult['weights'] }) {
+export function ScoreParts({
+  hit,
+  mode,
+  weights,
+}: {
+  hit: SearchHit;
+  mode: SearchResult['mode'];
+  weights: SearchResult['weights'];
+}) {
   const isRrf = mode === 'rrf';
   const vectorPart = isRrf ? (hit.vectorRank ? 1 / (RRF_K + hit.vectorRank) : 0) : weights.vector * hit.vectorScore;
   const textPart = isRrf ? (hit.textRank ? 1 / (RRF_K + hit.textRank) : 0) : weights.text * hit.textScore;
@@ -34,13 +42,19 @@ export function ScoreParts({ hit, mode, weights }: { hit: SearchHit; mode: Searc
       <span className="score-numbers">
         {isRrf ? (
           <>
-            <span className="score-vector">vector {rank(hit.vectorRank)}</span> · <span className="score-text">text {rank(hit.textRank)}</span> · score {hit.score.toFixed(4)}
+            <span className="score-vector">vector {rank(hit.vectorRank)}</span> ·{' '}
+            <span className="score-text">text {rank(hit.textRank)}</span> · score {hit.score.toFixed(4)}
           </>
         ) : (
           <>
-            <span className="score-vector">vector {part(hit.vectorScore)}</span> · <span className="score-text">text {part(hit.textScore)}</span>
+            <span className="score-vector">vector {part(hit.vectorScore)}</span> ·{' '}
+            <span className="score-text">text {part(hit.textScore)}</span>
             {hit.textScore === 0 && (hasHighlights(hit.snippet) || hasHighlights(hit.title)) ? (
-              <span className="muted" title="Highlighted words appear in this text, but the keyword part counts only texts with every word of the query" data-testid="partial-words">
+              <span
+                className="muted"
+                title="Highlighted words appear in this text, but the keyword part counts only texts with every word of the query"
+                data-testid="partial-words"
+              >
                 {' '}
                 (not every word)
               </span>
@@ -54,18 +68,36 @@ export function ScoreParts({ hit, mode, weights }: { hit: SearchHit; mode: Searc
 }
 
 /** One search result; the whole card opens the entry editor or the insight. */
-export function SearchHitCard({ hit, result, workspaceId, projectName }: { hit: SearchHit; result: SearchResult; workspaceId: string; projectName: string | null }) {
+export function SearchHitCard({
+  hit,
+  result,
+  workspaceId,
+  projectName,
+}: {
+  hit: SearchHit;
+  result: SearchResult;
+  workspaceId: string;
+  projectName: string | null;
+}) {
   const isEntry = hit.kind === 'entry';
   return (
     <li className="card hit" data-testid="search-hit" data-kind={hit.kind}>
       <div className="hit-head">
         <span className={`badge kind-${hit.kind}`}>{isEntry ? 'Entry' : 'Insight'}</span>
         {isEntry ? (
-          <Link to="/w/$workspaceId/memory/entries/$entryId" params={{ workspaceId, entryId: hit.id }} className="hit-title stretched">
+          <Link
+            to="/w/$workspaceId/memory/entries/$entryId"
+            params={{ workspaceId, entryId: hit.id }}
+            className="hit-title stretched"
+          >
             <Highlighted text={hit.title} />
           </Link>
         ) : (
-          <Link to="/w/$workspaceId/memory/insights/$insightId" params={{ workspaceId, insightId: hit.id }} className="hit-title stretched">
+          <Link
+            to="/w/$workspaceId/memory/insights/$insightId"
+            params={{ workspaceId, insightId: hit.id }}
+            className="hit-title stretched"
+          >
             <Highlighted text={hit.title} />
           </Link>
         )}
@@ -77,7 +109,11 @@ export function SearchHitCard({ hit, result, workspaceId, projectName }: { hit: 
       ) : null}
       <div className="hit-meta">
         <span className="muted small">{projectName ?? 'Workspace-wide'}</span>
-        {isEntry ? <TagChips tags={hit.tags} /> : <InsightChips type={hit.type} severity={hit.severity} status={hit.status} />}
+        {isEntry ? (
+          <TagChips tags={hit.tags} />
+        ) : (
+          <InsightChips type={hit.type} severity={hit.severity} status={hit.status} />
+        )}
         <ScoreParts hit={hit} mode={result.mode} weights={result.weights} />
       </div>
     </li>

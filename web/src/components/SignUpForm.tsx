@@ -33,19 +33,45 @@ export function SignUpForm({ submitLabel, setupToken, inviteToken, defaultEmail,
   );
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    signUp.mutate({ name, email, password, ...(setupToken ? { setupToken } : {}), ...(inviteToken ? { inviteToken } : {}) });
+    signUp.mutate({
+      name,
+      email,
+      password,
+      ...(setupToken ? { setupToken } : {}),
+      ...(inviteToken ? { inviteToken } : {}),
+    });
   };
   const err = signUp.error;
   return (
     <form className="form" onSubmit={submit} noValidate>
       <FormError error={err} fields={['name', 'email', 'password']} />
       <Field label="Name" htmlFor="signup-name" error={fieldError(err, 'name')}>
-        <input id="signup-name" className="input" autoComplete="name" value={name} onChange={(e) => setName(e.target.value)} required />
+        <input
+          id="signup-name"
+          className="input"
+          autoComplete="name"
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          required
+        />
       </Field>
       <Field label="Email" htmlFor="signup-email" error={fieldError(err, 'email')}>
-        <input id="signup-email" className="input" type="email" autoComplete="email" value={email} onChange={(e) => setEmail(e.target.value)} required />
+        <input
+          id="signup-email"
+          className="input"
+          type="email"
+          autoComplete="email"
+          value={email}
+          onChange={(e) => setEmail(e.target.value)}
+          required
+        />
       </Field>
-      <Field label="Password" htmlFor="signup-password" error={fieldError(err, 'password')} hint="At least 10 characters.">
+      <Field
+        label="Password"
+        htmlFor="signup-password"
+        error={fieldError(err, 'password')}
+        hint="At least 10 characters."
+      >
         <input
           id="signup-password"
           className="input"

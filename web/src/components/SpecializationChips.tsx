@@ -13,7 +13,15 @@ export function useCategories() {
 }
 
 /** Read-only specialization chips. */
-export function SpecChips({ ids, labelOf, empty = 'No specializations' }: { ids: readonly string[]; labelOf: (id: string) => string; empty?: string }) {
+export function SpecChips({
+  ids,
+  labelOf,
+  empty = 'No specializations',
+}: {
+  ids: readonly string[];
+  labelOf: (id: string) => string;
+  empty?: string;
+}) {
   if (ids.length === 0) return <span className="muted small">{empty}</span>;
   return (
     <span className="spec-chips" data-testid="spec-chips">

@@ -19,11 +19,18 @@ export function SpecializationPicker({ value, onChange, text, readOnly, error }:
   const categories = useCategories();
   const input = useDebounced(text, 250);
   const hasText = !!(input.description.trim() || input.systemPrompt.trim() || input.traits.length);
-  const suggestions = useQuery({ ...trpc.personas.suggestSpecializations.queryOptions(input), enabled: hasText, placeholderData: keepPreviousData, staleTime: Infinity });
+  const suggestions = useQuery({
+    ...trpc.personas.suggestSpecializations.queryOptions(input),
+    enabled: hasText,
+    placeholderData: keepPreviousData,
+    staleTime: Infinity,
+  });
   const list = hasText ? (suggestions.data ?? []) : [];
-  const toggle = (id: SpecializationId) => onChange(value.includes(id) ? value.filter((v) => v !== id) : [...value, id]);
+  const toggle = (id: SpecializationId) =>
+    onChange(value.includes(id) ? value.filter((v) => v !== id) : [...value, id]);
   const suggested = list.slice(0, MAX).map((s) => s.id);
-  const isApplied = suggested.length > 0 && suggested.length === value.length && suggested.every((id) => value.includes(id));
+  const isApplied =
+    suggested.length > 0 && suggested.length === value.length && suggested.every((id) => value.includes(id));
   return (
     <div className={`field${error ? ' field-invalid' : ''}`}>
       <span className="field-label" id="spec-label">
@@ -51,7 +58,11 @@ export function SpecializationPicker({ value, onChange, text, readOnly, error }:
           {error}
         </p>
       ) : (
-        <p className="field-hint">{value.length === 0 ? 'None chosen: nyxCore infers them from the description, system prompt and traits when you save.' : `${value.length} of ${MAX} chosen.`}</p>
+        <p className="field-hint">
+          {value.length === 0
+            ? 'None chosen: nyxCore infers them from the description, system prompt and traits when you save.'
+            : `${value.length} of ${MAX} chosen.`}
+        </p>
       )}
       <div className="suggestions" data-testid="spec-suggestions" aria-live="polite">
         <div className="suggestions-head">
@@ -63,7 +74,11 @@ export function SpecializationPicker({ value, onChange, text, readOnly, error }:
           ) : null}
         </div>
         {list.length === 0 ? (
-          <p className="muted small">{hasText ? 'No clear domain yet. Mention tools, languages or tasks (e.g. “Kubernetes”, “SQL”, “accessibility”).' : 'Start writing a description and suggestions appear here.'}</p>
+          <p className="muted small">
+            {hasText
+              ? 'No clear domain yet. Mention tools, languages or tasks (e.g. “Kubernetes”, “SQL”, “accessibility”).'
+              : 'Start writing a description and suggestions appear here.'}
+          </p>
         ) : (
           <ul className="suggestion-list">
             {list.map((s) => (

@@ -1,5 +1,12 @@
 import { useState } from 'react';
-import { stepTypes, referencesSteps, type CategoryId, type StepDraft, type StepType, type ValidationIssue } from '../lib/workflows.js';
+import {
+  stepTypes,
+  referencesSteps,
+  type CategoryId,
+  type StepDraft,
+  type StepType,
+  type ValidationIssue,
+} from '../lib/workflows.js';
 import { ConfirmButton } from './ConfirmButton.js';
 import { Field } from './Field.js';
 import { PromptEditor } from './PromptEditor.js';
@@ -31,7 +38,21 @@ interface StepEditorProps {
 const isSourceIssue = (i: ValidationIssue) => /^Fan-out /.test(i.message);
 
 /** One step of the builder: name, type, persona, prompt, fan-out source, model settings. */
-export function StepEditor({ step, index, count, earlierNames, variables, issues, errorOf, personas, providers, readOnly, onChange, onMove, onRemove }: StepEditorProps) {
+export function StepEditor({
+  step,
+  index,
+  count,
+  earlierNames,
+  variables,
+  issues,
+  errorOf,
+  personas,
+  providers,
+  readOnly,
+  onChange,
+  onMove,
+  onRemove,
+}: StepEditorProps) {
   const categories = useCategories();
   const [isAdvancedOpen, setIsAdvancedOpen] = useState(false);
   const idPrefix = `step-${step.key}`;
@@ -43,7 +64,11 @@ export function StepEditor({ step, index, count, earlierNames, variables, issues
   const nameIssue = issues.find((i) => i.field.endsWith('.name'));
   const hasSettingsError = settingsFields.some((f) => errorOf(f));
   const toggleCategory = (c: CategoryId) =>
-    onChange({ requiredCategories: step.requiredCategories.includes(c) ? step.requiredCategories.filter((x) => x !== c) : [...step.requiredCategories, c] });
+    onChange({
+      requiredCategories: step.requiredCategories.includes(c)
+        ? step.requiredCategories.filter((x) => x !== c)
+        : [...step.requiredCategories, c],
+    });
   const isAutoContext = index > 0 && !isFanOut && !referencesSteps(step.prompt);
   const sourceError = errorOf('fanOutSource') ?? sourceIssue?.message;
   const savedPromptError = promptIssues.length ? undefined : errorOf('prompt');
@@ -58,25 +83,73 @@ export function StepEditor({ step, index, count, earlierNames, variables, issues
           <span className="sr-only">Step {index + 1}: </span>
           {title}
         </h3>
-        <span className={`chip chip-steptype steptype-${step.type}`}>{stepTypes.find((t) => t.id === step.type)?.label}</span>
+        <span className={`chip chip-steptype steptype-${step.type}`}>
+          {stepTypes.find((t) => t.id === step.type)?.label}
+        </span>
         {!readOnly ? (
           <div className="step-actions">
-            <button type="button" className="btn btn-sm btn-ghost" onClick={() => onMove(-1)} disabled={index === 0} aria-label={`Move ${title} up`} title="Move up">
+            <button
+              type="button"
+              className="btn btn-sm btn-ghost"
+              onClick={() => onMove(-1)}
+              disabled={index === 0}
+              aria-label={`Move ${title} up`}
+              title="Move up"
+            >
               ↑
             </button>
-            <button type="button" className="btn btn-sm btn-ghost" onClick={() => onMove(1)} disabled={index === count - 1} aria-label={`Move ${title} down`} title="Move down">
+            <button
+              type="button"
+              className="btn btn-sm btn-ghost"
+              onClick={() => onMove(1)}
+              disabled={index === count - 1}
+              aria-label={`Move ${title} down`}
+              title="Move down"
+            >
               ↓
             </button>
-            <ConfirmButton small label="Remove" question={`Remove ${title}?`} onConfirm={onRemove} disabled={count === 1} />
+            <ConfirmButton
+              small
+              label="Remove"
+              question={`Remove ${title}?`}
+              onConfirm={onRemove}
+              disabled={count === 1}
+            />
           </div>
         ) : null}
       </header>
       <div className="form-grid">
-        <Field label="Step name" htmlFor={id('name')} error={errorOf('name') ?? nameIssue?.message} hint={<>Later steps use <code>{`{{steps.${step.name || 'Name'}.content}}`}</code></>}>
-          <input id={id('name')} className="input" value={step.name} onChange={(e) => onChange({ name: e.target.value })} readOnly={readOnly} />
+        <Field
+          label="Step name"
+          htmlFor={id('name')}
+          error={errorOf('name') ?? nameIssue?.message}
+          hint={
+            <>
+              Later steps use <code>{`{{steps.${step.name || 'Name'}.content}}`}</code>
+            </>
+          }
+        >
+          <input
+            id={id('name')}
+            className="input"
+            value={step.name}
+            onChange={(e) => onChange({ name: e.target.value })}
+            readOnly={readOnly}
+          />
         </Field>
-        <Field label="Type" htmlFor={id('type')} error={errorOf('type')} hint={stepTypes.find((t) => t.id === step.type)?.hint}>
-          <select id={id('type')} className="input" value={step.type} onChange={(e) => onChange({ type: e.target.value as StepType })} disabled={readOnly}>
+        <Field
+          label="Type"
+          htmlFor={id('type')}
+          error={errorOf('type')}
+          hint={stepTypes.find((t) => t.id === step.type)?.hint}
+        >
+          <select
+            id={id('type')}
+            className="input"
+            value={step.type}
+            onChange={(e) => onChange({ type: e.target.value as StepType })}
+            disabled={readOnly}
+          >
             {stepTypes.map((t) => (
               <option key={t.id} value={t.id}>
                 {t.label}
@@ -85,19 +158,34 @@ export function StepEditor({ step, index, count, earlierNames, variables, issues
           </select>
         </Field>
         <Field label="Persona" htmlFor={id('persona')} error={errorOf('personaId')}>
-          <PersonaSelect id={id('persona')} value={step.personaId} onChange={(personaId) => onChange({ personaId })} emptyLabel="Auto (best match for the categories)" disabled={readOnly} personas={personas} />
+          <PersonaSelect
+            id={id('persona')}
+            value={step.personaId}
+            onChange={(personaId) => onChange({ personaId })}
+            emptyLabel="Auto (best match for the categories)"
+            disabled={readOnly}
+            personas={personas}
+          />
         </Field>
       </div>
       {step.personaId === '' ? (
         <div className={`field${errorOf('requiredCategories') ? ' field-invalid' : ''}`}>
           <span className="field-label" id={id('categories-label')}>
-            Categories for the persona <span className="muted">(up to {MAX_CATEGORIES}; none = the workflow’s default persona)</span>
+            Categories for the persona{' '}
+            <span className="muted">(up to {MAX_CATEGORIES}; none = the workflow’s default persona)</span>
           </span>
           <div className="chip-toggles" role="group" aria-labelledby={id('categories-label')}>
             {categories.list.map((c) => {
               const isOn = step.requiredCategories.includes(c.id);
               return (
-                <button key={c.id} type="button" className={`chip-toggle chip-toggle-sm${isOn ? ' on' : ''}`} aria-pressed={isOn} disabled={readOnly || (!isOn && step.requiredCategories.length >= MAX_CATEGORIES)} onClick={() => toggleCategory(c.id)}>
+                <button
+                  key={c.id}
+                  type="button"
+                  className={`chip-toggle chip-toggle-sm${isOn ? ' on' : ''}`}
+                  aria-pressed={isOn}
+                  disabled={readOnly || (!isOn && step.requiredCategories.length >= MAX_CATEGORIES)}
+                  onClick={() => toggleCategory(c.id)}
+                >
                   {c.label}
                 </button>
               );
@@ -108,8 +196,19 @@ export function StepEditor({ step, index, count, earlierNames, variables, issues
       ) : null}
       {isFanOut ? (
         <div className="form-grid">
-          <Field label="Items from step" htmlFor={id('source')} error={sourceError} hint="Its output lists the items: a JSON array, or one per line.">
-            <select id={id('source')} className="input" value={step.fanOutSource} onChange={(e) => onChange({ fanOutSource: e.target.value })} disabled={readOnly}>
+          <Field
+            label="Items from step"
+            htmlFor={id('source')}
+            error={sourceError}
+            hint="Its output lists the items: a JSON array, or one per line."
+          >
+            <select
+              id={id('source')}
+              className="input"
+              value={step.fanOutSource}
+              onChange={(e) => onChange({ fanOutSource: e.target.value })}
+              disabled={readOnly}
+            >
               <option value="">Pick an earlier step…</option>
               {[...new Set([...earlierNames, ...(step.fanOutSource ? [step.fanOutSource] : [])])].map((n) => (
                 <option key={n} value={n}>
@@ -118,8 +217,22 @@ export function StepEditor({ step, index, count, earlierNames, variables, issues
               ))}
             </select>
           </Field>
-          <Field label="Concurrency" htmlFor={id('concurrency')} error={errorOf('concurrency')} hint="Items run at once (1–8).">
-            <input id={id('concurrency')} className="input" type="number" min={1} max={8} value={step.concurrency} onChange={(e) => onChange({ concurrency: e.target.value })} readOnly={readOnly} />
+          <Field
+            label="Concurrency"
+            htmlFor={id('concurrency')}
+            error={errorOf('concurrency')}
+            hint="Items run at once (1–8)."
+          >
+            <input
+              id={id('concurrency')}
+              className="input"
+              type="number"
+              min={1}
+              max={8}
+              value={step.concurrency}
+              onChange={(e) => onChange({ concurrency: e.target.value })}
+              readOnly={readOnly}
+            />
           </Field>
         </div>
       ) : null}
@@ -139,16 +252,28 @@ export function StepEditor({ step, index, count, earlierNames, variables, issues
           No earlier step referenced: the previous step&rsquo;s output is passed as context automatically.
         </p>
       ) : null}
-      <details className="step-advanced" open={isAdvancedOpen || hasSettingsError} onToggle={(e) => setIsAdvancedOpen(e.currentTarget.open)}>
+      <details
+        className="step-advanced"
+        open={isAdvancedOpen || hasSettingsError}
+        onToggle={(e) => setIsAdvancedOpen(e.currentTarget.open)}
+      >
         <summary>
           Model and limits
           <span className="muted small">
             {' '}
             · {step.provider || 'default provider'}
-            {step.compareProviders.length ? ` · compared with ${step.compareProviders.join(', ')}` : ''} · {step.retries || '1'} retr{step.retries === '1' ? 'y' : 'ies'}
+            {step.compareProviders.length ? ` · compared with ${step.compareProviders.join(', ')}` : ''} ·{' '}
+            {step.retries || '1'} retr{step.retries === '1' ? 'y' : 'ies'}
           </span>
         </summary>
-        <StepModelSettings idPrefix={idPrefix} step={step} providers={providers} errorOf={errorOf} readOnly={readOnly} onChange={onChange} />
+        <StepModelSettings
+          idPrefix={idPrefix}
+          step={step}
+          providers={providers}
+          errorOf={errorOf}
+          readOnly={readOnly}
+          onChange={onChange}
+        />
       </details>
     </article>
   );

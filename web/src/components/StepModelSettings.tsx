@@ -12,35 +12,109 @@ interface StepModelSettingsProps {
   onChange: (patch: Partial<StepDraft>) => void;
 }
 
-export const settingsFields = ['provider', 'model', 'compareProviders', 'temperature', 'maxTokens', 'retries', 'timeoutSeconds', 'digest'] as const;
+export const settingsFields = [
+  'provider',
+  'model',
+  'compareProviders',
+  'temperature',
+  'maxTokens',
+  'retries',
+  'timeoutSeconds',
+  'digest',
+] as const;
 const MAX_COMPARE = 3;
 
 /** Per-step overrides: provider and model, providers to compare with, sampling and limits. */
 export function StepModelSettings({ idPrefix, step, providers, errorOf, readOnly, onChange }: StepModelSettingsProps) {
   const id = (f: string) => `${idPrefix}-${f}`;
   const toggleCompare = (name: string) =>
-    onChange({ compareProviders: step.compareProviders.includes(name) ? step.compareProviders.filter((p) => p !== name) : [...step.compareProviders, name] });
+    onChange({
+      compareProviders: step.compareProviders.includes(name)
+        ? step.compareProviders.filter((p) => p !== name)
+        : [...step.compareProviders, name],
+    });
   const providerNames = namesOf(providers, [step.provider, ...step.compareProviders]);
   return (
     <div className="step-settings">
       <div className="form-grid">
         <Field label="Provider" htmlFor={id('provider')} error={errorOf('provider')}>
-          <ProviderSelect id={id('provider')} value={step.provider} onChange={(provider) => onChange({ provider })} emptyLabel="Workflow / workspace default" disabled={readOnly} names={providerNames} />
+          <ProviderSelect
+            id={id('provider')}
+            value={step.provider}
+            onChange={(provider) => onChange({ provider })}
+            emptyLabel="Workflow / workspace default"
+            disabled={readOnly}
+            names={providerNames}
+          />
         </Field>
         <Field label="Model" htmlFor={id('model')} error={errorOf('model')}>
-          <ModelInput id={id('model')} value={step.model} onChange={(model) => onChange({ model })} provider={step.provider} providers={providers} readOnly={readOnly} />
+          <ModelInput
+            id={id('model')}
+            value={step.model}
+            onChange={(model) => onChange({ model })}
+            provider={step.provider}
+            providers={providers}
+            readOnly={readOnly}
+          />
         </Field>
         <Field label="Temperature" htmlFor={id('temperature')} error={errorOf('temperature')}>
-          <input id={id('temperature')} className="input" type="number" min={0} max={2} step={0.1} value={step.temperature} onChange={(e) => onChange({ temperature: e.target.value })} readOnly={readOnly} placeholder="Default" />
+          <input
+            id={id('temperature')}
+            className="input"
+            type="number"
+            min={0}
+            max={2}
+            step={0.1}
+            value={step.temperature}
+            onChange={(e) => onChange({ temperature: e.target.value })}
+            readOnly={readOnly}
+            placeholder="Default"
+          />
         </Field>
         <Field label="Max tokens" htmlFor={id('maxTokens')} error={errorOf('maxTokens')}>
-          <input id={id('maxTokens')} className="input" type="number" min={16} max={32000} step={1} value={step.maxTokens} onChange={(e) => onChange({ maxTokens: e.target.value })} readOnly={readOnly} placeholder="Default" />
+          <input
+            id={id('maxTokens')}
+            className="input"
+            type="number"
+            min={16}
+            max={32000}
+            step={1}
+            value={step.maxTokens}
+            onChange={(e) => onChange({ maxTokens: e.target.value })}
+            readOnly={readOnly}
+            placeholder="Default"
+          />
         </Field>
-        <Field label="Retries" htmlFor={id('retries')} error={errorOf('retries')} hint="Extra attempts after a failure (0–5).">
-          <input id={id('retries')} className="input" type="number" min={0} max={5} step={1} value={step.retries} onChange={(e) => onChange({ retries: e.target.value })} readOnly={readOnly} />
+        <Field
+          label="Retries"
+          htmlFor={id('retries')}
+          error={errorOf('retries')}
+          hint="Extra attempts after a failure (0–5)."
+        >
+          <input
+            id={id('retries')}
+            className="input"
+            type="number"
+            min={0}
+            max={5}
+            step={1}
+            value={step.retries}
+            onChange={(e) => onChange({ retries: e.target.value })}
+            readOnly={readOnly}
+          />
         </Field>
         <Field label="Timeout (seconds)" htmlFor={id('timeoutSeconds')} error={errorOf('timeoutSeconds')}>
-          <input id={id('timeoutSeconds')} className="input" type="number" min={5} max={3600} step={1} value={step.timeoutSeconds} onChange={(e) => onChange({ timeoutSeconds: e.target.value })} readOnly={readOnly} />
+          <input
+            id={id('timeoutSeconds')}
+            className="input"
+            type="number"
+            min={5}
+            max={3600}
+            step={1}
+            value={step.timeoutSeconds}
+            onChange={(e) => onChange({ timeoutSeconds: e.target.value })}
+            readOnly={readOnly}
+          />
         </Field>
       </div>
       <div className={`field${errorOf('compareProviders') ? ' field-invalid' : ''}`}>
@@ -51,7 +125,14 @@ export function StepModelSettings({ idPrefix, step, providers, errorOf, readOnly
           {providerNames.map((n) => {
             const isOn = step.compareProviders.includes(n);
             return (
-              <button key={n} type="button" className={`chip-toggle${isOn ? ' on' : ''}`} aria-pressed={isOn} disabled={readOnly || (!isOn && step.compareProviders.length >= MAX_COMPARE)} onClick={() => toggleCompare(n)}>
+              <button
+                key={n}
+                type="button"
+                className={`chip-toggle${isOn ? ' on' : ''}`}
+                aria-pressed={isOn}
+                disabled={readOnly || (!isOn && step.compareProviders.length >= MAX_COMPARE)}
+                onClick={() => toggleCompare(n)}
+              >
                 {n}
               </button>
             );
@@ -64,8 +145,16 @@ export function StepModelSettings({ idPrefix, step, providers, errorOf, readOnly
         ) : null}
       </div>
       <label className="check">
-        <input type="checkbox" checked={step.digest} onChange={(e) => onChange({ digest: e.target.checked })} disabled={readOnly} />
-        Digest long output <span className="muted small">(later steps’ <code>content</code> gets a summary above 2,000 characters)</span>
+        <input
+          type="checkbox"
+          checked={step.digest}
+          onChange={(e) => onChange({ digest: e.target.checked })}
+          disabled={readOnly}
+        />
+        Digest long output{' '}
+        <span className="muted small">
+          (later steps’ <code>content</code> gets a summary above 2,000 characters)
+        </span>
       </label>
     </div>
   );

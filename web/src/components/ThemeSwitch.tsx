@@ -17,7 +17,13 @@ export function ThemeSwitch() {
       </p>
       <div className="theme-choices">
         {choices.map((c) => (
-          <button key={c.value} type="button" className={`theme-choice${c.value === theme ? ' current' : ''}`} aria-pressed={c.value === theme} onClick={() => setTheme(c.value)}>
+          <button
+            key={c.value}
+            type="button"
+            className={`theme-choice${c.value === theme ? ' current' : ''}`}
+            aria-pressed={c.value === theme}
+            onClick={() => setTheme(c.value)}
+          >
             {c.label}
           </button>
         ))}

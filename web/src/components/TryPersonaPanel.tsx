@@ -40,7 +40,14 @@ export function TryPersonaPanel({ personaId }: { personaId: string }) {
       <h2>Try it</h2>
       <form className="form" onSubmit={submit} noValidate>
         <Field label="Message" htmlFor="try-message" error={messageError}>
-          <textarea id="try-message" className="input" rows={4} value={message} onChange={(e) => setMessage(e.target.value)} placeholder="Ask this persona something…" />
+          <textarea
+            id="try-message"
+            className="input"
+            rows={4}
+            value={message}
+            onChange={(e) => setMessage(e.target.value)}
+            placeholder="Ask this persona something…"
+          />
         </Field>
         <Field label="Provider" htmlFor="try-provider" hint="Default follows the workspace's fallback order.">
           <select id="try-provider" className="input" value={provider} onChange={(e) => setProvider(e.target.value)}>
@@ -66,7 +73,11 @@ export function TryPersonaPanel({ personaId }: { personaId: string }) {
         <div className="answer-box" data-testid="try-result">
           <div className="answer-meta">
             {r.isOffline ? (
-              <span className="badge badge-offline" data-testid="offline-badge" title="Built-in, free, extractive answers when no key works">
+              <span
+                className="badge badge-offline"
+                data-testid="offline-badge"
+                title="Built-in, free, extractive answers when no key works"
+              >
                 offline
               </span>
             ) : null}

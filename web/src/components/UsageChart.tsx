@@ -17,7 +17,8 @@ const LABEL_PX = 64;
 const dayFmt = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', timeZone: 'UTC' });
 const dayLabel = (day: string) => dayFmt.format(new Date(`${day}T00:00:00Z`));
 const valueOf = (r: Row, metric: Metric) => (metric === 'cost' ? r.costUsd : r.tokensIn + r.tokensOut);
-export const formatMetric = (v: number, metric: Metric, isCompact = false) => (metric === 'cost' ? formatUsd(v) : `${formatTokens(v, isCompact)} tokens`);
+export const formatMetric = (v: number, metric: Metric, isCompact = false) =>
+  metric === 'cost' ? formatUsd(v) : `${formatTokens(v, isCompact)} tokens`;
 
 /** Every UTC day from `since`, `days` long: days without calls are on the axis too. */
 function allDays(since: string, days: number): string[] {
@@ -34,13 +35,17 @@ function niceStep(v: number): number {
 /** Axis ticks from 0: 4 or 5 round steps, whichever reaches `v` with the lower top. */
 function niceTicks(v: number, metric: Metric): number[] {
   if (v <= 0) return metric === 'cost' ? [0, 0.0025, 0.005, 0.0075, 0.01] : [0, 25, 50, 75, 100];
-  const [n, step] = [4, 5].map((k) => [k, niceStep(v / k)] as const).reduce((a, b) => (b[0] * b[1] < a[0] * a[1] ? b : a));
+  const [n, step] = [4, 5]
+    .map((k) => [k, niceStep(v / k)] as const)
+    .reduce((a, b) => (b[0] * b[1] < a[0] * a[1] ? b : a));
   return Array.from({ length: n + 1 }, (_, i) => Number((i * step).toPrecision(12)));
 }
 
 export function providerColours(providers: readonly string[]): Map<string, string> {
   let i = 0;
-  return new Map(providers.map((p) => [p, p === 'offline' ? OFFLINE_COLOUR : (palette[i++ % palette.length] ?? '#4f46e5')]));
+  return new Map(
+    providers.map((p) => [p, p === 'offline' ? OFFLINE_COLOUR : (palette[i++ % palette.length] ?? '#4f46e5')]),
+  );
 }
 
 /**
@@ -87,7 +92,12 @@ export function UsageChart({ summary, metric }: { summary: Summary; metric: Metr
   const isEmpty = summary.series.every((r) => valueOf(r, metric) === 0);
   return (
     <div className="chart" data-testid="usage-chart" ref={chartRef}>
-      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={`${metric === 'cost' ? 'Cost' : 'Tokens'} per day by provider, last ${summary.days} days`} onMouseLeave={() => setHover(null)}>
+      <svg
+        viewBox={`0 0 ${W} ${H}`}
+        role="img"
+        aria-label={`${metric === 'cost' ? 'Cost' : 'Tokens'} per day by provider, last ${summary.days} days`}
+        onMouseLeave={() => setHover(null)}
+      >
         {ticks.map((t) => (
           <g key={t}>
             <line className="chart-grid" x1={M.left} x2={W - M.right} y1={y(t)} y2={y(t)} />
@@ -103,7 +113,14 @@ export function UsageChart({ summary, metric }: { summary: Summary; metric: Metr
           const calls = rows.reduce((s, r) => s + r.calls, 0);
           return (
             <g key={day}>
-              <rect className={`chart-column${hover === i ? ' hover' : ''}`} x={x} y={M.top} width={band} height={plotH} onMouseEnter={() => setHover(i)}>
+              <rect
+                className={`chart-column${hover === i ? ' hover' : ''}`}
+                x={x}
+                y={M.top}
+                width={band}
+                height={plotH}
+                onMouseEnter={() => setHover(i)}
+              >
                 <title>{`${dayLabel(day)}: ${calls} call${calls === 1 ? '' : 's'}`}</title>
               </rect>
               {providers.map((p) => {
@@ -113,13 +130,28 @@ export function UsageChart({ summary, metric }: { summary: Summary; metric: Metr
                 const h = (v / max) * plotH;
                 top += v;
                 return (
-                  <rect key={p} className="chart-bar" data-testid="chart-bar" x={x + (band - barW) / 2} y={y(top)} width={barW} height={Math.max(1, h)} fill={colours.get(p)} onMouseEnter={() => setHover(i)}>
+                  <rect
+                    key={p}
+                    className="chart-bar"
+                    data-testid="chart-bar"
+                    x={x + (band - barW) / 2}
+                    y={y(top)}
+                    width={barW}
+                    height={Math.max(1, h)}
+                    fill={colours.get(p)}
+                    onMouseEnter={() => setHover(i)}
+                  >
                     <title>{`${dayLabel(day)} · ${p}: ${formatMetric(v, metric)} (${r.calls} call${r.calls === 1 ? '' : 's'}${r.errors ? `, ${r.errors} failed` : ''})`}</title>
                   </rect>
                 );
               })}
               {(days.length - 1 - i) % step === 0 ? (
-                <text className="chart-label" x={i === days.length - 1 ? x + band : x + band / 2} y={H - M.bottom + 18} textAnchor={i === days.length - 1 ? 'end' : 'middle'}>
+                <text
+                  className="chart-label"
+                  x={i === days.length - 1 ? x + band : x + band / 2}
+                  y={H - M.bottom + 18}
+                  textAnchor={i === days.length - 1 ? 'end' : 'middle'}
+                >
                   {dayLabel(day)}
                 </text>
               ) : null}
@@ -134,7 +166,11 @@ export function UsageChart({ summary, metric }: { summary: Summary; metric: Metr
         ) : null}
       </svg>
       {hovered ? (
-        <div className="chart-tooltip" role="status" style={{ left: `${Math.min(88, Math.max(12, ((((hover ?? 0) + 0.5) * band + M.left) / W) * 100))}%` }}>
+        <div
+          className="chart-tooltip"
+          role="status"
+          style={{ left: `${Math.min(88, Math.max(12, ((((hover ?? 0) + 0.5) * band + M.left) / W) * 100))}%` }}
+        >
           <strong>{dayLabel(hovered)}</strong>
           {hoveredRows.length === 0 ? <span className="muted">No calls</span> : null}
           {hoveredRows.map((r) => (

@@ -14,7 +14,8 @@ export function WisdomPreview({ projectId, projectName }: { projectId: string; p
       <div>
         <h2>Wisdom preview</h2>
         <p className="muted small">
-          What workflows get as <code>{'{{project.wisdom}}'}</code> for {projectName ?? 'this project'}: approved insights, most severe first, within {BUDGET.toLocaleString()} characters.
+          What workflows get as <code>{'{{project.wisdom}}'}</code> for {projectName ?? 'this project'}: approved
+          insights, most severe first, within {BUDGET.toLocaleString()} characters.
         </p>
       </div>
       {wisdom.isPending ? <Loading /> : null}
@@ -22,9 +23,14 @@ export function WisdomPreview({ projectId, projectName }: { projectId: string; p
       {wisdom.data ? (
         <>
           <p className="small" data-testid="wisdom-count">
-            {wisdom.data.included} of {wisdom.data.available} approved insight{wisdom.data.available === 1 ? '' : 's'} fit
+            {wisdom.data.included} of {wisdom.data.available} approved insight{wisdom.data.available === 1 ? '' : 's'}{' '}
+            fit
           </p>
-          {wisdom.data.markdown ? <Markdown source={wisdom.data.markdown} testId="wisdom-markdown" /> : <p className="muted small">Nothing yet: approve insights to build this project's wisdom.</p>}
+          {wisdom.data.markdown ? (
+            <Markdown source={wisdom.data.markdown} testId="wisdom-markdown" />
+          ) : (
+            <p className="muted small">Nothing yet: approve insights to build this project's wisdom.</p>
+          )}
         </>
       ) : null}
     </section>

@@ -2,7 +2,14 @@ import { usesMemory, type WorkflowDraft } from '../lib/workflows.js';
 import { Field } from './Field.js';
 import { LinkedInsightsField } from './LinkedInsightsField.js';
 import { ProjectSelect } from './ProjectSelect.js';
-import { ModelInput, PersonaSelect, providerNames, ProviderSelect, type PersonaOption, type ProviderOption } from './WorkflowPickers.js';
+import {
+  ModelInput,
+  PersonaSelect,
+  providerNames,
+  ProviderSelect,
+  type PersonaOption,
+  type ProviderOption,
+} from './WorkflowPickers.js';
 
 interface WorkflowFieldsProps {
   draft: WorkflowDraft;
@@ -22,27 +29,84 @@ export function WorkflowFields({ draft, onChange, errorOf, personas, providers, 
       </h2>
       <div className="form-grid form-grid-2">
         <Field label="Workflow name" htmlFor="wf-name" error={errorOf('name')}>
-          <input id="wf-name" className="input" value={draft.name} onChange={(e) => onChange({ name: e.target.value })} readOnly={readOnly} placeholder="Security review" />
+          <input
+            id="wf-name"
+            className="input"
+            value={draft.name}
+            onChange={(e) => onChange({ name: e.target.value })}
+            readOnly={readOnly}
+            placeholder="Security review"
+          />
         </Field>
-        <Field label="Project" htmlFor="wf-project" error={errorOf('projectId')} hint="Review steps store their insights in this project.">
-          <ProjectSelect id="wf-project" value={draft.projectId} onChange={(projectId) => onChange({ projectId })} emptyLabel="No project" disabled={readOnly} />
+        <Field
+          label="Project"
+          htmlFor="wf-project"
+          error={errorOf('projectId')}
+          hint="Review steps store their insights in this project."
+        >
+          <ProjectSelect
+            id="wf-project"
+            value={draft.projectId}
+            onChange={(projectId) => onChange({ projectId })}
+            emptyLabel="No project"
+            disabled={readOnly}
+          />
         </Field>
       </div>
       <Field label="Description" htmlFor="wf-description" error={errorOf('description')}>
-        <textarea id="wf-description" className="input" rows={2} value={draft.description} onChange={(e) => onChange({ description: e.target.value })} readOnly={readOnly} />
+        <textarea
+          id="wf-description"
+          className="input"
+          rows={2}
+          value={draft.description}
+          onChange={(e) => onChange({ description: e.target.value })}
+          readOnly={readOnly}
+        />
       </Field>
       <div className="form-grid">
-        <Field label="Default persona" htmlFor="wf-persona" error={errorOf('defaultPersonaIds')} hint="For steps without a persona or a category match.">
-          <PersonaSelect id="wf-persona" value={draft.defaultPersonaId} onChange={(defaultPersonaId) => onChange({ defaultPersonaId })} emptyLabel="None (a generic engineer)" disabled={readOnly} personas={personas} />
+        <Field
+          label="Default persona"
+          htmlFor="wf-persona"
+          error={errorOf('defaultPersonaIds')}
+          hint="For steps without a persona or a category match."
+        >
+          <PersonaSelect
+            id="wf-persona"
+            value={draft.defaultPersonaId}
+            onChange={(defaultPersonaId) => onChange({ defaultPersonaId })}
+            emptyLabel="None (a generic engineer)"
+            disabled={readOnly}
+            personas={personas}
+          />
         </Field>
         <Field label="Default provider" htmlFor="wf-provider" error={errorOf('defaultProvider')}>
-          <ProviderSelect id="wf-provider" value={draft.defaultProvider} onChange={(defaultProvider) => onChange({ defaultProvider })} emptyLabel="Workspace default (fallback order)" disabled={readOnly} names={providerNames(providers, [draft.defaultProvider])} />
+          <ProviderSelect
+            id="wf-provider"
+            value={draft.defaultProvider}
+            onChange={(defaultProvider) => onChange({ defaultProvider })}
+            emptyLabel="Workspace default (fallback order)"
+            disabled={readOnly}
+            names={providerNames(providers, [draft.defaultProvider])}
+          />
         </Field>
         <Field label="Default model" htmlFor="wf-model" error={errorOf('defaultModel')}>
-          <ModelInput id="wf-model" value={draft.defaultModel} onChange={(defaultModel) => onChange({ defaultModel })} provider={draft.defaultProvider} providers={providers} readOnly={readOnly} />
+          <ModelInput
+            id="wf-model"
+            value={draft.defaultModel}
+            onChange={(defaultModel) => onChange({ defaultModel })}
+            provider={draft.defaultProvider}
+            providers={providers}
+            readOnly={readOnly}
+          />
         </Field>
       </div>
-      <LinkedInsightsField ids={draft.memoryInsightIds} onChange={(memoryInsightIds) => onChange({ memoryInsightIds })} errorOf={errorOf} isUsed={draft.steps.some((s) => usesMemory(s.prompt))} readOnly={readOnly} />
+      <LinkedInsightsField
+        ids={draft.memoryInsightIds}
+        onChange={(memoryInsightIds) => onChange({ memoryInsightIds })}
+        errorOf={errorOf}
+        isUsed={draft.steps.some((s) => usesMemory(s.prompt))}
+        readOnly={readOnly}
+      />
     </section>
   );
 }

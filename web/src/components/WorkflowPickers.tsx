@@ -14,7 +14,9 @@ export interface PersonaOption {
  * The configured providers' names, plus saved ones that are no longer configured: those
  * stay selectable, so saving does not drop them silently.
  */
-export const providerNames = (providers: readonly ProviderOption[], saved: readonly string[]): string[] => [...new Set([...providers.map((p) => p.name), ...saved.filter(Boolean)])];
+export const providerNames = (providers: readonly ProviderOption[], saved: readonly string[]): string[] => [
+  ...new Set([...providers.map((p) => p.name), ...saved.filter(Boolean)]),
+];
 
 interface SelectProps {
   id: string;
@@ -25,7 +27,14 @@ interface SelectProps {
   disabled: boolean;
 }
 
-export function PersonaSelect({ id, value, onChange, emptyLabel, disabled, personas }: SelectProps & { personas: readonly PersonaOption[] }) {
+export function PersonaSelect({
+  id,
+  value,
+  onChange,
+  emptyLabel,
+  disabled,
+  personas,
+}: SelectProps & { personas: readonly PersonaOption[] }) {
   return (
     <select id={id} className="input" value={value} onChange={(e) => onChange(e.target.value)} disabled={disabled}>
       <option value="">{emptyLabel}</option>
@@ -39,7 +48,14 @@ export function PersonaSelect({ id, value, onChange, emptyLabel, disabled, perso
 }
 
 /** `names`: what `providerNames` returns. */
-export function ProviderSelect({ id, value, onChange, emptyLabel, disabled, names }: SelectProps & { names: readonly string[] }) {
+export function ProviderSelect({
+  id,
+  value,
+  onChange,
+  emptyLabel,
+  disabled,
+  names,
+}: SelectProps & { names: readonly string[] }) {
   return (
     <select id={id} className="input" value={value} onChange={(e) => onChange(e.target.value)} disabled={disabled}>
       <option value="">{emptyLabel}</option>
@@ -53,7 +69,30 @@ export function ProviderSelect({ id, value, onChange, emptyLabel, disabled, name
 }
 
 /** A model name; its placeholder is the chosen provider's default model. */
-export function ModelInput({ id, value, onChange, provider, providers, readOnly }: { id: string; value: string; onChange: (value: string) => void; provider: string; providers: readonly ProviderOption[]; readOnly: boolean }) {
+export function ModelInput({
+  id,
+  value,
+  onChange,
+  provider,
+  providers,
+  readOnly,
+}: {
+  id: string;
+  value: string;
+  onChange: (value: string) => void;
+  provider: string;
+  providers: readonly ProviderOption[];
+  readOnly: boolean;
+}) {
   const chosen = providers.find((p) => p.name === provider);
-  return <input id={id} className="input" value={value} onChange={(e) => onChange(e.target.value)} readOnly={readOnly} placeholder={chosen?.defaultModel ?? 'Provider default'} />;
+  return (
+    <input
+      id={id}
+      className="input"
+      value={value}
+      onChange={(e) => onChange(e.target.value)}
+      readOnly={readOnly}
+      placeholder={chosen?.defaultModel ?? 'Provider default'}
+    />
+  );
 }

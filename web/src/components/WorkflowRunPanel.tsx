@@ -48,12 +48,32 @@ export function WorkflowRunPanel({ workflowId, inputHint, isDirty }: WorkflowRun
         <section className="card side-card" data-testid="run-panel" aria-labelledby="run-panel-title">
           <h2 id="run-panel-title">Run</h2>
           <form className="form" onSubmit={submit} noValidate>
-            <Field label="Input" htmlFor="run-input" error={inputError} hint={<>Prompts read it as <code>{'{{input}}'}</code>.</>}>
-              <textarea id="run-input" className="input mono" rows={8} value={input} onChange={(e) => setInput(e.target.value)} placeholder={inputHint ?? 'What should this run work on?'} />
+            <Field
+              label="Input"
+              htmlFor="run-input"
+              error={inputError}
+              hint={
+                <>
+                  Prompts read it as <code>{'{{input}}'}</code>.
+                </>
+              }
+            >
+              <textarea
+                id="run-input"
+                className="input mono"
+                rows={8}
+                value={input}
+                onChange={(e) => setInput(e.target.value)}
+                placeholder={inputHint ?? 'What should this run work on?'}
+              />
               <LengthHint value={input} limit={TEXT_LIMITS.runInput} />
             </Field>
             {start.error && !inputError ? <ErrorAlert error={start.error} /> : null}
-            {isDirty ? <p className="alert alert-warn small">You have unsaved changes: a run uses the saved version of the workflow.</p> : null}
+            {isDirty ? (
+              <p className="alert alert-warn small">
+                You have unsaved changes: a run uses the saved version of the workflow.
+              </p>
+            ) : null}
             <button type="submit" className="btn btn-primary" disabled={start.isPending || !!tooLong}>
               {start.isPending ? 'Starting…' : 'Start run'}
             </button>

@@ -48,7 +48,12 @@ export function WorkspaceHeader({ userName, userEmail }: { userName: string; use
         >
           <p className="menu-heading">Workspaces</p>
           {(workspaces.data ?? []).map((w) => (
-            <Link key={w.id} to="/w/$workspaceId" params={{ workspaceId: w.id }} className={`menu-item${w.id === ws.id ? ' current' : ''}`}>
+            <Link
+              key={w.id}
+              to="/w/$workspaceId"
+              params={{ workspaceId: w.id }}
+              className={`menu-item${w.id === ws.id ? ' current' : ''}`}
+            >
               <span>{w.name}</span>
               <span className="muted small">{w.role}</span>
             </Link>

@@ -39,7 +39,14 @@ export function WorkspaceNav() {
   const navLink = { className: 'nav-link', activeProps: { className: 'nav-link active' } };
   return (
     <div className="nav-wrap">
-      <button ref={toggleRef} type="button" className="nav-toggle" aria-expanded={isOpen} aria-controls="workspace-nav" onClick={() => setOpen((o) => !o)}>
+      <button
+        ref={toggleRef}
+        type="button"
+        className="nav-toggle"
+        aria-expanded={isOpen}
+        aria-controls="workspace-nav"
+        onClick={() => setOpen((o) => !o)}
+      >
         <span aria-hidden="true">☰</span> Menu
       </button>
       <nav
@@ -51,7 +58,13 @@ export function WorkspaceNav() {
           if ((e.target as HTMLElement).closest('a')) setOpen(false);
         }}
       >
-        <Link to="/w/$workspaceId" params={params} className={`nav-link${isProjects ? ' active' : ''}`} activeOptions={{ exact: true }} aria-current={isProjects ? 'page' : undefined}>
+        <Link
+          to="/w/$workspaceId"
+          params={params}
+          className={`nav-link${isProjects ? ' active' : ''}`}
+          activeOptions={{ exact: true }}
+          aria-current={isProjects ? 'page' : undefined}
+        >
           Projects
         </Link>
         {can(ws, 'personas:read') ? (
@@ -65,7 +78,12 @@ export function WorkspaceNav() {
           </Link>
         ) : null}
         {can(ws, 'workflows:read') ? (
-          <Link to="/w/$workspaceId/workflows" params={params} className={`nav-link${isWorkflows ? ' active' : ''}`} aria-current={isWorkflows ? 'page' : undefined}>
+          <Link
+            to="/w/$workspaceId/workflows"
+            params={params}
+            className={`nav-link${isWorkflows ? ' active' : ''}`}
+            aria-current={isWorkflows ? 'page' : undefined}
+          >
             Workflows
           </Link>
         ) : null}

@@ -60,11 +60,23 @@ export const initialDiscussion = (): LiveDiscussion => ({ lastSeq: 0, messages: 
 const byPosition = (a: ChatMessage, b: ChatMessage) => a.position - b.position;
 
 function patchTurn(turns: TurnInfo[], turn: number, patch: (t: TurnInfo) => Partial<TurnInfo>): TurnInfo[] {
-  const cur = turns.find((t) => t.turn === turn) ?? { turn, kind: null, status: 'queued', language: null, rounds: [], isStopped: false, error: null };
+  const cur = turns.find((t) => t.turn === turn) ?? {
+    turn,
+    kind: null,
+    status: 'queued',
+    language: null,
+    rounds: [],
+    isStopped: false,
+    error: null,
+  };
   return [...turns.filter((t) => t.turn !== turn), { ...cur, ...patch(cur) }].sort((a, b) => a.turn - b.turn);
 }
 
-function patchMessage(messages: ChatMessage[], id: string, patch: (m: ChatMessage) => Partial<ChatMessage>): ChatMessage[] {
+function patchMessage(
+  messages: ChatMessage[],
+  id: string,
+  patch: (m: ChatMessage) => Partial<ChatMessage>,
+): ChatMessage[] {
   return messages.map((m) => (m.id === id ? { ...m, ...patch(m) } : m));
 }
 
@@ -76,9 +88,22 @@ export function applyDiscussionFrame(state: LiveDiscussion, frame: DiscussionFra
     case 'turn.queued':
       return { ...next, turns: patchTurn(state.turns, e.data.turn, () => ({ kind: e.data.kind, status: 'queued' })) };
     case 'turn.started':
-      return { ...next, turns: patchTurn(state.turns, e.data.turn, () => ({ status: 'running', language: e.data.language, error: null })) };
+      return {
+        ...next,
+        turns: patchTurn(state.turns, e.data.turn, () => ({
+          status: 'running',
+          language: e.data.language,
+          error: null,
+        })),
+      };
     case 'round.started':
-      return { ...next, turns: patchTurn(state.turns, e.data.turn, (t) => ({ status: 'running', rounds: t.rounds.includes(e.data.round) ? t.rounds : [...t.rounds, e.data.round] })) };
+      return {
+        ...next,
+        turns: patchTurn(state.turns, e.data.turn, (t) => ({
+          status: 'running',
+          rounds: t.rounds.includes(e.data.round) ? t.rounds : [...t.rounds, e.data.round],
+        })),
+      };
     case 'message.created': {
       const d = e.data;
       if (state.messages.some((m) => m.id === d.id)) return next;
@@ -96,16 +121,30 @@ export function applyDiscussionFrame(state: LiveDiscussion, frame: DiscussionFra
       return { ...next, messages: [...state.messages, message].sort(byPosition) };
     }
     case 'message.delta':
-      return { ...next, messages: patchMessage(state.messages, e.data.id, (m) => ({ content: m.content + e.data.text })) };
+      return {
+        ...next,
+        messages: patchMessage(state.messages, e.data.id, (m) => ({ content: m.content + e.data.text })),
+      };
     case 'message.completed': {
       const d = e.data;
       return {
         ...next,
-        messages: patchMessage(state.messages, d.id, () => ({ status: d.status, provider: d.provider, model: d.model, latencyMs: d.latencyMs, tokensIn: d.tokensIn, tokensOut: d.tokensOut, costUsd: d.costUsd })),
+        messages: patchMessage(state.messages, d.id, () => ({
+          status: d.status,
+          provider: d.provider,
+          model: d.model,
+          latencyMs: d.latencyMs,
+          tokensIn: d.tokensIn,
+          tokensOut: d.tokensOut,
+          costUsd: d.costUsd,
+        })),
       };
     }
     case 'message.failed':
-      return { ...next, messages: patchMessage(state.messages, e.data.id, () => ({ status: 'failed', error: e.data.error })) };
+      return {
+        ...next,
+        messages: patchMessage(state.messages, e.data.id, () => ({ status: 'failed', error: e.data.error })),
+      };
     case 'turn.completed': {
       const { turn, isStopped } = e.data;
       let turns = patchTurn(state.turns, turn, () => ({ status: 'done', isStopped }));
@@ -118,7 +157,9 @@ export function applyDiscussionFrame(state: LiveDiscussion, frame: DiscussionFra
       return {
         ...next,
         turns: patchTurn(state.turns, turn, () => ({ status: 'failed', error })),
-        messages: state.messages.map((m) => (m.turn === turn && m.status === 'streaming' ? { ...m, status: 'failed', error } : m)),
+        messages: state.messages.map((m) =>
+          m.turn === turn && m.status === 'streaming' ? { ...m, status: 'failed', error } : m,
+        ),
       };
     }
   }
@@ -222,7 +263,10 @@ export interface UsageTotal {
 }
 
 /** Usage per participant (and the synthesis, when there is one), from the messages as shown. */
-export function usageTotals(messages: readonly ChatMessage[], participants: readonly { key: string; name: string }[]): { rows: UsageTotal[]; total: UsageTotal } {
+export function usageTotals(
+  messages: readonly ChatMessage[],
+  participants: readonly { key: string; name: string }[],
+): { rows: UsageTotal[]; total: UsageTotal } {
   const sum = (key: string, name: string, list: readonly ChatMessage[]): UsageTotal => ({
     key,
     name,
@@ -233,7 +277,13 @@ export function usageTotals(messages: readonly ChatMessage[], participants: read
     hasUnpriced: list.some((m) => (m.status === 'complete' || m.status === 'stopped') && m.costUsd === null),
   });
   const answers = messages.filter((m) => m.authorKind !== 'user');
-  const rows = participants.map((p) => sum(p.key, p.name, answers.filter((m) => m.authorKind === 'participant' && m.participantKey === p.key)));
+  const rows = participants.map((p) =>
+    sum(
+      p.key,
+      p.name,
+      answers.filter((m) => m.authorKind === 'participant' && m.participantKey === p.key),
+    ),
+  );
   const synthesis = answers.filter((m) => m.authorKind === 'synthesis');
   if (synthesis.length) rows.push(sum('synthesis', 'Synthesis', synthesis));
   return { rows, total: sum('total', 'Total', answers) };

@@ -18,7 +18,11 @@ interface ErrorData {
 export function errorInfo(err: unknown): ErrorInfo {
   if (err instanceof TRPCClientError) {
     const data = (err.data ?? {}) as ErrorData;
-    return { message: err.message || 'Something went wrong', code: data.code ?? null, fieldErrors: data.fieldErrors ?? {} };
+    return {
+      message: err.message || 'Something went wrong',
+      code: data.code ?? null,
+      fieldErrors: data.fieldErrors ?? {},
+    };
   }
   if (err instanceof Error) return { message: err.message, code: null, fieldErrors: {} };
   return { message: 'Something went wrong', code: null, fieldErrors: {} };
@@ -39,7 +43,10 @@ export function fieldError(err: unknown, field: string): string | undefined {
  * discussion a title" must not stay under a title that has been filled in. Example:
  * `const fields = useFieldErrors(create.error); … error={fields.error('title')} onChange={… fields.touch('title')}`.
  */
-export function useFieldErrors(err: unknown): { error: (field: string) => string | undefined; touch: (field: string) => void } {
+export function useFieldErrors(err: unknown): {
+  error: (field: string) => string | undefined;
+  touch: (field: string) => void;
+} {
   const [touched, setTouched] = useState<{ of: unknown; fields: Set<string> }>({ of: null, fields: new Set() });
   const current = touched.of === err ? touched.fields : new Set<string>();
   return {

@@ -13,9 +13,52 @@ describe('run state', () => {
     const base = [
       frame({ type: 'run.queued', data: { fromStep: 0 } }, 0),
       frame({ type: 'run.started', data: { attempt: 1, resumeAt: 0, totalSteps: 2 } }, 1),
-      frame({ type: 'step.started', data: { step: 0, name: 'Scan', stepType: 'llm', persona: null, attempt: 1, maxAttempts: 2, autoContext: false } }, 1),
-      frame({ type: 'step.completed', data: { step: 0, name: 'Scan', provider: 'offline', model: 'x', durationMs: 1000, outputChars: 4, insightIds: [], ...usage } }, 2),
-      frame({ type: 'step.started', data: { step: 1, name: 'Report', stepType: 'llm', persona: null, attempt: 1, maxAttempts: 2, autoContext: false } }, 2),
+      frame(
+        {
+          type: 'step.started',
+          data: {
+            step: 0,
+            name: 'Scan',
+            stepType: 'llm',
+            persona: null,
+            attempt: 1,
+            maxAttempts: 2,
+            autoContext: false,
+          },
+        },
+        1,
+      ),
+      frame(
+        {
+          type: 'step.completed',
+          data: {
+            step: 0,
+            name: 'Scan',
+            provider: 'offline',
+            model: 'x',
+            durationMs: 1000,
+            outputChars: 4,
+            insightIds: [],
+            ...usage,
+          },
+        },
+        2,
+      ),
+      frame(
+        {
+          type: 'step.started',
+          data: {
+            step: 1,
+            name: 'Report',
+            stepType: 'llm',
+            persona: null,
+            attempt: 1,
+            maxAttempts: 2,
+            autoContext: false,
+          },
+        },
+        2,
+      ),
       frame({ type: 'step.delta', data: { step: 1, lane: null, text: 'half an answ' } }, 3),
     ];
     const before = play(base);

@@ -42,7 +42,13 @@ export interface LiveRun {
   /** When this execution started (ISO), for the elapsed time: a resume keeps it, a retry restarts it. */
   startedAt: string | null;
   endedAt: string | null;
-  totals: { durationMs: number; tokensIn: number; tokensOut: number; costUsd: number | null; unpricedCalls: number } | null;
+  totals: {
+    durationMs: number;
+    tokensIn: number;
+    tokensOut: number;
+    costUsd: number | null;
+    unpricedCalls: number;
+  } | null;
   /** Set when a worker stopped mid-run and another resumed it: the run's attempt now. */
   resumedAttempt: number | null;
   error: string | null;
@@ -72,7 +78,16 @@ const freshStep = (index: number, name: string): LiveStep => ({
 });
 
 export function initialRun(stepNames: readonly string[]): LiveRun {
-  return { lastSeq: 0, status: null, steps: stepNames.map((n, i) => freshStep(i, n)), startedAt: null, endedAt: null, totals: null, resumedAttempt: null, error: null };
+  return {
+    lastSeq: 0,
+    status: null,
+    steps: stepNames.map((n, i) => freshStep(i, n)),
+    startedAt: null,
+    endedAt: null,
+    totals: null,
+    resumedAttempt: null,
+    error: null,
+  };
 }
 
 function patchStep(state: LiveRun, index: number, patch: (s: LiveStep) => Partial<LiveStep>): LiveStep[] {
@@ -104,7 +119,11 @@ export function applyFrame(state: LiveRun, frame: Frame): LiveRun {
       // another took over. Its unfinished steps start over, so their partial text goes.
       if (state.status === 'running') {
         const { resumeAt } = e.data;
-        return { ...next, resumedAttempt: e.data.attempt, steps: state.steps.map((s) => (s.index >= resumeAt ? freshStep(s.index, s.name) : s)) };
+        return {
+          ...next,
+          resumedAttempt: e.data.attempt,
+          steps: state.steps.map((s) => (s.index >= resumeAt ? freshStep(s.index, s.name) : s)),
+        };
       }
       return { ...next, status: 'running', startedAt: state.startedAt ?? frame.at };
     case 'step.started':
@@ -123,13 +142,27 @@ export function applyFrame(state: LiveRun, frame: Frame): LiveRun {
       const { lane, text } = e.data;
       return {
         ...next,
-        steps: patchStep(state, e.data.step, (s) => (lane === null ? { text: s.text + text, retrying: null } : { lanes: { ...s.lanes, [lane]: (s.lanes[lane] ?? '') + text }, retrying: null })),
+        steps: patchStep(state, e.data.step, (s) =>
+          lane === null
+            ? { text: s.text + text, retrying: null }
+            : { lanes: { ...s.lanes, [lane]: (s.lanes[lane] ?? '') + text }, retrying: null },
+        ),
       };
     }
     case 'step.progress':
-      return { ...next, steps: patchStep(state, e.data.step, () => ({ progress: { done: e.data.done, failed: e.data.failed, total: e.data.total } })) };
+      return {
+        ...next,
+        steps: patchStep(state, e.data.step, () => ({
+          progress: { done: e.data.done, failed: e.data.failed, total: e.data.total },
+        })),
+      };
     case 'step.retrying':
-      return { ...next, steps: patchStep(state, e.data.step, () => ({ retrying: { attempt: e.data.attempt, error: e.data.error, delayMs: e.data.delayMs } })) };
+      return {
+        ...next,
+        steps: patchStep(state, e.data.step, () => ({
+          retrying: { attempt: e.data.attempt, error: e.data.error, delayMs: e.data.delayMs },
+        })),
+      };
     case 'step.completed': {
       const d = e.data;
       return {
@@ -149,13 +182,43 @@ export function applyFrame(state: LiveRun, frame: Frame): LiveRun {
       };
     }
     case 'step.failed':
-      return { ...next, steps: patchStep(state, e.data.step, () => ({ status: e.data.error === 'Cancelled' ? 'cancelled' : 'failed', retrying: null, error: e.data.error, attempt: e.data.attempt })) };
+      return {
+        ...next,
+        steps: patchStep(state, e.data.step, () => ({
+          status: e.data.error === 'Cancelled' ? 'cancelled' : 'failed',
+          retrying: null,
+          error: e.data.error,
+          attempt: e.data.attempt,
+        })),
+      };
     case 'run.completed':
-      return { ...next, status: 'completed', endedAt: frame.at, totals: { durationMs: e.data.durationMs, tokensIn: e.data.tokensIn, tokensOut: e.data.tokensOut, costUsd: e.data.costUsd, unpricedCalls: e.data.unpricedCalls } };
+      return {
+        ...next,
+        status: 'completed',
+        endedAt: frame.at,
+        totals: {
+          durationMs: e.data.durationMs,
+          tokensIn: e.data.tokensIn,
+          tokensOut: e.data.tokensOut,
+          costUsd: e.data.costUsd,
+          unpricedCalls: e.data.unpricedCalls,
+        },
+      };
     case 'run.failed':
-      return { ...next, status: 'failed', endedAt: frame.at, error: e.data.error, steps: state.steps.map((s) => (s.status === 'running' ? { ...s, status: 'failed' } : s)) };
+      return {
+        ...next,
+        status: 'failed',
+        endedAt: frame.at,
+        error: e.data.error,
+        steps: state.steps.map((s) => (s.status === 'running' ? { ...s, status: 'failed' } : s)),
+      };
     case 'run.cancelled':
-      return { ...next, status: 'cancelled', endedAt: frame.at, steps: state.steps.map((s) => (s.status === 'running' ? { ...s, status: 'cancelled' } : s)) };
+      return {
+        ...next,
+        status: 'cancelled',
+        endedAt: frame.at,
+        steps: state.steps.map((s) => (s.status === 'running' ? { ...s, status: 'cancelled' } : s)),
+      };
   }
   return next;
 }

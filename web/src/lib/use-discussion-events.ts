@@ -7,7 +7,13 @@
  */
 import { useReducer } from 'react';
 import { zDiscussionEvent } from '../../../src/shared/frames.js';
-import { applyDiscussionFrame, initialDiscussion, type DiscussionEvent, type DiscussionFrame, type LiveDiscussion } from './discussion-state.js';
+import {
+  applyDiscussionFrame,
+  initialDiscussion,
+  type DiscussionEvent,
+  type DiscussionFrame,
+  type LiveDiscussion,
+} from './discussion-state.js';
 import { useEventStream, type Connection } from './use-event-stream.js';
 
 export type { Connection };

@@ -56,7 +56,9 @@ export function useEventStream<E extends StreamEvent>(options: EventStreamOption
 
   useEffect(() => {
     const { schema, eventTypes, reopenOnGap, retryMs } = optionsRef.current;
-    const es = new EventSource(`${url}${url.includes('?') ? '&' : '?'}after=${lastSeq.current}`, { withCredentials: true });
+    const es = new EventSource(`${url}${url.includes('?') ? '&' : '?'}after=${lastSeq.current}`, {
+      withCredentials: true,
+    });
     let reopen: ReturnType<typeof setTimeout> | undefined;
     const restart = (delayMs: number) => {
       es.close();

@@ -114,7 +114,17 @@ export function stepToDraft(s: StepDef): StepDraft {
 }
 
 export function workflowToDraft(w: Workflow | null): WorkflowDraft {
-  if (!w) return { name: '', description: '', projectId: '', defaultPersonaId: '', defaultProvider: '', defaultModel: '', memoryInsightIds: [], steps: [blankStep([])] };
+  if (!w)
+    return {
+      name: '',
+      description: '',
+      projectId: '',
+      defaultPersonaId: '',
+      defaultProvider: '',
+      defaultModel: '',
+      memoryInsightIds: [],
+      steps: [blankStep([])],
+    };
   return {
     name: w.name,
     description: w.description,
@@ -128,7 +138,8 @@ export function workflowToDraft(w: Workflow | null): WorkflowDraft {
 }
 
 /** The draft without React keys, to tell whether anything changed. */
-export const draftSignature = (d: WorkflowDraft): string => JSON.stringify({ ...d, steps: d.steps.map(({ key: _k, ...s }) => s) });
+export const draftSignature = (d: WorkflowDraft): string =>
+  JSON.stringify({ ...d, steps: d.steps.map(({ key: _k, ...s }) => s) });
 
 const orNull = (s: string) => (s.trim() ? s.trim() : null);
 /** '' → null; anything else a number (NaN fails validation with a message). */
@@ -142,7 +153,10 @@ export function draftToInput(d: WorkflowDraft, kept: { otherDefaultPersonaIds: s
     name: d.name,
     description: d.description,
     projectId: d.projectId || null,
-    defaultPersonaIds: [...(d.defaultPersonaId ? [d.defaultPersonaId] : []), ...kept.otherDefaultPersonaIds.filter((id) => id !== d.defaultPersonaId)],
+    defaultPersonaIds: [
+      ...(d.defaultPersonaId ? [d.defaultPersonaId] : []),
+      ...kept.otherDefaultPersonaIds.filter((id) => id !== d.defaultPersonaId),
+    ],
     defaultProvider: orNull(d.defaultProvider),
     defaultModel: orNull(d.defaultModel),
     memoryInsightIds: d.memoryInsightIds,
@@ -185,7 +199,15 @@ export const MAX_LINKED_INSIGHTS = 50;
 export const usesMemory = (prompt: string): boolean => /\{\{\s*memory\s*\}\}/.test(prompt);
 
 // --- Run step details stored as JSON (fan-out items, compared providers) ---
-const zItems = z.array(z.object({ index: z.number(), item: z.string(), status: z.string(), output: z.string(), error: z.string().nullable() }));
+const zItems = z.array(
+  z.object({
+    index: z.number(),
+    item: z.string(),
+    status: z.string(),
+    output: z.string(),
+    error: z.string().nullable(),
+  }),
+);
 const zComparisons = z.array(
   z.object({
     provider: z.string(),

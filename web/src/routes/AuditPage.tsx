@@ -16,7 +16,19 @@ function describeTarget(type: string | null, id: string | null, data: unknown): 
 }
 
 /** One page of entries; the last page offers "Load more". */
-function AuditChunk({ action, before, isLast, onMore, actorName }: { action: string; before?: number; isLast: boolean; onMore: (c: number) => void; actorName: (id: string | null) => string }) {
+function AuditChunk({
+  action,
+  before,
+  isLast,
+  onMore,
+  actorName,
+}: {
+  action: string;
+  before?: number;
+  isLast: boolean;
+  onMore: (c: number) => void;
+  actorName: (id: string | null) => string;
+}) {
   const trpc = useTRPC();
   const input = { limit: PAGE, ...(before ? { before } : {}), ...(action ? { action } : {}) };
   const page = useQuery(trpc.audit.list.queryOptions(input));

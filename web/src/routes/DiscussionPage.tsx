@@ -69,14 +69,21 @@ function DiscussionView({ d }: { d: Discussion }) {
   const open = openTurns(live.turns, d.answeredTurns);
   // The stored status may be newer than the stream (just sent) or older (the turn just ended).
   const lastKnown = live.turns.find((t) => t.turn === d.turns);
-  const isServerBusy = d.status !== 'idle' && !(lastKnown && (lastKnown.status === 'done' || lastKnown.status === 'failed'));
+  const isServerBusy =
+    d.status !== 'idle' && !(lastKnown && (lastKnown.status === 'done' || lastKnown.status === 'failed'));
   const isGenerating = isStreaming || open.length > 0 || isServerBusy;
   const usedLanguage = live.turns.findLast((t) => t.language)?.language ?? null;
   const lastSize = messages.length + (messages.at(-1)?.content.length ?? 0);
   useStickToBottom(lastSize);
   return (
     <div className="page page-wide chat-page" data-testid="discussion" data-generating={isGenerating}>
-      <ChatHeader d={d} connection={connection} isGenerating={isGenerating} hasMessages={messages.length > 0} usedLanguage={usedLanguage} />
+      <ChatHeader
+        d={d}
+        connection={connection}
+        isGenerating={isGenerating}
+        hasMessages={messages.length > 0}
+        usedLanguage={usedLanguage}
+      />
       <ChatTranscript mode={d.mode} participants={d.participants} consensusRounds={d.consensusRounds} turns={turns} />
       {messages.length ? <UsageFooter rows={totals.rows} total={totals.total} /> : null}
       {can(ws, 'discussions:write') ? <Composer discussionId={d.id} isGenerating={isGenerating} /> : null}

@@ -30,7 +30,11 @@ function DiscussionRow({ d, projectName }: { d: DiscussionSummary; projectName: 
   return (
     <tr data-testid="discussion-row">
       <td>
-        <Link to="/w/$workspaceId/discussions/$discussionId" params={{ workspaceId: ws.id, discussionId: d.id }} className="project-link list-title">
+        <Link
+          to="/w/$workspaceId/discussions/$discussionId"
+          params={{ workspaceId: ws.id, discussionId: d.id }}
+          className="project-link list-title"
+        >
           {d.title}
         </Link>
         {d.status !== 'idle' ? <span className="badge pill-running discussion-status">answering</span> : null}
@@ -49,10 +53,20 @@ function DiscussionRow({ d, projectName }: { d: DiscussionSummary; projectName: 
       </td>
       <td className="num">{d.messageCount}</td>
       <td className="num nowrap">
-        {formatTokens(d.tokensIn + d.tokensOut, true)} <span className="muted">· {formatCost(d.costUsd, d.unpricedCalls)}</span>
+        {formatTokens(d.tokensIn + d.tokensOut, true)}{' '}
+        <span className="muted">· {formatCost(d.costUsd, d.unpricedCalls)}</span>
       </td>
       <td className="nowrap">{formatDateTime(d.updatedAt)}</td>
-      <td className="actions">{can(ws, 'discussions:write') ? <ConfirmButton small label="Delete" question={`Delete "${d.title}" and its messages?`} onConfirm={() => remove.mutate({ id: d.id })} /> : null}</td>
+      <td className="actions">
+        {can(ws, 'discussions:write') ? (
+          <ConfirmButton
+            small
+            label="Delete"
+            question={`Delete "${d.title}" and its messages?`}
+            onConfirm={() => remove.mutate({ id: d.id })}
+          />
+        ) : null}
+      </td>
     </tr>
   );
 }
@@ -75,14 +89,20 @@ export function DiscussionsPage() {
   const [isCreating, setIsCreating] = useState(false);
   const allowed = can(ws, 'discussions:read');
   const canWrite = can(ws, 'discussions:write');
-  const list = useQuery({ ...trpc.discussions.list.queryOptions(projectId ? { projectId } : {}), enabled: allowed, placeholderData: keepPreviousData });
+  const list = useQuery({
+    ...trpc.discussions.list.queryOptions(projectId ? { projectId } : {}),
+    enabled: allowed,
+    placeholderData: keepPreviousData,
+  });
   if (!allowed) return <EmptyState title="You don't have access to discussions here." />;
   return (
     <div className="page page-wide">
       <div className="page-header">
         <div>
           <h1>Discussions</h1>
-          <p className="muted">Put a question to several personas and models at once: side by side, or in rounds until they converge.</p>
+          <p className="muted">
+            Put a question to several personas and models at once: side by side, or in rounds until they converge.
+          </p>
         </div>
         {canWrite && !isCreating ? (
           <div className="toolbar">
@@ -99,7 +119,11 @@ export function DiscussionsPage() {
         testId="discussion-list"
         columns={discussionColumns}
         actions
-        empty={<EmptyState title={projectId ? 'No discussions in this project.' : 'No discussions yet'}>{canWrite ? 'Start one: pick the participants and ask your question.' : null}</EmptyState>}
+        empty={
+          <EmptyState title={projectId ? 'No discussions in this project.' : 'No discussions yet'}>
+            {canWrite ? 'Start one: pick the participants and ask your question.' : null}
+          </EmptyState>
+        }
         row={(d) => <DiscussionRow key={d.id} d={d} projectName={projects.nameOf(d.projectId)} />}
       />
     </div>

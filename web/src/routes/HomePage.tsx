@@ -20,7 +20,10 @@ export function HomePage() {
   const list = workspaces.data;
   if (list.length === 0) {
     return (
-      <AuthCard title="Create your first workspace" subtitle={`Signed in as ${user.email}. A workspace holds your team's projects and notes.`}>
+      <AuthCard
+        title="Create your first workspace"
+        subtitle={`Signed in as ${user.email}. A workspace holds your team's projects and notes.`}
+      >
         <CreateWorkspaceForm />
       </AuthCard>
     );

@@ -56,7 +56,10 @@ export function InsightPage() {
         <div>
           <h1>{i.title}</h1>
           <p className="muted">
-            {i.originRunId ? `From workflow run ${i.originRunId.slice(0, 8)}${i.originStep ? `, step ${i.originStep}` : ''}` : 'Added by hand'} · last changed {formatDateTime(i.updatedAt)}
+            {i.originRunId
+              ? `From workflow run ${i.originRunId.slice(0, 8)}${i.originStep ? `, step ${i.originStep}` : ''}`
+              : 'Added by hand'}{' '}
+            · last changed {formatDateTime(i.updatedAt)}
             {i.embeddingError ? ` · embedding failed: ${i.embeddingError}` : ''}
           </p>
         </div>

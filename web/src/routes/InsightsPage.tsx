@@ -3,7 +3,17 @@ import { useState } from 'react';
 import { EmptyState, ErrorAlert, Loading } from '../components/Feedback.js';
 import { InsightCard } from '../components/InsightCard.js';
 import { InsightForm } from '../components/InsightForm.js';
-import { capitalize, insightStatuses, insightTypes, severities, typeLabel, useEmbeddingModel, type InsightStatus, type InsightType, type Severity } from '../components/MemoryLabels.js';
+import {
+  capitalize,
+  insightStatuses,
+  insightTypes,
+  severities,
+  typeLabel,
+  useEmbeddingModel,
+  type InsightStatus,
+  type InsightType,
+  type Severity,
+} from '../components/MemoryLabels.js';
 import { MemoryHeader } from '../components/MemoryTabs.js';
 import { ProjectSelect, useProjects } from '../components/ProjectSelect.js';
 import { WisdomPreview } from '../components/WisdomPreview.js';
@@ -25,7 +35,13 @@ export function InsightsPage() {
   const allowed = can(ws, 'memory:read');
   const canWrite = can(ws, 'memory:write');
   const insights = useQuery({
-    ...trpc.insights.list.queryOptions({ limit: 200, ...(projectId ? { projectId } : {}), ...(status ? { status } : {}), ...(type ? { type } : {}), ...(severity ? { severity } : {}) }),
+    ...trpc.insights.list.queryOptions({
+      limit: 200,
+      ...(projectId ? { projectId } : {}),
+      ...(status ? { status } : {}),
+      ...(type ? { type } : {}),
+      ...(severity ? { severity } : {}),
+    }),
     enabled: allowed,
     placeholderData: keepPreviousData,
   });
@@ -43,22 +59,40 @@ export function InsightsPage() {
       {insights.isError ? <ErrorAlert error={insights.error} /> : null}
       {insights.data && insights.data.length === 0 ? (
         <EmptyState title={isFiltered ? 'No insights match these filters.' : 'No insights yet'}>
-          {isFiltered ? 'Try other filters.' : 'Workflow runs will propose insights here; you can also add one by hand.'}
+          {isFiltered
+            ? 'Try other filters.'
+            : 'Workflow runs will propose insights here; you can also add one by hand.'}
         </EmptyState>
       ) : null}
-      {insights.data?.map((i) => <InsightCard key={i.id} insight={i} projectName={projects.nameOf(i.projectId)} model={model} />)}
+      {insights.data?.map((i) => (
+        <InsightCard key={i.id} insight={i} projectName={projects.nameOf(i.projectId)} model={model} />
+      ))}
     </div>
   );
   return (
     <div className="page page-wide">
-      <MemoryHeader description="Insights: pain points, solutions, strengths, patterns and decisions. Approved ones become a project's wisdom." action={action} />
+      <MemoryHeader
+        description="Insights: pain points, solutions, strengths, patterns and decisions. Approved ones become a project's wisdom."
+        action={action}
+      />
       {isCreating ? <InsightForm defaultProjectId={projectId} onDone={() => setIsCreating(false)} /> : null}
       <div className="filters" role="group" aria-label="Insight filters">
         <label htmlFor="insights-project" className="sr-only">
           Project
         </label>
-        <ProjectSelect id="insights-project" value={projectId} onChange={setProjectId} emptyLabel="All projects" className="input input-auto" />
-        <select aria-label="Status" className="input input-auto" value={status} onChange={(e) => setStatus(e.target.value as InsightStatus | '')}>
+        <ProjectSelect
+          id="insights-project"
+          value={projectId}
+          onChange={setProjectId}
+          emptyLabel="All projects"
+          className="input input-auto"
+        />
+        <select
+          aria-label="Status"
+          className="input input-auto"
+          value={status}
+          onChange={(e) => setStatus(e.target.value as InsightStatus | '')}
+        >
           <option value="">Any status</option>
           {insightStatuses.map((s) => (
             <option key={s} value={s}>
@@ -66,7 +100,12 @@ export function InsightsPage() {
             </option>
           ))}
         </select>
-        <select aria-label="Type" className="input input-auto" value={type} onChange={(e) => setType(e.target.value as InsightType | '')}>
+        <select
+          aria-label="Type"
+          className="input input-auto"
+          value={type}
+          onChange={(e) => setType(e.target.value as InsightType | '')}
+        >
           <option value="">Any type</option>
           {insightTypes.map((t) => (
             <option key={t} value={t}>
@@ -74,7 +113,12 @@ export function InsightsPage() {
             </option>
           ))}
         </select>
-        <select aria-label="Severity" className="input input-auto" value={severity} onChange={(e) => setSeverity(e.target.value as Severity | '')}>
+        <select
+          aria-label="Severity"
+          className="input input-auto"
+          value={severity}
+          onChange={(e) => setSeverity(e.target.value as Severity | '')}
+        >
           <option value="">Any severity</option>
           {severities.map((s) => (
             <option key={s} value={s}>

@@ -50,13 +50,17 @@ export function InvitePage() {
       ) : null}
       <dt>Status</dt>
       <dd>
-        <span className={`badge badge-${inv.status}`}>{inv.status}</span> {inv.status === 'pending' ? `· expires ${formatDate(inv.expiresAt)}` : null}
+        <span className={`badge badge-${inv.status}`}>{inv.status}</span>{' '}
+        {inv.status === 'pending' ? `· expires ${formatDate(inv.expiresAt)}` : null}
       </dd>
     </dl>
   );
   if (inv.status !== 'pending') {
     return (
-      <AuthCard title={`Invitation to ${inv.workspaceName}`} subtitle={`This invitation is ${inv.status}. Ask an admin for a new link.`}>
+      <AuthCard
+        title={`Invitation to ${inv.workspaceName}`}
+        subtitle={`This invitation is ${inv.status}. Ask an admin for a new link.`}
+      >
         {summary}
         <Link to="/" className="btn btn-block">
           Go home
@@ -69,7 +73,12 @@ export function InvitePage() {
       <AuthCard title={`Join ${inv.workspaceName}`} subtitle={`You are signed in as ${user.email}.`}>
         {summary}
         <ErrorAlert error={accept.error} />
-        <button type="button" className="btn btn-primary btn-block" disabled={accept.isPending} onClick={() => accept.mutate({ token })}>
+        <button
+          type="button"
+          className="btn btn-primary btn-block"
+          disabled={accept.isPending}
+          onClick={() => accept.mutate({ token })}
+        >
           {accept.isPending ? 'Joining…' : `Join ${inv.workspaceName}`}
         </button>
       </AuthCard>
@@ -93,7 +102,11 @@ export function InvitePage() {
         submitLabel={`Create account and join`}
         inviteToken={token}
         defaultEmail={inv.email ?? ''}
-        onDone={(r) => void (r.joinedTenantId ? navigate({ to: '/w/$workspaceId', params: { workspaceId: r.joinedTenantId } }) : navigate({ to: '/' }))}
+        onDone={(r) =>
+          void (r.joinedTenantId
+            ? navigate({ to: '/w/$workspaceId', params: { workspaceId: r.joinedTenantId } })
+            : navigate({ to: '/' }))
+        }
       />
     </AuthCard>
   );

@@ -54,7 +54,9 @@ export function LlmSettingsPage() {
           <section className="card form">
             <div>
               <h2>Fallback order</h2>
-              <p className="muted small">Calls try these providers top to bottom until one answers. Admins manage providers and keys.</p>
+              <p className="muted small">
+                Calls try these providers top to bottom until one answers. Admins manage providers and keys.
+              </p>
             </div>
             <ChainView chain={settings.data.effectiveChain} />
             <p className="muted small">{OFFLINE_HINT}</p>

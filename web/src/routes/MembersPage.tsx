@@ -101,9 +101,20 @@ export function MembersPage() {
                     <td>{formatDate(m.joinedAt)}</td>
                     <td className="actions">
                       {isSelf ? (
-                        <ConfirmButton small label="Leave workspace" confirmLabel="Leave" question={`Leave ${ws.name}?`} onConfirm={() => remove.mutate({ userId: m.userId })} />
+                        <ConfirmButton
+                          small
+                          label="Leave workspace"
+                          confirmLabel="Leave"
+                          question={`Leave ${ws.name}?`}
+                          onConfirm={() => remove.mutate({ userId: m.userId })}
+                        />
                       ) : canEdit ? (
-                        <ConfirmButton small label="Remove" question={`Remove ${m.name}?`} onConfirm={() => remove.mutate({ userId: m.userId })} />
+                        <ConfirmButton
+                          small
+                          label="Remove"
+                          question={`Remove ${m.name}?`}
+                          onConfirm={() => remove.mutate({ userId: m.userId })}
+                        />
                       ) : null}
                     </td>
                   </tr>

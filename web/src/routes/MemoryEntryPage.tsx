@@ -6,7 +6,14 @@ import { EmptyState, ErrorAlert, Loading } from '../components/Feedback.js';
 import { Field } from '../components/Field.js';
 import { FormError } from '../components/FormError.js';
 import { Markdown } from '../components/Markdown.js';
-import { EmbeddingBadge, parseTags, TagChips, useEmbeddingModel, useRefreshMemory, type MemoryEntry } from '../components/MemoryLabels.js';
+import {
+  EmbeddingBadge,
+  parseTags,
+  TagChips,
+  useEmbeddingModel,
+  useRefreshMemory,
+  type MemoryEntry,
+} from '../components/MemoryLabels.js';
 import { ProjectSelect } from '../components/ProjectSelect.js';
 import { useToast } from '../components/Toasts.js';
 import { useWorkspace } from '../components/WorkspaceContext.js';
@@ -32,7 +39,8 @@ function EntryEditor({ entry }: { entry: MemoryEntry | null }) {
   const afterSave = async (e: MemoryEntry) => {
     queryClient.setQueryData(trpc.memory.entries.get.queryKey({ id: e.id }), e);
     await refresh();
-    if (e.embeddingError) toast.error(`Saved, but embedding failed: ${e.embeddingError}. It is found by keywords until a backfill.`);
+    if (e.embeddingError)
+      toast.error(`Saved, but embedding failed: ${e.embeddingError}. It is found by keywords until a backfill.`);
   };
   const create = useMutation(
     trpc.memory.entries.create.mutationOptions({
@@ -40,7 +48,11 @@ function EntryEditor({ entry }: { entry: MemoryEntry | null }) {
       onSuccess: async (e) => {
         await afterSave(e);
         toast.success(`Entry "${e.title}" created`);
-        await navigate({ to: '/w/$workspaceId/memory/entries/$entryId', params: { workspaceId: ws.id, entryId: e.id }, replace: true });
+        await navigate({
+          to: '/w/$workspaceId/memory/entries/$entryId',
+          params: { workspaceId: ws.id, entryId: e.id },
+          replace: true,
+        });
       },
     }),
   );
@@ -86,31 +98,85 @@ function EntryEditor({ entry }: { entry: MemoryEntry | null }) {
       <div className="page-header">
         <div>
           <h1>{entry ? entry.title : 'New knowledge entry'}</h1>
-          <p className="muted">{entry ? `Last changed ${formatDateTime(entry.updatedAt)} · source: ${entry.source}` : 'A runbook, a decision or a gotcha, in Markdown. It is embedded on save.'}</p>
+          <p className="muted">
+            {entry
+              ? `Last changed ${formatDateTime(entry.updatedAt)} · source: ${entry.source}`
+              : 'A runbook, a decision or a gotcha, in Markdown. It is embedded on save.'}
+          </p>
         </div>
       </div>
       <div className="editor-layout">
         <form className="card form" onSubmit={submit} noValidate data-testid="entry-form">
           <FormError error={error} />
           <Field label="Title" htmlFor="entry-title" error={fieldError(error, 'title')}>
-            <input id="entry-title" className="input" value={title} onChange={(e) => setTitle(e.target.value)} readOnly={!canWrite} autoFocus={!entry} maxLength={200} />
+            <input
+              id="entry-title"
+              className="input"
+              value={title}
+              onChange={(e) => setTitle(e.target.value)}
+              readOnly={!canWrite}
+              autoFocus={!entry}
+              maxLength={200}
+            />
           </Field>
-          <Field label="Content" htmlFor="entry-content" error={fieldError(error, 'content')} hint="Markdown. The preview is on the right.">
-            <textarea id="entry-content" className="input mono prompt-input" rows={14} value={content} onChange={(e) => setContent(e.target.value)} readOnly={!canWrite} />
+          <Field
+            label="Content"
+            htmlFor="entry-content"
+            error={fieldError(error, 'content')}
+            hint="Markdown. The preview is on the right."
+          >
+            <textarea
+              id="entry-content"
+              className="input mono prompt-input"
+              rows={14}
+              value={content}
+              onChange={(e) => setContent(e.target.value)}
+              readOnly={!canWrite}
+            />
           </Field>
-          <Field label="Tags" htmlFor="entry-tags" error={fieldError(error, 'tags')} hint="Comma-separated, up to 20 (stored lower-case).">
-            <input id="entry-tags" className="input" value={tagText} onChange={(e) => setTagText(e.target.value)} readOnly={!canWrite} placeholder="release, ops" />
+          <Field
+            label="Tags"
+            htmlFor="entry-tags"
+            error={fieldError(error, 'tags')}
+            hint="Comma-separated, up to 20 (stored lower-case)."
+          >
+            <input
+              id="entry-tags"
+              className="input"
+              value={tagText}
+              onChange={(e) => setTagText(e.target.value)}
+              readOnly={!canWrite}
+              placeholder="release, ops"
+            />
           </Field>
           {tags.length ? <TagChips tags={tags} /> : null}
-          <Field label="Project" htmlFor="entry-project" error={fieldError(error, 'projectId')} hint="Workspace-wide entries show up in every project's searches.">
-            <ProjectSelect id="entry-project" value={projectId} onChange={setProjectId} emptyLabel="Workspace-wide (no project)" disabled={!canWrite} />
+          <Field
+            label="Project"
+            htmlFor="entry-project"
+            error={fieldError(error, 'projectId')}
+            hint="Workspace-wide entries show up in every project's searches."
+          >
+            <ProjectSelect
+              id="entry-project"
+              value={projectId}
+              onChange={setProjectId}
+              emptyLabel="Workspace-wide (no project)"
+              disabled={!canWrite}
+            />
           </Field>
           {canWrite ? (
             <div className="form-actions form-actions-split">
               <button type="submit" className="btn btn-primary" disabled={isSaving}>
                 {isSaving ? 'Saving…' : entry ? 'Save' : 'Create entry'}
               </button>
-              {entry ? <ConfirmButton label="Delete" question={`Delete "${entry.title}"?`} onConfirm={() => remove.mutate({ id: entry.id })} testId="delete-entry" /> : null}
+              {entry ? (
+                <ConfirmButton
+                  label="Delete"
+                  question={`Delete "${entry.title}"?`}
+                  onConfirm={() => remove.mutate({ id: entry.id })}
+                  testId="delete-entry"
+                />
+              ) : null}
             </div>
           ) : (
             <p className="muted small">You can read this entry; editing needs the memory:write permission.</p>
@@ -144,7 +210,12 @@ export function MemoryEntryPage() {
   const { entryId } = useParams({ from: '/w/$workspaceId/memory/entries/$entryId' });
   const isNew = entryId === 'new';
   const entry = useQuery({ ...trpc.memory.entries.get.queryOptions({ id: entryId }), enabled: !isNew });
-  if (isNew) return can(ws, 'memory:write') ? <EntryEditor key="new" entry={null} /> : <EmptyState title="Writing entries needs the memory:write permission." />;
+  if (isNew)
+    return can(ws, 'memory:write') ? (
+      <EntryEditor key="new" entry={null} />
+    ) : (
+      <EmptyState title="Writing entries needs the memory:write permission." />
+    );
   if (entry.isPending) return <Loading />;
   if (entry.isError) {
     const code = errorCode(entry.error);

@@ -2,7 +2,17 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
 import { useState, type FormEvent } from 'react';
 import { EmptyState, ErrorAlert, Loading } from '../components/Feedback.js';
-import { capitalize, insightStatuses, insightTypes, parseTags, severities, typeLabel, type InsightStatus, type InsightType, type Severity } from '../components/MemoryLabels.js';
+import {
+  capitalize,
+  insightStatuses,
+  insightTypes,
+  parseTags,
+  severities,
+  typeLabel,
+  type InsightStatus,
+  type InsightType,
+  type Severity,
+} from '../components/MemoryLabels.js';
 import { MemoryHeader } from '../components/MemoryTabs.js';
 import { ProjectSelect, useProjects } from '../components/ProjectSelect.js';
 import { SearchHitCard } from '../components/SearchHitCard.js';
@@ -16,11 +26,17 @@ type Mode = 'weighted' | 'rrf';
 
 /** `/w/$workspaceId/memory`: one hybrid search over knowledge entries and insights. */
 
-const VECTOR_PATH_LABELS = { exact: 'exact comparison', hnsw: 'HNSW index', mixed: 'exact comparison and HNSW index' } as const;
+const VECTOR_PATH_LABELS = {
+  exact: 'exact comparison',
+  hnsw: 'HNSW index',
+  mixed: 'exact comparison and HNSW index',
+} as const;
 const VECTOR_PATH_HINTS = {
-  exact: 'Every vector in scope was compared with the query: offline embeddings up to 20,000 items, a model’s up to 1,000.',
+  exact:
+    'Every vector in scope was compared with the query: offline embeddings up to 20,000 items, a model’s up to 1,000.',
   hnsw: 'Nearest vectors found through the HNSW index (approximate, fast at any size).',
-  mixed: 'Entries and insights were searched each their own way: exactly where few enough, through the HNSW index otherwise.',
+  mixed:
+    'Entries and insights were searched each their own way: exactly where few enough, through the HNSW index otherwise.',
 } as const;
 export function MemorySearchPage() {
   const trpc = useTRPC();
@@ -67,7 +83,9 @@ export function MemorySearchPage() {
   const params = { workspaceId: ws.id };
   return (
     <div className="page page-wide">
-      <MemoryHeader description={`What ${ws.name} has learned: knowledge entries and insights, found by meaning and by keywords.`} />
+      <MemoryHeader
+        description={`What ${ws.name} has learned: knowledge entries and insights, found by meaning and by keywords.`}
+      />
       <form className="search-hero" role="search" onSubmit={submit}>
         <label htmlFor="memory-search" className="sr-only">
           Search memory
@@ -87,13 +105,30 @@ export function MemorySearchPage() {
         </button>
       </form>
       <div className="filters" aria-label="Search filters" role="group">
-        <select aria-label="Kind" className="input input-auto" value={kind} onChange={(e) => setKind(e.target.value as Kind)}>
+        <select
+          aria-label="Kind"
+          className="input input-auto"
+          value={kind}
+          onChange={(e) => setKind(e.target.value as Kind)}
+        >
           <option value="all">Entries and insights</option>
           <option value="entry">Entries only</option>
           <option value="insight">Insights only</option>
         </select>
-        <ProjectSelect id="search-project" value={projectId} onChange={setProjectId} emptyLabel="All projects" className="input input-auto" />
-        <select aria-label="Type" className="input input-auto" value={type} onChange={(e) => setType(e.target.value as InsightType | '')} disabled={!canInsights}>
+        <ProjectSelect
+          id="search-project"
+          value={projectId}
+          onChange={setProjectId}
+          emptyLabel="All projects"
+          className="input input-auto"
+        />
+        <select
+          aria-label="Type"
+          className="input input-auto"
+          value={type}
+          onChange={(e) => setType(e.target.value as InsightType | '')}
+          disabled={!canInsights}
+        >
           <option value="">Any type</option>
           {insightTypes.map((t) => (
             <option key={t} value={t}>
@@ -101,7 +136,13 @@ export function MemorySearchPage() {
             </option>
           ))}
         </select>
-        <select aria-label="Severity" className="input input-auto" value={severity} onChange={(e) => setSeverity(e.target.value as Severity | '')} disabled={!canInsights}>
+        <select
+          aria-label="Severity"
+          className="input input-auto"
+          value={severity}
+          onChange={(e) => setSeverity(e.target.value as Severity | '')}
+          disabled={!canInsights}
+        >
           <option value="">Any severity</option>
           {severities.map((s) => (
             <option key={s} value={s}>
@@ -109,7 +150,13 @@ export function MemorySearchPage() {
             </option>
           ))}
         </select>
-        <select aria-label="Status" className="input input-auto" value={status} onChange={(e) => setStatus(e.target.value as InsightStatus | '')} disabled={!canInsights}>
+        <select
+          aria-label="Status"
+          className="input input-auto"
+          value={status}
+          onChange={(e) => setStatus(e.target.value as InsightStatus | '')}
+          disabled={!canInsights}
+        >
           <option value="">Any status</option>
           {insightStatuses.map((s) => (
             <option key={s} value={s}>
@@ -117,23 +164,51 @@ export function MemorySearchPage() {
             </option>
           ))}
         </select>
-        <input aria-label="Tags" className="input input-tags" placeholder="Tags: ops, release" value={tagText} onChange={(e) => setTagText(e.target.value)} disabled={!canTags} />
+        <input
+          aria-label="Tags"
+          className="input input-tags"
+          placeholder="Tags: ops, release"
+          value={tagText}
+          onChange={(e) => setTagText(e.target.value)}
+          disabled={!canTags}
+        />
         <div className="tabs" role="group" aria-label="Ranking">
           {(['weighted', 'rrf'] as const).map((m) => (
-            <button key={m} type="button" className={`tab${shownMode === m ? ' active' : ''}`} aria-pressed={shownMode === m} onClick={() => setMode(m)} title={m === 'rrf' ? 'Reciprocal rank fusion: 1/(60 + rank) per list' : 'Weighted sum of vector and text scores'}>
+            <button
+              key={m}
+              type="button"
+              className={`tab${shownMode === m ? ' active' : ''}`}
+              aria-pressed={shownMode === m}
+              onClick={() => setMode(m)}
+              title={
+                m === 'rrf'
+                  ? 'Reciprocal rank fusion: 1/(60 + rank) per list'
+                  : 'Weighted sum of vector and text scores'
+              }
+            >
               {m === 'rrf' ? 'RRF' : 'Weighted'}
             </button>
           ))}
         </div>
       </div>
       <p className="muted small filters-note" data-testid="search-scope">
-        Searches knowledge entries and insights. Project notes are not part of memory: search them on their <Link to="/w/$workspaceId" params={params}>project’s page</Link>. Type, severity and status narrow the
-        search to insights; tags narrow it to entries.
+        Searches knowledge entries and insights. Project notes are not part of memory: search them on their{' '}
+        <Link to="/w/$workspaceId" params={params}>
+          project’s page
+        </Link>
+        . Type, severity and status narrow the search to insights; tags narrow it to entries.
       </p>
       {!query ? (
         <EmptyState title="Search what this workspace knows">
-          Type a question or a few keywords. Browse <Link to="/w/$workspaceId/memory/entries" params={params}>knowledge entries</Link> or{' '}
-          <Link to="/w/$workspaceId/memory/insights" params={params}>triage insights</Link>.
+          Type a question or a few keywords. Browse{' '}
+          <Link to="/w/$workspaceId/memory/entries" params={params}>
+            knowledge entries
+          </Link>{' '}
+          or{' '}
+          <Link to="/w/$workspaceId/memory/insights" params={params}>
+            triage insights
+          </Link>
+          .
         </EmptyState>
       ) : null}
       {query && search.isPending ? <Loading label="Searching…" /> : null}
@@ -141,8 +216,11 @@ export function MemorySearchPage() {
       {result ? (
         <section className="section" aria-label="Search results">
           <p className="muted small results-meta" data-testid="search-meta">
-            {result.hits.length} result{result.hits.length === 1 ? '' : 's'} · {result.mode === 'rrf' ? 'reciprocal rank fusion' : `weighted: vector ${result.weights.vector} · text ${result.weights.text}`} · embedding model{' '}
-            <code data-testid="embedding-model">{result.embeddingModel}</code>
+            {result.hits.length} result{result.hits.length === 1 ? '' : 's'} ·{' '}
+            {result.mode === 'rrf'
+              ? 'reciprocal rank fusion'
+              : `weighted: vector ${result.weights.vector} · text ${result.weights.text}`}{' '}
+            · embedding model <code data-testid="embedding-model">{result.embeddingModel}</code>
             {result.vectorPath ? (
               <span data-testid="vector-path" title={VECTOR_PATH_HINTS[result.vectorPath]}>
                 {' '}
@@ -152,7 +230,8 @@ export function MemorySearchPage() {
           </p>
           {result.vectorError ? (
             <div className="alert alert-warn" role="status" data-testid="keyword-only">
-              <strong>Keyword-only results.</strong> The embedding provider failed ({result.vectorError}), so meaning-based matches are left out until it works again.
+              <strong>Keyword-only results.</strong> The embedding provider failed ({result.vectorError}), so
+              meaning-based matches are left out until it works again.
             </div>
           ) : null}
           {result.hits.length === 0 ? (
@@ -160,7 +239,13 @@ export function MemorySearchPage() {
           ) : (
             <ol className="hit-list" data-testid="search-results">
               {result.hits.map((h) => (
-                <SearchHitCard key={`${h.kind}:${h.id}`} hit={h} result={result} workspaceId={ws.id} projectName={projects.nameOf(h.projectId)} />
+                <SearchHitCard
+                  key={`${h.kind}:${h.id}`}
+                  hit={h}
+                  result={result}
+                  workspaceId={ws.id}
+                  projectName={projects.nameOf(h.projectId)}
+                />
               ))}
             </ol>
           )}

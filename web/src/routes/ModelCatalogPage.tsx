@@ -35,7 +35,10 @@ export function ModelCatalogPage() {
       <div className="page-header">
         <div>
           <h1>LLM</h1>
-          <p className="muted">List prices per million tokens, used to compute the cost of every call. A model without a price is recorded as “unpriced”.</p>
+          <p className="muted">
+            List prices per million tokens, used to compute the cost of every call. A model without a price is recorded
+            as “unpriced”.
+          </p>
         </div>
         {isAdmin && !isAdding ? (
           <button type="button" className="btn btn-primary" onClick={() => setIsAdding(true)}>
@@ -87,7 +90,11 @@ export function ModelCatalogPage() {
                               <ConfirmButton
                                 small
                                 label={m.source === 'override' ? 'Reset' : 'Remove'}
-                                question={m.source === 'override' ? 'Go back to the built-in price?' : 'Remove this model from the workspace catalog? Its calls will be unpriced.'}
+                                question={
+                                  m.source === 'override'
+                                    ? 'Go back to the built-in price?'
+                                    : 'Remove this model from the workspace catalog? Its calls will be unpriced.'
+                                }
                                 onConfirm={() => reset.mutate({ provider: m.provider, model: m.model })}
                               />
                             </>

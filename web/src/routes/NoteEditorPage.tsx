@@ -52,7 +52,11 @@ function NoteEditor({ projectId, projectName, noteId, initial, updatedAt }: Edit
       onSuccess: async (note) => {
         await afterSave(note);
         toast.success('Note created');
-        await navigate({ to: '/w/$workspaceId/projects/$projectId/notes/$noteId', params: { ...params, noteId: note.id }, replace: true });
+        await navigate({
+          to: '/w/$workspaceId/projects/$projectId/notes/$noteId',
+          params: { ...params, noteId: note.id },
+          replace: true,
+        });
       },
     }),
   );
@@ -79,7 +83,9 @@ function NoteEditor({ projectId, projectName, noteId, initial, updatedAt }: Edit
   const error = create.error ?? update.error;
 
   // The server's limits, checked before a round trip: an over-long note is never sent.
-  const isTooLong = !!(overLimit(draft.title.trim(), TEXT_LIMITS.noteTitle) ?? overLimit(draft.body, TEXT_LIMITS.noteBody));
+  const isTooLong = !!(
+    overLimit(draft.title.trim(), TEXT_LIMITS.noteTitle) ?? overLimit(draft.body, TEXT_LIMITS.noteBody)
+  );
   const save = () => {
     if (!canWrite || isSaving || isTooLong) return;
     if (noteId) update.mutate({ id: noteId, title: draft.title, body: draft.body });
@@ -145,10 +151,22 @@ function NoteEditor({ projectId, projectName, noteId, initial, updatedAt }: Edit
         </span>
         {canWrite ? (
           <>
-            <button type="submit" className="btn btn-primary" disabled={isSaving || isTooLong || (!!noteId && !isDirty)} title="Save (Ctrl/Cmd+S)">
+            <button
+              type="submit"
+              className="btn btn-primary"
+              disabled={isSaving || isTooLong || (!!noteId && !isDirty)}
+              title="Save (Ctrl/Cmd+S)"
+            >
               Save
             </button>
-            {noteId ? <ConfirmButton label="Delete" question="Delete this note?" onConfirm={() => remove.mutate({ id: noteId })} testId="delete-note" /> : null}
+            {noteId ? (
+              <ConfirmButton
+                label="Delete"
+                question="Delete this note?"
+                onConfirm={() => remove.mutate({ id: noteId })}
+                testId="delete-note"
+              />
+            ) : null}
           </>
         ) : null}
       </div>
@@ -162,7 +180,13 @@ function NoteEditor({ projectId, projectName, noteId, initial, updatedAt }: Edit
       )}
       <div className="tabs" role="group" aria-label="Editor layout">
         {(['split', 'write', 'preview'] as const).map((v) => (
-          <button key={v} type="button" className={`tab${view === v ? ' active' : ''}`} aria-pressed={view === v} onClick={() => setView(v)}>
+          <button
+            key={v}
+            type="button"
+            className={`tab${view === v ? ' active' : ''}`}
+            aria-pressed={view === v}
+            onClick={() => setView(v)}
+          >
             {v === 'split' ? 'Side by side' : v === 'write' ? 'Write' : 'Preview'}
           </button>
         ))}
@@ -227,8 +251,26 @@ export function NoteEditorPage() {
   if (project.isPending || (!isNew && note.isPending)) return <Loading />;
   const projectName = project.data?.name ?? 'Project';
   if (isNew || !note.data) {
-    return <NoteEditor key="new" projectId={projectId} projectName={projectName} noteId={null} initial={{ title: '', body: '' }} updatedAt={null} />;
+    return (
+      <NoteEditor
+        key="new"
+        projectId={projectId}
+        projectName={projectName}
+        noteId={null}
+        initial={{ title: '', body: '' }}
+        updatedAt={null}
+      />
+    );
   }
   const n = note.data;
-  return <NoteEditor key={n.id} projectId={projectId} projectName={projectName} noteId={n.id} initial={{ title: n.title, body: n.body }} updatedAt={n.updatedAt} />;
+  return (
+    <NoteEditor
+      key={n.id}
+      projectId={projectId}
+      projectName={projectName}
+      noteId={n.id}
+      initial={{ title: n.title, body: n.body }}
+      updatedAt={n.updatedAt}
+    />
+  );
 }

@@ -37,7 +37,10 @@ function PersonaEditor({ persona }: { persona: Persona | null }) {
   const [specs, setSpecs] = useState<SpecializationId[]>((persona?.specializations ?? []) as SpecializationId[]);
   const canWrite = can(ws, 'personas:write');
   const traitList = useMemo(() => parseTraits(traits), [traits]);
-  const text = useMemo(() => ({ description, systemPrompt, traits: traitList.map((t) => t.slice(0, 40)) }), [description, systemPrompt, traitList]);
+  const text = useMemo(
+    () => ({ description, systemPrompt, traits: traitList.map((t) => t.slice(0, 40)) }),
+    [description, systemPrompt, traitList],
+  );
 
   const afterSave = async (p: Persona) => {
     queryClient.setQueryData(trpc.personas.get.queryKey({ id: p.id }), p);
@@ -51,7 +54,11 @@ function PersonaEditor({ persona }: { persona: Persona | null }) {
       onSuccess: async (p) => {
         await afterSave(p);
         toast.success(`Persona "${p.name}" created`);
-        await navigate({ to: '/w/$workspaceId/personas/$personaId', params: { workspaceId: ws.id, personaId: p.id }, replace: true });
+        await navigate({
+          to: '/w/$workspaceId/personas/$personaId',
+          params: { workspaceId: ws.id, personaId: p.id },
+          replace: true,
+        });
       },
     }),
   );
@@ -96,25 +103,74 @@ function PersonaEditor({ persona }: { persona: Persona | null }) {
       <div className="page-header">
         <div>
           <h1>
-            {persona ? persona.name : 'New persona'} {persona?.isBuiltIn ? <span className="badge badge-builtin">Built-in</span> : null}
+            {persona ? persona.name : 'New persona'}{' '}
+            {persona?.isBuiltIn ? <span className="badge badge-builtin">Built-in</span> : null}
           </h1>
-          <p className="muted">{persona ? `Last changed ${formatDateTime(persona.updatedAt)}` : 'Describe what this persona is good at; specializations can be inferred.'}</p>
+          <p className="muted">
+            {persona
+              ? `Last changed ${formatDateTime(persona.updatedAt)}`
+              : 'Describe what this persona is good at; specializations can be inferred.'}
+          </p>
         </div>
       </div>
       <div className="editor-layout">
         <form className="card form" onSubmit={submit} noValidate data-testid="persona-form">
           <FormError error={error} />
           <Field label="Name" htmlFor="persona-name" error={fieldError(error, 'name')}>
-            <input id="persona-name" className="input" value={name} onChange={(e) => setName(e.target.value)} readOnly={!canWrite} autoFocus={!persona} placeholder="Platform Engineer" />
+            <input
+              id="persona-name"
+              className="input"
+              value={name}
+              onChange={(e) => setName(e.target.value)}
+              readOnly={!canWrite}
+              autoFocus={!persona}
+              placeholder="Platform Engineer"
+            />
           </Field>
-          <Field label="Description" htmlFor="persona-description" error={fieldError(error, 'description')} hint="What the persona does, in a sentence or two. Suggestions below update as you type.">
-            <textarea id="persona-description" className="input" rows={3} value={description} onChange={(e) => setDescription(e.target.value)} readOnly={!canWrite} />
+          <Field
+            label="Description"
+            htmlFor="persona-description"
+            error={fieldError(error, 'description')}
+            hint="What the persona does, in a sentence or two. Suggestions below update as you type."
+          >
+            <textarea
+              id="persona-description"
+              className="input"
+              rows={3}
+              value={description}
+              onChange={(e) => setDescription(e.target.value)}
+              readOnly={!canWrite}
+            />
           </Field>
-          <Field label="System prompt" htmlFor="persona-prompt" error={fieldError(error, 'systemPrompt')} hint="Sent as the system message on every call (at least 10 characters).">
-            <textarea id="persona-prompt" className="input mono prompt-input" rows={12} value={systemPrompt} onChange={(e) => setSystemPrompt(e.target.value)} readOnly={!canWrite} placeholder="You are a…" />
+          <Field
+            label="System prompt"
+            htmlFor="persona-prompt"
+            error={fieldError(error, 'systemPrompt')}
+            hint="Sent as the system message on every call (at least 10 characters)."
+          >
+            <textarea
+              id="persona-prompt"
+              className="input mono prompt-input"
+              rows={12}
+              value={systemPrompt}
+              onChange={(e) => setSystemPrompt(e.target.value)}
+              readOnly={!canWrite}
+              placeholder="You are a…"
+            />
           </Field>
-          <Field label="Traits" htmlFor="persona-traits" error={traitsError} hint="Comma-separated, up to 12 (e.g. pragmatic, thorough, concise).">
-            <input id="persona-traits" className="input" value={traits} onChange={(e) => setTraits(e.target.value)} readOnly={!canWrite} />
+          <Field
+            label="Traits"
+            htmlFor="persona-traits"
+            error={traitsError}
+            hint="Comma-separated, up to 12 (e.g. pragmatic, thorough, concise)."
+          >
+            <input
+              id="persona-traits"
+              className="input"
+              value={traits}
+              onChange={(e) => setTraits(e.target.value)}
+              readOnly={!canWrite}
+            />
           </Field>
           {traitList.length > 0 ? (
             <div className="spec-chips" aria-label="Traits">
@@ -125,16 +181,29 @@ function PersonaEditor({ persona }: { persona: Persona | null }) {
               ))}
             </div>
           ) : null}
-          <SpecializationPicker value={specs} onChange={setSpecs} text={text} readOnly={!canWrite} error={fieldError(error, 'specializations')} />
+          <SpecializationPicker
+            value={specs}
+            onChange={setSpecs}
+            text={text}
+            readOnly={!canWrite}
+            error={fieldError(error, 'specializations')}
+          />
           {canWrite ? (
             <div className="form-actions form-actions-split">
               <button type="submit" className="btn btn-primary" disabled={isSaving}>
                 {isSaving ? 'Saving…' : persona ? 'Save' : 'Create persona'}
               </button>
               {persona && !persona.isBuiltIn ? (
-                <ConfirmButton label="Delete" question={`Delete "${persona.name}"?`} onConfirm={() => remove.mutate({ id: persona.id })} testId="delete-persona" />
+                <ConfirmButton
+                  label="Delete"
+                  question={`Delete "${persona.name}"?`}
+                  onConfirm={() => remove.mutate({ id: persona.id })}
+                  testId="delete-persona"
+                />
               ) : null}
-              {persona?.isBuiltIn ? <span className="muted small">Built-in personas can be edited but not deleted.</span> : null}
+              {persona?.isBuiltIn ? (
+                <span className="muted small">Built-in personas can be edited but not deleted.</span>
+              ) : null}
             </div>
           ) : (
             <p className="muted small">You can view this persona; editing needs the personas:write permission.</p>
@@ -157,7 +226,12 @@ export function PersonaEditorPage() {
   const { personaId } = useParams({ from: '/w/$workspaceId/personas/$personaId' });
   const isNew = personaId === 'new';
   const persona = useQuery({ ...trpc.personas.get.queryOptions({ id: personaId }), enabled: !isNew });
-  if (isNew) return can(ws, 'personas:write') ? <PersonaEditor key="new" persona={null} /> : <EmptyState title="Creating personas needs the personas:write permission." />;
+  if (isNew)
+    return can(ws, 'personas:write') ? (
+      <PersonaEditor key="new" persona={null} />
+    ) : (
+      <EmptyState title="Creating personas needs the personas:write permission." />
+    );
   if (persona.isPending) return <Loading />;
   if (persona.isError) {
     return (

@@ -29,10 +29,16 @@ export function PersonasPage() {
       <div className="page-header">
         <div>
           <h1>Personas</h1>
-          <p className="muted">AI identities with a system prompt and specializations. They level up as they are used.</p>
+          <p className="muted">
+            AI identities with a system prompt and specializations. They level up as they are used.
+          </p>
         </div>
         {can(ws, 'personas:write') ? (
-          <Link to="/w/$workspaceId/personas/$personaId" params={{ workspaceId: ws.id, personaId: 'new' }} className="btn btn-primary">
+          <Link
+            to="/w/$workspaceId/personas/$personaId"
+            params={{ workspaceId: ws.id, personaId: 'new' }}
+            className="btn btn-primary"
+          >
             New persona
           </Link>
         ) : null}
@@ -41,11 +47,23 @@ export function PersonasPage() {
         <label htmlFor="persona-search" className="sr-only">
           Search personas
         </label>
-        <input id="persona-search" className="input search" type="search" placeholder="Search by name or description…" value={search} onChange={(e) => setSearch(e.target.value)} />
+        <input
+          id="persona-search"
+          className="input search"
+          type="search"
+          placeholder="Search by name or description…"
+          value={search}
+          onChange={(e) => setSearch(e.target.value)}
+        />
         <label htmlFor="persona-specialization" className="sr-only">
           Specialization
         </label>
-        <select id="persona-specialization" className="input input-auto" value={specialization} onChange={(e) => setSpecialization(e.target.value as SpecializationId | '')}>
+        <select
+          id="persona-specialization"
+          className="input input-auto"
+          value={specialization}
+          onChange={(e) => setSpecialization(e.target.value as SpecializationId | '')}
+        >
           <option value="">All specializations</option>
           {categories.list.map((c) => (
             <option key={c.id} value={c.id}>
@@ -57,10 +75,14 @@ export function PersonasPage() {
       {personas.isPending ? <Loading /> : null}
       {personas.isError ? <ErrorAlert error={personas.error} /> : null}
       {personas.data && personas.data.length === 0 ? (
-        <EmptyState title={isFiltered ? 'No personas match these filters.' : 'No personas yet'}>{isFiltered ? 'Try another search or specialization.' : null}</EmptyState>
+        <EmptyState title={isFiltered ? 'No personas match these filters.' : 'No personas yet'}>
+          {isFiltered ? 'Try another search or specialization.' : null}
+        </EmptyState>
       ) : null}
       <div className="grid" data-testid="persona-list">
-        {personas.data?.map((p) => <PersonaCard key={p.id} persona={p} workspaceId={ws.id} labelOf={categories.labelOf} />)}
+        {personas.data?.map((p) => (
+          <PersonaCard key={p.id} persona={p} workspaceId={ws.id} labelOf={categories.labelOf} />
+        ))}
       </div>
     </div>
   );

@@ -39,10 +39,22 @@ function ProjectEditor({ project, onDone }: { project: Project; onDone: () => vo
     <form className="card form" onSubmit={submit} noValidate>
       <FormError error={update.error} fields={['name', 'description']} />
       <Field label="Project name" htmlFor="edit-project-name" error={fieldError(update.error, 'name')}>
-        <input id="edit-project-name" className="input" value={name} onChange={(e) => setName(e.target.value)} autoFocus />
+        <input
+          id="edit-project-name"
+          className="input"
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          autoFocus
+        />
       </Field>
       <Field label="Description" htmlFor="edit-project-description" error={fieldError(update.error, 'description')}>
-        <textarea id="edit-project-description" className="input" rows={3} value={description} onChange={(e) => setDescription(e.target.value)} />
+        <textarea
+          id="edit-project-description"
+          className="input"
+          rows={3}
+          value={description}
+          onChange={(e) => setDescription(e.target.value)}
+        />
       </Field>
       <div className="form-actions">
         <button type="submit" className="btn btn-primary" disabled={update.isPending}>
@@ -77,7 +89,10 @@ export function ProjectPage() {
       <div className="page">
         {errorCode(project.error) === 'NOT_FOUND' ? (
           <EmptyState title="Project not found">
-            It may have been deleted. <Link to="/w/$workspaceId" params={{ workspaceId: ws.id }}>Back to projects</Link>
+            It may have been deleted.{' '}
+            <Link to="/w/$workspaceId" params={{ workspaceId: ws.id }}>
+              Back to projects
+            </Link>
           </EmptyState>
         ) : (
           <ErrorAlert error={project.error} />
@@ -110,7 +125,11 @@ export function ProjectPage() {
               </button>
             ) : null}
             {canWrite ? (
-              <Link to="/w/$workspaceId/projects/$projectId/notes/$noteId" params={{ workspaceId: ws.id, projectId, noteId: 'new' }} className="btn btn-primary">
+              <Link
+                to="/w/$workspaceId/projects/$projectId/notes/$noteId"
+                params={{ workspaceId: ws.id, projectId, noteId: 'new' }}
+                className="btn btn-primary"
+              >
                 New note
               </Link>
             ) : null}
@@ -121,7 +140,14 @@ export function ProjectPage() {
         <label htmlFor="note-search" className="sr-only">
           Search notes
         </label>
-        <input id="note-search" className="input search" type="search" placeholder="Search notes (full text)…" value={search} onChange={(e) => setSearch(e.target.value)} />
+        <input
+          id="note-search"
+          className="input search"
+          type="search"
+          placeholder="Search notes (full text)…"
+          value={search}
+          onChange={(e) => setSearch(e.target.value)}
+        />
       </div>
       {notes.isPending ? <Loading /> : null}
       {notes.isError ? <ErrorAlert error={notes.error} /> : null}
@@ -136,7 +162,11 @@ export function ProjectPage() {
         <ul className="list card" data-testid="note-list">
           {notes.data.map((n) => (
             <li key={n.id} className="list-item" data-testid="note-item">
-              <Link to="/w/$workspaceId/projects/$projectId/notes/$noteId" params={{ workspaceId: ws.id, projectId, noteId: n.id }} className="list-link">
+              <Link
+                to="/w/$workspaceId/projects/$projectId/notes/$noteId"
+                params={{ workspaceId: ws.id, projectId, noteId: n.id }}
+                className="list-link"
+              >
                 <span className="list-title">{n.title}</span>
                 <span className="muted small clamp" data-testid="note-excerpt">
                   {n.excerpt ? <Highlighted text={n.excerpt} /> : 'Empty note'}

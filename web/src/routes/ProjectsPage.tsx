@@ -40,8 +40,18 @@ function NewProjectForm({ onDone }: { onDone: () => void }) {
       <Field label="Project name" htmlFor="project-name" error={fieldError(create.error, 'name')}>
         <input id="project-name" className="input" value={name} onChange={(e) => setName(e.target.value)} autoFocus />
       </Field>
-      <Field label="Description (optional)" htmlFor="project-description" error={fieldError(create.error, 'description')}>
-        <textarea id="project-description" className="input" rows={2} value={description} onChange={(e) => setDescription(e.target.value)} />
+      <Field
+        label="Description (optional)"
+        htmlFor="project-description"
+        error={fieldError(create.error, 'description')}
+      >
+        <textarea
+          id="project-description"
+          className="input"
+          rows={2}
+          value={description}
+          onChange={(e) => setDescription(e.target.value)}
+        />
       </Field>
       <div className="form-actions">
         <button type="submit" className="btn btn-primary" disabled={create.isPending}>
@@ -64,7 +74,10 @@ export function ProjectsPage() {
   const [search, setSearch] = useState('');
   const [isCreating, setIsCreating] = useState(false);
   const query = useDebounced(search.trim());
-  const projects = useQuery({ ...trpc.projects.list.queryOptions(query ? { query } : {}), placeholderData: keepPreviousData });
+  const projects = useQuery({
+    ...trpc.projects.list.queryOptions(query ? { query } : {}),
+    placeholderData: keepPreviousData,
+  });
   const remove = useMutation(
     trpc.projects.delete.mutationOptions({
       onSuccess: async () => {
@@ -92,7 +105,14 @@ export function ProjectsPage() {
         <label htmlFor="project-search" className="sr-only">
           Search projects
         </label>
-        <input id="project-search" className="input search" type="search" placeholder="Search projects by name…" value={search} onChange={(e) => setSearch(e.target.value)} />
+        <input
+          id="project-search"
+          className="input search"
+          type="search"
+          placeholder="Search projects by name…"
+          value={search}
+          onChange={(e) => setSearch(e.target.value)}
+        />
       </div>
       {projects.isPending ? <Loading /> : null}
       {projects.isError ? <ErrorAlert error={projects.error} /> : null}
@@ -100,13 +120,19 @@ export function ProjectsPage() {
         query ? (
           <EmptyState title={`No projects match “${query}”.`} />
         ) : (
-          <EmptyState title="No projects yet">{canWrite ? 'Create a project to start writing notes.' : 'Nobody has created a project here yet.'}</EmptyState>
+          <EmptyState title="No projects yet">
+            {canWrite ? 'Create a project to start writing notes.' : 'Nobody has created a project here yet.'}
+          </EmptyState>
         )
       ) : null}
       <div className="grid" data-testid="project-list">
         {projects.data?.map((p) => (
           <article key={p.id} className="card project-card" data-testid="project-card">
-            <Link to="/w/$workspaceId/projects/$projectId" params={{ workspaceId: ws.id, projectId: p.id }} className="project-link">
+            <Link
+              to="/w/$workspaceId/projects/$projectId"
+              params={{ workspaceId: ws.id, projectId: p.id }}
+              className="project-link"
+            >
               <h2>{p.name}</h2>
             </Link>
             <p className="muted clamp">{p.description || 'No description'}</p>
@@ -115,7 +141,12 @@ export function ProjectsPage() {
                 {plural(p.noteCount, 'note')} · updated {formatDate(p.updatedAt)}
               </span>
               {canWrite ? (
-                <ConfirmButton small label="Delete" question={`Delete "${p.name}" and its notes?`} onConfirm={() => remove.mutate({ id: p.id })} />
+                <ConfirmButton
+                  small
+                  label="Delete"
+                  question={`Delete "${p.name}" and its notes?`}
+                  onConfirm={() => remove.mutate({ id: p.id })}
+                />
               ) : null}
             </div>
           </article>

@@ -42,8 +42,21 @@ function useRefetchOnFrames(runId: string) {
   };
   return (frame: Frame) => {
     const t = frame.type;
-    if (t === 'step.completed' || t === 'step.failed' || t === 'step.progress' || t === 'run.completed' || t === 'run.failed' || t === 'run.cancelled' || t === 'run.queued') {
-      later('run', () => Promise.all([queryClient.invalidateQueries({ queryKey: trpc.runs.get.queryKey({ id: runId }) }), queryClient.invalidateQueries({ queryKey: trpc.runs.list.pathKey() })]));
+    if (
+      t === 'step.completed' ||
+      t === 'step.failed' ||
+      t === 'step.progress' ||
+      t === 'run.completed' ||
+      t === 'run.failed' ||
+      t === 'run.cancelled' ||
+      t === 'run.queued'
+    ) {
+      later('run', () =>
+        Promise.all([
+          queryClient.invalidateQueries({ queryKey: trpc.runs.get.queryKey({ id: runId }) }),
+          queryClient.invalidateQueries({ queryKey: trpc.runs.list.pathKey() }),
+        ]),
+      );
     }
     if ((t === 'step.completed' && frame.data.insightIds.length) || t === 'run.completed') {
       later('insights', () => queryClient.invalidateQueries({ queryKey: trpc.runs.insights.queryKey({ id: runId }) }));
@@ -51,7 +64,12 @@ function useRefetchOnFrames(runId: string) {
   };
 }
 
-const connectionLabels: Record<Connection, string> = { connecting: 'Connecting…', live: 'Live', reconnecting: 'Reconnecting…', closed: '' };
+const connectionLabels: Record<Connection, string> = {
+  connecting: 'Connecting…',
+  live: 'Live',
+  reconnecting: 'Reconnecting…',
+  closed: '',
+};
 
 function RunView({ run }: { run: RunDetail }) {
   const ws = useWorkspace();
@@ -67,14 +85,20 @@ function RunView({ run }: { run: RunDetail }) {
   const costUsd = live.totals ? live.totals.costUsd : run.costUsd;
   const unpricedCalls = live.totals ? live.totals.unpricedCalls : run.unpricedCalls;
   const startedMs = live.startedAt ? Date.parse(live.startedAt) : null;
-  const duration = live.totals?.durationMs ?? (startedMs === null ? null : (live.endedAt ? Date.parse(live.endedAt) : now) - startedMs);
+  const duration =
+    live.totals?.durationMs ??
+    (startedMs === null ? null : (live.endedAt ? Date.parse(live.endedAt) : now) - startedMs);
   const failedStep = live.steps.find((s) => s.status === 'failed');
   return (
     <div className="page page-wide">
       <WorkflowBreadcrumbs
         trail={[
           run.workflowId ? (
-            <Link key="workflow" to="/w/$workspaceId/workflows/$workflowId" params={{ workspaceId: ws.id, workflowId: run.workflowId }}>
+            <Link
+              key="workflow"
+              to="/w/$workspaceId/workflows/$workflowId"
+              params={{ workspaceId: ws.id, workflowId: run.workflowId }}
+            >
               {run.workflowName}
             </Link>
           ) : (
@@ -87,7 +111,9 @@ function RunView({ run }: { run: RunDetail }) {
         <div>
           <h1 className="run-title">
             {run.workflowName} <RunStatusBadge status={status} testId="run-status" />
-            {connection !== 'closed' && !isEnded ? <span className={`conn conn-${connection}`}>{connectionLabels[connection]}</span> : null}
+            {connection !== 'closed' && !isEnded ? (
+              <span className={`conn conn-${connection}`}>{connectionLabels[connection]}</span>
+            ) : null}
           </h1>
           <p className="muted">Started {formatDateTime(run.createdAt)}</p>
         </div>
@@ -96,7 +122,9 @@ function RunView({ run }: { run: RunDetail }) {
       <dl className="stats run-stats">
         <div className="card stat">
           <dt className="stat-label">Tokens in</dt>
-          <dd className="stat-value" data-testid="run-tokens-in">{formatTokens(tokensIn)}</dd>
+          <dd className="stat-value" data-testid="run-tokens-in">
+            {formatTokens(tokensIn)}
+          </dd>
         </div>
         <div className="card stat">
           <dt className="stat-label">Tokens out</dt>
@@ -104,11 +132,15 @@ function RunView({ run }: { run: RunDetail }) {
         </div>
         <div className="card stat">
           <dt className="stat-label">Cost</dt>
-          <dd className="stat-value" data-testid="run-cost">{!isEnded && !tokensIn && !tokensOut ? '—' : formatCost(costUsd, unpricedCalls)}</dd>
+          <dd className="stat-value" data-testid="run-cost">
+            {!isEnded && !tokensIn && !tokensOut ? '—' : formatCost(costUsd, unpricedCalls)}
+          </dd>
         </div>
         <div className="card stat">
           <dt className="stat-label">Duration</dt>
-          <dd className="stat-value" data-testid="run-duration">{formatDuration(duration)}</dd>
+          <dd className="stat-value" data-testid="run-duration">
+            {formatDuration(duration)}
+          </dd>
         </div>
         <div className="card stat">
           <dt className="stat-label">Steps done</dt>
@@ -120,7 +152,9 @@ function RunView({ run }: { run: RunDetail }) {
       <StepPills steps={live.steps} />
       {live.resumedAttempt ? (
         <p className={`alert ${isEnded ? 'alert-info' : 'alert-warn'} small`} role="status" data-testid="run-resumed">
-          {isEnded ? `A worker stopped during this run; it resumed on attempt ${live.resumedAttempt} without re-running finished steps.` : `Worker stopped; resuming (attempt ${live.resumedAttempt}).`}
+          {isEnded
+            ? `A worker stopped during this run; it resumed on attempt ${live.resumedAttempt} without re-running finished steps.`
+            : `Worker stopped; resuming (attempt ${live.resumedAttempt}).`}
         </p>
       ) : null}
       {status === 'failed' && (live.error ?? run.error) ? (
@@ -137,7 +171,12 @@ function RunView({ run }: { run: RunDetail }) {
       ) : null}
       <div className="run-steps">
         {live.steps.map((s) => (
-          <RunStepPanel key={s.index} live={s} row={run.steps.find((r) => r.position === s.index)} def={defSteps[s.index]} />
+          <RunStepPanel
+            key={s.index}
+            live={s}
+            row={run.steps.find((r) => r.position === s.index)}
+            def={defSteps[s.index]}
+          />
         ))}
       </div>
       {defSteps.some((s) => s.type === 'review') ? <RunInsights runId={run.id} /> : null}

@@ -23,7 +23,9 @@ export function SetupPage() {
   }
   return (
     <AuthCard title="Welcome to nyxCore" subtitle="Create the administrator account for this instance.">
-      {!token ? <ErrorAlert>This link has no setup token. Use the full link printed in the server console.</ErrorAlert> : null}
+      {!token ? (
+        <ErrorAlert>This link has no setup token. Use the full link printed in the server console.</ErrorAlert>
+      ) : null}
       <SignUpForm submitLabel="Create admin account" setupToken={token} onDone={() => void navigate({ to: '/' })} />
     </AuthCard>
   );

@@ -57,7 +57,15 @@ export function SignInPage() {
       <form className="form" onSubmit={submit} noValidate>
         <FormError error={signIn.error} fields={['email', 'password']} />
         <Field label="Email" htmlFor="signin-email" error={fieldError(signIn.error, 'email')}>
-          <input id="signin-email" className="input" type="email" autoComplete="email" value={email} onChange={(e) => setEmail(e.target.value)} autoFocus />
+          <input
+            id="signin-email"
+            className="input"
+            type="email"
+            autoComplete="email"
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+            autoFocus
+          />
         </Field>
         <Field label="Password" htmlFor="signin-password" error={fieldError(signIn.error, 'password')}>
           <input

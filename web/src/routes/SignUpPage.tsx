@@ -21,7 +21,11 @@ export function SignUpPage() {
   if (status.isPending) return <Loading />;
   if (status.data?.signupMode !== 'open') {
     return (
-      <AuthCard title="Sign-up is by invitation" subtitle="Ask a workspace admin for an invitation link." footer={footer}>
+      <AuthCard
+        title="Sign-up is by invitation"
+        subtitle="Ask a workspace admin for an invitation link."
+        footer={footer}
+      >
         <Link to="/sign-in" className="btn btn-block">
           Back to sign in
         </Link>

@@ -59,10 +59,25 @@ function CreateTokenForm() {
         <FormError error={create.error} fields={['name', 'projectId', 'expiresInDays', 'scopes']} />
         <div className="form-grid">
           <Field label="Name" htmlFor="token-name" error={fieldError(create.error, 'name')}>
-            <input id="token-name" className="input" value={name} onChange={(e) => setName(e.target.value)} placeholder="CI pipeline" />
+            <input
+              id="token-name"
+              className="input"
+              value={name}
+              onChange={(e) => setName(e.target.value)}
+              placeholder="CI pipeline"
+            />
           </Field>
-          <Field label="Limit to project (optional)" htmlFor="token-project" error={fieldError(create.error, 'projectId')}>
-            <select id="token-project" className="input" value={projectId} onChange={(e) => setProjectId(e.target.value)}>
+          <Field
+            label="Limit to project (optional)"
+            htmlFor="token-project"
+            error={fieldError(create.error, 'projectId')}
+          >
+            <select
+              id="token-project"
+              className="input"
+              value={projectId}
+              onChange={(e) => setProjectId(e.target.value)}
+            >
               <option value="">All projects</option>
               {projects.data?.map((p) => (
                 <option key={p.id} value={p.id}>
@@ -71,8 +86,21 @@ function CreateTokenForm() {
               ))}
             </select>
           </Field>
-          <Field label="Expires in days (optional)" htmlFor="token-days" error={fieldError(create.error, 'expiresInDays')} hint="Empty means it never expires.">
-            <input id="token-days" className="input" type="number" min={1} max={3650} value={days} onChange={(e) => setDays(e.target.value)} />
+          <Field
+            label="Expires in days (optional)"
+            htmlFor="token-days"
+            error={fieldError(create.error, 'expiresInDays')}
+            hint="Empty means it never expires."
+          >
+            <input
+              id="token-days"
+              className="input"
+              type="number"
+              min={1}
+              max={3650}
+              value={days}
+              onChange={(e) => setDays(e.target.value)}
+            />
           </Field>
         </div>
         <fieldset className="scopes">
@@ -118,7 +146,8 @@ export function TokensPage() {
   const queryClient = useQueryClient();
   const tokens = useQuery(trpc.tokens.list.queryOptions());
   const projects = useQuery(trpc.projects.list.queryOptions({}));
-  const projectName = (id: string | null) => (id ? (projects.data?.find((p) => p.id === id)?.name ?? 'Unknown project') : 'All projects');
+  const projectName = (id: string | null) =>
+    id ? (projects.data?.find((p) => p.id === id)?.name ?? 'Unknown project') : 'All projects';
   const revoke = useMutation(
     trpc.tokens.revoke.mutationOptions({
       onSuccess: async () => {
@@ -134,7 +163,8 @@ export function TokensPage() {
         <div>
           <h1>API tokens</h1>
           <p className="muted">
-            Use a token as <code>Authorization: Bearer nyx_…</code>. A token never has more access than its creator's current role.
+            Use a token as <code>Authorization: Bearer nyx_…</code>. A token never has more access than its creator's
+            current role.
           </p>
         </div>
       </div>
@@ -181,7 +211,11 @@ export function TokensPage() {
                     </td>
                     <td className="actions">
                       {status === 'active' && (canRevokeAny || t.userId === ws.userId) ? (
-                        <button type="button" className="btn btn-sm btn-danger-ghost" onClick={() => revoke.mutate({ id: t.id })}>
+                        <button
+                          type="button"
+                          className="btn btn-sm btn-danger-ghost"
+                          onClick={() => revoke.mutate({ id: t.id })}
+                        >
                           Revoke
                         </button>
                       ) : null}

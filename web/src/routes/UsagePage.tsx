@@ -26,7 +26,11 @@ export function UsagePage() {
   const [days, setDays] = useState<number>(30);
   const [metric, setMetric] = useState<Metric>('cost');
   const allowed = can(ws, 'usage:read');
-  const summary = useQuery({ ...trpc.llm.usage.summary.queryOptions({ days }), enabled: allowed, placeholderData: keepPreviousData });
+  const summary = useQuery({
+    ...trpc.llm.usage.summary.queryOptions({ days }),
+    enabled: allowed,
+    placeholderData: keepPreviousData,
+  });
   if (!allowed) return <EmptyState title="Usage reports are for admins and owners." />;
   const t = summary.data?.totals;
   return (
@@ -34,7 +38,9 @@ export function UsagePage() {
       <div className="page-header">
         <div>
           <h1>Usage</h1>
-          <p className="muted">LLM calls in {ws.name}, by UTC day and provider. Failed attempts count as calls and errors.</p>
+          <p className="muted">
+            LLM calls in {ws.name}, by UTC day and provider. Failed attempts count as calls and errors.
+          </p>
         </div>
         <div className="field field-compact">
           <label htmlFor="usage-range">Range</label>
@@ -64,7 +70,13 @@ export function UsagePage() {
             <h2>{metric === 'cost' ? 'Cost' : 'Tokens (in + out)'} per day</h2>
             <div className="tabs" role="group" aria-label="Chart metric">
               {(['cost', 'tokens'] as const).map((m) => (
-                <button key={m} type="button" className={`tab${metric === m ? ' active' : ''}`} aria-pressed={metric === m} onClick={() => setMetric(m)}>
+                <button
+                  key={m}
+                  type="button"
+                  className={`tab${metric === m ? ' active' : ''}`}
+                  aria-pressed={metric === m}
+                  onClick={() => setMetric(m)}
+                >
                   {m === 'cost' ? 'Cost' : 'Tokens'}
                 </button>
               ))}

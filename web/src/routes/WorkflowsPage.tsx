@@ -42,7 +42,11 @@ function WorkflowRow({ w, projectName }: { w: WorkflowSummary; projectName: stri
   return (
     <tr data-testid="workflow-row">
       <td>
-        <Link to="/w/$workspaceId/workflows/$workflowId" params={{ workspaceId: ws.id, workflowId: w.id }} className="project-link list-title">
+        <Link
+          to="/w/$workspaceId/workflows/$workflowId"
+          params={{ workspaceId: ws.id, workflowId: w.id }}
+          className="project-link list-title"
+        >
           {w.name}
         </Link>
         {w.description ? <p className="muted small clamp workflow-description">{w.description}</p> : null}
@@ -54,10 +58,21 @@ function WorkflowRow({ w, projectName }: { w: WorkflowSummary; projectName: stri
       <td className="actions">
         {canWrite ? (
           <>
-            <button type="button" className="btn btn-sm btn-ghost" onClick={() => clone.mutate({ id: w.id })} disabled={clone.isPending} aria-label={`Clone ${w.name}`}>
+            <button
+              type="button"
+              className="btn btn-sm btn-ghost"
+              onClick={() => clone.mutate({ id: w.id })}
+              disabled={clone.isPending}
+              aria-label={`Clone ${w.name}`}
+            >
               Clone
             </button>
-            <ConfirmButton small label="Delete" question={`Delete "${w.name}"? Its runs are kept.`} onConfirm={() => remove.mutate({ id: w.id })} />
+            <ConfirmButton
+              small
+              label="Delete"
+              question={`Delete "${w.name}"? Its runs are kept.`}
+              onConfirm={() => remove.mutate({ id: w.id })}
+            />
           </>
         ) : (
           <span className="muted small">updated {formatDate(w.updatedAt)}</span>
@@ -67,7 +82,13 @@ function WorkflowRow({ w, projectName }: { w: WorkflowSummary; projectName: stri
   );
 }
 
-const workflowColumns: ListColumn[] = [{ label: 'Workflow' }, { label: 'Project' }, { label: 'Steps', className: 'num' }, { label: 'Runs', className: 'num' }, { label: 'Last run' }];
+const workflowColumns: ListColumn[] = [
+  { label: 'Workflow' },
+  { label: 'Project' },
+  { label: 'Steps', className: 'num' },
+  { label: 'Runs', className: 'num' },
+  { label: 'Last run' },
+];
 
 /** `/w/$workspaceId/workflows`: the workspace's workflows and its latest runs. */
 export function WorkflowsPage() {
@@ -78,7 +99,11 @@ export function WorkflowsPage() {
   const [isFromTemplate, setIsFromTemplate] = useState(false);
   const allowed = can(ws, 'workflows:read');
   const canWrite = can(ws, 'workflows:write');
-  const workflows = useQuery({ ...trpc.workflows.list.queryOptions(projectId ? { projectId } : {}), enabled: allowed, placeholderData: keepPreviousData });
+  const workflows = useQuery({
+    ...trpc.workflows.list.queryOptions(projectId ? { projectId } : {}),
+    enabled: allowed,
+    placeholderData: keepPreviousData,
+  });
   const runs = useQuery({ ...trpc.runs.list.queryOptions({ limit: 8 }), enabled: allowed });
   if (!allowed) return <EmptyState title="You don't have access to workflows here." />;
   return (
@@ -86,7 +111,10 @@ export function WorkflowsPage() {
       <div className="page-header">
         <div>
           <h1>Workflows</h1>
-          <p className="muted">Multi-step LLM pipelines: each step builds on the ones before it; review steps propose insights for a project.</p>
+          <p className="muted">
+            Multi-step LLM pipelines: each step builds on the ones before it; review steps propose insights for a
+            project.
+          </p>
         </div>
         {canWrite ? (
           <div className="toolbar">
@@ -95,20 +123,30 @@ export function WorkflowsPage() {
                 New from template
               </button>
             ) : null}
-            <Link to="/w/$workspaceId/workflows/$workflowId" params={{ workspaceId: ws.id, workflowId: 'new' }} className="btn btn-primary">
+            <Link
+              to="/w/$workspaceId/workflows/$workflowId"
+              params={{ workspaceId: ws.id, workflowId: 'new' }}
+              className="btn btn-primary"
+            >
               New workflow
             </Link>
           </div>
         ) : null}
       </div>
-      {isFromTemplate ? <NewFromTemplateForm defaultProjectId={projectId} onDone={() => setIsFromTemplate(false)} /> : null}
+      {isFromTemplate ? (
+        <NewFromTemplateForm defaultProjectId={projectId} onDone={() => setIsFromTemplate(false)} />
+      ) : null}
       <ProjectFilter id="workflows-project" value={projectId} onChange={setProjectId} />
       <ListTable
         query={workflows}
         testId="workflow-list"
         columns={workflowColumns}
         actions
-        empty={<EmptyState title={projectId ? 'No workflows in this project.' : 'No workflows yet'}>{canWrite ? 'Start from a template, or build one step by step.' : null}</EmptyState>}
+        empty={
+          <EmptyState title={projectId ? 'No workflows in this project.' : 'No workflows yet'}>
+            {canWrite ? 'Start from a template, or build one step by step.' : null}
+          </EmptyState>
+        }
         row={(w) => <WorkflowRow key={w.id} w={w} projectName={projects.nameOf(w.projectId)} />}
       />
       {runs.data?.length ? (

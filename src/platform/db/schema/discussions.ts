@@ -81,7 +81,10 @@ export const discussionMessages = pgTable(
     /** Answers from a model without a price: their cost is unknown, not zero. */
     unpricedCalls: integer('unpriced_calls').notNull().default(0),
     latencyMs: integer('latency_ms'),
-    status: text('status').$type<'pending' | 'streaming' | 'complete' | 'stopped' | 'failed'>().notNull().default('complete'),
+    status: text('status')
+      .$type<'pending' | 'streaming' | 'complete' | 'stopped' | 'failed'>()
+      .notNull()
+      .default('complete'),
     error: text('error'),
     createdAt: createdAt(),
   },

@@ -1,6 +1,17 @@
 /** The LLM layer's tables: provider keys (encrypted), per-workspace settings, prices, usage. */
 import { sql } from 'drizzle-orm';
-import { bigserial, index, integer, numeric, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  bigserial,
+  index,
+  integer,
+  numeric,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { createdAt, tenantIdColumn, tenants, users } from './core.js';
 
 /** A provider connection of a workspace: a named endpoint + its encrypted API key. */
@@ -30,7 +41,10 @@ export const llmSettings = pgTable('llm_settings', {
     .primaryKey()
     .references(() => tenants.id, { onDelete: 'cascade' }),
   /** Provider names tried in order; empty = every configured key in creation order, then offline. */
-  fallbackChain: text('fallback_chain').array().notNull().default(sql`'{}'::text[]`),
+  fallbackChain: text('fallback_chain')
+    .array()
+    .notNull()
+    .default(sql`'{}'::text[]`),
   monthlyBudgetUsd: numeric('monthly_budget_usd', { precision: 12, scale: 2, mode: 'number' }),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });

@@ -5,7 +5,19 @@
  * `vector` type once dropped an embedding column and lost 1,719 embeddings elsewhere.
  */
 import { sql, type SQL } from 'drizzle-orm';
-import { bit, customType, index, numeric, pgTable, sparsevec, text, timestamp, uuid, vector, type AnyPgColumn } from 'drizzle-orm/pg-core';
+import {
+  bit,
+  customType,
+  index,
+  numeric,
+  pgTable,
+  sparsevec,
+  text,
+  timestamp,
+  uuid,
+  vector,
+  type AnyPgColumn,
+} from 'drizzle-orm/pg-core';
 import { createdAt, tenantIdColumn, users } from './core.js';
 import { projects } from './projects.js';
 import { workflowRuns } from './workflows.js';
@@ -40,7 +52,9 @@ const embeddingColumns = () => ({
     sql.raw(`CASE WHEN "embedding_model" LIKE 'offline-%' THEN "embedding"::sparsevec(${EMBEDDING_DIMENSIONS}) END`),
   ),
   embeddingBits: bit('embedding_bits', { dimensions: EMBEDDING_DIMENSIONS }).generatedAlwaysAs(
-    sql.raw(`CASE WHEN "embedding_model" NOT LIKE 'offline-%' THEN binary_quantize("embedding")::bit(${EMBEDDING_DIMENSIONS}) END`),
+    sql.raw(
+      `CASE WHEN "embedding_model" NOT LIKE 'offline-%' THEN binary_quantize("embedding")::bit(${EMBEDDING_DIMENSIONS}) END`,
+    ),
   ),
   embeddingModel: text('embedding_model'),
   /** Last embedding failure; the row stays searchable by text and is picked up by backfill. */
@@ -56,7 +70,10 @@ export const memoryEntries = pgTable(
     projectId: uuid('project_id').references(() => projects.id, { onDelete: 'cascade' }),
     title: text('title').notNull(),
     content: text('content').notNull().default(''),
-    tags: text('tags').array().notNull().default(sql`'{}'::text[]`),
+    tags: text('tags')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     source: text('source').$type<(typeof entrySources)[number]>().notNull().default('manual'),
     search: tsvector('search')
       .notNull()
@@ -95,7 +112,9 @@ export const workflowInsights = pgTable(
     severity: text('severity').$type<(typeof insightSeverities)[number]>().notNull(),
     status: text('status').$type<(typeof insightStatuses)[number]>().notNull().default('proposed'),
     /** A pain point and the solution that answers it point at each other. */
-    pairedInsightId: uuid('paired_insight_id').references((): AnyPgColumn => workflowInsights.id, { onDelete: 'set null' }),
+    pairedInsightId: uuid('paired_insight_id').references((): AnyPgColumn => workflowInsights.id, {
+      onDelete: 'set null',
+    }),
     search: tsvector('search')
       .notNull()
       .generatedAlwaysAs(

@@ -13,8 +13,14 @@ export const personas = pgTable(
     name: text('name').notNull(),
     description: text('description').notNull().default(''),
     systemPrompt: text('system_prompt').notNull(),
-    traits: text('traits').array().notNull().default(sql`'{}'::text[]`),
-    specializations: text('specializations').array().notNull().default(sql`'{}'::text[]`),
+    traits: text('traits')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    specializations: text('specializations')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     category: text('category').notNull().default('general'),
     xp: integer('xp').notNull().default(0),
     /** Derived so it can never disagree with xp: ⌊xp/100⌋ + 1. */

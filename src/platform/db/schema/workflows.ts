@@ -3,13 +3,34 @@
  * live stream (workflows, discussions, code analysis) reads from.
  */
 import { sql } from 'drizzle-orm';
-import { boolean, index, integer, jsonb, numeric, pgTable, primaryKey, real, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  boolean,
+  index,
+  integer,
+  jsonb,
+  numeric,
+  pgTable,
+  primaryKey,
+  real,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { createdAt, tenantIdColumn, users } from './core.js';
 import { personas } from './personas.js';
 import { projects } from './projects.js';
 
-const uuidArray = (name: string) => uuid(name).array().notNull().default(sql`'{}'::uuid[]`);
-const textArray = (name: string) => text(name).array().notNull().default(sql`'{}'::text[]`);
+const uuidArray = (name: string) =>
+  uuid(name)
+    .array()
+    .notNull()
+    .default(sql`'{}'::uuid[]`);
+const textArray = (name: string) =>
+  text(name)
+    .array()
+    .notNull()
+    .default(sql`'{}'::text[]`);
 const usageColumns = () => ({
   tokensIn: integer('tokens_in').notNull().default(0),
   tokensOut: integer('tokens_out').notNull().default(0),
@@ -79,7 +100,10 @@ export const workflowRuns = pgTable(
     /** The workflow as it was when the run started (WorkflowDef JSON): editing never changes a run. */
     definition: jsonb('definition').notNull(),
     input: text('input').notNull().default(''),
-    status: text('status').$type<'queued' | 'running' | 'completed' | 'failed' | 'cancelled'>().notNull().default('queued'),
+    status: text('status')
+      .$type<'queued' | 'running' | 'completed' | 'failed' | 'cancelled'>()
+      .notNull()
+      .default('queued'),
     error: text('error'),
     isCancelRequested: boolean('is_cancel_requested').notNull().default(false),
     /** Which worker holds the run and until when; a lapsed lease means that worker died. */
@@ -93,7 +117,10 @@ export const workflowRuns = pgTable(
     startedAt: timestamp('started_at', { withTimezone: true }),
     finishedAt: timestamp('finished_at', { withTimezone: true }),
   },
-  (t) => [index('workflow_runs_tenant_created_idx').on(t.tenantId, t.createdAt.desc()), index('workflow_runs_workflow_idx').on(t.workflowId, t.createdAt.desc())],
+  (t) => [
+    index('workflow_runs_tenant_created_idx').on(t.tenantId, t.createdAt.desc()),
+    index('workflow_runs_workflow_idx').on(t.workflowId, t.createdAt.desc()),
+  ],
 );
 
 export const workflowRunSteps = pgTable(
@@ -107,7 +134,10 @@ export const workflowRunSteps = pgTable(
     position: integer('position').notNull(),
     name: text('name').notNull(),
     type: text('type').$type<'llm' | 'review' | 'fan_out'>().notNull(),
-    status: text('status').$type<'pending' | 'running' | 'completed' | 'failed' | 'skipped' | 'cancelled'>().notNull().default('pending'),
+    status: text('status')
+      .$type<'pending' | 'running' | 'completed' | 'failed' | 'skipped' | 'cancelled'>()
+      .notNull()
+      .default('pending'),
     personaId: uuid('persona_id').references(() => personas.id, { onDelete: 'set null' }),
     personaName: text('persona_name'),
     provider: text('provider'),

@@ -1,13 +1,25 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
 import { can } from '../../lib/access.js';
-import { isLanguageCode, languageCodes, languageNames, modeLabel, providerLabel, type Discussion } from '../../lib/discussions.js';
+import {
+  isLanguageCode,
+  languageCodes,
+  languageNames,
+  modeLabel,
+  providerLabel,
+  type Discussion,
+} from '../../lib/discussions.js';
 import { useTRPC } from '../../lib/trpc.js';
 import type { Connection } from '../../lib/use-discussion-events.js';
 import { useToast } from '../Toasts.js';
 import { useWorkspace } from '../WorkspaceContext.js';
 
-const connectionLabels: Record<Connection, string> = { connecting: 'Connecting…', live: 'Live', reconnecting: 'Reconnecting…', closed: 'Offline' };
+const connectionLabels: Record<Connection, string> = {
+  connecting: 'Connecting…',
+  live: 'Live',
+  reconnecting: 'Reconnecting…',
+  closed: 'Offline',
+};
 
 interface ChatHeaderProps {
   d: Discussion;
@@ -29,7 +41,9 @@ export function ChatHeader({ d, connection, isGenerating, hasMessages, usedLangu
   const stop = useMutation(
     trpc.discussions.stop.mutationOptions({
       onSuccess: async (r) => {
-        toast.success(r.status === 'stopping' ? 'Stopping: what was written so far is kept' : 'Nothing is being answered');
+        toast.success(
+          r.status === 'stopping' ? 'Stopping: what was written so far is kept' : 'Nothing is being answered',
+        );
         await refresh();
       },
     }),
@@ -43,7 +57,8 @@ export function ChatHeader({ d, connection, isGenerating, hasMessages, usedLangu
       },
     }),
   );
-  const autoHint = !d.language && usedLanguage && isLanguageCode(usedLanguage) ? ` (${languageNames[usedLanguage]})` : '';
+  const autoHint =
+    !d.language && usedLanguage && isLanguageCode(usedLanguage) ? ` (${languageNames[usedLanguage]})` : '';
   return (
     <div className="chat-header">
       <nav className="breadcrumbs" aria-label="Breadcrumb">
@@ -56,8 +71,13 @@ export function ChatHeader({ d, connection, isGenerating, hasMessages, usedLangu
       <div className="page-header">
         <div className="chat-title">
           <h1>
-            {d.title} <span className={`badge mode-badge mode-${d.mode}`} data-testid="discussion-mode">{modeLabel(d.mode)}</span>
-            {d.mode === 'consensus' ? <span className="muted small chat-rounds"> {d.consensusRounds} rounds</span> : null}{' '}
+            {d.title}{' '}
+            <span className={`badge mode-badge mode-${d.mode}`} data-testid="discussion-mode">
+              {modeLabel(d.mode)}
+            </span>
+            {d.mode === 'consensus' ? (
+              <span className="muted small chat-rounds"> {d.consensusRounds} rounds</span>
+            ) : null}{' '}
             <span className={`conn conn-${connection}`} data-testid="connection">
               {connectionLabels[connection]}
             </span>
@@ -81,7 +101,9 @@ export function ChatHeader({ d, connection, isGenerating, hasMessages, usedLangu
                 id="discussion-language"
                 className="input input-sm"
                 value={d.language ?? ''}
-                onChange={(e) => update.mutate({ id: d.id, language: isLanguageCode(e.target.value) ? e.target.value : null })}
+                onChange={(e) =>
+                  update.mutate({ id: d.id, language: isLanguageCode(e.target.value) ? e.target.value : null })
+                }
                 disabled={update.isPending}
                 title="The language the participants answer in"
               >
@@ -93,11 +115,22 @@ export function ChatHeader({ d, connection, isGenerating, hasMessages, usedLangu
                 ))}
               </select>
               {isGenerating ? (
-                <button type="button" className="btn btn-danger" onClick={() => stop.mutate({ id: d.id })} disabled={stop.isPending}>
+                <button
+                  type="button"
+                  className="btn btn-danger"
+                  onClick={() => stop.mutate({ id: d.id })}
+                  disabled={stop.isPending}
+                >
                   {stop.isPending ? 'Stopping…' : 'Stop'}
                 </button>
               ) : hasMessages ? (
-                <button type="button" className="btn" onClick={() => cont.mutate({ id: d.id })} disabled={cont.isPending} title="Another round of answers without a new message">
+                <button
+                  type="button"
+                  className="btn"
+                  onClick={() => cont.mutate({ id: d.id })}
+                  disabled={cont.isPending}
+                  title="Another round of answers without a new message"
+                >
                   Continue
                 </button>
               ) : null}

@@ -26,14 +26,39 @@ function Answers({ messages, fallbacks }: { messages: readonly ChatMessage[]; fa
 }
 
 /** Parallel mode: one column per participant, all streaming at once. */
-function Lanes({ v, participants, fallbacks }: { v: TurnView; participants: readonly DiscussionParticipant[]; fallbacks: Fallbacks }) {
+function Lanes({
+  v,
+  participants,
+  fallbacks,
+}: {
+  v: TurnView;
+  participants: readonly DiscussionParticipant[];
+  fallbacks: Fallbacks;
+}) {
   const answers = v.rounds.flatMap((r) => r.messages);
   const isActive = v.info?.status === 'running';
-  const keys = [...participants.map((p) => p.key), ...answers.flatMap((m) => (m.participantKey && !participants.some((p) => p.key === m.participantKey) ? [m.participantKey] : []))];
-  const lanes = keys.map((key) => ({ key, name: fallbacks.get(key)?.name ?? key, messages: answers.filter((m) => m.participantKey === key) })).filter((l) => l.messages.length || isActive);
+  const keys = [
+    ...participants.map((p) => p.key),
+    ...answers.flatMap((m) =>
+      m.participantKey && !participants.some((p) => p.key === m.participantKey) ? [m.participantKey] : [],
+    ),
+  ];
+  const lanes = keys
+    .map((key) => ({
+      key,
+      name: fallbacks.get(key)?.name ?? key,
+      messages: answers.filter((m) => m.participantKey === key),
+    }))
+    .filter((l) => l.messages.length || isActive);
   if (!lanes.length) return null;
   return (
-    <div className="discussion-lanes" style={{ '--lanes': lanes.length } as CSSProperties} data-testid="lanes" role="group" aria-label={`Answers to turn ${v.turn}, side by side`}>
+    <div
+      className="discussion-lanes"
+      style={{ '--lanes': lanes.length } as CSSProperties}
+      data-testid="lanes"
+      role="group"
+      aria-label={`Answers to turn ${v.turn}, side by side`}
+    >
       {lanes.map((l) => (
         <div key={l.key} className={`discussion-lane lane-${l.key}`} data-testid="lane" data-lane={l.key}>
           {l.messages.length ? (
@@ -81,7 +106,13 @@ function TurnStatus({ v }: { v: TurnView }) {
   return null;
 }
 
-function Turn({ v, mode, participants, consensusRounds, fallbacks }: Omit<TranscriptProps, 'turns'> & { v: TurnView; fallbacks: Fallbacks }) {
+function Turn({
+  v,
+  mode,
+  participants,
+  consensusRounds,
+  fallbacks,
+}: Omit<TranscriptProps, 'turns'> & { v: TurnView; fallbacks: Fallbacks }) {
   return (
     <section className="turn" data-testid="turn" data-turn={v.turn} aria-label={`Turn ${v.turn}`}>
       {v.user ? (
@@ -98,7 +129,13 @@ function Turn({ v, mode, participants, consensusRounds, fallbacks }: Omit<Transc
       ) : mode === 'consensus' ? (
         v.rounds.map((r) => (
           <div key={r.round} className="round">
-            <p className="round-marker" role="separator" aria-label={`Round ${r.round} of ${consensusRounds}`} data-testid="round-marker" data-round={r.round}>
+            <p
+              className="round-marker"
+              role="separator"
+              aria-label={`Round ${r.round} of ${consensusRounds}`}
+              data-testid="round-marker"
+              data-round={r.round}
+            >
               <span>
                 Round {r.round} <span className="muted">of {consensusRounds}</span>
               </span>
@@ -114,7 +151,9 @@ function Turn({ v, mode, participants, consensusRounds, fallbacks }: Omit<Transc
           <h3 className="synthesis-title">
             <span aria-hidden="true">◆</span> Synthesis
           </h3>
-          <p className="muted small synthesis-hint">What the participants agree on, what remains disputed, and who holds which position.</p>
+          <p className="muted small synthesis-hint">
+            What the participants agree on, what remains disputed, and who holds which position.
+          </p>
           <MessageBubble m={m} fallback={participants[0]} />
         </section>
       ))}
@@ -132,7 +171,14 @@ export function ChatTranscript({ mode, participants, consensusRounds, turns }: T
   return (
     <div className="transcript" data-testid="transcript" role="log" aria-label="Messages" aria-live="off">
       {turns.map((v) => (
-        <Turn key={v.turn} v={v} mode={mode} participants={participants} consensusRounds={consensusRounds} fallbacks={fallbacks} />
+        <Turn
+          key={v.turn}
+          v={v}
+          mode={mode}
+          participants={participants}
+          consensusRounds={consensusRounds}
+          fallbacks={fallbacks}
+        />
       ))}
     </div>
   );

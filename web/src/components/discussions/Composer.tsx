@@ -32,7 +32,8 @@ export function Composer({ discussionId, isGenerating }: { discussionId: string;
       submit();
     }
   };
-  const error = tooLong ?? (send.error ? (fieldError(send.error, 'content') ?? errorInfo(send.error).message) : undefined);
+  const error =
+    tooLong ?? (send.error ? (fieldError(send.error, 'content') ?? errorInfo(send.error).message) : undefined);
   return (
     <form className="composer" onSubmit={submit} aria-label="Send a message" data-testid="composer">
       <label htmlFor="composer-input" className="sr-only">
@@ -45,7 +46,9 @@ export function Composer({ discussionId, isGenerating }: { discussionId: string;
         value={content}
         onChange={(e) => setContent(e.target.value)}
         onKeyDown={onKeyDown}
-        placeholder={isGenerating ? 'Write the next message: it is answered after the current turn…' : 'Write a message…'}
+        placeholder={
+          isGenerating ? 'Write the next message: it is answered after the current turn…' : 'Write a message…'
+        }
         aria-describedby="composer-hint"
         aria-invalid={error ? true : undefined}
       />
@@ -56,7 +59,8 @@ export function Composer({ discussionId, isGenerating }: { discussionId: string;
           </p>
         ) : (
           <p className="muted small" id="composer-hint">
-            {isMac ? '⌘' : 'Ctrl'}+Enter sends{isGenerating ? ' · answers are still coming in; your message is queued' : ''}
+            {isMac ? '⌘' : 'Ctrl'}+Enter sends
+            {isGenerating ? ' · answers are still coming in; your message is queued' : ''}
           </p>
         )}
         <button type="submit" className="btn btn-primary" disabled={!content.trim() || send.isPending || !!tooLong}>

@@ -21,7 +21,14 @@ export function CopyButton({ text, label }: { text: string; label: string }) {
     }
   };
   return (
-    <button type="button" className="btn btn-sm btn-ghost msg-copy" onClick={() => void copy()} aria-label={label} disabled={!text} data-testid="copy-message">
+    <button
+      type="button"
+      className="btn btn-sm btn-ghost msg-copy"
+      onClick={() => void copy()}
+      aria-label={label}
+      disabled={!text}
+      data-testid="copy-message"
+    >
       {copied ? 'Copied' : 'Copy'}
     </button>
   );
@@ -37,7 +44,8 @@ function Body({ m }: { m: ChatMessage }) {
       </div>
     );
   }
-  if (!m.content.trim()) return <p className="muted small msg-empty">{m.status === 'complete' ? 'An empty answer.' : 'No text.'}</p>;
+  if (!m.content.trim())
+    return <p className="muted small msg-empty">{m.status === 'complete' ? 'An empty answer.' : 'No text.'}</p>;
   if (m.authorKind === 'user') {
     return (
       <div className="msg-plain" data-testid="message-text">
@@ -63,7 +71,15 @@ function Usage({ m }: { m: ChatMessage }) {
 }
 
 /** One message: the user's (right-aligned), a participant's, or the synthesis (in its card). */
-export function MessageBubble({ m, className = '', fallback }: { m: ChatMessage; className?: string; fallback?: { provider: string | null; model: string | null } | undefined }) {
+export function MessageBubble({
+  m,
+  className = '',
+  fallback,
+}: {
+  m: ChatMessage;
+  className?: string;
+  fallback?: { provider: string | null; model: string | null } | undefined;
+}) {
   const lane = m.participantKey ?? 'user';
   const isUser = m.authorKind === 'user';
   const who = isUser ? `${m.authorName} (you)` : m.authorName;
@@ -82,7 +98,13 @@ export function MessageBubble({ m, className = '', fallback }: { m: ChatMessage;
         <span className="msg-author" data-testid="message-author">
           {who}
         </span>
-        {!isUser ? <span className="msg-model muted small">{m.provider || m.model ? providerLabel(m.provider, m.model) : providerLabel(fallback?.provider ?? null, fallback?.model ?? null)}</span> : null}
+        {!isUser ? (
+          <span className="msg-model muted small">
+            {m.provider || m.model
+              ? providerLabel(m.provider, m.model)
+              : providerLabel(fallback?.provider ?? null, fallback?.model ?? null)}
+          </span>
+        ) : null}
         <CopyButton text={m.content} label={`Copy the message from ${m.authorName}`} />
       </header>
       <Body m={m} />

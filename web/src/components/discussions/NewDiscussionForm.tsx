@@ -2,7 +2,15 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useNavigate } from '@tanstack/react-router';
 import { useState, type FormEvent } from 'react';
 import { can } from '../../lib/access.js';
-import { isLanguageCode, languageCodes, languageNames, MAX_PARTICIPANTS, modes, type CreateDiscussionInput, type DiscussionMode } from '../../lib/discussions.js';
+import {
+  isLanguageCode,
+  languageCodes,
+  languageNames,
+  MAX_PARTICIPANTS,
+  modes,
+  type CreateDiscussionInput,
+  type DiscussionMode,
+} from '../../lib/discussions.js';
 import { useFieldErrors } from '../../lib/errors.js';
 import { useTRPC } from '../../lib/trpc.js';
 import { Field } from '../Field.js';
@@ -32,7 +40,10 @@ export function NewDiscussionForm({ defaultProjectId, onCancel }: { defaultProje
   const [rounds, setRounds] = useState(2);
   const [language, setLanguage] = useState('');
   const [message, setMessage] = useState('');
-  const personas = useQuery({ ...trpc.personas.list.queryOptions(projectId ? { projectId } : {}), enabled: can(ws, 'personas:read') });
+  const personas = useQuery({
+    ...trpc.personas.list.queryOptions(projectId ? { projectId } : {}),
+    enabled: can(ws, 'personas:read'),
+  });
   const providers = useQuery({ ...trpc.llm.providers.queryOptions(), enabled: can(ws, 'llm:use') });
   const create = useMutation(
     trpc.discussions.create.mutationOptions({
@@ -40,7 +51,10 @@ export function NewDiscussionForm({ defaultProjectId, onCancel }: { defaultProje
       onSuccess: async ({ id }) => {
         toast.success(`Discussion "${title.trim()}" started`);
         await queryClient.invalidateQueries({ queryKey: trpc.discussions.list.pathKey() });
-        await navigate({ to: '/w/$workspaceId/discussions/$discussionId', params: { workspaceId: ws.id, discussionId: id } });
+        await navigate({
+          to: '/w/$workspaceId/discussions/$discussionId',
+          params: { workspaceId: ws.id, discussionId: id },
+        });
       },
     }),
   );
@@ -54,7 +68,11 @@ export function NewDiscussionForm({ defaultProjectId, onCancel }: { defaultProje
       title,
       projectId: projectId || null,
       mode,
-      participants: rows.map((r) => ({ personaId: r.personaId || null, provider: r.provider || null, model: r.model.trim() || null })),
+      participants: rows.map((r) => ({
+        personaId: r.personaId || null,
+        provider: r.provider || null,
+        model: r.model.trim() || null,
+      })),
       language: isLanguageCode(language) ? language : null,
       ...(mode === 'consensus' ? { consensusRounds: rounds } : {}),
       ...(message.trim() ? { message } : {}),
@@ -65,17 +83,39 @@ export function NewDiscussionForm({ defaultProjectId, onCancel }: { defaultProje
   const err = fields.error;
   const isBusy = create.isPending;
   return (
-    <form className="card form new-discussion" onSubmit={submit} noValidate data-testid="new-discussion-form" aria-labelledby="new-discussion-title">
+    <form
+      className="card form new-discussion"
+      onSubmit={submit}
+      noValidate
+      data-testid="new-discussion-form"
+      aria-labelledby="new-discussion-title"
+    >
       <h2 id="new-discussion-title">New discussion</h2>
-      <FormError error={create.error} fields={['title', 'projectId', 'mode', 'participants', 'consensusRounds', 'language', 'message']} />
+      <FormError
+        error={create.error}
+        fields={['title', 'projectId', 'mode', 'participants', 'consensusRounds', 'language', 'message']}
+      />
       <div className="form-grid">
         <Field label="Title" htmlFor="discussion-title" error={err('title')}>
-          <input id="discussion-title" className="input" value={title} onChange={(e) => {
+          <input
+            id="discussion-title"
+            className="input"
+            value={title}
+            onChange={(e) => {
               setTitle(e.target.value);
               fields.touch('title');
-            }} maxLength={200} placeholder="e.g. Should we shard the orders table?" autoFocus />
+            }}
+            maxLength={200}
+            placeholder="e.g. Should we shard the orders table?"
+            autoFocus
+          />
         </Field>
-        <Field label="Project (optional)" htmlFor="discussion-project" error={err('projectId')} hint="Participants see the project’s approved insights; its personas become available.">
+        <Field
+          label="Project (optional)"
+          htmlFor="discussion-project"
+          error={err('projectId')}
+          hint="Participants see the project’s approved insights; its personas become available."
+        >
           <ProjectSelect id="discussion-project" value={projectId} onChange={setProjectId} emptyLabel="No project" />
         </Field>
       </div>
@@ -83,7 +123,14 @@ export function NewDiscussionForm({ defaultProjectId, onCancel }: { defaultProje
         <legend>Mode</legend>
         {modes.map((m) => (
           <label key={m.id} className={`mode-choice${m.id === mode ? ' selected' : ''}`}>
-            <input type="radio" name="discussion-mode" value={m.id} checked={m.id === mode} onChange={() => changeMode(m.id)} aria-describedby={`mode-${m.id}-hint`} />
+            <input
+              type="radio"
+              name="discussion-mode"
+              value={m.id}
+              checked={m.id === mode}
+              onChange={() => changeMode(m.id)}
+              aria-describedby={`mode-${m.id}-hint`}
+            />
             <span className="mode-body">
               <span className="mode-name">{m.label}</span>
               <span className="muted small" id={`mode-${m.id}-hint`}>
@@ -105,8 +152,18 @@ export function NewDiscussionForm({ defaultProjectId, onCancel }: { defaultProje
       />
       <div className="form-grid">
         {mode === 'consensus' ? (
-          <Field label="Rounds" htmlFor="discussion-rounds" error={err('consensusRounds')} hint="Each participant speaks once per round; then a synthesis.">
-            <select id="discussion-rounds" className="input" value={rounds} onChange={(e) => setRounds(Number(e.target.value))}>
+          <Field
+            label="Rounds"
+            htmlFor="discussion-rounds"
+            error={err('consensusRounds')}
+            hint="Each participant speaks once per round; then a synthesis."
+          >
+            <select
+              id="discussion-rounds"
+              className="input"
+              value={rounds}
+              onChange={(e) => setRounds(Number(e.target.value))}
+            >
               {[1, 2, 3, 4, 5].map((n) => (
                 <option key={n} value={n}>
                   {n} {n === 1 ? 'round' : 'rounds'}
@@ -115,8 +172,18 @@ export function NewDiscussionForm({ defaultProjectId, onCancel }: { defaultProje
             </select>
           </Field>
         ) : null}
-        <Field label="Language" htmlFor="discussion-language" error={err('language')} hint="Auto-detect answers in the language of your messages.">
-          <select id="discussion-language" className="input" value={language} onChange={(e) => setLanguage(e.target.value)}>
+        <Field
+          label="Language"
+          htmlFor="discussion-language"
+          error={err('language')}
+          hint="Auto-detect answers in the language of your messages."
+        >
+          <select
+            id="discussion-language"
+            className="input"
+            value={language}
+            onChange={(e) => setLanguage(e.target.value)}
+          >
             <option value="">Auto-detect</option>
             {languageCodes.map((c) => (
               <option key={c} value={c}>
@@ -126,11 +193,23 @@ export function NewDiscussionForm({ defaultProjectId, onCancel }: { defaultProje
           </select>
         </Field>
       </div>
-      <Field label="Opening message (optional)" htmlFor="discussion-message" error={err('message')} hint="The participants start answering it at once.">
-        <textarea id="discussion-message" className="input" rows={4} value={message} onChange={(e) => {
+      <Field
+        label="Opening message (optional)"
+        htmlFor="discussion-message"
+        error={err('message')}
+        hint="The participants start answering it at once."
+      >
+        <textarea
+          id="discussion-message"
+          className="input"
+          rows={4}
+          value={message}
+          onChange={(e) => {
             setMessage(e.target.value);
             fields.touch('message');
-          }} maxLength={20_000} />
+          }}
+          maxLength={20_000}
+        />
       </Field>
       <div className="form-actions">
         <button type="submit" className="btn btn-primary" disabled={isBusy}>

@@ -1,5 +1,11 @@
 import { MAX_PARTICIPANTS } from '../../lib/discussions.js';
-import { ModelInput, PersonaSelect, ProviderSelect, type PersonaOption, type ProviderOption } from '../WorkflowPickers.js';
+import {
+  ModelInput,
+  PersonaSelect,
+  ProviderSelect,
+  type PersonaOption,
+  type ProviderOption,
+} from '../WorkflowPickers.js';
 
 /** A participant as edited: text inputs stay strings ('' = none / the default). */
 export interface ParticipantDraft {
@@ -35,36 +41,79 @@ function RowError({ id, error }: { id: string; error: string | undefined }) {
 }
 
 /** The participants: persona (optional), provider (the workspace default or a configured one) and model, one row each. */
-export function ParticipantsEditor({ rows, onChange, max, min, personas, providers, errorOf, disabled }: ParticipantsEditorProps) {
-  const patch = (i: number, p: Partial<ParticipantDraft>) => onChange(rows.map((r, j) => (j === i ? { ...r, ...p } : r)));
+export function ParticipantsEditor({
+  rows,
+  onChange,
+  max,
+  min,
+  personas,
+  providers,
+  errorOf,
+  disabled,
+}: ParticipantsEditorProps) {
+  const patch = (i: number, p: Partial<ParticipantDraft>) =>
+    onChange(rows.map((r, j) => (j === i ? { ...r, ...p } : r)));
   const listError = errorOf('participants');
   const names = providers.map((p) => p.name);
   return (
-    <fieldset className={`participants${listError ? ' field-invalid' : ''}`} data-testid="participants-editor" aria-describedby={listError ? 'participants-error' : undefined}>
+    <fieldset
+      className={`participants${listError ? ' field-invalid' : ''}`}
+      data-testid="participants-editor"
+      aria-describedby={listError ? 'participants-error' : undefined}
+    >
       <legend>Participants</legend>
       <ol className="participant-rows">
         {rows.map((r, i) => {
           const base = `participant-${i}`;
-          const errors = { persona: errorOf(`participants.${i}.personaId`), provider: errorOf(`participants.${i}.provider`), model: errorOf(`participants.${i}.model`) };
+          const errors = {
+            persona: errorOf(`participants.${i}.personaId`),
+            provider: errorOf(`participants.${i}.provider`),
+            model: errorOf(`participants.${i}.model`),
+          };
           return (
             <li key={r.rowId} className={`participant-row lane-p${i + 1}`}>
-              <fieldset className="participant-fields" aria-label={`Participant ${i + 1}`} data-testid="participant-row">
+              <fieldset
+                className="participant-fields"
+                aria-label={`Participant ${i + 1}`}
+                data-testid="participant-row"
+              >
                 <span className="participant-n" aria-hidden="true">
                   {i + 1}
                 </span>
                 <div className={`field${errors.persona ? ' field-invalid' : ''}`}>
                   <label htmlFor={`${base}-persona`}>Persona</label>
-                  <PersonaSelect id={`${base}-persona`} value={r.personaId} onChange={(personaId) => patch(i, { personaId })} emptyLabel="No persona" disabled={disabled} personas={personas} />
+                  <PersonaSelect
+                    id={`${base}-persona`}
+                    value={r.personaId}
+                    onChange={(personaId) => patch(i, { personaId })}
+                    emptyLabel="No persona"
+                    disabled={disabled}
+                    personas={personas}
+                  />
                   <RowError id={`${base}-persona`} error={errors.persona} />
                 </div>
                 <div className={`field${errors.provider ? ' field-invalid' : ''}`}>
                   <label htmlFor={`${base}-provider`}>Provider</label>
-                  <ProviderSelect id={`${base}-provider`} value={r.provider} onChange={(provider) => patch(i, { provider })} emptyLabel="Workspace default" disabled={disabled} names={names} />
+                  <ProviderSelect
+                    id={`${base}-provider`}
+                    value={r.provider}
+                    onChange={(provider) => patch(i, { provider })}
+                    emptyLabel="Workspace default"
+                    disabled={disabled}
+                    names={names}
+                  />
                   <RowError id={`${base}-provider`} error={errors.provider} />
                 </div>
                 <div className={`field${errors.model ? ' field-invalid' : ''}`}>
                   <label htmlFor={`${base}-model`}>Model (optional)</label>
-                  <ModelInput id={`${base}-model`} value={r.model} onChange={(model) => patch(i, { model })} provider={r.provider} providers={providers} readOnly={disabled} />
+                  <ModelInput
+                    id={`${base}-model`}
+                    value={r.model}
+                    onChange={(model) => patch(i, { model })}
+                    provider={r.provider}
+                    providers={providers}
+                    readOnly={disabled}
+                  />
                   <RowError id={`${base}-model`} error={errors.model} />
                 </div>
                 <button
@@ -88,7 +137,12 @@ export function ParticipantsEditor({ rows, onChange, max, min, personas, provide
         </p>
       ) : null}
       <div className="participants-bar">
-        <button type="button" className="btn btn-sm" onClick={() => onChange([...rows, newParticipant()])} disabled={disabled || rows.length >= max}>
+        <button
+          type="button"
+          className="btn btn-sm"
+          onClick={() => onChange([...rows, newParticipant()])}
+          disabled={disabled || rows.length >= max}
+        >
           + Add participant
         </button>
         <span className="muted small">

@@ -3,7 +3,11 @@ import { formatCost, formatTokens } from '../LlmFormat.js';
 
 function Row({ t, isTotal = false }: { t: UsageTotal; isTotal?: boolean }) {
   return (
-    <tr className={isTotal ? 'usage-total' : `lane-${t.key}`} data-testid={isTotal ? 'discussion-total' : 'participant-total'} data-key={t.key}>
+    <tr
+      className={isTotal ? 'usage-total' : `lane-${t.key}`}
+      data-testid={isTotal ? 'discussion-total' : 'participant-total'}
+      data-key={t.key}
+    >
       <th scope="row">
         {isTotal ? null : <span className="lane-dot" aria-hidden="true" />}
         {t.name}
@@ -12,7 +16,9 @@ function Row({ t, isTotal = false }: { t: UsageTotal; isTotal?: boolean }) {
       <td className="num">{formatTokens(t.tokensIn)}</td>
       <td className="num">{formatTokens(t.tokensOut)}</td>
       <td className="num" data-testid="usage-cost">
-        <span title={t.hasUnpriced ? 'Some answers came from a model without a price' : undefined}>{formatCost(t.costUsd, t.hasUnpriced ? 1 : 0)}</span>
+        <span title={t.hasUnpriced ? 'Some answers came from a model without a price' : undefined}>
+          {formatCost(t.costUsd, t.hasUnpriced ? 1 : 0)}
+        </span>
       </td>
     </tr>
   );
