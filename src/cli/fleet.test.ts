@@ -72,7 +72,10 @@ describe.skipIf(!testPostgresUrl)('a fleet starting together on a new PostgreSQL
             procs.push(launch(`web ${i + 1}`, ['start'], { ...common, PORT: String(port), NYXCORE_WORKER: 'off' }));
           for (const i of [1, 2]) procs.push(launch(`worker ${i}`, ['worker'], common));
           const up = await Promise.all(
-            procs.map((p) => cameUp(p, p.name.startsWith('web') ? /is running at/ : /is executing runs/, 90_000)),
+            // A web process is up once it has said what it did about the setup link (printed after "is running at").
+            procs.map((p) =>
+              cameUp(p, p.name.startsWith('web') ? /setup\?token=|No account exists yet/ : /is executing runs/, 90_000),
+            ),
           );
           const crashed = procs.filter((_, i) => !up[i]).map((p) => `round ${round}, ${p.name}:\n${p.output}`);
           expect(crashed).toEqual([]);
