@@ -4,13 +4,21 @@
  * consensus (round-robin for N rounds, each seeing the whole history, then a synthesis).
  * Every message is committed as it completes; a resumed turn skips answers already complete.
  */
-import { and, asc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { ModelMessage } from 'ai';
 import type { Database } from '../../platform/db/client.js';
 import { discussionMessages, discussions, personas, type Participant } from '../../platform/db/schema/index.js';
 import { withTenant, type Tx } from '../../platform/db/tenant.js';
 import { appendEvents } from '../../platform/events/store.js';
-import { keepLease, leaseUntil } from '../../platform/jobs/lease.js';
+import {
+  isClaimable,
+  isHeldBy,
+  keepLease,
+  leaseUntil,
+  lockHeld,
+  releaseLease,
+  type LeasedTable,
+} from '../../platform/jobs/lease.js';
 import { CANCELLED, LEASE_LOST, LeaseLostError, localRuns, ShutdownError } from '../../platform/jobs/leased-run.js';
 import type { DiscussionEvent } from '../../platform/events/frames.js';
 import { CancelledLlmCall, generateStream, type LlmDeps } from '../../platform/llm/service.js';
@@ -38,6 +46,12 @@ type MessageRow = typeof discussionMessages.$inferSelect;
 
 /** Discussions this process is answering, so a stop (NOTIFY) aborts them at once. */
 const active = localRuns();
+const leasedDiscussions: LeasedTable = {
+  table: discussions,
+  id: discussions.id,
+  leaseOwner: discussions.leaseOwner,
+  leaseUntil: discussions.leaseUntil,
+};
 export function stopLocalDiscussion(id: string): void {
   active.abort(id, CANCELLED);
 }
@@ -129,12 +143,7 @@ async function store(
   commit?: (tx: Tx) => PromiseLike<unknown>,
 ): Promise<void> {
   await withTenant(deps.database, { tenantId: d.tenantId, userId: null }, async (tx) => {
-    const [row] = await tx
-      .select({ leaseOwner: discussions.leaseOwner })
-      .from(discussions)
-      .where(eq(discussions.id, d.id))
-      .for('update');
-    if (row?.leaseOwner !== deps.workerId) throw new LeaseLostError('another worker took this discussion over');
+    await lockHeld(tx, leasedDiscussions, d.id, deps.workerId, {});
     await commit?.(tx);
     // Every writer of a discussion's events locks its row first, as above.
     await appendEvents(tx, discussionRef(d), events, { isSerialized: true });
@@ -153,11 +162,7 @@ export async function answerTurns(deps: TurnDeps, job: { tenantId: string; discu
         and(
           eq(discussions.id, job.discussionId),
           inArray(discussions.status, ['queued', 'running']),
-          or(
-            isNull(discussions.leaseUntil),
-            lt(discussions.leaseUntil, sql`now()`),
-            eq(discussions.leaseOwner, deps.workerId),
-          ),
+          isClaimable(leasedDiscussions, deps.workerId),
         ),
       )
       .returning({ id: discussions.id }),
@@ -171,7 +176,7 @@ export async function answerTurns(deps: TurnDeps, job: { tenantId: string; discu
         tx
           .update(discussions)
           .set({ leaseUntil: leaseUntil(deps.leaseMs) })
-          .where(and(eq(discussions.id, job.discussionId), eq(discussions.leaseOwner, deps.workerId)))
+          .where(isHeldBy(leasedDiscussions, job.discussionId, deps.workerId))
           .returning({ id: discussions.id }),
       );
       return row !== undefined;
@@ -236,10 +241,7 @@ export async function answerTurns(deps: TurnDeps, job: { tenantId: string; discu
   }
   if (deps.shutdown.aborted) {
     await withTenant(deps.database, scope, (tx) =>
-      tx
-        .update(discussions)
-        .set({ leaseOwner: null, leaseUntil: null })
-        .where(and(eq(discussions.id, job.discussionId), eq(discussions.leaseOwner, deps.workerId))),
+      releaseLease(tx, leasedDiscussions, job.discussionId, deps.workerId),
     );
     throw new ShutdownError('this worker is shutting down; the turn resumes on another worker');
   }

@@ -4,12 +4,20 @@
  * A worker that dies stops renewing; the sweep (./worker.ts) hands its job back to pg-boss
  * and the next worker resumes the run at its first unfinished step.
  */
-import { and, asc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Database } from '../../platform/db/client.js';
 import { workflowRunSteps, workflowRuns } from '../../platform/db/schema/index.js';
 import { withTenant } from '../../platform/db/tenant.js';
 import { appendEvents, type RunRef } from '../../platform/events/store.js';
-import { keepLease, leaseUntil } from '../../platform/jobs/lease.js';
+import {
+  isClaimable,
+  isHeldBy,
+  keepLease,
+  leaseUntil,
+  lockHeld,
+  releaseLease,
+  type LeasedTable,
+} from '../../platform/jobs/lease.js';
 import type { Logger } from '../../platform/logger.js';
 import { CANCELLED, LEASE_LOST, LeaseLostError, localRuns, ShutdownError } from '../../platform/jobs/leased-run.js';
 import { workflowEngine, type EngineDeps, type RunRow } from './engine.js';
@@ -26,6 +34,12 @@ export interface RunnerDeps {
 
 /** Runs executing in this process, so a cancel (NOTIFY on CANCEL_CHANNEL) stops them at once. */
 const activeRuns = localRuns();
+const leasedRuns: LeasedTable = {
+  table: workflowRuns,
+  id: workflowRuns.id,
+  leaseOwner: workflowRuns.leaseOwner,
+  leaseUntil: workflowRuns.leaseUntil,
+};
 export const CANCEL_CHANNEL = 'nyx_run_cancel';
 /** Aborts a run if this process is executing it. Returns whether it was. */
 export const cancelLocalRun = (runId: string): boolean => activeRuns.abort(runId, CANCELLED);
@@ -51,11 +65,7 @@ async function claim(
           eq(workflowRuns.id, runId),
           inArray(workflowRuns.status, ['queued', 'running']),
           eq(workflowRuns.isCancelRequested, false),
-          or(
-            isNull(workflowRuns.leaseUntil),
-            lt(workflowRuns.leaseUntil, sql`now()`),
-            eq(workflowRuns.leaseOwner, deps.workerId),
-          ),
+          isClaimable(leasedRuns, deps.workerId),
         ),
       )
       .returning();
@@ -92,7 +102,7 @@ export async function executeRun(
         tx
           .update(workflowRuns)
           .set({ leaseUntil: leaseUntil(deps.leaseMs) })
-          .where(and(eq(workflowRuns.id, run.id), eq(workflowRuns.leaseOwner, deps.workerId)))
+          .where(isHeldBy(leasedRuns, run.id, deps.workerId))
           .returning({ isCancelRequested: workflowRuns.isCancelRequested }),
       );
       if (row?.isCancelRequested) abort.abort(CANCELLED);
@@ -107,13 +117,10 @@ export async function executeRun(
     for await (const batch of workflowEngine(deps.engine, run, steps, abort.signal)) {
       try {
         await withTenant(deps.database, scope, async (tx) => {
-          const [state] = await tx
-            .select({ leaseOwner: workflowRuns.leaseOwner, isCancelRequested: workflowRuns.isCancelRequested })
-            .from(workflowRuns)
-            .where(eq(workflowRuns.id, run.id))
-            .for('update');
           // Another worker took the run over (this one stalled past its lease): write nothing.
-          if (state?.leaseOwner !== deps.workerId) throw new LeaseLostError('lease lost');
+          const state = await lockHeld(tx, leasedRuns, run.id, deps.workerId, {
+            isCancelRequested: workflowRuns.isCancelRequested,
+          });
           if (state.isCancelRequested && !abort.signal.aborted) abort.abort(CANCELLED);
           for (const item of batch) await item.commit?.(tx);
           // The run row is locked above, as every writer of this run's events locks it.
@@ -146,12 +153,7 @@ export async function executeRun(
     deps.shutdown.removeEventListener('abort', onShutdown);
   }
   if (deps.shutdown.aborted && abort.signal.reason === LEASE_LOST) {
-    await withTenant(deps.database, scope, (tx) =>
-      tx
-        .update(workflowRuns)
-        .set({ leaseOwner: null, leaseUntil: null })
-        .where(and(eq(workflowRuns.id, run.id), eq(workflowRuns.leaseOwner, deps.workerId))),
-    );
+    await withTenant(deps.database, scope, (tx) => releaseLease(tx, leasedRuns, run.id, deps.workerId));
     throw new ShutdownError('this worker is shutting down; the run resumes on another worker');
   }
   return 'done';

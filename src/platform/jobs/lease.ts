@@ -4,8 +4,11 @@
  * looks at the active jobs of a queue and hands back to pg-boss (as failed, so it retries)
  * those whose work item says its lease lapsed. The feature decides what "lapsed" means.
  */
-import { sql, type SQL } from 'drizzle-orm';
+import { and, eq, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
+import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
+import type { Tx } from '../db/tenant.js';
 import type { Logger } from '../logger.js';
+import { LeaseLostError } from './leased-run.js';
 import type { JobCatalog, JobName, Jobs } from './boss.js';
 
 export interface LeaseSweep<N extends JobName> {
@@ -88,4 +91,50 @@ export function keepLease(
   );
   timer.unref();
   return () => clearInterval(timer);
+}
+
+/** A table of leased items (workflow runs, discussions): its id and its two lease columns. */
+export interface LeasedTable {
+  table: PgTable;
+  id: PgColumn;
+  leaseOwner: PgColumn;
+  leaseUntil: PgColumn;
+}
+
+/** The claim condition: nobody holds a live lease on the item (or this worker already does). */
+export const isClaimable = (t: LeasedTable, workerId: string): SQL =>
+  or(isNull(t.leaseUntil), lt(t.leaseUntil, sql`now()`), eq(t.leaseOwner, workerId)) as SQL;
+
+/** The item, while this worker holds its lease: the condition of every renewal and hand-back. */
+export const isHeldBy = (t: LeasedTable, id: string, workerId: string): SQL =>
+  and(eq(t.id, id), eq(t.leaseOwner, workerId)) as SQL;
+
+/**
+ * The lease-checked write: locks the item's row (every writer of its events locks it first,
+ * so their order is the seq order) and throws LeaseLostError unless this worker still holds
+ * the lease, so a worker that stalled past its lease writes nothing. Returns `extra` columns
+ * of the locked row.
+ */
+export async function lockHeld<F extends Record<string, PgColumn>>(
+  tx: Tx,
+  t: LeasedTable,
+  id: string,
+  workerId: string,
+  extra: F,
+): Promise<{ [K in keyof F]: F[K]['_']['data'] | (F[K]['_']['notNull'] extends true ? never : null) }> {
+  const [row] = (await tx
+    .select({ ...extra, leaseOwner: t.leaseOwner })
+    .from(t.table)
+    .where(eq(t.id, id))
+    .for('update')) as Record<string, unknown>[];
+  if (!row || row.leaseOwner !== workerId) throw new LeaseLostError('another worker holds this item now');
+  const { leaseOwner: _owner, ...fields } = row;
+  return fields as never;
+}
+
+/** Hands the item back (this worker is shutting down): clears its lease if this worker still holds it. */
+export async function releaseLease(tx: Tx, t: LeasedTable, id: string, workerId: string): Promise<void> {
+  await tx.execute(
+    sql`update ${t.table} set ${sql.identifier(t.leaseOwner.name)} = null, ${sql.identifier(t.leaseUntil.name)} = null where ${isHeldBy(t, id, workerId)}`,
+  );
 }
