@@ -36,13 +36,11 @@ describe.each(dbKinds)('leases on %s', (kind) => {
 
   const newItem = async (owner: string | null = null, leaseMs = 0) => {
     const id = randomUUID();
-    await database.db
-      .insert(items)
-      .values({
-        id,
-        leaseOwner: owner,
-        leaseUntil: owner ? sql`now() + ${`${leaseMs} milliseconds`}::interval` : null,
-      });
+    await database.db.insert(items).values({
+      id,
+      leaseOwner: owner,
+      leaseUntil: owner ? sql`now() + ${`${leaseMs} milliseconds`}::interval` : null,
+    });
     return id;
   };
   const claim = (id: string, workerId: string) =>
