@@ -19,6 +19,7 @@ import {
   releaseLease,
   type LeasedTable,
 } from '../../platform/jobs/lease.js';
+import { coalesceText } from '../../platform/events/coalesce.js';
 import { CANCELLED, LEASE_LOST, LeaseLostError, localRuns, ShutdownError } from '../../platform/jobs/leased-run.js';
 import type { DiscussionEvent } from '../../platform/events/frames.js';
 import { CancelledLlmCall, generateStream, type LlmDeps } from '../../platform/llm/service.js';
@@ -364,18 +365,12 @@ async function answerTurn(deps: TurnDeps, d: DiscussionRow, turn: number, signal
     });
     if (!row) throw new Error('message insert returned nothing');
     const id = row.id;
-    let buffer = '';
     let text = '';
     let writes: Promise<void> = Promise.resolve();
-    let timer: NodeJS.Timeout | null = null;
-    const flush = () => {
-      if (timer) clearTimeout(timer);
-      timer = null;
-      if (!buffer) return;
-      const chunk = buffer;
-      buffer = '';
-      writes = writes.then(() => store(deps, d, [{ type: 'message.delta', data: { id, lane, text: chunk } }]));
-    };
+    const deltas = coalesceText<string>(deps.deltaFlushMs, (l, chunk) => {
+      writes = writes.then(() => store(deps, d, [{ type: 'message.delta', data: { id, lane: l, text: chunk } }]));
+    });
+    const flush = () => deltas.flush();
     const started = Date.now();
     const personaId = slot.kind === 'participant' ? slot.participant.personaId : null;
     try {
@@ -400,8 +395,7 @@ async function answerTurn(deps: TurnDeps, d: DiscussionRow, turn: number, signal
         },
         (t) => {
           text += t;
-          buffer += t;
-          timer ??= setTimeout(flush, deps.deltaFlushMs);
+          deltas.add(lane, t);
         },
       );
       flush();

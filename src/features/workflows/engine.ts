@@ -15,6 +15,7 @@ import { matchPersona, type Persona, recordPersonaUse } from '../personas/index.
 import type { StepDef, WorkflowDef } from './schema.js';
 import { embedInsights, errorText, executeStep } from './step-kinds.js';
 import { referencesSteps, scanTemplate, type StepOutputs } from './templating.js';
+import { coalesceText } from '../../platform/events/coalesce.js';
 import { LEASE_LOST } from '../../platform/jobs/leased-run.js';
 
 export interface EngineDeps {
@@ -113,21 +114,13 @@ export async function* workflowEngine(
     new Promise<void>((resolve, reject) =>
       channel.push({ event, ...(commit ? { commit } : {}), settle: (err) => (err ? reject(err) : resolve()) }),
     );
-  const lanes = new Map<string, { step: number; lane: string | null; text: string }>();
-  let flushTimer: NodeJS.Timeout | null = null;
-  const flush = () => {
-    if (flushTimer) clearTimeout(flushTimer);
-    flushTimer = null;
-    for (const d of lanes.values()) channel.push({ event: { type: 'step.delta', data: d } });
-    lanes.clear();
-  };
-  const delta = (step: number, lane: string | null, text: string) => {
-    const key = `${step}:${lane ?? ''}`;
-    const cur = lanes.get(key);
-    if (cur) cur.text += text;
-    else lanes.set(key, { step, lane, text });
-    flushTimer ??= setTimeout(flush, deps.deltaFlushMs);
-  };
+  const deltas = coalesceText<{ step: number; lane: string | null }>(
+    deps.deltaFlushMs,
+    (l, text) => channel.push({ event: { type: 'step.delta', data: { ...l, text } } }),
+    (l) => `${l.step}:${l.lane ?? ''}`,
+  );
+  const flush = () => deltas.flush();
+  const delta = (step: number, lane: string | null, text: string) => deltas.add({ step, lane }, text);
 
   const done = execute({
     deps,
@@ -152,7 +145,7 @@ export async function* workflowEngine(
   try {
     for await (const batch of channel.batches()) yield batch;
   } finally {
-    if (flushTimer) clearTimeout(flushTimer);
+    deltas.dispose();
     channel.abandon();
     // When the consumer stops early its error is the one reported; the engine's own is logged by nobody.
     done.catch(() => undefined);
