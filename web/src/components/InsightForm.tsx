@@ -1,3 +1,4 @@
+import { FormActions } from '../ui/FormActions.js';
 import { useMutation } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { fieldError } from '../lib/errors.js';
@@ -159,14 +160,7 @@ export function InsightForm({ insight, defaultProjectId = '', onDone }: InsightF
           onChange={(e) => setSuggestion(e.target.value)}
         />
       </Field>
-      <div className="form-actions">
-        <button type="submit" className="btn btn-primary" disabled={isSaving}>
-          {isSaving ? 'Saving…' : insight ? 'Save' : 'Create insight'}
-        </button>
-        <button type="button" className="btn btn-ghost" onClick={onDone}>
-          Cancel
-        </button>
-      </div>
+      <FormActions label={insight ? 'Save' : 'Create insight'} busy={isSaving} busyLabel="Saving…" onCancel={onDone} />
     </form>
   );
 }

@@ -1,3 +1,4 @@
+import { DataTable } from '../ui/DataTable.js';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { FormError } from './FormError.js';
 import { useState, type FormEvent } from 'react';
@@ -108,44 +109,30 @@ export function InvitationsPanel() {
       {invitations.isError ? <ErrorAlert error={invitations.error} /> : null}
       {invitations.data && invitations.data.length === 0 ? <EmptyState title="No invitations yet" /> : null}
       {invitations.data && invitations.data.length > 0 ? (
-        <div className="table-wrap card">
-          <table className="table">
-            <thead>
-              <tr>
-                <th>Email</th>
-                <th>Role</th>
-                <th>Status</th>
-                <th>Created</th>
-                <th>Expires</th>
-                <th aria-label="Actions" />
-              </tr>
-            </thead>
-            <tbody>
-              {invitations.data.map((inv) => (
-                <tr key={inv.id}>
-                  <td>{inv.email ?? <span className="muted">Anyone with the link</span>}</td>
-                  <td>{inv.role}</td>
-                  <td>
-                    <span className={`badge badge-${inv.status}`}>{inv.status}</span>
-                  </td>
-                  <td>{formatDate(inv.createdAt)}</td>
-                  <td>{formatDate(inv.expiresAt)}</td>
-                  <td className="actions">
-                    {inv.status === 'pending' ? (
-                      <button
-                        type="button"
-                        className="btn btn-sm btn-danger-ghost"
-                        onClick={() => revoke.mutate({ id: inv.id })}
-                      >
-                        Revoke
-                      </button>
-                    ) : null}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable columns={['Email', 'Role', 'Status', 'Created', 'Expires']} actions>
+          {invitations.data.map((inv) => (
+            <tr key={inv.id}>
+              <td>{inv.email ?? <span className="muted">Anyone with the link</span>}</td>
+              <td>{inv.role}</td>
+              <td>
+                <span className={`badge badge-${inv.status}`}>{inv.status}</span>
+              </td>
+              <td>{formatDate(inv.createdAt)}</td>
+              <td>{formatDate(inv.expiresAt)}</td>
+              <td className="actions">
+                {inv.status === 'pending' ? (
+                  <button
+                    type="button"
+                    className="btn btn-sm btn-danger-ghost"
+                    onClick={() => revoke.mutate({ id: inv.id })}
+                  >
+                    Revoke
+                  </button>
+                ) : null}
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       ) : null}
     </section>
   );

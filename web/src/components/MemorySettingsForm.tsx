@@ -1,3 +1,4 @@
+import { FormActions } from '../ui/FormActions.js';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { fieldError } from '../lib/errors.js';
@@ -155,11 +156,7 @@ export function MemorySettingsForm({ settings }: { settings: Settings }) {
         Weighted: score = vector weight × similarity + text weight × keyword rank (each 0–1). RRF ignores the weights
         and adds 1/(60 + rank) from each list.
       </p>
-      <div className="form-actions">
-        <button type="submit" className="btn btn-primary" disabled={save.isPending}>
-          {save.isPending ? 'Saving…' : 'Save settings'}
-        </button>
-      </div>
+      <FormActions label="Save settings" busy={save.isPending} busyLabel="Saving…" />
     </form>
   );
 }

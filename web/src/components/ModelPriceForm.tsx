@@ -1,3 +1,4 @@
+import { FormActions } from '../ui/FormActions.js';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { fieldError } from '../lib/errors.js';
@@ -116,14 +117,7 @@ export function AddModelForm({ onDone }: { onDone: () => void }) {
           />
         </Field>
       </div>
-      <div className="form-actions">
-        <button type="submit" className="btn btn-primary" disabled={upsert.isPending}>
-          {upsert.isPending ? 'Saving…' : 'Add model'}
-        </button>
-        <button type="button" className="btn btn-ghost" onClick={onDone}>
-          Cancel
-        </button>
-      </div>
+      <FormActions label="Add model" busy={upsert.isPending} busyLabel="Saving…" onCancel={onDone} />
     </form>
   );
 }

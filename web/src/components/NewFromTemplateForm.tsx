@@ -1,3 +1,4 @@
+import { FormActions } from '../ui/FormActions.js';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useNavigate } from '@tanstack/react-router';
 import { useState, type FormEvent } from 'react';
@@ -107,14 +108,13 @@ export function NewFromTemplateForm({ defaultProjectId, onDone }: { defaultProje
           />
         </Field>
       </div>
-      <div className="form-actions">
-        <button type="submit" className="btn btn-primary" disabled={create.isPending || !templateId}>
-          {create.isPending ? 'Creating…' : 'Create workflow'}
-        </button>
-        <button type="button" className="btn btn-ghost" onClick={onDone}>
-          Cancel
-        </button>
-      </div>
+      <FormActions
+        label="Create workflow"
+        busy={create.isPending}
+        busyLabel="Creating…"
+        disabled={!templateId}
+        onCancel={onDone}
+      />
     </form>
   );
 }

@@ -1,3 +1,4 @@
+import { DataTable } from '../ui/DataTable.js';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { EmptyState, ErrorAlert, Loading } from '../components/Feedback.js';
@@ -126,31 +127,18 @@ export function AuditPage() {
           </select>
         </div>
       </div>
-      <div className="table-wrap card">
-        <table className="table" data-testid="audit-table">
-          <thead>
-            <tr>
-              <th>Time</th>
-              <th>Actor</th>
-              <th>Action</th>
-              <th>Target</th>
-              <th>IP</th>
-            </tr>
-          </thead>
-          <tbody>
-            {chunks.map((before, i) => (
-              <AuditChunk
-                key={`${action}:${before ?? 'first'}`}
-                action={action}
-                {...(before ? { before } : {})}
-                isLast={i === chunks.length - 1}
-                onMore={(c) => setCursors((cs) => [...cs, c])}
-                actorName={actorName}
-              />
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable testId="audit-table" columns={['Time', 'Actor', 'Action', 'Target', 'IP']}>
+        {chunks.map((before, i) => (
+          <AuditChunk
+            key={`${action}:${before ?? 'first'}`}
+            action={action}
+            {...(before ? { before } : {})}
+            isLast={i === chunks.length - 1}
+            onMore={(c) => setCursors((cs) => [...cs, c])}
+            actorName={actorName}
+          />
+        ))}
+      </DataTable>
     </div>
   );
 }

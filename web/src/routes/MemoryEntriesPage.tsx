@@ -1,3 +1,4 @@
+import { DataTable } from '../ui/DataTable.js';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
 import { useState } from 'react';
@@ -83,42 +84,27 @@ export function MemoryEntriesPage() {
         </EmptyState>
       ) : null}
       {entries.data && entries.data.length > 0 ? (
-        <div className="table-wrap card">
-          <table className="table" data-testid="entries-table">
-            <thead>
-              <tr>
-                <th>Title</th>
-                <th>Tags</th>
-                <th>Project</th>
-                <th>Embedding</th>
-                <th>Updated</th>
-              </tr>
-            </thead>
-            <tbody>
-              {entries.data.map((e) => (
-                <tr key={e.id} data-testid="entry-row">
-                  <td>
-                    <Link
-                      to="/w/$workspaceId/memory/entries/$entryId"
-                      params={{ workspaceId: ws.id, entryId: e.id }}
-                      className="list-title"
-                    >
-                      {e.title}
-                    </Link>
-                  </td>
-                  <td>{e.tags.length ? <TagChips tags={e.tags} /> : <span className="muted">—</span>}</td>
-                  <td className="small">
-                    {projects.nameOf(e.projectId) ?? <span className="muted">Workspace-wide</span>}
-                  </td>
-                  <td>
-                    <EmbeddingBadge row={e} model={model} />
-                  </td>
-                  <td className="nowrap small">{formatDate(e.updatedAt)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable testId="entries-table" columns={['Title', 'Tags', 'Project', 'Embedding', 'Updated']}>
+          {entries.data.map((e) => (
+            <tr key={e.id} data-testid="entry-row">
+              <td>
+                <Link
+                  to="/w/$workspaceId/memory/entries/$entryId"
+                  params={{ workspaceId: ws.id, entryId: e.id }}
+                  className="list-title"
+                >
+                  {e.title}
+                </Link>
+              </td>
+              <td>{e.tags.length ? <TagChips tags={e.tags} /> : <span className="muted">—</span>}</td>
+              <td className="small">{projects.nameOf(e.projectId) ?? <span className="muted">Workspace-wide</span>}</td>
+              <td>
+                <EmbeddingBadge row={e} model={model} />
+              </td>
+              <td className="nowrap small">{formatDate(e.updatedAt)}</td>
+            </tr>
+          ))}
+        </DataTable>
       ) : null}
     </div>
   );

@@ -1,3 +1,4 @@
+import { FormActions } from '../ui/FormActions.js';
 import { FormError } from '../components/FormError.js';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useParams } from '@tanstack/react-router';
@@ -56,14 +57,7 @@ function ProjectEditor({ project, onDone }: { project: Project; onDone: () => vo
           onChange={(e) => setDescription(e.target.value)}
         />
       </Field>
-      <div className="form-actions">
-        <button type="submit" className="btn btn-primary" disabled={update.isPending}>
-          Save
-        </button>
-        <button type="button" className="btn btn-ghost" onClick={onDone}>
-          Cancel
-        </button>
-      </div>
+      <FormActions label="Save" busy={update.isPending} onCancel={onDone} />
     </form>
   );
 }

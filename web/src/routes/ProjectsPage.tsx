@@ -1,3 +1,4 @@
+import { FormActions } from '../ui/FormActions.js';
 import { FormError } from '../components/FormError.js';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
@@ -53,14 +54,7 @@ function NewProjectForm({ onDone }: { onDone: () => void }) {
           onChange={(e) => setDescription(e.target.value)}
         />
       </Field>
-      <div className="form-actions">
-        <button type="submit" className="btn btn-primary" disabled={create.isPending}>
-          {create.isPending ? 'Creating…' : 'Create project'}
-        </button>
-        <button type="button" className="btn btn-ghost" onClick={onDone}>
-          Cancel
-        </button>
-      </div>
+      <FormActions label="Create project" busy={create.isPending} busyLabel="Creating…" onCancel={onDone} />
     </form>
   );
 }

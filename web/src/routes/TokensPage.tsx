@@ -1,3 +1,5 @@
+import { DataTable } from '../ui/DataTable.js';
+import { FormActions } from '../ui/FormActions.js';
 import { FormError } from '../components/FormError.js';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
@@ -117,11 +119,7 @@ function CreateTokenForm() {
             </p>
           ) : null}
         </fieldset>
-        <div className="form-actions">
-          <button type="submit" className="btn btn-primary" disabled={create.isPending}>
-            {create.isPending ? 'Creating…' : 'Create token'}
-          </button>
-        </div>
+        <FormActions label="Create token" busy={create.isPending} busyLabel="Creating…" />
       </form>
       {secret ? <CopyBox label="API token" value={secret} testId="token-secret" /> : null}
     </section>
@@ -173,59 +171,46 @@ export function TokensPage() {
       {tokens.isError ? <ErrorAlert error={tokens.error} /> : null}
       {tokens.data && tokens.data.length === 0 ? <EmptyState title="No API tokens yet" /> : null}
       {tokens.data && tokens.data.length > 0 ? (
-        <div className="table-wrap card">
-          <table className="table" data-testid="tokens-table">
-            <thead>
-              <tr>
-                <th>Name</th>
-                <th>Prefix</th>
-                <th>Scopes</th>
-                <th>Project</th>
-                <th>Owner</th>
-                <th>Last used</th>
-                <th>Expires</th>
-                <th>Status</th>
-                <th aria-label="Actions" />
+        <DataTable
+          testId="tokens-table"
+          columns={['Name', 'Prefix', 'Scopes', 'Project', 'Owner', 'Last used', 'Expires', 'Status']}
+          actions
+        >
+          {tokens.data.map((t) => {
+            const status = statusOf(t);
+            return (
+              <tr key={t.id}>
+                <td>{t.name}</td>
+                <td className="mono small">{t.displayPrefix}…</td>
+                <td className="scope-list" title={t.scopes.join(', ')}>
+                  {groupScopes(t.scopes).map(([resource, actions]) => (
+                    <span key={resource} className="chip mono">
+                      {resource}: {actions.join(' ')}
+                    </span>
+                  ))}
+                </td>
+                <td>{projectName(t.projectId)}</td>
+                <td className="small">{t.userEmail}</td>
+                <td>{formatDateTime(t.lastUsedAt)}</td>
+                <td>{t.expiresAt ? formatDate(t.expiresAt) : 'Never'}</td>
+                <td>
+                  <span className={`badge badge-${status}`}>{status}</span>
+                </td>
+                <td className="actions">
+                  {status === 'active' && (canRevokeAny || t.userId === ws.userId) ? (
+                    <button
+                      type="button"
+                      className="btn btn-sm btn-danger-ghost"
+                      onClick={() => revoke.mutate({ id: t.id })}
+                    >
+                      Revoke
+                    </button>
+                  ) : null}
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {tokens.data.map((t) => {
-                const status = statusOf(t);
-                return (
-                  <tr key={t.id}>
-                    <td>{t.name}</td>
-                    <td className="mono small">{t.displayPrefix}…</td>
-                    <td className="scope-list" title={t.scopes.join(', ')}>
-                      {groupScopes(t.scopes).map(([resource, actions]) => (
-                        <span key={resource} className="chip mono">
-                          {resource}: {actions.join(' ')}
-                        </span>
-                      ))}
-                    </td>
-                    <td>{projectName(t.projectId)}</td>
-                    <td className="small">{t.userEmail}</td>
-                    <td>{formatDateTime(t.lastUsedAt)}</td>
-                    <td>{t.expiresAt ? formatDate(t.expiresAt) : 'Never'}</td>
-                    <td>
-                      <span className={`badge badge-${status}`}>{status}</span>
-                    </td>
-                    <td className="actions">
-                      {status === 'active' && (canRevokeAny || t.userId === ws.userId) ? (
-                        <button
-                          type="button"
-                          className="btn btn-sm btn-danger-ghost"
-                          onClick={() => revoke.mutate({ id: t.id })}
-                        >
-                          Revoke
-                        </button>
-                      ) : null}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
+            );
+          })}
+        </DataTable>
       ) : null}
     </div>
   );

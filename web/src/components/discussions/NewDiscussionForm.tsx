@@ -1,3 +1,4 @@
+import { FormActions } from '../../ui/FormActions.js';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useNavigate } from '@tanstack/react-router';
 import { useState, type FormEvent } from 'react';
@@ -211,14 +212,7 @@ export function NewDiscussionForm({ defaultProjectId, onCancel }: { defaultProje
           maxLength={20_000}
         />
       </Field>
-      <div className="form-actions">
-        <button type="submit" className="btn btn-primary" disabled={isBusy}>
-          {isBusy ? 'Starting…' : 'Start discussion'}
-        </button>
-        <button type="button" className="btn btn-ghost" onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
+      <FormActions label="Start discussion" busy={isBusy} busyLabel="Starting…" onCancel={onCancel} />
     </form>
   );
 }
