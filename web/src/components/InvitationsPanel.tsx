@@ -11,6 +11,7 @@ import { EmptyState, ErrorAlert, Loading } from './Feedback.js';
 import { Field } from './Field.js';
 import { useToast } from './Toasts.js';
 import { useWorkspace } from './WorkspaceContext.js';
+import { TextField } from '../ui/TextField.js';
 
 /** Roles an invitation may carry: the server refuses owner invitations. */
 type InvitableRole = Exclude<Role, 'owner'>;
@@ -59,21 +60,16 @@ export function InvitationsPanel() {
     <section className="section">
       <h2>Invitations</h2>
       <form className="card form form-inline" onSubmit={submit} noValidate data-testid="invite-form">
-        <Field
+        <TextField
           label="Email (optional)"
-          htmlFor="invite-email"
+          id="invite-email"
           error={fieldError(create.error, 'email')}
           hint="Leave empty for a link anyone can use once."
-        >
-          <input
-            id="invite-email"
-            className="input"
-            type="email"
-            value={email}
-            onChange={(e) => setEmail(e.target.value)}
-            placeholder="name@example.com"
-          />
-        </Field>
+          type="email"
+          value={email}
+          onChange={setEmail}
+          placeholder="name@example.com"
+        />
         <Field label="Role" htmlFor="invite-role" error={fieldError(create.error, 'role')}>
           <select
             id="invite-role"
@@ -88,17 +84,16 @@ export function InvitationsPanel() {
             ))}
           </select>
         </Field>
-        <Field label="Expires in (days)" htmlFor="invite-days" error={fieldError(create.error, 'expiresInDays')}>
-          <input
-            id="invite-days"
-            className="input"
-            type="number"
-            min={1}
-            max={30}
-            value={days}
-            onChange={(e) => setDays(e.target.value)}
-          />
-        </Field>
+        <TextField
+          label="Expires in (days)"
+          id="invite-days"
+          error={fieldError(create.error, 'expiresInDays')}
+          type="number"
+          min={1}
+          max={30}
+          value={days}
+          onChange={setDays}
+        />
         <button type="submit" className="btn btn-primary" disabled={create.isPending}>
           {create.isPending ? 'Creating…' : 'Create invitation link'}
         </button>

@@ -7,6 +7,7 @@ import { Field } from './Field.js';
 import { FormError } from './FormError.js';
 import { useRefreshMemory } from './MemoryLabels.js';
 import { useToast } from './Toasts.js';
+import { TextField } from '../ui/TextField.js';
 
 type Settings = RouterOutputs['memory']['settings']['get'];
 type Mode = Settings['mode'];
@@ -121,30 +122,28 @@ export function MemorySettingsForm({ settings }: { settings: Settings }) {
         </div>
       ) : null}
       <div className="form-grid">
-        <Field label="Vector weight" htmlFor="vector-weight" error={fieldError(err, 'vectorWeight')}>
-          <input
-            id="vector-weight"
-            className="input"
-            type="number"
-            min={0}
-            max={1}
-            step={0.05}
-            value={vectorWeight}
-            onChange={(e) => setVectorWeight(e.target.value)}
-          />
-        </Field>
-        <Field label="Text weight" htmlFor="text-weight" error={fieldError(err, 'textWeight')}>
-          <input
-            id="text-weight"
-            className="input"
-            type="number"
-            min={0}
-            max={1}
-            step={0.05}
-            value={textWeight}
-            onChange={(e) => setTextWeight(e.target.value)}
-          />
-        </Field>
+        <TextField
+          label="Vector weight"
+          id="vector-weight"
+          error={fieldError(err, 'vectorWeight')}
+          type="number"
+          min={0}
+          max={1}
+          step={0.05}
+          value={vectorWeight}
+          onChange={setVectorWeight}
+        />
+        <TextField
+          label="Text weight"
+          id="text-weight"
+          error={fieldError(err, 'textWeight')}
+          type="number"
+          min={0}
+          max={1}
+          step={0.05}
+          value={textWeight}
+          onChange={setTextWeight}
+        />
         <Field label="Default ranking" htmlFor="search-mode" error={fieldError(err, 'mode')}>
           <select id="search-mode" className="input" value={mode} onChange={(e) => setMode(e.target.value as Mode)}>
             <option value="weighted">Weighted sum</option>

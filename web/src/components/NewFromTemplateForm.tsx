@@ -11,6 +11,7 @@ import { FormError } from './FormError.js';
 import { ProjectSelect } from './ProjectSelect.js';
 import { useToast } from './Toasts.js';
 import { useWorkspace } from './WorkspaceContext.js';
+import { TextField } from '../ui/TextField.js';
 
 /** "New from template": pick a built-in template and a project, then open the copy in the builder. */
 export function NewFromTemplateForm({ defaultProjectId, onDone }: { defaultProjectId: string; onDone: () => void }) {
@@ -98,15 +99,14 @@ export function NewFromTemplateForm({ defaultProjectId, onDone }: { defaultProje
         >
           <ProjectSelect id="template-project" value={projectId} onChange={setProjectId} />
         </Field>
-        <Field label="Name (optional)" htmlFor="template-name" error={fieldError(create.error, 'name')}>
-          <input
-            id="template-name"
-            className="input"
-            value={name}
-            onChange={(e) => setName(e.target.value)}
-            placeholder={template?.name ?? 'The template’s name'}
-          />
-        </Field>
+        <TextField
+          label="Name (optional)"
+          id="template-name"
+          error={fieldError(create.error, 'name')}
+          value={name}
+          onChange={setName}
+          placeholder={template?.name ?? 'The template’s name'}
+        />
       </div>
       <FormActions
         label="Create workflow"

@@ -13,6 +13,7 @@ import { PromptEditor } from './PromptEditor.js';
 import { useCategories } from './SpecializationChips.js';
 import { settingsFields, StepModelSettings } from './StepModelSettings.js';
 import { PersonaSelect, type PersonaOption, type ProviderOption } from './WorkflowPickers.js';
+import { TextField } from '../ui/TextField.js';
 
 const MAX_CATEGORIES = 5;
 
@@ -119,24 +120,19 @@ export function StepEditor({
         ) : null}
       </header>
       <div className="form-grid">
-        <Field
+        <TextField
           label="Step name"
-          htmlFor={id('name')}
+          id={id('name')}
           error={errorOf('name') ?? nameIssue?.message}
           hint={
             <>
               Later steps use <code>{`{{steps.${step.name || 'Name'}.content}}`}</code>
             </>
           }
-        >
-          <input
-            id={id('name')}
-            className="input"
-            value={step.name}
-            onChange={(e) => onChange({ name: e.target.value })}
-            readOnly={readOnly}
-          />
-        </Field>
+          value={step.name}
+          onChange={(value) => onChange({ name: value })}
+          readOnly={readOnly}
+        />
         <Field
           label="Type"
           htmlFor={id('type')}
@@ -217,23 +213,18 @@ export function StepEditor({
               ))}
             </select>
           </Field>
-          <Field
+          <TextField
             label="Concurrency"
-            htmlFor={id('concurrency')}
+            id={id('concurrency')}
             error={errorOf('concurrency')}
             hint="Items run at once (1–8)."
-          >
-            <input
-              id={id('concurrency')}
-              className="input"
-              type="number"
-              min={1}
-              max={8}
-              value={step.concurrency}
-              onChange={(e) => onChange({ concurrency: e.target.value })}
-              readOnly={readOnly}
-            />
-          </Field>
+            type="number"
+            min={1}
+            max={8}
+            value={step.concurrency}
+            onChange={(value) => onChange({ concurrency: value })}
+            readOnly={readOnly}
+          />
         </div>
       ) : null}
       <PromptEditor

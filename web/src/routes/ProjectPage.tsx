@@ -4,7 +4,6 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tansta
 import { Link, useParams } from '@tanstack/react-router';
 import { useState, type FormEvent } from 'react';
 import { EmptyState, ErrorAlert, Loading } from '../components/Feedback.js';
-import { Field } from '../components/Field.js';
 import { useToast } from '../components/Toasts.js';
 import { useWorkspace } from '../components/WorkspaceContext.js';
 import { errorCode, fieldError } from '../lib/errors.js';
@@ -13,6 +12,7 @@ import { can } from '../lib/access.js';
 import { useTRPC, type RouterOutputs } from '../lib/trpc.js';
 import { useDebounced } from '../lib/use-debounced.js';
 import { Highlighted } from '../components/Highlighted.js';
+import { TextField, TextAreaField } from '../ui/TextField.js';
 
 type Project = RouterOutputs['projects']['get'];
 
@@ -39,24 +39,22 @@ function ProjectEditor({ project, onDone }: { project: Project; onDone: () => vo
   return (
     <form className="card form" onSubmit={submit} noValidate>
       <FormError error={update.error} fields={['name', 'description']} />
-      <Field label="Project name" htmlFor="edit-project-name" error={fieldError(update.error, 'name')}>
-        <input
-          id="edit-project-name"
-          className="input"
-          value={name}
-          onChange={(e) => setName(e.target.value)}
-          autoFocus
-        />
-      </Field>
-      <Field label="Description" htmlFor="edit-project-description" error={fieldError(update.error, 'description')}>
-        <textarea
-          id="edit-project-description"
-          className="input"
-          rows={3}
-          value={description}
-          onChange={(e) => setDescription(e.target.value)}
-        />
-      </Field>
+      <TextField
+        label="Project name"
+        id="edit-project-name"
+        error={fieldError(update.error, 'name')}
+        value={name}
+        onChange={setName}
+        autoFocus
+      />
+      <TextAreaField
+        label="Description"
+        id="edit-project-description"
+        error={fieldError(update.error, 'description')}
+        rows={3}
+        value={description}
+        onChange={setDescription}
+      />
       <FormActions label="Save" busy={update.isPending} onCancel={onDone} />
     </form>
   );

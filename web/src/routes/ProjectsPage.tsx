@@ -5,7 +5,6 @@ import { Link } from '@tanstack/react-router';
 import { useState, type FormEvent } from 'react';
 import { ConfirmButton } from '../components/ConfirmButton.js';
 import { EmptyState, ErrorAlert, Loading } from '../components/Feedback.js';
-import { Field } from '../components/Field.js';
 import { useToast } from '../components/Toasts.js';
 import { useWorkspace } from '../components/WorkspaceContext.js';
 import { fieldError } from '../lib/errors.js';
@@ -13,6 +12,7 @@ import { formatDate, plural } from '../lib/format.js';
 import { can } from '../lib/access.js';
 import { useTRPC } from '../lib/trpc.js';
 import { useDebounced } from '../lib/use-debounced.js';
+import { TextField, TextAreaField } from '../ui/TextField.js';
 
 function NewProjectForm({ onDone }: { onDone: () => void }) {
   const trpc = useTRPC();
@@ -38,22 +38,22 @@ function NewProjectForm({ onDone }: { onDone: () => void }) {
     <form className="card form" onSubmit={submit} noValidate data-testid="new-project-form">
       <h2>New project</h2>
       <FormError error={create.error} fields={['name', 'description']} />
-      <Field label="Project name" htmlFor="project-name" error={fieldError(create.error, 'name')}>
-        <input id="project-name" className="input" value={name} onChange={(e) => setName(e.target.value)} autoFocus />
-      </Field>
-      <Field
+      <TextField
+        label="Project name"
+        id="project-name"
+        error={fieldError(create.error, 'name')}
+        value={name}
+        onChange={setName}
+        autoFocus
+      />
+      <TextAreaField
         label="Description (optional)"
-        htmlFor="project-description"
+        id="project-description"
         error={fieldError(create.error, 'description')}
-      >
-        <textarea
-          id="project-description"
-          className="input"
-          rows={2}
-          value={description}
-          onChange={(e) => setDescription(e.target.value)}
-        />
-      </Field>
+        rows={2}
+        value={description}
+        onChange={setDescription}
+      />
       <FormActions label="Create project" busy={create.isPending} busyLabel="Creating…" onCancel={onDone} />
     </form>
   );

@@ -12,6 +12,7 @@ import { fieldError } from '../lib/errors.js';
 import { formatDate, formatDateTime } from '../lib/format.js';
 import { can, type Scope } from '../lib/access.js';
 import { useTRPC, type RouterOutputs } from '../lib/trpc.js';
+import { TextField } from '../ui/TextField.js';
 
 type TokenInfo = RouterOutputs['tokens']['list'][number];
 
@@ -60,15 +61,14 @@ function CreateTokenForm() {
         <h2>New API token</h2>
         <FormError error={create.error} fields={['name', 'projectId', 'expiresInDays', 'scopes']} />
         <div className="form-grid">
-          <Field label="Name" htmlFor="token-name" error={fieldError(create.error, 'name')}>
-            <input
-              id="token-name"
-              className="input"
-              value={name}
-              onChange={(e) => setName(e.target.value)}
-              placeholder="CI pipeline"
-            />
-          </Field>
+          <TextField
+            label="Name"
+            id="token-name"
+            error={fieldError(create.error, 'name')}
+            value={name}
+            onChange={setName}
+            placeholder="CI pipeline"
+          />
           <Field
             label="Limit to project (optional)"
             htmlFor="token-project"
@@ -88,22 +88,17 @@ function CreateTokenForm() {
               ))}
             </select>
           </Field>
-          <Field
+          <TextField
             label="Expires in days (optional)"
-            htmlFor="token-days"
+            id="token-days"
             error={fieldError(create.error, 'expiresInDays')}
             hint="Empty means it never expires."
-          >
-            <input
-              id="token-days"
-              className="input"
-              type="number"
-              min={1}
-              max={3650}
-              value={days}
-              onChange={(e) => setDays(e.target.value)}
-            />
-          </Field>
+            type="number"
+            min={1}
+            max={3650}
+            value={days}
+            onChange={setDays}
+          />
         </div>
         <fieldset className="scopes">
           <legend>Scopes: pick only what the script needs (limited to what your {ws.role} role has)</legend>

@@ -20,6 +20,7 @@ import { ProjectSelect } from '../ProjectSelect.js';
 import { useToast } from '../Toasts.js';
 import { useWorkspace } from '../WorkspaceContext.js';
 import { newParticipant, ParticipantsEditor, type ParticipantDraft } from './ParticipantsEditor.js';
+import { TextField, TextAreaField } from '../../ui/TextField.js';
 
 /** Rows for `mode`: single keeps the first participant; the others need two. */
 function rowsFor(mode: DiscussionMode, rows: readonly ParticipantDraft[]): ParticipantDraft[] {
@@ -97,20 +98,19 @@ export function NewDiscussionForm({ defaultProjectId, onCancel }: { defaultProje
         fields={['title', 'projectId', 'mode', 'participants', 'consensusRounds', 'language', 'message']}
       />
       <div className="form-grid">
-        <Field label="Title" htmlFor="discussion-title" error={err('title')}>
-          <input
-            id="discussion-title"
-            className="input"
-            value={title}
-            onChange={(e) => {
-              setTitle(e.target.value);
-              fields.touch('title');
-            }}
-            maxLength={200}
-            placeholder="e.g. Should we shard the orders table?"
-            autoFocus
-          />
-        </Field>
+        <TextField
+          label="Title"
+          id="discussion-title"
+          error={err('title')}
+          value={title}
+          onChange={(value) => {
+            setTitle(value);
+            fields.touch('title');
+          }}
+          maxLength={200}
+          placeholder="e.g. Should we shard the orders table?"
+          autoFocus
+        />
         <Field
           label="Project (optional)"
           htmlFor="discussion-project"
@@ -194,24 +194,19 @@ export function NewDiscussionForm({ defaultProjectId, onCancel }: { defaultProje
           </select>
         </Field>
       </div>
-      <Field
+      <TextAreaField
         label="Opening message (optional)"
-        htmlFor="discussion-message"
+        id="discussion-message"
         error={err('message')}
         hint="The participants start answering it at once."
-      >
-        <textarea
-          id="discussion-message"
-          className="input"
-          rows={4}
-          value={message}
-          onChange={(e) => {
-            setMessage(e.target.value);
-            fields.touch('message');
-          }}
-          maxLength={20_000}
-        />
-      </Field>
+        rows={4}
+        value={message}
+        onChange={(value) => {
+          setMessage(value);
+          fields.touch('message');
+        }}
+        maxLength={20_000}
+      />
       <FormActions label="Start discussion" busy={isBusy} busyLabel="Starting…" onCancel={onCancel} />
     </form>
   );
