@@ -14,6 +14,7 @@ import { useCategories } from './SpecializationChips.js';
 import { settingsFields, StepModelSettings } from './StepModelSettings.js';
 import { PersonaSelect, type PersonaOption, type ProviderOption } from './WorkflowPickers.js';
 import { TextField } from '../ui/TextField.js';
+import { OptionSelect } from '../ui/OptionSelect.js';
 
 const MAX_CATEGORIES = 5;
 
@@ -198,20 +199,14 @@ export function StepEditor({
             error={sourceError}
             hint="Its output lists the items: a JSON array, or one per line."
           >
-            <select
+            <OptionSelect
               id={id('source')}
-              className="input"
               value={step.fanOutSource}
-              onChange={(e) => onChange({ fanOutSource: e.target.value })}
+              onChange={(fanOutSource) => onChange({ fanOutSource })}
               disabled={readOnly}
-            >
-              <option value="">Pick an earlier step…</option>
-              {[...new Set([...earlierNames, ...(step.fanOutSource ? [step.fanOutSource] : [])])].map((n) => (
-                <option key={n} value={n}>
-                  {n}
-                </option>
-              ))}
-            </select>
+              emptyLabel="Pick an earlier step…"
+              options={[...new Set([...earlierNames, ...(step.fanOutSource ? [step.fanOutSource] : [])])]}
+            />
           </Field>
           <TextField
             label="Concurrency"

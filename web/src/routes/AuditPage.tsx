@@ -6,6 +6,7 @@ import { useWorkspace } from '../components/WorkspaceContext.js';
 import { formatDateTime } from '../lib/format.js';
 import { can } from '../lib/access.js';
 import { useTRPC } from '../lib/trpc.js';
+import { OptionSelect } from '../ui/OptionSelect.js';
 
 const PAGE = 50;
 
@@ -109,22 +110,16 @@ export function AuditPage() {
         </div>
         <div className="field field-compact">
           <label htmlFor="audit-action">Action</label>
-          <select
+          <OptionSelect
             id="audit-action"
-            className="input"
             value={action}
-            onChange={(e) => {
-              setAction(e.target.value);
+            onChange={(a) => {
+              setAction(a);
               setCursors([]);
             }}
-          >
-            <option value="">All actions</option>
-            {actions.map((a) => (
-              <option key={a} value={a}>
-                {a}
-              </option>
-            ))}
-          </select>
+            emptyLabel="All actions"
+            options={actions}
+          />
         </div>
       </div>
       <DataTable testId="audit-table" columns={['Time', 'Actor', 'Action', 'Target', 'IP']}>

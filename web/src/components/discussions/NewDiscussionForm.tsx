@@ -21,6 +21,7 @@ import { useToast } from '../Toasts.js';
 import { useWorkspace } from '../WorkspaceContext.js';
 import { newParticipant, ParticipantsEditor, type ParticipantDraft } from './ParticipantsEditor.js';
 import { TextField, TextAreaField } from '../../ui/TextField.js';
+import { OptionSelect } from '../../ui/OptionSelect.js';
 
 /** Rows for `mode`: single keeps the first participant; the others need two. */
 function rowsFor(mode: DiscussionMode, rows: readonly ParticipantDraft[]): ParticipantDraft[] {
@@ -179,19 +180,14 @@ export function NewDiscussionForm({ defaultProjectId, onCancel }: { defaultProje
           error={err('language')}
           hint="Auto-detect answers in the language of your messages."
         >
-          <select
+          <OptionSelect
             id="discussion-language"
-            className="input"
             value={language}
-            onChange={(e) => setLanguage(e.target.value)}
-          >
-            <option value="">Auto-detect</option>
-            {languageCodes.map((c) => (
-              <option key={c} value={c}>
-                {languageNames[c]}
-              </option>
-            ))}
-          </select>
+            onChange={setLanguage}
+            emptyLabel="Auto-detect"
+            options={languageCodes}
+            optionLabel={(c) => languageNames[c]}
+          />
         </Field>
       </div>
       <TextAreaField
