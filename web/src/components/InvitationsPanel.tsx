@@ -7,11 +7,12 @@ import { formatDate } from '../lib/format.js';
 import type { Role } from '../lib/access.js';
 import { useTRPC } from '../lib/trpc.js';
 import { CopyBox } from './CopyBox.js';
-import { EmptyState, ErrorAlert, Loading } from './Feedback.js';
+import { EmptyState } from './Feedback.js';
 import { Field } from './Field.js';
 import { useToast } from './Toasts.js';
 import { useWorkspace } from './WorkspaceContext.js';
 import { TextField } from '../ui/TextField.js';
+import { QueryStatus } from '../ui/QueryStatus.js';
 
 /** Roles an invitation may carry: the server refuses owner invitations. */
 type InvitableRole = Exclude<Role, 'owner'>;
@@ -100,8 +101,7 @@ export function InvitationsPanel() {
       </form>
       <FormError error={create.error} fields={['email', 'role', 'expiresInDays']} />
       {link ? <CopyBox label="Invitation link" value={link} testId="invite-link" /> : null}
-      {invitations.isPending ? <Loading /> : null}
-      {invitations.isError ? <ErrorAlert error={invitations.error} /> : null}
+      <QueryStatus query={invitations} />
       {invitations.data && invitations.data.length === 0 ? <EmptyState title="No invitations yet" /> : null}
       {invitations.data && invitations.data.length > 0 ? (
         <DataTable columns={['Email', 'Role', 'Status', 'Created', 'Expires']} actions>

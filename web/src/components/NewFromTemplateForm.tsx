@@ -5,13 +5,13 @@ import { useState, type FormEvent } from 'react';
 import { fieldError } from '../lib/errors.js';
 import { useTRPC } from '../lib/trpc.js';
 import { stepTypeLabel } from '../lib/workflows.js';
-import { ErrorAlert, Loading } from './Feedback.js';
 import { Field } from './Field.js';
 import { FormError } from './FormError.js';
 import { ProjectSelect } from './ProjectSelect.js';
 import { useToast } from './Toasts.js';
 import { useWorkspace } from './WorkspaceContext.js';
 import { TextField } from '../ui/TextField.js';
+import { QueryStatus } from '../ui/QueryStatus.js';
 
 /** "New from template": pick a built-in template and a project, then open the copy in the builder. */
 export function NewFromTemplateForm({ defaultProjectId, onDone }: { defaultProjectId: string; onDone: () => void }) {
@@ -51,8 +51,7 @@ export function NewFromTemplateForm({ defaultProjectId, onDone }: { defaultProje
     >
       <h2 id="template-form-title">New workflow from a template</h2>
       <FormError error={create.error} />
-      {templates.isPending ? <Loading /> : null}
-      {templates.isError ? <ErrorAlert error={templates.error} /> : null}
+      <QueryStatus query={templates} />
       <fieldset className="template-choices">
         <legend>Template</legend>
         {templates.data?.map((t) => (

@@ -1,6 +1,6 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { EmptyState, ErrorAlert, Loading } from '../components/Feedback.js';
+import { EmptyState } from '../components/Feedback.js';
 import { InsightCard } from '../components/InsightCard.js';
 import { InsightForm } from '../components/InsightForm.js';
 import {
@@ -21,6 +21,7 @@ import { useWorkspace } from '../components/WorkspaceContext.js';
 import { can } from '../lib/access.js';
 import { useTRPC } from '../lib/trpc.js';
 import { OptionSelect } from '../ui/OptionSelect.js';
+import { QueryStatus } from '../ui/QueryStatus.js';
 
 /** `/w/$workspaceId/memory/insights`: triage (approve, reject, edit, pair) and a project's wisdom. */
 export function InsightsPage() {
@@ -56,8 +57,7 @@ export function InsightsPage() {
     ) : undefined;
   const list = (
     <div className="insight-list" data-testid="insight-list">
-      {insights.isPending ? <Loading /> : null}
-      {insights.isError ? <ErrorAlert error={insights.error} /> : null}
+      <QueryStatus query={insights} />
       {insights.data && insights.data.length === 0 ? (
         <EmptyState title={isFiltered ? 'No insights match these filters.' : 'No insights yet'}>
           {isFiltered

@@ -2,13 +2,13 @@ import { DataTable } from '../ui/DataTable.js';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useNavigate } from '@tanstack/react-router';
 import { ConfirmButton } from '../components/ConfirmButton.js';
-import { ErrorAlert, Loading } from '../components/Feedback.js';
 import { InvitationsPanel } from '../components/InvitationsPanel.js';
 import { useToast } from '../components/Toasts.js';
 import { useWorkspace } from '../components/WorkspaceContext.js';
 import { formatDate } from '../lib/format.js';
 import { can, canManageMember, type Role } from '../lib/access.js';
 import { useTRPC } from '../lib/trpc.js';
+import { QueryStatus } from '../ui/QueryStatus.js';
 
 /** `/w/$workspaceId/members`: members, roles and (for admins) invitations. */
 export function MembersPage() {
@@ -51,8 +51,7 @@ export function MembersPage() {
           <p className="muted">People with access to {ws.name}.</p>
         </div>
       </div>
-      {members.isPending ? <Loading /> : null}
-      {members.isError ? <ErrorAlert error={members.error} /> : null}
+      <QueryStatus query={members} />
       {members.data ? (
         <DataTable testId="members-table" columns={['Name', 'Email', 'Role', 'Joined']} actions>
           {members.data.map((m) => {

@@ -2,7 +2,7 @@ import { DataTable } from '../ui/DataTable.js';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
 import { useState } from 'react';
-import { EmptyState, ErrorAlert, Loading } from '../components/Feedback.js';
+import { EmptyState } from '../components/Feedback.js';
 import { EmbeddingBadge, TagChips, useEmbeddingModel } from '../components/MemoryLabels.js';
 import { MemoryHeader } from '../components/MemoryTabs.js';
 import { ProjectSelect, useProjects } from '../components/ProjectSelect.js';
@@ -11,6 +11,7 @@ import { can } from '../lib/access.js';
 import { formatDate } from '../lib/format.js';
 import { useTRPC } from '../lib/trpc.js';
 import { useDebounced } from '../lib/use-debounced.js';
+import { QueryStatus } from '../ui/QueryStatus.js';
 
 /** `/w/$workspaceId/memory/entries`: knowledge entries with their tags and embedding status. */
 export function MemoryEntriesPage() {
@@ -72,8 +73,7 @@ export function MemoryEntriesPage() {
           onChange={(e) => setTagText(e.target.value)}
         />
       </div>
-      {entries.isPending ? <Loading /> : null}
-      {entries.isError ? <ErrorAlert error={entries.error} /> : null}
+      <QueryStatus query={entries} />
       {entries.data && entries.data.length === 0 ? (
         <EmptyState title={isFiltered ? 'No entries match these filters.' : 'No knowledge entries yet'}>
           {isFiltered

@@ -2,7 +2,7 @@ import { DataTable } from '../ui/DataTable.js';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { ConfirmButton } from '../components/ConfirmButton.js';
-import { EmptyState, ErrorAlert, Loading } from '../components/Feedback.js';
+import { EmptyState } from '../components/Feedback.js';
 import { formatTokens, formatUsd } from '../components/LlmFormat.js';
 import { LlmTabs } from '../components/LlmTabs.js';
 import { AddModelForm, EditPriceRow } from '../components/ModelPriceForm.js';
@@ -10,6 +10,7 @@ import { useToast } from '../components/Toasts.js';
 import { useWorkspace } from '../components/WorkspaceContext.js';
 import { can } from '../lib/access.js';
 import { useTRPC } from '../lib/trpc.js';
+import { QueryStatus } from '../ui/QueryStatus.js';
 
 /** `/w/$workspaceId/llm/models`: prices and context windows used for cost accounting. */
 export function ModelCatalogPage() {
@@ -49,8 +50,7 @@ export function ModelCatalogPage() {
       </div>
       <LlmTabs />
       {isAdding ? <AddModelForm onDone={() => setIsAdding(false)} /> : null}
-      {catalog.isPending ? <Loading /> : null}
-      {catalog.isError ? <ErrorAlert error={catalog.error} /> : null}
+      <QueryStatus query={catalog} />
       {catalog.data ? (
         <DataTable
           testId="catalog-table"

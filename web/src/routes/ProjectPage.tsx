@@ -13,6 +13,7 @@ import { useTRPC, type RouterOutputs } from '../lib/trpc.js';
 import { useDebounced } from '../lib/use-debounced.js';
 import { Highlighted } from '../components/Highlighted.js';
 import { TextField, TextAreaField } from '../ui/TextField.js';
+import { QueryStatus } from '../ui/QueryStatus.js';
 
 type Project = RouterOutputs['projects']['get'];
 
@@ -141,8 +142,7 @@ export function ProjectPage() {
           onChange={(e) => setSearch(e.target.value)}
         />
       </div>
-      {notes.isPending ? <Loading /> : null}
-      {notes.isError ? <ErrorAlert error={notes.error} /> : null}
+      <QueryStatus query={notes} />
       {notes.data && notes.data.length === 0 ? (
         query ? (
           <EmptyState title={`No notes match “${query}”.`} />

@@ -4,7 +4,7 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tansta
 import { Link } from '@tanstack/react-router';
 import { useState, type FormEvent } from 'react';
 import { ConfirmButton } from '../components/ConfirmButton.js';
-import { EmptyState, ErrorAlert, Loading } from '../components/Feedback.js';
+import { EmptyState } from '../components/Feedback.js';
 import { useToast } from '../components/Toasts.js';
 import { useWorkspace } from '../components/WorkspaceContext.js';
 import { fieldError } from '../lib/errors.js';
@@ -13,6 +13,7 @@ import { can } from '../lib/access.js';
 import { useTRPC } from '../lib/trpc.js';
 import { useDebounced } from '../lib/use-debounced.js';
 import { TextField, TextAreaField } from '../ui/TextField.js';
+import { QueryStatus } from '../ui/QueryStatus.js';
 
 function NewProjectForm({ onDone }: { onDone: () => void }) {
   const trpc = useTRPC();
@@ -108,8 +109,7 @@ export function ProjectsPage() {
           onChange={(e) => setSearch(e.target.value)}
         />
       </div>
-      {projects.isPending ? <Loading /> : null}
-      {projects.isError ? <ErrorAlert error={projects.error} /> : null}
+      <QueryStatus query={projects} />
       {projects.data && projects.data.length === 0 ? (
         query ? (
           <EmptyState title={`No projects match “${query}”.`} />

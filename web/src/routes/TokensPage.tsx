@@ -4,7 +4,7 @@ import { FormError } from '../components/FormError.js';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { CopyBox } from '../components/CopyBox.js';
-import { EmptyState, ErrorAlert, Loading } from '../components/Feedback.js';
+import { EmptyState } from '../components/Feedback.js';
 import { Field } from '../components/Field.js';
 import { useToast } from '../components/Toasts.js';
 import { useWorkspace } from '../components/WorkspaceContext.js';
@@ -13,6 +13,7 @@ import { formatDate, formatDateTime } from '../lib/format.js';
 import { can, type Scope } from '../lib/access.js';
 import { useTRPC, type RouterOutputs } from '../lib/trpc.js';
 import { TextField } from '../ui/TextField.js';
+import { QueryStatus } from '../ui/QueryStatus.js';
 
 type TokenInfo = RouterOutputs['tokens']['list'][number];
 
@@ -162,8 +163,7 @@ export function TokensPage() {
         </div>
       </div>
       {can(ws, 'tokens:create') ? <CreateTokenForm /> : null}
-      {tokens.isPending ? <Loading /> : null}
-      {tokens.isError ? <ErrorAlert error={tokens.error} /> : null}
+      <QueryStatus query={tokens} />
       {tokens.data && tokens.data.length === 0 ? <EmptyState title="No API tokens yet" /> : null}
       {tokens.data && tokens.data.length > 0 ? (
         <DataTable
