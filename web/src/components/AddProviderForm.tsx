@@ -1,3 +1,4 @@
+import { FormActions } from '../ui/FormActions.js';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { fieldError } from '../lib/errors.js';
@@ -140,14 +141,7 @@ export function AddProviderForm({ onDone }: { onDone: () => void }) {
           {showAdvanced ? baseUrlField : null}
         </div>
       ) : null}
-      <div className="form-actions">
-        <button type="submit" className="btn btn-primary" disabled={add.isPending}>
-          {add.isPending ? 'Adding…' : 'Add provider'}
-        </button>
-        <button type="button" className="btn btn-ghost" onClick={onDone}>
-          Cancel
-        </button>
-      </div>
+      <FormActions label="Add provider" busy={add.isPending} busyLabel="Adding…" onCancel={onDone} />
     </form>
   );
 }

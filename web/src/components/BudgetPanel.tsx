@@ -2,11 +2,11 @@ import { useMutation } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { fieldError } from '../lib/errors.js';
 import { useTRPC, type RouterOutputs } from '../lib/trpc.js';
-import { Field } from './Field.js';
 import { FormError } from './FormError.js';
 import { formatUsd } from './LlmFormat.js';
 import { useRefreshProviders } from './ProviderKeysPanel.js';
 import { useToast } from './Toasts.js';
+import { TextField } from '../ui/TextField.js';
 
 type Settings = RouterOutputs['llm']['settings']['get'];
 
@@ -69,24 +69,19 @@ export function BudgetPanel({ settings }: { settings: Settings }) {
       <BudgetMeter spent={settings.spentThisMonthUsd} budget={settings.monthlyBudgetUsd} />
       <FormError error={save.error} />
       <div className="form form-inline">
-        <Field
+        <TextField
           label="Budget in USD per month"
-          htmlFor="budget-usd"
+          id="budget-usd"
           error={fieldError(save.error, 'monthlyBudgetUsd')}
           hint="Leave empty for no budget."
-        >
-          <input
-            id="budget-usd"
-            className="input"
-            type="number"
-            min={0}
-            step="0.01"
-            inputMode="decimal"
-            value={value}
-            onChange={(e) => setValue(e.target.value)}
-            placeholder="No budget"
-          />
-        </Field>
+          type="number"
+          min={0}
+          step="0.01"
+          inputMode="decimal"
+          value={value}
+          onChange={setValue}
+          placeholder="No budget"
+        />
         <button type="submit" className="btn btn-primary" disabled={save.isPending}>
           {save.isPending ? 'Saving…' : 'Save budget'}
         </button>

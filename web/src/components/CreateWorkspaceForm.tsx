@@ -4,7 +4,7 @@ import { useNavigate } from '@tanstack/react-router';
 import { useState, type FormEvent } from 'react';
 import { fieldError } from '../lib/errors.js';
 import { useTRPC } from '../lib/trpc.js';
-import { Field } from './Field.js';
+import { TextField } from '../ui/TextField.js';
 
 /** Creates a workspace and opens it. */
 export function CreateWorkspaceForm() {
@@ -28,21 +28,16 @@ export function CreateWorkspaceForm() {
   return (
     <form className="form" onSubmit={submit} noValidate>
       <FormError error={create.error} fields={['name']} />
-      <Field
+      <TextField
         label="Workspace name"
-        htmlFor="workspace-name"
+        id="workspace-name"
         error={fieldError(create.error, 'name')}
         hint="Usually your team or company name."
-      >
-        <input
-          id="workspace-name"
-          className="input"
-          value={name}
-          onChange={(e) => setName(e.target.value)}
-          placeholder="Acme"
-          autoFocus
-        />
-      </Field>
+        value={name}
+        onChange={setName}
+        placeholder="Acme"
+        autoFocus
+      />
       <button type="submit" className="btn btn-primary btn-block" disabled={create.isPending}>
         {create.isPending ? 'Creating…' : 'Create workspace'}
       </button>

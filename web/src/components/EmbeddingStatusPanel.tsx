@@ -3,9 +3,10 @@ import { useState } from 'react';
 import { can } from '../lib/access.js';
 import { plural } from '../lib/format.js';
 import { useTRPC, type RouterOutputs } from '../lib/trpc.js';
-import { ErrorAlert, Loading } from './Feedback.js';
+import { ErrorAlert } from './Feedback.js';
 import { useRefreshMemory } from './MemoryLabels.js';
 import { useWorkspace } from './WorkspaceContext.js';
+import { QueryStatus } from '../ui/QueryStatus.js';
 
 type Backfill = RouterOutputs['insights']['backfill'];
 type Counts = RouterOutputs['memory']['status']['entries'];
@@ -49,8 +50,7 @@ export function EmbeddingStatusPanel() {
           provider failed. Stale: embedded by another model.
         </p>
       </div>
-      {status.isPending ? <Loading /> : null}
-      {status.isError ? <ErrorAlert error={status.error} /> : null}
+      <QueryStatus query={status} />
       {s ? (
         <>
           <p className="small">

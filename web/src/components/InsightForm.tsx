@@ -1,3 +1,4 @@
+import { FormActions } from '../ui/FormActions.js';
 import { useMutation } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { fieldError } from '../lib/errors.js';
@@ -16,6 +17,7 @@ import {
 } from './MemoryLabels.js';
 import { ProjectSelect } from './ProjectSelect.js';
 import { useToast } from './Toasts.js';
+import { TextField, TextAreaField } from '../ui/TextField.js';
 
 interface InsightFormProps {
   /** The insight to edit; without one the form creates an insight. */
@@ -110,63 +112,44 @@ export function InsightForm({ insight, defaultProjectId = '', onDone }: InsightF
             ))}
           </select>
         </Field>
-        <Field label="Category" htmlFor={`${id}-category`} error={fieldError(error, 'category')}>
-          <input
-            id={`${id}-category`}
-            className="input"
-            value={category}
-            onChange={(e) => setCategory(e.target.value)}
-            placeholder="ci, security, performance…"
-            maxLength={60}
-          />
-        </Field>
-      </div>
-      <Field label="Title" htmlFor={`${id}-title`} error={fieldError(error, 'title')}>
-        <input
-          id={`${id}-title`}
-          className="input"
-          value={title}
-          onChange={(e) => setTitle(e.target.value)}
-          maxLength={300}
-          autoFocus={!insight}
+        <TextField
+          label="Category"
+          id={`${id}-category`}
+          error={fieldError(error, 'category')}
+          value={category}
+          onChange={setCategory}
+          placeholder="ci, security, performance…"
+          maxLength={60}
         />
-      </Field>
-      <Field
+      </div>
+      <TextField
+        label="Title"
+        id={`${id}-title`}
+        error={fieldError(error, 'title')}
+        value={title}
+        onChange={setTitle}
+        maxLength={300}
+        autoFocus={!insight}
+      />
+      <TextAreaField
         label="Detail"
-        htmlFor={`${id}-detail`}
+        id={`${id}-detail`}
         error={fieldError(error, 'detail')}
         hint="What happened, where, and why it matters."
-      >
-        <textarea
-          id={`${id}-detail`}
-          className="input"
-          rows={3}
-          value={detail}
-          onChange={(e) => setDetail(e.target.value)}
-        />
-      </Field>
-      <Field
+        rows={3}
+        value={detail}
+        onChange={setDetail}
+      />
+      <TextAreaField
         label="Suggestion"
-        htmlFor={`${id}-suggestion`}
+        id={`${id}-suggestion`}
         error={fieldError(error, 'suggestion')}
         hint="What to do about it (optional)."
-      >
-        <textarea
-          id={`${id}-suggestion`}
-          className="input"
-          rows={2}
-          value={suggestion}
-          onChange={(e) => setSuggestion(e.target.value)}
-        />
-      </Field>
-      <div className="form-actions">
-        <button type="submit" className="btn btn-primary" disabled={isSaving}>
-          {isSaving ? 'Saving…' : insight ? 'Save' : 'Create insight'}
-        </button>
-        <button type="button" className="btn btn-ghost" onClick={onDone}>
-          Cancel
-        </button>
-      </div>
+        rows={2}
+        value={suggestion}
+        onChange={setSuggestion}
+      />
+      <FormActions label={insight ? 'Save' : 'Create insight'} busy={isSaving} busyLabel="Saving…" onCancel={onDone} />
     </form>
   );
 }

@@ -1,3 +1,4 @@
+import { DataTable } from '../ui/DataTable.js';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { FormError } from './FormError.js';
 import { useState, type FormEvent } from 'react';
@@ -6,10 +7,12 @@ import { formatDate } from '../lib/format.js';
 import type { Role } from '../lib/access.js';
 import { useTRPC } from '../lib/trpc.js';
 import { CopyBox } from './CopyBox.js';
-import { EmptyState, ErrorAlert, Loading } from './Feedback.js';
+import { EmptyState } from './Feedback.js';
 import { Field } from './Field.js';
 import { useToast } from './Toasts.js';
 import { useWorkspace } from './WorkspaceContext.js';
+import { TextField } from '../ui/TextField.js';
+import { QueryStatus } from '../ui/QueryStatus.js';
 
 /** Roles an invitation may carry: the server refuses owner invitations. */
 type InvitableRole = Exclude<Role, 'owner'>;
@@ -58,21 +61,16 @@ export function InvitationsPanel() {
     <section className="section">
       <h2>Invitations</h2>
       <form className="card form form-inline" onSubmit={submit} noValidate data-testid="invite-form">
-        <Field
+        <TextField
           label="Email (optional)"
-          htmlFor="invite-email"
+          id="invite-email"
           error={fieldError(create.error, 'email')}
           hint="Leave empty for a link anyone can use once."
-        >
-          <input
-            id="invite-email"
-            className="input"
-            type="email"
-            value={email}
-            onChange={(e) => setEmail(e.target.value)}
-            placeholder="name@example.com"
-          />
-        </Field>
+          type="email"
+          value={email}
+          onChange={setEmail}
+          placeholder="name@example.com"
+        />
         <Field label="Role" htmlFor="invite-role" error={fieldError(create.error, 'role')}>
           <select
             id="invite-role"
@@ -87,65 +85,49 @@ export function InvitationsPanel() {
             ))}
           </select>
         </Field>
-        <Field label="Expires in (days)" htmlFor="invite-days" error={fieldError(create.error, 'expiresInDays')}>
-          <input
-            id="invite-days"
-            className="input"
-            type="number"
-            min={1}
-            max={30}
-            value={days}
-            onChange={(e) => setDays(e.target.value)}
-          />
-        </Field>
+        <TextField
+          label="Expires in (days)"
+          id="invite-days"
+          error={fieldError(create.error, 'expiresInDays')}
+          type="number"
+          min={1}
+          max={30}
+          value={days}
+          onChange={setDays}
+        />
         <button type="submit" className="btn btn-primary" disabled={create.isPending}>
           {create.isPending ? 'Creating…' : 'Create invitation link'}
         </button>
       </form>
       <FormError error={create.error} fields={['email', 'role', 'expiresInDays']} />
       {link ? <CopyBox label="Invitation link" value={link} testId="invite-link" /> : null}
-      {invitations.isPending ? <Loading /> : null}
-      {invitations.isError ? <ErrorAlert error={invitations.error} /> : null}
+      <QueryStatus query={invitations} />
       {invitations.data && invitations.data.length === 0 ? <EmptyState title="No invitations yet" /> : null}
       {invitations.data && invitations.data.length > 0 ? (
-        <div className="table-wrap card">
-          <table className="table">
-            <thead>
-              <tr>
-                <th>Email</th>
-                <th>Role</th>
-                <th>Status</th>
-                <th>Created</th>
-                <th>Expires</th>
-                <th aria-label="Actions" />
-              </tr>
-            </thead>
-            <tbody>
-              {invitations.data.map((inv) => (
-                <tr key={inv.id}>
-                  <td>{inv.email ?? <span className="muted">Anyone with the link</span>}</td>
-                  <td>{inv.role}</td>
-                  <td>
-                    <span className={`badge badge-${inv.status}`}>{inv.status}</span>
-                  </td>
-                  <td>{formatDate(inv.createdAt)}</td>
-                  <td>{formatDate(inv.expiresAt)}</td>
-                  <td className="actions">
-                    {inv.status === 'pending' ? (
-                      <button
-                        type="button"
-                        className="btn btn-sm btn-danger-ghost"
-                        onClick={() => revoke.mutate({ id: inv.id })}
-                      >
-                        Revoke
-                      </button>
-                    ) : null}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable columns={['Email', 'Role', 'Status', 'Created', 'Expires']} actions>
+          {invitations.data.map((inv) => (
+            <tr key={inv.id}>
+              <td>{inv.email ?? <span className="muted">Anyone with the link</span>}</td>
+              <td>{inv.role}</td>
+              <td>
+                <span className={`badge badge-${inv.status}`}>{inv.status}</span>
+              </td>
+              <td>{formatDate(inv.createdAt)}</td>
+              <td>{formatDate(inv.expiresAt)}</td>
+              <td className="actions">
+                {inv.status === 'pending' ? (
+                  <button
+                    type="button"
+                    className="btn btn-sm btn-danger-ghost"
+                    onClick={() => revoke.mutate({ id: inv.id })}
+                  >
+                    Revoke
+                  </button>
+                ) : null}
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       ) : null}
     </section>
   );

@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { ErrorAlert, Loading } from './Feedback.js';
+import { QueryStatus } from '../ui/QueryStatus.js';
 
 export interface ListColumn {
   label: string;
@@ -25,8 +25,7 @@ interface ListTableProps<T> {
 export function ListTable<T>({ query, testId, columns, actions, empty, row }: ListTableProps<T>) {
   return (
     <>
-      {query.isPending ? <Loading /> : null}
-      {query.isError ? <ErrorAlert error={query.error} /> : null}
+      <QueryStatus query={query} />
       {query.data?.length === 0 ? empty : null}
       {query.data?.length ? (
         <div className="card table-wrap">

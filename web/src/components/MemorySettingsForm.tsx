@@ -1,3 +1,4 @@
+import { FormActions } from '../ui/FormActions.js';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { fieldError } from '../lib/errors.js';
@@ -6,6 +7,7 @@ import { Field } from './Field.js';
 import { FormError } from './FormError.js';
 import { useRefreshMemory } from './MemoryLabels.js';
 import { useToast } from './Toasts.js';
+import { TextField } from '../ui/TextField.js';
 
 type Settings = RouterOutputs['memory']['settings']['get'];
 type Mode = Settings['mode'];
@@ -120,30 +122,28 @@ export function MemorySettingsForm({ settings }: { settings: Settings }) {
         </div>
       ) : null}
       <div className="form-grid">
-        <Field label="Vector weight" htmlFor="vector-weight" error={fieldError(err, 'vectorWeight')}>
-          <input
-            id="vector-weight"
-            className="input"
-            type="number"
-            min={0}
-            max={1}
-            step={0.05}
-            value={vectorWeight}
-            onChange={(e) => setVectorWeight(e.target.value)}
-          />
-        </Field>
-        <Field label="Text weight" htmlFor="text-weight" error={fieldError(err, 'textWeight')}>
-          <input
-            id="text-weight"
-            className="input"
-            type="number"
-            min={0}
-            max={1}
-            step={0.05}
-            value={textWeight}
-            onChange={(e) => setTextWeight(e.target.value)}
-          />
-        </Field>
+        <TextField
+          label="Vector weight"
+          id="vector-weight"
+          error={fieldError(err, 'vectorWeight')}
+          type="number"
+          min={0}
+          max={1}
+          step={0.05}
+          value={vectorWeight}
+          onChange={setVectorWeight}
+        />
+        <TextField
+          label="Text weight"
+          id="text-weight"
+          error={fieldError(err, 'textWeight')}
+          type="number"
+          min={0}
+          max={1}
+          step={0.05}
+          value={textWeight}
+          onChange={setTextWeight}
+        />
         <Field label="Default ranking" htmlFor="search-mode" error={fieldError(err, 'mode')}>
           <select id="search-mode" className="input" value={mode} onChange={(e) => setMode(e.target.value as Mode)}>
             <option value="weighted">Weighted sum</option>
@@ -155,11 +155,7 @@ export function MemorySettingsForm({ settings }: { settings: Settings }) {
         Weighted: score = vector weight × similarity + text weight × keyword rank (each 0–1). RRF ignores the weights
         and adds 1/(60 + rank) from each list.
       </p>
-      <div className="form-actions">
-        <button type="submit" className="btn btn-primary" disabled={save.isPending}>
-          {save.isPending ? 'Saving…' : 'Save settings'}
-        </button>
-      </div>
+      <FormActions label="Save settings" busy={save.isPending} busyLabel="Saving…" />
     </form>
   );
 }

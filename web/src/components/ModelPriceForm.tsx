@@ -1,3 +1,4 @@
+import { FormActions } from '../ui/FormActions.js';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { fieldError } from '../lib/errors.js';
@@ -5,6 +6,7 @@ import { useTRPC, type RouterInputs, type RouterOutputs } from '../lib/trpc.js';
 import { Field } from './Field.js';
 import { FormError } from './FormError.js';
 import { useToast } from './Toasts.js';
+import { TextField } from '../ui/TextField.js';
 
 export type CatalogRow = RouterOutputs['llm']['catalog']['list'][number];
 type Provider = RouterInputs['llm']['catalog']['upsert']['provider'];
@@ -82,48 +84,38 @@ export function AddModelForm({ onDone }: { onDone: () => void }) {
             placeholder="llama3.1"
           />
         </Field>
-        <Field label="Context window (tokens)" htmlFor="model-context" error={fieldError(err, 'contextWindow')}>
-          <input
-            id="model-context"
-            className="input"
-            type="number"
-            min={1}
-            step={1}
-            value={contextWindow}
-            onChange={(e) => setContextWindow(e.target.value)}
-          />
-        </Field>
-        <Field label="Input $ / 1M tokens" htmlFor="model-input" error={fieldError(err, 'inputPerMTok')}>
-          <input
-            id="model-input"
-            className="input"
-            type="number"
-            min={0}
-            step="0.01"
-            value={input}
-            onChange={(e) => setInput(e.target.value)}
-          />
-        </Field>
-        <Field label="Output $ / 1M tokens" htmlFor="model-output" error={fieldError(err, 'outputPerMTok')}>
-          <input
-            id="model-output"
-            className="input"
-            type="number"
-            min={0}
-            step="0.01"
-            value={output}
-            onChange={(e) => setOutput(e.target.value)}
-          />
-        </Field>
+        <TextField
+          label="Context window (tokens)"
+          id="model-context"
+          error={fieldError(err, 'contextWindow')}
+          type="number"
+          min={1}
+          step={1}
+          value={contextWindow}
+          onChange={setContextWindow}
+        />
+        <TextField
+          label="Input $ / 1M tokens"
+          id="model-input"
+          error={fieldError(err, 'inputPerMTok')}
+          type="number"
+          min={0}
+          step="0.01"
+          value={input}
+          onChange={setInput}
+        />
+        <TextField
+          label="Output $ / 1M tokens"
+          id="model-output"
+          error={fieldError(err, 'outputPerMTok')}
+          type="number"
+          min={0}
+          step="0.01"
+          value={output}
+          onChange={setOutput}
+        />
       </div>
-      <div className="form-actions">
-        <button type="submit" className="btn btn-primary" disabled={upsert.isPending}>
-          {upsert.isPending ? 'Saving…' : 'Add model'}
-        </button>
-        <button type="button" className="btn btn-ghost" onClick={onDone}>
-          Cancel
-        </button>
-      </div>
+      <FormActions label="Add model" busy={upsert.isPending} busyLabel="Saving…" onCancel={onDone} />
     </form>
   );
 }

@@ -1,15 +1,17 @@
+import { FormActions } from '../ui/FormActions.js';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useNavigate } from '@tanstack/react-router';
 import { useState, type FormEvent } from 'react';
 import { fieldError } from '../lib/errors.js';
 import { useTRPC } from '../lib/trpc.js';
 import { stepTypeLabel } from '../lib/workflows.js';
-import { ErrorAlert, Loading } from './Feedback.js';
 import { Field } from './Field.js';
 import { FormError } from './FormError.js';
 import { ProjectSelect } from './ProjectSelect.js';
 import { useToast } from './Toasts.js';
 import { useWorkspace } from './WorkspaceContext.js';
+import { TextField } from '../ui/TextField.js';
+import { QueryStatus } from '../ui/QueryStatus.js';
 
 /** "New from template": pick a built-in template and a project, then open the copy in the builder. */
 export function NewFromTemplateForm({ defaultProjectId, onDone }: { defaultProjectId: string; onDone: () => void }) {
@@ -49,8 +51,7 @@ export function NewFromTemplateForm({ defaultProjectId, onDone }: { defaultProje
     >
       <h2 id="template-form-title">New workflow from a template</h2>
       <FormError error={create.error} />
-      {templates.isPending ? <Loading /> : null}
-      {templates.isError ? <ErrorAlert error={templates.error} /> : null}
+      <QueryStatus query={templates} />
       <fieldset className="template-choices">
         <legend>Template</legend>
         {templates.data?.map((t) => (
@@ -97,24 +98,22 @@ export function NewFromTemplateForm({ defaultProjectId, onDone }: { defaultProje
         >
           <ProjectSelect id="template-project" value={projectId} onChange={setProjectId} />
         </Field>
-        <Field label="Name (optional)" htmlFor="template-name" error={fieldError(create.error, 'name')}>
-          <input
-            id="template-name"
-            className="input"
-            value={name}
-            onChange={(e) => setName(e.target.value)}
-            placeholder={template?.name ?? 'The template’s name'}
-          />
-        </Field>
+        <TextField
+          label="Name (optional)"
+          id="template-name"
+          error={fieldError(create.error, 'name')}
+          value={name}
+          onChange={setName}
+          placeholder={template?.name ?? 'The template’s name'}
+        />
       </div>
-      <div className="form-actions">
-        <button type="submit" className="btn btn-primary" disabled={create.isPending || !templateId}>
-          {create.isPending ? 'Creating…' : 'Create workflow'}
-        </button>
-        <button type="button" className="btn btn-ghost" onClick={onDone}>
-          Cancel
-        </button>
-      </div>
+      <FormActions
+        label="Create workflow"
+        busy={create.isPending}
+        busyLabel="Creating…"
+        disabled={!templateId}
+        onCancel={onDone}
+      />
     </form>
   );
 }

@@ -1,3 +1,4 @@
+import { DataTable } from '../ui/DataTable.js';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Fragment, useState } from 'react';
 import { formatDateTime } from '../lib/format.js';
@@ -74,71 +75,56 @@ export function ProviderKeysPanel() {
     );
   }
   return (
-    <div className="table-wrap card">
-      <table className="table" data-testid="keys-table">
-        <thead>
-          <tr>
-            <th>Name</th>
-            <th>Kind</th>
-            <th>Model</th>
-            <th>Key</th>
-            <th>Last used</th>
-            <th>Last error</th>
-            <th aria-label="Actions" />
-          </tr>
-        </thead>
-        <tbody>
-          {keys.data.map((k) => {
-            const result = results[k.id];
-            return (
-              <Fragment key={k.id}>
-                <tr data-testid="key-row">
-                  <td>
-                    <strong>{k.name}</strong>
-                    {k.baseUrl ? (
-                      <div className="muted small mono truncate" title={k.baseUrl}>
-                        {k.baseUrl}
-                      </div>
-                    ) : null}
-                  </td>
-                  <td>
-                    <span className="badge">{k.kind}</span>
-                  </td>
-                  <td className="mono small">{k.defaultModel || '—'}</td>
-                  <td className="mono small">{k.keyHint ?? <span className="muted">none</span>}</td>
-                  <td className="nowrap">{formatDateTime(k.lastUsedAt)}</td>
-                  <td className="small error-cell">
-                    {k.lastError ? <span className="test-fail">{k.lastError}</span> : <span className="muted">—</span>}
-                  </td>
-                  <td className="actions">
-                    <button
-                      type="button"
-                      className="btn btn-sm"
-                      disabled={testingId === k.id}
-                      onClick={() => test.mutate({ id: k.id })}
-                    >
-                      {testingId === k.id ? 'Testing…' : 'Test'}
-                    </button>{' '}
-                    <ConfirmButton
-                      small
-                      label="Remove"
-                      question={`Remove "${k.name}"?`}
-                      onConfirm={() => remove.mutate({ id: k.id })}
-                    />
-                  </td>
-                </tr>
-                {result ? (
-                  <tr className="subrow">
-                    <td colSpan={7}>
-                      <TestOutcome result={result} />
-                    </td>
-                  </tr>
+    <DataTable testId="keys-table" columns={['Name', 'Kind', 'Model', 'Key', 'Last used', 'Last error']} actions>
+      {keys.data.map((k) => {
+        const result = results[k.id];
+        return (
+          <Fragment key={k.id}>
+            <tr data-testid="key-row">
+              <td>
+                <strong>{k.name}</strong>
+                {k.baseUrl ? (
+                  <div className="muted small mono truncate" title={k.baseUrl}>
+                    {k.baseUrl}
+                  </div>
                 ) : null}
-              </Fragment>
-            );
-          })}
-        </tbody>
-      </table>
-    </div>
+              </td>
+              <td>
+                <span className="badge">{k.kind}</span>
+              </td>
+              <td className="mono small">{k.defaultModel || '—'}</td>
+              <td className="mono small">{k.keyHint ?? <span className="muted">none</span>}</td>
+              <td className="nowrap">{formatDateTime(k.lastUsedAt)}</td>
+              <td className="small error-cell">
+                {k.lastError ? <span className="test-fail">{k.lastError}</span> : <span className="muted">—</span>}
+              </td>
+              <td className="actions">
+                <button
+                  type="button"
+                  className="btn btn-sm"
+                  disabled={testingId === k.id}
+                  onClick={() => test.mutate({ id: k.id })}
+                >
+                  {testingId === k.id ? 'Testing…' : 'Test'}
+                </button>{' '}
+                <ConfirmButton
+                  small
+                  label="Remove"
+                  question={`Remove "${k.name}"?`}
+                  onConfirm={() => remove.mutate({ id: k.id })}
+                />
+              </td>
+            </tr>
+            {result ? (
+              <tr className="subrow">
+                <td colSpan={7}>
+                  <TestOutcome result={result} />
+                </td>
+              </tr>
+            ) : null}
+          </Fragment>
+        );
+      })}
+    </DataTable>
   );
 }

@@ -1,9 +1,9 @@
 import { useQuery } from '@tanstack/react-query';
 import { useTRPC } from '../lib/trpc.js';
-import { ErrorAlert, Loading } from './Feedback.js';
 import { InsightCard } from './InsightCard.js';
 import { useEmbeddingModel } from './MemoryLabels.js';
 import { useProjects } from './ProjectSelect.js';
+import { QueryStatus } from '../ui/QueryStatus.js';
 
 /** The insights a run's review steps proposed, for triage (approving or rejecting also refreshes this list). */
 export function RunInsights({ runId }: { runId: string }) {
@@ -23,8 +23,7 @@ export function RunInsights({ runId }: { runId: string }) {
           </span>
         ) : null}
       </div>
-      {insights.isPending ? <Loading /> : null}
-      {insights.isError ? <ErrorAlert error={insights.error} /> : null}
+      <QueryStatus query={insights} />
       {insights.data && list.length === 0 ? (
         <p className="muted">None yet. Review steps propose insights for the project’s memory when they complete.</p>
       ) : null}

@@ -3,7 +3,7 @@ import { FormError } from './FormError.js';
 import { useState, type FormEvent } from 'react';
 import { fieldError } from '../lib/errors.js';
 import { useTRPC, type RouterOutputs } from '../lib/trpc.js';
-import { Field } from './Field.js';
+import { TextField } from '../ui/TextField.js';
 
 type SignUpResult = RouterOutputs['auth']['signUp'];
 
@@ -45,44 +45,37 @@ export function SignUpForm({ submitLabel, setupToken, inviteToken, defaultEmail,
   return (
     <form className="form" onSubmit={submit} noValidate>
       <FormError error={err} fields={['name', 'email', 'password']} />
-      <Field label="Name" htmlFor="signup-name" error={fieldError(err, 'name')}>
-        <input
-          id="signup-name"
-          className="input"
-          autoComplete="name"
-          value={name}
-          onChange={(e) => setName(e.target.value)}
-          required
-        />
-      </Field>
-      <Field label="Email" htmlFor="signup-email" error={fieldError(err, 'email')}>
-        <input
-          id="signup-email"
-          className="input"
-          type="email"
-          autoComplete="email"
-          value={email}
-          onChange={(e) => setEmail(e.target.value)}
-          required
-        />
-      </Field>
-      <Field
+      <TextField
+        label="Name"
+        id="signup-name"
+        error={fieldError(err, 'name')}
+        autoComplete="name"
+        value={name}
+        onChange={setName}
+        required
+      />
+      <TextField
+        label="Email"
+        id="signup-email"
+        error={fieldError(err, 'email')}
+        type="email"
+        autoComplete="email"
+        value={email}
+        onChange={setEmail}
+        required
+      />
+      <TextField
         label="Password"
-        htmlFor="signup-password"
+        id="signup-password"
         error={fieldError(err, 'password')}
         hint="At least 10 characters."
-      >
-        <input
-          id="signup-password"
-          className="input"
-          type="password"
-          autoComplete="new-password"
-          value={password}
-          onChange={(e) => setPassword(e.target.value)}
-          required
-          minLength={10}
-        />
-      </Field>
+        type="password"
+        autoComplete="new-password"
+        value={password}
+        onChange={setPassword}
+        required
+        minLength={10}
+      />
       <button type="submit" className="btn btn-primary btn-block" disabled={signUp.isPending}>
         {signUp.isPending ? 'Working…' : submitLabel}
       </button>

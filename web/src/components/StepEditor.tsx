@@ -13,6 +13,8 @@ import { PromptEditor } from './PromptEditor.js';
 import { useCategories } from './SpecializationChips.js';
 import { settingsFields, StepModelSettings } from './StepModelSettings.js';
 import { PersonaSelect, type PersonaOption, type ProviderOption } from './WorkflowPickers.js';
+import { TextField } from '../ui/TextField.js';
+import { OptionSelect } from '../ui/OptionSelect.js';
 
 const MAX_CATEGORIES = 5;
 
@@ -119,24 +121,19 @@ export function StepEditor({
         ) : null}
       </header>
       <div className="form-grid">
-        <Field
+        <TextField
           label="Step name"
-          htmlFor={id('name')}
+          id={id('name')}
           error={errorOf('name') ?? nameIssue?.message}
           hint={
             <>
               Later steps use <code>{`{{steps.${step.name || 'Name'}.content}}`}</code>
             </>
           }
-        >
-          <input
-            id={id('name')}
-            className="input"
-            value={step.name}
-            onChange={(e) => onChange({ name: e.target.value })}
-            readOnly={readOnly}
-          />
-        </Field>
+          value={step.name}
+          onChange={(value) => onChange({ name: value })}
+          readOnly={readOnly}
+        />
         <Field
           label="Type"
           htmlFor={id('type')}
@@ -202,38 +199,27 @@ export function StepEditor({
             error={sourceError}
             hint="Its output lists the items: a JSON array, or one per line."
           >
-            <select
+            <OptionSelect
               id={id('source')}
-              className="input"
               value={step.fanOutSource}
-              onChange={(e) => onChange({ fanOutSource: e.target.value })}
+              onChange={(fanOutSource) => onChange({ fanOutSource })}
               disabled={readOnly}
-            >
-              <option value="">Pick an earlier step…</option>
-              {[...new Set([...earlierNames, ...(step.fanOutSource ? [step.fanOutSource] : [])])].map((n) => (
-                <option key={n} value={n}>
-                  {n}
-                </option>
-              ))}
-            </select>
-          </Field>
-          <Field
-            label="Concurrency"
-            htmlFor={id('concurrency')}
-            error={errorOf('concurrency')}
-            hint="Items run at once (1–8)."
-          >
-            <input
-              id={id('concurrency')}
-              className="input"
-              type="number"
-              min={1}
-              max={8}
-              value={step.concurrency}
-              onChange={(e) => onChange({ concurrency: e.target.value })}
-              readOnly={readOnly}
+              emptyLabel="Pick an earlier step…"
+              options={[...new Set([...earlierNames, ...(step.fanOutSource ? [step.fanOutSource] : [])])]}
             />
           </Field>
+          <TextField
+            label="Concurrency"
+            id={id('concurrency')}
+            error={errorOf('concurrency')}
+            hint="Items run at once (1–8)."
+            type="number"
+            min={1}
+            max={8}
+            value={step.concurrency}
+            onChange={(value) => onChange({ concurrency: value })}
+            readOnly={readOnly}
+          />
         </div>
       ) : null}
       <PromptEditor

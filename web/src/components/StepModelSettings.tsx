@@ -1,6 +1,7 @@
 import type { StepDraft } from '../lib/workflows.js';
 import { Field } from './Field.js';
 import { ModelInput, providerNames as namesOf, ProviderSelect, type ProviderOption } from './WorkflowPickers.js';
+import { TextField } from '../ui/TextField.js';
 
 interface StepModelSettingsProps {
   idPrefix: string;
@@ -57,65 +58,57 @@ export function StepModelSettings({ idPrefix, step, providers, errorOf, readOnly
             readOnly={readOnly}
           />
         </Field>
-        <Field label="Temperature" htmlFor={id('temperature')} error={errorOf('temperature')}>
-          <input
-            id={id('temperature')}
-            className="input"
-            type="number"
-            min={0}
-            max={2}
-            step={0.1}
-            value={step.temperature}
-            onChange={(e) => onChange({ temperature: e.target.value })}
-            readOnly={readOnly}
-            placeholder="Default"
-          />
-        </Field>
-        <Field label="Max tokens" htmlFor={id('maxTokens')} error={errorOf('maxTokens')}>
-          <input
-            id={id('maxTokens')}
-            className="input"
-            type="number"
-            min={16}
-            max={32000}
-            step={1}
-            value={step.maxTokens}
-            onChange={(e) => onChange({ maxTokens: e.target.value })}
-            readOnly={readOnly}
-            placeholder="Default"
-          />
-        </Field>
-        <Field
+        <TextField
+          label="Temperature"
+          id={id('temperature')}
+          error={errorOf('temperature')}
+          type="number"
+          min={0}
+          max={2}
+          step={0.1}
+          value={step.temperature}
+          onChange={(value) => onChange({ temperature: value })}
+          readOnly={readOnly}
+          placeholder="Default"
+        />
+        <TextField
+          label="Max tokens"
+          id={id('maxTokens')}
+          error={errorOf('maxTokens')}
+          type="number"
+          min={16}
+          max={32000}
+          step={1}
+          value={step.maxTokens}
+          onChange={(value) => onChange({ maxTokens: value })}
+          readOnly={readOnly}
+          placeholder="Default"
+        />
+        <TextField
           label="Retries"
-          htmlFor={id('retries')}
+          id={id('retries')}
           error={errorOf('retries')}
           hint="Extra attempts after a failure (0–5)."
-        >
-          <input
-            id={id('retries')}
-            className="input"
-            type="number"
-            min={0}
-            max={5}
-            step={1}
-            value={step.retries}
-            onChange={(e) => onChange({ retries: e.target.value })}
-            readOnly={readOnly}
-          />
-        </Field>
-        <Field label="Timeout (seconds)" htmlFor={id('timeoutSeconds')} error={errorOf('timeoutSeconds')}>
-          <input
-            id={id('timeoutSeconds')}
-            className="input"
-            type="number"
-            min={5}
-            max={3600}
-            step={1}
-            value={step.timeoutSeconds}
-            onChange={(e) => onChange({ timeoutSeconds: e.target.value })}
-            readOnly={readOnly}
-          />
-        </Field>
+          type="number"
+          min={0}
+          max={5}
+          step={1}
+          value={step.retries}
+          onChange={(value) => onChange({ retries: value })}
+          readOnly={readOnly}
+        />
+        <TextField
+          label="Timeout (seconds)"
+          id={id('timeoutSeconds')}
+          error={errorOf('timeoutSeconds')}
+          type="number"
+          min={5}
+          max={3600}
+          step={1}
+          value={step.timeoutSeconds}
+          onChange={(value) => onChange({ timeoutSeconds: value })}
+          readOnly={readOnly}
+        />
       </div>
       <div className={`field${errorOf('compareProviders') ? ' field-invalid' : ''}`}>
         <span className="field-label" id={id('compare-label')}>

@@ -5,6 +5,7 @@ import { useTRPC } from '../lib/trpc.js';
 import { ErrorAlert } from './Feedback.js';
 import { Field } from './Field.js';
 import { formatCost, formatTokens } from './LlmFormat.js';
+import { TextAreaField } from '../ui/TextField.js';
 
 const failureTitle: Record<string, string> = {
   BAD_GATEWAY: 'No provider could answer',
@@ -39,16 +40,15 @@ export function TryPersonaPanel({ personaId }: { personaId: string }) {
     <section className="card side-card" data-testid="try-panel">
       <h2>Try it</h2>
       <form className="form" onSubmit={submit} noValidate>
-        <Field label="Message" htmlFor="try-message" error={messageError}>
-          <textarea
-            id="try-message"
-            className="input"
-            rows={4}
-            value={message}
-            onChange={(e) => setMessage(e.target.value)}
-            placeholder="Ask this persona something…"
-          />
-        </Field>
+        <TextAreaField
+          label="Message"
+          id="try-message"
+          error={messageError}
+          rows={4}
+          value={message}
+          onChange={setMessage}
+          placeholder="Ask this persona something…"
+        />
         <Field label="Provider" htmlFor="try-provider" hint="Default follows the workspace's fallback order.">
           <select id="try-provider" className="input" value={provider} onChange={(e) => setProvider(e.target.value)}>
             <option value="">Default (fallback order)</option>

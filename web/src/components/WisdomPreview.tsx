@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useTRPC } from '../lib/trpc.js';
-import { ErrorAlert, Loading } from './Feedback.js';
 import { Markdown } from './Markdown.js';
+import { QueryStatus } from '../ui/QueryStatus.js';
 
 const BUDGET = 2000;
 
@@ -18,8 +18,7 @@ export function WisdomPreview({ projectId, projectName }: { projectId: string; p
           insights, most severe first, within {BUDGET.toLocaleString()} characters.
         </p>
       </div>
-      {wisdom.isPending ? <Loading /> : null}
-      {wisdom.isError ? <ErrorAlert error={wisdom.error} /> : null}
+      <QueryStatus query={wisdom} />
       {wisdom.data ? (
         <>
           <p className="small" data-testid="wisdom-count">

@@ -10,6 +10,7 @@ import {
   type PersonaOption,
   type ProviderOption,
 } from './WorkflowPickers.js';
+import { TextField, TextAreaField } from '../ui/TextField.js';
 
 interface WorkflowFieldsProps {
   draft: WorkflowDraft;
@@ -28,16 +29,15 @@ export function WorkflowFields({ draft, onChange, errorOf, personas, providers, 
         Workflow
       </h2>
       <div className="form-grid form-grid-2">
-        <Field label="Workflow name" htmlFor="wf-name" error={errorOf('name')}>
-          <input
-            id="wf-name"
-            className="input"
-            value={draft.name}
-            onChange={(e) => onChange({ name: e.target.value })}
-            readOnly={readOnly}
-            placeholder="Security review"
-          />
-        </Field>
+        <TextField
+          label="Workflow name"
+          id="wf-name"
+          error={errorOf('name')}
+          value={draft.name}
+          onChange={(value) => onChange({ name: value })}
+          readOnly={readOnly}
+          placeholder="Security review"
+        />
         <Field
           label="Project"
           htmlFor="wf-project"
@@ -53,16 +53,15 @@ export function WorkflowFields({ draft, onChange, errorOf, personas, providers, 
           />
         </Field>
       </div>
-      <Field label="Description" htmlFor="wf-description" error={errorOf('description')}>
-        <textarea
-          id="wf-description"
-          className="input"
-          rows={2}
-          value={draft.description}
-          onChange={(e) => onChange({ description: e.target.value })}
-          readOnly={readOnly}
-        />
-      </Field>
+      <TextAreaField
+        label="Description"
+        id="wf-description"
+        error={errorOf('description')}
+        rows={2}
+        value={draft.description}
+        onChange={(value) => onChange({ description: value })}
+        readOnly={readOnly}
+      />
       <div className="form-grid">
         <Field
           label="Default persona"

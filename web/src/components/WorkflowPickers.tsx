@@ -1,4 +1,5 @@
 /** The persona, provider and model controls shared by the workflow's defaults and each step's overrides. */
+import { OptionSelect } from '../ui/OptionSelect.js';
 
 export interface ProviderOption {
   name: string;
@@ -27,45 +28,14 @@ interface SelectProps {
   disabled: boolean;
 }
 
-export function PersonaSelect({
-  id,
-  value,
-  onChange,
-  emptyLabel,
-  disabled,
-  personas,
-}: SelectProps & { personas: readonly PersonaOption[] }) {
-  return (
-    <select id={id} className="input" value={value} onChange={(e) => onChange(e.target.value)} disabled={disabled}>
-      <option value="">{emptyLabel}</option>
-      {personas.map((p) => (
-        <option key={p.id} value={p.id}>
-          {p.name}
-        </option>
-      ))}
-    </select>
-  );
+export function PersonaSelect({ personas, ...select }: SelectProps & { personas: readonly PersonaOption[] }) {
+  const nameOf = new Map(personas.map((p) => [p.id, p.name]));
+  return <OptionSelect {...select} options={[...nameOf.keys()]} optionLabel={(id) => nameOf.get(id)} />;
 }
 
 /** `names`: what `providerNames` returns. */
-export function ProviderSelect({
-  id,
-  value,
-  onChange,
-  emptyLabel,
-  disabled,
-  names,
-}: SelectProps & { names: readonly string[] }) {
-  return (
-    <select id={id} className="input" value={value} onChange={(e) => onChange(e.target.value)} disabled={disabled}>
-      <option value="">{emptyLabel}</option>
-      {names.map((n) => (
-        <option key={n} value={n}>
-          {n}
-        </option>
-      ))}
-    </select>
-  );
+export function ProviderSelect({ names, ...select }: SelectProps & { names: readonly string[] }) {
+  return <OptionSelect {...select} options={names} />;
 }
 
 /** A model name; its placeholder is the chosen provider's default model. */

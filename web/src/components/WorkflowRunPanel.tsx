@@ -4,12 +4,13 @@ import { useState, type FormEvent } from 'react';
 import { can } from '../lib/access.js';
 import { fieldError } from '../lib/errors.js';
 import { useTRPC } from '../lib/trpc.js';
-import { ErrorAlert, Loading } from './Feedback.js';
+import { ErrorAlert } from './Feedback.js';
 import { Field } from './Field.js';
 import { LengthHint } from './LengthHint.js';
 import { overLimit, TEXT_LIMITS } from '../../../src/shared/limits.js';
 import { RunList } from './RunStatus.js';
 import { useWorkspace } from './WorkspaceContext.js';
+import { QueryStatus } from '../ui/QueryStatus.js';
 
 interface WorkflowRunPanelProps {
   workflowId: string;
@@ -82,8 +83,7 @@ export function WorkflowRunPanel({ workflowId, inputHint, isDirty }: WorkflowRun
       ) : null}
       <section className="card side-card side-card-flush" aria-labelledby="recent-runs-title">
         <h2 id="recent-runs-title">Recent runs</h2>
-        {runs.isPending ? <Loading /> : null}
-        {runs.isError ? <ErrorAlert error={runs.error} /> : null}
+        <QueryStatus query={runs} />
         {runs.data?.length === 0 ? <p className="muted small">No runs yet.</p> : null}
         {runs.data?.length ? <RunList runs={runs.data} workspaceId={ws.id} /> : null}
       </section>

@@ -1,3 +1,4 @@
+import { DataTable } from '../ui/DataTable.js';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { EmptyState, ErrorAlert, Loading } from '../components/Feedback.js';
@@ -5,6 +6,7 @@ import { useWorkspace } from '../components/WorkspaceContext.js';
 import { formatDateTime } from '../lib/format.js';
 import { can } from '../lib/access.js';
 import { useTRPC } from '../lib/trpc.js';
+import { OptionSelect } from '../ui/OptionSelect.js';
 
 const PAGE = 50;
 
@@ -108,49 +110,30 @@ export function AuditPage() {
         </div>
         <div className="field field-compact">
           <label htmlFor="audit-action">Action</label>
-          <select
+          <OptionSelect
             id="audit-action"
-            className="input"
             value={action}
-            onChange={(e) => {
-              setAction(e.target.value);
+            onChange={(a) => {
+              setAction(a);
               setCursors([]);
             }}
-          >
-            <option value="">All actions</option>
-            {actions.map((a) => (
-              <option key={a} value={a}>
-                {a}
-              </option>
-            ))}
-          </select>
+            emptyLabel="All actions"
+            options={actions}
+          />
         </div>
       </div>
-      <div className="table-wrap card">
-        <table className="table" data-testid="audit-table">
-          <thead>
-            <tr>
-              <th>Time</th>
-              <th>Actor</th>
-              <th>Action</th>
-              <th>Target</th>
-              <th>IP</th>
-            </tr>
-          </thead>
-          <tbody>
-            {chunks.map((before, i) => (
-              <AuditChunk
-                key={`${action}:${before ?? 'first'}`}
-                action={action}
-                {...(before ? { before } : {})}
-                isLast={i === chunks.length - 1}
-                onMore={(c) => setCursors((cs) => [...cs, c])}
-                actorName={actorName}
-              />
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable testId="audit-table" columns={['Time', 'Actor', 'Action', 'Target', 'IP']}>
+        {chunks.map((before, i) => (
+          <AuditChunk
+            key={`${action}:${before ?? 'first'}`}
+            action={action}
+            {...(before ? { before } : {})}
+            isLast={i === chunks.length - 1}
+            onMore={(c) => setCursors((cs) => [...cs, c])}
+            actorName={actorName}
+          />
+        ))}
+      </DataTable>
     </div>
   );
 }

@@ -1,6 +1,6 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { EmptyState, ErrorAlert, Loading } from '../components/Feedback.js';
+import { EmptyState } from '../components/Feedback.js';
 import { InsightCard } from '../components/InsightCard.js';
 import { InsightForm } from '../components/InsightForm.js';
 import {
@@ -20,6 +20,8 @@ import { WisdomPreview } from '../components/WisdomPreview.js';
 import { useWorkspace } from '../components/WorkspaceContext.js';
 import { can } from '../lib/access.js';
 import { useTRPC } from '../lib/trpc.js';
+import { OptionSelect } from '../ui/OptionSelect.js';
+import { QueryStatus } from '../ui/QueryStatus.js';
 
 /** `/w/$workspaceId/memory/insights`: triage (approve, reject, edit, pair) and a project's wisdom. */
 export function InsightsPage() {
@@ -55,8 +57,7 @@ export function InsightsPage() {
     ) : undefined;
   const list = (
     <div className="insight-list" data-testid="insight-list">
-      {insights.isPending ? <Loading /> : null}
-      {insights.isError ? <ErrorAlert error={insights.error} /> : null}
+      <QueryStatus query={insights} />
       {insights.data && insights.data.length === 0 ? (
         <EmptyState title={isFiltered ? 'No insights match these filters.' : 'No insights yet'}>
           {isFiltered
@@ -87,45 +88,33 @@ export function InsightsPage() {
           emptyLabel="All projects"
           className="input input-auto"
         />
-        <select
+        <OptionSelect
           aria-label="Status"
           className="input input-auto"
           value={status}
-          onChange={(e) => setStatus(e.target.value as InsightStatus | '')}
-        >
-          <option value="">Any status</option>
-          {insightStatuses.map((s) => (
-            <option key={s} value={s}>
-              {capitalize(s)}
-            </option>
-          ))}
-        </select>
-        <select
+          onChange={setStatus}
+          emptyLabel="Any status"
+          options={insightStatuses}
+          optionLabel={capitalize}
+        />
+        <OptionSelect
           aria-label="Type"
           className="input input-auto"
           value={type}
-          onChange={(e) => setType(e.target.value as InsightType | '')}
-        >
-          <option value="">Any type</option>
-          {insightTypes.map((t) => (
-            <option key={t} value={t}>
-              {typeLabel(t)}
-            </option>
-          ))}
-        </select>
-        <select
+          onChange={setType}
+          emptyLabel="Any type"
+          options={insightTypes}
+          optionLabel={typeLabel}
+        />
+        <OptionSelect
           aria-label="Severity"
           className="input input-auto"
           value={severity}
-          onChange={(e) => setSeverity(e.target.value as Severity | '')}
-        >
-          <option value="">Any severity</option>
-          {severities.map((s) => (
-            <option key={s} value={s}>
-              {capitalize(s)}
-            </option>
-          ))}
-        </select>
+          onChange={setSeverity}
+          emptyLabel="Any severity"
+          options={severities}
+          optionLabel={capitalize}
+        />
       </div>
       {projectId ? (
         <div className="editor-layout">

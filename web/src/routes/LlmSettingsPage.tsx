@@ -3,12 +3,13 @@ import { useState } from 'react';
 import { AddProviderForm } from '../components/AddProviderForm.js';
 import { BudgetMeter, BudgetPanel } from '../components/BudgetPanel.js';
 import { ChainView, FallbackChainPanel, OFFLINE_HINT } from '../components/FallbackChainPanel.js';
-import { EmptyState, ErrorAlert, Loading } from '../components/Feedback.js';
+import { EmptyState } from '../components/Feedback.js';
 import { LlmTabs } from '../components/LlmTabs.js';
 import { ProviderKeysPanel } from '../components/ProviderKeysPanel.js';
 import { useWorkspace } from '../components/WorkspaceContext.js';
 import { can } from '../lib/access.js';
 import { useTRPC } from '../lib/trpc.js';
+import { QueryStatus } from '../ui/QueryStatus.js';
 
 /** `/w/$workspaceId/llm`: provider keys, fallback order and budget (admins); the effective chain (members). */
 export function LlmSettingsPage() {
@@ -33,8 +34,7 @@ export function LlmSettingsPage() {
         ) : null}
       </div>
       <LlmTabs />
-      {settings.isPending ? <Loading /> : null}
-      {settings.isError ? <ErrorAlert error={settings.error} /> : null}
+      <QueryStatus query={settings} />
       {isAdmin ? (
         <>
           {isAdding ? <AddProviderForm onDone={() => setIsAdding(false)} /> : null}

@@ -1,13 +1,14 @@
+import { DataTable } from '../ui/DataTable.js';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useNavigate } from '@tanstack/react-router';
 import { ConfirmButton } from '../components/ConfirmButton.js';
-import { ErrorAlert, Loading } from '../components/Feedback.js';
 import { InvitationsPanel } from '../components/InvitationsPanel.js';
 import { useToast } from '../components/Toasts.js';
 import { useWorkspace } from '../components/WorkspaceContext.js';
 import { formatDate } from '../lib/format.js';
 import { can, canManageMember, type Role } from '../lib/access.js';
 import { useTRPC } from '../lib/trpc.js';
+import { QueryStatus } from '../ui/QueryStatus.js';
 
 /** `/w/$workspaceId/members`: members, roles and (for admins) invitations. */
 export function MembersPage() {
@@ -50,79 +51,65 @@ export function MembersPage() {
           <p className="muted">People with access to {ws.name}.</p>
         </div>
       </div>
-      {members.isPending ? <Loading /> : null}
-      {members.isError ? <ErrorAlert error={members.error} /> : null}
+      <QueryStatus query={members} />
       {members.data ? (
-        <div className="table-wrap card">
-          <table className="table" data-testid="members-table">
-            <thead>
-              <tr>
-                <th>Name</th>
-                <th>Email</th>
-                <th>Role</th>
-                <th>Joined</th>
-                <th aria-label="Actions" />
+        <DataTable testId="members-table" columns={['Name', 'Email', 'Role', 'Joined']} actions>
+          {members.data.map((m) => {
+            const isSelf = m.userId === ws.userId;
+            const canEdit = !isSelf && canManageMember(ws, m.role);
+            return (
+              <tr key={m.userId}>
+                <td>
+                  {m.name} {isSelf ? <span className="muted small">(you)</span> : null}
+                </td>
+                <td>{m.email}</td>
+                <td>
+                  {canEdit ? (
+                    <>
+                      <label htmlFor={`role-${m.userId}`} className="sr-only">
+                        Role for {m.name}
+                      </label>
+                      <select
+                        id={`role-${m.userId}`}
+                        className="input input-sm"
+                        value={m.role}
+                        disabled={updateRole.isPending}
+                        onChange={(e) => updateRole.mutate({ userId: m.userId, role: e.target.value as Role })}
+                      >
+                        {ws.assignableRoles.map((r) => (
+                          <option key={r} value={r}>
+                            {r}
+                          </option>
+                        ))}
+                      </select>
+                    </>
+                  ) : (
+                    <span className="badge">{m.role}</span>
+                  )}
+                </td>
+                <td>{formatDate(m.joinedAt)}</td>
+                <td className="actions">
+                  {isSelf ? (
+                    <ConfirmButton
+                      small
+                      label="Leave workspace"
+                      confirmLabel="Leave"
+                      question={`Leave ${ws.name}?`}
+                      onConfirm={() => remove.mutate({ userId: m.userId })}
+                    />
+                  ) : canEdit ? (
+                    <ConfirmButton
+                      small
+                      label="Remove"
+                      question={`Remove ${m.name}?`}
+                      onConfirm={() => remove.mutate({ userId: m.userId })}
+                    />
+                  ) : null}
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {members.data.map((m) => {
-                const isSelf = m.userId === ws.userId;
-                const canEdit = !isSelf && canManageMember(ws, m.role);
-                return (
-                  <tr key={m.userId}>
-                    <td>
-                      {m.name} {isSelf ? <span className="muted small">(you)</span> : null}
-                    </td>
-                    <td>{m.email}</td>
-                    <td>
-                      {canEdit ? (
-                        <>
-                          <label htmlFor={`role-${m.userId}`} className="sr-only">
-                            Role for {m.name}
-                          </label>
-                          <select
-                            id={`role-${m.userId}`}
-                            className="input input-sm"
-                            value={m.role}
-                            disabled={updateRole.isPending}
-                            onChange={(e) => updateRole.mutate({ userId: m.userId, role: e.target.value as Role })}
-                          >
-                            {ws.assignableRoles.map((r) => (
-                              <option key={r} value={r}>
-                                {r}
-                              </option>
-                            ))}
-                          </select>
-                        </>
-                      ) : (
-                        <span className="badge">{m.role}</span>
-                      )}
-                    </td>
-                    <td>{formatDate(m.joinedAt)}</td>
-                    <td className="actions">
-                      {isSelf ? (
-                        <ConfirmButton
-                          small
-                          label="Leave workspace"
-                          confirmLabel="Leave"
-                          question={`Leave ${ws.name}?`}
-                          onConfirm={() => remove.mutate({ userId: m.userId })}
-                        />
-                      ) : canEdit ? (
-                        <ConfirmButton
-                          small
-                          label="Remove"
-                          question={`Remove ${m.name}?`}
-                          onConfirm={() => remove.mutate({ userId: m.userId })}
-                        />
-                      ) : null}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
+            );
+          })}
+        </DataTable>
       ) : null}
       {canManage ? <InvitationsPanel /> : null}
     </div>

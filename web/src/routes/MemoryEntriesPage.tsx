@@ -1,7 +1,8 @@
+import { DataTable } from '../ui/DataTable.js';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
 import { useState } from 'react';
-import { EmptyState, ErrorAlert, Loading } from '../components/Feedback.js';
+import { EmptyState } from '../components/Feedback.js';
 import { EmbeddingBadge, TagChips, useEmbeddingModel } from '../components/MemoryLabels.js';
 import { MemoryHeader } from '../components/MemoryTabs.js';
 import { ProjectSelect, useProjects } from '../components/ProjectSelect.js';
@@ -10,6 +11,7 @@ import { can } from '../lib/access.js';
 import { formatDate } from '../lib/format.js';
 import { useTRPC } from '../lib/trpc.js';
 import { useDebounced } from '../lib/use-debounced.js';
+import { QueryStatus } from '../ui/QueryStatus.js';
 
 /** `/w/$workspaceId/memory/entries`: knowledge entries with their tags and embedding status. */
 export function MemoryEntriesPage() {
@@ -71,8 +73,7 @@ export function MemoryEntriesPage() {
           onChange={(e) => setTagText(e.target.value)}
         />
       </div>
-      {entries.isPending ? <Loading /> : null}
-      {entries.isError ? <ErrorAlert error={entries.error} /> : null}
+      <QueryStatus query={entries} />
       {entries.data && entries.data.length === 0 ? (
         <EmptyState title={isFiltered ? 'No entries match these filters.' : 'No knowledge entries yet'}>
           {isFiltered
@@ -83,42 +84,27 @@ export function MemoryEntriesPage() {
         </EmptyState>
       ) : null}
       {entries.data && entries.data.length > 0 ? (
-        <div className="table-wrap card">
-          <table className="table" data-testid="entries-table">
-            <thead>
-              <tr>
-                <th>Title</th>
-                <th>Tags</th>
-                <th>Project</th>
-                <th>Embedding</th>
-                <th>Updated</th>
-              </tr>
-            </thead>
-            <tbody>
-              {entries.data.map((e) => (
-                <tr key={e.id} data-testid="entry-row">
-                  <td>
-                    <Link
-                      to="/w/$workspaceId/memory/entries/$entryId"
-                      params={{ workspaceId: ws.id, entryId: e.id }}
-                      className="list-title"
-                    >
-                      {e.title}
-                    </Link>
-                  </td>
-                  <td>{e.tags.length ? <TagChips tags={e.tags} /> : <span className="muted">—</span>}</td>
-                  <td className="small">
-                    {projects.nameOf(e.projectId) ?? <span className="muted">Workspace-wide</span>}
-                  </td>
-                  <td>
-                    <EmbeddingBadge row={e} model={model} />
-                  </td>
-                  <td className="nowrap small">{formatDate(e.updatedAt)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable testId="entries-table" columns={['Title', 'Tags', 'Project', 'Embedding', 'Updated']}>
+          {entries.data.map((e) => (
+            <tr key={e.id} data-testid="entry-row">
+              <td>
+                <Link
+                  to="/w/$workspaceId/memory/entries/$entryId"
+                  params={{ workspaceId: ws.id, entryId: e.id }}
+                  className="list-title"
+                >
+                  {e.title}
+                </Link>
+              </td>
+              <td>{e.tags.length ? <TagChips tags={e.tags} /> : <span className="muted">—</span>}</td>
+              <td className="small">{projects.nameOf(e.projectId) ?? <span className="muted">Workspace-wide</span>}</td>
+              <td>
+                <EmbeddingBadge row={e} model={model} />
+              </td>
+              <td className="nowrap small">{formatDate(e.updatedAt)}</td>
+            </tr>
+          ))}
+        </DataTable>
       ) : null}
     </div>
   );

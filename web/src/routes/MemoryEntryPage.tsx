@@ -21,6 +21,7 @@ import { can } from '../lib/access.js';
 import { errorCode, fieldError } from '../lib/errors.js';
 import { formatDateTime } from '../lib/format.js';
 import { useTRPC } from '../lib/trpc.js';
+import { TextField } from '../ui/TextField.js';
 
 function EntryEditor({ entry }: { entry: MemoryEntry | null }) {
   const trpc = useTRPC();
@@ -108,17 +109,16 @@ function EntryEditor({ entry }: { entry: MemoryEntry | null }) {
       <div className="editor-layout">
         <form className="card form" onSubmit={submit} noValidate data-testid="entry-form">
           <FormError error={error} />
-          <Field label="Title" htmlFor="entry-title" error={fieldError(error, 'title')}>
-            <input
-              id="entry-title"
-              className="input"
-              value={title}
-              onChange={(e) => setTitle(e.target.value)}
-              readOnly={!canWrite}
-              autoFocus={!entry}
-              maxLength={200}
-            />
-          </Field>
+          <TextField
+            label="Title"
+            id="entry-title"
+            error={fieldError(error, 'title')}
+            value={title}
+            onChange={setTitle}
+            readOnly={!canWrite}
+            autoFocus={!entry}
+            maxLength={200}
+          />
           <Field
             label="Content"
             htmlFor="entry-content"
@@ -134,21 +134,16 @@ function EntryEditor({ entry }: { entry: MemoryEntry | null }) {
               readOnly={!canWrite}
             />
           </Field>
-          <Field
+          <TextField
             label="Tags"
-            htmlFor="entry-tags"
+            id="entry-tags"
             error={fieldError(error, 'tags')}
             hint="Comma-separated, up to 20 (stored lower-case)."
-          >
-            <input
-              id="entry-tags"
-              className="input"
-              value={tagText}
-              onChange={(e) => setTagText(e.target.value)}
-              readOnly={!canWrite}
-              placeholder="release, ops"
-            />
-          </Field>
+            value={tagText}
+            onChange={setTagText}
+            readOnly={!canWrite}
+            placeholder="release, ops"
+          />
           {tags.length ? <TagChips tags={tags} /> : null}
           <Field
             label="Project"

@@ -20,6 +20,7 @@ import { useWorkspace } from '../components/WorkspaceContext.js';
 import { can } from '../lib/access.js';
 import { useTRPC } from '../lib/trpc.js';
 import { useDebounced } from '../lib/use-debounced.js';
+import { OptionSelect } from '../ui/OptionSelect.js';
 
 type Kind = 'all' | 'entry' | 'insight';
 type Mode = 'weighted' | 'rrf';
@@ -122,48 +123,36 @@ export function MemorySearchPage() {
           emptyLabel="All projects"
           className="input input-auto"
         />
-        <select
+        <OptionSelect
           aria-label="Type"
           className="input input-auto"
           value={type}
-          onChange={(e) => setType(e.target.value as InsightType | '')}
+          onChange={setType}
+          emptyLabel="Any type"
+          options={insightTypes}
+          optionLabel={typeLabel}
           disabled={!canInsights}
-        >
-          <option value="">Any type</option>
-          {insightTypes.map((t) => (
-            <option key={t} value={t}>
-              {typeLabel(t)}
-            </option>
-          ))}
-        </select>
-        <select
+        />
+        <OptionSelect
           aria-label="Severity"
           className="input input-auto"
           value={severity}
-          onChange={(e) => setSeverity(e.target.value as Severity | '')}
+          onChange={setSeverity}
+          emptyLabel="Any severity"
+          options={severities}
+          optionLabel={capitalize}
           disabled={!canInsights}
-        >
-          <option value="">Any severity</option>
-          {severities.map((s) => (
-            <option key={s} value={s}>
-              {capitalize(s)}
-            </option>
-          ))}
-        </select>
-        <select
+        />
+        <OptionSelect
           aria-label="Status"
           className="input input-auto"
           value={status}
-          onChange={(e) => setStatus(e.target.value as InsightStatus | '')}
+          onChange={setStatus}
+          emptyLabel="Any status"
+          options={insightStatuses}
+          optionLabel={capitalize}
           disabled={!canInsights}
-        >
-          <option value="">Any status</option>
-          {insightStatuses.map((s) => (
-            <option key={s} value={s}>
-              {capitalize(s)}
-            </option>
-          ))}
-        </select>
+        />
         <input
           aria-label="Tags"
           className="input input-tags"

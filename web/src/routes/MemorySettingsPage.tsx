@@ -1,11 +1,12 @@
 import { useQuery } from '@tanstack/react-query';
 import { EmbeddingStatusPanel } from '../components/EmbeddingStatusPanel.js';
-import { EmptyState, ErrorAlert, Loading } from '../components/Feedback.js';
+import { EmptyState } from '../components/Feedback.js';
 import { MemorySettingsForm } from '../components/MemorySettingsForm.js';
 import { MemoryHeader } from '../components/MemoryTabs.js';
 import { useWorkspace } from '../components/WorkspaceContext.js';
 import { can } from '../lib/access.js';
 import { useTRPC } from '../lib/trpc.js';
+import { QueryStatus } from '../ui/QueryStatus.js';
 
 /** `/w/$workspaceId/memory/settings` (admins): the embedder, search ranking, and the embedding status with backfill. */
 export function MemorySettingsPage() {
@@ -18,8 +19,7 @@ export function MemorySettingsPage() {
   return (
     <div className="page page-wide">
       <MemoryHeader description="How memory is embedded and ranked. Changing the embedder makes existing vectors stale until they are backfilled." />
-      {settings.isPending ? <Loading /> : null}
-      {settings.isError ? <ErrorAlert error={settings.error} /> : null}
+      <QueryStatus query={settings} />
       <div className="two-col">
         {s ? <MemorySettingsForm key={JSON.stringify(s)} settings={s} /> : <div />}
         <EmbeddingStatusPanel />

@@ -1,7 +1,8 @@
+import { DataTable } from '../ui/DataTable.js';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { ConfirmButton } from '../components/ConfirmButton.js';
-import { EmptyState, ErrorAlert, Loading } from '../components/Feedback.js';
+import { EmptyState } from '../components/Feedback.js';
 import { formatTokens, formatUsd } from '../components/LlmFormat.js';
 import { LlmTabs } from '../components/LlmTabs.js';
 import { AddModelForm, EditPriceRow } from '../components/ModelPriceForm.js';
@@ -9,6 +10,7 @@ import { useToast } from '../components/Toasts.js';
 import { useWorkspace } from '../components/WorkspaceContext.js';
 import { can } from '../lib/access.js';
 import { useTRPC } from '../lib/trpc.js';
+import { QueryStatus } from '../ui/QueryStatus.js';
 
 /** `/w/$workspaceId/llm/models`: prices and context windows used for cost accounting. */
 export function ModelCatalogPage() {
@@ -48,66 +50,61 @@ export function ModelCatalogPage() {
       </div>
       <LlmTabs />
       {isAdding ? <AddModelForm onDone={() => setIsAdding(false)} /> : null}
-      {catalog.isPending ? <Loading /> : null}
-      {catalog.isError ? <ErrorAlert error={catalog.error} /> : null}
+      <QueryStatus query={catalog} />
       {catalog.data ? (
-        <div className="table-wrap card">
-          <table className="table" data-testid="catalog-table">
-            <thead>
-              <tr>
-                <th>Provider</th>
-                <th>Model</th>
-                <th className="num">Context window</th>
-                <th className="num">Input $ / 1M</th>
-                <th className="num">Output $ / 1M</th>
-                <th>Source</th>
-                <th aria-label="Actions" />
-              </tr>
-            </thead>
-            <tbody>
-              {catalog.data.map((m) => {
-                const id = `${m.provider}:${m.model}`;
-                if (editing === id) return <EditPriceRow key={id} row={m} onDone={() => setEditing(null)} />;
-                return (
-                  <tr key={id} data-testid="catalog-row">
-                    <td>{m.provider}</td>
-                    <td className="mono">{m.model}</td>
-                    <td className="num">{formatTokens(m.contextWindow)}</td>
-                    <td className="num">{formatUsd(m.inputPerMTok)}</td>
-                    <td className="num">{formatUsd(m.outputPerMTok)}</td>
-                    <td>
-                      <span className={`badge badge-${m.source}`}>{m.source}</span>
-                    </td>
-                    <td className="actions">
-                      {isAdmin ? (
+        <DataTable
+          testId="catalog-table"
+          columns={[
+            'Provider',
+            'Model',
+            { label: 'Context window', className: 'num' },
+            { label: 'Input $ / 1M', className: 'num' },
+            { label: 'Output $ / 1M', className: 'num' },
+            'Source',
+          ]}
+          actions
+        >
+          {catalog.data.map((m) => {
+            const id = `${m.provider}:${m.model}`;
+            if (editing === id) return <EditPriceRow key={id} row={m} onDone={() => setEditing(null)} />;
+            return (
+              <tr key={id} data-testid="catalog-row">
+                <td>{m.provider}</td>
+                <td className="mono">{m.model}</td>
+                <td className="num">{formatTokens(m.contextWindow)}</td>
+                <td className="num">{formatUsd(m.inputPerMTok)}</td>
+                <td className="num">{formatUsd(m.outputPerMTok)}</td>
+                <td>
+                  <span className={`badge badge-${m.source}`}>{m.source}</span>
+                </td>
+                <td className="actions">
+                  {isAdmin ? (
+                    <>
+                      <button type="button" className="btn btn-sm" onClick={() => setEditing(id)}>
+                        Edit
+                      </button>
+                      {m.source !== 'built-in' ? (
                         <>
-                          <button type="button" className="btn btn-sm" onClick={() => setEditing(id)}>
-                            Edit
-                          </button>
-                          {m.source !== 'built-in' ? (
-                            <>
-                              {' '}
-                              <ConfirmButton
-                                small
-                                label={m.source === 'override' ? 'Reset' : 'Remove'}
-                                question={
-                                  m.source === 'override'
-                                    ? 'Go back to the built-in price?'
-                                    : 'Remove this model from the workspace catalog? Its calls will be unpriced.'
-                                }
-                                onConfirm={() => reset.mutate({ provider: m.provider, model: m.model })}
-                              />
-                            </>
-                          ) : null}
+                          {' '}
+                          <ConfirmButton
+                            small
+                            label={m.source === 'override' ? 'Reset' : 'Remove'}
+                            question={
+                              m.source === 'override'
+                                ? 'Go back to the built-in price?'
+                                : 'Remove this model from the workspace catalog? Its calls will be unpriced.'
+                            }
+                            onConfirm={() => reset.mutate({ provider: m.provider, model: m.model })}
+                          />
                         </>
                       ) : null}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
+                    </>
+                  ) : null}
+                </td>
+              </tr>
+            );
+          })}
+        </DataTable>
       ) : null}
     </div>
   );

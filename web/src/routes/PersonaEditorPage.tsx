@@ -15,6 +15,7 @@ import { can } from '../lib/access.js';
 import { fieldError } from '../lib/errors.js';
 import { formatDateTime } from '../lib/format.js';
 import { useTRPC } from '../lib/trpc.js';
+import { TextField, TextAreaField } from '../ui/TextField.js';
 
 /** "a, b ,, c" → ["a", "b", "c"] (the server allows 12 traits of up to 40 characters). */
 const parseTraits = (s: string): string[] =>
@@ -116,32 +117,26 @@ function PersonaEditor({ persona }: { persona: Persona | null }) {
       <div className="editor-layout">
         <form className="card form" onSubmit={submit} noValidate data-testid="persona-form">
           <FormError error={error} />
-          <Field label="Name" htmlFor="persona-name" error={fieldError(error, 'name')}>
-            <input
-              id="persona-name"
-              className="input"
-              value={name}
-              onChange={(e) => setName(e.target.value)}
-              readOnly={!canWrite}
-              autoFocus={!persona}
-              placeholder="Platform Engineer"
-            />
-          </Field>
-          <Field
+          <TextField
+            label="Name"
+            id="persona-name"
+            error={fieldError(error, 'name')}
+            value={name}
+            onChange={setName}
+            readOnly={!canWrite}
+            autoFocus={!persona}
+            placeholder="Platform Engineer"
+          />
+          <TextAreaField
             label="Description"
-            htmlFor="persona-description"
+            id="persona-description"
             error={fieldError(error, 'description')}
             hint="What the persona does, in a sentence or two. Suggestions below update as you type."
-          >
-            <textarea
-              id="persona-description"
-              className="input"
-              rows={3}
-              value={description}
-              onChange={(e) => setDescription(e.target.value)}
-              readOnly={!canWrite}
-            />
-          </Field>
+            rows={3}
+            value={description}
+            onChange={setDescription}
+            readOnly={!canWrite}
+          />
           <Field
             label="System prompt"
             htmlFor="persona-prompt"
@@ -158,20 +153,15 @@ function PersonaEditor({ persona }: { persona: Persona | null }) {
               placeholder="You are a…"
             />
           </Field>
-          <Field
+          <TextField
             label="Traits"
-            htmlFor="persona-traits"
+            id="persona-traits"
             error={traitsError}
             hint="Comma-separated, up to 12 (e.g. pragmatic, thorough, concise)."
-          >
-            <input
-              id="persona-traits"
-              className="input"
-              value={traits}
-              onChange={(e) => setTraits(e.target.value)}
-              readOnly={!canWrite}
-            />
-          </Field>
+            value={traits}
+            onChange={setTraits}
+            readOnly={!canWrite}
+          />
           {traitList.length > 0 ? (
             <div className="spec-chips" aria-label="Traits">
               {traitList.map((t, i) => (

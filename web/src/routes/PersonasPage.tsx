@@ -1,13 +1,14 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
 import { useState } from 'react';
-import { EmptyState, ErrorAlert, Loading } from '../components/Feedback.js';
+import { EmptyState } from '../components/Feedback.js';
 import { PersonaCard } from '../components/PersonaCard.js';
 import { useCategories, type SpecializationId } from '../components/SpecializationChips.js';
 import { useWorkspace } from '../components/WorkspaceContext.js';
 import { can } from '../lib/access.js';
 import { useTRPC } from '../lib/trpc.js';
 import { useDebounced } from '../lib/use-debounced.js';
+import { QueryStatus } from '../ui/QueryStatus.js';
 
 /** `/w/$workspaceId/personas`: the workspace's personas, built-in and custom. */
 export function PersonasPage() {
@@ -72,8 +73,7 @@ export function PersonasPage() {
           ))}
         </select>
       </div>
-      {personas.isPending ? <Loading /> : null}
-      {personas.isError ? <ErrorAlert error={personas.error} /> : null}
+      <QueryStatus query={personas} />
       {personas.data && personas.data.length === 0 ? (
         <EmptyState title={isFiltered ? 'No personas match these filters.' : 'No personas yet'}>
           {isFiltered ? 'Try another search or specialization.' : null}

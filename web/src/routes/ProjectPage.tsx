@@ -1,9 +1,9 @@
+import { FormActions } from '../ui/FormActions.js';
 import { FormError } from '../components/FormError.js';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useParams } from '@tanstack/react-router';
 import { useState, type FormEvent } from 'react';
 import { EmptyState, ErrorAlert, Loading } from '../components/Feedback.js';
-import { Field } from '../components/Field.js';
 import { useToast } from '../components/Toasts.js';
 import { useWorkspace } from '../components/WorkspaceContext.js';
 import { errorCode, fieldError } from '../lib/errors.js';
@@ -12,6 +12,8 @@ import { can } from '../lib/access.js';
 import { useTRPC, type RouterOutputs } from '../lib/trpc.js';
 import { useDebounced } from '../lib/use-debounced.js';
 import { Highlighted } from '../components/Highlighted.js';
+import { TextField, TextAreaField } from '../ui/TextField.js';
+import { QueryStatus } from '../ui/QueryStatus.js';
 
 type Project = RouterOutputs['projects']['get'];
 
@@ -38,32 +40,23 @@ function ProjectEditor({ project, onDone }: { project: Project; onDone: () => vo
   return (
     <form className="card form" onSubmit={submit} noValidate>
       <FormError error={update.error} fields={['name', 'description']} />
-      <Field label="Project name" htmlFor="edit-project-name" error={fieldError(update.error, 'name')}>
-        <input
-          id="edit-project-name"
-          className="input"
-          value={name}
-          onChange={(e) => setName(e.target.value)}
-          autoFocus
-        />
-      </Field>
-      <Field label="Description" htmlFor="edit-project-description" error={fieldError(update.error, 'description')}>
-        <textarea
-          id="edit-project-description"
-          className="input"
-          rows={3}
-          value={description}
-          onChange={(e) => setDescription(e.target.value)}
-        />
-      </Field>
-      <div className="form-actions">
-        <button type="submit" className="btn btn-primary" disabled={update.isPending}>
-          Save
-        </button>
-        <button type="button" className="btn btn-ghost" onClick={onDone}>
-          Cancel
-        </button>
-      </div>
+      <TextField
+        label="Project name"
+        id="edit-project-name"
+        error={fieldError(update.error, 'name')}
+        value={name}
+        onChange={setName}
+        autoFocus
+      />
+      <TextAreaField
+        label="Description"
+        id="edit-project-description"
+        error={fieldError(update.error, 'description')}
+        rows={3}
+        value={description}
+        onChange={setDescription}
+      />
+      <FormActions label="Save" busy={update.isPending} onCancel={onDone} />
     </form>
   );
 }
@@ -149,8 +142,7 @@ export function ProjectPage() {
           onChange={(e) => setSearch(e.target.value)}
         />
       </div>
-      {notes.isPending ? <Loading /> : null}
-      {notes.isError ? <ErrorAlert error={notes.error} /> : null}
+      <QueryStatus query={notes} />
       {notes.data && notes.data.length === 0 ? (
         query ? (
           <EmptyState title={`No notes match “${query}”.`} />

@@ -1,10 +1,10 @@
+import { FormActions } from '../ui/FormActions.js';
 import { FormError } from '../components/FormError.js';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
 import { useState, type FormEvent } from 'react';
 import { ConfirmButton } from '../components/ConfirmButton.js';
-import { EmptyState, ErrorAlert, Loading } from '../components/Feedback.js';
-import { Field } from '../components/Field.js';
+import { EmptyState } from '../components/Feedback.js';
 import { useToast } from '../components/Toasts.js';
 import { useWorkspace } from '../components/WorkspaceContext.js';
 import { fieldError } from '../lib/errors.js';
@@ -12,6 +12,8 @@ import { formatDate, plural } from '../lib/format.js';
 import { can } from '../lib/access.js';
 import { useTRPC } from '../lib/trpc.js';
 import { useDebounced } from '../lib/use-debounced.js';
+import { TextField, TextAreaField } from '../ui/TextField.js';
+import { QueryStatus } from '../ui/QueryStatus.js';
 
 function NewProjectForm({ onDone }: { onDone: () => void }) {
   const trpc = useTRPC();
@@ -37,30 +39,23 @@ function NewProjectForm({ onDone }: { onDone: () => void }) {
     <form className="card form" onSubmit={submit} noValidate data-testid="new-project-form">
       <h2>New project</h2>
       <FormError error={create.error} fields={['name', 'description']} />
-      <Field label="Project name" htmlFor="project-name" error={fieldError(create.error, 'name')}>
-        <input id="project-name" className="input" value={name} onChange={(e) => setName(e.target.value)} autoFocus />
-      </Field>
-      <Field
+      <TextField
+        label="Project name"
+        id="project-name"
+        error={fieldError(create.error, 'name')}
+        value={name}
+        onChange={setName}
+        autoFocus
+      />
+      <TextAreaField
         label="Description (optional)"
-        htmlFor="project-description"
+        id="project-description"
         error={fieldError(create.error, 'description')}
-      >
-        <textarea
-          id="project-description"
-          className="input"
-          rows={2}
-          value={description}
-          onChange={(e) => setDescription(e.target.value)}
-        />
-      </Field>
-      <div className="form-actions">
-        <button type="submit" className="btn btn-primary" disabled={create.isPending}>
-          {create.isPending ? 'Creating…' : 'Create project'}
-        </button>
-        <button type="button" className="btn btn-ghost" onClick={onDone}>
-          Cancel
-        </button>
-      </div>
+        rows={2}
+        value={description}
+        onChange={setDescription}
+      />
+      <FormActions label="Create project" busy={create.isPending} busyLabel="Creating…" onCancel={onDone} />
     </form>
   );
 }
@@ -114,8 +109,7 @@ export function ProjectsPage() {
           onChange={(e) => setSearch(e.target.value)}
         />
       </div>
-      {projects.isPending ? <Loading /> : null}
-      {projects.isError ? <ErrorAlert error={projects.error} /> : null}
+      <QueryStatus query={projects} />
       {projects.data && projects.data.length === 0 ? (
         query ? (
           <EmptyState title={`No projects match “${query}”.`} />

@@ -3,9 +3,9 @@ import { FormError } from '../components/FormError.js';
 import { Link, useRouter, useSearch } from '@tanstack/react-router';
 import { useState, type FormEvent } from 'react';
 import { AuthCard } from '../components/AuthCard.js';
-import { Field } from '../components/Field.js';
 import { fieldError } from '../lib/errors.js';
 import { useTRPC } from '../lib/trpc.js';
+import { TextField } from '../ui/TextField.js';
 
 export function SignInPage() {
   const trpc = useTRPC();
@@ -56,27 +56,25 @@ export function SignInPage() {
       ) : null}
       <form className="form" onSubmit={submit} noValidate>
         <FormError error={signIn.error} fields={['email', 'password']} />
-        <Field label="Email" htmlFor="signin-email" error={fieldError(signIn.error, 'email')}>
-          <input
-            id="signin-email"
-            className="input"
-            type="email"
-            autoComplete="email"
-            value={email}
-            onChange={(e) => setEmail(e.target.value)}
-            autoFocus
-          />
-        </Field>
-        <Field label="Password" htmlFor="signin-password" error={fieldError(signIn.error, 'password')}>
-          <input
-            id="signin-password"
-            className="input"
-            type="password"
-            autoComplete="current-password"
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-          />
-        </Field>
+        <TextField
+          label="Email"
+          id="signin-email"
+          error={fieldError(signIn.error, 'email')}
+          type="email"
+          autoComplete="email"
+          value={email}
+          onChange={setEmail}
+          autoFocus
+        />
+        <TextField
+          label="Password"
+          id="signin-password"
+          error={fieldError(signIn.error, 'password')}
+          type="password"
+          autoComplete="current-password"
+          value={password}
+          onChange={setPassword}
+        />
         <button type="submit" className="btn btn-primary btn-block" disabled={signIn.isPending}>
           {signIn.isPending ? 'Signing in…' : 'Sign in'}
         </button>

@@ -1,8 +1,10 @@
+import { DataTable } from '../ui/DataTable.js';
+import { FormActions } from '../ui/FormActions.js';
 import { FormError } from '../components/FormError.js';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { CopyBox } from '../components/CopyBox.js';
-import { EmptyState, ErrorAlert, Loading } from '../components/Feedback.js';
+import { EmptyState } from '../components/Feedback.js';
 import { Field } from '../components/Field.js';
 import { useToast } from '../components/Toasts.js';
 import { useWorkspace } from '../components/WorkspaceContext.js';
@@ -10,6 +12,8 @@ import { fieldError } from '../lib/errors.js';
 import { formatDate, formatDateTime } from '../lib/format.js';
 import { can, type Scope } from '../lib/access.js';
 import { useTRPC, type RouterOutputs } from '../lib/trpc.js';
+import { TextField } from '../ui/TextField.js';
+import { QueryStatus } from '../ui/QueryStatus.js';
 
 type TokenInfo = RouterOutputs['tokens']['list'][number];
 
@@ -58,15 +62,14 @@ function CreateTokenForm() {
         <h2>New API token</h2>
         <FormError error={create.error} fields={['name', 'projectId', 'expiresInDays', 'scopes']} />
         <div className="form-grid">
-          <Field label="Name" htmlFor="token-name" error={fieldError(create.error, 'name')}>
-            <input
-              id="token-name"
-              className="input"
-              value={name}
-              onChange={(e) => setName(e.target.value)}
-              placeholder="CI pipeline"
-            />
-          </Field>
+          <TextField
+            label="Name"
+            id="token-name"
+            error={fieldError(create.error, 'name')}
+            value={name}
+            onChange={setName}
+            placeholder="CI pipeline"
+          />
           <Field
             label="Limit to project (optional)"
             htmlFor="token-project"
@@ -86,22 +89,17 @@ function CreateTokenForm() {
               ))}
             </select>
           </Field>
-          <Field
+          <TextField
             label="Expires in days (optional)"
-            htmlFor="token-days"
+            id="token-days"
             error={fieldError(create.error, 'expiresInDays')}
             hint="Empty means it never expires."
-          >
-            <input
-              id="token-days"
-              className="input"
-              type="number"
-              min={1}
-              max={3650}
-              value={days}
-              onChange={(e) => setDays(e.target.value)}
-            />
-          </Field>
+            type="number"
+            min={1}
+            max={3650}
+            value={days}
+            onChange={setDays}
+          />
         </div>
         <fieldset className="scopes">
           <legend>Scopes: pick only what the script needs (limited to what your {ws.role} role has)</legend>
@@ -117,11 +115,7 @@ function CreateTokenForm() {
             </p>
           ) : null}
         </fieldset>
-        <div className="form-actions">
-          <button type="submit" className="btn btn-primary" disabled={create.isPending}>
-            {create.isPending ? 'Creating…' : 'Create token'}
-          </button>
-        </div>
+        <FormActions label="Create token" busy={create.isPending} busyLabel="Creating…" />
       </form>
       {secret ? <CopyBox label="API token" value={secret} testId="token-secret" /> : null}
     </section>
@@ -169,63 +163,49 @@ export function TokensPage() {
         </div>
       </div>
       {can(ws, 'tokens:create') ? <CreateTokenForm /> : null}
-      {tokens.isPending ? <Loading /> : null}
-      {tokens.isError ? <ErrorAlert error={tokens.error} /> : null}
+      <QueryStatus query={tokens} />
       {tokens.data && tokens.data.length === 0 ? <EmptyState title="No API tokens yet" /> : null}
       {tokens.data && tokens.data.length > 0 ? (
-        <div className="table-wrap card">
-          <table className="table" data-testid="tokens-table">
-            <thead>
-              <tr>
-                <th>Name</th>
-                <th>Prefix</th>
-                <th>Scopes</th>
-                <th>Project</th>
-                <th>Owner</th>
-                <th>Last used</th>
-                <th>Expires</th>
-                <th>Status</th>
-                <th aria-label="Actions" />
+        <DataTable
+          testId="tokens-table"
+          columns={['Name', 'Prefix', 'Scopes', 'Project', 'Owner', 'Last used', 'Expires', 'Status']}
+          actions
+        >
+          {tokens.data.map((t) => {
+            const status = statusOf(t);
+            return (
+              <tr key={t.id}>
+                <td>{t.name}</td>
+                <td className="mono small">{t.displayPrefix}…</td>
+                <td className="scope-list" title={t.scopes.join(', ')}>
+                  {groupScopes(t.scopes).map(([resource, actions]) => (
+                    <span key={resource} className="chip mono">
+                      {resource}: {actions.join(' ')}
+                    </span>
+                  ))}
+                </td>
+                <td>{projectName(t.projectId)}</td>
+                <td className="small">{t.userEmail}</td>
+                <td>{formatDateTime(t.lastUsedAt)}</td>
+                <td>{t.expiresAt ? formatDate(t.expiresAt) : 'Never'}</td>
+                <td>
+                  <span className={`badge badge-${status}`}>{status}</span>
+                </td>
+                <td className="actions">
+                  {status === 'active' && (canRevokeAny || t.userId === ws.userId) ? (
+                    <button
+                      type="button"
+                      className="btn btn-sm btn-danger-ghost"
+                      onClick={() => revoke.mutate({ id: t.id })}
+                    >
+                      Revoke
+                    </button>
+                  ) : null}
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {tokens.data.map((t) => {
-                const status = statusOf(t);
-                return (
-                  <tr key={t.id}>
-                    <td>{t.name}</td>
-                    <td className="mono small">{t.displayPrefix}…</td>
-                    <td className="scope-list" title={t.scopes.join(', ')}>
-                      {groupScopes(t.scopes).map(([resource, actions]) => (
-                        <span key={resource} className="chip mono">
-                          {resource}: {actions.join(' ')}
-                        </span>
-                      ))}
-                    </td>
-                    <td>{projectName(t.projectId)}</td>
-                    <td className="small">{t.userEmail}</td>
-                    <td>{formatDateTime(t.lastUsedAt)}</td>
-                    <td>{t.expiresAt ? formatDate(t.expiresAt) : 'Never'}</td>
-                    <td>
-                      <span className={`badge badge-${status}`}>{status}</span>
-                    </td>
-                    <td className="actions">
-                      {status === 'active' && (canRevokeAny || t.userId === ws.userId) ? (
-                        <button
-                          type="button"
-                          className="btn btn-sm btn-danger-ghost"
-                          onClick={() => revoke.mutate({ id: t.id })}
-                        >
-                          Revoke
-                        </button>
-                      ) : null}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
+            );
+          })}
+        </DataTable>
       ) : null}
     </div>
   );

@@ -1,12 +1,13 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { EmptyState, ErrorAlert, Loading } from '../components/Feedback.js';
+import { EmptyState } from '../components/Feedback.js';
 import { formatTokens, formatUsd } from '../components/LlmFormat.js';
 import { RecentCallsTable } from '../components/RecentCallsTable.js';
 import { UsageChart, type Metric } from '../components/UsageChart.js';
 import { useWorkspace } from '../components/WorkspaceContext.js';
 import { can } from '../lib/access.js';
 import { useTRPC } from '../lib/trpc.js';
+import { QueryStatus } from '../ui/QueryStatus.js';
 
 const ranges = [7, 30, 90] as const;
 
@@ -53,8 +54,7 @@ export function UsagePage() {
           </select>
         </div>
       </div>
-      {summary.isPending ? <Loading /> : null}
-      {summary.isError ? <ErrorAlert error={summary.error} /> : null}
+      <QueryStatus query={summary} />
       {t ? (
         <div className="stats" data-testid="usage-totals">
           <Stat label="Calls" value={formatTokens(t.calls)} testId="total-calls" />

@@ -1,3 +1,4 @@
+import { FormActions } from '../../ui/FormActions.js';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useNavigate } from '@tanstack/react-router';
 import { useState, type FormEvent } from 'react';
@@ -19,6 +20,8 @@ import { ProjectSelect } from '../ProjectSelect.js';
 import { useToast } from '../Toasts.js';
 import { useWorkspace } from '../WorkspaceContext.js';
 import { newParticipant, ParticipantsEditor, type ParticipantDraft } from './ParticipantsEditor.js';
+import { TextField, TextAreaField } from '../../ui/TextField.js';
+import { OptionSelect } from '../../ui/OptionSelect.js';
 
 /** Rows for `mode`: single keeps the first participant; the others need two. */
 function rowsFor(mode: DiscussionMode, rows: readonly ParticipantDraft[]): ParticipantDraft[] {
@@ -96,20 +99,19 @@ export function NewDiscussionForm({ defaultProjectId, onCancel }: { defaultProje
         fields={['title', 'projectId', 'mode', 'participants', 'consensusRounds', 'language', 'message']}
       />
       <div className="form-grid">
-        <Field label="Title" htmlFor="discussion-title" error={err('title')}>
-          <input
-            id="discussion-title"
-            className="input"
-            value={title}
-            onChange={(e) => {
-              setTitle(e.target.value);
-              fields.touch('title');
-            }}
-            maxLength={200}
-            placeholder="e.g. Should we shard the orders table?"
-            autoFocus
-          />
-        </Field>
+        <TextField
+          label="Title"
+          id="discussion-title"
+          error={err('title')}
+          value={title}
+          onChange={(value) => {
+            setTitle(value);
+            fields.touch('title');
+          }}
+          maxLength={200}
+          placeholder="e.g. Should we shard the orders table?"
+          autoFocus
+        />
         <Field
           label="Project (optional)"
           htmlFor="discussion-project"
@@ -178,47 +180,30 @@ export function NewDiscussionForm({ defaultProjectId, onCancel }: { defaultProje
           error={err('language')}
           hint="Auto-detect answers in the language of your messages."
         >
-          <select
+          <OptionSelect
             id="discussion-language"
-            className="input"
             value={language}
-            onChange={(e) => setLanguage(e.target.value)}
-          >
-            <option value="">Auto-detect</option>
-            {languageCodes.map((c) => (
-              <option key={c} value={c}>
-                {languageNames[c]}
-              </option>
-            ))}
-          </select>
+            onChange={setLanguage}
+            emptyLabel="Auto-detect"
+            options={languageCodes}
+            optionLabel={(c) => languageNames[c]}
+          />
         </Field>
       </div>
-      <Field
+      <TextAreaField
         label="Opening message (optional)"
-        htmlFor="discussion-message"
+        id="discussion-message"
         error={err('message')}
         hint="The participants start answering it at once."
-      >
-        <textarea
-          id="discussion-message"
-          className="input"
-          rows={4}
-          value={message}
-          onChange={(e) => {
-            setMessage(e.target.value);
-            fields.touch('message');
-          }}
-          maxLength={20_000}
-        />
-      </Field>
-      <div className="form-actions">
-        <button type="submit" className="btn btn-primary" disabled={isBusy}>
-          {isBusy ? 'Starting…' : 'Start discussion'}
-        </button>
-        <button type="button" className="btn btn-ghost" onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
+        rows={4}
+        value={message}
+        onChange={(value) => {
+          setMessage(value);
+          fields.touch('message');
+        }}
+        maxLength={20_000}
+      />
+      <FormActions label="Start discussion" busy={isBusy} busyLabel="Starting…" onCancel={onCancel} />
     </form>
   );
 }
