@@ -12,8 +12,6 @@ import { getProject } from '../projects/index.js';
 import type { CreateDiscussionInput } from './schema.js';
 import type { Access } from '../../platform/access/tenant-access.js';
 
-export type { Access } from '../../platform/access/tenant-access.js';
-
 export const STOP_CHANNEL = 'nyx_discussion_stop';
 export const discussionRef = (d: { id: string; tenantId: string }): RunRef => ({
   kind: 'discussion',

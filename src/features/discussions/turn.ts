@@ -3,6 +3,11 @@
  * parallel (everyone at once, one lane each; a failing lane does not stop the others) or
  * consensus (round-robin for N rounds, each seeing the whole history, then a synthesis).
  * Every message is committed as it completes; a resumed turn skips answers already complete.
+ *
+ * Why one file of ~550 lines: the three modes share the claim loop, the prompt builders and
+ * per-answer path in answerTurn (stream → store → complete/stop/fail); the lease and batching
+ * machinery live in platform/jobs/lease.ts and platform/events/coalesce.ts. Splitting the
+ * prompt builders (systemFor, historyFor) into their own module is the next cut.
  */
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { ModelMessage } from 'ai';

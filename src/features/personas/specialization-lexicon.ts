@@ -1,5 +1,6 @@
 /**
- * Weighted vocabularies for the specialization extractor.
+ * Weighted vocabularies for the specialization extractor. (Long because it is data: one
+ * table of terms per domain, read by ./specializations.ts; no logic lives here.)
  *
  * Each domain maps a weight to the terms carrying it. Terms are written the way people
  * type them ("CI/CD", "Node.js", "end-to-end"); the extractor normalises and stems them

@@ -6,7 +6,7 @@
 import { and, asc, desc, eq, gte, sql } from 'drizzle-orm';
 import { runEvents, workflowRunSteps, workflowRuns } from '../../platform/db/schema/index.js';
 import { appendEvents, type RunRef } from '../../platform/events/store.js';
-import { withGrant, type TenantGrant } from '../../platform/access/tenant-access.js';
+import { withGrant, type Access, type TenantGrant } from '../../platform/access/tenant-access.js';
 import type { AppDeps } from '../../platform/deps.js';
 import { NyxError } from '../../platform/errors.js';
 import { recordAudit } from '../audit/index.js';
@@ -14,7 +14,7 @@ import { listInsights } from '../memory/index.js';
 import { visibleOr404 } from '../../platform/access/project-pin.js';
 import type { WorkflowDef } from './schema.js';
 import { CANCEL_CHANNEL } from './runner.js';
-import { workflowDefinition, type Access } from './service.js';
+import { workflowDefinition } from './service.js';
 import { usesInput } from './templating.js';
 
 const refOf = (run: { id: string; tenantId: string }): RunRef => ({

@@ -13,8 +13,6 @@ import { findTemplate } from './templates.js';
 import { validateTemplates } from './templating.js';
 import type { Access } from '../../platform/access/tenant-access.js';
 
-export type { Access } from '../../platform/access/tenant-access.js';
-
 type StepRow = typeof workflowSteps.$inferSelect;
 type WorkflowRow = typeof workflows.$inferSelect;
 

@@ -1,3 +1,8 @@
+/**
+ * Workflows end to end over the real HTTP API (runs, streams, reports, exports, retries).
+ * Long (~530 lines) because each test drives a whole run; the service-level tests are in
+ * start.test.ts, templating.test.ts and offline-quality.test.ts.
+ */
 import { describe, expect, it } from 'vitest';
 import { dbKinds, newUser, trpcError, type TestServer, type TestUser } from '../../testing/harness.js';
 import { unzipSync, strFromU8 } from 'fflate';

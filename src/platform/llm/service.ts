@@ -3,6 +3,8 @@
  * the fallback chain (429/5xx/timeouts retry with backoff that honours Retry-After, then
  * fall back), enforce the monthly budget, and write one usage row per attempt in its own
  * transaction, so the cost ledger survives even when the caller's work rolls back.
+ * (One file, ~450 lines: generate and stream share the provider walk, budget check and usage
+ * ledger, which are the point of the module; provider adapters live beside it.)
  */
 import { generateText, Output, streamText, type ModelMessage } from 'ai';
 import { and, eq, gte, sql } from 'drizzle-orm';
