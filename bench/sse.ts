@@ -13,9 +13,11 @@
  *
  * Publishing: `step.delta` events with a ~60-byte text, each carrying its publish time
  * (`performance.timeOrigin + performance.now()`, a wall clock both processes share) in its data.
- * nyxCore: one `appendEvents` per event in its own `withTenant` transaction, awaited one after
- * the other as the runner stores engine batches; the event reaches clients through COMMIT →
- * NOTIFY → EventHub → `sseResponse`. Raw baseline, in the SAME run: a minimal node:http SSE
+ * nyxCore: through `groupCommit` (src/platform/events/group-commit.ts), as a run's writer
+ * stores its events: one `appendEvents` in its own `withTenant` transaction per write, and the
+ * events published while a write is in flight go together into the next one; the event reaches
+ * clients through COMMIT → NOTIFY → EventHub → `sseResponse`. nyxCore-1tx, the baseline before
+ * group commit: one such transaction per event, each awaited before the next is published. Raw baseline, in the SAME run: a minimal node:http SSE
  * broadcaster on its own port (an array of `res`; publish = one synchronous call that writes the
  * same `id:/event:/data:` frame bytes to each), no database, no auth, no hub.
  * !! nyxCore's publish includes a database transaction (advisory lock, max(seq), INSERT,
@@ -29,9 +31,9 @@
  * Phases per system, same clients, event count, payload and pacing: warm-up (50 events at the
  * steady rate, not reported); steady (300 events at 20/s — the engine coalesces a lane's streamed
  * text for 50 ms, so 20 step.delta/s is a streaming step's rate — each publish starting on a fixed
- * schedule, or at once when the previous one ran late); burst (1,000 events back to back: nyxCore
- * awaits each commit, raw yields to the event loop with setImmediate between broadcasts so its
- * sockets drain). Steady shows latency at a realistic rate (delivered events/s is then bounded by
+ * schedule, or at once when the previous one ran late; each publish is awaited); burst (1,000
+ * events back to back, yielding to the event loop with setImmediate between publishes so sockets
+ * drain; the producer does not wait for commits, as an LLM stream does not, except nyxCore-1tx). Steady shows latency at a realistic rate (delivered events/s is then bounded by
  * the rate for both); burst shows capacity.
  * Measured per phase: delivered events/s = frames received across all clients ÷ (last receipt −
  * first publish); publish→receive latency p50/p99/max over every frame; missing/out-of-order
@@ -303,14 +305,14 @@ function texts(count: number, seed: number): string[] {
 }
 
 interface System {
-  name: 'nyxCore' | 'raw';
+  name: 'nyxCore' | 'nyxCore-1tx' | 'raw';
+  /** Burst: await each publish before the next (a commit per event: the baseline before group commit). */
+  isSerial?: boolean;
   url: string;
   headers: Record<string, string>;
   /** The next seq this system will give the next event. */
   nextSeq(): Promise<number>;
   publish(text: string, publishedAt: number): Promise<void>;
-  /** Yields between back-to-back publishes (raw only: nyxCore awaits its commit). */
-  isSync: boolean;
   /** Streams open on the server side (to confirm all clients are subscribed, and all are gone). */
   openStreams(): number;
 }
@@ -337,17 +339,22 @@ async function runPhase(
   const publishTimes: number[] = [];
   const started = performance.now();
   const firstPublish = now();
+  const published: Promise<void>[] = [];
   for (const [i, text] of events.entries()) {
     if (rate !== null) {
       const wait = started + (i * 1000) / rate - performance.now();
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    } else if (sys.isSync && i > 0) {
+    } else if (i > 0) {
       await new Promise((r) => setImmediate(r));
     }
     const p = performance.now();
-    await sys.publish(text, now());
-    publishTimes.push(performance.now() - p);
+    const done = sys.publish(text, now()).then(() => void publishTimes.push(performance.now() - p));
+    // Steady: each publish is awaited before the next is due. Burst: the producer goes on, as
+    // an LLM stream does, and what it publishes during a commit is group-committed.
+    if (rate !== null || sys.isSerial) await done;
+    else published.push(done);
   }
+  await Promise.all(published);
   const publishMs = performance.now() - started;
   const { stats } = await clients.awaitComplete(DRAIN_TIMEOUT_MS);
   publishTimes.sort((a, b) => a - b);
@@ -446,6 +453,7 @@ async function main() {
   const { startTestServer, newUser } = await import('../src/testing/harness.js');
   const { withTenant } = await import('../src/platform/db/tenant.js');
   const { appendEvents } = await import('../src/platform/events/store.js');
+  const { groupCommit } = await import('../src/platform/events/group-commit.js');
   const { openStreamCount } = await import('../src/platform/events/sse.js');
 
   const limit = ulimit();
@@ -485,18 +493,28 @@ async function main() {
     const scope = { tenantId: user.tenantId, userId: user.userId };
     progress(`server ${server.url}, run ${run.id}; raw broadcaster ${raw.url}`);
 
+    // As a run's writer stores its events: one transaction per write, and what is published
+    // while one is in flight goes into the next (group commit).
+    const writer = groupCommit<{ type: string; data: unknown }>(async (batch) => {
+      await withTenant(server.database, scope, (tx) => appendEvents(tx, ref, batch));
+    });
     const nyx: System = {
       name: 'nyxCore',
       url: `${server.url}/api/v1/events/workflows/${run.id}`,
       headers: user.client.headers(),
       nextSeq: async () => (await user.client.trpc.runs.get.query({ id: run.id })).lastSeq + 1,
-      publish: async (text, publishedAt) => {
-        await withTenant(server.database, scope, (tx) =>
-          appendEvents(tx, ref, [{ type: 'step.delta', data: { step: 0, lane: null, text, publishedAt } }]),
-        );
-      },
-      isSync: false,
+      publish: (text, publishedAt) =>
+        writer.push({ type: 'step.delta', data: { step: 0, lane: null, text, publishedAt } }),
       openStreams: () => openStreamCount(),
+    };
+    const serial: System = {
+      ...nyx,
+      name: 'nyxCore-1tx',
+      publish: (text, publishedAt) =>
+        withTenant(server.database, scope, async (tx) => {
+          await appendEvents(tx, ref, [{ type: 'step.delta', data: { step: 0, lane: null, text, publishedAt } }]);
+        }),
+      isSerial: true,
     };
     const rawSys: System = {
       name: 'raw',
@@ -507,12 +525,12 @@ async function main() {
         raw.broadcast('step.delta', { step: 0, lane: null, text, publishedAt });
         return Promise.resolve();
       },
-      isSync: true,
       openStreams: () => raw.count(),
     };
     if (ONLY !== 'raw') {
       results.push(...(await benchSystem(clients, nyx)));
       progress(`hub listeners after close: ${server.deps.hub.listenerCount}`);
+      if (!ONLY) results.push(...(await benchSystem(clients, serial)));
     }
     if (ONLY !== 'nyxcore') results.push(...(await benchSystem(clients, rawSys)));
   } finally {
@@ -535,22 +553,26 @@ function report(kind: string, results: PhaseResult[]) {
     `\nsummary (${kind === 'postgres' ? 'PostgreSQL' : 'PGlite'}; ${CLIENTS} clients on one run; step.delta events with ~60-byte text: steady ${STEADY_EVENTS} at ${RATE}/s, burst ${BURST_EVENTS} back to back)`,
   );
   console.log(
-    '  nyxCore publish = withTenant + appendEvents (DB transaction, INSERT, NOTIFY, COMMIT) per event; raw publish = one in-memory write loop, no DB.',
+    '  nyxCore publish = group commit: withTenant + appendEvents (DB transaction, INSERT, NOTIFY, COMMIT) per write, events published during a write go in the next; nyxCore-1tx = one such transaction per event, awaited (before group commit); raw publish = one in-memory write loop, no DB.',
   );
   console.log(
-    '  phase   system    publish s  pub p50 ms  frames recv  missing (clients)  out-of-order  wall s   delivered ev/s  latency p50 ms  p99 ms   max ms',
+    '  phase   system       publish s  pub p50 ms  frames recv  missing (clients)  out-of-order  wall s   delivered ev/s  latency p50 ms  p99 ms   max ms',
   );
   for (const r of rows) {
     console.log(
-      `  ${r.phase.padEnd(7)} ${r.system.padEnd(8)} ${f(r.publishMs / 1000, 2).padStart(10)} ${f(r.publishP50, 3).padStart(11)} ${String(r.stats.received).padStart(12)} ${`${r.stats.missing} (${r.stats.incompleteClients})`.padStart(18)} ${String(r.stats.outOfOrder).padStart(13)} ${f(r.wallMs / 1000, 2).padStart(7)} ${f(r.perSec, 0).padStart(16)} ${f(r.stats.p50, 2).padStart(15)} ${f(r.stats.p99, 2).padStart(7)} ${f(r.stats.max, 1).padStart(8)}`,
+      `  ${r.phase.padEnd(7)} ${r.system.padEnd(11)} ${f(r.publishMs / 1000, 2).padStart(10)} ${f(r.publishP50, 3).padStart(11)} ${String(r.stats.received).padStart(12)} ${`${r.stats.missing} (${r.stats.incompleteClients})`.padStart(18)} ${String(r.stats.outOfOrder).padStart(13)} ${f(r.wallMs / 1000, 2).padStart(7)} ${f(r.perSec, 0).padStart(16)} ${f(r.stats.p50, 2).padStart(15)} ${f(r.stats.p99, 2).padStart(7)} ${f(r.stats.max, 1).padStart(8)}`,
     );
   }
-  for (const phase of ['steady', 'burst'] as const) {
-    const n = rows.find((r) => r.system === 'nyxCore' && r.phase === phase);
+  for (const [phase, system] of [
+    ['steady', 'nyxCore'],
+    ['burst', 'nyxCore'],
+    ['burst', 'nyxCore-1tx'],
+  ] as const) {
+    const n = rows.find((r) => r.system === system && r.phase === phase);
     const w = rows.find((r) => r.system === 'raw' && r.phase === phase);
     if (!n || !w) continue;
     console.log(
-      `  ratio nyxCore/raw, ${phase.padEnd(6)}: delivered events/s ${f(n.perSec / w.perSec, 3)} (target ≥ 0.7); latency p50 ${f(n.stats.p50 / w.stats.p50, 1)}× (${f(n.stats.p50, 2)} vs ${f(w.stats.p50, 2)} ms), p99 ${f(n.stats.p99 / w.stats.p99, 1)}× (${f(n.stats.p99, 2)} vs ${f(w.stats.p99, 2)} ms)`,
+      `  ratio ${system}/raw, ${phase.padEnd(6)}: delivered events/s ${f(n.perSec / w.perSec, 3)} (target ≥ 0.7); latency p50 ${f(n.stats.p50 / w.stats.p50, 1)}× (${f(n.stats.p50, 2)} vs ${f(w.stats.p50, 2)} ms), p99 ${f(n.stats.p99 / w.stats.p99, 1)}× (${f(n.stats.p99, 2)} vs ${f(w.stats.p99, 2)} ms)`,
     );
   }
   const missing = rows.reduce((a, r) => a + r.stats.missing, 0);

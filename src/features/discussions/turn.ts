@@ -25,6 +25,7 @@ import {
   type LeasedTable,
 } from '../../platform/jobs/lease.js';
 import { coalesceText } from '../../platform/events/coalesce.js';
+import { groupCommit } from '../../platform/events/group-commit.js';
 import { CANCELLED, LEASE_LOST, LeaseLostError, localRuns, ShutdownError } from '../../platform/jobs/leased-run.js';
 import type { DiscussionEvent } from '../../platform/events/frames.js';
 import { CancelledLlmCall, generateStream, type LlmDeps } from '../../platform/llm/service.js';
@@ -138,22 +139,35 @@ function systemFor(
   return parts.join('\n\n');
 }
 
+type StoreItem = { events: DiscussionEvent[]; commit?: (tx: Tx) => PromiseLike<unknown> };
+type Store = (events: DiscussionEvent[], commit?: StoreItem['commit']) => Promise<void>;
+
 /**
- * Stores events (and a state change) of one discussion in one transaction, only while this
- * worker holds the discussion's lease (a worker that stalled past it writes nothing).
+ * The writer of one discussion's events and state changes: each write is one transaction,
+ * made only while this worker holds the lease (a worker that stalled past it writes
+ * nothing), and what the answers push while one is in flight (parallel lanes' deltas) is
+ * group-committed into the next. Within a write, items keep their order: each state change
+ * runs after the events pushed before it are appended.
  */
-async function store(
-  deps: TurnDeps,
-  d: DiscussionRow,
-  events: DiscussionEvent[],
-  commit?: (tx: Tx) => PromiseLike<unknown>,
-): Promise<void> {
-  await withTenant(deps.database, { tenantId: d.tenantId, userId: null }, async (tx) => {
-    await lockHeld(tx, leasedDiscussions, d.id, deps.workerId, {});
-    await commit?.(tx);
-    // Every writer of a discussion's events locks its row first, as above.
-    await appendEvents(tx, discussionRef(d), events, { isSerialized: true });
-  });
+function storeFor(deps: TurnDeps, d: DiscussionRow): Store {
+  const ref = discussionRef(d);
+  const writer = groupCommit<StoreItem>((items) =>
+    withTenant(deps.database, { tenantId: d.tenantId, userId: null }, async (tx) => {
+      await lockHeld(tx, leasedDiscussions, d.id, deps.workerId, {});
+      // Every writer of a discussion's events locks its row first, as above.
+      let events: DiscussionEvent[] = [];
+      for (const item of items) {
+        if (item.commit) {
+          await appendEvents(tx, ref, events, { isSerialized: true });
+          events = [];
+          await item.commit(tx);
+        }
+        events.push(...item.events);
+      }
+      await appendEvents(tx, ref, events, { isSerialized: true });
+    }),
+  );
+  return (events, commit) => writer.push({ events, ...(commit ? { commit } : {}) });
 }
 
 /** Claims the discussion and answers every pending turn in order; returns when none is left or it was stopped. */
@@ -255,6 +269,7 @@ export async function answerTurns(deps: TurnDeps, job: { tenantId: string; discu
 
 async function answerTurn(deps: TurnDeps, d: DiscussionRow, turn: number, signal: AbortSignal): Promise<void> {
   const scope = { tenantId: d.tenantId, userId: null };
+  const store = storeFor(deps, d);
   const { messages, personaPrompts } = await withTenant(deps.database, scope, async (tx) => {
     // Every writer of this discussion's events holds its row lock (the seq order depends on it).
     await tx.select({ id: discussions.id }).from(discussions).where(eq(discussions.id, d.id)).for('update');
@@ -324,7 +339,7 @@ async function answerTurn(deps: TurnDeps, d: DiscussionRow, turn: number, signal
           : m.authorKind === 'participant' && m.participantKey === s.participant.key),
     );
   const todo = slots.filter((s) => !isDone(s));
-  await store(deps, d, [{ type: 'turn.started', data: { turn, language, slots: slots.length } }]);
+  await store([{ type: 'turn.started', data: { turn, language, slots: slots.length } }]);
 
   const history = [...messages];
   let position = messages.at(-1)?.position ?? 0;
@@ -334,7 +349,7 @@ async function answerTurn(deps: TurnDeps, d: DiscussionRow, turn: number, signal
     const lane = laneOf(slot);
     const authorName = slot.kind === 'synthesis' ? 'Synthesis' : slot.participant.name;
     let row: MessageRow | undefined;
-    await store(deps, d, [], async (tx) => {
+    await store([], async (tx) => {
       [row] = await tx
         .insert(discussionMessages)
         .values({
@@ -373,7 +388,10 @@ async function answerTurn(deps: TurnDeps, d: DiscussionRow, turn: number, signal
     let text = '';
     let writes: Promise<void> = Promise.resolve();
     const deltas = coalesceText<string>(deps.deltaFlushMs, (l, chunk) => {
-      writes = writes.then(() => store(deps, d, [{ type: 'message.delta', data: { id, lane: l, text: chunk } }]));
+      // Pushed at once (so lanes share writes); awaited in order, so a failed write surfaces.
+      const written = store([{ type: 'message.delta', data: { id, lane: l, text: chunk } }]);
+      written.catch(() => undefined);
+      writes = writes.then(() => written);
     });
     const flush = () => deltas.flush();
     const started = Date.now();
@@ -407,8 +425,6 @@ async function answerTurn(deps: TurnDeps, d: DiscussionRow, turn: number, signal
       await writes;
       const latencyMs = Date.now() - started;
       await store(
-        deps,
-        d,
         [
           {
             type: 'message.completed',
@@ -442,8 +458,6 @@ async function answerTurn(deps: TurnDeps, d: DiscussionRow, turn: number, signal
         const spent = err instanceof CancelledLlmCall ? err.usage : null;
         const u = spent ?? { tokensIn: 0, tokensOut: 0, costUsd: 0 };
         await store(
-          deps,
-          d,
           [
             {
               type: 'message.completed',
@@ -475,7 +489,7 @@ async function answerTurn(deps: TurnDeps, d: DiscussionRow, turn: number, signal
         return { ...row, content: text, status: 'stopped' };
       }
       const error = (err instanceof Error ? err.message : String(err)).slice(0, 1_000);
-      await store(deps, d, [{ type: 'message.failed', data: { id, lane, error } }], async (tx) => {
+      await store([{ type: 'message.failed', data: { id, lane, error } }], async (tx) => {
         await tx
           .update(discussionMessages)
           .set({ content: text, status: 'failed', error, latencyMs })
@@ -495,7 +509,7 @@ async function answerTurn(deps: TurnDeps, d: DiscussionRow, turn: number, signal
       if (signal.aborted) break;
       if (d.mode === 'consensus' && slot.kind === 'participant' && slot.round !== round) {
         round = slot.round;
-        await store(deps, d, [{ type: 'round.started', data: { turn, round } }]);
+        await store([{ type: 'round.started', data: { turn, round } }]);
       }
       const m = await answer(slot, history);
       if (m) history.push(m);
@@ -513,8 +527,6 @@ async function answerTurn(deps: TurnDeps, d: DiscussionRow, turn: number, signal
       .where(and(eq(discussionMessages.discussionId, d.id), eq(discussionMessages.turn, turn))),
   );
   await store(
-    deps,
-    d,
     [
       {
         type: 'turn.completed',
