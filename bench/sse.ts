@@ -17,8 +17,8 @@
  * stores its events: one `appendEvents` in its own `withTenant` transaction per write, and the
  * events published while a write is in flight go together into the next one; the event reaches
  * clients through COMMIT → NOTIFY → EventHub → `sseResponse`. nyxCore-1tx, the baseline before
- * group commit: one such transaction per event, each awaited before the next is published. Raw baseline, in the SAME run: a minimal node:http SSE
- * broadcaster on its own port (an array of `res`; publish = one synchronous call that writes the
+ * group commit: one such transaction per event, each awaited before the next is published.
+ * Raw baseline, in the SAME run: a minimal node:http SSE broadcaster on its own port (an array of `res`; publish = one synchronous call that writes the
  * same `id:/event:/data:` frame bytes to each), no database, no auth, no hub.
  * !! nyxCore's publish includes a database transaction (advisory lock, max(seq), INSERT,
  * !! pg_notify, COMMIT) per event; the raw broadcaster's does not. The ratio is that whole path
@@ -33,8 +33,9 @@
  * text for 50 ms, so 20 step.delta/s is a streaming step's rate — each publish starting on a fixed
  * schedule, or at once when the previous one ran late; each publish is awaited); burst (1,000
  * events back to back, yielding to the event loop with setImmediate between publishes so sockets
- * drain; the producer does not wait for commits, as an LLM stream does not, except nyxCore-1tx). Steady shows latency at a realistic rate (delivered events/s is then bounded by
- * the rate for both); burst shows capacity.
+ * drain; the producer does not wait for commits, as an LLM stream does not, except nyxCore-1tx).
+ * Steady shows latency at a realistic rate (delivered events/s is then bounded by the rate for
+ * both); burst shows capacity.
  * Measured per phase: delivered events/s = frames received across all clients ÷ (last receipt −
  * first publish); publish→receive latency p50/p99/max over every frame; missing/out-of-order
  * frames per client (every client must see every seq once, in order). Figures only, no assertions;

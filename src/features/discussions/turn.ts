@@ -5,8 +5,8 @@
  * Every message is committed as it completes; a resumed turn skips answers already complete.
  *
  * Why one file of ~550 lines: the three modes share the claim loop, the prompt builders and
- * per-answer path in answerTurn (stream → store → complete/stop/fail); the lease and batching
- * machinery live in platform/jobs/lease.ts and platform/events/coalesce.ts. Splitting the
+ * per-answer path in answerTurn (stream → store → complete/stop/fail); the lease, batching and
+ * group-commit machinery live in platform/jobs/lease.ts and platform/events/{coalesce,group-commit}.ts. Splitting the
  * prompt builders (systemFor, historyFor) into their own module is the next cut.
  */
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
