@@ -18,8 +18,9 @@
  * events published while a write is in flight go together into the next one; the event reaches
  * clients through COMMIT → NOTIFY → EventHub → `sseResponse`. nyxCore-1tx, the baseline before
  * group commit: one such transaction per event, each awaited before the next is published.
- * Raw baseline, in the SAME run: a minimal node:http SSE broadcaster on its own port (an array of `res`; publish = one synchronous call that writes the
- * same `id:/event:/data:` frame bytes to each), no database, no auth, no hub.
+ * Raw baseline, in the SAME run: a minimal node:http SSE broadcaster on its own port (an array
+ * of `res`; publish = one synchronous call that writes the same `id:/event:/data:` frame bytes
+ * to each), no database, no auth, no hub.
  * !! nyxCore's publish includes a database transaction (advisory lock, max(seq), INSERT,
  * !! pg_notify, COMMIT) per event; the raw broadcaster's does not. The ratio is that whole path
  * !! against a bare socket write, not the cost of the SSE layer alone.
