@@ -7,10 +7,15 @@
  *     filtered or RLS-narrowed query still yields N rows; exactly for scopes of at most
  *     EXACT_DENSE_LIMIT rows (a project, a workspace): by their sign bits, then the nearest
  *     RERANK_ROWS by the full vector;
- *   - the offline embedder's hashed vectors: exactly, over their sparse copy
- *     (`embedding_sparse`), while the scope holds at most EXACT_OFFLINE_LIMIT rows. HNSW
- *     cannot rank them (recall@10 ≈ 0.6 even unfiltered, bench:search): nearly every pair is
- *     almost equally far apart. Above the limit they go through HNSW too.
+ *   - the offline embedder's hashed vectors: exactly while the scope holds at most
+ *     EXACT_OFFLINE_LIMIT rows, by their fold (`embedding_fold`, 384 dimensions), then the
+ *     nearest RERANK_ROWS by their sparse copy (`embedding_sparse`). HNSW cannot rank them
+ *     (recall@10 ≈ 0.6 even unfiltered, bench:search): nearly every pair is almost equally far
+ *     apart. Above the limit they go through HNSW too.
+ *
+ * Both exact paths read their first stage (bits or fold) from the tenant/project index, which
+ * carries those columns (INCLUDE, migration 0017): an index-only scan rather than a heap page
+ * per row. They read the full vector only for the rows they re-rank.
  *
  * Each list is one statement over all kinds (UNION ALL), and the query vector and tsquery
  * are bound once per statement (a MATERIALIZED CTE read through scalar subqueries, which the
@@ -20,6 +25,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { rowsOf } from '../../platform/db/sql.js';
 import { isOfflineSpace } from '../../platform/llm/embeddings.js';
+import { EMBEDDING_FOLD_DIMENSIONS } from '../../platform/db/schema/memory.js';
 import type { Tx } from '../../platform/db/tenant.js';
 import type { SearchInput } from './schema.js';
 
@@ -32,9 +38,10 @@ export const EXACT_OFFLINE_LIMIT = 20_000;
  */
 export const EXACT_DENSE_LIMIT = 20_000;
 /**
- * How many rows the bit comparison keeps for the exact re-rank: at least this, or 10 per
- * candidate asked for. On bench:search's synthetic dense vectors, 100 already gave recall@10
- * 1.000 at 20,000 rows (40: 0.958).
+ * How many rows the first stage (bits or fold) keeps for the exact re-rank: at least this, or
+ * 10 per candidate asked for. On bench:search's synthetic dense vectors, 100 bits already gave
+ * recall@10 1.000 at 20,000 rows (40: 0.958); on its offline vectors, 200 by fold gave 0.998
+ * (256 dimensions: 0.990; 512: 1.000).
  */
 export const RERANK_ROWS = 200;
 /**
@@ -53,13 +60,28 @@ export interface QueryVector {
   space: string;
   dense: string;
   sparse: string;
+  /** The vector folded as the `embedding_fold` column folds a row's (foldSql). */
+  fold: string;
+}
+
+const literal = (x: number) => (x ? String(Number(x.toPrecision(7))) : '0');
+
+/** The sum of a vector's quarters, as `foldSql` computes it for a row. */
+export function foldVector(v: number[]): number[] {
+  const n = EMBEDDING_FOLD_DIMENSIONS;
+  return Array.from({ length: n }, (_, i) => (v[i] ?? 0) + (v[i + n] ?? 0) + (v[i + 2 * n] ?? 0) + (v[i + 3 * n] ?? 0));
 }
 
 /** 7 significant digits: what a float4 component holds, at half the text of a full double. */
 export function queryVector(space: string, v: number[]): QueryVector {
-  const digits = v.map((x) => (x ? String(Number(x.toPrecision(7))) : '0'));
+  const digits = v.map(literal);
   const nonZero = digits.flatMap((d, i) => (d === '0' ? [] : [`${i + 1}:${d}`]));
-  return { space, dense: `[${digits.join(',')}]`, sparse: `{${nonZero.join(',')}}/${v.length}` };
+  return {
+    space,
+    dense: `[${digits.join(',')}]`,
+    sparse: `{${nonZero.join(',')}}/${v.length}`,
+    fold: `[${foldVector(v).map(literal).join(',')}]`,
+  };
 }
 
 export interface KindSpec {
@@ -162,20 +184,24 @@ function bind(query: string, qv: QueryVector | null, needsDense: boolean, extra:
 type Branch = { spec: KindSpec; ids: SQL; path: SQL };
 
 /** One statement: for each branch, the rows its `ids` subquery picks, with both parts and the path taken. */
-async function scored(tx: Tx, branches: Branch[], bound: Bound): Promise<(Candidate & { path: VectorPath | null })[]> {
+function scoredStatement(branches: Branch[], bound: Bound): SQL {
   const parts = branches.map(
     (
       b,
     ) => sql`select ${b.spec.kind}::text as kind, ${b.path} as path, t.id, ${bound.vscore} as vscore, ts_rank_cd(t.search, (select tsq from q), 32) as tscore
       from (${b.ids}) c join ${b.spec.table} t on t.id = c.id`,
   );
+  return sql`${bound.cte} ${sql.join(parts, sql` union all `)}`;
+}
+
+async function scored(tx: Tx, statement: SQL): Promise<(Candidate & { path: VectorPath | null })[]> {
   const rows = rowsOf<{
     kind: Candidate['kind'];
     path: VectorPath | null;
     id: string;
     vscore: number | null;
     tscore: number;
-  }>(await tx.execute(sql`${bound.cte} ${sql.join(parts, sql` union all `)}`));
+  }>(await tx.execute(statement));
   return rows.map((r) => ({
     kind: r.kind,
     id: r.id,
@@ -183,6 +209,43 @@ async function scored(tx: Tx, branches: Branch[], bound: Bound): Promise<(Candid
     vectorScore: Math.max(0, Number(r.vscore ?? 0)),
     textScore: Number(r.tscore),
   }));
+}
+
+/** The statement nearestRows runs (exported for plan tests); `specs` must not be empty. */
+export function nearestStatement(specs: KindSpec[], query: string, qv: QueryVector, n: number, forced?: VectorPath) {
+  const isOffline = isOfflineSpace(qv.space);
+  // The nearest RERANK_ROWS by fold or bits, selecting only indexed columns (so the scan is
+  // index-only), then the nearest n of those by the full vector, read for those rows alone
+  // (`+ 0`: an expression the HNSW index cannot serve).
+  const [coarse, coarseDistance, fullDistance] = isOffline
+    ? [
+        sql`embedding_fold`,
+        sql`embedding_fold <#> (select fold from q)`,
+        sql`r.embedding_sparse <#> (select sparse from q)`,
+      ]
+    : [
+        sql`embedding_bits`,
+        sql`embedding_bits <~> (select binary_quantize(dense) from q)`,
+        sql`(r.embedding <=> (select dense from q)) + 0`,
+      ];
+  const exact = (s: KindSpec) =>
+    sql`select r.id from (select id from ${s.table} where ${coarse} is not null and embedding_model = ${qv.space} and ${and(s.filters)}
+      order by ${coarseDistance} limit ${Math.max(RERANK_ROWS, 10 * n)}) c join ${s.table} r on r.id = c.id order by ${fullDistance} limit ${n}`;
+  const hnsw = (s: KindSpec) =>
+    sql`select id from ${s.table} where embedding is not null and embedding_model = ${qv.space} and ${and(s.filters)} order by embedding <=> (select dense from q) limit ${n}`;
+  const gated = (ids: SQL, when: SQL) => sql`select id from (${ids}) g where ${when}`;
+  const limit = isOffline ? EXACT_OFFLINE_LIMIT : EXACT_DENSE_LIMIT;
+  const branches: Branch[] = specs.flatMap((s, i): Branch[] => {
+    if (forced) return [{ spec: s, ids: forced === 'exact' ? exact(s) : hnsw(s), path: sql`${forced}::text` }];
+    const n = sql`(select ${scopeColumn(i)} from q)`;
+    return [
+      { spec: s, ids: gated(exact(s), sql`${n} <= ${limit}`), path: sql`'exact'::text` },
+      { spec: s, ids: gated(hnsw(s), sql`${n} > ${limit}`), path: sql`'hnsw'::text` },
+    ];
+  });
+  const counts = forced ? [] : specs.map((s, i) => sql`${scopeCount(s)} as ${scopeColumn(i)}`);
+  const fold = isOffline && forced !== 'hnsw' ? [sql`${qv.fold}::halfvec as fold`] : [];
+  return scoredStatement(branches, bind(query, qv, !(isOffline && forced === 'exact'), [...fold, ...counts]));
 }
 
 /**
@@ -198,27 +261,7 @@ export async function nearestRows(
   forced?: VectorPath,
 ) {
   if (!specs.length) return { rows: [], paths: [] };
-  const isOffline = isOfflineSpace(qv.space);
-  const exact = (s: KindSpec) =>
-    isOffline
-      ? sql`select id from ${s.table} where embedding_sparse is not null and embedding_model = ${qv.space} and ${and(s.filters)} order by embedding_sparse <#> (select sparse from q) limit ${n}`
-      : // The nearest by sign bits, then by the full vector (`+ 0`: an expression the HNSW index cannot serve).
-        sql`select id from (select id, embedding from ${s.table} where embedding_bits is not null and embedding_model = ${qv.space} and ${and(s.filters)}
-          order by embedding_bits <~> (select binary_quantize(dense) from q) limit ${Math.max(RERANK_ROWS, 10 * n)}) b order by (embedding <=> (select dense from q)) + 0 limit ${n}`;
-  const hnsw = (s: KindSpec) =>
-    sql`select id from ${s.table} where embedding is not null and embedding_model = ${qv.space} and ${and(s.filters)} order by embedding <=> (select dense from q) limit ${n}`;
-  const gated = (ids: SQL, when: SQL) => sql`select id from (${ids}) g where ${when}`;
-  const limit = isOffline ? EXACT_OFFLINE_LIMIT : EXACT_DENSE_LIMIT;
-  const branches: Branch[] = specs.flatMap((s, i): Branch[] => {
-    if (forced) return [{ spec: s, ids: forced === 'exact' ? exact(s) : hnsw(s), path: sql`${forced}::text` }];
-    const n = sql`(select ${scopeColumn(i)} from q)`;
-    return [
-      { spec: s, ids: gated(exact(s), sql`${n} <= ${limit}`), path: sql`'exact'::text` },
-      { spec: s, ids: gated(hnsw(s), sql`${n} > ${limit}`), path: sql`'hnsw'::text` },
-    ];
-  });
-  const counts = forced ? [] : specs.map((s, i) => sql`${scopeCount(s)} as ${scopeColumn(i)}`);
-  const rows = await scored(tx, branches, bind(query, qv, !(isOffline && forced === 'exact'), counts));
+  const rows = await scored(tx, nearestStatement(specs, query, qv, n, forced));
   // null: the kind had no row with a vector of this space to compare.
   const paths = specs.map((s) => rows.find((r) => r.kind === s.kind)?.path ?? null);
   return { rows: rows.map(({ path: _, ...c }) => c), paths };
@@ -238,5 +281,5 @@ export async function textRows(
     ids: sql`select id from ${s.table} where search @@ (select tsq from q) and ${and(s.filters)} order by ts_rank_cd(search, (select tsq from q), 32) desc, id limit ${n}`,
     path: sql`null::text`,
   }));
-  return (await scored(tx, branches, bind(query, qv, false))).map(({ path: _, ...c }) => c);
+  return (await scored(tx, scoredStatement(branches, bind(query, qv, false)))).map(({ path: _, ...c }) => c);
 }
