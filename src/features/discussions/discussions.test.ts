@@ -4,7 +4,7 @@ import { dbKinds, newUser, trpcError, type TestServer, type TestUser } from '../
 import { readFrames, readUntil, type SseFrame } from '../../testing/sse-client.js';
 import { useServers } from '../../testing/suite.js';
 import { detectLanguage } from './language.js';
-import { historyFor } from './turn.js';
+import { historyFor } from './prompts.js';
 
 describe('discussion helpers', () => {
   it('detects the language of the user’s messages, defaulting to English on little evidence', () => {

@@ -4,15 +4,13 @@
  * consensus (round-robin for N rounds, each seeing the whole history, then a synthesis).
  * Every message is committed as it completes; a resumed turn skips answers already complete.
  *
- * Why one file of ~550 lines: the three modes share the claim loop, the prompt builders and
- * per-answer path in answerTurn (stream → store → complete/stop/fail); the lease, batching and
- * group-commit machinery live in platform/jobs/lease.ts and platform/events/{coalesce,group-commit}.ts. Splitting the
- * prompt builders (systemFor, historyFor) into their own module is the next cut.
+ * Here: the claim loop over pending turns and a turn's open → answer slots → close. One
+ * answer's path (stream → store → complete/stop/fail) is answer.ts, the prompts prompts.ts;
+ * the lease, batching and group-commit machinery live in platform/jobs/ and platform/events/.
  */
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
-import type { ModelMessage } from 'ai';
 import type { Database } from '../../platform/db/client.js';
-import { discussionMessages, discussions, personas, type Participant } from '../../platform/db/schema/index.js';
+import { discussionMessages, discussions, personas } from '../../platform/db/schema/index.js';
 import { withTenant, type Tx } from '../../platform/db/tenant.js';
 import { appendEvents } from '../../platform/events/store.js';
 import {
@@ -24,16 +22,16 @@ import {
   releaseLease,
   type LeasedTable,
 } from '../../platform/jobs/lease.js';
-import { coalesceText } from '../../platform/events/coalesce.js';
 import { groupCommit } from '../../platform/events/group-commit.js';
 import { CANCELLED, LEASE_LOST, LeaseLostError, localRuns, ShutdownError } from '../../platform/jobs/leased-run.js';
 import type { DiscussionEvent } from '../../platform/events/frames.js';
-import { CancelledLlmCall, generateStream, type LlmDeps } from '../../platform/llm/service.js';
+import type { LlmDeps } from '../../platform/llm/service.js';
 import type { Logger } from '../../platform/logger.js';
 import { composeProjectWisdom } from '../memory/index.js';
-import { recordPersonaUse } from '../personas/index.js';
+import { answerSlot, type TurnContext } from './answer.js';
 import { detectLanguage } from './language.js';
-import { languages, type LanguageCode } from './schema.js';
+import { slotsOf, type DiscussionRow, type MessageRow, type Slot } from './prompts.js';
+import type { LanguageCode } from './schema.js';
 import { discussionRef } from './service.js';
 
 export interface TurnDeps {
@@ -48,9 +46,6 @@ export interface TurnDeps {
   shutdown: AbortSignal;
 }
 
-type DiscussionRow = typeof discussions.$inferSelect;
-type MessageRow = typeof discussionMessages.$inferSelect;
-
 /** Discussions this process is answering, so a stop (NOTIFY) aborts them at once. */
 const active = localRuns();
 const leasedDiscussions: LeasedTable = {
@@ -63,84 +58,8 @@ export function stopLocalDiscussion(id: string): void {
   active.abort(id, CANCELLED);
 }
 
-const DEFAULT_SYSTEM = 'You are a thoughtful senior engineer. Be precise and concrete.';
-const SYNTHESIS = 'synthesis';
-
-interface Slot {
-  participant: Participant;
-  round: number;
-  kind: 'participant' | 'synthesis';
-}
-
-function slotsOf(d: DiscussionRow): Slot[] {
-  if (d.mode === 'single') return [{ participant: d.participants[0]!, round: 0, kind: 'participant' }];
-  if (d.mode === 'parallel')
-    return d.participants.map((participant) => ({ participant, round: 0, kind: 'participant' as const }));
-  const slots: Slot[] = [];
-  for (let round = 1; round <= d.consensusRounds; round++)
-    for (const participant of d.participants) slots.push({ participant, round, kind: 'participant' });
-  slots.push({ participant: d.participants[0]!, round: d.consensusRounds, kind: 'synthesis' });
-  return slots;
-}
-
-const laneOf = (s: Slot) => (s.kind === 'synthesis' ? SYNTHESIS : s.participant.key);
-
-/** The history as seen by one participant: its own answers as assistant turns, everyone else's as user turns. */
-export function historyFor(
-  messages: readonly Pick<MessageRow, 'authorKind' | 'participantKey' | 'authorName' | 'content' | 'status'>[],
-  self: string | null,
-): ModelMessage[] {
-  const out: { role: 'user' | 'assistant'; content: string }[] = [];
-  for (const m of messages) {
-    if (m.status === 'failed' || m.status === 'pending' || !m.content.trim()) continue;
-    const isOwn = self !== null && m.authorKind === 'participant' && m.participantKey === self;
-    const role = isOwn ? 'assistant' : 'user';
-    const content = isOwn
-      ? m.content
-      : m.authorKind === 'user'
-        ? `[${m.authorName} (user)]: ${m.content}`
-        : `[${m.authorName}]: ${m.content}`;
-    const last = out.at(-1);
-    if (last?.role === role) last.content += `\n\n${content}`;
-    else out.push({ role, content });
-  }
-  if (out.at(-1)?.role !== 'user') out.push({ role: 'user', content: 'Continue the discussion.' });
-  return out;
-}
-
-function systemFor(
-  d: DiscussionRow,
-  slot: Slot,
-  personaPrompt: string | null,
-  language: LanguageCode,
-  wisdom: string,
-): string {
-  const others = d.participants.filter((p) => p.key !== slot.participant.key).map((p) => p.name);
-  const parts = [
-    slot.kind === 'synthesis'
-      ? 'You are the neutral moderator of a roundtable discussion.'
-      : (personaPrompt ?? DEFAULT_SYSTEM),
-  ];
-  if (slot.kind === 'synthesis') {
-    parts.push(
-      `Participants: ${d.participants.map((p) => p.name).join(', ')}. Write the closing synthesis in Markdown with three sections: "## Agreed" (what they agree on), "## Disputed" (what remains disputed), and "## Positions" (one line per participant: who holds which view). Do not add new arguments.`,
-    );
-  } else if (d.mode === 'consensus') {
-    parts.push(
-      `You are ${slot.participant.name}, in a roundtable with ${others.join(', ')} (round ${slot.round} of ${d.consensusRounds}). Read the whole discussion, then say where you agree or disagree with the others and why. Be concise (under 200 words). Do not start your reply with your own name.`,
-    );
-  } else if (d.mode === 'parallel') {
-    parts.push(
-      `Answer the user directly. ${others.join(', ')} answer the same message independently; you do not see their answers.`,
-    );
-  }
-  if (wisdom) parts.push(`Context from the project's approved insights:\n${wisdom}`);
-  parts.push(`Reply in ${languages[language]}.`);
-  return parts.join('\n\n');
-}
-
 type StoreItem = { events: DiscussionEvent[]; commit?: (tx: Tx) => PromiseLike<unknown> };
-type Store = (events: DiscussionEvent[], commit?: StoreItem['commit']) => Promise<void>;
+export type Store = (events: DiscussionEvent[], commit?: StoreItem['commit']) => Promise<void>;
 
 /**
  * The writer of one discussion's events and state changes: each write is one transaction,
@@ -267,13 +186,14 @@ export async function answerTurns(deps: TurnDeps, job: { tenantId: string; discu
   }
 }
 
-async function answerTurn(deps: TurnDeps, d: DiscussionRow, turn: number, signal: AbortSignal): Promise<void> {
-  const scope = { tenantId: d.tenantId, userId: null };
-  const store = storeFor(deps, d);
-  const { messages, personaPrompts } = await withTenant(deps.database, scope, async (tx) => {
+/**
+ * Opens a turn: marks answers a crashed worker left half-written as failed (kept for the
+ * record, answered again), and reads the discussion's messages and its personas' prompts.
+ */
+async function openTurn(deps: TurnDeps, d: DiscussionRow, turn: number) {
+  return withTenant(deps.database, { tenantId: d.tenantId, userId: null }, async (tx) => {
     // Every writer of this discussion's events holds its row lock (the seq order depends on it).
     await tx.select({ id: discussions.id }).from(discussions).where(eq(discussions.id, d.id)).for('update');
-    // Answers a crashed worker left half-written are kept for the record, marked failed, and redone.
     const interrupted = await tx
       .update(discussionMessages)
       .set({ status: 'failed', error: 'Interrupted (the worker stopped); answered again' })
@@ -297,7 +217,7 @@ async function answerTurn(deps: TurnDeps, d: DiscussionRow, turn: number, signal
         data: { id: m.id, lane: m.lane ?? '', error: m.error ?? '' },
       })),
     );
-    const all = await tx
+    const messages = await tx
       .select()
       .from(discussionMessages)
       .where(eq(discussionMessages.discussionId, d.id))
@@ -309,213 +229,34 @@ async function answerTurn(deps: TurnDeps, d: DiscussionRow, turn: number, signal
           .from(personas)
           .where(inArray(personas.id, ids))
       : [];
-    return { messages: all, personaPrompts: new Map(rows.map((r) => [r.id, r.systemPrompt])) };
+    return { messages, personaPrompts: new Map(rows.map((r) => [r.id, r.systemPrompt])) };
   });
-  const userText = messages
-    .filter((m) => m.authorKind === 'user')
+}
+
+/** The reply language (the discussion's, or detected from the last user messages) and the project's wisdom. */
+async function contextOf(deps: TurnDeps, d: DiscussionRow, messages: MessageRow[]) {
+  const fromUser = messages.filter((m) => m.authorKind === 'user');
+  const userText = fromUser
     .slice(-3)
     .map((m) => m.content)
     .join('\n');
   const language = (d.language as LanguageCode | null) ?? detectLanguage(userText);
-  const lastUser = messages.filter((m) => m.authorKind === 'user').at(-1)?.content ?? '';
+  const lastUser = fromUser.at(-1)?.content ?? '';
   const wisdom = d.projectId
     ? (
         await composeProjectWisdom(
           deps.llm,
-          { ...scope, projectPin: null },
+          { tenantId: d.tenantId, userId: null, projectPin: null },
           { projectId: d.projectId, budgetChars: 1_500, query: lastUser.slice(0, 500) || undefined },
         )
       ).markdown
     : '';
-  const slots = slotsOf(d);
-  const isDone = (s: Slot) =>
-    messages.some(
-      (m) =>
-        m.turn === turn &&
-        m.status !== 'failed' &&
-        m.round === s.round &&
-        (s.kind === 'synthesis'
-          ? m.authorKind === 'synthesis'
-          : m.authorKind === 'participant' && m.participantKey === s.participant.key),
-    );
-  const todo = slots.filter((s) => !isDone(s));
-  await store([{ type: 'turn.started', data: { turn, language, slots: slots.length } }]);
+  return { language, wisdom };
+}
 
-  const history = [...messages];
-  let position = messages.at(-1)?.position ?? 0;
-  const answer = async (slot: Slot, seen: MessageRow[]): Promise<MessageRow | null> => {
-    // Taken now, before any await: parallel answers get distinct, ordered positions.
-    const mine = ++position;
-    const lane = laneOf(slot);
-    const authorName = slot.kind === 'synthesis' ? 'Synthesis' : slot.participant.name;
-    let row: MessageRow | undefined;
-    await store([], async (tx) => {
-      [row] = await tx
-        .insert(discussionMessages)
-        .values({
-          tenantId: d.tenantId,
-          discussionId: d.id,
-          position: mine,
-          turn,
-          authorKind: slot.kind,
-          participantKey: lane,
-          authorName,
-          round: slot.round,
-          provider: slot.participant.provider,
-          model: slot.participant.model,
-          status: 'streaming',
-        })
-        .returning();
-      if (row)
-        await appendEvents(tx, discussionRef(d), [
-          {
-            type: 'message.created',
-            data: {
-              id: row.id,
-              turn,
-              position: mine,
-              authorKind: slot.kind,
-              participantKey: lane,
-              authorName,
-              round: slot.round,
-              content: '',
-            },
-          },
-        ]);
-    });
-    if (!row) throw new Error('message insert returned nothing');
-    const id = row.id;
-    let text = '';
-    let writes: Promise<void> = Promise.resolve();
-    const deltas = coalesceText<string>(deps.deltaFlushMs, (l, chunk) => {
-      // Pushed at once (so lanes share writes); awaited in order, so a failed write surfaces.
-      const written = store([{ type: 'message.delta', data: { id, lane: l, text: chunk } }]);
-      written.catch(() => undefined);
-      writes = writes.then(() => written);
-    });
-    const flush = () => deltas.flush();
-    const started = Date.now();
-    const personaId = slot.kind === 'participant' ? slot.participant.personaId : null;
-    try {
-      const r = await generateStream(
-        deps.llm,
-        {
-          tenantId: d.tenantId,
-          userId: d.createdBy,
-          purpose: `discussion.${d.mode}`,
-          system: systemFor(
-            d,
-            slot,
-            slot.participant.personaId ? (personaPrompts.get(slot.participant.personaId) ?? null) : null,
-            language,
-            wisdom,
-          ),
-          prompt: historyFor(seen, slot.kind === 'synthesis' ? null : slot.participant.key),
-          // A participant that names a provider is that model: no fallback to another voice.
-          ...(slot.participant.provider ? { provider: slot.participant.provider, isStrict: true } : {}),
-          ...(slot.participant.model ? { model: slot.participant.model } : {}),
-          signal,
-        },
-        (t) => {
-          text += t;
-          deltas.add(lane, t);
-        },
-      );
-      flush();
-      await writes;
-      const latencyMs = Date.now() - started;
-      await store(
-        [
-          {
-            type: 'message.completed',
-            data: { id, lane, status: 'complete', provider: r.provider, model: r.model, latencyMs, ...usageOf(r) },
-          },
-        ],
-        async (tx) => {
-          await tx
-            .update(discussionMessages)
-            .set({
-              content: r.text,
-              status: 'complete',
-              provider: r.provider,
-              model: r.model,
-              ...storedUsage(r),
-              latencyMs,
-            })
-            .where(eq(discussionMessages.id, id));
-          await addTotals(tx, d.id, storedUsage(r));
-          if (personaId) await recordPersonaUse(tx, personaId, true);
-        },
-      );
-      return { ...row, content: r.text, status: 'complete' };
-    } catch (err) {
-      flush();
-      await writes.catch(() => undefined);
-      const latencyMs = Date.now() - started;
-      if (err instanceof LeaseLostError || signal.reason === LEASE_LOST) throw err;
-      if (signal.aborted) {
-        // A stopped answer is paid for up to where it stopped (the LLM layer's estimate).
-        const spent = err instanceof CancelledLlmCall ? err.usage : null;
-        const u = spent ?? { tokensIn: 0, tokensOut: 0, costUsd: 0 };
-        await store(
-          [
-            {
-              type: 'message.completed',
-              data: {
-                id,
-                lane,
-                status: 'stopped',
-                provider: spent?.provider ?? slot.participant.provider,
-                model: spent?.model ?? slot.participant.model,
-                latencyMs,
-                ...usageOf(u),
-              },
-            },
-          ],
-          async (tx) => {
-            await tx
-              .update(discussionMessages)
-              .set({
-                content: text,
-                status: 'stopped',
-                latencyMs,
-                ...storedUsage(u),
-                ...(spent ? { provider: spent.provider, model: spent.model } : {}),
-              })
-              .where(eq(discussionMessages.id, id));
-            await addTotals(tx, d.id, storedUsage(u));
-          },
-        );
-        return { ...row, content: text, status: 'stopped' };
-      }
-      const error = (err instanceof Error ? err.message : String(err)).slice(0, 1_000);
-      await store([{ type: 'message.failed', data: { id, lane, error } }], async (tx) => {
-        await tx
-          .update(discussionMessages)
-          .set({ content: text, status: 'failed', error, latencyMs })
-          .where(eq(discussionMessages.id, id));
-        if (personaId) await recordPersonaUse(tx, personaId, false);
-      });
-      return null;
-    }
-  };
-
-  if (d.mode === 'parallel') {
-    const seen = [...history];
-    await Promise.all(todo.map((s) => answer(s, seen)));
-  } else {
-    let round = 0;
-    for (const slot of todo) {
-      if (signal.aborted) break;
-      if (d.mode === 'consensus' && slot.kind === 'participant' && slot.round !== round) {
-        round = slot.round;
-        await store([{ type: 'round.started', data: { turn, round } }]);
-      }
-      const m = await answer(slot, history);
-      if (m) history.push(m);
-    }
-  }
-  const [totals] = await withTenant(deps.database, scope, (tx) =>
+/** Ends a turn: its totals over every answer (resumed ones too) on the stream, and the turn counted as answered. */
+async function closeTurn(deps: TurnDeps, d: DiscussionRow, turn: number, store: Store, isStopped: boolean) {
+  const [totals] = await withTenant(deps.database, { tenantId: d.tenantId, userId: null }, (tx) =>
     tx
       .select({
         tokensIn: sql<number>`coalesce(sum(${discussionMessages.tokensIn}), 0)::int`,
@@ -532,7 +273,7 @@ async function answerTurn(deps: TurnDeps, d: DiscussionRow, turn: number, signal
         type: 'turn.completed',
         data: {
           turn,
-          isStopped: signal.aborted,
+          isStopped,
           tokensIn: totals?.tokensIn ?? 0,
           tokensOut: totals?.tokensOut ?? 0,
           costUsd: totals?.costUsd ?? 0,
@@ -544,26 +285,51 @@ async function answerTurn(deps: TurnDeps, d: DiscussionRow, turn: number, signal
   );
 }
 
-type CallUsage = { tokensIn: number; tokensOut: number; costUsd: number | null };
+/** Answers one turn: the slots not yet complete, all at once (parallel) or in order, each seeing the history so far. */
+async function answerTurn(deps: TurnDeps, d: DiscussionRow, turn: number, signal: AbortSignal): Promise<void> {
+  const store = storeFor(deps, d);
+  const { messages, personaPrompts } = await openTurn(deps, d, turn);
+  const { language, wisdom } = await contextOf(deps, d, messages);
+  const slots = slotsOf(d);
+  const isDone = (s: Slot) =>
+    messages.some(
+      (m) =>
+        m.turn === turn &&
+        m.status !== 'failed' &&
+        m.round === s.round &&
+        (s.kind === 'synthesis'
+          ? m.authorKind === 'synthesis'
+          : m.authorKind === 'participant' && m.participantKey === s.participant.key),
+    );
+  const todo = slots.filter((s) => !isDone(s));
+  await store([{ type: 'turn.started', data: { turn, language, slots: slots.length } }]);
 
-/** A call's usage as events carry it: a null cost is an unpriced model. */
-const usageOf = (u: CallUsage) => ({
-  tokensIn: u.tokensIn,
-  tokensOut: u.tokensOut,
-  costUsd: u.costUsd,
-  unpricedCalls: u.costUsd === null ? 1 : 0,
-});
-/** …and as rows store it: the priced cost (0 when unpriced) and the unpriced count. */
-const storedUsage = (u: CallUsage) => ({ ...usageOf(u), costUsd: u.costUsd ?? 0 });
-
-async function addTotals(tx: Tx, id: string, u: ReturnType<typeof storedUsage>) {
-  await tx
-    .update(discussions)
-    .set({
-      tokensIn: sql`${discussions.tokensIn} + ${u.tokensIn}`,
-      tokensOut: sql`${discussions.tokensOut} + ${u.tokensOut}`,
-      costUsd: sql`${discussions.costUsd} + ${u.costUsd}`,
-      unpricedCalls: sql`${discussions.unpricedCalls} + ${u.unpricedCalls}`,
-    })
-    .where(eq(discussions.id, id));
+  let position = messages.at(-1)?.position ?? 0;
+  const ctx: TurnContext = {
+    deps,
+    d,
+    turn,
+    signal,
+    store,
+    personaPrompts,
+    language,
+    wisdom,
+    nextPosition: () => ++position,
+  };
+  const history = [...messages];
+  if (d.mode === 'parallel') {
+    await Promise.all(todo.map((s) => answerSlot(ctx, s, history)));
+  } else {
+    let round = 0;
+    for (const slot of todo) {
+      if (signal.aborted) break;
+      if (d.mode === 'consensus' && slot.kind === 'participant' && slot.round !== round) {
+        round = slot.round;
+        await store([{ type: 'round.started', data: { turn, round } }]);
+      }
+      const m = await answerSlot(ctx, slot, history);
+      if (m) history.push(m);
+    }
+  }
+  await closeTurn(deps, d, turn, store, signal.aborted);
 }

@@ -6,6 +6,7 @@
  * Completed steps are never run again: the engine starts at the first unfinished step.
  */
 import { eq, inArray, isNull, or, sql } from 'drizzle-orm';
+import { addedUsage } from '../../platform/db/sql.js';
 import { personas, workflowInsights, workflowRuns, workflowRunSteps } from '../../platform/db/schema/index.js';
 import { withTenant, type Tx } from '../../platform/db/tenant.js';
 import type { WorkflowEvent } from '../../platform/events/frames.js';
@@ -13,7 +14,7 @@ import type { LlmDeps, LlmResult } from '../../platform/llm/service.js';
 import { composeProjectWisdom, insightColumns } from '../memory/index.js';
 import { matchPersona, type Persona, recordPersonaUse } from '../personas/index.js';
 import type { StepDef, WorkflowDef } from './schema.js';
-import { embedInsights, errorText, executeStep } from './step-kinds.js';
+import { embedInsights, errorText, executeStep, type StepResult } from './step-kinds.js';
 import { referencesSteps, scanTemplate, type StepOutputs } from './templating.js';
 import { coalesceText } from '../../platform/events/coalesce.js';
 import { LEASE_LOST } from '../../platform/jobs/leased-run.js';
@@ -154,8 +155,7 @@ export async function* workflowEngine(
 }
 
 async function execute(ctx: Ctx): Promise<void> {
-  const { run, def, steps } = ctx;
-  const scope = { tenantId: run.tenantId, userId: run.startedBy };
+  const { run, steps } = ctx;
   for (const s of steps) {
     if (s.status === 'completed' && s.output !== null)
       ctx.outputs.set(s.name, { full: s.output, digest: s.digest, isFanOut: s.type === 'fan_out' });
@@ -167,7 +167,28 @@ async function execute(ctx: Ctx): Promise<void> {
     type: 'run.started',
     data: { attempt: run.attempts, resumeAt: resumeAt === -1 ? steps.length : resumeAt, totalSteps: steps.length },
   });
+  await loadContext(ctx);
+  for (let i = Math.max(resumeAt, 0); resumeAt !== -1 && i < steps.length; i++) {
+    const outcome = await runStep(ctx, i);
+    if (outcome === 'lost') return;
+    if (outcome === 'cancelled') {
+      await ctx.emit({ type: 'run.cancelled', data: { step: i } }, (tx) => finishRun(tx, run.id, 'cancelled', null));
+      return;
+    }
+    if (outcome !== 'ok') {
+      await ctx.emit({ type: 'run.failed', data: { error: outcome.error, step: i } }, (tx) =>
+        finishRun(tx, run.id, 'failed', outcome.error),
+      );
+      return;
+    }
+  }
+  await completeRun(ctx, startedAt);
+}
 
+/** What the steps' templates use besides the run's input: the persona pool, linked memory, the project's wisdom. */
+async function loadContext(ctx: Ctx): Promise<void> {
+  const { run, def } = ctx;
+  const scope = { tenantId: run.tenantId, userId: run.startedBy };
   const prompts = def.steps.map((s) => s.prompt).join('\n');
   const uses = new Set(scanTemplate(prompts).map((v) => v.ref?.kind));
   ctx.personaPool = await withTenant(ctx.deps.llm.database, scope, (tx) =>
@@ -197,21 +218,12 @@ async function execute(ctx: Ctx): Promise<void> {
       )
     ).markdown;
   }
+}
 
-  for (let i = Math.max(resumeAt, 0); resumeAt !== -1 && i < steps.length; i++) {
-    const outcome = await runStep(ctx, i);
-    if (outcome === 'lost') return;
-    if (outcome === 'cancelled') {
-      await ctx.emit({ type: 'run.cancelled', data: { step: i } }, (tx) => finishRun(tx, run.id, 'cancelled', null));
-      return;
-    }
-    if (outcome !== 'ok') {
-      await ctx.emit({ type: 'run.failed', data: { error: outcome.error, step: i } }, (tx) =>
-        finishRun(tx, run.id, 'failed', outcome.error),
-      );
-      return;
-    }
-  }
+/** The run completed: its totals on the stream, and the run row finished. */
+async function completeRun(ctx: Ctx, startedAt: number): Promise<void> {
+  const { run } = ctx;
+  const scope = { tenantId: run.tenantId, userId: run.startedBy };
   const [totals] = await withTenant(ctx.deps.llm.database, scope, (tx) =>
     tx
       .select({
@@ -259,100 +271,41 @@ type StepOutcome = 'ok' | 'cancelled' | 'lost' | { error: string };
 
 const isAbort = (ctx: Ctx) => ctx.signal.aborted;
 const abortOutcome = (ctx: Ctx): StepOutcome => (ctx.signal.reason === LEASE_LOST ? 'lost' : 'cancelled');
+/** One step of a run as its attempts see it. */
+interface StepRun {
+  ctx: Ctx;
+  index: number;
+  row: Ctx['steps'][number];
+  step: StepDef;
+  persona: Persona | null;
+  isAutoContext: boolean;
+  attempts: number;
+  startedAt: number;
+}
+
 async function runStep(ctx: Ctx, index: number): Promise<StepOutcome> {
-  const row = ctx.steps[index]!;
   const step = ctx.def.steps[index]!;
-  const persona = pickPersona(ctx, step);
   const previous = index > 0 ? ctx.def.steps[index - 1]! : null;
-  const isAutoContext = previous !== null && !referencesSteps(step.prompt) && step.type !== 'fan_out';
-  const startedAt = Date.now();
-  const attempts = step.retries + 1;
+  const s: StepRun = {
+    ctx,
+    index,
+    row: ctx.steps[index]!,
+    step,
+    persona: pickPersona(ctx, step),
+    isAutoContext: previous !== null && !referencesSteps(step.prompt) && step.type !== 'fan_out',
+    attempts: step.retries + 1,
+    startedAt: Date.now(),
+  };
   let lastError = '';
-  for (let attempt = 1; attempt <= attempts; attempt++) {
+  for (let attempt = 1; attempt <= s.attempts; attempt++) {
     if (isAbort(ctx)) return abortOutcome(ctx);
-    // Not awaited: the LLM call starts while this is stored (events stay in order; a storage
-    // failure stops the run through the runner, and the step's later emits fail with it).
-    ctx
-      .emit(
-        {
-          type: 'step.started',
-          data: {
-            step: index,
-            name: step.name,
-            stepType: step.type,
-            persona: persona?.name ?? null,
-            attempt,
-            maxAttempts: attempts,
-            autoContext: isAutoContext,
-          },
-        },
-        (tx) =>
-          tx
-            .update(workflowRunSteps)
-            .set({
-              status: 'running',
-              startedAt: now(),
-              attempt,
-              personaId: persona?.id ?? null,
-              personaName: persona?.name ?? null,
-              error: null,
-            })
-            .where(eq(workflowRunSteps.id, row.id)),
-      )
-      .catch(() => undefined);
+    startAttempt(s, attempt);
     const timeout = AbortSignal.timeout(step.timeoutSeconds * 1_000);
     const signal = AbortSignal.any([ctx.signal, timeout]);
     try {
-      const result = await executeStep(ctx, index, step, persona, isAutoContext, signal);
+      const result = await executeStep(ctx, index, step, s.persona, s.isAutoContext, signal);
       ctx.flush();
-      ctx.outputs.set(step.name, { full: result.output, digest: result.digest, isFanOut: step.type === 'fan_out' });
-      const totals = stepTotals(result.usage);
-      const completed = {
-        type: 'step.completed' as const,
-        data: {
-          step: index,
-          name: step.name,
-          provider: result.provider,
-          model: result.model,
-          durationMs: Date.now() - startedAt,
-          outputChars: result.output.length,
-          insightIds: [] as string[],
-          ...totals,
-        },
-      };
-      await ctx.emit(completed, async (tx) => {
-        const insightIds = result.insights ? await result.insights(tx) : [];
-        // The event is stored after this commit function: it reports the ids just written.
-        completed.data.insightIds = insightIds;
-        await tx
-          .update(workflowRunSteps)
-          .set({
-            status: 'completed',
-            output: result.output,
-            digest: result.digest,
-            provider: result.provider,
-            model: result.model,
-            items: result.items ?? null,
-            comparisons: result.comparisons ?? null,
-            insightIds,
-            ...totals,
-            durationMs: completed.data.durationMs,
-            executions: sql`${workflowRunSteps.executions} + 1`,
-            finishedAt: now(),
-          })
-          .where(eq(workflowRunSteps.id, row.id));
-        await tx
-          .update(workflowRuns)
-          .set({
-            tokensIn: sql`${workflowRuns.tokensIn} + ${totals.tokensIn}`,
-            tokensOut: sql`${workflowRuns.tokensOut} + ${totals.tokensOut}`,
-            costUsd: sql`${workflowRuns.costUsd} + ${totals.costUsd}`,
-            unpricedCalls: sql`${workflowRuns.unpricedCalls} + ${totals.unpricedCalls}`,
-          })
-          .where(eq(workflowRuns.id, ctx.run.id));
-        if (persona) await recordPersonaUse(tx, persona.id, true);
-      });
-      if (completed.data.insightIds.length) await embedInsights(ctx, completed.data.insightIds);
+      await completeStep(s, result);
       return 'ok';
     } catch (err) {
       ctx.flush();
@@ -364,33 +317,120 @@ async function runStep(ctx: Ctx, index: number): Promise<StepOutcome> {
             tx
               .update(workflowRunSteps)
               .set({ status: 'cancelled', error: 'Cancelled by a user', finishedAt: now() })
-              .where(eq(workflowRunSteps.id, row.id)),
+              .where(eq(workflowRunSteps.id, s.row.id)),
         );
         return 'cancelled';
       }
       lastError = timeout.aborted ? `Step timed out after ${step.timeoutSeconds}s` : errorText(err);
-      if (attempt < attempts) {
+      if (attempt < s.attempts) {
         const delayMs = 1_000 * 2 ** (attempt - 1);
         await ctx.emit({ type: 'step.retrying', data: { step: index, attempt, error: lastError, delayMs } });
         await ctx.deps.sleep(delayMs);
       }
     }
   }
-  await ctx.emit(
-    { type: 'step.failed', data: { step: index, name: step.name, error: lastError, attempt: attempts } },
+  await failStep(s, lastError);
+  return { error: `Step "${step.name}" failed: ${lastError}` };
+}
+
+/**
+ * Marks the step running for this attempt. Not awaited: the LLM call starts while this is
+ * stored (events stay in order; a storage failure stops the run through the runner, and the
+ * step's later emits fail with it).
+ */
+function startAttempt(s: StepRun, attempt: number): void {
+  const { step, persona } = s;
+  s.ctx
+    .emit(
+      {
+        type: 'step.started',
+        data: {
+          step: s.index,
+          name: step.name,
+          stepType: step.type,
+          persona: persona?.name ?? null,
+          attempt,
+          maxAttempts: s.attempts,
+          autoContext: s.isAutoContext,
+        },
+      },
+      (tx) =>
+        tx
+          .update(workflowRunSteps)
+          .set({
+            status: 'running',
+            startedAt: now(),
+            attempt,
+            personaId: persona?.id ?? null,
+            personaName: persona?.name ?? null,
+            error: null,
+          })
+          .where(eq(workflowRunSteps.id, s.row.id)),
+    )
+    .catch(() => undefined);
+}
+
+/** Stores a step's result (output, insights, usage added to the run's totals), then embeds its insights. */
+async function completeStep(s: StepRun, result: StepResult): Promise<void> {
+  const { ctx, step, persona } = s;
+  ctx.outputs.set(step.name, { full: result.output, digest: result.digest, isFanOut: step.type === 'fan_out' });
+  const totals = stepTotals(result.usage);
+  const completed = {
+    type: 'step.completed' as const,
+    data: {
+      step: s.index,
+      name: step.name,
+      provider: result.provider,
+      model: result.model,
+      durationMs: Date.now() - s.startedAt,
+      outputChars: result.output.length,
+      insightIds: [] as string[],
+      ...totals,
+    },
+  };
+  await ctx.emit(completed, async (tx) => {
+    const insightIds = result.insights ? await result.insights(tx) : [];
+    // The event is stored after this commit function: it reports the ids just written.
+    completed.data.insightIds = insightIds;
+    await tx
+      .update(workflowRunSteps)
+      .set({
+        status: 'completed',
+        output: result.output,
+        digest: result.digest,
+        provider: result.provider,
+        model: result.model,
+        items: result.items ?? null,
+        comparisons: result.comparisons ?? null,
+        insightIds,
+        ...totals,
+        durationMs: completed.data.durationMs,
+        executions: sql`${workflowRunSteps.executions} + 1`,
+        finishedAt: now(),
+      })
+      .where(eq(workflowRunSteps.id, s.row.id));
+    await tx.update(workflowRuns).set(addedUsage(workflowRuns, totals)).where(eq(workflowRuns.id, ctx.run.id));
+    if (persona) await recordPersonaUse(tx, persona.id, true);
+  });
+  if (completed.data.insightIds.length) await embedInsights(ctx, completed.data.insightIds);
+}
+
+/** The step failed its last attempt: stored with the error, and the persona's record says so. */
+async function failStep(s: StepRun, error: string): Promise<void> {
+  await s.ctx.emit(
+    { type: 'step.failed', data: { step: s.index, name: s.step.name, error, attempt: s.attempts } },
     async (tx) => {
       await tx
         .update(workflowRunSteps)
         .set({
           status: 'failed',
-          error: lastError,
-          durationMs: Date.now() - startedAt,
+          error,
+          durationMs: Date.now() - s.startedAt,
           finishedAt: now(),
           executions: sql`${workflowRunSteps.executions} + 1`,
         })
-        .where(eq(workflowRunSteps.id, row.id));
-      if (persona) await recordPersonaUse(tx, persona.id, false);
+        .where(eq(workflowRunSteps.id, s.row.id));
+      if (s.persona) await recordPersonaUse(tx, s.persona.id, false);
     },
   );
-  return { error: `Step "${step.name}" failed: ${lastError}` };
 }

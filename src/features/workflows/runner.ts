@@ -20,7 +20,7 @@ import {
 } from '../../platform/jobs/lease.js';
 import type { Logger } from '../../platform/logger.js';
 import { CANCELLED, LEASE_LOST, LeaseLostError, localRuns, ShutdownError } from '../../platform/jobs/leased-run.js';
-import { workflowEngine, type EngineDeps, type RunRow } from './engine.js';
+import { workflowEngine, type EngineDeps, type EngineItem, type RunRow } from './engine.js';
 
 export interface RunnerDeps {
   database: Database;
@@ -73,6 +73,70 @@ async function claim(
   });
 }
 
+/** Renews the run's lease while it executes; a cancel request seen on renewal aborts the run, a lost lease stops it. */
+function renewLease(
+  deps: RunnerDeps,
+  scope: { tenantId: string; userId: null },
+  runId: string,
+  abort: AbortController,
+) {
+  return keepLease(
+    deps.leaseMs,
+    async () => {
+      const [row] = await withTenant(deps.database, scope, (tx) =>
+        tx
+          .update(workflowRuns)
+          .set({ leaseUntil: leaseUntil(deps.leaseMs) })
+          .where(isHeldBy(leasedRuns, runId, deps.workerId))
+          .returning({ isCancelRequested: workflowRuns.isCancelRequested }),
+      );
+      if (row?.isCancelRequested) abort.abort(CANCELLED);
+      return row !== undefined;
+    },
+    () => abort.abort(LEASE_LOST),
+    deps.log,
+    { run: runId },
+  );
+}
+
+/**
+ * Stores one batch of the engine's events and state changes in one transaction, only while
+ * this worker holds the lease, and settles each item with the outcome.
+ */
+async function storeBatch(
+  deps: RunnerDeps,
+  scope: { tenantId: string; userId: null },
+  ref: RunRef,
+  batch: EngineItem[],
+  abort: AbortController,
+): Promise<void> {
+  try {
+    await withTenant(deps.database, scope, async (tx) => {
+      // Another worker took the run over (this one stalled past its lease): write nothing.
+      const state = await lockHeld(tx, leasedRuns, ref.id, deps.workerId, {
+        isCancelRequested: workflowRuns.isCancelRequested,
+      });
+      if (state.isCancelRequested && !abort.signal.aborted) abort.abort(CANCELLED);
+      for (const item of batch) await item.commit?.(tx);
+      // The run row is locked above, as every writer of this run's events locks it.
+      await appendEvents(
+        tx,
+        ref,
+        batch.map((i) => i.event),
+        { isSerialized: true },
+      );
+    });
+    for (const item of batch) item.settle?.();
+  } catch (err) {
+    // Either way this worker stops writing: another worker owns the run, or storage failed
+    // and the job is retried (resuming at the first unfinished step).
+    abort.abort(LEASE_LOST);
+    const failure = err instanceof Error ? err : new Error('storing run events failed');
+    for (const item of batch) item.settle?.(failure);
+    if (!(err instanceof LeaseLostError)) throw err;
+  }
+}
+
 /** Runs (or resumes) one run to its end. Throws on infrastructure failure so pg-boss retries the job. */
 export async function executeRun(
   deps: RunnerDeps,
@@ -95,52 +159,11 @@ export async function executeRun(
   const onShutdown = () => abort.abort(LEASE_LOST);
   deps.shutdown.addEventListener('abort', onShutdown);
 
-  const stopRenewing = keepLease(
-    deps.leaseMs,
-    async () => {
-      const [row] = await withTenant(deps.database, scope, (tx) =>
-        tx
-          .update(workflowRuns)
-          .set({ leaseUntil: leaseUntil(deps.leaseMs) })
-          .where(isHeldBy(leasedRuns, run.id, deps.workerId))
-          .returning({ isCancelRequested: workflowRuns.isCancelRequested }),
-      );
-      if (row?.isCancelRequested) abort.abort(CANCELLED);
-      return row !== undefined;
-    },
-    () => abort.abort(LEASE_LOST),
-    deps.log,
-    { run: run.id },
-  );
+  const stopRenewing = renewLease(deps, scope, run.id, abort);
 
   try {
-    for await (const batch of workflowEngine(deps.engine, run, steps, abort.signal)) {
-      try {
-        await withTenant(deps.database, scope, async (tx) => {
-          // Another worker took the run over (this one stalled past its lease): write nothing.
-          const state = await lockHeld(tx, leasedRuns, run.id, deps.workerId, {
-            isCancelRequested: workflowRuns.isCancelRequested,
-          });
-          if (state.isCancelRequested && !abort.signal.aborted) abort.abort(CANCELLED);
-          for (const item of batch) await item.commit?.(tx);
-          // The run row is locked above, as every writer of this run's events locks it.
-          await appendEvents(
-            tx,
-            ref,
-            batch.map((i) => i.event),
-            { isSerialized: true },
-          );
-        });
-        for (const item of batch) item.settle?.();
-      } catch (err) {
-        // Either way this worker stops writing: another worker owns the run, or storage failed
-        // and the job is retried (resuming at the first unfinished step).
-        abort.abort(LEASE_LOST);
-        const failure = err instanceof Error ? err : new Error('storing run events failed');
-        for (const item of batch) item.settle?.(failure);
-        if (!(err instanceof LeaseLostError)) throw err;
-      }
-    }
+    for await (const batch of workflowEngine(deps.engine, run, steps, abort.signal))
+      await storeBatch(deps, scope, ref, batch, abort);
   } catch (err) {
     if (abort.signal.reason === LEASE_LOST && err instanceof LeaseLostError && !deps.shutdown.aborted) {
       deps.log.warn({ run: run.id }, 'workflow: lost the run lease to another worker; stopping here');
