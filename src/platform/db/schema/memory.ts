@@ -49,7 +49,7 @@ export const entrySources = ['manual', 'import', 'workflow'] as const;
  * (every version is named `offline-…`). Feature hashing makes sparse vectors (~300 of 1536
  * dimensions set) that an HNSW graph ranks poorly (recall@10 ≈ 0.5 even without a filter),
  * so search ranks them exactly, and reading ~2 KB inline per row is cheaper than the
- * out-of-line 6 KB dense vector (migration 0013 keeps it inline and uncompressed).
+ * out-of-line 6 KB dense vector (migration 0013 keeps it inline and uncompressed; 0017 raises the toast_tuple_target to 6000 so it stays inline next to the fold).
  *
  * `embedding_bits` is the sign of each component of a model's vector (pgvector's
  * binary_quantize, 192 bytes inline), null for offline rows. The exact path compares a
