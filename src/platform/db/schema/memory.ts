@@ -62,10 +62,10 @@ export const entrySources = ['manual', 'import', 'workflow'] as const;
  * one: its 200 nearest hold the true 10 nearest (recall@10 0.998 on bench:search's offline
  * set), and the exact path re-ranks those on `embedding_sparse`.
  *
- * Both tables' `*_tenant_project_idx` carry bits, fold and the filtered columns as INCLUDE
- * columns (migration 0017, written by hand: Drizzle cannot declare INCLUDE, so only the key
- * columns appear below), so the exact path's first stage is an index-only scan, not a heap
- * page per row.
+ * Bits, fold and the filtered columns are INCLUDE columns of a covering index on each table,
+ * `*_vector_scan_idx` (migration 0017, written by hand: Drizzle cannot declare INCLUDE, so it
+ * is not declared below), so the exact path's first stage is an index-only scan, not a heap
+ * page per row. The slim `*_tenant_project_idx` stays for counting and for bitmaps.
  */
 const embeddingColumns = () => ({
   embedding: vector('embedding', { dimensions: EMBEDDING_DIMENSIONS }),
