@@ -193,7 +193,10 @@ describe.each(dbKinds)('vector safety on %s', (kind) => {
         const explained = JSON.stringify(await tx.execute(sql`explain ${statement}`));
         throw new Rollback(explained);
       })
-      .catch((err: unknown) => (err instanceof Rollback ? err.message : Promise.reject(err)));
+      .catch((err: unknown) => {
+        if (err instanceof Rollback) return err.message;
+        throw err;
+      });
     expect(plan).toContain('Index Only Scan using workflow_insights_vector_scan_idx');
     expect(
       await database.raw("select 1 from pg_indexes where indexname = 'workflow_insights_tenant_project_idx'", []),
