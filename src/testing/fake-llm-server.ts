@@ -80,6 +80,15 @@ function errorBody(provider: FakeProvider, status: number, message: string): str
   });
 }
 
+/** Answers with the scripted HTTP status, in the provider's own error shape. */
+function sendStatus(res: http.ServerResponse, provider: FakeProvider, b: Extract<Behaviour, { kind: 'status' }>): void {
+  res.writeHead(b.status, {
+    'content-type': 'application/json',
+    ...(b.retryAfter ? { 'retry-after': b.retryAfter } : {}),
+  });
+  res.end(errorBody(provider, b.status, b.message ?? `fake ${b.status}`));
+}
+
 function okBody(provider: FakeProvider, model: string, text: string, tokensIn: number, tokensOut: number): string {
   if (provider === 'anthropic') {
     return JSON.stringify({
@@ -235,11 +244,7 @@ export async function startFakeLlmServer(): Promise<FakeLlmServer> {
         requests.push({ provider, path: url.pathname, headers: req.headers, body, isStream: false });
         const b = script[provider].shift() ?? { kind: 'ok' };
         if (b.kind === 'status') {
-          res.writeHead(b.status, {
-            'content-type': 'application/json',
-            ...(b.retryAfter ? { 'retry-after': b.retryAfter } : {}),
-          });
-          res.end(errorBody(provider, b.status, b.message ?? `fake ${b.status}`));
+          sendStatus(res, provider, b);
           return;
         }
         const inputs = (Array.isArray(body.input) ? body.input : [body.input]) as string[];
@@ -273,11 +278,7 @@ export async function startFakeLlmServer(): Promise<FakeLlmServer> {
         return;
       }
       if (b.kind === 'status') {
-        res.writeHead(b.status, {
-          'content-type': 'application/json',
-          ...(b.retryAfter ? { 'retry-after': b.retryAfter } : {}),
-        });
-        res.end(errorBody(provider, b.status, b.message ?? `fake ${b.status}`));
+        sendStatus(res, provider, b);
         return;
       }
       if (b.kind === 'malformed') {

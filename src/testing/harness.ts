@@ -105,6 +105,24 @@ export async function startTestServer(
   };
 }
 
+/**
+ * Runs `fn` against a test server of its own (for a test that needs other settings) and
+ * closes it afterwards. Example:
+ * `await withTestServer('pglite', { NYXCORE_SIGNUP: 'invite' }, async (server) => { … });`
+ */
+export async function withTestServer<T>(
+  kind: DbKind,
+  overrides: Record<string, string>,
+  fn: (server: TestServer) => Promise<T>,
+): Promise<T> {
+  const server = await startTestServer(kind, overrides);
+  try {
+    return await fn(server);
+  } finally {
+    await server.close();
+  }
+}
+
 /** A browser-like API client: keeps cookies, echoes the CSRF cookie, sends the workspace header. */
 export class TestClient {
   cookies = new Map<string, string>();

@@ -1,5 +1,6 @@
 import { and, desc, eq, lt, type SQL } from 'drizzle-orm';
 import { auditLog } from '../../platform/db/schema/index.js';
+import type { Access } from '../../platform/access/tenant-access.js';
 import type { Tx } from '../../platform/db/tenant.js';
 
 /** Every action the audit log records (the UI offers them as a filter). */
@@ -28,26 +29,35 @@ export const auditActions = [
 
 export type AuditAction = (typeof auditActions)[number];
 
-export interface AuditEntry {
-  tenantId: string;
-  actorUserId: string | null;
-  action: AuditAction;
-  targetType?: string;
-  targetId?: string;
-  data?: Record<string, unknown>;
-  ip?: string | null;
+/** Who acted and where: the parts of an `Access` an audit row is written with. */
+export type AuditActor = Pick<Access, 'tx' | 'tenantId' | 'userId' | 'ip'>;
+
+/** What an action was done to, e.g. `{ type: 'project', id }`. */
+export interface AuditTarget {
+  type: string;
+  id?: string;
 }
 
-/** Appends to the tenant's audit log inside the caller's transaction (so it commits or rolls back with the action). */
-export async function recordAudit(tx: Tx, entry: AuditEntry): Promise<void> {
-  await tx.insert(auditLog).values({
-    tenantId: entry.tenantId,
-    actorUserId: entry.actorUserId,
-    action: entry.action,
-    targetType: entry.targetType ?? null,
-    targetId: entry.targetId ?? null,
-    data: entry.data ?? {},
-    ip: entry.ip ?? null,
+/**
+ * Appends to the actor's tenant audit log inside its transaction (so it commits or rolls
+ * back with the action).
+ *
+ * @example await recordAudit(access, 'project.deleted', { type: 'project', id }, { name: p.name });
+ */
+export async function recordAudit(
+  actor: AuditActor,
+  action: AuditAction,
+  target: AuditTarget,
+  data: Record<string, unknown> = {},
+): Promise<void> {
+  await actor.tx.insert(auditLog).values({
+    tenantId: actor.tenantId,
+    actorUserId: actor.userId,
+    action,
+    targetType: target.type,
+    targetId: target.id ?? null,
+    data,
+    ip: actor.ip,
   });
 }
 

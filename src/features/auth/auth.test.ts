@@ -1,20 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   dbKinds,
   newUser,
-  startTestServer,
+  withTestServer,
   TestClient,
   trpcError,
   type TestServer,
   type TestUser,
 } from '../../testing/harness.js';
+import { useServer } from '../../testing/suite.js';
 
 describe.each(dbKinds)('auth on %s', (kind) => {
   let server: TestServer;
-  beforeAll(async () => {
-    server = await startTestServer(kind);
-  });
-  afterAll(() => server.close());
+  useServer(kind, (s) => (server = s));
 
   it('signs in with the right password and refuses a wrong one, recording both in the audit log', async () => {
     const a = await newUser(server);
@@ -114,8 +112,7 @@ describe.each(dbKinds)('auth on %s', (kind) => {
 
 describe('first start and sign-up modes (pglite)', () => {
   it('the first account needs the one-time setup token and becomes instance admin', async () => {
-    const server = await startTestServer('pglite', { NYXCORE_SIGNUP: 'invite' });
-    try {
+    await withTestServer('pglite', { NYXCORE_SIGNUP: 'invite' }, async (server) => {
       const c = new TestClient(server.url);
       expect((await c.trpc.auth.status.query()).needsSetup).toBe(true);
       const noToken = await trpcError(() =>
@@ -182,18 +179,13 @@ describe('first start and sign-up modes (pglite)', () => {
       });
       expect(joined.joinedTenantId).toBe(ws.id);
       expect((await stranger.trpc.workspaces.list.query()).map((w) => [w.name, w.role])).toEqual([['Acme', 'member']]);
-    } finally {
-      await server.close();
-    }
+    });
   });
 });
 
 describe.each(dbKinds)('sign-up does not tell which emails have accounts on %s', (kind) => {
   let server: TestServer;
-  beforeAll(async () => {
-    server = await startTestServer(kind);
-  });
-  afterAll(() => server.close());
+  useServer(kind, (s) => (server = s));
 
   it('an existing address gets the same refusal as any address would, and the right password signs in', async () => {
     const owner = await newUser(server);
@@ -237,8 +229,7 @@ describe.each(dbKinds)('sign-up does not tell which emails have accounts on %s',
 
 describe('rate limits (pglite)', () => {
   it('limits credential attempts per IP with 429 and Retry-After', async () => {
-    const server = await startTestServer('pglite', { NYXCORE_RATE_LIMIT_AUTH_PER_MIN: '3' });
-    try {
+    await withTestServer('pglite', { NYXCORE_RATE_LIMIT_AUTH_PER_MIN: '3' }, async (server) => {
       const c = new TestClient(server.url);
       for (let i = 0; i < 3; i++) {
         expect(
@@ -254,14 +245,11 @@ describe('rate limits (pglite)', () => {
       expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
       // Other API calls from the same IP are not affected by the auth limit.
       expect((await c.raw('/api/v1/health')).status).toBe(200);
-    } finally {
-      await server.close();
-    }
+    });
   });
 
   it('counts every sign-in of a batch, however the procedure names are encoded', async () => {
-    const server = await startTestServer('pglite', { NYXCORE_RATE_LIMIT_AUTH_PER_MIN: '3' });
-    try {
+    await withTestServer('pglite', { NYXCORE_RATE_LIMIT_AUTH_PER_MIN: '3' }, async (server) => {
       const victim = await newUser(server, { workspace: null });
       for (const sep of [',', '%2C', '%2c']) {
         const c = new TestClient(server.url);
@@ -284,15 +272,12 @@ describe('rate limits (pglite)', () => {
         expect(statuses[n - 1], `separator ${sep}`).toBe(429);
         expect(res.headers.getSetCookie().some((h) => h.startsWith('nyx_session='))).toBe(false);
       }
-    } finally {
-      await server.close();
-    }
+    });
   });
 
   it("a stranger naming another workspace cannot use up that workspace's limit", async () => {
     // 10 per workspace; the per-IP limit (twice that) covers all of this test's calls.
-    const server = await startTestServer('pglite', { NYXCORE_RATE_LIMIT_API_PER_MIN: '10' });
-    try {
+    await withTestServer('pglite', { NYXCORE_RATE_LIMIT_API_PER_MIN: '10' }, async (server) => {
       const a = await newUser(server);
       const b = await newUser(server);
       const list = (u: TestUser, tenant: string) =>
@@ -308,14 +293,11 @@ describe('rate limits (pglite)', () => {
       // A's owner still has the whole budget of A, and B's own workspace is untouched too.
       expect(await list(a, a.tenantId)).toBe(200);
       expect(await list(b, b.tenantId)).toBe(200);
-    } finally {
-      await server.close();
-    }
+    });
   });
 
   it('limits API calls per workspace', async () => {
-    const server = await startTestServer('pglite', { NYXCORE_RATE_LIMIT_API_PER_MIN: '5' });
-    try {
+    await withTestServer('pglite', { NYXCORE_RATE_LIMIT_API_PER_MIN: '5' }, async (server) => {
       const a = await newUser(server);
       const statuses: number[] = [];
       for (let i = 0; i < 7; i++)
@@ -325,8 +307,6 @@ describe('rate limits (pglite)', () => {
         );
       expect(statuses.slice(0, 5)).toEqual([200, 200, 200, 200, 200]);
       expect(statuses.slice(5)).toEqual([429, 429]);
-    } finally {
-      await server.close();
-    }
+    });
   });
 });

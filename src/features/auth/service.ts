@@ -232,15 +232,12 @@ async function auditForUserTenants(
         .where(eq(tenantMembers.userId, userId));
       for (const m of memberships) {
         await enterTenant(tx, m.tenantId);
-        await recordAudit(tx, {
-          tenantId: m.tenantId,
-          actorUserId: userId,
+        await recordAudit(
+          { tx, tenantId: m.tenantId, userId, ip: meta.ip },
           action,
-          targetType: 'user',
-          targetId: userId,
-          ip: meta.ip,
-          data: { userAgent: meta.userAgent },
-        });
+          { type: 'user', id: userId },
+          { userAgent: meta.userAgent },
+        );
       }
     });
   } catch (err) {

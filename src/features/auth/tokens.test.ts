@@ -1,12 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dbKinds, newUser, startTestServer, TestClient, trpcError, type TestServer } from '../../testing/harness.js';
+import { describe, expect, it } from 'vitest';
+import { dbKinds, newUser, TestClient, trpcError, type TestServer } from '../../testing/harness.js';
+import { useServer } from '../../testing/suite.js';
 
 describe.each(dbKinds)('API tokens on %s', (kind) => {
   let server: TestServer;
-  beforeAll(async () => {
-    server = await startTestServer(kind);
-  });
-  afterAll(() => server.close());
+  useServer(kind, (s) => (server = s));
 
   const bearer = (token: string) => {
     const c = new TestClient(server.url);

@@ -70,15 +70,12 @@ export async function createApiToken(
     })
     .returning();
   if (!row) throw new NyxError('INTERNAL', 'token insert returned nothing');
-  await recordAudit(access.tx, {
-    tenantId: access.tenantId,
-    actorUserId: access.userId,
-    action: 'token.created',
-    targetType: 'api_token',
-    targetId: row.id,
-    data: { name: row.name, scopes: row.scopes, projectId: row.projectId },
-    ip: access.ip,
-  });
+  await recordAudit(
+    access,
+    'token.created',
+    { type: 'api_token', id: row.id },
+    { name: row.name, scopes: row.scopes, projectId: row.projectId },
+  );
   const [u] = await access.tx.select({ email: users.email }).from(users).where(eq(users.id, access.userId));
   return { token, view: toView(row, u?.email ?? '') };
 }
@@ -128,15 +125,7 @@ export async function revokeApiToken(access: Access, id: string, now: Date): Pro
     .returning();
   if (!updated) throw notFound('Token');
   if (!row.revokedAt) {
-    await recordAudit(access.tx, {
-      tenantId: access.tenantId,
-      actorUserId: access.userId,
-      action: 'token.revoked',
-      targetType: 'api_token',
-      targetId: id,
-      data: { name: row.name },
-      ip: access.ip,
-    });
+    await recordAudit(access, 'token.revoked', { type: 'api_token', id }, { name: row.name });
   }
   const [u] = await access.tx.select({ email: users.email }).from(users).where(eq(users.id, updated.userId));
   return toView(updated, u?.email ?? '');

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { FakeLlmServer } from '../../testing/fake-llm-server.js';
 import { dbKinds, newUser, trpcError, type TestServer, type TestUser } from '../../testing/harness.js';
 import { readFrames, readUntil, type SseFrame } from '../../testing/sse-client.js';
+import { addFakeKey } from '../../testing/fake-keys.js';
 import { useServers } from '../../testing/suite.js';
 import { detectLanguage } from './language.js';
 import { historyFor } from './prompts.js';
@@ -42,24 +43,9 @@ describe.each(dbKinds)('discussions on %s', (kind) => {
     u.client.fetch(`${server.url}/api/v1/events/discussions/${id}`, { headers: { ...u.client.headers(), ...headers } });
   const turnDone = (turn: number) => (f: SseFrame) => f.event === 'turn.completed' && f.data?.data.turn === turn;
   async function withProviders(u: TestUser) {
-    await u.client.trpc.llm.keys.add.mutate({
-      name: 'openai',
-      kind: 'openai',
-      apiKey: 'sk-test-openai-1',
-      baseUrl: `${fake.url}/openai/v1`,
-    });
-    await u.client.trpc.llm.keys.add.mutate({
-      name: 'anthropic',
-      kind: 'anthropic',
-      apiKey: 'sk-ant-test-1',
-      baseUrl: `${fake.url}/anthropic/v1`,
-    });
-    await u.client.trpc.llm.keys.add.mutate({
-      name: 'google',
-      kind: 'google',
-      apiKey: 'g-test-key-1',
-      baseUrl: `${fake.url}/google/v1beta`,
-    });
+    await addFakeKey(u, fake, { apiKey: 'sk-test-openai-1' });
+    await addFakeKey(u, fake, { kind: 'anthropic', apiKey: 'sk-ant-test-1' });
+    await addFakeKey(u, fake, { kind: 'google', apiKey: 'g-test-key-1' });
   }
   const bodyText = (i: number) => JSON.stringify(fake.requests[i]?.body ?? {});
 

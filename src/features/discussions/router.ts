@@ -6,7 +6,7 @@ import { withGrant, type TenantGrant } from '../../platform/access/tenant-access
 import type { AppDeps } from '../../platform/deps.js';
 import { llmDepsOf } from '../../platform/deps.js';
 import { loadTenantLlmConfig } from '../../platform/llm/service.js';
-import { requireScope, requireScopeForCall, router } from '../../platform/trpc/procedures.js';
+import { projectMutation, requireScopeForCall, router, tenantQuery } from '../../platform/trpc/procedures.js';
 import { zCreateDiscussion, zDiscussionId, zListDiscussions, zSendMessage, zUpdateDiscussion } from './schema.js';
 import {
   addTurn,
@@ -25,12 +25,8 @@ async function dispatch(deps: AppDeps, grant: TenantGrant, discussionId: string,
 }
 
 export const discussionsRouter = router({
-  list: requireScope('discussions:read')
-    .input(zListDiscussions)
-    .query(({ ctx, input }) => listDiscussions(ctx.access, input)),
-  get: requireScope('discussions:read')
-    .input(zDiscussionId)
-    .query(({ ctx, input }) => getDiscussion(ctx.access, input.id)),
+  list: tenantQuery('discussions:read', zListDiscussions, listDiscussions),
+  get: tenantQuery('discussions:read', zDiscussionId, (access, { id }) => getDiscussion(access, id)),
   create: requireScopeForCall('discussions:write')
     .meta({ pin: 'project' })
     .input(zCreateDiscussion)
@@ -42,14 +38,8 @@ export const discussionsRouter = router({
       await dispatch(ctx.deps, ctx.grant, created.id, created.turn);
       return { id: created.id };
     }),
-  update: requireScope('discussions:write')
-    .meta({ pin: 'project' })
-    .input(zUpdateDiscussion)
-    .mutation(({ ctx, input }) => updateDiscussion(ctx.access, input)),
-  delete: requireScope('discussions:write')
-    .meta({ pin: 'project' })
-    .input(zDiscussionId)
-    .mutation(({ ctx, input }) => deleteDiscussion(ctx.access, input.id)),
+  update: projectMutation('discussions:write', zUpdateDiscussion, updateDiscussion),
+  delete: projectMutation('discussions:write', zDiscussionId, (access, { id }) => deleteDiscussion(access, id)),
   /** The user's message; the participants answer it (after any turn still in progress). */
   send: requireScopeForCall('discussions:write')
     .meta({ pin: 'project' })
@@ -68,8 +58,5 @@ export const discussionsRouter = router({
       await dispatch(ctx.deps, ctx.grant, input.id, turn);
       return { id: input.id };
     }),
-  stop: requireScope('discussions:write')
-    .meta({ pin: 'project' })
-    .input(zDiscussionId)
-    .mutation(({ ctx, input }) => stopDiscussion(ctx.access, input.id)),
+  stop: projectMutation('discussions:write', zDiscussionId, (access, { id }) => stopDiscussion(access, id)),
 });

@@ -98,15 +98,7 @@ export async function insertProviderKey(
     })
     .returning();
   if (!row) throw new NyxError('INTERNAL', 'provider key insert returned nothing');
-  await recordAudit(access.tx, {
-    tenantId: access.tenantId,
-    actorUserId: access.userId,
-    action: 'llm.key_added',
-    targetType: 'provider_key',
-    targetId: id,
-    data: { name: row.name, kind: row.kind },
-    ip: access.ip,
-  });
+  await recordAudit(access, 'llm.key_added', { type: 'provider_key', id }, { name: row.name, kind: row.kind });
   return toView(row);
 }
 
@@ -123,14 +115,6 @@ export async function getProviderKey(access: Pick<Access, 'tx'>, id: string): Pr
 export async function removeProviderKey(access: Access, id: string): Promise<{ id: string }> {
   const [row] = await access.tx.delete(providerKeys).where(eq(providerKeys.id, id)).returning();
   if (!row) throw notFound('Provider');
-  await recordAudit(access.tx, {
-    tenantId: access.tenantId,
-    actorUserId: access.userId,
-    action: 'llm.key_removed',
-    targetType: 'provider_key',
-    targetId: id,
-    data: { name: row.name, kind: row.kind },
-    ip: access.ip,
-  });
+  await recordAudit(access, 'llm.key_removed', { type: 'provider_key', id }, { name: row.name, kind: row.kind });
   return { id };
 }

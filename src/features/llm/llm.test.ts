@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { FakeLlmServer } from '../../testing/fake-llm-server.js';
+import { addFakeKey } from '../../testing/fake-keys.js';
 import { useServers } from '../../testing/suite.js';
 import { dbKinds, newUser, trpcError, type TestServer, type TestUser } from '../../testing/harness.js';
 
@@ -14,13 +15,7 @@ describe.each(dbKinds)('LLM settings, keys, catalog and usage on %s', (kind) => 
     fake.script.anthropic.length = 0;
   });
 
-  const withOpenAi = async (u: TestUser) =>
-    u.client.trpc.llm.keys.add.mutate({
-      name: 'openai',
-      kind: 'openai',
-      apiKey: KEY,
-      baseUrl: `${fake.url}/openai/v1`,
-    });
+  const withOpenAi = (u: TestUser) => addFakeKey(u, fake, { apiKey: KEY });
 
   it('stores a key encrypted, shows only its last four characters, and tests it', async () => {
     const a = await newUser(server);

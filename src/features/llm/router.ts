@@ -5,7 +5,13 @@ import { withTenant } from '../../platform/db/tenant.js';
 import { NyxError } from '../../platform/errors.js';
 import { providerKindInfo } from '../../platform/llm/catalog.js';
 import { generate } from '../../platform/llm/service.js';
-import { requireScope, requireScopeForCall, router } from '../../platform/trpc/procedures.js';
+import {
+  requireScope,
+  requireScopeForCall,
+  router,
+  tenantMutation,
+  tenantQuery,
+} from '../../platform/trpc/procedures.js';
 import { checkBaseUrl, getProviderKey, insertProviderKey, listProviderKeys, removeProviderKey } from './keys.js';
 import { zAddProviderKey, zUpdateLlmSettings, zUpsertModelPrice, zUsageSummary } from './schema.js';
 import {
@@ -37,9 +43,7 @@ export const llmRouter = router({
         await checkBaseUrl(ctx.deps.egress, input.baseUrl);
         return withGrant(ctx.deps, ctx.grant, (access) => insertProviderKey(access, ctx.deps.vault, input));
       }),
-    remove: requireScope('llm:manage')
-      .input(zId)
-      .mutation(({ ctx, input }) => removeProviderKey(ctx.access, input.id)),
+    remove: tenantMutation('llm:manage', zId, (access, { id }) => removeProviderKey(access, id)),
     /** Sends a tiny prompt through exactly this provider (no fallback) and reports what happened. */
     test: requireScopeForCall('llm:manage')
       .input(zId)
@@ -82,19 +86,21 @@ export const llmRouter = router({
   }),
   catalog: router({
     list: requireScope('llm:use').query(({ ctx }) => listCatalog(ctx.access)),
-    upsert: requireScope('llm:manage')
-      .input(zUpsertModelPrice)
-      .mutation(({ ctx, input }) => upsertModelPrice(ctx.access, input)),
-    remove: requireScope('llm:manage')
-      .input(z.object({ provider: z.string().max(40), model: z.string().max(120) }))
-      .mutation(({ ctx, input }) => removeModelPrice(ctx.access, input)),
+    upsert: tenantMutation('llm:manage', zUpsertModelPrice, upsertModelPrice),
+    remove: tenantMutation(
+      'llm:manage',
+      z.object({ provider: z.string().max(40), model: z.string().max(120) }),
+      removeModelPrice,
+    ),
   }),
   usage: router({
     summary: requireScope('usage:read')
       .input(zUsageSummary)
       .query(({ ctx, input }) => usageSummary(ctx.access, input.days, ctx.deps.now())),
-    recent: requireScope('usage:read')
-      .input(z.object({ limit: z.number().int().min(1).max(500).default(100) }).default({ limit: 100 }))
-      .query(({ ctx, input }) => recentUsage(ctx.access, input.limit)),
+    recent: tenantQuery(
+      'usage:read',
+      z.object({ limit: z.number().int().min(1).max(500).default(100) }).default({ limit: 100 }),
+      (access, { limit }) => recentUsage(access, limit),
+    ),
   }),
 });

@@ -59,14 +59,7 @@ export async function updateLlmSettings(access: Access, input: UpdateLlmSettings
     .insert(llmSettings)
     .values({ tenantId: access.tenantId, ...values })
     .onConflictDoUpdate({ target: llmSettings.tenantId, set: { ...values, updatedAt: sql`now()` } });
-  await recordAudit(access.tx, {
-    tenantId: access.tenantId,
-    actorUserId: access.userId,
-    action: 'llm.settings_changed',
-    targetType: 'llm_settings',
-    data: values,
-    ip: access.ip,
-  });
+  await recordAudit(access, 'llm.settings_changed', { type: 'llm_settings' }, values);
   return getLlmSettings(access, now);
 }
 
@@ -116,15 +109,12 @@ export async function upsertModelPrice(access: Access, input: UpsertModelPriceIn
         updatedAt: sql`now()`,
       },
     });
-  await recordAudit(access.tx, {
-    tenantId: access.tenantId,
-    actorUserId: access.userId,
-    action: 'llm.catalog_changed',
-    targetType: 'model',
-    targetId: `${input.provider}:${input.model}`,
-    data: { ...input },
-    ip: access.ip,
-  });
+  await recordAudit(
+    access,
+    'llm.catalog_changed',
+    { type: 'model', id: `${input.provider}:${input.model}` },
+    { ...input },
+  );
   return listCatalog(access);
 }
 
@@ -135,15 +125,12 @@ export async function removeModelPrice(access: Access, input: { provider: string
     .where(and(eq(modelCatalog.provider, input.provider), eq(modelCatalog.model, input.model)))
     .returning();
   if (!row) throw notFound('Workspace price');
-  await recordAudit(access.tx, {
-    tenantId: access.tenantId,
-    actorUserId: access.userId,
-    action: 'llm.catalog_changed',
-    targetType: 'model',
-    targetId: `${input.provider}:${input.model}`,
-    data: { removed: true },
-    ip: access.ip,
-  });
+  await recordAudit(
+    access,
+    'llm.catalog_changed',
+    { type: 'model', id: `${input.provider}:${input.model}` },
+    { removed: true },
+  );
   return listCatalog(access);
 }
 

@@ -8,6 +8,7 @@ import { effectiveScopes } from '../../platform/access/scopes.js';
 import { llmDepsOf } from '../../platform/deps.js';
 import type { FakeLlmServer } from '../../testing/fake-llm-server.js';
 import { dbKinds, newUser, type TestServer, type TestUser } from '../../testing/harness.js';
+import { addFakeKey } from '../../testing/fake-keys.js';
 import { useServers } from '../../testing/suite.js';
 import {
   createEntryEmbedded,
@@ -64,12 +65,7 @@ describe.each(dbKinds)('memory commands on %s', (kind) => {
   it('an insight is committed before the embedder is called: a provider outage leaves it saved, missing its vector', async () => {
     const u = await newUser(server);
     const deps = llmDepsOf(server.deps);
-    await u.client.trpc.llm.keys.add.mutate({
-      name: 'openai',
-      kind: 'openai',
-      apiKey: 'sk-embed-0002',
-      baseUrl: `${fake.url}/openai/v1`,
-    });
+    await addFakeKey(u, fake, { apiKey: 'sk-embed-0002' });
     await u.client.trpc.memory.settings.update.mutate({ embeddingProvider: 'openai' });
     const p = await u.client.trpc.projects.create.mutate({ name: 'Outage' });
     fake.script.openai.push(

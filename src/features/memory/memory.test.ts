@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { FakeLlmServer } from '../../testing/fake-llm-server.js';
+import { addFakeKey } from '../../testing/fake-keys.js';
 import { useServers } from '../../testing/suite.js';
 import { dbKinds, newUser, trpcError, type TestServer, type TestUser } from '../../testing/harness.js';
 import { HIGHLIGHT_END, HIGHLIGHT_START } from './search.js';
@@ -214,12 +215,7 @@ describe.each(dbKinds)('memory on %s', (kind) => {
 
   it('an embedding outage never loses a row: it is saved as missing, then backfilled when the provider recovers', async () => {
     const a = await newUser(server);
-    await a.client.trpc.llm.keys.add.mutate({
-      name: 'openai',
-      kind: 'openai',
-      apiKey: 'sk-embed-0001',
-      baseUrl: `${fake.url}/openai/v1`,
-    });
+    await addFakeKey(a, fake, { apiKey: 'sk-embed-0001' });
     await a.client.trpc.memory.settings.update.mutate({ embeddingProvider: 'openai' });
     const p = await a.client.trpc.projects.create.mutate({ name: 'Outage' });
     fake.script.openai.push(

@@ -5,7 +5,13 @@
  */
 import { z } from 'zod';
 import { llmDepsOf } from '../../platform/deps.js';
-import { requireScope, requireScopeForCall, router } from '../../platform/trpc/procedures.js';
+import {
+  projectMutation,
+  requireScope,
+  requireScopeForCall,
+  router,
+  tenantQuery,
+} from '../../platform/trpc/procedures.js';
 import {
   createEntryEmbedded,
   createInsightEmbedded,
@@ -42,12 +48,8 @@ const zId = z.object({ id: z.uuid() });
 
 export const memoryRouter = router({
   entries: router({
-    list: requireScope('memory:read')
-      .input(zListEntries)
-      .query(({ ctx, input }) => listEntries(ctx.access, input)),
-    get: requireScope('memory:read')
-      .input(zId)
-      .query(({ ctx, input }) => getEntry(ctx.access, input.id)),
+    list: tenantQuery('memory:read', zListEntries, listEntries),
+    get: tenantQuery('memory:read', zId, (access, { id }) => getEntry(access, id)),
     create: requireScopeForCall('memory:write')
       .meta({ pin: 'project' })
       .input(zCreateEntry)
@@ -56,10 +58,7 @@ export const memoryRouter = router({
       .meta({ pin: 'project' })
       .input(zUpdateEntry)
       .mutation(({ ctx, input }) => updateEntryEmbedded(llmDepsOf(ctx.deps), ctx.grant, input)),
-    delete: requireScope('memory:write')
-      .meta({ pin: 'project' })
-      .input(zId)
-      .mutation(({ ctx, input }) => deleteEntry(ctx.access, input.id)),
+    delete: projectMutation('memory:write', zId, (access, { id }) => deleteEntry(access, id)),
   }),
   /** One search over entries and insights. */
   search: requireScopeForCall('memory:read')
@@ -79,12 +78,8 @@ export const memoryRouter = router({
 });
 
 export const insightsRouter = router({
-  list: requireScope('memory:read')
-    .input(zListInsights)
-    .query(({ ctx, input }) => listInsights(ctx.access, input)),
-  get: requireScope('memory:read')
-    .input(zId)
-    .query(({ ctx, input }) => getInsight(ctx.access, input.id)),
+  list: tenantQuery('memory:read', zListInsights, listInsights),
+  get: tenantQuery('memory:read', zId, (access, { id }) => getInsight(access, id)),
   create: requireScopeForCall('memory:write')
     .meta({ pin: 'project' })
     .input(zCreateInsight)
@@ -93,18 +88,11 @@ export const insightsRouter = router({
     .meta({ pin: 'project' })
     .input(zUpdateInsight)
     .mutation(({ ctx, input }) => updateInsightEmbedded(llmDepsOf(ctx.deps), ctx.grant, input)),
-  approve: requireScope('memory:write')
-    .meta({ pin: 'project' })
-    .input(zId)
-    .mutation(({ ctx, input }) => setInsightStatus(ctx.access, input.id, 'approved')),
-  reject: requireScope('memory:write')
-    .meta({ pin: 'project' })
-    .input(zId)
-    .mutation(({ ctx, input }) => setInsightStatus(ctx.access, input.id, 'rejected')),
-  pair: requireScope('memory:write')
-    .meta({ pin: 'project' })
-    .input(zPairInsights)
-    .mutation(({ ctx, input }) => pairInsights(ctx.access, input.id, input.pairedWith)),
+  approve: projectMutation('memory:write', zId, (access, { id }) => setInsightStatus(access, id, 'approved')),
+  reject: projectMutation('memory:write', zId, (access, { id }) => setInsightStatus(access, id, 'rejected')),
+  pair: projectMutation('memory:write', zPairInsights, (access, { id, pairedWith }) =>
+    pairInsights(access, id, pairedWith),
+  ),
   search: requireScopeForCall('memory:read')
     .input(zSearch.omit({ kinds: true, tags: true }))
     .query(({ ctx, input }) => searchMemory(llmDepsOf(ctx.deps), ctx.grant, { ...input, kinds: ['insight'] })),

@@ -1,12 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dbKinds, newUser, startTestServer, trpcError, type TestServer } from '../../testing/harness.js';
+import { describe, expect, it } from 'vitest';
+import { dbKinds, newUser, trpcError, type TestServer } from '../../testing/harness.js';
+import { useServer } from '../../testing/suite.js';
 
 describe.each(dbKinds)('projects and notes on %s', (kind) => {
   let server: TestServer;
-  beforeAll(async () => {
-    server = await startTestServer(kind);
-  });
-  afterAll(() => server.close());
+  useServer(kind, (s) => (server = s));
 
   it('creates, edits, lists with note counts, and deletes projects and their notes', async () => {
     const a = await newUser(server);

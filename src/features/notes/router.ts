@@ -1,24 +1,11 @@
-import { requireScope, router } from '../../platform/trpc/procedures.js';
+import { projectMutation, router, tenantQuery } from '../../platform/trpc/procedures.js';
 import { zCreateNote, zListNotes, zNoteId, zUpdateNote } from './schema.js';
 import { createNote, deleteNote, getNote, listNotes, updateNote } from './service.js';
 
 export const notesRouter = router({
-  list: requireScope('notes:read')
-    .input(zListNotes)
-    .query(({ ctx, input }) => listNotes(ctx.access, input)),
-  get: requireScope('notes:read')
-    .input(zNoteId)
-    .query(({ ctx, input }) => getNote(ctx.access, input.id)),
-  create: requireScope('notes:write')
-    .meta({ pin: 'project' })
-    .input(zCreateNote)
-    .mutation(({ ctx, input }) => createNote(ctx.access, input)),
-  update: requireScope('notes:write')
-    .meta({ pin: 'project' })
-    .input(zUpdateNote)
-    .mutation(({ ctx, input }) => updateNote(ctx.access, input)),
-  delete: requireScope('notes:write')
-    .meta({ pin: 'project' })
-    .input(zNoteId)
-    .mutation(({ ctx, input }) => deleteNote(ctx.access, input.id)),
+  list: tenantQuery('notes:read', zListNotes, listNotes),
+  get: tenantQuery('notes:read', zNoteId, (access, { id }) => getNote(access, id)),
+  create: projectMutation('notes:write', zCreateNote, createNote),
+  update: projectMutation('notes:write', zUpdateNote, updateNote),
+  delete: projectMutation('notes:write', zNoteId, (access, { id }) => deleteNote(access, id)),
 });

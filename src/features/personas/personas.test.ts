@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FakeLlmServer } from '../../testing/fake-llm-server.js';
+import { addFakeKey } from '../../testing/fake-keys.js';
 import { useServers } from '../../testing/suite.js';
 import { dbKinds, newUser, trpcError, type TestServer } from '../../testing/harness.js';
 import { builtInPersonas } from './built-ins.js';
@@ -99,12 +100,7 @@ describe.each(dbKinds)('personas on %s', (kind) => {
 
   it('a failed use still counts toward the success rate', async () => {
     const a = await newUser(server);
-    await a.client.trpc.llm.keys.add.mutate({
-      name: 'broken',
-      kind: 'openai',
-      apiKey: 'sk-nope-1234',
-      baseUrl: `${fake.url}/openai/v1`,
-    });
+    await addFakeKey(a, fake, { name: 'broken', apiKey: 'sk-nope-1234' });
     await a.client.trpc.llm.settings.update.mutate({ fallbackChain: ['broken'] });
     fake.script.openai.push({ kind: 'status', status: 400, message: 'bad request' });
     const p = (await a.client.trpc.personas.list.query({})).find((x) => x.name === 'QA & Test Engineer');
@@ -120,12 +116,7 @@ describe.each(dbKinds)('personas on %s', (kind) => {
 
   it('a call refused by the budget before any provider was tried does not count as a use', async () => {
     const a = await newUser(server);
-    await a.client.trpc.llm.keys.add.mutate({
-      name: 'paid',
-      kind: 'openai',
-      apiKey: 'sk-paid-0001',
-      baseUrl: `${fake.url}/openai/v1`,
-    });
+    await addFakeKey(a, fake, { name: 'paid', apiKey: 'sk-paid-0001' });
     await a.client.trpc.llm.settings.update.mutate({ fallbackChain: ['paid'], monthlyBudgetUsd: 0 });
     const p = (await a.client.trpc.personas.list.query({}))[0];
     const err = await trpcError(() => a.client.trpc.personas.try.mutate({ id: p?.id ?? '', message: 'hello' }));

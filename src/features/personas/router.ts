@@ -2,7 +2,14 @@ import { llmDepsOf } from '../../platform/deps.js';
 import { withTenant } from '../../platform/db/tenant.js';
 import { NyxError } from '../../platform/errors.js';
 import { generate } from '../../platform/llm/service.js';
-import { publicProcedure, requireScope, requireScopeForCall, router } from '../../platform/trpc/procedures.js';
+import {
+  projectMutation,
+  publicProcedure,
+  requireScope,
+  requireScopeForCall,
+  router,
+  tenantQuery,
+} from '../../platform/trpc/procedures.js';
 import { zCreatePersona, zListPersonas, zMatch, zPersonaId, zSuggest, zTryPersona, zUpdatePersona } from './schema.js';
 import {
   createPersona,
@@ -16,24 +23,11 @@ import {
 import { extractSpecializations, specializationCategories, specializationLabels } from './specialization-extractor.js';
 
 export const personasRouter = router({
-  list: requireScope('personas:read')
-    .input(zListPersonas)
-    .query(({ ctx, input }) => listPersonas(ctx.access, input)),
-  get: requireScope('personas:read')
-    .input(zPersonaId)
-    .query(({ ctx, input }) => getPersona(ctx.access, input.id)),
-  create: requireScope('personas:write')
-    .meta({ pin: 'project' })
-    .input(zCreatePersona)
-    .mutation(({ ctx, input }) => createPersona(ctx.access, input)),
-  update: requireScope('personas:write')
-    .meta({ pin: 'project' })
-    .input(zUpdatePersona)
-    .mutation(({ ctx, input }) => updatePersona(ctx.access, input)),
-  delete: requireScope('personas:write')
-    .meta({ pin: 'project' })
-    .input(zPersonaId)
-    .mutation(({ ctx, input }) => deletePersona(ctx.access, input.id)),
+  list: tenantQuery('personas:read', zListPersonas, listPersonas),
+  get: tenantQuery('personas:read', zPersonaId, (access, { id }) => getPersona(access, id)),
+  create: projectMutation('personas:write', zCreatePersona, createPersona),
+  update: projectMutation('personas:write', zUpdatePersona, updatePersona),
+  delete: projectMutation('personas:write', zPersonaId, (access, { id }) => deletePersona(access, id)),
   /** The 15 categories with their UI labels. */
   categories: publicProcedure.query(() =>
     specializationCategories.map((id) => ({ id, label: specializationLabels[id] })),

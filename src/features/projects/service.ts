@@ -99,14 +99,6 @@ export async function deleteProject(access: Access, id: string) {
     .where(eq(projects.id, id))
     .returning({ id: projects.id, name: projects.name });
   if (!p) throw notFound('Project');
-  await recordAudit(access.tx, {
-    tenantId: access.tenantId,
-    actorUserId: access.userId,
-    action: 'project.deleted',
-    targetType: 'project',
-    targetId: id,
-    data: { name: p.name },
-    ip: access.ip,
-  });
+  await recordAudit(access, 'project.deleted', { type: 'project', id }, { name: p.name });
   return { id };
 }

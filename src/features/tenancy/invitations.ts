@@ -38,15 +38,12 @@ export async function createInvitation(access: Access, input: CreateInvitationIn
     })
     .returning();
   if (!row) throw new NyxError('INTERNAL', 'invitation insert returned nothing');
-  await recordAudit(access.tx, {
-    tenantId: access.tenantId,
-    actorUserId: access.userId,
-    action: 'invitation.created',
-    targetType: 'invitation',
-    targetId: row.id,
-    data: { email: row.email, role: row.role },
-    ip: access.ip,
-  });
+  await recordAudit(
+    access,
+    'invitation.created',
+    { type: 'invitation', id: row.id },
+    { email: row.email, role: row.role },
+  );
   return { link: `${publicUrl}/invite/${token}`, token, invitation: { ...viewOf(row, now) } };
 }
 
@@ -74,15 +71,7 @@ export async function revokeInvitation(access: Access, id: string, now: Date) {
     .where(and(eq(invitations.id, id), isNull(invitations.acceptedAt), isNull(invitations.revokedAt)))
     .returning();
   if (!row) throw notFound('Pending invitation');
-  await recordAudit(access.tx, {
-    tenantId: access.tenantId,
-    actorUserId: access.userId,
-    action: 'invitation.revoked',
-    targetType: 'invitation',
-    targetId: id,
-    data: { email: row.email },
-    ip: access.ip,
-  });
+  await recordAudit(access, 'invitation.revoked', { type: 'invitation', id }, { email: row.email });
   return viewOf(row, now);
 }
 
@@ -145,23 +134,9 @@ export async function acceptInvitationInTx(
     .returning({ id: invitations.id });
   if (!consumed) throw new NyxError('CONFLICT', 'This invitation was just used; ask for a new one');
   await tx.insert(tenantMembers).values({ tenantId: inv.tenantId, userId: args.user.id, role: inv.role });
-  await recordAudit(tx, {
-    tenantId: inv.tenantId,
-    actorUserId: args.user.id,
-    action: 'invitation.accepted',
-    targetType: 'invitation',
-    targetId: inv.id,
-    ip: args.ip,
-  });
-  await recordAudit(tx, {
-    tenantId: inv.tenantId,
-    actorUserId: args.user.id,
-    action: 'member.added',
-    targetType: 'user',
-    targetId: args.user.id,
-    data: { role: inv.role, via: 'invitation' },
-    ip: args.ip,
-  });
+  const joiner = { tx, tenantId: inv.tenantId, userId: args.user.id, ip: args.ip };
+  await recordAudit(joiner, 'invitation.accepted', { type: 'invitation', id: inv.id });
+  await recordAudit(joiner, 'member.added', { type: 'user', id: args.user.id }, { role: inv.role, via: 'invitation' });
   return inv.tenantId;
 }
 

@@ -5,6 +5,7 @@ import {
   requireScope,
   router,
   sessionProcedure,
+  tenantMutation,
   tenantProcedure,
 } from '../../platform/trpc/procedures.js';
 import { z } from 'zod';
@@ -39,16 +40,14 @@ export const workspacesRouter = router({
     .input(zCreateWorkspace)
     .mutation(({ ctx, input }) => createWorkspace(ctx.deps, ctx.principal.userId, input.name, ctx.meta.ip)),
   current: tenantProcedure.query(({ ctx }) => getWorkspace(ctx.access)),
-  rename: requireScope('workspace:manage')
-    .input(zRenameWorkspace)
-    .mutation(({ ctx, input }) => renameWorkspace(ctx.access, input.name)),
+  rename: tenantMutation('workspace:manage', zRenameWorkspace, (access, { name }) => renameWorkspace(access, name)),
 });
 
 export const membersRouter = router({
   list: requireScope('members:read').query(({ ctx }) => listMembers(ctx.access)),
-  updateRole: requireScope('members:manage')
-    .input(zUpdateMemberRole)
-    .mutation(({ ctx, input }) => updateMemberRole(ctx.access, input.userId, input.role)),
+  updateRole: tenantMutation('members:manage', zUpdateMemberRole, (access, { userId, role }) =>
+    updateMemberRole(access, userId, role),
+  ),
   /** Removing yourself is leaving; removing someone else needs members:manage. */
   remove: tenantProcedure
     .input(zRemoveMember)

@@ -27,15 +27,7 @@ export async function createWorkspace(
     if (!tenant) throw new NyxError('INTERNAL', 'tenant insert returned nothing');
     await tx.insert(tenantMembers).values({ tenantId: id, userId, role: 'owner' });
     await seedBuiltInPersonas(tx, id);
-    await recordAudit(tx, {
-      tenantId: id,
-      actorUserId: userId,
-      action: 'workspace.created',
-      targetType: 'workspace',
-      targetId: id,
-      data: { name },
-      ip,
-    });
+    await recordAudit({ tx, tenantId: id, userId, ip }, 'workspace.created', { type: 'workspace', id }, { name });
     return { id, name: tenant.name, role: 'owner', createdAt: tenant.createdAt };
   });
 }
@@ -76,15 +68,7 @@ export async function getWorkspace(access: Access & Pick<TenantAccess, 'scopes' 
 export async function renameWorkspace(access: Access, name: string): Promise<WorkspaceView> {
   const [t] = await access.tx.update(tenants).set({ name }).where(eq(tenants.id, access.tenantId)).returning();
   if (!t) throw notFound('Workspace');
-  await recordAudit(access.tx, {
-    tenantId: access.tenantId,
-    actorUserId: access.userId,
-    action: 'workspace.renamed',
-    targetType: 'workspace',
-    targetId: t.id,
-    data: { name },
-    ip: access.ip,
-  });
+  await recordAudit(access, 'workspace.renamed', { type: 'workspace', id: t.id }, { name });
   return { id: t.id, name: t.name, role: access.role, createdAt: t.createdAt };
 }
 
@@ -145,15 +129,7 @@ export async function updateMemberRole(access: Access, userId: string, role: Rol
     .update(tenantMembers)
     .set({ role })
     .where(and(eq(tenantMembers.userId, userId), eq(tenantMembers.tenantId, access.tenantId)));
-  await recordAudit(access.tx, {
-    tenantId: access.tenantId,
-    actorUserId: access.userId,
-    action: 'member.role_changed',
-    targetType: 'user',
-    targetId: userId,
-    data: { from: current, to: role },
-    ip: access.ip,
-  });
+  await recordAudit(access, 'member.role_changed', { type: 'user', id: userId }, { from: current, to: role });
   return { userId, role };
 }
 
@@ -174,14 +150,6 @@ export async function removeMember(access: Access, userId: string, canManage: bo
   await access.tx.execute(
     sql`update api_tokens set revoked_at = coalesce(revoked_at, now()) where user_id = ${userId} and tenant_id = ${access.tenantId}`,
   );
-  await recordAudit(access.tx, {
-    tenantId: access.tenantId,
-    actorUserId: access.userId,
-    action: 'member.removed',
-    targetType: 'user',
-    targetId: userId,
-    data: { role: current, self: isSelf },
-    ip: access.ip,
-  });
+  await recordAudit(access, 'member.removed', { type: 'user', id: userId }, { role: current, self: isSelf });
   return { userId };
 }

@@ -1,12 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dbKinds, newUser, startTestServer, trpcError, type TestServer } from '../../testing/harness.js';
+import { describe, expect, it } from 'vitest';
+import { dbKinds, newUser, trpcError, type TestServer, withTestServer } from '../../testing/harness.js';
+import { useServer } from '../../testing/suite.js';
 
 describe.each(dbKinds)('workspaces, members and invitations on %s', (kind) => {
   let server: TestServer;
-  beforeAll(async () => {
-    server = await startTestServer(kind);
-  });
-  afterAll(() => server.close());
+  useServer(kind, (s) => (server = s));
 
   it('a user in two workspaces switches between them and sees each one’s projects', async () => {
     const a = await newUser(server, { workspace: 'First' });
@@ -142,8 +140,7 @@ describe.each(dbKinds)('workspaces, members and invitations on %s', (kind) => {
 
 describe('workspaces.current (pglite)', () => {
   it('tells the caller their effective scopes and the roles they may assign', async () => {
-    const server = await startTestServer('pglite');
-    try {
+    await withTestServer('pglite', {}, async (server) => {
       const owner = await newUser(server);
       const current = await owner.client.trpc.workspaces.current.query();
       expect(current.role).toBe('owner');
@@ -170,8 +167,6 @@ describe('workspaces.current (pglite)', () => {
       owner.client.bearer = token;
       owner.client.cookies.clear();
       expect((await owner.client.trpc.workspaces.current.query()).scopes).toEqual(['projects:read']);
-    } finally {
-      await server.close();
-    }
+    });
   });
 });

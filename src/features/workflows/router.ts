@@ -3,7 +3,13 @@
  * retry, insights). Starting and retrying a run are call procedures: the run is committed
  * first, then handed to the job queue outside any transaction.
  */
-import { publicProcedure, requireScope, requireScopeForCall, router } from '../../platform/trpc/procedures.js';
+import {
+  projectMutation,
+  publicProcedure,
+  requireScopeForCall,
+  router,
+  tenantQuery,
+} from '../../platform/trpc/procedures.js';
 import {
   zCreateWorkflow,
   zFromTemplate,
@@ -30,33 +36,16 @@ import { builtInTemplates } from './templates.js';
 import { availableVariables, validateTemplates } from './templating.js';
 
 export const workflowsRouter = router({
-  list: requireScope('workflows:read')
-    .input(zListWorkflows)
-    .query(({ ctx, input }) => listWorkflows(ctx.access, input)),
-  get: requireScope('workflows:read')
-    .input(zWorkflowId)
-    .query(({ ctx, input }) => getWorkflow(ctx.access, input.id)),
-  create: requireScope('workflows:write')
-    .meta({ pin: 'project' })
-    .input(zCreateWorkflow)
-    .mutation(({ ctx, input }) => createWorkflow(ctx.access, input)),
-  update: requireScope('workflows:write')
-    .meta({ pin: 'project' })
-    .input(zUpdateWorkflow)
-    .mutation(({ ctx, input: { id, ...def } }) => updateWorkflow(ctx.access, id, def)),
-  delete: requireScope('workflows:write')
-    .meta({ pin: 'project' })
-    .input(zWorkflowId)
-    .mutation(({ ctx, input }) => deleteWorkflow(ctx.access, input.id)),
-  clone: requireScope('workflows:write')
-    .meta({ pin: 'project' })
-    .input(zWorkflowId)
-    .mutation(({ ctx, input }) => cloneWorkflow(ctx.access, input.id)),
+  list: tenantQuery('workflows:read', zListWorkflows, listWorkflows),
+  get: tenantQuery('workflows:read', zWorkflowId, (access, { id }) => getWorkflow(access, id)),
+  create: projectMutation('workflows:write', zCreateWorkflow, (access, input) => createWorkflow(access, input)),
+  update: projectMutation('workflows:write', zUpdateWorkflow, (access, { id, ...def }) =>
+    updateWorkflow(access, id, def),
+  ),
+  delete: projectMutation('workflows:write', zWorkflowId, (access, { id }) => deleteWorkflow(access, id)),
+  clone: projectMutation('workflows:write', zWorkflowId, (access, { id }) => cloneWorkflow(access, id)),
   templates: publicProcedure.query(() => builtInTemplates),
-  fromTemplate: requireScope('workflows:write')
-    .meta({ pin: 'project' })
-    .input(zFromTemplate)
-    .mutation(({ ctx, input }) => createFromTemplate(ctx.access, input)),
+  fromTemplate: projectMutation('workflows:write', zFromTemplate, createFromTemplate),
   /** Live checking in the builder: issues with positions and suggestions, and each step's variables (for autocomplete). */
   validate: publicProcedure.input(zValidateWorkflow).query(({ input }) => ({
     issues: validateTemplates(input.steps),
@@ -69,19 +58,10 @@ export const workflowsRouter = router({
 });
 
 export const runsRouter = router({
-  list: requireScope('workflows:read')
-    .input(zListRuns)
-    .query(({ ctx, input }) => listRuns(ctx.access, input)),
-  get: requireScope('workflows:read')
-    .input(zRunId)
-    .query(({ ctx, input }) => getRun(ctx.access, input.id)),
-  insights: requireScope('workflows:read')
-    .input(zRunId)
-    .query(({ ctx, input }) => runInsights(ctx.access, input.id)),
-  cancel: requireScope('workflows:run')
-    .meta({ pin: 'project' })
-    .input(zRunId)
-    .mutation(({ ctx, input }) => cancelRun(ctx.access, input.id)),
+  list: tenantQuery('workflows:read', zListRuns, listRuns),
+  get: tenantQuery('workflows:read', zRunId, (access, { id }) => getRun(access, id)),
+  insights: tenantQuery('workflows:read', zRunId, (access, { id }) => runInsights(access, id)),
+  cancel: projectMutation('workflows:run', zRunId, (access, { id }) => cancelRun(access, id)),
   retry: requireScopeForCall('workflows:run')
     .meta({ pin: 'project' })
     .input(zRetryRun)

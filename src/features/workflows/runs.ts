@@ -118,14 +118,7 @@ export async function listRuns(
 /** Cancels a queued run at once; asks the worker to stop a running one (it stops within a heartbeat). */
 export async function cancelRun(access: Access, id: string): Promise<{ status: 'cancelled' | 'cancelling' }> {
   const run = await loadRun(access, id);
-  await recordAudit(access.tx, {
-    tenantId: access.tenantId,
-    actorUserId: access.userId,
-    action: 'workflow.run_cancelled',
-    targetType: 'workflow_run',
-    targetId: id,
-    ip: access.ip,
-  });
+  await recordAudit(access, 'workflow.run_cancelled', { type: 'workflow_run', id });
   const [queued] = await access.tx
     .update(workflowRuns)
     .set({ status: 'cancelled', finishedAt: new Date(), isCancelRequested: true })

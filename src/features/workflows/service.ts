@@ -212,15 +212,7 @@ export async function updateWorkflow(access: Access, id: string, def: WorkflowDe
 export async function deleteWorkflow(access: Access, id: string): Promise<{ id: string }> {
   const w = await loadWorkflow(access, id);
   await access.tx.delete(workflows).where(eq(workflows.id, id));
-  await recordAudit(access.tx, {
-    tenantId: access.tenantId,
-    actorUserId: access.userId,
-    action: 'workflow.deleted',
-    targetType: 'workflow',
-    targetId: id,
-    data: { name: w.name },
-    ip: access.ip,
-  });
+  await recordAudit(access, 'workflow.deleted', { type: 'workflow', id }, { name: w.name });
   return { id };
 }
 

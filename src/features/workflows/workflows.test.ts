@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { dbKinds, newUser, trpcError, type TestServer, type TestUser } from '../../testing/harness.js';
 import { unzipSync, strFromU8 } from 'fflate';
 import type { FakeLlmServer } from '../../testing/fake-llm-server.js';
+import { addFakeKey } from '../../testing/fake-keys.js';
 import { useServers } from '../../testing/suite.js';
 import { readFrames, readUntil } from '../../testing/sse-client.js';
 
@@ -214,12 +215,7 @@ describe.each(dbKinds)('workflow definitions, runs and streams on %s', (kind) =>
 
   it('fan-out runs every item with per-item progress; retry from step 2 reruns only the later steps', async () => {
     const a = await newUser(server);
-    await a.client.trpc.llm.keys.add.mutate({
-      name: 'openai',
-      kind: 'openai',
-      apiKey: 'sk-test-123456',
-      baseUrl: `${fake.url}/openai/v1`,
-    });
+    await addFakeKey(a, fake);
     const wf = await a.client.trpc.workflows.create.mutate({
       name: 'Areas',
       steps: [
@@ -271,12 +267,7 @@ describe.each(dbKinds)('workflow definitions, runs and streams on %s', (kind) =>
 
   it('cancel stops a running step, keeps what finished, and ends the stream with run.cancelled', async () => {
     const a = await newUser(server);
-    await a.client.trpc.llm.keys.add.mutate({
-      name: 'openai',
-      kind: 'openai',
-      apiKey: 'sk-test-123456',
-      baseUrl: `${fake.url}/openai/v1`,
-    });
+    await addFakeKey(a, fake);
     await a.client.trpc.llm.settings.update.mutate({ fallbackChain: ['openai'] });
     const wf = await a.client.trpc.workflows.create.mutate({
       name: 'Slow',
@@ -325,12 +316,7 @@ describe.each(dbKinds)('workflow definitions, runs and streams on %s', (kind) =>
   it('injects {{memory}}, {{project.wisdom}} and {{persona.name}}, passes the previous output as context when no step is referenced, and compares providers side by side', async () => {
     const a = await newUser(server);
     const p = await a.client.trpc.projects.create.mutate({ name: 'Ledger' });
-    await a.client.trpc.llm.keys.add.mutate({
-      name: 'openai',
-      kind: 'openai',
-      apiKey: 'sk-test-123456',
-      baseUrl: `${fake.url}/openai/v1`,
-    });
+    await addFakeKey(a, fake);
     const linked = await a.client.trpc.insights.create.mutate({
       projectId: p.id,
       title: 'Idempotency keys on every charge',
@@ -386,12 +372,7 @@ describe.each(dbKinds)('workflow definitions, runs and streams on %s', (kind) =>
 
   it('retries a failing step by its policy, then fails the run with the reason when retries run out', async () => {
     const a = await newUser(server);
-    await a.client.trpc.llm.keys.add.mutate({
-      name: 'openai',
-      kind: 'openai',
-      apiKey: 'sk-test-123456',
-      baseUrl: `${fake.url}/openai/v1`,
-    });
+    await addFakeKey(a, fake);
     await a.client.trpc.llm.settings.update.mutate({ fallbackChain: ['openai'] });
     const wf = await a.client.trpc.workflows.create.mutate({
       name: 'Flaky',
@@ -438,12 +419,7 @@ describe.each(dbKinds)('workflow definitions, runs and streams on %s', (kind) =>
 
   it('a model without a price makes the run "unpriced", not free; the runs list previews each input; the report fences the input', async () => {
     const a = await newUser(server);
-    await a.client.trpc.llm.keys.add.mutate({
-      name: 'openai',
-      kind: 'openai',
-      apiKey: 'sk-test-123456',
-      baseUrl: `${fake.url}/openai/v1`,
-    });
+    await addFakeKey(a, fake);
     const wf = await a.client.trpc.workflows.create.mutate({
       name: 'House model',
       steps: [{ name: 'Call', prompt: 'Answer: {{input}}', provider: 'openai', model: 'house-model-unpriced' }],

@@ -17,7 +17,7 @@ import { withTenant, type Tx } from '../db/tenant.js';
 import { NyxError } from '../errors.js';
 import { builtInCatalog, costOf } from './catalog.js';
 import { classifyFailure } from './providers.js';
-import { keyContext, recordUsage, type LlmDeps } from './service.js';
+import { keyContext, recordUsage, type LlmDeps, type UsageRow } from './service.js';
 
 // v2: character 4-grams at full weight (v1's weak trigrams left related spellings at noise level).
 export const OFFLINE_EMBEDDING_MODEL = 'offline-hash-v2';
@@ -194,6 +194,20 @@ export function embedderFrom(
       const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
       for (let attempt = 1; ; attempt++) {
         const started = performance.now();
+        // Every usage row of this attempt names the same provider, model and attempt.
+        const recordAttempt = (row: Omit<UsageRow, 'provider' | 'kind' | 'model' | 'attempt' | 'latencyMs'>) =>
+          recordUsage(
+            deps,
+            { tenantId: scope.tenantId, userId: scope.userId, purpose },
+            {
+              provider: key.name,
+              kind: key.kind,
+              model,
+              attempt,
+              latencyMs: Math.round(performance.now() - started),
+              ...row,
+            },
+          );
         const timeout = AbortSignal.timeout(deps.timeoutMs);
         try {
           const r = await embedMany({
@@ -209,21 +223,7 @@ export function embedderFrom(
               `${key.name}/${model} returned ${bad.length}-dimensional vectors; nyxCore stores ${EMBEDDING_DIMENSIONS}`,
             );
           const tokens = r.usage.tokens;
-          await recordUsage(
-            deps,
-            { tenantId: scope.tenantId, userId: scope.userId, purpose },
-            {
-              provider: key.name,
-              kind: key.kind,
-              model,
-              tokensIn: tokens,
-              tokensOut: 0,
-              costUsd: costOf(price, tokens, 0),
-              latencyMs: Math.round(performance.now() - started),
-              outcome: 'ok',
-              attempt,
-            },
-          );
+          await recordAttempt({ tokensIn: tokens, tokensOut: 0, costUsd: costOf(price, tokens, 0), outcome: 'ok' });
           return r.embeddings;
         } catch (err) {
           const failure =
@@ -231,19 +231,7 @@ export function embedderFrom(
               ? { isRetryable: false, retryAfterMs: null, message: err.userMessage }
               : classifyFailure(err, timeout.aborted);
           const message = apiKey ? failure.message.split(apiKey).join('[redacted]') : failure.message;
-          await recordUsage(
-            deps,
-            { tenantId: scope.tenantId, userId: scope.userId, purpose },
-            {
-              provider: key.name,
-              kind: key.kind,
-              model,
-              latencyMs: Math.round(performance.now() - started),
-              outcome: 'error',
-              error: message,
-              attempt,
-            },
-          );
+          await recordAttempt({ outcome: 'error', error: message });
           if (!failure.isRetryable || attempt >= MAX_ATTEMPTS)
             throw new NyxError('UPSTREAM', `Embedding with ${key.name} failed: ${message}`);
           await sleep(Math.min(30_000, failure.retryAfterMs ?? 250 * 2 ** (attempt - 1)));

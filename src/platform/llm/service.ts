@@ -151,11 +151,14 @@ export function candidatesFor(config: TenantLlmConfig, call: Pick<LlmCall, 'prov
 
 export const keyContext = (tenantId: string, keyRowId: string) => `provider_keys/${tenantId}/${keyRowId}`;
 
+/** A usage row without who called (the call says that). */
+export type UsageRow = Omit<typeof llmUsage.$inferInsert, 'tenantId' | 'userId' | 'purpose'>;
+
 /** Writes one usage row in its own transaction; a failure to write is logged, never thrown. */
 export async function recordUsage(
   deps: LlmDeps,
   call: Pick<LlmCall, 'tenantId' | 'userId' | 'purpose'>,
-  row: Omit<typeof llmUsage.$inferInsert, 'tenantId' | 'userId' | 'purpose'>,
+  row: UsageRow,
 ) {
   try {
     await withTenant(deps.database, { tenantId: call.tenantId, userId: call.userId }, async (tx) => {
@@ -256,22 +259,21 @@ async function withFallback<R>(
     const price = config.prices.get(priceKey(p.kind, model));
     for (let attempt = 1; attempt <= MAX_ATTEMPTS_PER_PROVIDER; attempt++) {
       const started = performance.now();
+      // Every usage row of this attempt names the same provider, model and attempt.
+      const recordAttempt = (row: Omit<UsageRow, 'provider' | 'kind' | 'model' | 'attempt'>) =>
+        recordUsage(deps, call, { provider: name, kind: p.kind, model, attempt, ...row });
       const { signal, timeout } = attemptSignal(call, deps.timeoutMs);
       const meter: Meter = { streamedChars: 0 };
       try {
         const r = await runner.run(lm, signal, meter);
         const costUsd = costOf(price, r.tokensIn, r.tokensOut);
         attempts.push({ provider: name, model, outcome: 'ok' });
-        await recordUsage(deps, call, {
-          provider: name,
-          kind: p.kind,
-          model,
+        await recordAttempt({
           tokensIn: r.tokensIn,
           tokensOut: r.tokensOut,
           costUsd,
           latencyMs: Math.round(performance.now() - started),
           outcome: 'ok',
-          attempt,
         });
         return { ...r, provider: name, kind: p.kind, model, isOffline: p.kind === 'offline', costUsd, attempts };
       } catch (err) {
@@ -281,17 +283,13 @@ async function withFallback<R>(
           const tokensIn = meter.streamedChars ? estimateTokens(promptChars(call)) : 0;
           const tokensOut = estimateTokens(meter.streamedChars);
           const costUsd = costOf(price, tokensIn, tokensOut);
-          await recordUsage(deps, call, {
-            provider: name,
-            kind: p.kind,
-            model,
+          await recordAttempt({
             tokensIn,
             tokensOut,
             costUsd,
             latencyMs,
             outcome: 'cancelled',
             error: 'cancelled by caller',
-            attempt,
           });
           throw new CancelledLlmCall({ provider: name, model, tokensIn, tokensOut, costUsd }, err);
         }
@@ -299,29 +297,13 @@ async function withFallback<R>(
         const scrub = (text: string) => (apiKey ? text.split(apiKey).join('[redacted]') : text);
         if (err instanceof MidStreamFailure) {
           const message = scrub(err.userMessage);
-          await recordUsage(deps, call, {
-            provider: name,
-            kind: p.kind,
-            model,
-            latencyMs,
-            outcome: 'error',
-            error: message,
-            attempt,
-          });
+          await recordAttempt({ latencyMs, outcome: 'error', error: message });
           throw new MidStreamFailure('UPSTREAM', message);
         }
         const classified = classifyFailure(err, timeout.aborted);
         const failure = { ...classified, message: scrub(classified.message) };
         attempts.push({ provider: name, model, outcome: 'error', error: failure.message });
-        await recordUsage(deps, call, {
-          provider: name,
-          kind: p.kind,
-          model,
-          latencyMs,
-          outcome: 'error',
-          error: failure.message,
-          attempt,
-        });
+        await recordAttempt({ latencyMs, outcome: 'error', error: failure.message });
         deps.log.warn(
           { tenantId: call.tenantId, provider: name, model, attempt, failure: failure.message },
           'LLM attempt failed',

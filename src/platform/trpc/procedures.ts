@@ -3,12 +3,13 @@
  * `tenantProcedure` checks membership and runs the handler inside the RLS transaction;
  * handlers read `tenantId`, `role`, `scopes` and `tx` from ctx, never from input.
  */
+import type { z } from 'zod';
 import type { Scope } from '../access/scopes.js';
 import { grantTenant, runInTenant, type TenantAccess, type TenantGrant } from '../access/tenant-access.js';
 import { NyxError } from '../errors.js';
 import { assertStorableText } from '../input-text.js';
 import { constantTimeEqual, sha256Hex } from '../security.js';
-import { t, toTrpcError } from './init.js';
+import { t, toTrpcError, type ProcedureMeta } from './init.js';
 
 const errorMapper = t.middleware(async ({ next }) => {
   const result = await next();
@@ -138,4 +139,63 @@ export function requireScopeForCall(scope: Scope) {
     forbidWithout(ctx.grant.scopes, scope);
     return next();
   });
+}
+
+/**
+ * A query in the tenant transaction that requires one scope and hands the service the
+ * request's access and the validated input.
+ *
+ * @example list: tenantQuery('notes:read', zListNotes, listNotes),
+ */
+export function tenantQuery<TSchema extends z.ZodType, TOut>(
+  scope: Scope,
+  schema: TSchema,
+  run: (access: TenantAccess, input: z.output<TSchema>) => TOut | Promise<TOut>,
+) {
+  return (
+    requireScope(scope)
+      .input(schema)
+      // tRPC cannot resolve its parser inference for a generic schema; the input is the schema's output.
+      .query(({ ctx, input }) => run(ctx.access, input as z.output<TSchema>))
+  );
+}
+
+function scopedMutation<TSchema extends z.ZodType, TOut>(
+  scope: Scope,
+  schema: TSchema,
+  run: (access: TenantAccess, input: z.output<TSchema>) => TOut | Promise<TOut>,
+  meta: ProcedureMeta,
+) {
+  return requireScope(scope)
+    .meta(meta)
+    .input(schema)
+    .mutation(({ ctx, input }) => run(ctx.access, input as z.output<TSchema>));
+}
+
+/**
+ * A workspace-wide mutation in the tenant transaction that requires one scope (refused to
+ * project-pinned tokens).
+ *
+ * @example update: tenantMutation('llm:manage', zUpsertModelPrice, upsertModelPrice),
+ */
+export function tenantMutation<TSchema extends z.ZodType, TOut>(
+  scope: Scope,
+  schema: TSchema,
+  run: (access: TenantAccess, input: z.output<TSchema>) => TOut | Promise<TOut>,
+) {
+  return scopedMutation(scope, schema, run, {});
+}
+
+/**
+ * A mutation in the tenant transaction that requires one scope and whose service keeps a
+ * project-pinned token inside its project (`meta({ pin: 'project' })`), so such tokens may call it.
+ *
+ * @example delete: projectMutation('notes:write', zNoteId, (access, { id }) => deleteNote(access, id)),
+ */
+export function projectMutation<TSchema extends z.ZodType, TOut>(
+  scope: Scope,
+  schema: TSchema,
+  run: (access: TenantAccess, input: z.output<TSchema>) => TOut | Promise<TOut>,
+) {
+  return scopedMutation(scope, schema, run, { pin: 'project' });
 }
