@@ -9,21 +9,21 @@ import {
   redirect,
 } from '@tanstack/react-router';
 import type { TRPCOptionsProxy } from '@trpc/tanstack-react-query';
-import { NotFoundPanel } from './components/NotFoundPanel.js';
+import { NotFoundPanel } from './ui/NotFoundPanel.js';
 import { setTenant, type AppRouter } from './lib/trpc.js';
 import { safeRedirect } from './lib/storage.js';
-import { AuditPage } from './routes/AuditPage.js';
-import { HomePage, NewWorkspacePage } from './routes/HomePage.js';
-import { InvitePage } from './routes/InvitePage.js';
-import { MembersPage } from './routes/MembersPage.js';
-import { NoteEditorPage } from './routes/NoteEditorPage.js';
-import { ProjectPage } from './routes/ProjectPage.js';
-import { ProjectsPage } from './routes/ProjectsPage.js';
-import { SetupPage } from './routes/SetupPage.js';
-import { SignInPage } from './routes/SignInPage.js';
-import { SignUpPage } from './routes/SignUpPage.js';
-import { TokensPage } from './routes/TokensPage.js';
-import { WorkspaceLayout } from './routes/WorkspaceLayout.js';
+import { AuditPage } from './features/audit/pages/AuditPage.js';
+import { HomePage, NewWorkspacePage } from './features/workspace/pages/HomePage.js';
+import { InvitePage } from './features/auth/pages/InvitePage.js';
+import { MembersPage } from './features/members/pages/MembersPage.js';
+import { NoteEditorPage } from './features/projects/pages/NoteEditorPage.js';
+import { ProjectPage } from './features/projects/pages/ProjectPage.js';
+import { ProjectsPage } from './features/projects/pages/ProjectsPage.js';
+import { SetupPage } from './features/auth/pages/SetupPage.js';
+import { SignInPage } from './features/auth/pages/SignInPage.js';
+import { SignUpPage } from './features/auth/pages/SignUpPage.js';
+import { TokensPage } from './features/tokens/pages/TokensPage.js';
+import { WorkspaceLayout } from './features/workspace/pages/WorkspaceLayout.js';
 
 interface RouterContext {
   queryClient: QueryClient;
@@ -115,86 +115,86 @@ const auditRoute = createRoute({ getParentRoute: () => workspaceRoute, path: '/a
 const personasRoute = createRoute({
   getParentRoute: () => workspaceRoute,
   path: '/personas',
-  component: lazyRouteComponent(() => import('./routes/PersonasPage.js'), 'PersonasPage'),
+  component: lazyRouteComponent(() => import('./features/personas/pages/PersonasPage.js'), 'PersonasPage'),
 });
 const personaRoute = createRoute({
   getParentRoute: () => workspaceRoute,
   path: '/personas/$personaId',
-  component: lazyRouteComponent(() => import('./routes/PersonaEditorPage.js'), 'PersonaEditorPage'),
+  component: lazyRouteComponent(() => import('./features/personas/pages/PersonaEditorPage.js'), 'PersonaEditorPage'),
 });
 const llmRoute = createRoute({
   getParentRoute: () => workspaceRoute,
   path: '/llm',
-  component: lazyRouteComponent(() => import('./routes/LlmSettingsPage.js'), 'LlmSettingsPage'),
+  component: lazyRouteComponent(() => import('./features/llm/pages/LlmSettingsPage.js'), 'LlmSettingsPage'),
 });
 const modelsRoute = createRoute({
   getParentRoute: () => workspaceRoute,
   path: '/llm/models',
-  component: lazyRouteComponent(() => import('./routes/ModelCatalogPage.js'), 'ModelCatalogPage'),
+  component: lazyRouteComponent(() => import('./features/llm/pages/ModelCatalogPage.js'), 'ModelCatalogPage'),
 });
 const usageRoute = createRoute({
   getParentRoute: () => workspaceRoute,
   path: '/usage',
-  component: lazyRouteComponent(() => import('./routes/UsagePage.js'), 'UsagePage'),
+  component: lazyRouteComponent(() => import('./features/usage/pages/UsagePage.js'), 'UsagePage'),
 });
 // Memory: search, knowledge entries, insight triage and settings, each in its own chunk.
 const memoryRoute = createRoute({
   getParentRoute: () => workspaceRoute,
   path: '/memory',
-  component: lazyRouteComponent(() => import('./routes/MemorySearchPage.js'), 'MemorySearchPage'),
+  component: lazyRouteComponent(() => import('./features/memory/pages/MemorySearchPage.js'), 'MemorySearchPage'),
 });
 const memoryEntriesRoute = createRoute({
   getParentRoute: () => workspaceRoute,
   path: '/memory/entries',
-  component: lazyRouteComponent(() => import('./routes/MemoryEntriesPage.js'), 'MemoryEntriesPage'),
+  component: lazyRouteComponent(() => import('./features/memory/pages/MemoryEntriesPage.js'), 'MemoryEntriesPage'),
 });
 const memoryEntryRoute = createRoute({
   getParentRoute: () => workspaceRoute,
   path: '/memory/entries/$entryId',
-  component: lazyRouteComponent(() => import('./routes/MemoryEntryPage.js'), 'MemoryEntryPage'),
+  component: lazyRouteComponent(() => import('./features/memory/pages/MemoryEntryPage.js'), 'MemoryEntryPage'),
 });
 const insightsRoute = createRoute({
   getParentRoute: () => workspaceRoute,
   path: '/memory/insights',
-  component: lazyRouteComponent(() => import('./routes/InsightsPage.js'), 'InsightsPage'),
+  component: lazyRouteComponent(() => import('./features/memory/pages/InsightsPage.js'), 'InsightsPage'),
 });
 const insightRoute = createRoute({
   getParentRoute: () => workspaceRoute,
   path: '/memory/insights/$insightId',
-  component: lazyRouteComponent(() => import('./routes/InsightPage.js'), 'InsightPage'),
+  component: lazyRouteComponent(() => import('./features/memory/pages/InsightPage.js'), 'InsightPage'),
 });
 const memorySettingsRoute = createRoute({
   getParentRoute: () => workspaceRoute,
   path: '/memory/settings',
-  component: lazyRouteComponent(() => import('./routes/MemorySettingsPage.js'), 'MemorySettingsPage'),
+  component: lazyRouteComponent(() => import('./features/memory/pages/MemorySettingsPage.js'), 'MemorySettingsPage'),
 });
 
 // Workflows: list, builder (`new` creates one) and the live run page.
 const workflowsRoute = createRoute({
   getParentRoute: () => workspaceRoute,
   path: '/workflows',
-  component: lazyRouteComponent(() => import('./routes/WorkflowsPage.js'), 'WorkflowsPage'),
+  component: lazyRouteComponent(() => import('./features/workflows/pages/WorkflowsPage.js'), 'WorkflowsPage'),
 });
 const workflowRoute = createRoute({
   getParentRoute: () => workspaceRoute,
   path: '/workflows/$workflowId',
-  component: lazyRouteComponent(() => import('./routes/WorkflowEditorPage.js'), 'WorkflowEditorPage'),
+  component: lazyRouteComponent(() => import('./features/workflows/pages/WorkflowEditorPage.js'), 'WorkflowEditorPage'),
 });
 const runRoute = createRoute({
   getParentRoute: () => workspaceRoute,
   path: '/runs/$runId',
-  component: lazyRouteComponent(() => import('./routes/RunPage.js'), 'RunPage'),
+  component: lazyRouteComponent(() => import('./features/runs/pages/RunPage.js'), 'RunPage'),
 });
 // Discussions: the list (with "New discussion") and the live chat.
 const discussionsRoute = createRoute({
   getParentRoute: () => workspaceRoute,
   path: '/discussions',
-  component: lazyRouteComponent(() => import('./routes/DiscussionsPage.js'), 'DiscussionsPage'),
+  component: lazyRouteComponent(() => import('./features/discussions/pages/DiscussionsPage.js'), 'DiscussionsPage'),
 });
 const discussionRoute = createRoute({
   getParentRoute: () => workspaceRoute,
   path: '/discussions/$discussionId',
-  component: lazyRouteComponent(() => import('./routes/DiscussionPage.js'), 'DiscussionPage'),
+  component: lazyRouteComponent(() => import('./features/discussions/pages/DiscussionPage.js'), 'DiscussionPage'),
 });
 
 const routeTree = rootRoute.addChildren([

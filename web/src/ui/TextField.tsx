@@ -1,5 +1,5 @@
 import type { ChangeEvent, InputHTMLAttributes, ReactNode, TextareaHTMLAttributes } from 'react';
-import { Field } from '../components/Field.js';
+import { Field } from './Field.js';
 
 interface FieldBaseProps {
   label: string;

@@ -1,0 +1,75 @@
+import { useQuery } from '@tanstack/react-query';
+import { Link, useParams } from '@tanstack/react-router';
+import { EmptyState, ErrorAlert, Loading } from '../../../ui/Feedback.js';
+import { InsightCard } from '../components/InsightCard.js';
+import { typeLabel, useEmbeddingModel } from '../components/MemoryLabels.js';
+import { useProjects } from '../../../ui/ProjectSelect.js';
+import { WisdomPreview } from '../components/WisdomPreview.js';
+import { useWorkspace } from '../../../lib/workspace-context.js';
+import { errorCode } from '../../../lib/errors.js';
+import { formatDateTime } from '../../../lib/format.js';
+import { useTRPC } from '../../../lib/trpc.js';
+
+/** `/w/$workspaceId/memory/insights/$insightId`: one insight with its triage actions. */
+export function InsightPage() {
+  const trpc = useTRPC();
+  const ws = useWorkspace();
+  const projects = useProjects();
+  const model = useEmbeddingModel();
+  const { insightId } = useParams({ from: '/w/$workspaceId/memory/insights/$insightId' });
+  const insight = useQuery(trpc.insights.get.queryOptions({ id: insightId }));
+  const params = { workspaceId: ws.id };
+  if (insight.isPending) return <Loading />;
+  if (insight.isError) {
+    const code = errorCode(insight.error);
+    return (
+      <div className="page">
+        {code === 'NOT_FOUND' || code === 'BAD_REQUEST' ? (
+          <EmptyState title="Insight not found">
+            It may have been deleted.{' '}
+            <Link to="/w/$workspaceId/memory/insights" params={params}>
+              Back to insights
+            </Link>
+          </EmptyState>
+        ) : (
+          <ErrorAlert error={insight.error} />
+        )}
+      </div>
+    );
+  }
+  const i = insight.data;
+  const projectName = projects.nameOf(i.projectId);
+  return (
+    <div className="page page-wide">
+      <nav className="breadcrumbs" aria-label="Breadcrumb">
+        <Link to="/w/$workspaceId/memory" params={params}>
+          Memory
+        </Link>
+        <span aria-hidden="true">/</span>
+        <Link to="/w/$workspaceId/memory/insights" params={params}>
+          Insights
+        </Link>
+        <span aria-hidden="true">/</span>
+        <span>{typeLabel(i.type)}</span>
+      </nav>
+      <div className="page-header">
+        <div>
+          <h1>{i.title}</h1>
+          <p className="muted">
+            {i.originRunId
+              ? `From workflow run ${i.originRunId.slice(0, 8)}${i.originStep ? `, step ${i.originStep}` : ''}`
+              : 'Added by hand'}{' '}
+            · last changed {formatDateTime(i.updatedAt)}
+            {i.embeddingError ? ` · embedding failed: ${i.embeddingError}` : ''}
+          </p>
+        </div>
+      </div>
+      <div className="editor-layout">
+        <InsightCard insight={i} projectName={projectName} model={model} isLinked={false} />
+        <aside className="side-column">
+          <WisdomPreview projectId={i.projectId} projectName={projectName} />
+        </aside>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,237 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Link, useNavigate, useParams } from '@tanstack/react-router';
+import { useMemo, useState, type FormEvent } from 'react';
+import { ConfirmButton } from '../../../ui/ConfirmButton.js';
+import { EmptyState, Loading, LoadFailure } from '../../../ui/Feedback.js';
+import { Field } from '../../../ui/Field.js';
+import { FormError } from '../../../ui/FormError.js';
+import { PersonaStatsPanel, type Persona } from '../components/PersonaStats.js';
+import type { SpecializationId } from '../components/SpecializationChips.js';
+import { SpecializationPicker } from '../components/SpecializationPicker.js';
+import { useToast } from '../../../ui/Toasts.js';
+import { TryPersonaPanel } from '../components/TryPersonaPanel.js';
+import { useWorkspace } from '../../../lib/workspace-context.js';
+import { can } from '../../../lib/access.js';
+import { fieldError } from '../../../lib/errors.js';
+import { formatDateTime } from '../../../lib/format.js';
+import { useTRPC } from '../../../lib/trpc.js';
+import { TextField, TextAreaField } from '../../../ui/TextField.js';
+
+/** "a, b ,, c" → ["a", "b", "c"] (the server allows 12 traits of up to 40 characters). */
+const parseTraits = (s: string): string[] =>
+  s
+    .split(',')
+    .map((t) => t.trim())
+    .filter(Boolean)
+    .slice(0, 12);
+
+function PersonaEditor({ persona }: { persona: Persona | null }) {
+  const trpc = useTRPC();
+  const ws = useWorkspace();
+  const toast = useToast();
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+  const [name, setName] = useState(persona?.name ?? '');
+  const [description, setDescription] = useState(persona?.description ?? '');
+  const [systemPrompt, setSystemPrompt] = useState(persona?.systemPrompt ?? '');
+  const [traits, setTraits] = useState(persona?.traits.join(', ') ?? '');
+  const [specs, setSpecs] = useState<SpecializationId[]>((persona?.specializations ?? []) as SpecializationId[]);
+  const canWrite = can(ws, 'personas:write');
+  const traitList = useMemo(() => parseTraits(traits), [traits]);
+  const text = useMemo(
+    () => ({ description, systemPrompt, traits: traitList.map((t) => t.slice(0, 40)) }),
+    [description, systemPrompt, traitList],
+  );
+
+  const afterSave = async (p: Persona) => {
+    queryClient.setQueryData(trpc.personas.get.queryKey({ id: p.id }), p);
+    // The server may have inferred specializations: show what it stored.
+    setSpecs(p.specializations as SpecializationId[]);
+    await queryClient.invalidateQueries({ queryKey: trpc.personas.list.pathKey() });
+  };
+  const create = useMutation(
+    trpc.personas.create.mutationOptions({
+      meta: { inline: true },
+      onSuccess: async (p) => {
+        await afterSave(p);
+        toast.success(`Persona "${p.name}" created`);
+        await navigate({
+          to: '/w/$workspaceId/personas/$personaId',
+          params: { workspaceId: ws.id, personaId: p.id },
+          replace: true,
+        });
+      },
+    }),
+  );
+  const update = useMutation(
+    trpc.personas.update.mutationOptions({
+      meta: { inline: true },
+      onSuccess: async (p) => {
+        await afterSave(p);
+        toast.success('Persona saved');
+      },
+    }),
+  );
+  const remove = useMutation(
+    trpc.personas.delete.mutationOptions({
+      onSuccess: async () => {
+        toast.success('Persona deleted');
+        await queryClient.invalidateQueries({ queryKey: trpc.personas.list.pathKey() });
+        await navigate({ to: '/w/$workspaceId/personas', params: { workspaceId: ws.id } });
+      },
+    }),
+  );
+  const error = create.error ?? update.error;
+  const isSaving = create.isPending || update.isPending;
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const fields = { name, description, systemPrompt, traits: traitList };
+    // An empty list asks the server to infer the specializations from the text.
+    if (persona) update.mutate({ id: persona.id, ...fields, specializations: specs });
+    else create.mutate({ ...fields, ...(specs.length ? { specializations: specs } : {}) });
+  };
+  const traitsError = fieldError(error, 'traits');
+
+  return (
+    <div className="page page-wide">
+      <nav className="breadcrumbs" aria-label="Breadcrumb">
+        <Link to="/w/$workspaceId/personas" params={{ workspaceId: ws.id }}>
+          Personas
+        </Link>
+        <span aria-hidden="true">/</span>
+        <span>{persona ? persona.name : 'New persona'}</span>
+      </nav>
+      <div className="page-header">
+        <div>
+          <h1>
+            {persona ? persona.name : 'New persona'}{' '}
+            {persona?.isBuiltIn ? <span className="badge badge-builtin">Built-in</span> : null}
+          </h1>
+          <p className="muted">
+            {persona
+              ? `Last changed ${formatDateTime(persona.updatedAt)}`
+              : 'Describe what this persona is good at; specializations can be inferred.'}
+          </p>
+        </div>
+      </div>
+      <div className="editor-layout">
+        <form className="card form" onSubmit={submit} noValidate data-testid="persona-form">
+          <FormError error={error} />
+          <TextField
+            label="Name"
+            id="persona-name"
+            error={fieldError(error, 'name')}
+            value={name}
+            onChange={setName}
+            readOnly={!canWrite}
+            autoFocus={!persona}
+            placeholder="Platform Engineer"
+          />
+          <TextAreaField
+            label="Description"
+            id="persona-description"
+            error={fieldError(error, 'description')}
+            hint="What the persona does, in a sentence or two. Suggestions below update as you type."
+            rows={3}
+            value={description}
+            onChange={setDescription}
+            readOnly={!canWrite}
+          />
+          <Field
+            label="System prompt"
+            htmlFor="persona-prompt"
+            error={fieldError(error, 'systemPrompt')}
+            hint="Sent as the system message on every call (at least 10 characters)."
+          >
+            <textarea
+              id="persona-prompt"
+              className="input mono prompt-input"
+              rows={12}
+              value={systemPrompt}
+              onChange={(e) => setSystemPrompt(e.target.value)}
+              readOnly={!canWrite}
+              placeholder="You are a…"
+            />
+          </Field>
+          <TextField
+            label="Traits"
+            id="persona-traits"
+            error={traitsError}
+            hint="Comma-separated, up to 12 (e.g. pragmatic, thorough, concise)."
+            value={traits}
+            onChange={setTraits}
+            readOnly={!canWrite}
+          />
+          {traitList.length > 0 ? (
+            <div className="spec-chips" aria-label="Traits">
+              {traitList.map((t, i) => (
+                <span key={`${i}:${t}`} className="chip">
+                  {t}
+                </span>
+              ))}
+            </div>
+          ) : null}
+          <SpecializationPicker
+            value={specs}
+            onChange={setSpecs}
+            text={text}
+            readOnly={!canWrite}
+            error={fieldError(error, 'specializations')}
+          />
+          {canWrite ? (
+            <div className="form-actions form-actions-split">
+              <button type="submit" className="btn btn-primary" disabled={isSaving}>
+                {isSaving ? 'Saving…' : persona ? 'Save' : 'Create persona'}
+              </button>
+              {persona && !persona.isBuiltIn ? (
+                <ConfirmButton
+                  label="Delete"
+                  question={`Delete "${persona.name}"?`}
+                  onConfirm={() => remove.mutate({ id: persona.id })}
+                  testId="delete-persona"
+                />
+              ) : null}
+              {persona?.isBuiltIn ? (
+                <span className="muted small">Built-in personas can be edited but not deleted.</span>
+              ) : null}
+            </div>
+          ) : (
+            <p className="muted small">You can view this persona; editing needs the personas:write permission.</p>
+          )}
+        </form>
+        <aside className="side-column">
+          <PersonaStatsPanel persona={persona} />
+          {persona && can(ws, 'llm:use') ? <TryPersonaPanel personaId={persona.id} /> : null}
+          {!persona ? <p className="muted small side-note">Save the persona to try it out.</p> : null}
+        </aside>
+      </div>
+    </div>
+  );
+}
+
+/** `/w/$workspaceId/personas/$personaId` (`new` creates a persona). */
+export function PersonaEditorPage() {
+  const trpc = useTRPC();
+  const ws = useWorkspace();
+  const { personaId } = useParams({ from: '/w/$workspaceId/personas/$personaId' });
+  const isNew = personaId === 'new';
+  const persona = useQuery({ ...trpc.personas.get.queryOptions({ id: personaId }), enabled: !isNew });
+  if (isNew)
+    return can(ws, 'personas:write') ? (
+      <PersonaEditor key="new" persona={null} />
+    ) : (
+      <EmptyState title="Creating personas needs the personas:write permission." />
+    );
+  if (persona.isPending) return <Loading />;
+  if (persona.isError) {
+    return (
+      <LoadFailure error={persona.error} notFoundTitle="Persona not found">
+        It may have been deleted.{' '}
+        <Link to="/w/$workspaceId/personas" params={{ workspaceId: ws.id }}>
+          Back to personas
+        </Link>
+      </LoadFailure>
+    );
+  }
+  return <PersonaEditor key={persona.data.id} persona={persona.data} />;
+}
