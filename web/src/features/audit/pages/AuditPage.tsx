@@ -1,3 +1,4 @@
+import { PageHeader } from '../../../ui/PageHeader.js';
 import { DataTable } from '../../../ui/DataTable.js';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -103,11 +104,7 @@ export function AuditPage() {
   const chunks: (number | undefined)[] = [undefined, ...cursors];
   return (
     <div className="page page-wide">
-      <div className="page-header">
-        <div>
-          <h1>Audit log</h1>
-          <p className="muted">Security-relevant activity in {ws.name}.</p>
-        </div>
+      <PageHeader title="Audit log" description={<>Security-relevant activity in {ws.name}.</>}>
         <div className="field field-compact">
           <label htmlFor="audit-action">Action</label>
           <OptionSelect
@@ -121,7 +118,7 @@ export function AuditPage() {
             options={actions}
           />
         </div>
-      </div>
+      </PageHeader>
       <DataTable testId="audit-table" columns={['Time', 'Actor', 'Action', 'Target', 'IP']}>
         {chunks.map((before, i) => (
           <AuditChunk

@@ -1,3 +1,4 @@
+import { PageHeader } from '../../../ui/PageHeader.js';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
 import { useState } from 'react';
@@ -97,13 +98,12 @@ export function DiscussionsPage() {
   if (!allowed) return <EmptyState title="You don't have access to discussions here." />;
   return (
     <div className="page page-wide">
-      <div className="page-header">
-        <div>
-          <h1>Discussions</h1>
-          <p className="muted">
-            Put a question to several personas and models at once: side by side, or in rounds until they converge.
-          </p>
-        </div>
+      <PageHeader
+        title="Discussions"
+        description={
+          <>Put a question to several personas and models at once: side by side, or in rounds until they converge.</>
+        }
+      >
         {canWrite && !isCreating ? (
           <div className="toolbar">
             <button type="button" className="btn btn-primary" onClick={() => setIsCreating(true)}>
@@ -111,7 +111,7 @@ export function DiscussionsPage() {
             </button>
           </div>
         ) : null}
-      </div>
+      </PageHeader>
       {isCreating ? <NewDiscussionForm defaultProjectId={projectId} onCancel={() => setIsCreating(false)} /> : null}
       <ProjectFilter id="discussions-project" value={projectId} onChange={setProjectId} />
       <ListTable

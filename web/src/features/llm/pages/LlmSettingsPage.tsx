@@ -1,3 +1,4 @@
+import { PageHeader } from '../../../ui/PageHeader.js';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { AddProviderForm } from '../components/AddProviderForm.js';
@@ -22,17 +23,16 @@ export function LlmSettingsPage() {
   if (!canUse) return <EmptyState title="Using LLMs here needs the llm:use permission." />;
   return (
     <div className="page">
-      <div className="page-header">
-        <div>
-          <h1>LLM</h1>
-          <p className="muted">Which language models {ws.name} calls, in what order, and how much it may spend.</p>
-        </div>
+      <PageHeader
+        title="LLM"
+        description={<>Which language models {ws.name} calls, in what order, and how much it may spend.</>}
+      >
         {isAdmin && !isAdding ? (
           <button type="button" className="btn btn-primary" onClick={() => setIsAdding(true)}>
             Add provider
           </button>
         ) : null}
-      </div>
+      </PageHeader>
       <LlmTabs />
       <QueryStatus query={settings} />
       {isAdmin ? (

@@ -1,3 +1,4 @@
+import { PageHeader } from '../../../ui/PageHeader.js';
 import { DataTable } from '../../../ui/DataTable.js';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -34,20 +35,21 @@ export function ModelCatalogPage() {
   if (!canUse) return <EmptyState title="The model catalog needs the llm:use permission." />;
   return (
     <div className="page">
-      <div className="page-header">
-        <div>
-          <h1>LLM</h1>
-          <p className="muted">
+      <PageHeader
+        title="LLM"
+        description={
+          <>
             List prices per million tokens, used to compute the cost of every call. A model without a price is recorded
             as “unpriced”.
-          </p>
-        </div>
+          </>
+        }
+      >
         {isAdmin && !isAdding ? (
           <button type="button" className="btn btn-primary" onClick={() => setIsAdding(true)}>
             Add model
           </button>
         ) : null}
-      </div>
+      </PageHeader>
       <LlmTabs />
       {isAdding ? <AddModelForm onDone={() => setIsAdding(false)} /> : null}
       <QueryStatus query={catalog} />

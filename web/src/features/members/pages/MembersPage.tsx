@@ -1,3 +1,4 @@
+import { PageHeader } from '../../../ui/PageHeader.js';
 import { DataTable } from '../../../ui/DataTable.js';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useNavigate } from '@tanstack/react-router';
@@ -45,12 +46,7 @@ export function MembersPage() {
   );
   return (
     <div className="page">
-      <div className="page-header">
-        <div>
-          <h1>Members</h1>
-          <p className="muted">People with access to {ws.name}.</p>
-        </div>
-      </div>
+      <PageHeader title="Members" description={<>People with access to {ws.name}.</>} />
       <QueryStatus query={members} />
       {members.data ? (
         <DataTable testId="members-table" columns={['Name', 'Email', 'Role', 'Joined']} actions>

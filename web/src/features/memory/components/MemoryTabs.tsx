@@ -1,3 +1,4 @@
+import { PageHeader } from '../../../ui/PageHeader.js';
 import { Link } from '@tanstack/react-router';
 import type { ReactNode } from 'react';
 import { can } from '../../../lib/access.js';
@@ -10,13 +11,9 @@ export function MemoryHeader({ description, action }: { description: ReactNode; 
   const tab = { className: 'tab', activeProps: { className: 'tab active', 'aria-current': 'page' as const } };
   return (
     <>
-      <div className="page-header">
-        <div>
-          <h1>Memory</h1>
-          <p className="muted">{description}</p>
-        </div>
+      <PageHeader title="Memory" description={description}>
         {action}
-      </div>
+      </PageHeader>
       <nav className="tabs" aria-label="Memory sections">
         <Link to="/w/$workspaceId/memory" params={params} {...tab} activeOptions={{ exact: true }}>
           Search

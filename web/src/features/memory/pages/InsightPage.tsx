@@ -1,3 +1,4 @@
+import { PageHeader } from '../../../ui/PageHeader.js';
 import { useQuery } from '@tanstack/react-query';
 import { Link, useParams } from '@tanstack/react-router';
 import { EmptyState, ErrorAlert, Loading } from '../../../ui/Feedback.js';
@@ -52,18 +53,18 @@ export function InsightPage() {
         <span aria-hidden="true">/</span>
         <span>{typeLabel(i.type)}</span>
       </nav>
-      <div className="page-header">
-        <div>
-          <h1>{i.title}</h1>
-          <p className="muted">
+      <PageHeader
+        title={i.title}
+        description={
+          <>
             {i.originRunId
               ? `From workflow run ${i.originRunId.slice(0, 8)}${i.originStep ? `, step ${i.originStep}` : ''}`
               : 'Added by hand'}{' '}
             · last changed {formatDateTime(i.updatedAt)}
             {i.embeddingError ? ` · embedding failed: ${i.embeddingError}` : ''}
-          </p>
-        </div>
-      </div>
+          </>
+        }
+      />
       <div className="editor-layout">
         <InsightCard insight={i} projectName={projectName} model={model} isLinked={false} />
         <aside className="side-column">

@@ -1,3 +1,4 @@
+import { SearchInput } from '../../../ui/SearchInput.js';
 import { DataTable } from '../../../ui/DataTable.js';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
@@ -61,16 +62,13 @@ export function MemoryEntriesPage() {
           emptyLabel="All projects"
           className="input input-auto"
         />
-        <label htmlFor="entries-tag" className="sr-only">
-          Tag
-        </label>
-        <input
+        <SearchInput
           id="entries-tag"
+          label="Tag"
           className="input input-tags"
-          type="search"
           placeholder="Filter by tag…"
           value={tagText}
-          onChange={(e) => setTagText(e.target.value)}
+          onChange={setTagText}
         />
       </div>
       <QueryStatus query={entries} />

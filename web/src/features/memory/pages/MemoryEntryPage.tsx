@@ -1,3 +1,4 @@
+import { PageHeader } from '../../../ui/PageHeader.js';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate, useParams } from '@tanstack/react-router';
 import { useState, type FormEvent } from 'react';
@@ -96,16 +97,16 @@ function EntryEditor({ entry }: { entry: MemoryEntry | null }) {
         <span aria-hidden="true">/</span>
         <span>{entry ? entry.title : 'New entry'}</span>
       </nav>
-      <div className="page-header">
-        <div>
-          <h1>{entry ? entry.title : 'New knowledge entry'}</h1>
-          <p className="muted">
+      <PageHeader
+        title={entry ? entry.title : 'New knowledge entry'}
+        description={
+          <>
             {entry
               ? `Last changed ${formatDateTime(entry.updatedAt)} · source: ${entry.source}`
               : 'A runbook, a decision or a gotcha, in Markdown. It is embedded on save.'}
-          </p>
-        </div>
-      </div>
+          </>
+        }
+      />
       <div className="editor-layout">
         <form className="card form" onSubmit={submit} noValidate data-testid="entry-form">
           <FormError error={error} />

@@ -1,3 +1,4 @@
+import { SearchInput } from '../../../ui/SearchInput.js';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
 import { useState, type FormEvent } from 'react';
@@ -88,17 +89,14 @@ export function MemorySearchPage() {
         description={`What ${ws.name} has learned: knowledge entries and insights, found by meaning and by keywords.`}
       />
       <form className="search-hero" role="search" onSubmit={submit}>
-        <label htmlFor="memory-search" className="sr-only">
-          Search memory
-        </label>
-        <input
+        <SearchInput
           id="memory-search"
+          label="Search memory"
           className="input search-hero-input"
-          type="search"
           placeholder="Search entries and insights, e.g. “why do deploys fail?”"
           maxLength={500}
           value={text}
-          onChange={(e) => setText(e.target.value)}
+          onChange={setText}
           autoFocus
         />
         <button type="submit" className="btn btn-primary">

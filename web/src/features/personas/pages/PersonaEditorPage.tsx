@@ -1,3 +1,4 @@
+import { PageHeader } from '../../../ui/PageHeader.js';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate, useParams } from '@tanstack/react-router';
 import { useMemo, useState, type FormEvent } from 'react';
@@ -101,19 +102,21 @@ function PersonaEditor({ persona }: { persona: Persona | null }) {
         <span aria-hidden="true">/</span>
         <span>{persona ? persona.name : 'New persona'}</span>
       </nav>
-      <div className="page-header">
-        <div>
-          <h1>
+      <PageHeader
+        title={
+          <>
             {persona ? persona.name : 'New persona'}{' '}
             {persona?.isBuiltIn ? <span className="badge badge-builtin">Built-in</span> : null}
-          </h1>
-          <p className="muted">
+          </>
+        }
+        description={
+          <>
             {persona
               ? `Last changed ${formatDateTime(persona.updatedAt)}`
               : 'Describe what this persona is good at; specializations can be inferred.'}
-          </p>
-        </div>
-      </div>
+          </>
+        }
+      />
       <div className="editor-layout">
         <form className="card form" onSubmit={submit} noValidate data-testid="persona-form">
           <FormError error={error} />

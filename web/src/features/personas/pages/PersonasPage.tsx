@@ -1,3 +1,5 @@
+import { SearchInput } from '../../../ui/SearchInput.js';
+import { PageHeader } from '../../../ui/PageHeader.js';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
 import { useState } from 'react';
@@ -27,13 +29,10 @@ export function PersonasPage() {
   const isFiltered = !!query || !!specialization;
   return (
     <div className="page page-wide">
-      <div className="page-header">
-        <div>
-          <h1>Personas</h1>
-          <p className="muted">
-            AI identities with a system prompt and specializations. They level up as they are used.
-          </p>
-        </div>
+      <PageHeader
+        title="Personas"
+        description={<>AI identities with a system prompt and specializations. They level up as they are used.</>}
+      >
         {can(ws, 'personas:write') ? (
           <Link
             to="/w/$workspaceId/personas/$personaId"
@@ -43,18 +42,14 @@ export function PersonasPage() {
             New persona
           </Link>
         ) : null}
-      </div>
+      </PageHeader>
       <div className="toolbar">
-        <label htmlFor="persona-search" className="sr-only">
-          Search personas
-        </label>
-        <input
+        <SearchInput
           id="persona-search"
-          className="input search"
-          type="search"
+          label="Search personas"
           placeholder="Search by name or description…"
           value={search}
-          onChange={(e) => setSearch(e.target.value)}
+          onChange={setSearch}
         />
         <label htmlFor="persona-specialization" className="sr-only">
           Specialization

@@ -1,3 +1,5 @@
+import { SearchInput } from '../../../ui/SearchInput.js';
+import { PageHeader } from '../../../ui/PageHeader.js';
 import { FormActions } from '../../../ui/FormActions.js';
 import { FormError } from '../../../ui/FormError.js';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -106,11 +108,7 @@ export function ProjectPage() {
       {isEditing ? (
         <ProjectEditor project={p} onDone={() => setIsEditing(false)} />
       ) : (
-        <div className="page-header">
-          <div>
-            <h1 data-testid="project-title">{p.name}</h1>
-            <p className="muted">{p.description || 'No description'}</p>
-          </div>
+        <PageHeader title={p.name} titleTestId="project-title" description={p.description || 'No description'}>
           <div className="row">
             {can(ws, 'projects:write') ? (
               <button type="button" className="btn" onClick={() => setIsEditing(true)}>
@@ -127,19 +125,15 @@ export function ProjectPage() {
               </Link>
             ) : null}
           </div>
-        </div>
+        </PageHeader>
       )}
       <div className="toolbar">
-        <label htmlFor="note-search" className="sr-only">
-          Search notes
-        </label>
-        <input
+        <SearchInput
           id="note-search"
-          className="input search"
-          type="search"
+          label="Search notes"
           placeholder="Search notes (full text)…"
           value={search}
-          onChange={(e) => setSearch(e.target.value)}
+          onChange={setSearch}
         />
       </div>
       <QueryStatus query={notes} />

@@ -1,3 +1,5 @@
+import { SearchInput } from '../../../ui/SearchInput.js';
+import { PageHeader } from '../../../ui/PageHeader.js';
 import { FormActions } from '../../../ui/FormActions.js';
 import { FormError } from '../../../ui/FormError.js';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -84,29 +86,21 @@ export function ProjectsPage() {
   const canWrite = can(ws, 'projects:write');
   return (
     <div className="page">
-      <div className="page-header">
-        <div>
-          <h1>Projects</h1>
-          <p className="muted">Projects in {ws.name}.</p>
-        </div>
+      <PageHeader title="Projects" description={<>Projects in {ws.name}.</>}>
         {canWrite && !isCreating ? (
           <button type="button" className="btn btn-primary" onClick={() => setIsCreating(true)}>
             New project
           </button>
         ) : null}
-      </div>
+      </PageHeader>
       {isCreating ? <NewProjectForm onDone={() => setIsCreating(false)} /> : null}
       <div className="toolbar">
-        <label htmlFor="project-search" className="sr-only">
-          Search projects
-        </label>
-        <input
+        <SearchInput
           id="project-search"
-          className="input search"
-          type="search"
+          label="Search projects"
           placeholder="Search projects by name…"
           value={search}
-          onChange={(e) => setSearch(e.target.value)}
+          onChange={setSearch}
         />
       </div>
       <QueryStatus query={projects} />

@@ -1,3 +1,4 @@
+import { PageHeader } from '../../../ui/PageHeader.js';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useParams } from '@tanstack/react-router';
 import { useEffect, useRef, useState } from 'react';
@@ -107,18 +108,20 @@ function RunView({ run }: { run: RunDetail }) {
           <span key="run">Run</span>,
         ]}
       />
-      <div className="page-header">
-        <div>
-          <h1 className="run-title">
+      <PageHeader
+        title={
+          <>
             {run.workflowName} <RunStatusBadge status={status} testId="run-status" />
             {connection !== 'closed' && !isEnded ? (
               <span className={`conn conn-${connection}`}>{connectionLabels[connection]}</span>
             ) : null}
-          </h1>
-          <p className="muted">Started {formatDateTime(run.createdAt)}</p>
-        </div>
+          </>
+        }
+        titleClassName="run-title"
+        description={<>Started {formatDateTime(run.createdAt)}</>}
+      >
         <RunControls runId={run.id} status={status} steps={live.steps} onRetried={follow} />
-      </div>
+      </PageHeader>
       <dl className="stats run-stats">
         <div className="card stat">
           <dt className="stat-label">Tokens in</dt>

@@ -1,3 +1,4 @@
+import { PageHeader } from '../../../ui/PageHeader.js';
 import { DataTable } from '../../../ui/DataTable.js';
 import { FormActions } from '../../../ui/FormActions.js';
 import { FormError } from '../../../ui/FormError.js';
@@ -153,15 +154,15 @@ export function TokensPage() {
   const canRevokeAny = can(ws, 'tokens:manage');
   return (
     <div className="page">
-      <div className="page-header">
-        <div>
-          <h1>API tokens</h1>
-          <p className="muted">
+      <PageHeader
+        title="API tokens"
+        description={
+          <>
             Use a token as <code>Authorization: Bearer nyx_…</code>. A token never has more access than its creator's
             current role.
-          </p>
-        </div>
-      </div>
+          </>
+        }
+      />
       {can(ws, 'tokens:create') ? <CreateTokenForm /> : null}
       <QueryStatus query={tokens} />
       {tokens.data && tokens.data.length === 0 ? <EmptyState title="No API tokens yet" /> : null}

@@ -1,3 +1,4 @@
+import { PageHeader } from '../../../ui/PageHeader.js';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { EmptyState } from '../../../ui/Feedback.js';
@@ -36,13 +37,10 @@ export function UsagePage() {
   const t = summary.data?.totals;
   return (
     <div className="page page-wide">
-      <div className="page-header">
-        <div>
-          <h1>Usage</h1>
-          <p className="muted">
-            LLM calls in {ws.name}, by UTC day and provider. Failed attempts count as calls and errors.
-          </p>
-        </div>
+      <PageHeader
+        title="Usage"
+        description={<>LLM calls in {ws.name}, by UTC day and provider. Failed attempts count as calls and errors.</>}
+      >
         <div className="field field-compact">
           <label htmlFor="usage-range">Range</label>
           <select id="usage-range" className="input" value={days} onChange={(e) => setDays(Number(e.target.value))}>
@@ -53,7 +51,7 @@ export function UsagePage() {
             ))}
           </select>
         </div>
-      </div>
+      </PageHeader>
       <QueryStatus query={summary} />
       {t ? (
         <div className="stats" data-testid="usage-totals">

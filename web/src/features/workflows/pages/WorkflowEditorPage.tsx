@@ -1,3 +1,4 @@
+import { PageHeader } from '../../../ui/PageHeader.js';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate, useParams } from '@tanstack/react-router';
 import { useMemo, useState, type FormEvent } from 'react';
@@ -178,17 +179,17 @@ function WorkflowEditor({ workflow }: { workflow: Workflow | null }) {
   return (
     <div className="page page-wide">
       <WorkflowBreadcrumbs trail={[<span key="title">{title}</span>]} />
-      <div className="page-header">
-        <div>
-          <h1>{title}</h1>
-          <p className="muted">
+      <PageHeader
+        title={title}
+        description={
+          <>
             {workflow
               ? `Last changed ${formatDateTime(workflow.updatedAt)}`
               : 'Chain LLM, review and fan-out steps; each step can use the outputs of earlier ones.'}
             {workflow?.templateId ? <span className="badge badge-builtin badge-inline">From a template</span> : null}
-          </p>
-        </div>
-      </div>
+          </>
+        }
+      />
       <div className="editor-layout">
         <form
           className="builder"

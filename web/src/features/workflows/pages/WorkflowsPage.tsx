@@ -1,3 +1,4 @@
+import { PageHeader } from '../../../ui/PageHeader.js';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate } from '@tanstack/react-router';
 import { useState } from 'react';
@@ -108,14 +109,15 @@ export function WorkflowsPage() {
   if (!allowed) return <EmptyState title="You don't have access to workflows here." />;
   return (
     <div className="page page-wide">
-      <div className="page-header">
-        <div>
-          <h1>Workflows</h1>
-          <p className="muted">
+      <PageHeader
+        title="Workflows"
+        description={
+          <>
             Multi-step LLM pipelines: each step builds on the ones before it; review steps propose insights for a
             project.
-          </p>
-        </div>
+          </>
+        }
+      >
         {canWrite ? (
           <div className="toolbar">
             {!isFromTemplate ? (
@@ -132,7 +134,7 @@ export function WorkflowsPage() {
             </Link>
           </div>
         ) : null}
-      </div>
+      </PageHeader>
       {isFromTemplate ? (
         <NewFromTemplateForm defaultProjectId={projectId} onDone={() => setIsFromTemplate(false)} />
       ) : null}
