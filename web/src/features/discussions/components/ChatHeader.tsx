@@ -1,3 +1,4 @@
+import { Breadcrumbs } from '../../../ui/Breadcrumbs.js';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
 import { can } from '../../../lib/access.js';
@@ -61,13 +62,12 @@ export function ChatHeader({ d, connection, isGenerating, hasMessages, usedLangu
     !d.language && usedLanguage && isLanguageCode(usedLanguage) ? ` (${languageNames[usedLanguage]})` : '';
   return (
     <div className="chat-header">
-      <nav className="breadcrumbs" aria-label="Breadcrumb">
+      <Breadcrumbs>
         <Link to="/w/$workspaceId/discussions" params={{ workspaceId: ws.id }}>
           Discussions
         </Link>
-        <span aria-hidden="true">/</span>
         <span>{d.title}</span>
-      </nav>
+      </Breadcrumbs>
       <div className="page-header">
         <div className="chat-title">
           <h1>

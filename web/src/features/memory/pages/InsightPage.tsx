@@ -1,13 +1,13 @@
+import { Breadcrumbs } from '../../../ui/Breadcrumbs.js';
 import { PageHeader } from '../../../ui/PageHeader.js';
 import { useQuery } from '@tanstack/react-query';
 import { Link, useParams } from '@tanstack/react-router';
-import { EmptyState, ErrorAlert, Loading } from '../../../ui/Feedback.js';
+import { Loading, LoadFailure } from '../../../ui/Feedback.js';
 import { InsightCard } from '../components/InsightCard.js';
 import { typeLabel, useEmbeddingModel } from '../components/MemoryLabels.js';
 import { useProjects } from '../../../ui/ProjectSelect.js';
 import { WisdomPreview } from '../components/WisdomPreview.js';
 import { useWorkspace } from '../../../lib/workspace-context.js';
-import { errorCode } from '../../../lib/errors.js';
 import { formatDateTime } from '../../../lib/format.js';
 import { useTRPC } from '../../../lib/trpc.js';
 
@@ -22,37 +22,28 @@ export function InsightPage() {
   const params = { workspaceId: ws.id };
   if (insight.isPending) return <Loading />;
   if (insight.isError) {
-    const code = errorCode(insight.error);
     return (
-      <div className="page">
-        {code === 'NOT_FOUND' || code === 'BAD_REQUEST' ? (
-          <EmptyState title="Insight not found">
-            It may have been deleted.{' '}
-            <Link to="/w/$workspaceId/memory/insights" params={params}>
-              Back to insights
-            </Link>
-          </EmptyState>
-        ) : (
-          <ErrorAlert error={insight.error} />
-        )}
-      </div>
+      <LoadFailure error={insight.error} notFoundTitle="Insight not found">
+        It may have been deleted.{' '}
+        <Link to="/w/$workspaceId/memory/insights" params={params}>
+          Back to insights
+        </Link>
+      </LoadFailure>
     );
   }
   const i = insight.data;
   const projectName = projects.nameOf(i.projectId);
   return (
     <div className="page page-wide">
-      <nav className="breadcrumbs" aria-label="Breadcrumb">
+      <Breadcrumbs>
         <Link to="/w/$workspaceId/memory" params={params}>
           Memory
         </Link>
-        <span aria-hidden="true">/</span>
         <Link to="/w/$workspaceId/memory/insights" params={params}>
           Insights
         </Link>
-        <span aria-hidden="true">/</span>
         <span>{typeLabel(i.type)}</span>
-      </nav>
+      </Breadcrumbs>
       <PageHeader
         title={i.title}
         description={

@@ -3,24 +3,14 @@ import { useState } from 'react';
 import { EmptyState } from '../../../ui/Feedback.js';
 import { InsightCard } from '../components/InsightCard.js';
 import { InsightForm } from '../components/InsightForm.js';
-import {
-  capitalize,
-  insightStatuses,
-  insightTypes,
-  severities,
-  typeLabel,
-  useEmbeddingModel,
-  type InsightStatus,
-  type InsightType,
-  type Severity,
-} from '../components/MemoryLabels.js';
+import { useEmbeddingModel, type InsightStatus, type InsightType, type Severity } from '../components/MemoryLabels.js';
 import { MemoryHeader } from '../components/MemoryTabs.js';
 import { ProjectSelect, useProjects } from '../../../ui/ProjectSelect.js';
 import { WisdomPreview } from '../components/WisdomPreview.js';
 import { useWorkspace } from '../../../lib/workspace-context.js';
 import { can } from '../../../lib/access.js';
 import { useTRPC } from '../../../lib/trpc.js';
-import { OptionSelect } from '../../../ui/OptionSelect.js';
+import { InsightFilter } from '../components/InsightFilter.js';
 import { QueryStatus } from '../../../ui/QueryStatus.js';
 
 /** `/w/$workspaceId/memory/insights`: triage (approve, reject, edit, pair) and a project's wisdom. */
@@ -88,33 +78,9 @@ export function InsightsPage() {
           emptyLabel="All projects"
           className="input input-auto"
         />
-        <OptionSelect
-          aria-label="Status"
-          className="input input-auto"
-          value={status}
-          onChange={setStatus}
-          emptyLabel="Any status"
-          options={insightStatuses}
-          optionLabel={capitalize}
-        />
-        <OptionSelect
-          aria-label="Type"
-          className="input input-auto"
-          value={type}
-          onChange={setType}
-          emptyLabel="Any type"
-          options={insightTypes}
-          optionLabel={typeLabel}
-        />
-        <OptionSelect
-          aria-label="Severity"
-          className="input input-auto"
-          value={severity}
-          onChange={setSeverity}
-          emptyLabel="Any severity"
-          options={severities}
-          optionLabel={capitalize}
-        />
+        <InsightFilter name="status" value={status} onChange={setStatus} />
+        <InsightFilter name="type" value={type} onChange={setType} />
+        <InsightFilter name="severity" value={severity} onChange={setSeverity} />
       </div>
       {projectId ? (
         <div className="editor-layout">

@@ -1,9 +1,10 @@
+import { Breadcrumbs } from '../../../ui/Breadcrumbs.js';
 import { PageHeader } from '../../../ui/PageHeader.js';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate, useParams } from '@tanstack/react-router';
 import { useState, type FormEvent } from 'react';
 import { ConfirmButton } from '../../../ui/ConfirmButton.js';
-import { EmptyState, ErrorAlert, Loading } from '../../../ui/Feedback.js';
+import { EmptyState, Loading, LoadFailure } from '../../../ui/Feedback.js';
 import { Field } from '../../../ui/Field.js';
 import { FormError } from '../../../ui/FormError.js';
 import { Markdown } from '../../../ui/Markdown.js';
@@ -19,7 +20,7 @@ import { ProjectSelect } from '../../../ui/ProjectSelect.js';
 import { useToast } from '../../../ui/Toasts.js';
 import { useWorkspace } from '../../../lib/workspace-context.js';
 import { can } from '../../../lib/access.js';
-import { errorCode, fieldError } from '../../../lib/errors.js';
+import { fieldError } from '../../../lib/errors.js';
 import { formatDateTime } from '../../../lib/format.js';
 import { useTRPC } from '../../../lib/trpc.js';
 import { TextField } from '../../../ui/TextField.js';
@@ -86,17 +87,15 @@ function EntryEditor({ entry }: { entry: MemoryEntry | null }) {
   };
   return (
     <div className="page page-wide">
-      <nav className="breadcrumbs" aria-label="Breadcrumb">
+      <Breadcrumbs>
         <Link to="/w/$workspaceId/memory" params={{ workspaceId: ws.id }}>
           Memory
         </Link>
-        <span aria-hidden="true">/</span>
         <Link to="/w/$workspaceId/memory/entries" params={{ workspaceId: ws.id }}>
           Knowledge entries
         </Link>
-        <span aria-hidden="true">/</span>
         <span>{entry ? entry.title : 'New entry'}</span>
-      </nav>
+      </Breadcrumbs>
       <PageHeader
         title={entry ? entry.title : 'New knowledge entry'}
         description={
@@ -214,20 +213,13 @@ export function MemoryEntryPage() {
     );
   if (entry.isPending) return <Loading />;
   if (entry.isError) {
-    const code = errorCode(entry.error);
     return (
-      <div className="page">
-        {code === 'NOT_FOUND' || code === 'BAD_REQUEST' ? (
-          <EmptyState title="Entry not found">
-            It may have been deleted.{' '}
-            <Link to="/w/$workspaceId/memory/entries" params={{ workspaceId: ws.id }}>
-              Back to knowledge entries
-            </Link>
-          </EmptyState>
-        ) : (
-          <ErrorAlert error={entry.error} />
-        )}
-      </div>
+      <LoadFailure error={entry.error} notFoundTitle="Entry not found">
+        It may have been deleted.{' '}
+        <Link to="/w/$workspaceId/memory/entries" params={{ workspaceId: ws.id }}>
+          Back to knowledge entries
+        </Link>
+      </LoadFailure>
     );
   }
   return <EntryEditor key={entry.data.id} entry={entry.data} />;

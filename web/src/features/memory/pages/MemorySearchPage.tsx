@@ -1,19 +1,10 @@
+import { ToggleGroup, type ToggleOption } from '../../../ui/ToggleGroup.js';
 import { SearchInput } from '../../../ui/SearchInput.js';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
 import { useState, type FormEvent } from 'react';
 import { EmptyState, ErrorAlert, Loading } from '../../../ui/Feedback.js';
-import {
-  capitalize,
-  insightStatuses,
-  insightTypes,
-  parseTags,
-  severities,
-  typeLabel,
-  type InsightStatus,
-  type InsightType,
-  type Severity,
-} from '../components/MemoryLabels.js';
+import { parseTags, type InsightStatus, type InsightType, type Severity } from '../components/MemoryLabels.js';
 import { MemoryHeader } from '../components/MemoryTabs.js';
 import { ProjectSelect, useProjects } from '../../../ui/ProjectSelect.js';
 import { SearchHitCard } from '../components/SearchHitCard.js';
@@ -21,10 +12,14 @@ import { useWorkspace } from '../../../lib/workspace-context.js';
 import { can } from '../../../lib/access.js';
 import { useTRPC } from '../../../lib/trpc.js';
 import { useDebounced } from '../../../lib/use-debounced.js';
-import { OptionSelect } from '../../../ui/OptionSelect.js';
+import { InsightFilter } from '../components/InsightFilter.js';
 
 type Kind = 'all' | 'entry' | 'insight';
 type Mode = 'weighted' | 'rrf';
+const rankings: readonly ToggleOption<Mode>[] = [
+  { value: 'weighted', label: 'Weighted', title: 'Weighted sum of vector and text scores' },
+  { value: 'rrf', label: 'RRF', title: 'Reciprocal rank fusion: 1/(60 + rank) per list' },
+];
 
 /** `/w/$workspaceId/memory`: one hybrid search over knowledge entries and insights. */
 
@@ -121,36 +116,9 @@ export function MemorySearchPage() {
           emptyLabel="All projects"
           className="input input-auto"
         />
-        <OptionSelect
-          aria-label="Type"
-          className="input input-auto"
-          value={type}
-          onChange={setType}
-          emptyLabel="Any type"
-          options={insightTypes}
-          optionLabel={typeLabel}
-          disabled={!canInsights}
-        />
-        <OptionSelect
-          aria-label="Severity"
-          className="input input-auto"
-          value={severity}
-          onChange={setSeverity}
-          emptyLabel="Any severity"
-          options={severities}
-          optionLabel={capitalize}
-          disabled={!canInsights}
-        />
-        <OptionSelect
-          aria-label="Status"
-          className="input input-auto"
-          value={status}
-          onChange={setStatus}
-          emptyLabel="Any status"
-          options={insightStatuses}
-          optionLabel={capitalize}
-          disabled={!canInsights}
-        />
+        <InsightFilter name="type" value={type} onChange={setType} disabled={!canInsights} />
+        <InsightFilter name="severity" value={severity} onChange={setSeverity} disabled={!canInsights} />
+        <InsightFilter name="status" value={status} onChange={setStatus} disabled={!canInsights} />
         <input
           aria-label="Tags"
           className="input input-tags"
@@ -159,24 +127,7 @@ export function MemorySearchPage() {
           onChange={(e) => setTagText(e.target.value)}
           disabled={!canTags}
         />
-        <div className="tabs" role="group" aria-label="Ranking">
-          {(['weighted', 'rrf'] as const).map((m) => (
-            <button
-              key={m}
-              type="button"
-              className={`tab${shownMode === m ? ' active' : ''}`}
-              aria-pressed={shownMode === m}
-              onClick={() => setMode(m)}
-              title={
-                m === 'rrf'
-                  ? 'Reciprocal rank fusion: 1/(60 + rank) per list'
-                  : 'Weighted sum of vector and text scores'
-              }
-            >
-              {m === 'rrf' ? 'RRF' : 'Weighted'}
-            </button>
-          ))}
-        </div>
+        <ToggleGroup label="Ranking" options={rankings} value={shownMode} onChange={setMode} />
       </div>
       <p className="muted small filters-note" data-testid="search-scope">
         Searches knowledge entries and insights. Project notes are not part of memory: search them on their{' '}

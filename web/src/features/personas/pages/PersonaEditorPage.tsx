@@ -1,3 +1,4 @@
+import { Breadcrumbs } from '../../../ui/Breadcrumbs.js';
 import { PageHeader } from '../../../ui/PageHeader.js';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate, useParams } from '@tanstack/react-router';
@@ -95,13 +96,12 @@ function PersonaEditor({ persona }: { persona: Persona | null }) {
 
   return (
     <div className="page page-wide">
-      <nav className="breadcrumbs" aria-label="Breadcrumb">
+      <Breadcrumbs>
         <Link to="/w/$workspaceId/personas" params={{ workspaceId: ws.id }}>
           Personas
         </Link>
-        <span aria-hidden="true">/</span>
         <span>{persona ? persona.name : 'New persona'}</span>
-      </nav>
+      </Breadcrumbs>
       <PageHeader
         title={
           <>

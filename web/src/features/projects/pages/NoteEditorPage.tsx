@@ -1,3 +1,5 @@
+import { ToggleGroup, type ToggleOption } from '../../../ui/ToggleGroup.js';
+import { Breadcrumbs } from '../../../ui/Breadcrumbs.js';
 import { FormError } from '../../../ui/FormError.js';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate, useParams } from '@tanstack/react-router';
@@ -13,6 +15,13 @@ import { can } from '../../../lib/access.js';
 import { LengthHint } from '../../../ui/LengthHint.js';
 import { overLimit, TEXT_LIMITS } from '../../../../../src/shared/limits.js';
 import { useTRPC, type RouterOutputs } from '../../../lib/trpc.js';
+
+type EditorView = 'split' | 'write' | 'preview';
+const editorViews: readonly ToggleOption<EditorView>[] = [
+  { value: 'split', label: 'Side by side' },
+  { value: 'write', label: 'Write' },
+  { value: 'preview', label: 'Preview' },
+];
 
 interface Draft {
   title: string;
@@ -36,7 +45,7 @@ function NoteEditor({ projectId, projectName, noteId, initial, updatedAt }: Edit
   const [draft, setDraft] = useState<Draft>(initial);
   const [saved, setSaved] = useState<Draft>(initial);
   const [savedAt, setSavedAt] = useState<Date | null>(updatedAt);
-  const [view, setView] = useState<'split' | 'write' | 'preview'>('split');
+  const [view, setView] = useState<EditorView>('split');
   const canWrite = can(ws, 'notes:write');
   const isDirty = draft.title !== saved.title || draft.body !== saved.body;
   const params = { workspaceId: ws.id, projectId };
@@ -122,17 +131,15 @@ function NoteEditor({ projectId, projectName, noteId, initial, updatedAt }: Edit
 
   return (
     <form className="page page-wide editor" onSubmit={submit} noValidate>
-      <nav className="breadcrumbs" aria-label="Breadcrumb">
+      <Breadcrumbs>
         <Link to="/w/$workspaceId" params={{ workspaceId: ws.id }}>
           Projects
         </Link>
-        <span aria-hidden="true">/</span>
         <Link to="/w/$workspaceId/projects/$projectId" params={params}>
           {projectName}
         </Link>
-        <span aria-hidden="true">/</span>
         <span>{noteId ? saved.title : 'New note'}</span>
-      </nav>
+      </Breadcrumbs>
       <div className="editor-bar">
         <label htmlFor="note-title" className="sr-only">
           Title
@@ -178,19 +185,7 @@ function NoteEditor({ projectId, projectName, noteId, initial, updatedAt }: Edit
       ) : (
         <FormError error={error} fields={['title', 'body']} />
       )}
-      <div className="tabs" role="group" aria-label="Editor layout">
-        {(['split', 'write', 'preview'] as const).map((v) => (
-          <button
-            key={v}
-            type="button"
-            className={`tab${view === v ? ' active' : ''}`}
-            aria-pressed={view === v}
-            onClick={() => setView(v)}
-          >
-            {v === 'split' ? 'Side by side' : v === 'write' ? 'Write' : 'Preview'}
-          </button>
-        ))}
-      </div>
+      <ToggleGroup label="Editor layout" options={editorViews} value={view} onChange={setView} />
       <div className={`editor-panes view-${view}`}>
         {view !== 'preview' ? (
           <div className="pane">

@@ -1,3 +1,4 @@
+import { Breadcrumbs } from '../../../ui/Breadcrumbs.js';
 import { SearchInput } from '../../../ui/SearchInput.js';
 import { PageHeader } from '../../../ui/PageHeader.js';
 import { FormActions } from '../../../ui/FormActions.js';
@@ -98,13 +99,12 @@ export function ProjectPage() {
   const p = project.data;
   return (
     <div className="page">
-      <nav className="breadcrumbs" aria-label="Breadcrumb">
+      <Breadcrumbs>
         <Link to="/w/$workspaceId" params={{ workspaceId: ws.id }}>
           Projects
         </Link>
-        <span aria-hidden="true">/</span>
         <span>{p.name}</span>
-      </nav>
+      </Breadcrumbs>
       {isEditing ? (
         <ProjectEditor project={p} onDone={() => setIsEditing(false)} />
       ) : (

@@ -1,3 +1,4 @@
+import { ToggleGroup, type ToggleOption } from '../../../ui/ToggleGroup.js';
 import { PageHeader } from '../../../ui/PageHeader.js';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -9,6 +10,11 @@ import { useWorkspace } from '../../../lib/workspace-context.js';
 import { can } from '../../../lib/access.js';
 import { useTRPC } from '../../../lib/trpc.js';
 import { QueryStatus } from '../../../ui/QueryStatus.js';
+
+const metrics: readonly ToggleOption<Metric>[] = [
+  { value: 'cost', label: 'Cost' },
+  { value: 'tokens', label: 'Tokens' },
+];
 
 const ranges = [7, 30, 90] as const;
 
@@ -66,19 +72,7 @@ export function UsagePage() {
         <section className="card chart-card">
           <div className="chart-head">
             <h2>{metric === 'cost' ? 'Cost' : 'Tokens (in + out)'} per day</h2>
-            <div className="tabs" role="group" aria-label="Chart metric">
-              {(['cost', 'tokens'] as const).map((m) => (
-                <button
-                  key={m}
-                  type="button"
-                  className={`tab${metric === m ? ' active' : ''}`}
-                  aria-pressed={metric === m}
-                  onClick={() => setMetric(m)}
-                >
-                  {m === 'cost' ? 'Cost' : 'Tokens'}
-                </button>
-              ))}
-            </div>
+            <ToggleGroup label="Chart metric" options={metrics} value={metric} onChange={setMetric} />
           </div>
           <UsageChart summary={summary.data} metric={metric} />
         </section>
