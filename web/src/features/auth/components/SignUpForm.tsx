@@ -1,7 +1,8 @@
+import { SubmitButton } from '../../../ui/SubmitButton.js';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { FormError } from '../../../ui/FormError.js';
-import { useState, type FormEvent } from 'react';
-import { fieldError } from '../../../lib/errors.js';
+import type { FormEvent } from 'react';
+import { useFormFields } from '../../../lib/use-form-fields.js';
 import { useTRPC, type RouterOutputs } from '../../../lib/trpc.js';
 import { TextField } from '../../../ui/TextField.js';
 
@@ -19,9 +20,6 @@ interface SignUpFormProps {
 export function SignUpForm({ submitLabel, setupToken, inviteToken, defaultEmail, onDone }: SignUpFormProps) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const [name, setName] = useState('');
-  const [email, setEmail] = useState(defaultEmail ?? '');
-  const [password, setPassword] = useState('');
   const signUp = useMutation(
     trpc.auth.signUp.mutationOptions({
       meta: { inline: true },
@@ -31,54 +29,30 @@ export function SignUpForm({ submitLabel, setupToken, inviteToken, defaultEmail,
       },
     }),
   );
+  const err = signUp.error;
+  const form = useFormFields({ name: '', email: defaultEmail ?? '', password: '' }, err);
   const submit = (e: FormEvent) => {
     e.preventDefault();
     signUp.mutate({
-      name,
-      email,
-      password,
+      ...form.values,
       ...(setupToken ? { setupToken } : {}),
       ...(inviteToken ? { inviteToken } : {}),
     });
   };
-  const err = signUp.error;
   return (
     <form className="form" onSubmit={submit} noValidate>
       <FormError error={err} fields={['name', 'email', 'password']} />
+      <TextField {...form.bind('name', 'Name', 'signup-name')} autoComplete="name" required />
+      <TextField {...form.bind('email', 'Email', 'signup-email')} type="email" autoComplete="email" required />
       <TextField
-        label="Name"
-        id="signup-name"
-        error={fieldError(err, 'name')}
-        autoComplete="name"
-        value={name}
-        onChange={setName}
-        required
-      />
-      <TextField
-        label="Email"
-        id="signup-email"
-        error={fieldError(err, 'email')}
-        type="email"
-        autoComplete="email"
-        value={email}
-        onChange={setEmail}
-        required
-      />
-      <TextField
-        label="Password"
-        id="signup-password"
-        error={fieldError(err, 'password')}
+        {...form.bind('password', 'Password', 'signup-password')}
         hint="At least 10 characters."
         type="password"
         autoComplete="new-password"
-        value={password}
-        onChange={setPassword}
         required
         minLength={10}
       />
-      <button type="submit" className="btn btn-primary btn-block" disabled={signUp.isPending}>
-        {signUp.isPending ? 'Working…' : submitLabel}
-      </button>
+      <SubmitButton label={submitLabel} busy={signUp.isPending} busyLabel="Working…" block />
     </form>
   );
 }

@@ -1,9 +1,10 @@
+import { SubmitButton } from '../../../ui/SubmitButton.js';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { FormError } from '../../../ui/FormError.js';
 import { Link, useRouter, useSearch } from '@tanstack/react-router';
-import { useState, type FormEvent } from 'react';
+import type { FormEvent } from 'react';
 import { AuthCard } from '../components/AuthCard.js';
-import { fieldError } from '../../../lib/errors.js';
+import { useFormFields } from '../../../lib/use-form-fields.js';
 import { useTRPC } from '../../../lib/trpc.js';
 import { TextField } from '../../../ui/TextField.js';
 
@@ -13,8 +14,6 @@ export function SignInPage() {
   const queryClient = useQueryClient();
   const { redirect } = useSearch({ from: '/sign-in' });
   const status = useQuery(trpc.auth.status.queryOptions());
-  const [email, setEmail] = useState('');
-  const [password, setPassword] = useState('');
   const signIn = useMutation(
     trpc.auth.signIn.mutationOptions({
       meta: { inline: true },
@@ -24,9 +23,10 @@ export function SignInPage() {
       },
     }),
   );
+  const form = useFormFields({ email: '', password: '' }, signIn.error);
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    signIn.mutate({ email, password });
+    signIn.mutate(form.values);
   };
   const isOpen = status.data?.signupMode === 'open';
   return (
@@ -56,28 +56,13 @@ export function SignInPage() {
       ) : null}
       <form className="form" onSubmit={submit} noValidate>
         <FormError error={signIn.error} fields={['email', 'password']} />
+        <TextField {...form.bind('email', 'Email', 'signin-email')} type="email" autoComplete="email" autoFocus />
         <TextField
-          label="Email"
-          id="signin-email"
-          error={fieldError(signIn.error, 'email')}
-          type="email"
-          autoComplete="email"
-          value={email}
-          onChange={setEmail}
-          autoFocus
-        />
-        <TextField
-          label="Password"
-          id="signin-password"
-          error={fieldError(signIn.error, 'password')}
+          {...form.bind('password', 'Password', 'signin-password')}
           type="password"
           autoComplete="current-password"
-          value={password}
-          onChange={setPassword}
         />
-        <button type="submit" className="btn btn-primary btn-block" disabled={signIn.isPending}>
-          {signIn.isPending ? 'Signing in…' : 'Sign in'}
-        </button>
+        <SubmitButton label="Sign in" busy={signIn.isPending} busyLabel="Signing in…" block />
       </form>
     </AuthCard>
   );

@@ -1,3 +1,4 @@
+import { SubmitButton } from '../../../ui/SubmitButton.js';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent, type KeyboardEvent } from 'react';
 import { errorInfo, fieldError } from '../../../lib/errors.js';
@@ -63,9 +64,7 @@ export function Composer({ discussionId, isGenerating }: { discussionId: string;
             {isGenerating ? ' · answers are still coming in; your message is queued' : ''}
           </p>
         )}
-        <button type="submit" className="btn btn-primary" disabled={!content.trim() || send.isPending || !!tooLong}>
-          {send.isPending ? 'Sending…' : 'Send'}
-        </button>
+        <SubmitButton label="Send" busy={send.isPending} busyLabel="Sending…" disabled={!content.trim() || !!tooLong} />
       </div>
     </form>
   );

@@ -1,3 +1,4 @@
+import { SubmitButton } from '../../../ui/SubmitButton.js';
 import { useMutation } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { fieldError } from '../../../lib/errors.js';
@@ -82,9 +83,7 @@ export function BudgetPanel({ settings }: { settings: Settings }) {
           onChange={setValue}
           placeholder="No budget"
         />
-        <button type="submit" className="btn btn-primary" disabled={save.isPending}>
-          {save.isPending ? 'Saving…' : 'Save budget'}
-        </button>
+        <SubmitButton label="Save budget" busy={save.isPending} busyLabel="Saving…" />
       </div>
     </form>
   );

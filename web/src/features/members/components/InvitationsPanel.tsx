@@ -1,3 +1,5 @@
+import { useFormFields } from '../../../lib/use-form-fields.js';
+import { SubmitButton } from '../../../ui/SubmitButton.js';
 import { DataTable } from '../../../ui/DataTable.js';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { FormError } from '../../../ui/FormError.js';
@@ -24,10 +26,8 @@ export function InvitationsPanel() {
   const ws = useWorkspace();
   const toast = useToast();
   const queryClient = useQueryClient();
-  const [email, setEmail] = useState('');
   const allowed = ws.assignableRoles.filter(isInvitable);
   const [role, setRole] = useState<InvitableRole>(allowed.includes('member') ? 'member' : (allowed[0] ?? 'viewer'));
-  const [days, setDays] = useState('7');
   const [link, setLink] = useState<string | null>(null);
   const invitations = useQuery(trpc.invitations.list.queryOptions());
   const create = useMutation(
@@ -35,7 +35,7 @@ export function InvitationsPanel() {
       meta: { inline: true },
       onSuccess: async (r) => {
         setLink(r.link);
-        setEmail('');
+        form.setValues((v) => ({ ...v, email: '' }));
         await queryClient.invalidateQueries({ queryKey: trpc.invitations.list.queryKey() });
       },
     }),
@@ -48,6 +48,8 @@ export function InvitationsPanel() {
       },
     }),
   );
+  const form = useFormFields({ email: '', expiresInDays: '7' }, create.error);
+  const { email, expiresInDays: days } = form.values;
   const submit = (e: FormEvent) => {
     e.preventDefault();
     const expiresInDays = Number(days);
@@ -62,13 +64,9 @@ export function InvitationsPanel() {
       <h2>Invitations</h2>
       <form className="card form form-inline" onSubmit={submit} noValidate data-testid="invite-form">
         <TextField
-          label="Email (optional)"
-          id="invite-email"
-          error={fieldError(create.error, 'email')}
+          {...form.bind('email', 'Email (optional)', 'invite-email')}
           hint="Leave empty for a link anyone can use once."
           type="email"
-          value={email}
-          onChange={setEmail}
           placeholder="name@example.com"
         />
         <Field label="Role" htmlFor="invite-role" error={fieldError(create.error, 'role')}>
@@ -85,19 +83,8 @@ export function InvitationsPanel() {
             ))}
           </select>
         </Field>
-        <TextField
-          label="Expires in (days)"
-          id="invite-days"
-          error={fieldError(create.error, 'expiresInDays')}
-          type="number"
-          min={1}
-          max={30}
-          value={days}
-          onChange={setDays}
-        />
-        <button type="submit" className="btn btn-primary" disabled={create.isPending}>
-          {create.isPending ? 'Creating…' : 'Create invitation link'}
-        </button>
+        <TextField {...form.bind('expiresInDays', 'Expires in (days)', 'invite-days')} type="number" min={1} max={30} />
+        <SubmitButton label="Create invitation link" busy={create.isPending} busyLabel="Creating…" />
       </form>
       <FormError error={create.error} fields={['email', 'role', 'expiresInDays']} />
       {link ? <CopyBox label="Invitation link" value={link} testId="invite-link" /> : null}

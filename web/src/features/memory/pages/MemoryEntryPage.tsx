@@ -1,3 +1,4 @@
+import { SubmitButton } from '../../../ui/SubmitButton.js';
 import { Breadcrumbs } from '../../../ui/Breadcrumbs.js';
 import { PageHeader } from '../../../ui/PageHeader.js';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -161,9 +162,7 @@ function EntryEditor({ entry }: { entry: MemoryEntry | null }) {
           </Field>
           {canWrite ? (
             <div className="form-actions form-actions-split">
-              <button type="submit" className="btn btn-primary" disabled={isSaving}>
-                {isSaving ? 'Saving…' : entry ? 'Save' : 'Create entry'}
-              </button>
+              <SubmitButton label={entry ? 'Save' : 'Create entry'} busy={isSaving} busyLabel="Saving…" />
               {entry ? (
                 <ConfirmButton
                   label="Delete"

@@ -1,3 +1,4 @@
+import { SubmitButton } from '../../../ui/SubmitButton.js';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { errorCode, fieldError } from '../../../lib/errors.js';
@@ -59,9 +60,12 @@ export function TryPersonaPanel({ personaId }: { personaId: string }) {
             ))}
           </select>
         </Field>
-        <button type="submit" className="btn btn-primary" disabled={tryIt.isPending || !message.trim()}>
-          {tryIt.isPending ? 'Waiting for the answer…' : 'Send'}
-        </button>
+        <SubmitButton
+          label="Send"
+          busy={tryIt.isPending}
+          busyLabel="Waiting for the answer…"
+          disabled={!message.trim()}
+        />
       </form>
       {tryIt.error && !messageError ? (
         <ErrorAlert>

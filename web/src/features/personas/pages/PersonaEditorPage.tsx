@@ -1,3 +1,4 @@
+import { SubmitButton } from '../../../ui/SubmitButton.js';
 import { Breadcrumbs } from '../../../ui/Breadcrumbs.js';
 import { PageHeader } from '../../../ui/PageHeader.js';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -183,9 +184,7 @@ function PersonaEditor({ persona }: { persona: Persona | null }) {
           />
           {canWrite ? (
             <div className="form-actions form-actions-split">
-              <button type="submit" className="btn btn-primary" disabled={isSaving}>
-                {isSaving ? 'Saving…' : persona ? 'Save' : 'Create persona'}
-              </button>
+              <SubmitButton label={persona ? 'Save' : 'Create persona'} busy={isSaving} busyLabel="Saving…" />
               {persona && !persona.isBuiltIn ? (
                 <ConfirmButton
                   label="Delete"

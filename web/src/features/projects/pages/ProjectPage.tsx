@@ -1,3 +1,4 @@
+import { useFormFields } from '../../../lib/use-form-fields.js';
 import { Breadcrumbs } from '../../../ui/Breadcrumbs.js';
 import { SearchInput } from '../../../ui/SearchInput.js';
 import { PageHeader } from '../../../ui/PageHeader.js';
@@ -9,7 +10,7 @@ import { useState, type FormEvent } from 'react';
 import { EmptyState, ErrorAlert, Loading } from '../../../ui/Feedback.js';
 import { useToast } from '../../../ui/Toasts.js';
 import { useWorkspace } from '../../../lib/workspace-context.js';
-import { errorCode, fieldError } from '../../../lib/errors.js';
+import { errorCode } from '../../../lib/errors.js';
 import { formatDateTime } from '../../../lib/format.js';
 import { can } from '../../../lib/access.js';
 import { useTRPC, type RouterOutputs } from '../../../lib/trpc.js';
@@ -24,8 +25,6 @@ function ProjectEditor({ project, onDone }: { project: Project; onDone: () => vo
   const trpc = useTRPC();
   const toast = useToast();
   const queryClient = useQueryClient();
-  const [name, setName] = useState(project.name);
-  const [description, setDescription] = useState(project.description);
   const update = useMutation(
     trpc.projects.update.mutationOptions({
       meta: { inline: true },
@@ -36,29 +35,16 @@ function ProjectEditor({ project, onDone }: { project: Project; onDone: () => vo
       },
     }),
   );
+  const form = useFormFields({ name: project.name, description: project.description }, update.error);
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    update.mutate({ id: project.id, name, description });
+    update.mutate({ id: project.id, ...form.values });
   };
   return (
     <form className="card form" onSubmit={submit} noValidate>
       <FormError error={update.error} fields={['name', 'description']} />
-      <TextField
-        label="Project name"
-        id="edit-project-name"
-        error={fieldError(update.error, 'name')}
-        value={name}
-        onChange={setName}
-        autoFocus
-      />
-      <TextAreaField
-        label="Description"
-        id="edit-project-description"
-        error={fieldError(update.error, 'description')}
-        rows={3}
-        value={description}
-        onChange={setDescription}
-      />
+      <TextField {...form.bind('name', 'Project name', 'edit-project-name')} autoFocus />
+      <TextAreaField {...form.bind('description', 'Description', 'edit-project-description')} rows={3} />
       <FormActions label="Save" busy={update.isPending} onCancel={onDone} />
     </form>
   );

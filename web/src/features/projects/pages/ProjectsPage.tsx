@@ -9,7 +9,7 @@ import { ConfirmButton } from '../../../ui/ConfirmButton.js';
 import { EmptyState } from '../../../ui/Feedback.js';
 import { useToast } from '../../../ui/Toasts.js';
 import { useWorkspace } from '../../../lib/workspace-context.js';
-import { fieldError } from '../../../lib/errors.js';
+import { useFormFields } from '../../../lib/use-form-fields.js';
 import { formatDate, plural } from '../../../lib/format.js';
 import { can } from '../../../lib/access.js';
 import { useTRPC } from '../../../lib/trpc.js';
@@ -21,8 +21,6 @@ function NewProjectForm({ onDone }: { onDone: () => void }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const toast = useToast();
-  const [name, setName] = useState('');
-  const [description, setDescription] = useState('');
   const create = useMutation(
     trpc.projects.create.mutationOptions({
       meta: { inline: true },
@@ -33,30 +31,17 @@ function NewProjectForm({ onDone }: { onDone: () => void }) {
       },
     }),
   );
+  const form = useFormFields({ name: '', description: '' }, create.error);
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    create.mutate({ name, description });
+    create.mutate(form.values);
   };
   return (
     <form className="card form" onSubmit={submit} noValidate data-testid="new-project-form">
       <h2>New project</h2>
       <FormError error={create.error} fields={['name', 'description']} />
-      <TextField
-        label="Project name"
-        id="project-name"
-        error={fieldError(create.error, 'name')}
-        value={name}
-        onChange={setName}
-        autoFocus
-      />
-      <TextAreaField
-        label="Description (optional)"
-        id="project-description"
-        error={fieldError(create.error, 'description')}
-        rows={2}
-        value={description}
-        onChange={setDescription}
-      />
+      <TextField {...form.bind('name', 'Project name', 'project-name')} autoFocus />
+      <TextAreaField {...form.bind('description', 'Description (optional)', 'project-description')} rows={2} />
       <FormActions label="Create project" busy={create.isPending} busyLabel="Creating…" onCancel={onDone} />
     </form>
   );

@@ -1,3 +1,5 @@
+import { useFormFields } from '../../../lib/use-form-fields.js';
+import { ProjectSelect } from '../../../ui/ProjectSelect.js';
 import { PageHeader } from '../../../ui/PageHeader.js';
 import { DataTable } from '../../../ui/DataTable.js';
 import { FormActions } from '../../../ui/FormActions.js';
@@ -29,23 +31,22 @@ function CreateTokenForm() {
   const ws = useWorkspace();
   const queryClient = useQueryClient();
   const available = ws.scopes;
-  const [name, setName] = useState('');
   // Least privilege: nothing is granted until picked (a script rarely needs more than one or two scopes).
   const [picked, setPicked] = useState<Scope[]>([]);
   const [projectId, setProjectId] = useState('');
-  const [days, setDays] = useState('');
   const [secret, setSecret] = useState<string | null>(null);
-  const projects = useQuery(trpc.projects.list.queryOptions({}));
   const create = useMutation(
     trpc.tokens.create.mutationOptions({
       meta: { inline: true },
       onSuccess: async (r) => {
         setSecret(r.token);
-        setName('');
+        form.setValues((v) => ({ ...v, name: '' }));
         await queryClient.invalidateQueries({ queryKey: trpc.tokens.list.queryKey() });
       },
     }),
   );
+  const form = useFormFields({ name: '', expiresInDays: '' }, create.error);
+  const { name, expiresInDays: days } = form.values;
   const toggle = (s: Scope) => setPicked((cur) => (cur.includes(s) ? cur.filter((x) => x !== s) : [...cur, s]));
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -63,43 +64,20 @@ function CreateTokenForm() {
         <h2>New API token</h2>
         <FormError error={create.error} fields={['name', 'projectId', 'expiresInDays', 'scopes']} />
         <div className="form-grid">
-          <TextField
-            label="Name"
-            id="token-name"
-            error={fieldError(create.error, 'name')}
-            value={name}
-            onChange={setName}
-            placeholder="CI pipeline"
-          />
+          <TextField {...form.bind('name', 'Name', 'token-name')} placeholder="CI pipeline" />
           <Field
             label="Limit to project (optional)"
             htmlFor="token-project"
             error={fieldError(create.error, 'projectId')}
           >
-            <select
-              id="token-project"
-              className="input"
-              value={projectId}
-              onChange={(e) => setProjectId(e.target.value)}
-            >
-              <option value="">All projects</option>
-              {projects.data?.map((p) => (
-                <option key={p.id} value={p.id}>
-                  {p.name}
-                </option>
-              ))}
-            </select>
+            <ProjectSelect id="token-project" value={projectId} onChange={setProjectId} emptyLabel="All projects" />
           </Field>
           <TextField
-            label="Expires in days (optional)"
-            id="token-days"
-            error={fieldError(create.error, 'expiresInDays')}
+            {...form.bind('expiresInDays', 'Expires in days (optional)', 'token-days')}
             hint="Empty means it never expires."
             type="number"
             min={1}
             max={3650}
-            value={days}
-            onChange={setDays}
           />
         </div>
         <fieldset className="scopes">

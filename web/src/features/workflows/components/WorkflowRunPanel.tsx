@@ -1,3 +1,4 @@
+import { SubmitButton } from '../../../ui/SubmitButton.js';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useNavigate } from '@tanstack/react-router';
 import { useState, type FormEvent } from 'react';
@@ -75,9 +76,7 @@ export function WorkflowRunPanel({ workflowId, inputHint, isDirty }: WorkflowRun
                 You have unsaved changes: a run uses the saved version of the workflow.
               </p>
             ) : null}
-            <button type="submit" className="btn btn-primary" disabled={start.isPending || !!tooLong}>
-              {start.isPending ? 'Starting…' : 'Start run'}
-            </button>
+            <SubmitButton label="Start run" busy={start.isPending} busyLabel="Starting…" disabled={!!tooLong} />
           </form>
         </section>
       ) : null}

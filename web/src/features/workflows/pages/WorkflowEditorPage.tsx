@@ -1,3 +1,4 @@
+import { SubmitButton } from '../../../ui/SubmitButton.js';
 import { PageHeader } from '../../../ui/PageHeader.js';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate, useParams } from '@tanstack/react-router';
@@ -271,9 +272,7 @@ function WorkflowEditor({ workflow }: { workflow: Workflow | null }) {
                     testId="delete-workflow"
                   />
                 ) : null}
-                <button type="submit" className="btn btn-primary" disabled={isSaving}>
-                  {isSaving ? 'Saving…' : workflow ? 'Save' : 'Create workflow'}
-                </button>
+                <SubmitButton label={workflow ? 'Save' : 'Create workflow'} busy={isSaving} busyLabel="Saving…" />
               </div>
             </div>
           ) : (

@@ -1,8 +1,9 @@
+import { SubmitButton } from '../../../ui/SubmitButton.js';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { FormError } from '../../../ui/FormError.js';
 import { useNavigate } from '@tanstack/react-router';
-import { useState, type FormEvent } from 'react';
-import { fieldError } from '../../../lib/errors.js';
+import type { FormEvent } from 'react';
+import { useFormFields } from '../../../lib/use-form-fields.js';
 import { useTRPC } from '../../../lib/trpc.js';
 import { TextField } from '../../../ui/TextField.js';
 
@@ -11,7 +12,6 @@ export function CreateWorkspaceForm() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const navigate = useNavigate();
-  const [name, setName] = useState('');
   const create = useMutation(
     trpc.workspaces.create.mutationOptions({
       meta: { inline: true },
@@ -21,26 +21,21 @@ export function CreateWorkspaceForm() {
       },
     }),
   );
+  const form = useFormFields({ name: '' }, create.error);
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    create.mutate({ name });
+    create.mutate(form.values);
   };
   return (
     <form className="form" onSubmit={submit} noValidate>
       <FormError error={create.error} fields={['name']} />
       <TextField
-        label="Workspace name"
-        id="workspace-name"
-        error={fieldError(create.error, 'name')}
+        {...form.bind('name', 'Workspace name', 'workspace-name')}
         hint="Usually your team or company name."
-        value={name}
-        onChange={setName}
         placeholder="Acme"
         autoFocus
       />
-      <button type="submit" className="btn btn-primary btn-block" disabled={create.isPending}>
-        {create.isPending ? 'Creating…' : 'Create workspace'}
-      </button>
+      <SubmitButton label="Create workspace" busy={create.isPending} busyLabel="Creating…" block />
     </form>
   );
 }
