@@ -1,3 +1,4 @@
+import { PrimaryButton } from '../../../ui/Buttons.js';
 import { PageHeader } from '../../../ui/PageHeader.js';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
@@ -106,9 +107,7 @@ export function DiscussionsPage() {
       >
         {canWrite && !isCreating ? (
           <div className="toolbar">
-            <button type="button" className="btn btn-primary" onClick={() => setIsCreating(true)}>
-              New discussion
-            </button>
+            <PrimaryButton onClick={() => setIsCreating(true)}>New discussion</PrimaryButton>
           </div>
         ) : null}
       </PageHeader>

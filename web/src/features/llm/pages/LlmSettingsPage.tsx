@@ -1,3 +1,4 @@
+import { PrimaryButton } from '../../../ui/Buttons.js';
 import { PageHeader } from '../../../ui/PageHeader.js';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -27,11 +28,7 @@ export function LlmSettingsPage() {
         title="LLM"
         description={<>Which language models {ws.name} calls, in what order, and how much it may spend.</>}
       >
-        {isAdmin && !isAdding ? (
-          <button type="button" className="btn btn-primary" onClick={() => setIsAdding(true)}>
-            Add provider
-          </button>
-        ) : null}
+        {isAdmin && !isAdding ? <PrimaryButton onClick={() => setIsAdding(true)}>Add provider</PrimaryButton> : null}
       </PageHeader>
       <LlmTabs />
       <QueryStatus query={settings} />

@@ -1,3 +1,4 @@
+import { PrimaryButton } from '../../../ui/Buttons.js';
 import { PageHeader } from '../../../ui/PageHeader.js';
 import { DataTable } from '../../../ui/DataTable.js';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -44,11 +45,7 @@ export function ModelCatalogPage() {
           </>
         }
       >
-        {isAdmin && !isAdding ? (
-          <button type="button" className="btn btn-primary" onClick={() => setIsAdding(true)}>
-            Add model
-          </button>
-        ) : null}
+        {isAdmin && !isAdding ? <PrimaryButton onClick={() => setIsAdding(true)}>Add model</PrimaryButton> : null}
       </PageHeader>
       <LlmTabs />
       {isAdding ? <AddModelForm onDone={() => setIsAdding(false)} /> : null}

@@ -1,3 +1,4 @@
+import { RevokeButton } from '../../../ui/Buttons.js';
 import { useFormFields } from '../../../lib/use-form-fields.js';
 import { SubmitButton } from '../../../ui/SubmitButton.js';
 import { DataTable } from '../../../ui/DataTable.js';
@@ -102,15 +103,7 @@ export function InvitationsPanel() {
               <td>{formatDate(inv.createdAt)}</td>
               <td>{formatDate(inv.expiresAt)}</td>
               <td className="actions">
-                {inv.status === 'pending' ? (
-                  <button
-                    type="button"
-                    className="btn btn-sm btn-danger-ghost"
-                    onClick={() => revoke.mutate({ id: inv.id })}
-                  >
-                    Revoke
-                  </button>
-                ) : null}
+                {inv.status === 'pending' ? <RevokeButton onRevoke={() => revoke.mutate({ id: inv.id })} /> : null}
               </td>
             </tr>
           ))}

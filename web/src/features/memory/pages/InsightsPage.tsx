@@ -1,3 +1,4 @@
+import { PrimaryButton } from '../../../ui/Buttons.js';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { EmptyState } from '../../../ui/Feedback.js';
@@ -41,9 +42,7 @@ export function InsightsPage() {
   const isFiltered = !!(projectId || status || type || severity);
   const action =
     canWrite && !isCreating ? (
-      <button type="button" className="btn btn-primary" onClick={() => setIsCreating(true)}>
-        New insight
-      </button>
+      <PrimaryButton onClick={() => setIsCreating(true)}>New insight</PrimaryButton>
     ) : undefined;
   const list = (
     <div className="insight-list" data-testid="insight-list">

@@ -1,3 +1,4 @@
+import { PrimaryButton } from '../../../ui/Buttons.js';
 import { SearchInput } from '../../../ui/SearchInput.js';
 import { PageHeader } from '../../../ui/PageHeader.js';
 import { FormActions } from '../../../ui/FormActions.js';
@@ -73,9 +74,7 @@ export function ProjectsPage() {
     <div className="page">
       <PageHeader title="Projects" description={<>Projects in {ws.name}.</>}>
         {canWrite && !isCreating ? (
-          <button type="button" className="btn btn-primary" onClick={() => setIsCreating(true)}>
-            New project
-          </button>
+          <PrimaryButton onClick={() => setIsCreating(true)}>New project</PrimaryButton>
         ) : null}
       </PageHeader>
       {isCreating ? <NewProjectForm onDone={() => setIsCreating(false)} /> : null}

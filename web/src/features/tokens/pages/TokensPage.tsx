@@ -1,3 +1,4 @@
+import { RevokeButton } from '../../../ui/Buttons.js';
 import { useFormFields } from '../../../lib/use-form-fields.js';
 import { ProjectSelect } from '../../../ui/ProjectSelect.js';
 import { PageHeader } from '../../../ui/PageHeader.js';
@@ -172,13 +173,7 @@ export function TokensPage() {
                 </td>
                 <td className="actions">
                   {status === 'active' && (canRevokeAny || t.userId === ws.userId) ? (
-                    <button
-                      type="button"
-                      className="btn btn-sm btn-danger-ghost"
-                      onClick={() => revoke.mutate({ id: t.id })}
-                    >
-                      Revoke
-                    </button>
+                    <RevokeButton onRevoke={() => revoke.mutate({ id: t.id })} />
                   ) : null}
                 </td>
               </tr>
