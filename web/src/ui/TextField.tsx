@@ -10,18 +10,20 @@ interface FieldBaseProps {
   value: string | number;
   /** Called with the control's new text. */
   onChange: (value: string) => void;
+  /** The control's class; `input` by default (e.g. `input mono` for code-like text). */
+  className?: string;
 }
 
 type ControlProps<A> = FieldBaseProps & Omit<A, 'id' | 'value' | 'onChange' | 'className' | 'children'>;
 
-/** Splits a labelled control's props into the `Field`'s and the control's (`className="input"`). */
-function split<P extends FieldBaseProps>({ label, id, error, hint, value, onChange, ...rest }: P) {
+/** Splits a labelled control's props into the `Field`'s and the control's. */
+function split<P extends FieldBaseProps>({ label, id, error, hint, value, onChange, className = 'input', ...rest }: P) {
   return {
     field: { label, htmlFor: id, error, hint },
     control: {
       ...rest,
       id,
-      className: 'input',
+      className,
       value,
       onChange: (e: ChangeEvent<HTMLInputElement | HTMLTextAreaElement>) => onChange(e.target.value),
     },

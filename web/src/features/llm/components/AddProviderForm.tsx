@@ -4,6 +4,8 @@ import { useState, type FormEvent } from 'react';
 import { fieldError } from '../../../lib/errors.js';
 import { useTRPC, type RouterInputs } from '../../../lib/trpc.js';
 import { Field } from '../../../ui/Field.js';
+import { TextField } from '../../../ui/TextField.js';
+import { useFormFields } from '../../../lib/use-form-fields.js';
 import { FormError } from '../../../ui/FormError.js';
 import { useRefreshProviders } from './ProviderKeysPanel.js';
 import { useToast } from '../../../ui/Toasts.js';
@@ -17,9 +19,6 @@ export function AddProviderForm({ onDone }: { onDone: () => void }) {
   const refresh = useRefreshProviders();
   const [kind, setKind] = useState<Kind>('openai');
   const [name, setName] = useState<string | null>(null);
-  const [apiKey, setApiKey] = useState('');
-  const [baseUrl, setBaseUrl] = useState('');
-  const [defaultModel, setDefaultModel] = useState('');
   const [isAdvanced, setIsAdvanced] = useState(false);
   const kinds = useQuery(trpc.llm.kinds.queryOptions()).data ?? [];
   const info = kinds.find((k) => k.kind === kind);
@@ -36,6 +35,8 @@ export function AddProviderForm({ onDone }: { onDone: () => void }) {
     }),
   );
   const err = add.error;
+  const form = useFormFields({ apiKey: '', baseUrl: '', defaultModel: '' }, err);
+  const { apiKey, baseUrl, defaultModel } = form.values;
   const showAdvanced = isAdvanced || !!fieldError(err, 'baseUrl');
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -49,25 +50,17 @@ export function AddProviderForm({ onDone }: { onDone: () => void }) {
     });
   };
   const baseUrlField = (
-    <Field
-      label={isCompatible ? 'Base URL' : 'Base URL (optional)'}
-      htmlFor="provider-base-url"
-      error={fieldError(err, 'baseUrl')}
+    <TextField
+      {...form.bind('baseUrl', isCompatible ? 'Base URL' : 'Base URL (optional)', 'provider-base-url')}
       hint={
         isCompatible
           ? 'The endpoint serving /chat/completions, e.g. http://localhost:11434/v1 for Ollama.'
           : 'Only for proxies or gateways; empty uses the official API.'
       }
-    >
-      <input
-        id="provider-base-url"
-        className="input mono"
-        type="url"
-        value={baseUrl}
-        onChange={(e) => setBaseUrl(e.target.value)}
-        placeholder={isCompatible ? 'http://localhost:11434/v1' : 'https://…'}
-      />
-    </Field>
+      className="input mono"
+      type="url"
+      placeholder={isCompatible ? 'http://localhost:11434/v1' : 'https://…'}
+    />
   );
   return (
     <form className="card form" onSubmit={submit} noValidate data-testid="add-provider-form">
@@ -96,36 +89,20 @@ export function AddProviderForm({ onDone }: { onDone: () => void }) {
             onChange={(e) => setName(e.target.value)}
           />
         </Field>
-        <Field
-          label={isCompatible ? 'API key (optional)' : 'API key'}
-          htmlFor="provider-api-key"
-          error={fieldError(err, 'apiKey')}
+        <TextField
+          {...form.bind('apiKey', isCompatible ? 'API key (optional)' : 'API key', 'provider-api-key')}
           hint="Stored encrypted; only the last four characters are ever shown."
-        >
-          <input
-            id="provider-api-key"
-            className="input mono"
-            type="password"
-            autoComplete="off"
-            value={apiKey}
-            onChange={(e) => setApiKey(e.target.value)}
-            placeholder={isCompatible ? 'Leave empty for local servers' : 'sk-…'}
-          />
-        </Field>
-        <Field
-          label={isCompatible ? 'Model' : 'Default model (optional)'}
-          htmlFor="provider-model"
-          error={fieldError(err, 'defaultModel')}
+          className="input mono"
+          type="password"
+          autoComplete="off"
+          placeholder={isCompatible ? 'Leave empty for local servers' : 'sk-…'}
+        />
+        <TextField
+          {...form.bind('defaultModel', isCompatible ? 'Model' : 'Default model (optional)', 'provider-model')}
           hint={isCompatible ? 'The model name your server expects, e.g. llama3.1.' : `Empty uses ${modelPlaceholder}.`}
-        >
-          <input
-            id="provider-model"
-            className="input mono"
-            value={defaultModel}
-            onChange={(e) => setDefaultModel(e.target.value)}
-            placeholder={modelPlaceholder}
-          />
-        </Field>
+          className="input mono"
+          placeholder={modelPlaceholder}
+        />
         {isCompatible ? baseUrlField : null}
       </div>
       {!isCompatible ? (

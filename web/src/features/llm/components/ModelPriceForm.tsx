@@ -7,6 +7,7 @@ import { Field } from '../../../ui/Field.js';
 import { FormError } from '../../../ui/FormError.js';
 import { useToast } from '../../../ui/Toasts.js';
 import { TextField } from '../../../ui/TextField.js';
+import { useFormFields } from '../../../lib/use-form-fields.js';
 
 export type CatalogRow = RouterOutputs['llm']['catalog']['list'][number];
 type Provider = RouterInputs['llm']['catalog']['upsert']['provider'];
@@ -35,22 +36,20 @@ export const num = (s: string) => (s.trim() === '' ? Number.NaN : Number(s));
 /** Admins: add a model (or override one) to the workspace catalog. */
 export function AddModelForm({ onDone }: { onDone: () => void }) {
   const [provider, setProvider] = useState<Provider>('openai-compatible');
-  const [model, setModel] = useState('');
-  const [contextWindow, setContextWindow] = useState('128000');
-  const [input, setInput] = useState('0');
-  const [output, setOutput] = useState('0');
   const upsert = useUpsertPrice(onDone);
+  const err = upsert.error;
+  const form = useFormFields({ model: '', contextWindow: '128000', inputPerMTok: '0', outputPerMTok: '0' }, err);
   const submit = (e: FormEvent) => {
     e.preventDefault();
+    const { model, contextWindow, inputPerMTok, outputPerMTok } = form.values;
     upsert.mutate({
       provider,
       model,
       contextWindow: num(contextWindow),
-      inputPerMTok: num(input),
-      outputPerMTok: num(output),
+      inputPerMTok: num(inputPerMTok),
+      outputPerMTok: num(outputPerMTok),
     });
   };
-  const err = upsert.error;
   return (
     <form className="card form" onSubmit={submit} noValidate data-testid="add-model-form">
       <h2>Add model</h2>
@@ -70,49 +69,29 @@ export function AddModelForm({ onDone }: { onDone: () => void }) {
             ))}
           </select>
         </Field>
-        <Field
-          label="Model"
-          htmlFor="model-name"
-          error={fieldError(err, 'model')}
-          hint="Exactly as the provider names it."
-        >
-          <input
-            id="model-name"
-            className="input mono"
-            value={model}
-            onChange={(e) => setModel(e.target.value)}
-            placeholder="llama3.1"
-          />
-        </Field>
         <TextField
-          label="Context window (tokens)"
-          id="model-context"
-          error={fieldError(err, 'contextWindow')}
+          {...form.bind('model', 'Model', 'model-name')}
+          hint="Exactly as the provider names it."
+          className="input mono"
+          placeholder="llama3.1"
+        />
+        <TextField
+          {...form.bind('contextWindow', 'Context window (tokens)', 'model-context')}
           type="number"
           min={1}
           step={1}
-          value={contextWindow}
-          onChange={setContextWindow}
         />
         <TextField
-          label="Input $ / 1M tokens"
-          id="model-input"
-          error={fieldError(err, 'inputPerMTok')}
+          {...form.bind('inputPerMTok', 'Input $ / 1M tokens', 'model-input')}
           type="number"
           min={0}
           step="0.01"
-          value={input}
-          onChange={setInput}
         />
         <TextField
-          label="Output $ / 1M tokens"
-          id="model-output"
-          error={fieldError(err, 'outputPerMTok')}
+          {...form.bind('outputPerMTok', 'Output $ / 1M tokens', 'model-output')}
           type="number"
           min={0}
           step="0.01"
-          value={output}
-          onChange={setOutput}
         />
       </div>
       <FormActions label="Add model" busy={upsert.isPending} busyLabel="Saving…" onCancel={onDone} />

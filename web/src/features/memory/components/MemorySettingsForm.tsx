@@ -8,9 +8,13 @@ import { FormError } from '../../../ui/FormError.js';
 import { useRefreshMemory } from './MemoryLabels.js';
 import { useToast } from '../../../ui/Toasts.js';
 import { TextField } from '../../../ui/TextField.js';
+import { useFormFields } from '../../../lib/use-form-fields.js';
 
 type Settings = RouterOutputs['memory']['settings']['get'];
 type Mode = Settings['mode'];
+
+/** Both search weights are numbers from 0 to 1. */
+const weightInput = { type: 'number', min: 0, max: 1, step: 0.05 } as const;
 
 /** Admins: which provider embeds memory, and how search blends meaning and keywords. */
 export function MemorySettingsForm({ settings }: { settings: Settings }) {
@@ -20,9 +24,6 @@ export function MemorySettingsForm({ settings }: { settings: Settings }) {
   const refresh = useRefreshMemory();
   const providers = useQuery(trpc.llm.providers.queryOptions());
   const [provider, setProvider] = useState(settings.embeddingProvider);
-  const [model, setModel] = useState(settings.embeddingProvider === 'offline' ? '' : settings.embeddingModel);
-  const [vectorWeight, setVectorWeight] = useState(String(settings.vectorWeight));
-  const [textWeight, setTextWeight] = useState(String(settings.textWeight));
   const [mode, setMode] = useState<Mode>(settings.mode);
   const embedders = (providers.data ?? []).filter((p) => p.kind === 'openai' || p.kind === 'openai-compatible');
   const kind = provider === 'offline' ? 'offline' : (embedders.find((p) => p.name === provider)?.kind ?? null);
@@ -41,6 +42,16 @@ export function MemorySettingsForm({ settings }: { settings: Settings }) {
       },
     }),
   );
+  const err = save.error;
+  const form = useFormFields(
+    () => ({
+      embeddingModel: settings.embeddingProvider === 'offline' ? '' : settings.embeddingModel,
+      vectorWeight: String(settings.vectorWeight),
+      textWeight: String(settings.textWeight),
+    }),
+    err,
+  );
+  const { embeddingModel: model, vectorWeight, textWeight } = form.values;
   const submit = (e: FormEvent) => {
     e.preventDefault();
     save.mutate({
@@ -55,7 +66,6 @@ export function MemorySettingsForm({ settings }: { settings: Settings }) {
   const isProviderChanged =
     provider !== settings.embeddingProvider ||
     (kind === 'openai-compatible' && (model.trim() || openaiModel) !== settings.embeddingModel);
-  const err = save.error;
   return (
     <form className="card form" onSubmit={submit} noValidate data-testid="memory-settings-form">
       <div>
@@ -92,21 +102,13 @@ export function MemorySettingsForm({ settings }: { settings: Settings }) {
         </select>
       </Field>
       {kind === 'openai-compatible' ? (
-        <Field
-          label="Embedding model"
-          htmlFor="embedding-model"
-          error={fieldError(err, 'embeddingModel')}
+        <TextField
+          {...form.bind('embeddingModel', 'Embedding model', 'embedding-model')}
           hint={`Must return 1536-dimension vectors. Empty uses ${openaiModel}.`}
-        >
-          <input
-            id="embedding-model"
-            className="input mono"
-            value={model}
-            onChange={(e) => setModel(e.target.value)}
-            placeholder={openaiModel}
-            maxLength={120}
-          />
-        </Field>
+          className="input mono"
+          placeholder={openaiModel}
+          maxLength={120}
+        />
       ) : (
         <p className="small">
           Model:{' '}
@@ -122,28 +124,8 @@ export function MemorySettingsForm({ settings }: { settings: Settings }) {
         </div>
       ) : null}
       <div className="form-grid">
-        <TextField
-          label="Vector weight"
-          id="vector-weight"
-          error={fieldError(err, 'vectorWeight')}
-          type="number"
-          min={0}
-          max={1}
-          step={0.05}
-          value={vectorWeight}
-          onChange={setVectorWeight}
-        />
-        <TextField
-          label="Text weight"
-          id="text-weight"
-          error={fieldError(err, 'textWeight')}
-          type="number"
-          min={0}
-          max={1}
-          step={0.05}
-          value={textWeight}
-          onChange={setTextWeight}
-        />
+        <TextField {...form.bind('vectorWeight', 'Vector weight', 'vector-weight')} {...weightInput} />
+        <TextField {...form.bind('textWeight', 'Text weight', 'text-weight')} {...weightInput} />
         <Field label="Default ranking" htmlFor="search-mode" error={fieldError(err, 'mode')}>
           <select id="search-mode" className="input" value={mode} onChange={(e) => setMode(e.target.value as Mode)}>
             <option value="weighted">Weighted sum</option>

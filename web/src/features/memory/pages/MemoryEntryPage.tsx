@@ -24,7 +24,8 @@ import { can } from '../../../lib/access.js';
 import { fieldError } from '../../../lib/errors.js';
 import { formatDateTime } from '../../../lib/format.js';
 import { useTRPC } from '../../../lib/trpc.js';
-import { TextField } from '../../../ui/TextField.js';
+import { TextAreaField, TextField } from '../../../ui/TextField.js';
+import { useFormFields } from '../../../lib/use-form-fields.js';
 
 function EntryEditor({ entry }: { entry: MemoryEntry | null }) {
   const trpc = useTRPC();
@@ -34,12 +35,8 @@ function EntryEditor({ entry }: { entry: MemoryEntry | null }) {
   const queryClient = useQueryClient();
   const refresh = useRefreshMemory();
   const model = useEmbeddingModel();
-  const [title, setTitle] = useState(entry?.title ?? '');
-  const [content, setContent] = useState(entry?.content ?? '');
-  const [tagText, setTagText] = useState(entry?.tags.join(', ') ?? '');
   const [projectId, setProjectId] = useState(entry?.projectId ?? '');
   const canWrite = can(ws, 'memory:write');
-  const tags = parseTags(tagText);
   const afterSave = async (e: MemoryEntry) => {
     queryClient.setQueryData(trpc.memory.entries.get.queryKey({ id: e.id }), e);
     await refresh();
@@ -80,9 +77,14 @@ function EntryEditor({ entry }: { entry: MemoryEntry | null }) {
   );
   const error = create.error ?? update.error;
   const isSaving = create.isPending || update.isPending;
+  const form = useFormFields(
+    () => ({ title: entry?.title ?? '', content: entry?.content ?? '', tags: entry?.tags.join(', ') ?? '' }),
+    error,
+  );
+  const tags = parseTags(form.values.tags);
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    const fields = { title, content, tags, projectId: projectId || null };
+    const fields = { ...form.values, tags, projectId: projectId || null };
     if (entry) update.mutate({ id: entry.id, ...fields });
     else create.mutate(fields);
   };
@@ -111,37 +113,21 @@ function EntryEditor({ entry }: { entry: MemoryEntry | null }) {
         <form className="card form" onSubmit={submit} noValidate data-testid="entry-form">
           <FormError error={error} />
           <TextField
-            label="Title"
-            id="entry-title"
-            error={fieldError(error, 'title')}
-            value={title}
-            onChange={setTitle}
+            {...form.bind('title', 'Title', 'entry-title')}
             readOnly={!canWrite}
             autoFocus={!entry}
             maxLength={200}
           />
-          <Field
-            label="Content"
-            htmlFor="entry-content"
-            error={fieldError(error, 'content')}
+          <TextAreaField
+            {...form.bind('content', 'Content', 'entry-content')}
             hint="Markdown. The preview is on the right."
-          >
-            <textarea
-              id="entry-content"
-              className="input mono prompt-input"
-              rows={14}
-              value={content}
-              onChange={(e) => setContent(e.target.value)}
-              readOnly={!canWrite}
-            />
-          </Field>
+            className="input mono prompt-input"
+            rows={14}
+            readOnly={!canWrite}
+          />
           <TextField
-            label="Tags"
-            id="entry-tags"
-            error={fieldError(error, 'tags')}
+            {...form.bind('tags', 'Tags', 'entry-tags')}
             hint="Comma-separated, up to 20 (stored lower-case)."
-            value={tagText}
-            onChange={setTagText}
             readOnly={!canWrite}
             placeholder="release, ops"
           />
@@ -189,7 +175,7 @@ function EntryEditor({ entry }: { entry: MemoryEntry | null }) {
           ) : null}
           <section className="card side-card">
             <h2>Preview</h2>
-            <Markdown source={content} testId="entry-preview" />
+            <Markdown source={form.values.content} testId="entry-preview" />
           </section>
         </aside>
       </div>

@@ -1,3 +1,4 @@
+import { useFormFields } from '../../../lib/use-form-fields.js';
 import { SubmitButton } from '../../../ui/SubmitButton.js';
 import { Breadcrumbs } from '../../../ui/Breadcrumbs.js';
 import { PageHeader } from '../../../ui/PageHeader.js';
@@ -6,7 +7,6 @@ import { Link, useNavigate, useParams } from '@tanstack/react-router';
 import { useMemo, useState, type FormEvent } from 'react';
 import { ConfirmButton } from '../../../ui/ConfirmButton.js';
 import { EmptyState, Loading, LoadFailure } from '../../../ui/Feedback.js';
-import { Field } from '../../../ui/Field.js';
 import { FormError } from '../../../ui/FormError.js';
 import { PersonaStatsPanel, type Persona } from '../components/PersonaStats.js';
 import type { SpecializationId } from '../components/SpecializationChips.js';
@@ -34,17 +34,8 @@ function PersonaEditor({ persona }: { persona: Persona | null }) {
   const toast = useToast();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
-  const [name, setName] = useState(persona?.name ?? '');
-  const [description, setDescription] = useState(persona?.description ?? '');
-  const [systemPrompt, setSystemPrompt] = useState(persona?.systemPrompt ?? '');
-  const [traits, setTraits] = useState(persona?.traits.join(', ') ?? '');
   const [specs, setSpecs] = useState<SpecializationId[]>((persona?.specializations ?? []) as SpecializationId[]);
   const canWrite = can(ws, 'personas:write');
-  const traitList = useMemo(() => parseTraits(traits), [traits]);
-  const text = useMemo(
-    () => ({ description, systemPrompt, traits: traitList.map((t) => t.slice(0, 40)) }),
-    [description, systemPrompt, traitList],
-  );
 
   const afterSave = async (p: Persona) => {
     queryClient.setQueryData(trpc.personas.get.queryKey({ id: p.id }), p);
@@ -86,6 +77,21 @@ function PersonaEditor({ persona }: { persona: Persona | null }) {
   );
   const error = create.error ?? update.error;
   const isSaving = create.isPending || update.isPending;
+  const form = useFormFields(
+    () => ({
+      name: persona?.name ?? '',
+      description: persona?.description ?? '',
+      systemPrompt: persona?.systemPrompt ?? '',
+      traits: persona?.traits.join(', ') ?? '',
+    }),
+    error,
+  );
+  const { name, description, systemPrompt, traits } = form.values;
+  const traitList = useMemo(() => parseTraits(traits), [traits]);
+  const text = useMemo(
+    () => ({ description, systemPrompt, traits: traitList.map((t) => t.slice(0, 40)) }),
+    [description, systemPrompt, traitList],
+  );
   const submit = (e: FormEvent) => {
     e.preventDefault();
     const fields = { name, description, systemPrompt, traits: traitList };
@@ -93,7 +99,6 @@ function PersonaEditor({ persona }: { persona: Persona | null }) {
     if (persona) update.mutate({ id: persona.id, ...fields, specializations: specs });
     else create.mutate({ ...fields, ...(specs.length ? { specializations: specs } : {}) });
   };
-  const traitsError = fieldError(error, 'traits');
 
   return (
     <div className="page page-wide">
@@ -122,48 +127,28 @@ function PersonaEditor({ persona }: { persona: Persona | null }) {
         <form className="card form" onSubmit={submit} noValidate data-testid="persona-form">
           <FormError error={error} />
           <TextField
-            label="Name"
-            id="persona-name"
-            error={fieldError(error, 'name')}
-            value={name}
-            onChange={setName}
+            {...form.bind('name', 'Name', 'persona-name')}
             readOnly={!canWrite}
             autoFocus={!persona}
             placeholder="Platform Engineer"
           />
           <TextAreaField
-            label="Description"
-            id="persona-description"
-            error={fieldError(error, 'description')}
+            {...form.bind('description', 'Description', 'persona-description')}
             hint="What the persona does, in a sentence or two. Suggestions below update as you type."
             rows={3}
-            value={description}
-            onChange={setDescription}
             readOnly={!canWrite}
           />
-          <Field
-            label="System prompt"
-            htmlFor="persona-prompt"
-            error={fieldError(error, 'systemPrompt')}
+          <TextAreaField
+            {...form.bind('systemPrompt', 'System prompt', 'persona-prompt')}
             hint="Sent as the system message on every call (at least 10 characters)."
-          >
-            <textarea
-              id="persona-prompt"
-              className="input mono prompt-input"
-              rows={12}
-              value={systemPrompt}
-              onChange={(e) => setSystemPrompt(e.target.value)}
-              readOnly={!canWrite}
-              placeholder="You are a…"
-            />
-          </Field>
+            className="input mono prompt-input"
+            rows={12}
+            readOnly={!canWrite}
+            placeholder="You are a…"
+          />
           <TextField
-            label="Traits"
-            id="persona-traits"
-            error={traitsError}
+            {...form.bind('traits', 'Traits', 'persona-traits')}
             hint="Comma-separated, up to 12 (e.g. pragmatic, thorough, concise)."
-            value={traits}
-            onChange={setTraits}
             readOnly={!canWrite}
           />
           {traitList.length > 0 ? (
