@@ -5,11 +5,11 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate, useParams } from '@tanstack/react-router';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { ConfirmButton } from '../../../ui/ConfirmButton.js';
-import { EmptyState, ErrorAlert, Loading } from '../../../ui/Feedback.js';
+import { Loading, LoadFailure } from '../../../ui/Feedback.js';
 import { Markdown } from '../../../ui/Markdown.js';
 import { useToast } from '../../../ui/Toasts.js';
 import { useWorkspace } from '../../../lib/workspace-context.js';
-import { errorCode, fieldError } from '../../../lib/errors.js';
+import { fieldError } from '../../../lib/errors.js';
 import { formatDateTime } from '../../../lib/format.js';
 import { can } from '../../../lib/access.js';
 import { LengthHint } from '../../../ui/LengthHint.js';
@@ -229,18 +229,12 @@ export function NoteEditorPage() {
   const failed = project.error ?? (isNew ? null : note.error);
   if (failed) {
     return (
-      <div className="page">
-        {errorCode(failed) === 'NOT_FOUND' || errorCode(failed) === 'BAD_REQUEST' ? (
-          <EmptyState title="Note not found">
-            It may have been deleted.{' '}
-            <Link to="/w/$workspaceId" params={{ workspaceId: ws.id }}>
-              Back to projects
-            </Link>
-          </EmptyState>
-        ) : (
-          <ErrorAlert error={failed} />
-        )}
-      </div>
+      <LoadFailure error={failed} notFoundTitle="Note not found">
+        It may have been deleted.{' '}
+        <Link to="/w/$workspaceId" params={{ workspaceId: ws.id }}>
+          Back to projects
+        </Link>
+      </LoadFailure>
     );
   }
   if (project.isPending || (!isNew && note.isPending)) return <Loading />;

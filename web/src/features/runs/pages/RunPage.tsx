@@ -1,7 +1,7 @@
 import { PageHeader } from '../../../ui/PageHeader.js';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useParams } from '@tanstack/react-router';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { EmptyState, ErrorAlert, Loading, LoadFailure } from '../../../ui/Feedback.js';
 import { formatCost, formatTokens } from '../../../ui/LlmFormat.js';
 import { RunControls } from '../components/RunControls.js';
@@ -18,6 +18,18 @@ import { useRunEvents, type Connection } from '../use-run-events.js';
 import { formatDuration, isRunEnded, type RunDetail } from '../../workflows/workflows.js';
 
 /** The current time, ticking every second while `isTicking`. */
+/** One figure in the run's stats row: a term and its value in a card. */
+function RunStat({ label, testId, children }: { label: string; testId?: string; children: ReactNode }) {
+  return (
+    <div className="card stat">
+      <dt className="stat-label">{label}</dt>
+      <dd className="stat-value" data-testid={testId}>
+        {children}
+      </dd>
+    </div>
+  );
+}
+
 function useNow(isTicking: boolean): number {
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
@@ -123,34 +135,19 @@ function RunView({ run }: { run: RunDetail }) {
         <RunControls runId={run.id} status={status} steps={live.steps} onRetried={follow} />
       </PageHeader>
       <dl className="stats run-stats">
-        <div className="card stat">
-          <dt className="stat-label">Tokens in</dt>
-          <dd className="stat-value" data-testid="run-tokens-in">
-            {formatTokens(tokensIn)}
-          </dd>
-        </div>
-        <div className="card stat">
-          <dt className="stat-label">Tokens out</dt>
-          <dd className="stat-value">{formatTokens(tokensOut)}</dd>
-        </div>
-        <div className="card stat">
-          <dt className="stat-label">Cost</dt>
-          <dd className="stat-value" data-testid="run-cost">
-            {!isEnded && !tokensIn && !tokensOut ? '—' : formatCost(costUsd, unpricedCalls)}
-          </dd>
-        </div>
-        <div className="card stat">
-          <dt className="stat-label">Duration</dt>
-          <dd className="stat-value" data-testid="run-duration">
-            {formatDuration(duration)}
-          </dd>
-        </div>
-        <div className="card stat">
-          <dt className="stat-label">Steps done</dt>
-          <dd className="stat-value">
-            {live.steps.filter((s) => s.status === 'completed').length}/{live.steps.length}
-          </dd>
-        </div>
+        <RunStat label="Tokens in" testId="run-tokens-in">
+          {formatTokens(tokensIn)}
+        </RunStat>
+        <RunStat label="Tokens out">{formatTokens(tokensOut)}</RunStat>
+        <RunStat label="Cost" testId="run-cost">
+          {!isEnded && !tokensIn && !tokensOut ? '—' : formatCost(costUsd, unpricedCalls)}
+        </RunStat>
+        <RunStat label="Duration" testId="run-duration">
+          {formatDuration(duration)}
+        </RunStat>
+        <RunStat label="Steps done">
+          {live.steps.filter((s) => s.status === 'completed').length}/{live.steps.length}
+        </RunStat>
       </dl>
       <StepPills steps={live.steps} />
       {live.resumedAttempt ? (
