@@ -41,14 +41,25 @@ export function ProjectSelect({ id, value, onChange, emptyLabel, disabled, class
   );
 }
 
-/** A list page's filter bar with one project picker ("All projects" is the empty choice). */
-export function ProjectFilter({ id, value, onChange }: Pick<ProjectSelectProps, 'id' | 'value' | 'onChange'>) {
+type ProjectFilterProps = Pick<ProjectSelectProps, 'id' | 'value' | 'onChange'>;
+
+/** A filter's project picker with a visually hidden "Project" label; "All projects" is the empty choice. */
+export function ProjectFilterSelect({ id, value, onChange }: ProjectFilterProps) {
   return (
-    <div className="filters">
+    <>
       <label htmlFor={id} className="sr-only">
         Project
       </label>
       <ProjectSelect id={id} value={value} onChange={onChange} emptyLabel="All projects" className="input input-auto" />
+    </>
+  );
+}
+
+/** A list page's filter bar with one project picker. */
+export function ProjectFilter(props: ProjectFilterProps) {
+  return (
+    <div className="filters">
+      <ProjectFilterSelect {...props} />
     </div>
   );
 }

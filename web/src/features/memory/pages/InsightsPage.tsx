@@ -6,7 +6,7 @@ import { InsightCard } from '../components/InsightCard.js';
 import { InsightForm } from '../components/InsightForm.js';
 import { useEmbeddingModel, type InsightStatus, type InsightType, type Severity } from '../components/MemoryLabels.js';
 import { MemoryHeader } from '../components/MemoryTabs.js';
-import { ProjectSelect, useProjects } from '../../../ui/ProjectSelect.js';
+import { ProjectFilterSelect, useProjects } from '../../../ui/ProjectSelect.js';
 import { WisdomPreview } from '../components/WisdomPreview.js';
 import { useWorkspace } from '../../../lib/workspace-context.js';
 import { can } from '../../../lib/access.js';
@@ -67,16 +67,7 @@ export function InsightsPage() {
       />
       {isCreating ? <InsightForm defaultProjectId={projectId} onDone={() => setIsCreating(false)} /> : null}
       <div className="filters" role="group" aria-label="Insight filters">
-        <label htmlFor="insights-project" className="sr-only">
-          Project
-        </label>
-        <ProjectSelect
-          id="insights-project"
-          value={projectId}
-          onChange={setProjectId}
-          emptyLabel="All projects"
-          className="input input-auto"
-        />
+        <ProjectFilterSelect id="insights-project" value={projectId} onChange={setProjectId} />
         <InsightFilter name="status" value={status} onChange={setStatus} />
         <InsightFilter name="type" value={type} onChange={setType} />
         <InsightFilter name="severity" value={severity} onChange={setSeverity} />

@@ -6,7 +6,7 @@ import { useState } from 'react';
 import { EmptyState } from '../../../ui/Feedback.js';
 import { EmbeddingBadge, TagChips, useEmbeddingModel } from '../components/MemoryLabels.js';
 import { MemoryHeader } from '../components/MemoryTabs.js';
-import { ProjectSelect, useProjects } from '../../../ui/ProjectSelect.js';
+import { ProjectFilterSelect, useProjects } from '../../../ui/ProjectSelect.js';
 import { useWorkspace } from '../../../lib/workspace-context.js';
 import { can } from '../../../lib/access.js';
 import { formatDate } from '../../../lib/format.js';
@@ -52,16 +52,7 @@ export function MemoryEntriesPage() {
         action={action}
       />
       <div className="toolbar">
-        <label htmlFor="entries-project" className="sr-only">
-          Project
-        </label>
-        <ProjectSelect
-          id="entries-project"
-          value={projectId}
-          onChange={setProjectId}
-          emptyLabel="All projects"
-          className="input input-auto"
-        />
+        <ProjectFilterSelect id="entries-project" value={projectId} onChange={setProjectId} />
         <SearchInput
           id="entries-tag"
           label="Tag"

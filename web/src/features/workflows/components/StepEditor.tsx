@@ -1,3 +1,4 @@
+import { bindDraft } from '../../../lib/use-form-fields.js';
 import { useState } from 'react';
 import {
   stepTypes,
@@ -59,6 +60,7 @@ export function StepEditor({
   const [isAdvancedOpen, setIsAdvancedOpen] = useState(false);
   const idPrefix = `step-${step.key}`;
   const id = (f: string) => `${idPrefix}-${f}`;
+  const bind = bindDraft(step, onChange, errorOf);
   const title = step.name.trim() || `Step ${index + 1}`;
   const isFanOut = step.type === 'fan_out';
   const promptIssues = issues.filter((i) => i.field.endsWith('.prompt') && !isSourceIssue(i));
@@ -209,15 +211,11 @@ export function StepEditor({
             />
           </Field>
           <TextField
-            label="Concurrency"
-            id={id('concurrency')}
-            error={errorOf('concurrency')}
+            {...bind('concurrency', 'Concurrency', id('concurrency'))}
             hint="Items run at once (1–8)."
             type="number"
             min={1}
             max={8}
-            value={step.concurrency}
-            onChange={(value) => onChange({ concurrency: value })}
             readOnly={readOnly}
           />
         </div>

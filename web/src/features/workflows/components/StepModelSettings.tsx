@@ -1,3 +1,4 @@
+import { bindDraft } from '../../../lib/use-form-fields.js';
 import type { StepDraft } from '../workflows.js';
 import { Field } from '../../../ui/Field.js';
 import { ModelInput, providerNames as namesOf, ProviderSelect, type ProviderOption } from './WorkflowPickers.js';
@@ -28,6 +29,7 @@ const MAX_COMPARE = 3;
 /** Per-step overrides: provider and model, providers to compare with, sampling and limits. */
 export function StepModelSettings({ idPrefix, step, providers, errorOf, readOnly, onChange }: StepModelSettingsProps) {
   const id = (f: string) => `${idPrefix}-${f}`;
+  const bind = bindDraft(step, onChange, errorOf);
   const toggleCompare = (name: string) =>
     onChange({
       compareProviders: step.compareProviders.includes(name)
@@ -59,54 +61,38 @@ export function StepModelSettings({ idPrefix, step, providers, errorOf, readOnly
           />
         </Field>
         <TextField
-          label="Temperature"
-          id={id('temperature')}
-          error={errorOf('temperature')}
+          {...bind('temperature', 'Temperature', id('temperature'))}
           type="number"
           min={0}
           max={2}
           step={0.1}
-          value={step.temperature}
-          onChange={(value) => onChange({ temperature: value })}
           readOnly={readOnly}
           placeholder="Default"
         />
         <TextField
-          label="Max tokens"
-          id={id('maxTokens')}
-          error={errorOf('maxTokens')}
+          {...bind('maxTokens', 'Max tokens', id('maxTokens'))}
           type="number"
           min={16}
           max={32000}
           step={1}
-          value={step.maxTokens}
-          onChange={(value) => onChange({ maxTokens: value })}
           readOnly={readOnly}
           placeholder="Default"
         />
         <TextField
-          label="Retries"
-          id={id('retries')}
-          error={errorOf('retries')}
+          {...bind('retries', 'Retries', id('retries'))}
           hint="Extra attempts after a failure (0–5)."
           type="number"
           min={0}
           max={5}
           step={1}
-          value={step.retries}
-          onChange={(value) => onChange({ retries: value })}
           readOnly={readOnly}
         />
         <TextField
-          label="Timeout (seconds)"
-          id={id('timeoutSeconds')}
-          error={errorOf('timeoutSeconds')}
+          {...bind('timeoutSeconds', 'Timeout (seconds)', id('timeoutSeconds'))}
           type="number"
           min={5}
           max={3600}
           step={1}
-          value={step.timeoutSeconds}
-          onChange={(value) => onChange({ timeoutSeconds: value })}
           readOnly={readOnly}
         />
       </div>

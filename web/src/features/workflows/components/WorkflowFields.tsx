@@ -1,3 +1,4 @@
+import { bindDraft } from '../../../lib/use-form-fields.js';
 import { usesMemory, type WorkflowDraft } from '../workflows.js';
 import { Field } from '../../../ui/Field.js';
 import { LinkedInsightsField } from './LinkedInsightsField.js';
@@ -23,21 +24,14 @@ interface WorkflowFieldsProps {
 
 /** The workflow's own fields: name, description, project, the defaults every step inherits and the linked insights. */
 export function WorkflowFields({ draft, onChange, errorOf, personas, providers, readOnly }: WorkflowFieldsProps) {
+  const bind = bindDraft(draft, onChange, errorOf);
   return (
     <section className="card form" aria-labelledby="workflow-fields-title">
       <h2 id="workflow-fields-title" className="sr-only">
         Workflow
       </h2>
       <div className="form-grid form-grid-2">
-        <TextField
-          label="Workflow name"
-          id="wf-name"
-          error={errorOf('name')}
-          value={draft.name}
-          onChange={(value) => onChange({ name: value })}
-          readOnly={readOnly}
-          placeholder="Security review"
-        />
+        <TextField {...bind('name', 'Workflow name', 'wf-name')} readOnly={readOnly} placeholder="Security review" />
         <Field
           label="Project"
           htmlFor="wf-project"
@@ -53,15 +47,7 @@ export function WorkflowFields({ draft, onChange, errorOf, personas, providers, 
           />
         </Field>
       </div>
-      <TextAreaField
-        label="Description"
-        id="wf-description"
-        error={errorOf('description')}
-        rows={2}
-        value={draft.description}
-        onChange={(value) => onChange({ description: value })}
-        readOnly={readOnly}
-      />
+      <TextAreaField {...bind('description', 'Description', 'wf-description')} rows={2} readOnly={readOnly} />
       <div className="form-grid">
         <Field
           label="Default persona"
