@@ -2,7 +2,7 @@ import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from '@ta
 import { RouterProvider } from '@tanstack/react-router';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { toastError, ToastProvider } from './components/Toasts.js';
+import { toastError, ToastProvider } from './ui/Toasts.js';
 import { errorInfo } from './lib/errors.js';
 import { getThemeChoice } from './lib/storage.js';
 import { applyTheme } from './lib/theme.js';

@@ -7,23 +7,24 @@ import {
   lazyRouteComponent,
   Outlet,
   redirect,
+  type RouteComponent,
 } from '@tanstack/react-router';
 import type { TRPCOptionsProxy } from '@trpc/tanstack-react-query';
-import { NotFoundPanel } from './components/NotFoundPanel.js';
+import { NotFoundPanel } from './ui/NotFoundPanel.js';
 import { setTenant, type AppRouter } from './lib/trpc.js';
 import { safeRedirect } from './lib/storage.js';
-import { AuditPage } from './routes/AuditPage.js';
-import { HomePage, NewWorkspacePage } from './routes/HomePage.js';
-import { InvitePage } from './routes/InvitePage.js';
-import { MembersPage } from './routes/MembersPage.js';
-import { NoteEditorPage } from './routes/NoteEditorPage.js';
-import { ProjectPage } from './routes/ProjectPage.js';
-import { ProjectsPage } from './routes/ProjectsPage.js';
-import { SetupPage } from './routes/SetupPage.js';
-import { SignInPage } from './routes/SignInPage.js';
-import { SignUpPage } from './routes/SignUpPage.js';
-import { TokensPage } from './routes/TokensPage.js';
-import { WorkspaceLayout } from './routes/WorkspaceLayout.js';
+import { AuditPage } from './features/audit/pages/AuditPage.js';
+import { HomePage, NewWorkspacePage } from './features/workspace/pages/HomePage.js';
+import { InvitePage } from './features/auth/pages/InvitePage.js';
+import { MembersPage } from './features/members/pages/MembersPage.js';
+import { NoteEditorPage } from './features/projects/pages/NoteEditorPage.js';
+import { ProjectPage } from './features/projects/pages/ProjectPage.js';
+import { ProjectsPage } from './features/projects/pages/ProjectsPage.js';
+import { SetupPage } from './features/auth/pages/SetupPage.js';
+import { SignInPage } from './features/auth/pages/SignInPage.js';
+import { SignUpPage } from './features/auth/pages/SignUpPage.js';
+import { TokensPage } from './features/tokens/pages/TokensPage.js';
+import { WorkspaceLayout } from './features/workspace/pages/WorkspaceLayout.js';
 
 interface RouterContext {
   queryClient: QueryClient;
@@ -43,46 +44,23 @@ const redirectSearch = (s: Record<string, unknown>): { redirect?: string } => {
 /** Pages outside a workspace make requests without a workspace header. */
 const outside = ({ context }: { context: RouterContext }) => setTenant(context.queryClient, null);
 
-const indexRoute = createRoute({
-  getParentRoute: () => rootRoute,
-  path: '/',
-  beforeLoad: outside,
-  component: HomePage,
-});
-const newWorkspaceRoute = createRoute({
-  getParentRoute: () => rootRoute,
-  path: '/new-workspace',
-  beforeLoad: outside,
-  component: NewWorkspacePage,
-});
-const setupRoute = createRoute({
-  getParentRoute: () => rootRoute,
-  path: '/setup',
-  beforeLoad: outside,
-  validateSearch: (s: Record<string, unknown>): { token?: string } =>
-    typeof s.token === 'string' ? { token: s.token } : {},
-  component: SetupPage,
-});
-const signInRoute = createRoute({
-  getParentRoute: () => rootRoute,
-  path: '/sign-in',
-  beforeLoad: outside,
-  validateSearch: redirectSearch,
-  component: SignInPage,
-});
-const signUpRoute = createRoute({
-  getParentRoute: () => rootRoute,
-  path: '/sign-up',
-  beforeLoad: outside,
-  validateSearch: redirectSearch,
-  component: SignUpPage,
-});
-const inviteRoute = createRoute({
-  getParentRoute: () => rootRoute,
-  path: '/invite/$token',
-  beforeLoad: outside,
-  component: InvitePage,
-});
+/** A page outside any workspace; `validateSearch` types its query string. */
+function outsidePage<TPath extends string, TSearch = object>(
+  path: TPath,
+  component: RouteComponent,
+  validateSearch?: (s: Record<string, unknown>) => TSearch,
+) {
+  return createRoute({ getParentRoute: () => rootRoute, path, beforeLoad: outside, validateSearch, component });
+}
+
+const indexRoute = outsidePage('/', HomePage);
+const newWorkspaceRoute = outsidePage('/new-workspace', NewWorkspacePage);
+const setupRoute = outsidePage('/setup', SetupPage, (s: Record<string, unknown>): { token?: string } =>
+  typeof s.token === 'string' ? { token: s.token } : {},
+);
+const signInRoute = outsidePage('/sign-in', SignInPage, redirectSearch);
+const signUpRoute = outsidePage('/sign-up', SignUpPage, redirectSearch);
+const inviteRoute = outsidePage('/invite/$token', InvitePage);
 
 const workspaceRoute = createRoute({
   getParentRoute: () => rootRoute,
@@ -97,105 +75,86 @@ const workspaceRoute = createRoute({
   },
   component: WorkspaceLayout,
 });
-const projectsRoute = createRoute({ getParentRoute: () => workspaceRoute, path: '/', component: ProjectsPage });
-const projectRoute = createRoute({
-  getParentRoute: () => workspaceRoute,
-  path: '/projects/$projectId',
-  component: ProjectPage,
-});
-const noteRoute = createRoute({
-  getParentRoute: () => workspaceRoute,
-  path: '/projects/$projectId/notes/$noteId',
-  component: NoteEditorPage,
-});
-const membersRoute = createRoute({ getParentRoute: () => workspaceRoute, path: '/members', component: MembersPage });
-const tokensRoute = createRoute({ getParentRoute: () => workspaceRoute, path: '/tokens', component: TokensPage });
-const auditRoute = createRoute({ getParentRoute: () => workspaceRoute, path: '/audit', component: AuditPage });
+/** A page inside the workspace layout (`/w/$workspaceId/…`). */
+function workspacePage<TPath extends string>(path: TPath, component: RouteComponent) {
+  return createRoute({ getParentRoute: () => workspaceRoute, path, component });
+}
+
+const projectsRoute = workspacePage('/', ProjectsPage);
+const projectRoute = workspacePage('/projects/$projectId', ProjectPage);
+const noteRoute = workspacePage('/projects/$projectId/notes/$noteId', NoteEditorPage);
+const membersRoute = workspacePage('/members', MembersPage);
+const tokensRoute = workspacePage('/tokens', TokensPage);
+const auditRoute = workspacePage('/audit', AuditPage);
 // Personas and LLM pages load on first visit (their own chunks keep the main bundle small).
-const personasRoute = createRoute({
-  getParentRoute: () => workspaceRoute,
-  path: '/personas',
-  component: lazyRouteComponent(() => import('./routes/PersonasPage.js'), 'PersonasPage'),
-});
-const personaRoute = createRoute({
-  getParentRoute: () => workspaceRoute,
-  path: '/personas/$personaId',
-  component: lazyRouteComponent(() => import('./routes/PersonaEditorPage.js'), 'PersonaEditorPage'),
-});
-const llmRoute = createRoute({
-  getParentRoute: () => workspaceRoute,
-  path: '/llm',
-  component: lazyRouteComponent(() => import('./routes/LlmSettingsPage.js'), 'LlmSettingsPage'),
-});
-const modelsRoute = createRoute({
-  getParentRoute: () => workspaceRoute,
-  path: '/llm/models',
-  component: lazyRouteComponent(() => import('./routes/ModelCatalogPage.js'), 'ModelCatalogPage'),
-});
-const usageRoute = createRoute({
-  getParentRoute: () => workspaceRoute,
-  path: '/usage',
-  component: lazyRouteComponent(() => import('./routes/UsagePage.js'), 'UsagePage'),
-});
+const personasRoute = workspacePage(
+  '/personas',
+  lazyRouteComponent(() => import('./features/personas/pages/PersonasPage.js'), 'PersonasPage'),
+);
+const personaRoute = workspacePage(
+  '/personas/$personaId',
+  lazyRouteComponent(() => import('./features/personas/pages/PersonaEditorPage.js'), 'PersonaEditorPage'),
+);
+const llmRoute = workspacePage(
+  '/llm',
+  lazyRouteComponent(() => import('./features/llm/pages/LlmSettingsPage.js'), 'LlmSettingsPage'),
+);
+const modelsRoute = workspacePage(
+  '/llm/models',
+  lazyRouteComponent(() => import('./features/llm/pages/ModelCatalogPage.js'), 'ModelCatalogPage'),
+);
+const usageRoute = workspacePage(
+  '/usage',
+  lazyRouteComponent(() => import('./features/usage/pages/UsagePage.js'), 'UsagePage'),
+);
 // Memory: search, knowledge entries, insight triage and settings, each in its own chunk.
-const memoryRoute = createRoute({
-  getParentRoute: () => workspaceRoute,
-  path: '/memory',
-  component: lazyRouteComponent(() => import('./routes/MemorySearchPage.js'), 'MemorySearchPage'),
-});
-const memoryEntriesRoute = createRoute({
-  getParentRoute: () => workspaceRoute,
-  path: '/memory/entries',
-  component: lazyRouteComponent(() => import('./routes/MemoryEntriesPage.js'), 'MemoryEntriesPage'),
-});
-const memoryEntryRoute = createRoute({
-  getParentRoute: () => workspaceRoute,
-  path: '/memory/entries/$entryId',
-  component: lazyRouteComponent(() => import('./routes/MemoryEntryPage.js'), 'MemoryEntryPage'),
-});
-const insightsRoute = createRoute({
-  getParentRoute: () => workspaceRoute,
-  path: '/memory/insights',
-  component: lazyRouteComponent(() => import('./routes/InsightsPage.js'), 'InsightsPage'),
-});
-const insightRoute = createRoute({
-  getParentRoute: () => workspaceRoute,
-  path: '/memory/insights/$insightId',
-  component: lazyRouteComponent(() => import('./routes/InsightPage.js'), 'InsightPage'),
-});
-const memorySettingsRoute = createRoute({
-  getParentRoute: () => workspaceRoute,
-  path: '/memory/settings',
-  component: lazyRouteComponent(() => import('./routes/MemorySettingsPage.js'), 'MemorySettingsPage'),
-});
+const memoryRoute = workspacePage(
+  '/memory',
+  lazyRouteComponent(() => import('./features/memory/pages/MemorySearchPage.js'), 'MemorySearchPage'),
+);
+const memoryEntriesRoute = workspacePage(
+  '/memory/entries',
+  lazyRouteComponent(() => import('./features/memory/pages/MemoryEntriesPage.js'), 'MemoryEntriesPage'),
+);
+const memoryEntryRoute = workspacePage(
+  '/memory/entries/$entryId',
+  lazyRouteComponent(() => import('./features/memory/pages/MemoryEntryPage.js'), 'MemoryEntryPage'),
+);
+const insightsRoute = workspacePage(
+  '/memory/insights',
+  lazyRouteComponent(() => import('./features/memory/pages/InsightsPage.js'), 'InsightsPage'),
+);
+const insightRoute = workspacePage(
+  '/memory/insights/$insightId',
+  lazyRouteComponent(() => import('./features/memory/pages/InsightPage.js'), 'InsightPage'),
+);
+const memorySettingsRoute = workspacePage(
+  '/memory/settings',
+  lazyRouteComponent(() => import('./features/memory/pages/MemorySettingsPage.js'), 'MemorySettingsPage'),
+);
 
 // Workflows: list, builder (`new` creates one) and the live run page.
-const workflowsRoute = createRoute({
-  getParentRoute: () => workspaceRoute,
-  path: '/workflows',
-  component: lazyRouteComponent(() => import('./routes/WorkflowsPage.js'), 'WorkflowsPage'),
-});
-const workflowRoute = createRoute({
-  getParentRoute: () => workspaceRoute,
-  path: '/workflows/$workflowId',
-  component: lazyRouteComponent(() => import('./routes/WorkflowEditorPage.js'), 'WorkflowEditorPage'),
-});
-const runRoute = createRoute({
-  getParentRoute: () => workspaceRoute,
-  path: '/runs/$runId',
-  component: lazyRouteComponent(() => import('./routes/RunPage.js'), 'RunPage'),
-});
+const workflowsRoute = workspacePage(
+  '/workflows',
+  lazyRouteComponent(() => import('./features/workflows/pages/WorkflowsPage.js'), 'WorkflowsPage'),
+);
+const workflowRoute = workspacePage(
+  '/workflows/$workflowId',
+  lazyRouteComponent(() => import('./features/workflows/pages/WorkflowEditorPage.js'), 'WorkflowEditorPage'),
+);
+const runRoute = workspacePage(
+  '/runs/$runId',
+  lazyRouteComponent(() => import('./features/runs/pages/RunPage.js'), 'RunPage'),
+);
 // Discussions: the list (with "New discussion") and the live chat.
-const discussionsRoute = createRoute({
-  getParentRoute: () => workspaceRoute,
-  path: '/discussions',
-  component: lazyRouteComponent(() => import('./routes/DiscussionsPage.js'), 'DiscussionsPage'),
-});
-const discussionRoute = createRoute({
-  getParentRoute: () => workspaceRoute,
-  path: '/discussions/$discussionId',
-  component: lazyRouteComponent(() => import('./routes/DiscussionPage.js'), 'DiscussionPage'),
-});
+const discussionsRoute = workspacePage(
+  '/discussions',
+  lazyRouteComponent(() => import('./features/discussions/pages/DiscussionsPage.js'), 'DiscussionsPage'),
+);
+const discussionRoute = workspacePage(
+  '/discussions/$discussionId',
+  lazyRouteComponent(() => import('./features/discussions/pages/DiscussionPage.js'), 'DiscussionPage'),
+);
 
 const routeTree = rootRoute.addChildren([
   indexRoute,

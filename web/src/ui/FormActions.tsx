@@ -1,3 +1,4 @@
+import { SubmitButton } from './SubmitButton.js';
 import type { ReactNode } from 'react';
 
 interface FormActionsProps {
@@ -16,9 +17,7 @@ interface FormActionsProps {
 export function FormActions({ label, busy = false, busyLabel, disabled = false, onCancel }: FormActionsProps) {
   return (
     <div className="form-actions">
-      <button type="submit" className="btn btn-primary" disabled={busy || disabled}>
-        {busy && busyLabel !== undefined ? busyLabel : label}
-      </button>
+      <SubmitButton label={label} busy={busy} busyLabel={busyLabel} disabled={disabled} />
       {onCancel ? (
         <button type="button" className="btn btn-ghost" onClick={onCancel}>
           Cancel

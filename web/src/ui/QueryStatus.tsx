@@ -1,4 +1,4 @@
-import { ErrorAlert, Loading } from '../components/Feedback.js';
+import { ErrorAlert, Loading } from './Feedback.js';
 
 /** A query's pending and error states: a spinner while loading, the error once it failed, else nothing. */
 export function QueryStatus({ query }: { query: { isPending: boolean; isError: boolean; error: unknown } }) {
