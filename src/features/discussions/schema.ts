@@ -2,18 +2,10 @@
 import { z } from 'zod';
 import { TEXT_LIMITS } from '../../shared/limits.js';
 import { discussionModes } from '../../platform/db/schema/discussions.js';
+import { languages, type LanguageCode } from '../../shared/languages.js';
 
 export const MAX_PARTICIPANTS = 6;
-export const languages = {
-  en: 'English',
-  de: 'German',
-  fr: 'French',
-  es: 'Spanish',
-  it: 'Italian',
-  nl: 'Dutch',
-  pt: 'Portuguese',
-} as const;
-export type LanguageCode = keyof typeof languages;
+export { languages, type LanguageCode } from '../../shared/languages.js';
 
 const zParticipant = z.object({
   personaId: z.uuid().nullable().default(null),

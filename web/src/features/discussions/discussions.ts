@@ -1,5 +1,5 @@
 /** Discussion types on the client, the modes and languages offered, and display helpers. */
-import type { LanguageCode } from '../../../../src/features/discussions/schema.js';
+import { languages, type LanguageCode } from '../../../../src/shared/languages.js';
 import type { RouterInputs, RouterOutputs } from '../../lib/trpc.js';
 
 export type Discussion = RouterOutputs['discussions']['get'];
@@ -28,16 +28,8 @@ export const modes: readonly { id: DiscussionMode; label: string; hint: string }
 ];
 export const modeLabel = (m: string): string => modes.find((x) => x.id === m)?.label ?? m;
 
-/** The languages the server accepts (kept in step with its `languages` by the type). */
-export const languageNames = {
-  en: 'English',
-  de: 'German',
-  fr: 'French',
-  es: 'Spanish',
-  it: 'Italian',
-  nl: 'Dutch',
-  pt: 'Portuguese',
-} as const satisfies Record<LanguageCode, string>;
+/** The languages the server accepts, by code. */
+export const languageNames = languages;
 export const languageCodes = Object.keys(languageNames) as LanguageCode[];
 export const isLanguageCode = (s: string): s is LanguageCode => s in languageNames;
 export const languageName = (code: string | null): string =>
