@@ -101,11 +101,12 @@ export async function indexFile(file: SourceFile): Promise<FileIndex | null> {
     const queries = queriesFor(parsed.grammar, parsed.language);
     const lines = file.text.split('\n');
     const { definitions, nameStarts } = collectDefinitions(parsed, queries, lines);
+    const syntaxErrors = parsed.root.hasError ? collectSyntaxErrors(parsed.root) : [];
     return {
       path: file.path,
       language: file.language,
-      hasSyntaxError: parsed.root.hasError,
-      syntaxErrors: parsed.root.hasError ? collectSyntaxErrors(parsed.root) : [],
+      hasSyntaxError: syntaxErrors.length > 0,
+      syntaxErrors,
       definitions,
       references: collectReferences(parsed, queries, nameStarts),
       imports: collectImports(parsed, queries),
@@ -140,7 +141,7 @@ function collectDefinitions(
     });
   }
   if (parsed.grammar === 'javascript') definitions.push(...commonJsExports(parsed.root, lines, nameStarts));
-  definitions.sort((a, b) => a.line - b.line || a.name.localeCompare(b.name));
+  definitions.sort((a, b) => a.line - b.line || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return { definitions, nameStarts };
 }
 
@@ -320,7 +321,7 @@ function collectReferences(parsed: ParsedFile, queries: CompiledQueries, nameSta
     seen.add(key);
     references.push({ name, line });
   }
-  references.sort((a, b) => a.line - b.line || a.name.localeCompare(b.name));
+  references.sort((a, b) => a.line - b.line || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return references;
 }
 
@@ -353,10 +354,11 @@ function collectSyntaxErrors(root: Node): SyntaxErrorRegion[] {
       errors.push({ ...nodeRegion(node), message: `missing "${node.type}"`, text: '' });
       return;
     }
-    const before = errors.length;
-    if (!node.isError) for (const child of node.children) if (child.hasError || child.isMissing) visit(child);
+    if (isKnownGrammarGap(node)) return;
+    const errorChildren = node.isError ? [] : node.children.filter((c) => c.hasError || c.isMissing);
+    for (const child of errorChildren) visit(child);
     // An ERROR node, or one whose error sits in a hidden token (tree-sitter does not list those as children).
-    if (errors.length === before && (node.isError || node !== root)) {
+    if (node.isError || errorChildren.length === 0) {
       const text = truncate(node.text.split('\n')[0] ?? '', MAX_ERROR_TEXT, '');
       const what = node.isError ? 'unexpected' : `syntax error in ${node.type.replaceAll('_', ' ')} at`;
       errors.push({
@@ -368,6 +370,14 @@ function collectSyntaxErrors(root: Node): SyntaxErrorRegion[] {
   };
   visit(root);
   return errors;
+}
+
+/**
+ * Errors tree-sitter reports on code that TypeScript and Babel accept: a bare `&` in JSX text
+ * ("Providers & budget") is an ERROR in the tsx/javascript grammars.
+ */
+function isKnownGrammarGap(node: Node): boolean {
+  return node.isError && node.parent?.type === 'jsx_element' && node.firstChild?.type === '&';
 }
 
 function truncate(text: string, max: number, ellipsis = '…'): string {
