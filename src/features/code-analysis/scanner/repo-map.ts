@@ -114,11 +114,6 @@ function nameWeight(name: string, definerCount: number): number {
   return weight;
 }
 
-interface Definer {
-  file: number;
-  isExported: boolean;
-}
-
 /**
  * Builds the repo map from file indexes.
  *
@@ -130,47 +125,58 @@ export function buildRepoMap(indexes: FileIndex[], options: RepoMapOptions): Rep
   const files = [...indexes].sort((a, b) => compareText(a.path, b.path));
   const count = files.length;
 
-  const definers = new Map<string, Definer[]>();
-  files.forEach((file, i) => {
-    const seen = new Map<string, Definer>();
+  // Definers: one per (file, name), interned as integers so the loops below touch no strings.
+  const definersByName = new Map<string, number[]>();
+  const definerFile: number[] = [];
+  const definerExported: boolean[] = [];
+  const fileDefiners = files.map((file, i) => {
+    const own = new Map<string, number>();
     for (const def of file.definitions) {
-      const known = seen.get(def.name);
-      if (known) {
-        known.isExported ||= def.exported;
+      const known = own.get(def.name);
+      if (known !== undefined) {
+        definerExported[known] ||= def.exported;
         continue;
       }
-      const definer = { file: i, isExported: def.exported };
-      seen.set(def.name, definer);
-      const list = definers.get(def.name);
-      if (list) list.push(definer);
-      else definers.set(def.name, [definer]);
+      const id = definerFile.length;
+      definerFile.push(i);
+      definerExported.push(def.exported);
+      own.set(def.name, id);
+      const list = definersByName.get(def.name);
+      if (list) list.push(id);
+      else definersByName.set(def.name, [id]);
     }
+    return own;
   });
 
-  // Edges file → file, and per edge the names it carries (to pass rank on to definitions).
+  // Edges file → file; and each reference's weight towards its definer, to score definitions.
   const edgeWeights = new Map<number, number>();
-  const edgeNames: Array<Map<string, Array<{ to: number; weight: number }>>> = files.map(
-    () => new Map<string, Array<{ to: number; weight: number }>>(),
-  );
   const outWeight = new Float64Array(count);
+  const refFrom: number[] = [];
+  const refDefiner: number[] = [];
+  const refWeight: number[] = [];
   files.forEach((file, from) => {
     const counts = new Map<string, number>();
-    for (const ref of file.references)
-      if (definers.has(ref.name)) counts.set(ref.name, (counts.get(ref.name) ?? 0) + 1);
+    for (const ref of file.references) {
+      if (definersByName.has(ref.name)) counts.set(ref.name, (counts.get(ref.name) ?? 0) + 1);
+    }
     for (const [name, refs] of counts) {
-      const targets = (definers.get(name) ?? []).filter((d) => d.file !== from);
-      if (targets.length === 0) continue;
-      const base = (nameWeight(name, targets.length) * Math.sqrt(refs)) / targets.length;
-      const carried: Array<{ to: number; weight: number }> = [];
-      for (const target of targets) {
+      const all = definersByName.get(name) ?? [];
+      let targets = 0;
+      for (const id of all) if (definerFile[id] !== from) targets++;
+      if (targets === 0) continue;
+      const base = (nameWeight(name, targets) * Math.sqrt(refs)) / targets;
+      for (const id of all) {
+        const to = definerFile[id] ?? from;
+        if (to === from) continue;
         // A private definition elsewhere is an unlikely target of a cross-file reference.
-        const weight = base * (target.isExported ? 1 : 0.1);
-        const key = from * count + target.file;
+        const weight = base * (definerExported[id] ? 1 : 0.1);
+        const key = from * count + to;
         edgeWeights.set(key, (edgeWeights.get(key) ?? 0) + weight);
         outWeight[from] = (outWeight[from] ?? 0) + weight;
-        carried.push({ to: target.file, weight });
+        refFrom.push(from);
+        refDefiner.push(id);
+        refWeight.push(weight);
       }
-      edgeNames[from]?.set(name, carried);
     }
   });
 
@@ -179,21 +185,19 @@ export function buildRepoMap(indexes: FileIndex[], options: RepoMapOptions): Rep
 
   // A definition's reference weight: the references to it from other files, those from focus files
   // counting as much more as the focus files' share of the teleport vector.
-  const referenceWeight = new Map<string, number>();
-  edgeNames.forEach((names, from) => {
-    const lean = (personalization[from] ?? 0) * count;
-    for (const [name, carried] of names) {
-      for (const { to, weight } of carried) {
-        const key = `${to}\u0000${name}`;
-        referenceWeight.set(key, (referenceWeight.get(key) ?? 0) + lean * weight);
-      }
-    }
-  });
+  const referenceWeight = new Float64Array(definerFile.length);
+  for (let k = 0; k < refFrom.length; k++) {
+    const id = refDefiner[k] ?? 0;
+    const lean = (personalization[refFrom[k] ?? 0] ?? 0) * count;
+    referenceWeight[id] = (referenceWeight[id] ?? 0) + lean * (refWeight[k] ?? 0);
+  }
 
   const ranked: Array<RankedDefinition & { signature: string }> = [];
   files.forEach((file, i) => {
+    const own = fileDefiners[i];
     for (const def of file.definitions) {
-      const referenced = (rank[i] ?? 0) * (referenceWeight.get(`${i}\u0000${def.name}`) ?? 0);
+      const id = own?.get(def.name);
+      const referenced = (rank[i] ?? 0) * (id === undefined ? 0 : (referenceWeight[id] ?? 0));
       // Unreferenced definitions still order by their file's rank, exported ones first.
       const fallback = (rank[i] ?? 0) * 1e-6 * (def.exported ? 1 : 0.1);
       ranked.push({ ...pick(file.path, def), score: referenced + fallback, signature: def.signature });
