@@ -328,6 +328,27 @@ export function broken(a: string {
     expect(syntaxFindings(valid)).toEqual([]);
   });
 
+  it('reports syntax errors in the other grammars too (missing tokens included)', async () => {
+    const python = await index('a.py', 'python', 'def ok():\n    return 1\n\ndef broken(:\n    pass\n');
+    expect(python.syntaxErrors[0]?.startLine).toBe(4);
+    const go = await index('a.go', 'go', 'package a\n\nfunc A() {\n\treturn\n');
+    expect(go.hasSyntaxError).toBe(true);
+    expect(go.syntaxErrors[0]?.message).toMatch(/missing "\}"|unexpected|syntax error/);
+    const java = await index('A.java', 'java', 'class A {\n  void f() {\n    int x = ;\n  }\n}\n');
+    expect(java.syntaxErrors[0]?.startLine).toBe(3);
+  });
+
+  it('gives the same index when files are indexed concurrently', async () => {
+    const files = Array.from({ length: 24 }, (_, i) =>
+      i % 2
+        ? source(`m${i}.py`, 'python', `def f${i}(x):\n    return g${i}(x)\n`)
+        : source(`m${i}.ts`, 'typescript', `export function f${i}(x: number) {\n  return g${i}(x);\n}\n`),
+    );
+    const sequential = [];
+    for (const f of files) sequential.push(await indexFile(f));
+    expect(await Promise.all(files.map(indexFile))).toEqual(sequential);
+  });
+
   it('returns null for languages tree-sitter does not cover', async () => {
     expect(await indexFile(source('main.tf', 'terraform', 'resource "x" "y" {}'))).toBeNull();
     expect(await parseFile(source('a.yaml', 'yaml', 'a: 1'))).toBeNull();
