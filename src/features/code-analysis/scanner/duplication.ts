@@ -1,10 +1,10 @@
 /**
  * Duplicate code through jscpd's in-memory engine (`@jscpd/core` + `@jscpd/tokenizer`; the `jscpd`
- * CLI package needs Node 22). One Detector and one MemoryStore see every file: a clone is reported
+ * CLI package needs Node 22). One Detector and one in-memory store see every file: a clone is reported
  * when its second copy is added, so the files go in in path order and "the later copy" is well
  * defined. Unlike the per-file analyzers this one is cross-file, so it runs over the whole file set.
  */
-import { Detector, MemoryStore, getDefaultOptions, getModeHandler, type IClone, type IMapFrame } from '@jscpd/core';
+import { Detector, getDefaultOptions, getModeHandler, type IClone, type IMapFrame, type IStore } from '@jscpd/core';
 import { Tokenizer, getFormatByFile } from '@jscpd/tokenizer';
 import type { Language, Location, RawFinding, RuleMeta, SourceFile } from './types.js';
 
@@ -38,18 +38,28 @@ export const duplicateCodeRule: RuleMeta = {
 };
 
 /**
- * jscpd's MemoryStore rejects every miss with a fresh `Error` (a stack trace per token position: a
- * third of the run). Misses are the common case, so this one rejects with one shared value.
+ * jscpd's MemoryStore, on Maps: the original rejects every miss with a fresh `Error` (a stack trace
+ * per token position, a third of the run) and keeps ~one key per token in a plain object. Misses
+ * are the common case, so this one rejects with one shared value.
  */
-class QuietMemoryStore extends MemoryStore<IMapFrame> {
-  override get(key: string): Promise<IMapFrame> {
-    const frame = this.values[this.currentNamespace]?.[key];
+class FrameStore implements IStore<IMapFrame> {
+  private readonly spaces = new Map<string, Map<string, IMapFrame>>();
+  private current = new Map<string, IMapFrame>();
+  namespace(name: string): void {
+    let space = this.spaces.get(name);
+    if (!space) this.spaces.set(name, (space = new Map<string, IMapFrame>()));
+    this.current = space;
+  }
+  get(key: string): Promise<IMapFrame> {
+    const frame = this.current.get(key);
     return frame ? Promise.resolve(frame) : Promise.reject(NOT_FOUND);
   }
-  private currentNamespace = '';
-  override namespace(namespace: string): void {
-    this.currentNamespace = namespace;
-    super.namespace(namespace);
+  set(key: string, value: IMapFrame): Promise<IMapFrame> {
+    this.current.set(key, value);
+    return Promise.resolve(value);
+  }
+  close(): void {
+    this.spaces.clear();
   }
 }
 const NOT_FOUND = new Error('not found');
@@ -89,7 +99,7 @@ export interface DuplicationOptions {
  * // "src/b.ts:12–21 duplicates src/a.ts:3–12 (10 lines)."
  */
 export async function detectDuplicates(files: SourceFile[], options: DuplicationOptions = {}): Promise<RawFinding[]> {
-  const detector = new Detector(new Tokenizer(), new QuietMemoryStore(), [], {
+  const detector = new Detector(new Tokenizer(), new FrameStore(), [], {
     ...getDefaultOptions(),
     hashFunction: fastHash,
     minTokens: options.minTokens ?? 70,

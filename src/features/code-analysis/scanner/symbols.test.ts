@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { enclosingFunction, indexFile, type Definition, type FileIndex } from './symbols.js';
+import { indexFile, type Definition, type FileIndex } from './symbols.js';
 import { syntaxFindings } from './syntax-errors.js';
-import { loadGrammar, parseFile, withTree } from './syntax.js';
 import type { Language, SourceFile } from './types.js';
 
 const source = (path: string, language: Language, text: string): SourceFile => ({ path, language, text, blobSha: '0' });
@@ -17,20 +16,6 @@ const summary = (defs: Definition[]): string[] =>
   defs.map((d) => `${d.name} ${d.kind} ${d.line}${d.exported ? ' exported' : ''}`);
 
 const refNames = (idx: FileIndex): string[] => [...new Set(idx.references.map((r) => r.name))];
-
-describe('grammars', () => {
-  it('loads each grammar once per process (time of load + first parse printed)', async () => {
-    const times: string[] = [];
-    for (const grammar of ['typescript', 'tsx', 'javascript', 'python', 'go', 'java'] as const) {
-      const started = performance.now();
-      const first = await loadGrammar(grammar);
-      await withTree(source(`a.${grammar}`, grammar, 'x'), () => null);
-      times.push(`${grammar} ${(performance.now() - started).toFixed(0)} ms`);
-      expect(await loadGrammar(grammar)).toBe(first);
-    }
-    console.log(`grammar load + first parse (Parser.init included in the first): ${times.join(', ')}`);
-  });
-});
 
 describe('indexFile', () => {
   it('indexes a TypeScript service: definitions with kinds, lines and exports; references; imports', async () => {
@@ -347,80 +332,6 @@ export function broken(a: string {
     const sequential = [];
     for (const f of files) sequential.push(await indexFile(f));
     expect(await Promise.all(files.map(indexFile))).toEqual(sequential);
-  });
-
-  it('returns null for languages tree-sitter does not cover', async () => {
-    expect(await indexFile(source('main.tf', 'terraform', 'resource "x" "y" {}'))).toBeNull();
-    expect(await parseFile(source('a.yaml', 'yaml', 'a: 1'))).toBeNull();
-  });
-
-  it('frees the tree after withTree, also when the callback throws', async () => {
-    const file = source('a.ts', 'typescript', 'const a = 1;');
-    let deletions = 0;
-    const track = ({ tree }: { tree: { delete(): void } }): void => {
-      const free = tree.delete.bind(tree);
-      tree.delete = () => {
-        deletions++;
-        free();
-      };
-    };
-    await expect(
-      withTree(file, (parsed) => {
-        track(parsed);
-        throw new Error('boom');
-      }),
-    ).rejects.toThrow('boom');
-    expect(deletions).toBe(1);
-    expect(await withTree(file, (parsed) => (track(parsed), parsed.root.type))).toBe('program');
-    expect(deletions).toBe(2);
-  });
-});
-
-describe('enclosingFunction', () => {
-  const text = `export class Orders {
-  constructor(private readonly db: Db) {}
-
-  async total(customer: string): Promise<number> {
-    const rows = await this.db.orders(customer);
-    return rows
-      .map((r) => r.amount)
-      .reduce((sum, amount) => {
-        const rounded = Math.round(amount);
-        return sum + rounded;
-      }, 0);
-  }
-}
-
-app.get('/orders', async (req, res) => {
-  res.json(await orders.total(req.query.customer));
-});
-`;
-  const file = source('src/orders.ts', 'typescript', text);
-
-  it('finds the method around a line, and the innermost multi-line callback inside it', async () => {
-    expect(await enclosingFunction(file, 5)).toMatchObject({ name: 'total', startLine: 4, endLine: 12 });
-    // A one-line arrow is too small to be useful context: the method around it is returned.
-    const method = await enclosingFunction(file, 7);
-    expect(method).toMatchObject({ name: 'total', startLine: 4, endLine: 12 });
-    expect(method?.text.startsWith('async total(customer: string)')).toBe(true);
-    expect(method?.text.endsWith('}, 0);\n  }')).toBe(true);
-    expect(await enclosingFunction(file, 9)).toMatchObject({ name: null, startLine: 8, endLine: 11 });
-  });
-
-  it('returns an anonymous handler with name null, and null outside every function', async () => {
-    expect(await enclosingFunction(file, 16)).toMatchObject({ name: null, startLine: 15, endLine: 17 });
-    expect(await enclosingFunction(file, 1)).toBeNull();
-    expect(await enclosingFunction(file, 999)).toBeNull();
-  });
-
-  it('includes Python decorators with the function', async () => {
-    const py = source('a.py', 'python', '@route("/x")\ndef handler(req):\n    return run(req)\n');
-    expect(await enclosingFunction(py, 3)).toEqual({
-      name: 'handler',
-      startLine: 1,
-      endLine: 3,
-      text: '@route("/x")\ndef handler(req):\n    return run(req)',
-    });
   });
 });
 
