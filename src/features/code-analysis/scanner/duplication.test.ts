@@ -1,3 +1,5 @@
+import { Detector, MemoryStore, getDefaultOptions, getModeHandler, type IMapFrame } from '@jscpd/core';
+import { Tokenizer } from '@jscpd/tokenizer';
 import { describe, expect, it } from 'vitest';
 import { detectDuplicates, duplicateCodeRule } from './duplication.js';
 import type { SourceFile } from './types.js';
@@ -104,6 +106,35 @@ describe('detectDuplicates', () => {
     expect(await detectDuplicates([yaml('a.yaml'), yaml('b.yaml')])).toEqual([]);
     const huge = SIGNUP + `// ${'x'.repeat(300_000)}\n`;
     expect(await detectDuplicates([source('src/a.ts', huge), source('src/b.ts', SIGNUP)])).toEqual([]);
+  });
+
+  it("reports the same clones as jscpd's stock store and MD5 (the faster store and hash change nothing)", async () => {
+    const files = [
+      source('src/profile.ts', PROFILE),
+      source('src/signup.ts', SIGNUP),
+      source('src/util.ts', UNRELATED),
+      source('src/util-copy.ts', UNRELATED.replace('slugify', 'toSlug')),
+      source('src/zz.ts', `${SIGNUP}\n${UNRELATED}`),
+    ];
+    const ours = (await detectDuplicates(files)).map(
+      (f) => `${f.location.path}:${f.location.startLine}-${f.location.endLine}`,
+    );
+    const stock = new Detector(new Tokenizer(), new MemoryStore<IMapFrame>(), [], {
+      ...getDefaultOptions(),
+      minTokens: 70,
+      minLines: 6,
+      maxLines: Number.MAX_SAFE_INTEGER,
+      mode: getModeHandler('weak'),
+    });
+    const expected: string[] = [];
+    for (const file of [...files].sort((a, b) => (a.path < b.path ? -1 : 1))) {
+      for (const clone of await stock.detect(file.path, file.text, 'typescript')) {
+        const a = clone.duplicationA;
+        expected.push(`${a.sourceId}:${a.start.line}-${a.end.line}`);
+      }
+    }
+    expect(ours.length).toBeGreaterThanOrEqual(3);
+    expect(ours).toEqual(expected);
   });
 
   it('describes its rule for users and SARIF', () => {
