@@ -48,6 +48,8 @@ const CONFIDENCE_RANK: Record<Confidence, number> = { high: 3, medium: 2, low: 1
 
 function meetsEvidence(rule: LoadedRule, ranked: Evidence): boolean {
   if (CONFIDENCE_RANK[ranked.confidence] < CONFIDENCE_RANK[rule.evidence.minimum]) return false;
+  const { constructedPattern } = rule.evidence;
+  if (constructedPattern && !constructedPattern.test(ranked.constructedText)) return false;
   if (!rule.evidence.isConstructed || ranked.isConstructed) return true;
   return ranked.flow[0]?.message.startsWith('request input') ?? false;
 }

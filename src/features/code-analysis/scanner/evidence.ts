@@ -24,6 +24,8 @@ export interface Evidence {
   flow: FlowStep[];
   /** The value was built on the way (concatenation, template, join, format), not passed through. */
   isConstructed: boolean;
+  /** Text of the expressions that built it, sink side first. */
+  constructedText: string;
 }
 
 interface LangTable {
@@ -176,11 +178,19 @@ const PURE_CALLS = new Set([
 
 const MAX_HOPS = 8;
 
+interface FunctionEntry {
+  node: SgNode;
+  start: number;
+  end: number;
+  params?: Map<string, SgNode>;
+}
+
 interface Def {
   node: SgNode;
   value: SgNode | null;
   start: number;
-  end: number;
+  /** Start offset of the function the definition belongs to; -1 at module level. */
+  scope: number;
 }
 
 /** Per-file state for evidence ranking; build one per parsed file. */
@@ -188,7 +198,7 @@ export class EvidenceContext {
   private readonly table: LangTable;
   private defIndex: Map<string, Def[]> | undefined;
   private exportedNames: Set<string> | undefined;
-  private readonly paramCache = new Map<number, Set<string>>();
+  private functions: FunctionEntry[] | undefined;
   private readonly exportCache = new Map<number, boolean>();
 
   constructor(
@@ -202,20 +212,27 @@ export class EvidenceContext {
   rank(sink: SgNode): Evidence | null {
     if (this.isConstant(sink, 0)) return null;
     const sinkStep: FlowStep = { node: sink, message: 'reaches the sink here' };
-    const isBuilt = isConstructed(sink);
+    const built = isConstructed(sink) ? sink.text() : '';
     if (REQUEST_INPUT.test(sink.text())) {
       return {
         confidence: 'high',
         flow: [{ node: sink, message: 'request input reaches the sink' }],
-        isConstructed: isBuilt,
+        isConstructed: built !== '',
+        constructedText: built,
       };
     }
-    let best: Evidence = { confidence: 'low', flow: [sinkStep], isConstructed: isBuilt };
-    const queue: { name: string; at: SgNode; chain: FlowStep[]; isBuilt: boolean }[] = this.refs(sink).map((r) => ({
+    const result = (confidence: Confidence, flow: FlowStep[], text: string): Evidence => ({
+      confidence,
+      flow,
+      isConstructed: text !== '',
+      constructedText: text,
+    });
+    let best = result('low', [sinkStep], built);
+    const queue: { name: string; at: SgNode; chain: FlowStep[]; built: string }[] = this.refs(sink).map((r) => ({
       name: r.text(),
       at: sink,
       chain: [sinkStep],
-      isBuilt,
+      built,
     }));
     const seen = new Set<string>();
     let hops = 0;
@@ -229,10 +246,10 @@ export class EvidenceContext {
         const step: FlowStep = { node: fn.param ?? fn.fn, message: `parameter \`${item.name}\`` };
         if (this.isExported(fn.fn)) {
           step.message = `parameter \`${item.name}\` of an exported function`;
-          return { confidence: 'high', flow: [step, ...item.chain], isConstructed: item.isBuilt };
+          return result('high', [step, ...item.chain], item.built);
         }
         if (best.confidence === 'low') {
-          best = { confidence: 'medium', flow: [step, ...item.chain], isConstructed: item.isBuilt };
+          best = result('medium', [step, ...item.chain], item.built);
         }
         continue;
       }
@@ -240,13 +257,13 @@ export class EvidenceContext {
         if (!def.value) continue;
         const step: FlowStep = { node: def.node, message: `\`${item.name}\` is assigned here` };
         const chain = [step, ...item.chain];
-        const isBuiltHere = item.isBuilt || isConstructed(def.value);
+        const builtHere = isConstructed(def.value) ? `${item.built}\n${def.value.text()}` : item.built;
         if (REQUEST_INPUT.test(def.value.text())) {
           step.message = `request input assigned to \`${item.name}\``;
-          return { confidence: 'high', flow: chain, isConstructed: isBuiltHere };
+          return result('high', chain, builtHere);
         }
         for (const ref of this.refs(def.value)) {
-          queue.push({ name: ref.text(), at: def.node, chain, isBuilt: isBuiltHere });
+          queue.push({ name: ref.text(), at: def.node, chain, built: builtHere });
         }
       }
     }
@@ -330,35 +347,45 @@ export class EvidenceContext {
     return out;
   }
 
-  private functionsAround(node: SgNode): SgNode[] {
-    return node.ancestors().filter((a) => this.table.functions.has(kindOf(a)));
+  /** Every function of the file, found with one native call; FFI calls are what cost time here. */
+  private functionTable(): FunctionEntry[] {
+    if (this.functions) return this.functions;
+    const kinds = [...this.table.functions].map((kind) => ({ kind }));
+    this.functions = this.root.findAll({ rule: { any: kinds } }).map((node) => {
+      const { start, end } = node.range();
+      return { node, start: start.index, end: end.index };
+    });
+    return this.functions;
+  }
+
+  /** Enclosing functions of a node, innermost first (a function node counts as inside itself). */
+  private functionsAround(node: SgNode): FunctionEntry[] {
+    const { start, end } = node.range();
+    return this.functionTable()
+      .filter((f) => f.start <= start.index && end.index <= f.end)
+      .sort((x, y) => y.start - x.start);
   }
 
   /** The innermost enclosing function that has `name` as a parameter. */
   private paramOwner(at: SgNode, name: string): { fn: SgNode; param: SgNode | null } | null {
-    const chain = this.table.functions.has(kindOf(at)) ? [at, ...this.functionsAround(at)] : this.functionsAround(at);
-    for (const fn of chain) {
-      if (this.paramsOf(fn).has(name)) {
-        const params = fn.field('parameters') ?? fn.field('parameter');
-        const param = params?.find({ rule: { kind: 'identifier', regex: `^${escapeRegex(name)}$` } }) ?? params;
-        return { fn, param: param ?? null };
-      }
+    for (const fn of this.functionsAround(at)) {
+      const param = this.paramsOf(fn).get(name);
+      if (param) return { fn: fn.node, param };
     }
     return null;
   }
 
-  private paramsOf(fn: SgNode): Set<string> {
-    const cached = this.paramCache.get(fn.id());
-    if (cached) return cached;
-    const names = new Set<string>();
-    const params = fn.field('parameters') ?? fn.field('parameter');
+  private paramsOf(fn: FunctionEntry): Map<string, SgNode> {
+    if (fn.params) return fn.params;
+    const names = new Map<string, SgNode>();
+    const params = fn.node.field('parameters') ?? fn.node.field('parameter');
     if (params) {
-      if (kindOf(params) === 'identifier') names.add(params.text());
+      if (kindOf(params) === 'identifier') names.set(params.text(), params);
       for (const id of params.findAll({ rule: { any: this.table.binders.map((kind) => ({ kind })) } })) {
-        names.add(id.text());
+        if (!names.has(id.text())) names.set(id.text(), id);
       }
     }
-    this.paramCache.set(fn.id(), names);
+    fn.params = names;
     return names;
   }
 
@@ -366,14 +393,9 @@ export class EvidenceContext {
   private defsInScope(name: string, at: SgNode): Def[] {
     const defs = this.index().get(name);
     if (!defs) return [];
-    const scopes = this.functionsAround(at).map((f) => f.range());
+    const scopes = new Set(this.functionsAround(at).map((f) => f.start));
     const pos = at.range().start.index;
-    return defs.filter((d) => {
-      const owner = this.functionsAround(d.node)[0];
-      if (!owner) return true;
-      const r = owner.range();
-      return scopes.some((s) => s.start.index === r.start.index && s.end.index === r.end.index) && d.start !== pos;
-    });
+    return defs.filter((d) => (d.scope === -1 || scopes.has(d.scope)) && d.start !== pos);
   }
 
   private index(): Map<string, Def[]> {
@@ -384,7 +406,11 @@ export class EvidenceContext {
       const slots = this.table.defs[kindOf(node)];
       if (!slots) continue;
       const target = node.field(slots[0]);
-      const value = node.field(slots[1]);
+      let value = node.field(slots[1]);
+      // Go's `q := expr` has expression lists on both sides.
+      if (value && kindOf(value) === 'expression_list' && value.namedChildren().length === 1) {
+        value = value.namedChildren()[0] ?? value;
+      }
       if (!target) continue;
       const names =
         kindOf(target) === 'identifier'
@@ -393,10 +419,11 @@ export class EvidenceContext {
       if (kindOf(target) !== 'identifier' && /^(member|subscript|attribute|selector|field)/.test(kindOf(target))) {
         continue;
       }
-      const r = node.range();
+      const start = node.range().start.index;
+      const scope = this.functionsAround(node).find((f) => f.start < start)?.start ?? -1;
       for (const id of names) {
         const list = index.get(id.text()) ?? [];
-        list.push({ node, value, start: r.start.index, end: r.end.index });
+        list.push({ node, value, start, scope });
         index.set(id.text(), list);
       }
     }
@@ -425,7 +452,7 @@ export class EvidenceContext {
       const name = fn.field('name')?.text() ?? '';
       if (name.startsWith('_') && !name.startsWith('__')) return false;
       // Module-level function or method of a module-level class.
-      return this.functionsAround(fn).length === 0;
+      return this.functionsAround(fn).length === 1;
     }
     return this.isJsExported(fn);
   }

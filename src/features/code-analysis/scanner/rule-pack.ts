@@ -31,7 +31,7 @@ export interface LoadedRule extends RuleMeta {
   /** Confidence when the rule has no sink to rank. */
   confidence: Confidence;
   /** Extra conditions on the sink's evidence; see `zRule`. */
-  evidence: { isConstructed: boolean; minimum: Confidence };
+  evidence: { isConstructed: boolean; minimum: Confidence; constructedPattern?: RegExp };
   /** Message shown on a finding; defaults to the summary. */
   message?: string;
   /** ast-grep rewrite template, for AutoFix. */
@@ -39,6 +39,20 @@ export interface LoadedRule extends RuleMeta {
   tests: { invalid: string[]; valid: string[] };
   /** The pack file the rule came from. */
   file: string;
+}
+
+/** Rust-style `(?i)` prefix (as ast-grep's `regex` takes it) to a JS RegExp. */
+function toJsRegex(source: string): RegExp {
+  return source.startsWith('(?i)') ? new RegExp(source.slice(4), 'i') : new RegExp(source);
+}
+
+function isValidRegex(source: string): boolean {
+  try {
+    toJsRegex(source);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 const zAstGrepRule = z.record(z.string(), z.unknown());
@@ -65,10 +79,19 @@ export const zRule = z.strictObject({
   evidence: z
     .strictObject({
       constructed: z.boolean().default(false),
+      // The built value must match this (e.g. look like SQL), so `cp.exec('ls ' + x)` is no SQL finding.
+      constructedPattern: z
+        .string()
+        .refine((p) => isValidRegex(p), 'must be a valid regular expression')
+        .optional(),
       minimum: z.enum(CONFIDENCES).default('low'),
     })
     .default({ constructed: false, minimum: 'low' })
-    .transform((e) => ({ isConstructed: e.constructed, minimum: e.minimum })),
+    .transform((e) => ({
+      isConstructed: e.constructed,
+      minimum: e.minimum,
+      ...(e.constructedPattern ? { constructedPattern: toJsRegex(e.constructedPattern) } : {}),
+    })),
   message: z.string().min(1).optional(),
   fix: z.string().optional(),
   tests: z.strictObject({
