@@ -553,7 +553,3 @@ function isConstructed(node: SgNode): boolean {
 function kindOf(node: SgNode): string {
   return String(node.kind());
 }
-
-function escapeRegex(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
