@@ -15,6 +15,8 @@ export interface GitHttpServer {
   urlOf(name: string): string;
   /** The Authorization headers received, in order (undefined when a request had none). */
   authorizations: (string | undefined)[];
+  /** The bare repository's directory (tests push to it). */
+  barePath(name: string): string;
   /** Creates a bare repository `<name>.git` with one commit per `{ file: content }` map, on `branch`; returns the last commit. */
   addRepo(name: string, commits: Record<string, string>[], branch?: string): string;
   close(): Promise<void>;
@@ -45,7 +47,7 @@ export function gitFixture(cwd: string, args: string[]): string {
 /** A work tree at `dir` (created) with one commit per file map on `branch`; returns the last commit. */
 export function makeWorkTree(dir: string, commits: Record<string, string>[], branch = 'main'): string {
   fs.mkdirSync(dir, { recursive: true });
-  gitFixture(dir, ['init', '-q', '-b', branch]);
+  if (!fs.existsSync(path.join(dir, '.git'))) gitFixture(dir, ['init', '-q', '-b', branch]);
   for (const [i, files] of commits.entries()) {
     for (const [name, content] of Object.entries(files)) {
       fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
@@ -111,6 +113,7 @@ export async function startGitHttpServer(opts: { authorization?: string } = {}):
   return {
     urlOf: (name) => `http://127.0.0.1:${port}/${name}.git`,
     authorizations,
+    barePath: (name) => path.join(root, `${name}.git`),
     addRepo(name, commits, branch = 'main') {
       const work = path.join(root, `${name}.work`);
       const head = makeWorkTree(work, commits, branch);
