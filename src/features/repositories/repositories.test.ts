@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +14,7 @@ import {
   withTestServer,
   type TestServer,
 } from '../../testing/harness.js';
+import { explainGitFailure, syncClone } from './git.js';
 import { resolveLocalPath } from './paths.js';
 
 const tmp = (prefix: string) => fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), `nyx-${prefix}-`)));
@@ -180,6 +182,20 @@ describe.each(dbKinds)('repositories on %s', (kind) => {
     expect((await t.repositories.sync.mutate({ id: r.id })).lastSyncedCommit).toBe(second);
     expect(fs.readFileSync(path.join(clone, 'CHANGELOG.md'), 'utf8')).toBe('v2\n');
 
+    // A host name (not an IP literal) clones too: git is pinned to the addresses the policy judged.
+    const byName = await t.repositories.create.mutate({
+      projectId: p.id,
+      name: 'by-name',
+      source: 'git',
+      url: git.urlOf('demo').replace('127.0.0.1', 'localhost'),
+      token: TOKEN,
+      tokenKind: 'github',
+    });
+    expect(await t.repositories.sync.mutate({ id: byName.id })).toMatchObject({
+      status: 'ready',
+      lastSyncedCommit: second,
+    });
+
     await t.repositories.delete.mutate({ id: r.id });
     expect(fs.existsSync(clone)).toBe(false);
   });
@@ -292,6 +308,41 @@ describe.each(dbKinds)('repositories on %s', (kind) => {
         expect(viaLink.path).toBe(inside);
       },
     );
+  });
+});
+
+describe('git that hangs', () => {
+  it('is stopped at the timeout with a clear message and leaves no directory behind', async () => {
+    const sockets: net.Socket[] = [];
+    const silent = net.createServer((socket) => void sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const port = (silent.address() as net.AddressInfo).port;
+    const dir = tmp('hang');
+    try {
+      const err = await syncClone(`http://127.0.0.1:${port}/slow.git`, 'main', path.join(dir, 'repo'), {
+        binPath: loadEnv({}).PATH,
+        timeoutMs: 1500,
+      }).catch((e: unknown) => e);
+      expect(explainGitFailure(err, { timeoutMs: 1500, secrets: [] })).toBe(
+        'git did not finish within 2 s and was stopped',
+      );
+      expect(fs.readdirSync(dir)).toEqual([]);
+    } finally {
+      for (const s of sockets) s.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('failure messages never carry the token or a URL', () => {
+    const token = 'ghp_s3cr3t';
+    const raw = new Error(
+      `fatal: something odd at https://x-access-token:${token}@example.com/a.git (Authorization: Bearer ${token})`,
+    );
+    const message = explainGitFailure(raw, { timeoutMs: 1000, secrets: [token] });
+    expect(message).toMatch(/^git failed: /);
+    expect(message).not.toContain(token);
+    expect(message).not.toContain('example.com');
   });
 });
 

@@ -73,8 +73,8 @@ const nameTaken = () =>
   });
 
 /**
- * Checks a clone URL against the egress policy on its resolved addresses and returns the one
- * git is pinned to. Plain http only to addresses that are not public (loopback in embedded
+ * Checks a clone URL against the egress policy on its resolved addresses and returns the
+ * curl resolve entry that pins git to them. Plain http only to addresses that are not public (loopback in embedded
  * mode, or ranges an admin allowed with NYXCORE_EGRESS_ALLOW): a token never crosses the
  * internet in clear text.
  */
@@ -93,11 +93,10 @@ export async function checkGitUrl(deps: Pick<RepoDeps, 'egress'>, url: string): 
       'Use https:// for a public host (http:// is allowed only on local networks the egress policy allows)',
     );
   const host = u.hostname.replace(/^\[(.*)\]$/, '$1');
-  const first = addresses[0];
-  // An IP literal needs no pin; a name is pinned to the address that was judged.
-  if (!first || host === first) return { pin: undefined };
+  // An IP literal needs no pin; a name is pinned to the addresses that were judged (curl tries them in order).
+  if (addresses.length === 0 || addresses.includes(host)) return { pin: undefined };
   const port = Number(u.port) || (u.protocol === 'https:' ? 443 : 80);
-  return { pin: `${u.hostname}:${port}:${first.includes(':') ? `[${first}]` : first}` };
+  return { pin: `${u.hostname}:${port}:${addresses.map((a) => (a.includes(':') ? `[${a}]` : a)).join(',')}` };
 }
 
 async function loadRow(access: Pick<Access, 'tx' | 'projectPin'>, id: string): Promise<Row> {
