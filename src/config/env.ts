@@ -84,6 +84,8 @@ const zEnv = z.object({
   NYXCORE_REPOS_DIR: z.string().min(1).optional(),
   /** Where `git` is looked up; the only part of the server's environment git processes get. */
   PATH: z.string().min(1).default('/usr/local/bin:/usr/bin:/bin'),
+  /** A CA bundle git uses for https clones (the variable git itself reads), e.g. a corporate proxy's. */
+  GIT_SSL_CAINFO: z.string().min(1).optional(),
   /** Time limit of one git clone or fetch. */
   NYXCORE_GIT_TIMEOUT_MS: z.coerce.number().int().min(1000).max(3_600_000).default(300_000),
   /** Run jobs (workflow runs) in this process too; `off` leaves them to `nyxcore worker` processes. */

@@ -18,7 +18,7 @@ export interface GitHttpServer {
   /** The bare repository's directory (tests push to it). */
   barePath(name: string): string;
   /** Creates a bare repository `<name>.git` with one commit per `{ file: content }` map, on `branch`; returns the last commit. */
-  addRepo(name: string, commits: Record<string, string>[], branch?: string): string;
+  addRepo(name: string, commits: Record<string, string>[], branch?: string, symlinks?: Record<string, string>): string;
   close(): Promise<void>;
 }
 
@@ -45,9 +45,15 @@ export function gitFixture(cwd: string, args: string[]): string {
 }
 
 /** A work tree at `dir` (created) with one commit per file map on `branch`; returns the last commit. */
-export function makeWorkTree(dir: string, commits: Record<string, string>[], branch = 'main'): string {
+export function makeWorkTree(
+  dir: string,
+  commits: Record<string, string>[],
+  branch = 'main',
+  symlinks: Record<string, string> = {},
+): string {
   fs.mkdirSync(dir, { recursive: true });
   if (!fs.existsSync(path.join(dir, '.git'))) gitFixture(dir, ['init', '-q', '-b', branch]);
+  for (const [name, target] of Object.entries(symlinks)) fs.symlinkSync(target, path.join(dir, name));
   for (const [i, files] of commits.entries()) {
     for (const [name, content] of Object.entries(files)) {
       fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
@@ -114,9 +120,9 @@ export async function startGitHttpServer(opts: { authorization?: string } = {}):
     urlOf: (name) => `http://127.0.0.1:${port}/${name}.git`,
     authorizations,
     barePath: (name) => path.join(root, `${name}.git`),
-    addRepo(name, commits, branch = 'main') {
+    addRepo(name, commits, branch = 'main', symlinks = {}) {
       const work = path.join(root, `${name}.work`);
-      const head = makeWorkTree(work, commits, branch);
+      const head = makeWorkTree(work, commits, branch, symlinks);
       gitFixture(root, ['clone', '-q', '--bare', work, `${name}.git`]);
       return head;
     },

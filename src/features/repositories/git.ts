@@ -20,6 +20,8 @@ export interface GitOptions {
   /** PATH to find `git` with (from the env module). */
   binPath: string;
   timeoutMs: number;
+  /** A CA bundle for https (GIT_SSL_CAINFO), e.g. a corporate proxy's. */
+  caInfo?: string | undefined;
   /** `host:port:address` for curl's resolver, so git connects only where the policy allowed. */
   pin?: string | undefined;
   auth?: GitAuth | undefined;
@@ -62,6 +64,7 @@ function gitIn(dir: string, opts: GitOptions, signal: AbortSignal, extra: [strin
     GIT_CONFIG_NOSYSTEM: '1',
     GIT_CONFIG_GLOBAL: '/dev/null',
     GIT_CONFIG_COUNT: String(config.length),
+    ...(opts.caInfo ? { GIT_SSL_CAINFO: opts.caInfo } : {}),
   };
   config.forEach(([k, v], i) => {
     env[`GIT_CONFIG_KEY_${i}`] = k;
@@ -133,6 +136,13 @@ export function explainGitFailure(
   return `git failed: ${safe.slice(0, 200)}`;
 }
 
+/**
+ * A clone's symlinks are checked out as small files holding the link's target: nothing
+ * nyxCore reads in its own checkouts can lead out of them (the index still records them as
+ * links, mode 120000).
+ */
+const CHECKOUT_CONFIG: [string, string][] = [['core.symlinks', 'false']];
+
 const HEAD_RE = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
 
 /**
@@ -148,7 +158,7 @@ export async function syncClone(url: string, branch: string, dest: string, opts:
     .catch(() => false);
   return withTimeout(opts.timeoutMs, async (signal) => {
     if (exists) {
-      const git = gitIn(dest, opts, signal);
+      const git = gitIn(dest, opts, signal, CHECKOUT_CONFIG);
       // The URL is given on every fetch (not read from .git/config): an update of the URL takes effect.
       await git.raw([
         'fetch',
@@ -164,7 +174,7 @@ export async function syncClone(url: string, branch: string, dest: string, opts:
     } else {
       const tmp = `${dest}.tmp-${randomBytes(6).toString('hex')}`;
       try {
-        await gitIn(path.dirname(dest), opts, signal).raw([
+        await gitIn(path.dirname(dest), opts, signal, CHECKOUT_CONFIG).raw([
           'clone',
           '--depth',
           '1',

@@ -136,7 +136,9 @@ describe.each(dbKinds)('repositories on %s', (kind) => {
     const a = await newUser(server);
     const t = a.client.trpc;
     const p = await t.projects.create.mutate({ name: 'Cloned' });
-    const first = git.addRepo('demo', [{ 'README.md': '# demo\n' }, { 'src/index.ts': 'export {};\n' }]);
+    const first = git.addRepo('demo', [{ 'README.md': '# demo\n' }, { 'src/index.ts': 'export {};\n' }], 'main', {
+      'escape.txt': '/etc/passwd',
+    });
     const r = await t.repositories.create.mutate({
       projectId: p.id,
       name: 'demo',
@@ -156,6 +158,9 @@ describe.each(dbKinds)('repositories on %s', (kind) => {
     expect(config).not.toContain(Buffer.from(`x-access-token:${TOKEN}`).toString('base64'));
     expect(config.toLowerCase()).not.toMatch(/extraheader|authorization/);
     expect(fs.readdirSync(path.dirname(clone))).toEqual([r.id]);
+    // A symlink in the repository is a plain file in nyxCore's checkout.
+    expect(fs.lstatSync(path.join(clone, 'escape.txt')).isSymbolicLink()).toBe(false);
+    expect(fs.readFileSync(path.join(clone, 'escape.txt'), 'utf8')).toBe('/etc/passwd');
 
     // The API and the database never show the token.
     const shown = JSON.stringify([

@@ -24,7 +24,10 @@ import { cloneDirOf, resolveLocalPath } from './paths.js';
 import type { CreateRepositoryInput, UpdateRepositoryInput } from './schema.js';
 
 export interface RepoDeps {
-  env: Pick<Env, 'DATABASE_URL' | 'NYXCORE_REPO_ROOTS' | 'reposDir' | 'PATH' | 'NYXCORE_GIT_TIMEOUT_MS'>;
+  env: Pick<
+    Env,
+    'DATABASE_URL' | 'NYXCORE_REPO_ROOTS' | 'reposDir' | 'PATH' | 'GIT_SSL_CAINFO' | 'NYXCORE_GIT_TIMEOUT_MS'
+  >;
   egress: Pick<Egress, 'resolveUrl' | 'isLocalAddress'>;
   vault: Vault;
   database: Database;
@@ -293,7 +296,11 @@ export async function syncRepository(deps: RepoDeps, grant: TenantGrant, id: str
   let token: string | null = null;
   let outcome: { status: 'ready' | 'error'; commit: string | null; message: string | null };
   try {
-    const opts: GitOptions = { binPath: deps.env.PATH, timeoutMs: deps.env.NYXCORE_GIT_TIMEOUT_MS };
+    const opts: GitOptions = {
+      binPath: deps.env.PATH,
+      timeoutMs: deps.env.NYXCORE_GIT_TIMEOUT_MS,
+      caInfo: deps.env.GIT_SSL_CAINFO,
+    };
     if (row.source === 'git') {
       const url = row.url ?? '';
       const { pin } = await checkGitUrl(deps, url);
