@@ -6,6 +6,7 @@
  * cannot ship unclassified.
  */
 import { randomUUID } from 'node:crypto';
+import os from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scopes } from '../platform/access/scopes.js';
 import {
@@ -51,6 +52,13 @@ const talk = (projectId?: string) => ({
   mode: 'single',
   participants: [{ provider: 'offline' }],
   ...(projectId ? { projectId } : {}),
+});
+/** A local-path repository (any absolute directory is allowed in embedded mode). */
+const repo = (projectId: string) => ({
+  projectId,
+  name: `repo ${randomUUID().slice(0, 6)}`,
+  source: 'local_path',
+  path: os.tmpdir(),
 });
 const insight = (projectId: string) => ({
   projectId,
@@ -244,6 +252,26 @@ const rules: Record<string, Rule> = {
     inside: (f) => ({ id: f.ids.discussionP1, content: 'We deploy twice a day.' }),
   },
   'discussions.continue': { kind: 'project', escapes: [(f) => ({ id: f.ids.discussionP2 })] },
+  'repositories.create': {
+    kind: 'project',
+    escapes: [(f) => repo(f.p2)],
+    inside: (f) => repo(f.p1),
+  },
+  'repositories.update': {
+    kind: 'project',
+    escapes: [(f) => ({ id: f.ids.repoP2, name: 'Hijacked' })],
+    inside: (f) => ({ id: f.ids.repoP1, name: `Renamed ${randomUUID().slice(0, 4)}` }),
+  },
+  'repositories.delete': {
+    kind: 'project',
+    escapes: [(f) => ({ id: f.ids.repoP2 })],
+    inside: async (f) => ({ id: await f.fresh.repo!() }),
+  },
+  'repositories.sync': {
+    kind: 'project',
+    escapes: [(f) => ({ id: f.ids.repoP2 })],
+    inside: (f) => ({ id: f.ids.repoP1 }),
+  },
   'discussions.stop': {
     kind: 'project',
     escapes: [(f) => ({ id: f.ids.discussionP2 })],
@@ -330,6 +358,7 @@ describe.each(dbKinds)('a project-pinned token across every mutation on %s', (ki
           projectId,
         })
       ).id;
+    const repository = async (projectId: string) => (await o.repositories.create.mutate(repo(projectId) as never)).id;
     const workflowP1 = await workflow(p1);
     const workflowP2 = await workflow(p2);
     const runP1 = (await o.workflows.run.mutate({ workflowId: workflowP1, input: 'Retries pile up.' })).id;
@@ -366,6 +395,8 @@ describe.each(dbKinds)('a project-pinned token across every mutation on %s', (ki
         runP2,
         discussionP1: await discussion(p1),
         discussionP2: await discussion(p2),
+        repoP1: await repository(p1),
+        repoP2: await repository(p2),
       },
       fresh: {
         token: () => mint(p1),
@@ -374,6 +405,7 @@ describe.each(dbKinds)('a project-pinned token across every mutation on %s', (ki
         entry: () => entry(p1),
         workflow: () => workflow(p1),
         discussion: () => discussion(p1),
+        repo: () => repository(p1),
       },
     };
     // Every scope the owner has, pinned to P1: only the pin stands between it and the workspace.

@@ -5,6 +5,7 @@ import { insightsRouter, memoryRouter } from '../features/memory/index.js';
 import { notesRouter } from '../features/notes/index.js';
 import { personasRouter } from '../features/personas/index.js';
 import { projectsRouter } from '../features/projects/index.js';
+import { repositoriesRouter } from '../features/repositories/index.js';
 import { invitationsRouter, membersRouter, workspacesRouter } from '../features/tenancy/index.js';
 import { discussionsRouter } from '../features/discussions/index.js';
 import { runsRouter, workflowsRouter } from '../features/workflows/index.js';
@@ -26,6 +27,7 @@ export const appRouter = router({
   workflows: workflowsRouter,
   runs: runsRouter,
   discussions: discussionsRouter,
+  repositories: repositoriesRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -25,6 +25,10 @@ export const auditActions = [
   'llm.catalog_changed',
   'workflow.deleted',
   'workflow.run_cancelled',
+  'repository.created',
+  'repository.updated',
+  'repository.deleted',
+  'repository.synced',
 ] as const;
 
 export type AuditAction = (typeof auditActions)[number];

@@ -158,6 +158,7 @@ describe('workspaces.current (pglite)', () => {
         'notes:read',
         'personas:read',
         'projects:read',
+        'repositories:read',
         'workflows:read',
         'workspace:read',
       ]);

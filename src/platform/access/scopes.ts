@@ -27,6 +27,8 @@ export const scopes = [
   'workflows:run',
   'discussions:read',
   'discussions:write',
+  'repositories:read',
+  'repositories:write',
 ] as const;
 
 export type Scope = (typeof scopes)[number];
@@ -42,6 +44,7 @@ const viewer: Scope[] = [
   'memory:read',
   'workflows:read',
   'discussions:read',
+  'repositories:read',
 ];
 const member: Scope[] = [
   ...viewer,
@@ -54,6 +57,7 @@ const member: Scope[] = [
   'workflows:write',
   'workflows:run',
   'discussions:write',
+  'repositories:write',
 ];
 const admin: Scope[] = [...member, 'members:manage', 'tokens:manage', 'audit:read', 'llm:manage', 'usage:read'];
 const owner: Scope[] = [...admin, 'workspace:manage'];
