@@ -29,6 +29,10 @@ export const auditActions = [
   'repository.updated',
   'repository.deleted',
   'repository.synced',
+  'analysis.started',
+  'analysis.cancelled',
+  'finding.ignored',
+  'finding.unignored',
 ] as const;
 
 export type AuditAction = (typeof auditActions)[number];

@@ -2,3 +2,5 @@
 export { repositoriesRouter } from './router.js';
 export { getRepository, type RepositoryView } from './service.js';
 export { cloneDirOf } from './paths.js';
+export { checkoutRepository, RepositoryUnavailableError } from './checkout.js';
+export type { RepoDeps } from './service.js';

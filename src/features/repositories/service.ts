@@ -11,6 +11,7 @@ import type { Env } from '../../config/env.js';
 import { projectForNewRow, visibleOr404 } from '../../platform/access/project-pin.js';
 import type { Access, TenantGrant } from '../../platform/access/tenant-access.js';
 import { withGrant } from '../../platform/access/tenant-access.js';
+import { withTenant } from '../../platform/db/tenant.js';
 import type { Database } from '../../platform/db/client.js';
 import { repositories } from '../../platform/db/schema/index.js';
 import type { Egress } from '../../platform/egress/egress.js';
@@ -58,6 +59,11 @@ export function toView(r: Row) {
   };
 }
 export type RepositoryView = ReturnType<typeof toView>;
+
+/** Who syncs: a member in a request, or an analysis run acting for the user who started it (who may be gone). */
+export type SyncActor = Omit<Access, 'tx'>;
+const withActor = <T>(deps: Pick<RepoDeps, 'database'>, actor: SyncActor, fn: (access: Access) => Promise<T>) =>
+  withTenant(deps.database, { tenantId: actor.tenantId, userId: actor.userId }, (tx) => fn({ ...actor, tx }));
 
 /** The vault binds each token to its row: a ciphertext copied to another repository does not decrypt. */
 const credentialContext = (tenantId: string, repoId: string) => `repositories/${tenantId}/${repoId}`;
@@ -279,9 +285,9 @@ function syncFailureMessage(err: unknown, row: Row, deps: RepoDeps, token: strin
  * and its HEAD read. The outcome is stored as status `ready` or `error` with a clean message;
  * a sync already running (within the git timeout) is a CONFLICT.
  */
-export async function syncRepository(deps: RepoDeps, grant: TenantGrant, id: string): Promise<RepositoryView> {
+export async function syncRepository(deps: RepoDeps, grant: SyncActor, id: string): Promise<RepositoryView> {
   const staleBefore = new Date(Date.now() - deps.env.NYXCORE_GIT_TIMEOUT_MS - 60_000);
-  const row = await withGrant(deps, grant, async (access) => {
+  const row = await withActor(deps, grant, async (access) => {
     await loadRow(access, id);
     const [claimed] = await access.tx
       .update(repositories)
@@ -325,7 +331,7 @@ export async function syncRepository(deps: RepoDeps, grant: TenantGrant, id: str
     deps.log.warn({ repositoryId: id, reason: message }, 'repository sync failed');
     outcome = { status: 'error', commit: row.lastSyncedCommit, message };
   }
-  return withGrant(deps, grant, async (access) => {
+  return withActor(deps, grant, async (access) => {
     const [done] = await access.tx
       .update(repositories)
       .set({

@@ -152,6 +152,7 @@ describe('workspaces.current (pglite)', () => {
       v.client.tenantId = owner.tenantId;
       const asViewer = await v.client.trpc.workspaces.current.query();
       expect(asViewer.scopes).toEqual([
+        'analysis:read',
         'discussions:read',
         'members:read',
         'memory:read',

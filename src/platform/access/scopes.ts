@@ -29,6 +29,9 @@ export const scopes = [
   'discussions:write',
   'repositories:read',
   'repositories:write',
+  'analysis:read',
+  'analysis:run',
+  'analysis:write',
 ] as const;
 
 export type Scope = (typeof scopes)[number];
@@ -45,6 +48,7 @@ const viewer: Scope[] = [
   'workflows:read',
   'discussions:read',
   'repositories:read',
+  'analysis:read',
 ];
 const member: Scope[] = [
   ...viewer,
@@ -58,6 +62,8 @@ const member: Scope[] = [
   'workflows:run',
   'discussions:write',
   'repositories:write',
+  'analysis:run',
+  'analysis:write',
 ];
 const admin: Scope[] = [...member, 'members:manage', 'tokens:manage', 'audit:read', 'llm:manage', 'usage:read'];
 const owner: Scope[] = [...admin, 'workspace:manage'];

@@ -7,3 +7,4 @@ export * from './memory.js';
 export * from './workflows.js';
 export * from './discussions.js';
 export * from './repositories.js';
+export * from './code-analysis.js';
