@@ -2,3 +2,4 @@
 export { repositoriesRouter } from './router.js';
 export { getRepository, type RepositoryView } from './service.js';
 export { cloneDirOf } from './paths.js';
+export { gitVersion } from './git.js';
