@@ -57,6 +57,7 @@ describe('nyxcore CLI (embedded)', () => {
     const doctor = await nyxcore(dataDir, 'doctor');
     expect(doctor.code).toBe(0);
     expect(doctor.stdout).toContain('✓ pgvector extension: vector');
+    expect(doctor.stdout).toMatch(/✓ git: git 2\.\d+/);
     expect(doctor.stdout).toMatch(/✓ row level security: \d+ tenant tables, all enabled \+ forced/);
     expect(doctor.stdout).toContain('All checks passed.');
 

@@ -2,6 +2,7 @@ import type { Env } from '../config/env.js';
 import { appRoleFacts, findRlsProblems, tenantTables } from '../platform/db/catalog.js';
 import type { Database } from '../platform/db/client.js';
 import { pendingMigrations, textMatchFacts } from '../platform/db/migrate.js';
+import { gitVersion } from '../features/repositories/index.js';
 
 export interface Check {
   name: string;
@@ -98,7 +99,22 @@ export async function runDoctor(env: Env, database: Database): Promise<Check[]> 
       : 'tsvector @@ tsquery is not LEAKPROOF: keyword search reads every row of a workspace (slower, still correct)',
     ...(match.isLeakproof ? {} : { fix: match.fix }),
   });
+  add(await gitCheck(env));
   return checks;
+}
+
+/** Repositories clone with the system git; `http.curloptResolve` (DNS pinning) needs 2.37. */
+async function gitCheck(env: Env): Promise<Check> {
+  const v = await gitVersion(env.PATH);
+  const isOk = v !== null && (v[0] > 2 || (v[0] === 2 && v[1] >= 37));
+  return {
+    name: 'git',
+    isOk,
+    // Only git repositories need it: the rest of nyxCore works without.
+    isWarning: !isOk,
+    detail: v ? `git ${v.join('.')}` : `not found on PATH (${env.PATH})`,
+    ...(isOk ? {} : { fix: 'Install git ≥ 2.37 to connect git repositories (local paths work without it)' }),
+  };
 }
 
 /** Memory search: vector columns declared as vector(1536), their HNSW indexes, and rows still missing a vector. */

@@ -226,3 +226,16 @@ export async function localHead(
     }
   });
 }
+
+/** The system git's version (`[2, 39]`), or null when `git` is not on PATH; for `nyxcore doctor`. */
+export async function gitVersion(binPath: string): Promise<[number, number] | null> {
+  try {
+    const out = await withTimeout(10_000, (signal) =>
+      gitIn('.', { binPath, timeoutMs: 10_000 }, signal).raw(['--version']),
+    );
+    const m = /git version (\d+)\.(\d+)/.exec(out);
+    return m ? [Number(m[1]), Number(m[2])] : null;
+  } catch {
+    return null;
+  }
+}

@@ -8,6 +8,16 @@ import { NyxError } from '../../platform/errors.js';
 export const cloneDirOf = (env: Pick<Env, 'reposDir'>, tenantId: string, repoId: string): string =>
   path.join(env.reposDir, tenantId, repoId);
 
+/**
+ * The directory a repository's files are read from: nyxCore's clone for a git repository
+ * (present once synced), the connected directory for a local path. Example:
+ * `workDirOf(deps.env, repo)` → '/data/repos/<tenant>/<repo>'.
+ */
+export const workDirOf = (
+  env: Pick<Env, 'reposDir'>,
+  repo: { id: string; tenantId: string; source: 'git' | 'local_path'; path: string | null },
+): string => (repo.source === 'git' ? cloneDirOf(env, repo.tenantId, repo.id) : (repo.path ?? ''));
+
 const pathError = (message: string) => new NyxError('BAD_INPUT', message, { fieldErrors: { path: [message] } });
 
 const isInside = (child: string, root: string) =>

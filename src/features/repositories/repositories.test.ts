@@ -56,6 +56,11 @@ describe.each(dbKinds)('repositories on %s', (kind) => {
     expect(dup.httpStatus).toBe(409);
     expect(dup.fieldErrors?.name).toBeDefined();
 
+    // A second sync while one runs is refused.
+    await server.database.raw("update repositories set status = 'syncing', updated_at = now() where id = $1", [r.id]);
+    expect((await trpcError(() => t.repositories.sync.mutate({ id: r.id }))).httpStatus).toBe(409);
+    await server.database.raw("update repositories set status = 'idle' where id = $1", [r.id]);
+
     const synced = await t.repositories.sync.mutate({ id: r.id });
     expect(synced).toMatchObject({ status: 'ready', lastSyncedCommit: head, statusMessage: null });
     expect(synced.lastSyncedAt).toBeInstanceOf(Date);
