@@ -29,6 +29,7 @@ export function locationOf(path: string, node: SgNode, message?: string): Locati
 
 /** JSON with sorted keys, so the hash does not depend on key order in the YAML. */
 export function canonicalJson(value: unknown): string {
+  if (value instanceof RegExp) return JSON.stringify(String(value));
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value !== null && typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>)
