@@ -8,6 +8,10 @@
  * - a parameter of a function that is not exported → `medium`; anything else → `low`.
  * It runs on every match of a scan of thousands of files, so the per-file indexes (definitions,
  * exported names, parameters) are built lazily, once, and the walk is bounded.
+ *
+ * One file on purpose (over 400 lines): the per-language kind tables, the constant check, the
+ * trace and the export check share one per-file context and its caches; split up they would
+ * pass that context around without getting any simpler.
  */
 import type { SgNode } from '@ast-grep/napi';
 import type { Confidence } from './types.js';
@@ -300,7 +304,7 @@ export class EvidenceContext {
       const b = node.field('alternative');
       return !!a && !!b && this.isConstant(a, depth + 1) && this.isConstant(b, depth + 1);
     }
-    if (kind === 'array' || kind === 'list') {
+    if (kind === 'array' || kind === 'list' || kind === 'arguments') {
       return node.namedChildren().every((c) => this.isConstant(c, depth + 1));
     }
     if (kind === 'member_expression') {
@@ -419,16 +423,32 @@ export class EvidenceContext {
       if (kindOf(target) !== 'identifier' && /^(member|subscript|attribute|selector|field)/.test(kindOf(target))) {
         continue;
       }
-      const start = node.range().start.index;
-      const scope = this.functionsAround(node).find((f) => f.start < start)?.start ?? -1;
-      for (const id of names) {
-        const list = index.get(id.text()) ?? [];
-        list.push({ node, value, start, scope });
-        index.set(id.text(), list);
+      this.addDef(index, names, node, value);
+    }
+    if (this.table === JS) {
+      // `args.push(x)` puts x into args as surely as an assignment does.
+      for (const call of this.root.findAll({
+        rule: {
+          kind: 'call_expression',
+          has: { field: 'function', kind: 'member_expression', regex: '^[\\w$]+\\.(push|unshift|splice)$' },
+        },
+      })) {
+        const object = call.field('function')?.field('object');
+        if (object && kindOf(object) === 'identifier') this.addDef(index, [object], call, call.field('arguments'));
       }
     }
     this.defIndex = index;
     return index;
+  }
+
+  private addDef(index: Map<string, Def[]>, names: SgNode[], node: SgNode, value: SgNode | null): void {
+    const start = node.range().start.index;
+    const scope = this.functionsAround(node).find((f) => f.start < start)?.start ?? -1;
+    for (const id of names) {
+      const list = index.get(id.text()) ?? [];
+      list.push({ node, value, start, scope });
+      index.set(id.text(), list);
+    }
   }
 
   /** Is the function reachable by callers outside this file? */

@@ -93,6 +93,23 @@ describe('realistic vulnerable modules', () => {
     expect(found[0]?.confidence).toBe('high');
   });
 
+  it('prototype pollution in a set-by-path loop, at the assignment', () => {
+    const text = [
+      'module.exports = function set(target, path, value) {',
+      "  var keys = path.split('.');",
+      '  var current = target;',
+      '  for (var i = 0; i < keys.length - 1; i++) {',
+      '    if (!current[keys[i]]) current[keys[i]] = {};',
+      '    current = current[keys[i]];',
+      '  }',
+      '  current[keys[i]] = value;',
+      '};',
+    ].join('\n');
+    const found = scan(text).filter((f) => f.ruleId === 'js/prototype-pollution-path');
+    expect(found.map((f) => f.location.startLine)).toEqual([5, 8]);
+    expect(found.every((f) => f.confidence === 'high')).toBe(true);
+  });
+
   it('code injection through new Function with a concatenated body', () => {
     const text = [
       'exports.compile = function (expr) {',
@@ -145,6 +162,14 @@ describe('evidence ranking', () => {
     expect(rank("const cp = require('child_process'); function run(x) { const c = 'ls ' + x; cp.exec(c); }")).toEqual([
       'medium',
     ]);
+  });
+
+  it('follows values pushed into an array', () => {
+    expect(
+      rank(
+        "const cp = require('child_process'); module.exports = (msg) => { const args = ['notify']; args.push(msg); cp.exec(args.join(' ')); };",
+      ),
+    ).toEqual(['high']);
   });
 
   it('rates an untraced value low', () => {
