@@ -91,6 +91,24 @@ function literalText(node: SgNode): string | null {
   return null;
 }
 
+/** `const SOURCE = '(a+)+'; new RegExp(SOURCE)`: the string a `const` in this file is bound to. */
+function constantString(root: SgNode, node: SgNode): string | null {
+  if (String(node.kind()) !== 'identifier') return null;
+  const name = node.text().replace(/[$]/g, '\\$&');
+  const declarator = root.find({
+    rule: {
+      kind: 'variable_declarator',
+      all: [
+        { has: { field: 'name', regex: `^${name}$` } },
+        { has: { field: 'value', any: [{ kind: 'string' }, { kind: 'template_string' }] } },
+      ],
+      inside: { kind: 'lexical_declaration', regex: '^const\\b' },
+    },
+  });
+  const value = declarator?.field('value');
+  return value ? literalText(value) : null;
+}
+
 function findRegexes(root: SgNode): FoundRegex[] {
   const found: FoundRegex[] = [];
   for (const node of root.findAll({ rule: { kind: 'regex' } })) {
@@ -102,8 +120,8 @@ function findRegexes(root: SgNode): FoundRegex[] {
     rule: { any: [{ pattern: 'new RegExp($S $$$)' }, { pattern: 'RegExp($S $$$)' }] },
   })) {
     const args = node.field('arguments')?.namedChildren() ?? [];
-    const source = args[0] ? literalText(args[0]) : null;
-    const flags = args[1] ? literalText(args[1]) : '';
+    const source = args[0] ? (literalText(args[0]) ?? constantString(root, args[0])) : null;
+    const flags = args[1] ? (literalText(args[1]) ?? constantString(root, args[1])) : '';
     if (source !== null && flags !== null) found.push({ node, source, flags });
   }
   return found;
