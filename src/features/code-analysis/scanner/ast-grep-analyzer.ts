@@ -8,6 +8,7 @@ import { EvidenceContext } from './evidence.js';
 import type { Evidence } from './evidence.js';
 import { isRuleLanguage, parseAs } from './languages.js';
 import { napiConfig } from './rule-pack.js';
+import { isTestPath, lowerSeverity } from './test-paths.js';
 import type { LoadedRule, RuleLanguage } from './rule-pack.js';
 import type { Confidence, FileAnalyzer, Location, RawFinding, RuleMeta, SourceFile } from './types.js';
 
@@ -51,8 +52,10 @@ function meetsEvidence(rule: LoadedRule, ranked: Evidence): boolean {
   if (CONFIDENCE_RANK[ranked.confidence] < CONFIDENCE_RANK[rule.evidence.minimum]) return false;
   const { constructedPattern } = rule.evidence;
   if (constructedPattern && !constructedPattern.test(ranked.constructedText)) return false;
+  const isDirectRequest = ranked.flow[0]?.message.startsWith('request input') ?? false;
+  if (rule.evidence.hasDynamicTail && ranked.isConstructed && !ranked.hasDynamicTail && !isDirectRequest) return false;
   if (!rule.evidence.isConstructed || ranked.isConstructed) return true;
-  return ranked.flow[0]?.message.startsWith('request input') ?? false;
+  return isDirectRequest;
 }
 
 /**
@@ -65,6 +68,7 @@ export function runRules(rules: LoadedRule[], file: SourceFile & { language: Rul
   const root = parseAs(file.language, file.text).root();
   const evidence = new EvidenceContext(root, file.language);
   const findings: RawFinding[] = [];
+  const isTest = isTestPath(file.path);
   for (const rule of applicable) {
     const seen = new Set<string>();
     for (const match of root.findAll(napiConfig(rule))) {
@@ -83,6 +87,7 @@ export function runRules(rules: LoadedRule[], file: SourceFile & { language: Rul
       findings.push({
         ruleId: rule.id,
         message: rule.message ?? rule.summary,
+        ...(isTest && rule.category === 'security' ? { severity: lowerSeverity(rule.severity) } : {}),
         confidence,
         location: locationOf(file.path, match),
         matchedText: match.text(),

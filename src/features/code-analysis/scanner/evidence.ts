@@ -30,7 +30,16 @@ export interface Evidence {
   isConstructed: boolean;
   /** Text of the expressions that built it, sink side first. */
   constructedText: string;
+  /** A part after the first one varies: `root + '/' + name`, not just `dir + '/x.json'`. */
+  hasDynamicTail: boolean;
 }
+
+interface Built {
+  text: string;
+  hasDynamicTail: boolean;
+}
+
+const NOT_BUILT: Built = { text: '', hasDynamicTail: false };
 
 interface LangTable {
   functions: Set<string>;
@@ -216,23 +225,25 @@ export class EvidenceContext {
   rank(sink: SgNode): Evidence | null {
     if (this.isConstant(sink, 0)) return null;
     const sinkStep: FlowStep = { node: sink, message: 'reaches the sink here' };
-    const built = isConstructed(sink) ? sink.text() : '';
+    const built = this.extend(NOT_BUILT, sink);
     if (REQUEST_INPUT.test(sink.text())) {
       return {
         confidence: 'high',
         flow: [{ node: sink, message: 'request input reaches the sink' }],
-        isConstructed: built !== '',
-        constructedText: built,
+        isConstructed: built.text !== '',
+        constructedText: built.text,
+        hasDynamicTail: built.hasDynamicTail,
       };
     }
-    const result = (confidence: Confidence, flow: FlowStep[], text: string): Evidence => ({
+    const result = (confidence: Confidence, flow: FlowStep[], b: Built): Evidence => ({
       confidence,
       flow,
-      isConstructed: text !== '',
-      constructedText: text,
+      isConstructed: b.text !== '',
+      constructedText: b.text,
+      hasDynamicTail: b.hasDynamicTail,
     });
     let best = result('low', [sinkStep], built);
-    const queue: { name: string; at: SgNode; chain: FlowStep[]; built: string }[] = this.refs(sink).map((r) => ({
+    const queue: { name: string; at: SgNode; chain: FlowStep[]; built: Built }[] = this.refs(sink).map((r) => ({
       name: r.text(),
       at: sink,
       chain: [sinkStep],
@@ -261,7 +272,7 @@ export class EvidenceContext {
         if (!def.value) continue;
         const step: FlowStep = { node: def.node, message: `\`${item.name}\` is assigned here` };
         const chain = [step, ...item.chain];
-        const builtHere = isConstructed(def.value) ? `${item.built}\n${def.value.text()}` : item.built;
+        const builtHere = this.extend(item.built, def.value);
         if (REQUEST_INPUT.test(def.value.text())) {
           step.message = `request input assigned to \`${item.name}\``;
           return result('high', chain, builtHere);
@@ -272,6 +283,49 @@ export class EvidenceContext {
       }
     }
     return best;
+  }
+
+  private extend(prev: Built, node: SgNode): Built {
+    if (!isConstructed(node)) return prev;
+    return {
+      text: prev.text ? `${prev.text}\n${node.text()}` : node.text(),
+      hasDynamicTail: prev.hasDynamicTail || this.tailVaries(node),
+    };
+  }
+
+  /** Does a part other than the first vary? Parts of `a + b + c`, of a template, or join/resolve arguments. */
+  private tailVaries(node: SgNode): boolean {
+    const kind = kindOf(node);
+    let parts: SgNode[];
+    if (kind === 'binary_expression' || kind === 'binary_operator') {
+      parts = [];
+      const flatten = (n: SgNode) => {
+        if (kindOf(n) === kind) {
+          const l = n.field('left');
+          const r = n.field('right');
+          if (l) flatten(l);
+          if (r) parts.push(r);
+        } else parts.push(n);
+      };
+      flatten(node);
+    } else if (kind === 'template_string' || kind === 'string') {
+      parts = node.namedChildren();
+      return parts.some(
+        (p, i) =>
+          i > 0 && (kindOf(p) === 'template_substitution' || kindOf(p) === 'interpolation') && !this.isConstant(p, 1),
+      );
+    } else if (kind === 'call_expression' || kind === 'call') {
+      parts = node.field('arguments')?.namedChildren() ?? [];
+    } else if (kind === 'parenthesized_expression' || kind === 'await_expression') {
+      const inner = node.namedChildren()[0];
+      return !!inner && this.tailVaries(inner);
+    } else {
+      return true;
+    }
+    // `normalize(join(root, name))`, `join(a, b) + '.json'`: the first part may be built itself.
+    const first = parts[0];
+    if (first && isConstructed(first) && this.tailVaries(first)) return true;
+    return parts.some((p, i) => i > 0 && !this.isConstant(p, 1));
   }
 
   /** True when the expression can only ever be a constant value. */

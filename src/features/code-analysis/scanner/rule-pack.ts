@@ -31,7 +31,7 @@ export interface LoadedRule extends RuleMeta {
   /** Confidence when the rule has no sink to rank. */
   confidence: Confidence;
   /** Extra conditions on the sink's evidence; see `zRule`. */
-  evidence: { isConstructed: boolean; minimum: Confidence; constructedPattern?: RegExp };
+  evidence: { isConstructed: boolean; hasDynamicTail: boolean; minimum: Confidence; constructedPattern?: RegExp };
   /** Message shown on a finding; defaults to the summary. */
   message?: string;
   /** ast-grep rewrite template, for AutoFix. */
@@ -84,11 +84,14 @@ export const zRule = z.strictObject({
         .string()
         .refine((p) => isValidRegex(p), 'must be a valid regular expression')
         .optional(),
+      // `dynamicTail: true`: a part after the first must vary (`join(root, name)`, not `join(dir, 'x.json')`).
+      dynamicTail: z.boolean().default(false),
       minimum: z.enum(CONFIDENCES).default('low'),
     })
-    .default({ constructed: false, minimum: 'low' })
+    .default({ constructed: false, dynamicTail: false, minimum: 'low' })
     .transform((e) => ({
       isConstructed: e.constructed,
+      hasDynamicTail: e.dynamicTail,
       minimum: e.minimum,
       ...(e.constructedPattern ? { constructedPattern: toJsRegex(e.constructedPattern) } : {}),
     })),
