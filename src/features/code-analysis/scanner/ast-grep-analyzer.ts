@@ -71,7 +71,14 @@ export function runRules(rules: LoadedRule[], file: SourceFile & { language: Rul
   const isTest = isTestPath(file.path);
   for (const rule of applicable) {
     const seen = new Set<string>();
-    for (const match of root.findAll(napiConfig(rule))) {
+    let matches: SgNode[];
+    try {
+      matches = root.findAll(napiConfig(rule));
+    } catch {
+      // Rules are compiled at load time; a failure here is ast-grep's, and must not cost the file.
+      continue;
+    }
+    for (const match of matches) {
       const key = `${match.range().start.index}:${match.range().end.index}`;
       if (seen.has(key)) continue;
       seen.add(key);

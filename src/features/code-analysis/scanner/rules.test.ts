@@ -176,6 +176,20 @@ describe('evidence ranking', () => {
     expect(rank("const cp = require('child_process'); function run() { cp.exec(readCommand()); }")).toEqual(['low']);
   });
 
+  it('ranks Python, Go and Java by their own export conventions', () => {
+    const confidences = (language: RuleLanguage, id: string, text: string) =>
+      scan(text, language, id).map((f) => f.confidence);
+    const py =
+      'import os\ndef run(name):\n    os.system("ls " + name)\ndef _hidden(name):\n    os.system("ls " + name)\n';
+    expect(confidences('python', 'py/command-injection', py)).toEqual(['high', 'medium']);
+    const go =
+      'package p\nimport "os/exec"\nfunc Run(n string) { exec.Command("sh", "-c", "ls "+n).Run() }\nfunc run(n string) { exec.Command("sh", "-c", "ls "+n).Run() }\n';
+    expect(confidences('go', 'go/command-injection', go)).toEqual(['high', 'medium']);
+    const java =
+      'class A { public void a(String f) throws Exception { Runtime.getRuntime().exec("ls " + f); } private void b(String f) throws Exception { Runtime.getRuntime().exec("ls " + f); } }';
+    expect(confidences('java', 'java/command-injection', java)).toEqual(['high', 'medium']);
+  });
+
   it('puts the trace source → sink into codeFlow', () => {
     const [finding] = runRules([rule], {
       path: 'a.js',
