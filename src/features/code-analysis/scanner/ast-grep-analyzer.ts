@@ -50,7 +50,8 @@ const CONFIDENCE_RANK: Record<Confidence, number> = { high: 3, medium: 2, low: 1
 
 function meetsEvidence(rule: LoadedRule, ranked: Evidence): boolean {
   if (CONFIDENCE_RANK[ranked.confidence] < CONFIDENCE_RANK[rule.evidence.minimum]) return false;
-  const { constructedPattern } = rule.evidence;
+  const { constructedPattern, sanitizer } = rule.evidence;
+  if (sanitizer && ranked.flow.some((step) => sanitizer.test(step.node.text()))) return false;
   if (constructedPattern && !constructedPattern.test(ranked.constructedText)) return false;
   const isDirectRequest = ranked.flow[0]?.message.startsWith('request input') ?? false;
   if (rule.evidence.hasDynamicTail && ranked.isConstructed && !ranked.hasDynamicTail && !isDirectRequest) return false;

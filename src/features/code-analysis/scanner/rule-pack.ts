@@ -31,7 +31,13 @@ export interface LoadedRule extends RuleMeta {
   /** Confidence when the rule has no sink to rank. */
   confidence: Confidence;
   /** Extra conditions on the sink's evidence; see `zRule`. */
-  evidence: { isConstructed: boolean; hasDynamicTail: boolean; minimum: Confidence; constructedPattern?: RegExp };
+  evidence: {
+    isConstructed: boolean;
+    hasDynamicTail: boolean;
+    minimum: Confidence;
+    constructedPattern?: RegExp;
+    sanitizer?: RegExp;
+  };
   /** Message shown on a finding; defaults to the summary. */
   message?: string;
   /** ast-grep rewrite template, for AutoFix. */
@@ -86,6 +92,11 @@ export const zRule = z.strictObject({
         .optional(),
       // `dynamicTail: true`: a part after the first must vary (`join(root, name)`, not `join(dir, 'x.json')`).
       dynamicTail: z.boolean().default(false),
+      // A value that went through a matching call (`shellescape(…)`, `path.basename(…)`) is no finding.
+      sanitizer: z
+        .string()
+        .refine((p) => isValidRegex(p), 'must be a valid regular expression')
+        .optional(),
       minimum: z.enum(CONFIDENCES).default('low'),
     })
     .default({ constructed: false, dynamicTail: false, minimum: 'low' })
@@ -94,6 +105,7 @@ export const zRule = z.strictObject({
       hasDynamicTail: e.dynamicTail,
       minimum: e.minimum,
       ...(e.constructedPattern ? { constructedPattern: toJsRegex(e.constructedPattern) } : {}),
+      ...(e.sanitizer ? { sanitizer: toJsRegex(e.sanitizer) } : {}),
     })),
   message: z.string().min(1).optional(),
   fix: z.string().optional(),
