@@ -64,7 +64,9 @@ function meetsEvidence(rule: LoadedRule, ranked: Evidence): boolean {
  * @example runRules(rules, { path: 'a.js', language: 'javascript', text, blobSha: '' })
  */
 export function runRules(rules: LoadedRule[], file: SourceFile & { language: RuleLanguage }): RawFinding[] {
-  const applicable = rules.filter((r) => r.languages.includes(file.language));
+  const applicable = rules.filter(
+    (r) => r.languages.includes(file.language) && (!r.prefilter || r.prefilter.test(file.text)),
+  );
   if (applicable.length === 0) return [];
   const root = parseAs(file.language, file.text).root();
   const evidence = new EvidenceContext(root, file.language);

@@ -30,6 +30,8 @@ export interface LoadedRule extends RuleMeta {
   sink?: string;
   /** Confidence when the rule has no sink to rank. */
   confidence: Confidence;
+  /** A file whose text does not match this cannot match the rule: skipped without parsing work. */
+  prefilter?: RegExp;
   /** Extra conditions on the sink's evidence; see `zRule`. */
   evidence: {
     isConstructed: boolean;
@@ -80,6 +82,12 @@ export const zRule = z.strictObject({
     .regex(/^[A-Z_][A-Z0-9_]*$/, 'must be a metavariable name without `$`, e.g. `CMD`')
     .optional(),
   confidence: z.enum(CONFIDENCES).default('medium'),
+  // ast-grep compiles a rule on every findAll; a cheap text test first skips most files.
+  prefilter: z
+    .string()
+    .refine((p) => isValidRegex(p), 'must be a valid regular expression')
+    .transform(toJsRegex)
+    .optional(),
   // `constructed: true`: report only a value built on the way (concatenation, template, join)
   // or raw request input — a path or SQL text merely passed through is the caller's business.
   evidence: z
