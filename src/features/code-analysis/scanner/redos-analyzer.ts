@@ -19,6 +19,7 @@ import type { FileAnalyzer, Location, RawFinding, RuleMeta } from './types.js';
 
 export const REDOS_ANALYZER_VERSION = '1';
 const CHECK_TIMEOUT_MS = 1500;
+const MAX_CACHED = 5000;
 const INPUT_METHODS = ['test', 'exec', 'match', 'matchAll', 'replace', 'replaceAll', 'split', 'search'];
 /** Methods called on the regex (`re.test(input)`); the others take it as an argument (`input.match(re)`). */
 const REGEX_METHODS = new Set(['test', 'exec']);
@@ -50,6 +51,8 @@ function diagnose(source: string, flags: string): Promise<Diagnostics> {
   const key = `${flags}/${source}`;
   let result = cache.get(key);
   if (!result) {
+    // Bounded: a scan of a large monorepo must not keep every attack string alive.
+    if (cache.size >= MAX_CACHED) cache.clear();
     result = check(source, flags, { timeout: CHECK_TIMEOUT_MS }).catch((error: unknown): Diagnostics => ({
       source,
       flags,
