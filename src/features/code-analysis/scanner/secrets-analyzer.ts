@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { lintSource } from '@secretlint/core';
 import { creator as presetRecommend } from '@secretlint/secretlint-rule-preset-recommend';
+import { isTestPath, lowerSeverity } from './test-paths.js';
 import type { FileAnalyzer, Location, RawFinding, RuleMeta, Severity } from './types.js';
 
 export const SECRETS_ANALYZER_VERSION = '1';
@@ -59,16 +60,6 @@ function metaFor(name: string): RuleMeta {
 
 export const SECRET_RULES: RuleMeta[] = Object.keys(KNOWN).map(metaFor);
 
-/** Test fixtures and examples often hold fake keys: still reported, one level lower. */
-const FIXTURE_PATH = /(^|\/)(tests?|__tests__|spec|fixtures?|examples?|testdata)(\/|$)|\.(test|spec)\.[^/]+$/i;
-const LOWER: Record<Severity, Severity> = {
-  critical: 'high',
-  high: 'medium',
-  medium: 'low',
-  low: 'low',
-  info: 'info',
-};
-
 /** 1-based line/column (UTF-16 units) of each offset; secretlint reports character offsets. */
 function locate(text: string, path: string, start: number, end: number): Location {
   const position = (offset: number) => {
@@ -102,7 +93,7 @@ export async function analyzeSecrets(path: string, text: string): Promise<RawFin
       },
     },
   });
-  const isFixture = FIXTURE_PATH.test(path);
+  const isFixture = isTestPath(path);
   return result.messages.map((m) => {
     const [start, end] = m.range;
     const secret = text.slice(start, end);
@@ -110,7 +101,7 @@ export async function analyzeSecrets(path: string, text: string): Promise<RawFin
     return {
       ruleId: meta.id,
       message: mask(m.message, secret),
-      ...(isFixture ? { severity: LOWER[meta.severity] } : {}),
+      ...(isFixture ? { severity: lowerSeverity(meta.severity) } : {}),
       confidence: 'high',
       location: locate(text, path, start, end),
       // Hash, never the secret: the fingerprint and any UI only ever see this.
