@@ -9,7 +9,15 @@ import { creator as presetRecommend } from '@secretlint/secretlint-rule-preset-r
 import { isTestPath, lowerSeverity } from './test-paths.js';
 import type { FileAnalyzer, Location, RawFinding, RuleMeta, Severity } from './types.js';
 
-export const SECRETS_ANALYZER_VERSION = '1';
+export const SECRETS_ANALYZER_VERSION = '2';
+
+/**
+ * Every detector of the recommended preset needs one of these markers in the text (key
+ * prefixes, PEM headers, `user:pass@` in a URL, AWS/npm/GCP context words), so a file
+ * without any is skipped without running secretlint: most source files have none.
+ */
+const MARKERS =
+  /AKIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|ASIA|aws|PRIVATE KEY|private_key|_authToken|npm_|xox[abopr]-|xapp-|hooks\.slack\.com|SG\.|shp(?:at|ca|pa|ss)_|T3BlbkFJ|sk-|lin_api_|ops_|gh[pousr]_|github_pat_|:\/\/[^\s/@]*:[^\s/@]*@/i;
 
 const PRESET_ID = '@secretlint/secretlint-rule-preset-recommend';
 
@@ -77,6 +85,7 @@ function mask(message: string, secret: string): string {
 }
 
 export async function analyzeSecrets(path: string, text: string): Promise<RawFinding[]> {
+  if (!MARKERS.test(text)) return [];
   const result = await lintSource({
     source: { content: text, filePath: `/virtual/${path}`, contentType: 'text' },
     options: {
