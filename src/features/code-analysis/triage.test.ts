@@ -109,7 +109,7 @@ describe.each(dbKinds)('analysis triage on %s', (kind) => {
     const a = await newUser(server);
     await addFakeKey(a, fake, { apiKey: 'sk-triage-0001' });
     await a.client.trpc.llm.settings.update.mutate({ fallbackChain: ['openai'] });
-    const { repositoryId } = await connect(a);
+    const { dir, repositoryId } = await connect(a);
     const sent = fake.requests.length;
     fake.script.openai.push(
       answer(
@@ -194,6 +194,26 @@ describe.each(dbKinds)('analysis triage on %s', (kind) => {
     );
     expect(usage.map((u) => u.outcome).sort()).toEqual(['error', 'ok', 'ok']);
     expect(usage.filter((u) => u.outcome === 'ok').every((u) => u.tokensIn > 0)).toBe(true);
+
+    // The next run: triaged findings keep their verdict (only the open one is asked about), and the
+    // model's finding, whose code is still there, is not called fixed; once its code is gone, it is.
+    fake.script.openai.push(answer([{ index: 1, verdict: 'uncertain', reason: 'now asked', score: 5 }]));
+    const again = await analyse(a, repositoryId);
+    expect(again.frames.at(-1)?.data).toMatchObject({ type: 'completed', data: { fixed: 0 } });
+    expect(fake.requests.length - sent).toBe(4);
+    const second = Object.fromEntries(
+      (await a.client.trpc.findings.list.query({ repositoryId })).items.map((f) => [`${f.path} ${f.ruleId}`, f]),
+    );
+    expect(second['src/new.js llm/security']).toMatchObject({ status: 'open', lastRunId: again.id });
+    expect(second['src/new.js js/code-injection']?.triage).toEqual(found['src/new.js']?.triage);
+    expect(second['src/run.js js/code-injection']).toMatchObject({
+      status: 'triaged',
+      triage: { reason: 'now asked' },
+    });
+    fs.writeFileSync(path.join(dir, 'src/new.js'), 'module.exports.go = (a) => a;\n');
+    const third = await analyse(a, repositoryId);
+    expect(third.frames.at(-1)?.data).toMatchObject({ type: 'completed', data: { fixed: 2 } });
+    expect(extras[0] && (await a.client.trpc.findings.get.query({ id: extras[0].id })).status).toBe('fixed');
   });
 
   it('stops triage with a clear note when the monthly budget is spent', async () => {

@@ -9,7 +9,7 @@
  * run does not triage a group twice. The offline provider does not triage: a workspace without a
  * key skips the stage with a note.
  */
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { analysisRunFiles, analysisRuns, findings } from '../../platform/db/schema/index.js';
 import { withTenant, type Tx } from '../../platform/db/tenant.js';
@@ -308,7 +308,7 @@ async function answerWrites(
       path: file.path,
       ...place,
       snippet: lines.slice(place.startLine - 1, Math.min(place.endLine, place.startLine + 11)).join('\n'),
-      properties: { proposedBy: `${meta.provider}/${meta.model}`, triagedRule: group.ruleId },
+      properties: { proposedBy: `${meta.provider}/${meta.model}`, triagedRule: group.ruleId, quote: e.quote },
       fingerprint,
       lineHash: lineHashes(file.text)[place.startLine - 1] ?? '',
       source: 'llm',
@@ -342,6 +342,48 @@ async function answerWrites(
   };
 }
 
+/**
+ * The model's findings of earlier runs whose quote is still in their file: no analyzer re-reports
+ * them, so without this the run's end would call them fixed. A quote that is gone is left to be.
+ */
+async function carryLlmFindings(ctx: {
+  deps: TriageDeps;
+  run: TriageRun;
+  readFile: StageContext['readFile'];
+}): Promise<(tx: Tx) => Promise<void>> {
+  const { run } = ctx;
+  const earlier = await withTenant(ctx.deps.database, { tenantId: run.tenantId, userId: null }, (tx) =>
+    tx
+      .select({ id: findings.id, path: findings.path, properties: findings.properties })
+      .from(findings)
+      .where(
+        and(
+          eq(findings.repositoryId, run.repositoryId),
+          eq(findings.source, 'llm'),
+          inArray(findings.status, ['open', 'triaged']),
+          ne(findings.lastRunId, run.id),
+        ),
+      ),
+  );
+  const moves: Array<{ id: string; place: NonNullable<ReturnType<typeof locateQuote>> }> = [];
+  for (const f of earlier) {
+    const quote = (f.properties as { quote?: unknown }).quote;
+    const file = typeof quote === 'string' ? await ctx.readFile(f.path) : null;
+    const at = file && typeof quote === 'string' ? file.text.indexOf(quote) : -1;
+    if (!file || at === -1 || typeof quote !== 'string') continue;
+    const line = file.text.slice(0, at).split('\n').length;
+    const place = locateQuote(file.text, line, quote);
+    if (place) moves.push({ id: f.id, place });
+  }
+  return async (tx) => {
+    for (const { id, place } of moves)
+      await tx
+        .update(findings)
+        .set({ ...place, lastRunId: run.id, updatedAt: sql`now()` })
+        .where(eq(findings.id, id));
+  };
+}
+
 const errorMessage = (err: unknown) =>
   (err instanceof Error ? ((err as { userMessage?: string }).userMessage ?? err.message) : String(err)).slice(0, 300);
 
@@ -358,14 +400,17 @@ export async function triageStage(
 
   const finishWith = async (progress: TriageProgress, note: string): Promise<string> => {
     const final = { ...progress, isFinished: true, note };
+    const carry = await carryLlmFindings(ctx);
     await store([
       {
         event: stageEvent(run, note),
-        commit: (tx) =>
-          tx
+        commit: async (tx) => {
+          await carry(tx);
+          await tx
             .update(analysisRuns)
             .set({ report: sql`${analysisRuns.report} || ${JSON.stringify({ triageProgress: final })}::jsonb` })
-            .where(eq(analysisRuns.id, run.id)),
+            .where(eq(analysisRuns.id, run.id));
+        },
       },
     ]);
     return note;
