@@ -27,12 +27,14 @@ import {
   type LeasedRunTable,
   type LeasedWrite,
 } from '../../platform/jobs/leased-runner.js';
+import type { LlmDeps } from '../../platform/llm/service.js';
 import type { Logger } from '../../platform/logger.js';
 import type { ScanSetup } from './scanner/builtin.js';
 import { cacheKey, type ResultCache } from './scanner/cache.js';
 import { gitBlobSha, inventory } from './scanner/inventory.js';
 import { analyzeFile, ruleTable, toFindings, type Finding, type ScanError } from './scanner/scan.js';
 import type { Language, RawFinding, SourceFile, ToolName } from './scanner/types.js';
+import { triageStage } from './triage.js';
 
 export type AnalysisRunRow = typeof analysisRuns.$inferSelect;
 
@@ -52,6 +54,10 @@ export interface AnalysisDeps {
   scanSetup: (tenantId: string) => Promise<ScanSetup>;
   /** Files per committed batch (default 50). */
   batchSize?: number;
+  /** The LLM layer for the triaging stage; without it triage is skipped as for a workspace without a key. */
+  llm?: LlmDeps;
+  /** LLM calls (file × rule groups) the triaging stage makes per run (default 40). */
+  maxTriageGroups?: number;
 }
 
 const leasedAnalyses: LeasedRunTable = {
@@ -454,14 +460,49 @@ async function projectStage(
   ]);
 }
 
-async function finish(deps: AnalysisDeps, run: AnalysisRunRow, setup: ScanSetup, store: Store): Promise<void> {
+/** The triaging stage (./triage.ts): reads files of this run only, from the checkout. */
+async function triage(
+  deps: AnalysisDeps,
+  run: AnalysisRunRow,
+  root: string,
+  setup: ScanSetup,
+  signal: AbortSignal,
+  store: Store,
+): Promise<string> {
   const current = await reload(deps, run);
-  const triageNote = 'triage: not run — it needs an LLM provider with a key (the offline provider does not triage)';
-  await store([
-    write(stageEvent(current, 'triaging', triageNote), (tx) =>
-      tx.update(analysisRuns).set({ stage: 'triaging' }).where(eq(analysisRuns.id, run.id)),
-    ),
-  ]);
+  // A resumed run past this point (triaging, documenting) keeps its stage.
+  if (current.stage === 'detecting')
+    await store([
+      write(stageEvent(current, 'triaging', null), (tx) =>
+        tx.update(analysisRuns).set({ stage: 'triaging' }).where(eq(analysisRuns.id, run.id)),
+      ),
+    ]);
+  const rows = await withTenant(deps.database, { tenantId: run.tenantId, userId: null }, (tx) =>
+    tx
+      .select({ path: analysisRunFiles.path, blobSha: analysisRunFiles.blobSha, language: analysisRunFiles.language })
+      .from(analysisRunFiles)
+      .where(eq(analysisRunFiles.runId, run.id)),
+  );
+  const byPath = new Map(rows.map((r) => [r.path, r]));
+  const read = new Map<string, Promise<SourceFile | null>>();
+  const readFile = (filePath: string) => {
+    const row = byPath.get(filePath);
+    if (!row) return Promise.resolve(null);
+    const known = read.get(filePath) ?? readRunFile(root, row).then((r) => ('error' in r ? null : r));
+    read.set(filePath, known);
+    return known;
+  };
+  return triageStage({ deps, run: current, rules: ruleTable(setup), readFile, store, signal });
+}
+
+async function finish(
+  deps: AnalysisDeps,
+  run: AnalysisRunRow,
+  setup: ScanSetup,
+  triageNote: string,
+  store: Store,
+): Promise<void> {
+  const current = await reload(deps, run);
   await store([
     write(stageEvent(current, 'documenting', null), (tx) =>
       tx.update(analysisRuns).set({ stage: 'documenting' }).where(eq(analysisRuns.id, run.id)),
@@ -572,7 +613,12 @@ export function executeAnalysis(
         if (signal.reason === CANCELLED) await endRun(deps, run, store, { status: 'cancelled' });
         return;
       }
-      await finish(deps, run, setup, store);
+      const triageNote = await triage(deps, run, root, setup, signal, store);
+      if (signal.aborted) {
+        if (signal.reason === CANCELLED) await endRun(deps, run, store, { status: 'cancelled' });
+        return;
+      }
+      await finish(deps, run, setup, triageNote, store);
     } catch (error) {
       if (error instanceof CheckoutError) {
         await endRun(deps, run, store, { status: 'failed', error: error.message });
