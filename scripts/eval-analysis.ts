@@ -13,7 +13,7 @@ import path from 'node:path';
 import { CLASSES, loadCases, packageDir, repoRoot, type EvalCase, type VulnClass } from '../eval/analysis/cases.js';
 import { eslintSecurity } from '../eval/analysis/detectors/eslint-security.js';
 import { nyxcore } from '../eval/analysis/detectors/nyxcore.js';
-import type { Detector } from '../eval/analysis/detectors/types.js';
+import type { Detector, DetectorRun } from '../eval/analysis/detectors/types.js';
 import { fetchPackage, listFiles, mapLimit, readText } from '../eval/analysis/fetch.js';
 import {
   countLoc,
@@ -69,6 +69,21 @@ async function inventory(spec: string, dir: string): Promise<Source> {
     loc += countLoc(text);
   }
   return { spec, dir, files, loc };
+}
+
+/** A detector that throws on one package loses that package's results, not the run; the error is reported. */
+async function scanSafely(
+  detector: Detector,
+  dir: string,
+  files: readonly string[],
+  errors: string[],
+): Promise<DetectorRun> {
+  try {
+    return await detector.scan(dir, files);
+  } catch (err) {
+    errors.push(`${path.relative(repoRoot, dir)}: ${err instanceof Error ? err.message : String(err)}`);
+    return { results: [], parseErrors: 0, ms: 0 };
+  }
 }
 
 const fmt = (x: number | undefined, digits = 2) => (x === undefined || Number.isNaN(x) ? 'n/a' : x.toFixed(digits));
@@ -140,9 +155,10 @@ async function main() {
     }
     const detStarted = performance.now();
     let parseErrors = 0;
+    const scanErrors: string[] = [];
     const scans = new Map<string, PackageScan>();
     for (const src of vulnSources.values()) {
-      const runResult = await detector.scan(src.dir, src.files);
+      const runResult = await scanSafely(detector, src.dir, src.files, scanErrors);
       parseErrors += runResult.parseErrors;
       const counted = new Set(src.files);
       const classes = [
@@ -169,7 +185,8 @@ async function main() {
         if (!fixedScans.has(key)) {
           // The baseline lints only the case's file; nyxCore scans the package as it would a repository.
           const fixedText = await readText(fixedDir, c.file);
-          const runResult = fixedText === undefined ? { results: [] } : await detector.scan(fixedDir, [c.file]);
+          const runResult =
+            fixedText === undefined ? { results: [] } : await scanSafely(detector, fixedDir, [c.file], scanErrors);
           fixedScans.set(key, runResult.results);
         }
         const vulnText = (await readText(packageDir(c.package, c.vulnerable), c.file)) ?? '';
@@ -212,6 +229,7 @@ async function main() {
       available: true,
       seconds: (performance.now() - detStarted) / 1000,
       parseErrors,
+      scanErrors,
       overall,
       perClass,
       cases: outcomes.map(({ case: c, ...o }) => ({
@@ -222,8 +240,9 @@ async function main() {
         line: c.line,
       })),
     });
+    for (const e of scanErrors) console.error(`${detector.label}: scan failed: ${e}`);
     console.error(
-      `${detector.label}: ${((performance.now() - detStarted) / 1000).toFixed(1)} s, ${parseErrors} files did not parse`,
+      `${detector.label}: ${((performance.now() - detStarted) / 1000).toFixed(1)} s, ${parseErrors} files did not parse, ${scanErrors.length} scans failed`,
     );
   }
 
