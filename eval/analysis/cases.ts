@@ -26,7 +26,7 @@ export const zCase = z.object({
   vulnerable: zVersion,
   fixed: zVersion,
   advisory: z.object({
-    id: z.string().regex(/^(CVE-\d{4}-\d+|GHSA(-[0-9a-z]{4}){3}|SNYK-[A-Z0-9-]+)$/),
+    id: z.string().regex(/^(CVE-\d{4}-\d+|GHSA(-[0-9a-z]{4}){3}|npm-advisory-\d+|SNYK-JS-[A-Z0-9-]+)$/),
     summary: z.string(),
   }),
   /** Path inside the tarball, relative to `package/`. */
