@@ -6,6 +6,8 @@
 import type { Env } from './config/env.js';
 import { type EngineDeps, startWorkflowWorker } from './features/workflows/index.js';
 import { startDiscussionWorker } from './features/discussions/index.js';
+import { builtinScanSetup, CheckoutError, startAnalysisWorker } from './features/code-analysis/index.js';
+import { checkoutRepository, RepositoryUnavailableError } from './features/repositories/index.js';
 import { llmDepsOf, type AppDeps } from './platform/deps.js';
 import { EventHub } from './platform/events/hub.js';
 import { startJobs, type Jobs } from './platform/jobs/boss.js';
@@ -64,6 +66,26 @@ export async function startRuntime(env: Env, base: BaseDeps, opts: RuntimeOption
         leaseMs: env.NYXCORE_RUN_LEASE_SECONDS * 1_000,
         concurrency: env.NYXCORE_WORKER_CONCURRENCY,
         shutdown: shutdown.signal,
+      }),
+    );
+    stops.push(
+      await startAnalysisWorker({
+        database: base.database,
+        log: base.log,
+        jobs,
+        leaseMs: env.NYXCORE_RUN_LEASE_SECONDS * 1_000,
+        concurrency: env.NYXCORE_WORKER_CONCURRENCY,
+        shutdown: shutdown.signal,
+        // Repositories own the checkout; code analysis only reads it. A sync the user can fix fails the run with its message.
+        checkout: async (actor, repositoryId, options) => {
+          try {
+            return await checkoutRepository(base, actor, repositoryId, options);
+          } catch (err) {
+            if (err instanceof RepositoryUnavailableError) throw new CheckoutError(err.message);
+            throw err;
+          }
+        },
+        scanSetup: () => builtinScanSetup(),
       }),
     );
   }

@@ -10,6 +10,7 @@ import { registerHealthRoutes } from '../features/health/index.js';
 import { registerNoteRoutes } from '../features/notes/index.js';
 import { registerProjectRoutes } from '../features/projects/index.js';
 import { registerWorkflowRoutes } from '../features/workflows/index.js';
+import { registerAnalysisRoutes } from '../features/code-analysis/index.js';
 import type { AppDeps } from '../platform/deps.js';
 import { createHttpApp } from '../platform/http/app.js';
 import type { HttpApp } from '../platform/http/vars.js';
@@ -21,6 +22,7 @@ const restRoutes = [
   registerNoteRoutes,
   registerWorkflowRoutes,
   registerDiscussionRoutes,
+  registerAnalysisRoutes,
 ];
 
 export function createApp(deps: AppDeps): HttpApp {

@@ -6,6 +6,9 @@
  * cannot ship unclassified.
  */
 import { randomUUID } from 'node:crypto';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scopes } from '../platform/access/scopes.js';
 import {
@@ -51,6 +54,13 @@ const talk = (projectId?: string) => ({
   mode: 'single',
   participants: [{ provider: 'offline' }],
   ...(projectId ? { projectId } : {}),
+});
+/** A local-path repository (any absolute directory is allowed in embedded mode). */
+const repo = (projectId: string) => ({
+  projectId,
+  name: `repo ${randomUUID().slice(0, 6)}`,
+  source: 'local_path',
+  path: os.tmpdir(),
 });
 const insight = (projectId: string) => ({
   projectId,
@@ -244,6 +254,46 @@ const rules: Record<string, Rule> = {
     inside: (f) => ({ id: f.ids.discussionP1, content: 'We deploy twice a day.' }),
   },
   'discussions.continue': { kind: 'project', escapes: [(f) => ({ id: f.ids.discussionP2 })] },
+  'repositories.create': {
+    kind: 'project',
+    escapes: [(f) => repo(f.p2)],
+    inside: (f) => repo(f.p1),
+  },
+  'repositories.update': {
+    kind: 'project',
+    escapes: [(f) => ({ id: f.ids.repoP2, name: 'Hijacked' })],
+    inside: (f) => ({ id: f.ids.repoP1, name: `Renamed ${randomUUID().slice(0, 4)}` }),
+  },
+  'repositories.delete': {
+    kind: 'project',
+    escapes: [(f) => ({ id: f.ids.repoP2 })],
+    inside: async (f) => ({ id: await f.fresh.repo!() }),
+  },
+  'repositories.sync': {
+    kind: 'project',
+    escapes: [(f) => ({ id: f.ids.repoP2 })],
+    inside: (f) => ({ id: f.ids.repoP1 }),
+  },
+  'analysis.start': {
+    kind: 'project',
+    escapes: [(f) => ({ repositoryId: f.ids.codeRepoP2 })],
+    inside: (f) => ({ repositoryId: f.ids.codeRepoP1 }),
+  },
+  'analysis.cancel': {
+    kind: 'project',
+    escapes: [(f) => ({ id: f.ids.analysisP2 })],
+    inside: (f) => ({ id: f.ids.analysisP1 }),
+  },
+  'findings.ignore': {
+    kind: 'project',
+    escapes: [(f) => ({ id: f.ids.findingP2, reason: 'false-positive' })],
+    inside: (f) => ({ id: f.ids.findingP1, reason: 'used-in-tests', note: 'fixture' }),
+  },
+  'findings.unignore': {
+    kind: 'project',
+    escapes: [(f) => ({ id: f.ids.findingP2 })],
+    inside: (f) => ({ id: f.ids.findingP1 }),
+  },
   'discussions.stop': {
     kind: 'project',
     escapes: [(f) => ({ id: f.ids.discussionP2 })],
@@ -266,6 +316,15 @@ function call(client: TestClient, path: string, input: unknown): Promise<unknown
     mutate: (i: unknown) => Promise<unknown>;
   };
   return target.mutate(input);
+}
+
+async function waitForAnalysis(owner: TestUser, id: string): Promise<void> {
+  for (let i = 0; i < 400; i++) {
+    const run = await owner.client.trpc.analysis.get.query({ id });
+    if (['completed', 'failed', 'cancelled'].includes(run.status)) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`analysis ${id} did not finish`);
 }
 
 async function waitForRun(owner: TestUser, id: string): Promise<void> {
@@ -330,12 +389,29 @@ describe.each(dbKinds)('a project-pinned token across every mutation on %s', (ki
           projectId,
         })
       ).id;
+    const repository = async (projectId: string) => (await o.repositories.create.mutate(repo(projectId) as never)).id;
     const workflowP1 = await workflow(p1);
     const workflowP2 = await workflow(p2);
     const runP1 = (await o.workflows.run.mutate({ workflowId: workflowP1, input: 'Retries pile up.' })).id;
     const runP2 = (await o.workflows.run.mutate({ workflowId: workflowP2, input: 'Retries pile up.' })).id;
     await waitForRun(owner, runP1);
     await waitForRun(owner, runP2);
+    // A small repository with one finding, analysed once per project.
+    const code = await mkdtemp(path.join(os.tmpdir(), 'nyx-pin-code-'));
+    await writeFile(path.join(code, 'run.js'), 'module.exports = (code) => eval(code);\n');
+    const codeRepo = async (projectId: string) =>
+      (await o.repositories.create.mutate({ ...repo(projectId), path: code } as never)).id;
+    const codeRepoP1 = await codeRepo(p1);
+    const codeRepoP2 = await codeRepo(p2);
+    const analysisP1 = (await o.analysis.start.mutate({ repositoryId: codeRepoP1 })).id;
+    const analysisP2 = (await o.analysis.start.mutate({ repositoryId: codeRepoP2 })).id;
+    await waitForAnalysis(owner, analysisP1);
+    await waitForAnalysis(owner, analysisP2);
+    const findingOf = async (repositoryId: string) => {
+      const [first] = (await o.findings.list.query({ repositoryId })).items;
+      if (!first) throw new Error('the fixture repository has no finding');
+      return first.id;
+    };
     f = {
       owner,
       p1,
@@ -366,6 +442,14 @@ describe.each(dbKinds)('a project-pinned token across every mutation on %s', (ki
         runP2,
         discussionP1: await discussion(p1),
         discussionP2: await discussion(p2),
+        repoP1: await repository(p1),
+        repoP2: await repository(p2),
+        codeRepoP1,
+        codeRepoP2,
+        analysisP1,
+        analysisP2,
+        findingP1: await findingOf(codeRepoP1),
+        findingP2: await findingOf(codeRepoP2),
       },
       fresh: {
         token: () => mint(p1),
@@ -374,6 +458,7 @@ describe.each(dbKinds)('a project-pinned token across every mutation on %s', (ki
         entry: () => entry(p1),
         workflow: () => workflow(p1),
         discussion: () => discussion(p1),
+        repo: () => repository(p1),
       },
     };
     // Every scope the owner has, pinned to P1: only the pin stands between it and the workspace.

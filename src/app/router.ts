@@ -5,6 +5,8 @@ import { insightsRouter, memoryRouter } from '../features/memory/index.js';
 import { notesRouter } from '../features/notes/index.js';
 import { personasRouter } from '../features/personas/index.js';
 import { projectsRouter } from '../features/projects/index.js';
+import { repositoriesRouter } from '../features/repositories/index.js';
+import { analysisRouter, findingsRouter } from '../features/code-analysis/index.js';
 import { invitationsRouter, membersRouter, workspacesRouter } from '../features/tenancy/index.js';
 import { discussionsRouter } from '../features/discussions/index.js';
 import { runsRouter, workflowsRouter } from '../features/workflows/index.js';
@@ -26,6 +28,9 @@ export const appRouter = router({
   workflows: workflowsRouter,
   runs: runsRouter,
   discussions: discussionsRouter,
+  repositories: repositoriesRouter,
+  analysis: analysisRouter,
+  findings: findingsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -16,6 +16,7 @@ import { startRuntime } from '../runtime.js';
 import { createBaseDeps, openConfiguredDatabase, PortInUseError, startServer } from '../server.js';
 import { DataDirLockedError } from '../platform/db/data-dir-lock.js';
 import { runDoctor } from './doctor.js';
+import { runScan } from './scan.js';
 
 const HELP = `nyxCore ${VERSION}
 
@@ -28,6 +29,8 @@ Commands:
   migrate               apply pending database migrations and install the job queue
   setup-link            issue a new one-time setup link (only while no account exists)
   doctor                check database, pgvector, roles, RLS and migrations
+  scan <path>           scan a directory for security, bug and performance findings
+                        (no server or database; \`nyxcore scan --help\` for options)
   token create          create an API token for a member of a workspace
       --email <email>       the member (required)
       --workspace <id|name> the workspace (required)
@@ -55,6 +58,8 @@ async function main(argv: string[]): Promise<number> {
     out(VERSION);
     return 0;
   }
+  // No configuration, no database: the scan runs anywhere, e.g. in CI.
+  if (command === 'scan') return runScan([sub, ...rest].filter((a): a is string => a !== undefined));
   const env = loadEnv();
 
   if (command === 'start') {

@@ -61,6 +61,33 @@ const zEnv = z.object({
   NYXCORE_LLM_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(60_000),
   /** Hosts, IPs and CIDRs outbound requests may reach although the egress policy's defaults deny them. */
   NYXCORE_EGRESS_ALLOW: zEgressAllow,
+  /**
+   * Directories local-path repositories must lie in (absolute, separated by commas or colons).
+   * Server mode refuses local paths while it is unset; embedded mode then allows any absolute path.
+   */
+  NYXCORE_REPO_ROOTS: z
+    .string()
+    .optional()
+    .transform((text, ctx) => {
+      const roots = (text ?? '')
+        .split(/[,:]/)
+        .map((s) => s.trim())
+        .filter(Boolean);
+      const bad = roots.find((r) => !path.isAbsolute(r));
+      if (bad) {
+        ctx.addIssue({ code: 'custom', message: `"${bad}" is not an absolute directory` });
+        return z.NEVER;
+      }
+      return roots.map((r) => path.resolve(r));
+    }),
+  /** Where git repositories are cloned; default `<data dir>/repos`. */
+  NYXCORE_REPOS_DIR: z.string().min(1).optional(),
+  /** Where `git` is looked up; the only part of the server's environment git processes get. */
+  PATH: z.string().min(1).default('/usr/local/bin:/usr/bin:/bin'),
+  /** A CA bundle git uses for https clones (the variable git itself reads), e.g. a corporate proxy's. */
+  GIT_SSL_CAINFO: z.string().min(1).optional(),
+  /** Time limit of one git clone or fetch. */
+  NYXCORE_GIT_TIMEOUT_MS: z.coerce.number().int().min(1000).max(3_600_000).default(300_000),
   /** Run jobs (workflow runs) in this process too; `off` leaves them to `nyxcore worker` processes. */
   NYXCORE_WORKER: z.enum(['on', 'off']).default('on'),
   NYXCORE_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
@@ -76,7 +103,7 @@ const zEnv = z.object({
   NYXCORE_TEST_DATABASE_URL: z.string().url().optional(),
 });
 
-export type Env = z.infer<typeof zEnv> & { dataDir: string; publicUrl: string };
+export type Env = z.infer<typeof zEnv> & { dataDir: string; publicUrl: string; reposDir: string };
 
 export class EnvError extends Error {}
 
@@ -92,6 +119,7 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
   return {
     ...env,
     dataDir: path.resolve(env.NYXCORE_DATA_DIR),
+    reposDir: path.resolve(env.NYXCORE_REPOS_DIR ?? path.join(env.NYXCORE_DATA_DIR, 'repos')),
     publicUrl: (env.NYXCORE_PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/$/, ''),
   };
 }

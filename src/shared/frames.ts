@@ -126,3 +126,72 @@ export const zDiscussionEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('turn.failed'), data: z.object({ turn: z.number().int(), error: z.string() }) }),
 ]);
 export type DiscussionEvent = z.infer<typeof zDiscussionEvent>;
+
+export const analysisStages = [
+  'queued',
+  'syncing',
+  'indexing',
+  'detecting',
+  'triaging',
+  'documenting',
+  'completed',
+  'failed',
+  'cancelled',
+] as const;
+const count = z.number().int().min(0);
+
+/** Code-analysis run events. `file` reports progress per stored batch; `finding` each new or changed finding. */
+export const zAnalysisEvent = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('stage'),
+    data: z.object({
+      stage: z.enum(analysisStages),
+      filesDone: count,
+      filesTotal: count,
+      findings: count,
+      /** e.g. "triage skipped: the offline provider does not triage" */
+      note: z.string().nullable(),
+    }),
+  }),
+  z.object({
+    type: z.literal('file'),
+    data: z.object({ stage: z.enum(analysisStages), done: count, total: count, path: z.string(), findings: count }),
+  }),
+  z.object({
+    type: z.literal('finding'),
+    data: z.object({
+      id: z.string(),
+      ruleId: z.string(),
+      category: z.string(),
+      severity: z.string(),
+      confidence: z.string(),
+      path: z.string(),
+      line: z.number().int(),
+      message: z.string(),
+      baselineState: z.enum(['new', 'unchanged']),
+    }),
+  }),
+  z.object({
+    type: z.literal('pattern'),
+    data: z.object({ name: z.string(), kind: z.string(), confidence: z.string() }),
+  }),
+  z.object({ type: z.literal('doc'), data: z.object({ kind: z.string(), title: z.string() }) }),
+  z.object({
+    type: z.literal('completed'),
+    data: z.object({
+      durationMs: count,
+      filesTotal: count,
+      findings: count,
+      new: count,
+      fixed: count,
+      skipped: count,
+    }),
+  }),
+  z.object({ type: z.literal('failed'), data: z.object({ error: z.string(), stage: z.enum(analysisStages) }) }),
+  z.object({ type: z.literal('cancelled'), data: z.object({ stage: z.enum(analysisStages) }) }),
+]);
+export type AnalysisEvent = z.infer<typeof zAnalysisEvent>;
+
+export const terminalAnalysisEvents = ['completed', 'failed', 'cancelled'] as const;
+export const isTerminalAnalysisEvent = (type: string): boolean =>
+  (terminalAnalysisEvents as readonly string[]).includes(type);

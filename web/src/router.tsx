@@ -146,6 +146,11 @@ const runRoute = workspacePage(
   '/runs/$runId',
   lazyRouteComponent(() => import('./features/runs/pages/RunPage.js'), 'RunPage'),
 );
+// Repositories of a project (code analysis).
+const repositoriesRoute = workspacePage(
+  '/projects/$projectId/repositories',
+  lazyRouteComponent(() => import('./features/repositories/pages/RepositoriesPage.js'), 'RepositoriesPage'),
+);
 // Discussions: the list (with "New discussion") and the live chat.
 const discussionsRoute = workspacePage(
   '/discussions',
@@ -167,6 +172,7 @@ const routeTree = rootRoute.addChildren([
     projectsRoute,
     projectRoute,
     noteRoute,
+    repositoriesRoute,
     membersRoute,
     tokensRoute,
     auditRoute,

@@ -25,6 +25,14 @@ export const auditActions = [
   'llm.catalog_changed',
   'workflow.deleted',
   'workflow.run_cancelled',
+  'repository.created',
+  'repository.updated',
+  'repository.deleted',
+  'repository.synced',
+  'analysis.started',
+  'analysis.cancelled',
+  'finding.ignored',
+  'finding.unignored',
 ] as const;
 
 export type AuditAction = (typeof auditActions)[number];

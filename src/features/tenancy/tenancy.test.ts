@@ -152,12 +152,14 @@ describe('workspaces.current (pglite)', () => {
       v.client.tenantId = owner.tenantId;
       const asViewer = await v.client.trpc.workspaces.current.query();
       expect(asViewer.scopes).toEqual([
+        'analysis:read',
         'discussions:read',
         'members:read',
         'memory:read',
         'notes:read',
         'personas:read',
         'projects:read',
+        'repositories:read',
         'workflows:read',
         'workspace:read',
       ]);

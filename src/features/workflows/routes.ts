@@ -6,9 +6,8 @@
 import { z } from 'zod';
 import type { AppDeps } from '../../platform/deps.js';
 import { isTerminalWorkflowEvent } from '../../platform/events/frames.js';
-import { BACKFILL_PAGE, nodeResponseOf, parseAfter, sseResponse } from '../../platform/events/sse.js';
-import { readEvents, type RunRef } from '../../platform/events/store.js';
 import { defineRoute } from '../../platform/http/route.js';
+import { defineRunStream } from '../../platform/http/run-stream.js';
 import type { HttpApp } from '../../platform/http/vars.js';
 import { runExportZip, runReportMarkdown } from './report.js';
 import { getRun, loadRun } from './runs.js';
@@ -17,28 +16,15 @@ const zRunParams = z.object({ id: z.uuid({ message: 'Run ids are UUIDs' }) });
 const attachment = (name: string) => `attachment; filename="${name.replace(/[^A-Za-z0-9._-]/g, '_')}"`;
 
 export function registerWorkflowRoutes(app: HttpApp, deps: AppDeps): void {
-  defineRoute(app, deps, {
-    method: 'get',
+  defineRunStream(app, deps, {
     path: '/api/v1/events/workflows/:id',
-    auth: 'tenant',
     scope: 'workflows:read',
-    params: zRunParams,
-    query: z.object({ after: z.string().max(12).optional() }),
-    handler: async ({ access, params, query, c }) => {
-      const run = await loadRun(access, params.id);
-      const ref: RunRef = { kind: 'workflow', id: run.id, tenantId: run.tenantId };
-      return sseResponse(
-        {
-          signal: c.req.raw.signal,
-          after: parseAfter(c.req.header('last-event-id'), query.after),
-          subscribe: (listener) => deps.hub.subscribe(ref, listener),
-          backfill: (after) => readEvents(deps.database, ref, after, BACKFILL_PAGE),
-          isTerminal: isTerminalWorkflowEvent,
-          log: deps.log,
-        },
-        nodeResponseOf(c),
-      );
+    idMessage: 'Run ids are UUIDs',
+    load: async (access, id) => {
+      const run = await loadRun(access, id);
+      return { kind: 'workflow', id: run.id, tenantId: run.tenantId };
     },
+    isTerminal: isTerminalWorkflowEvent,
   });
   defineRoute(app, deps, {
     method: 'get',

@@ -27,6 +27,11 @@ export const scopes = [
   'workflows:run',
   'discussions:read',
   'discussions:write',
+  'repositories:read',
+  'repositories:write',
+  'analysis:read',
+  'analysis:run',
+  'analysis:write',
 ] as const;
 
 export type Scope = (typeof scopes)[number];
@@ -42,6 +47,8 @@ const viewer: Scope[] = [
   'memory:read',
   'workflows:read',
   'discussions:read',
+  'repositories:read',
+  'analysis:read',
 ];
 const member: Scope[] = [
   ...viewer,
@@ -54,6 +61,9 @@ const member: Scope[] = [
   'workflows:write',
   'workflows:run',
   'discussions:write',
+  'repositories:write',
+  'analysis:run',
+  'analysis:write',
 ];
 const admin: Scope[] = [...member, 'members:manage', 'tokens:manage', 'audit:read', 'llm:manage', 'usage:read'];
 const owner: Scope[] = [...admin, 'workspace:manage'];

@@ -17,7 +17,7 @@ import { NyxError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { deniedError, guardedConnector, judgeAll } from './connector.js';
 import { EgressError, findEgressError } from './errors.js';
-import { createPolicy, type Denial, type EgressPolicy } from './policy.js';
+import { createPolicy, isNonPublicAddress, type Denial, type EgressPolicy } from './policy.js';
 import { sendFollowingRedirects, type Transport } from './redirects.js';
 
 export { EgressError, findEgressError } from './errors.js';
@@ -33,6 +33,14 @@ export interface Egress {
   wrap(transport: typeof fetch): typeof fetch;
   /** For configuration time: resolves the host and throws `NyxError('BAD_INPUT')` saying why it is refused. */
   checkUrl(url: string): Promise<void>;
+  /**
+   * Like `checkUrl`, returning the allowed addresses, for a client outside this process
+   * (git) that must be pinned to them so a second DNS answer cannot take it elsewhere.
+   * Example: `const [addr] = await egress.resolveUrl('https://github.com/a/b.git')`.
+   */
+  resolveUrl(url: string): Promise<string[]>;
+  /** Whether an address is not a public one (loopback, private, link-local…): where the policy allows it, it does so as an exception. */
+  isLocalAddress(address: string): boolean;
   /** One line for start-up output and docs. */
   describe(): string;
   close(): Promise<void>;
@@ -62,10 +70,20 @@ function checkSyntax(policy: EgressPolicy, u: URL): void {
 
 /** Resolves the URL's host; a denial when none of its addresses is allowed (the connector uses only allowed ones). */
 async function resolveAndJudge(policy: EgressPolicy, u: URL): Promise<Denial | null> {
+  const r = await resolveAllowed(policy, u);
+  return 'denial' in r ? r.denial : null;
+}
+
+/** The addresses of the URL's host the policy allows, or the denial when there is none. */
+async function resolveAllowed(policy: EgressPolicy, u: URL): Promise<{ addresses: string[] } | { denial: Denial }> {
   const host = bare(u.hostname);
-  if (net.isIP(host)) return policy.judge(host, portOf(u), null);
+  if (net.isIP(host)) {
+    const denial = policy.judge(host, portOf(u), null);
+    return denial ? { denial } : { addresses: [host] };
+  }
   const { allowed, denial } = judgeAll(policy, await dns.lookup(host, { all: true }), portOf(u), host);
-  return allowed.length ? null : (denial ?? { reason: 'the name has no address', canAllow: false });
+  if (allowed.length) return { addresses: allowed.map((a) => a.address) };
+  return { denial: denial ?? { reason: 'the name has no address', canAllow: false } };
 }
 
 const errnoOf = (err: unknown): string => {
@@ -115,7 +133,7 @@ function userMessage(denial: Denial, u: URL): string {
   return `This address is not allowed by the egress policy: ${denial.reason}${hint}`;
 }
 
-async function checkUrlWith(policy: EgressPolicy, url: string): Promise<void> {
+async function checkUrlWith(policy: EgressPolicy, url: string): Promise<string[]> {
   let u: URL;
   try {
     u = new URL(url);
@@ -124,13 +142,14 @@ async function checkUrlWith(policy: EgressPolicy, url: string): Promise<void> {
   }
   const problem = schemeProblem(u);
   if (problem) throw new NyxError('BAD_INPUT', `This address is not allowed by the egress policy: ${problem}`);
-  let denial: Denial | null;
+  let r: Awaited<ReturnType<typeof resolveAllowed>>;
   try {
-    denial = await resolveAndJudge(policy, u);
+    r = await resolveAllowed(policy, u);
   } catch {
     throw new NyxError('BAD_INPUT', `Could not resolve ${u.hostname}; check the address`);
   }
-  if (denial) throw new NyxError('BAD_INPUT', userMessage(denial, u));
+  if ('denial' in r) throw new NyxError('BAD_INPUT', userMessage(r.denial, u));
+  return r.addresses;
 }
 
 /** undici's FormData class is not Node's global one, so a global FormData is encoded (boundary and all) by the global Response first. */
@@ -164,7 +183,9 @@ export function createEgress(env: EgressEnv, log: Logger): Egress {
   return {
     fetch: policyFetch(policy, log, viaAgent),
     wrap: (transport) => policyFetch(policy, log, (url, init) => transport(url, init), preflight),
-    checkUrl: (url) => checkUrlWith(policy, url),
+    checkUrl: async (url) => void (await checkUrlWith(policy, url)),
+    resolveUrl: (url) => checkUrlWith(policy, url),
+    isLocalAddress: (address) => isNonPublicAddress(address),
     describe: () => policy.describe(),
     close: () => agent.close(),
   };

@@ -77,6 +77,15 @@ function defaultDenial(addr: Address, mode: EgressMode): Denial | null {
   return { reason: reasons[range] ?? `reserved or special-purpose addresses (${range}) are denied`, canAllow: true };
 }
 
+/** Whether an address is anything but a public unicast one (loopback, private, link-local, …). Example: `isNonPublicAddress('10.0.0.1')` → true. */
+export function isNonPublicAddress(address: string): boolean {
+  try {
+    return effectiveAddress(address).range() !== 'unicast';
+  } catch {
+    return true;
+  }
+}
+
 /** Example: `createPolicy(env).judge('169.254.169.254', 80, null)?.reason` → "link-local addresses, …, are denied". */
 export function createPolicy(env: Pick<Env, 'DATABASE_URL' | 'PORT' | 'NYXCORE_EGRESS_ALLOW'>): EgressPolicy {
   const mode: EgressMode = env.DATABASE_URL ? 'server' : 'embedded';

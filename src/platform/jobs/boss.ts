@@ -14,6 +14,7 @@ import type { Logger } from '../logger.js';
 export interface JobCatalog {
   'workflow-run': { tenantId: string; runId: string };
   'discussion-turn': { tenantId: string; discussionId: string; turn: number };
+  'code-analysis': { tenantId: string; runId: string };
 }
 export type JobName = keyof JobCatalog;
 const queues: Record<JobName, PgBoss.Queue> = {
@@ -21,6 +22,8 @@ const queues: Record<JobName, PgBoss.Queue> = {
   'workflow-run': { name: 'workflow-run', retryLimit: 20, retryDelay: 2, expireInSeconds: 12 * 3600 },
   // Like runs: a dead worker's turn is handed back by the lease sweep and resumes at its first unfinished answer.
   'discussion-turn': { name: 'discussion-turn', retryLimit: 20, retryDelay: 2, expireInSeconds: 12 * 3600 },
+  // An analysis resumes at its first unfinished file batch.
+  'code-analysis': { name: 'code-analysis', retryLimit: 20, retryDelay: 2, expireInSeconds: 12 * 3600 },
 };
 
 const WAKE_CHANNEL = 'nyx_jobs';

@@ -111,7 +111,12 @@ function result(finding: Finding, ruleIndex: number): SarifResult {
 
 /** Builds the SARIF log. Tools without results still get a run (an empty run says "checked, nothing found"). */
 export function toSarif(input: SarifInput): SarifLog {
-  const runs: SarifRun[] = input.tools.map(({ tool, version }) => {
+  // Several analyzers may share a tool (ast-grep packs and the infrastructure rules are both nyx-rules): one run each tool.
+  const versions = new Map<ToolName, string[]>();
+  for (const { tool, version } of input.tools)
+    versions.set(tool, [...new Set([...(versions.get(tool) ?? []), version])]);
+  const runs: SarifRun[] = [...versions].map(([tool, list]) => {
+    const version = list.join('+');
     const rules = input.rules.filter((r) => r.tool === tool);
     const index = new Map(rules.map((r, i) => [r.id, i]));
     const mine = [...input.findings, ...(input.absent ?? [])].filter((f) => f.tool === tool);

@@ -274,11 +274,11 @@ export async function scanPath(root: string, options: ScanOptions): Promise<Scan
  * Marks each finding `new` or `unchanged` against the fingerprints of a previous run, and
  * returns the previous ones that are gone as `absent`.
  */
-export function applyBaseline<T extends { fingerprint: string; ruleId: string }>(
-  current: T[],
-  previous: readonly T[],
-): { current: Array<T & { baselineState: BaselineState }>; absent: Array<T & { baselineState: 'absent' }> } {
-  const key = (f: T): string => `${f.ruleId}\0${f.fingerprint}`;
+export function applyBaseline<T extends BaselineKey, P extends BaselineKey>(
+  current: readonly T[],
+  previous: readonly P[],
+): { current: Array<T & { baselineState: BaselineState }>; absent: Array<P & { baselineState: 'absent' }> } {
+  const key = (f: BaselineKey): string => `${f.ruleId}\0${f.fingerprint}`;
   const before = new Set(previous.map(key));
   const now = new Set(current.map(key));
   return {
@@ -286,3 +286,5 @@ export function applyBaseline<T extends { fingerprint: string; ruleId: string }>
     absent: previous.filter((f) => !now.has(key(f))).map((f) => ({ ...f, baselineState: 'absent' as const })),
   };
 }
+
+type BaselineKey = { ruleId: string; fingerprint: string };

@@ -6,3 +6,5 @@ export * from './personas.js';
 export * from './memory.js';
 export * from './workflows.js';
 export * from './discussions.js';
+export * from './repositories.js';
+export * from './code-analysis.js';

@@ -96,6 +96,16 @@ export function ProjectPage() {
       ) : (
         <PageHeader title={p.name} titleTestId="project-title" description={p.description || 'No description'}>
           <div className="row">
+            {can(ws, 'repositories:read') ? (
+              <Link
+                to="/w/$workspaceId/projects/$projectId/repositories"
+                params={{ workspaceId: ws.id, projectId }}
+                className="btn"
+                data-testid="project-repositories"
+              >
+                Repositories
+              </Link>
+            ) : null}
             {can(ws, 'projects:write') ? (
               <button type="button" className="btn" onClick={() => setIsEditing(true)}>
                 Edit
