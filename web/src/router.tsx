@@ -151,6 +151,19 @@ const repositoriesRoute = workspacePage(
   '/projects/$projectId/repositories',
   lazyRouteComponent(() => import('./features/repositories/pages/RepositoriesPage.js'), 'RepositoriesPage'),
 );
+// Code analysis of a repository: the live run page, the findings table and one finding.
+const analysisRunRoute = workspacePage(
+  '/projects/$projectId/repositories/$repositoryId/analysis/$runId',
+  lazyRouteComponent(() => import('./features/code-analysis/pages/AnalysisRunPage.js'), 'AnalysisRunPage'),
+);
+const findingsRoute = workspacePage(
+  '/projects/$projectId/repositories/$repositoryId/findings',
+  lazyRouteComponent(() => import('./features/code-analysis/pages/FindingsPage.js'), 'FindingsPage'),
+);
+const findingRoute = workspacePage(
+  '/projects/$projectId/repositories/$repositoryId/findings/$findingId',
+  lazyRouteComponent(() => import('./features/code-analysis/pages/FindingPage.js'), 'FindingPage'),
+);
 // Discussions: the list (with "New discussion") and the live chat.
 const discussionsRoute = workspacePage(
   '/discussions',
@@ -173,6 +186,9 @@ const routeTree = rootRoute.addChildren([
     projectRoute,
     noteRoute,
     repositoriesRoute,
+    analysisRunRoute,
+    findingsRoute,
+    findingRoute,
     membersRoute,
     tokensRoute,
     auditRoute,
