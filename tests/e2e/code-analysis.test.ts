@@ -78,6 +78,13 @@ describe('code analysis pages', () => {
     await a.waitForURL(runUrl);
     const runId = runUrl.exec(a.url())?.[1];
     await a.getByTestId('stage-bar').waitFor();
+    // Leave at once (the run is most likely still going) and come back through the run's link:
+    // the same run, not a second one.
+    await a.getByRole('navigation', { name: 'Breadcrumb' }).getByRole('link', { name: 'Repositories' }).click();
+    await a.waitForURL(/\/repositories$/);
+    await row.getByTestId('repository-last-run').click();
+    await a.waitForURL(runUrl);
+    expect(runUrl.exec(a.url())?.[1]).toBe(runId);
     await a.getByTestId('analysis-status').getByText('completed').waitFor({ timeout: 45_000 });
     const live = a.getByTestId('live-finding');
     await live.filter({ hasText: 'src/git.ts:4' }).waitFor();
@@ -89,8 +96,7 @@ describe('code analysis pages', () => {
     // Every stage is done, and the triage note says why it did not run (no LLM key here).
     const pills = a.getByTestId('stage-pill');
     expect(await pills.count()).toBe(7);
-    for (const state of await pills.evaluateAll((els) => els.map((e) => e.getAttribute('data-state'))))
-      expect(state).toBe('done');
+    for (let i = 0; i < 7; i++) expect(await pills.nth(i).getAttribute('data-state')).toBe('done');
     await a
       .getByTestId('analysis-notes')
       .getByText(/triage/)

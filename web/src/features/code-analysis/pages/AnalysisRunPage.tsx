@@ -141,7 +141,13 @@ function RunView({ run, projectId }: { run: AnalysisRun; projectId: string }) {
           </>
         ) : null}
       </dl>
-      <div className="progress" role="progressbar" aria-valuenow={pct} aria-valuemin={0} aria-valuemax={100}>
+      <div
+        className="progress analysis-progress"
+        role="progressbar"
+        aria-valuenow={pct}
+        aria-valuemin={0}
+        aria-valuemax={100}
+      >
         <div className="progress-fill" style={{ width: `${pct}%` }} />
       </div>
       {live.currentPath && !isEnded ? (
@@ -171,19 +177,19 @@ function RunView({ run, projectId }: { run: AnalysisRun; projectId: string }) {
         ) : (
           <ul className="list" data-testid="live-findings">
             {findings.map((f) => (
-              <li key={f.id} className="list-item" data-testid="live-finding">
-                <SeverityBadge severity={f.severity} />{' '}
+              <li key={f.id} className="list-item live-finding" data-testid="live-finding">
+                <SeverityBadge severity={f.severity} />
                 <Link
                   to="/w/$workspaceId/projects/$projectId/repositories/$repositoryId/findings/$findingId"
                   params={{ workspaceId: ws.id, projectId, repositoryId: run.repositoryId, findingId: f.id }}
                 >
                   {f.message}
-                </Link>{' '}
-                <span className="mono small">{f.ruleId}</span>{' '}
+                </Link>
+                <span className="mono small">{f.ruleId}</span>
                 <span className="mono small muted">
                   {f.path}:{f.line}
                 </span>
-                {f.baselineState === 'new' ? <span className="chip">new</span> : null}
+                {f.baselineState === 'new' ? <span className="chip">new</span> : <span />}
               </li>
             ))}
           </ul>

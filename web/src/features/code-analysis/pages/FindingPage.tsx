@@ -187,7 +187,7 @@ function FindingView({ finding, projectId }: { finding: FindingDetail; projectId
         />
       </section>
       {flow.length || related.length ? (
-        <section className="card" data-testid="finding-locations">
+        <section className="card finding-locations" data-testid="finding-locations">
           {flow.length ? (
             <>
               <h3>Code flow</h3>
