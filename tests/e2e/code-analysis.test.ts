@@ -59,7 +59,14 @@ describe('code analysis pages', () => {
     });
     if (!env) throw new Error('no e2e environment');
     const dir = path.join(work, 'shop');
-    makeWorkTree(dir, [{ 'src/git.ts': GIT_TS, 'src/run.ts': EVAL_TS, 'src/files.ts': FILES_TS }]);
+    makeWorkTree(dir, [
+      {
+        'src/git.ts': GIT_TS,
+        'src/run.ts': EVAL_TS,
+        'src/files.ts': FILES_TS,
+        'vendor/lib.js': 'eval(window.name);\n',
+      },
+    ]);
     const a = await env.newPage();
     page = a;
     await setUpAdmin(a, lines, { workspace: 'Acme', project: 'Platform' });
@@ -100,6 +107,12 @@ describe('code analysis pages', () => {
     await a
       .getByTestId('analysis-notes')
       .getByText(/triage/)
+      .waitFor();
+    // The vendored directory is skipped, with its reason (and its eval is not a finding).
+    await a.getByTestId('analysis-skipped').getByText('Skipped files (1)').click();
+    await a
+      .getByTestId('analysis-skipped')
+      .getByText(/vendor\/ — vendored/)
       .waitFor();
     expect(await a.getByTestId('analysis-sarif').getAttribute('href')).toContain(
       `/api/v1/code-analysis/${runId}/sarif`,

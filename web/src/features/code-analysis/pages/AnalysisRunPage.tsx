@@ -195,6 +195,35 @@ function RunView({ run, projectId }: { run: AnalysisRun; projectId: string }) {
           </ul>
         )}
       </section>
+      {live.patterns.length || live.docs.length ? (
+        <section className="card" data-testid="analysis-patterns">
+          {live.patterns.length ? (
+            <>
+              <h2>Patterns ({live.patterns.length})</h2>
+              <ul className="list small">
+                {live.patterns.map((p, i) => (
+                  <li key={i}>
+                    <span className="chip">{p.kind}</span> {p.name}{' '}
+                    <span className="muted">({p.confidence} confidence)</span>
+                  </li>
+                ))}
+              </ul>
+            </>
+          ) : null}
+          {live.docs.length ? (
+            <>
+              <h2>Docs ({live.docs.length})</h2>
+              <ul className="list small">
+                {live.docs.map((d, i) => (
+                  <li key={i}>
+                    <span className="chip">{d.kind}</span> {d.title}
+                  </li>
+                ))}
+              </ul>
+            </>
+          ) : null}
+        </section>
+      ) : null}
       {details.skippedCount > 0 ? (
         <details className="card" data-testid="analysis-skipped">
           <summary>Skipped files ({details.skippedCount})</summary>
