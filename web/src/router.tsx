@@ -24,6 +24,7 @@ import { SetupPage } from './features/auth/pages/SetupPage.js';
 import { SignInPage } from './features/auth/pages/SignInPage.js';
 import { SignUpPage } from './features/auth/pages/SignUpPage.js';
 import { TokensPage } from './features/tokens/pages/TokensPage.js';
+import { findingsSearch } from './features/code-analysis/state.js';
 import { WorkspaceLayout } from './features/workspace/pages/WorkspaceLayout.js';
 
 interface RouterContext {
@@ -156,10 +157,12 @@ const analysisRunRoute = workspacePage(
   '/projects/$projectId/repositories/$repositoryId/analysis/$runId',
   lazyRouteComponent(() => import('./features/code-analysis/pages/AnalysisRunPage.js'), 'AnalysisRunPage'),
 );
-const findingsRoute = workspacePage(
-  '/projects/$projectId/repositories/$repositoryId/findings',
-  lazyRouteComponent(() => import('./features/code-analysis/pages/FindingsPage.js'), 'FindingsPage'),
-);
+const findingsRoute = createRoute({
+  getParentRoute: () => workspaceRoute,
+  path: '/projects/$projectId/repositories/$repositoryId/findings',
+  validateSearch: findingsSearch,
+  component: lazyRouteComponent(() => import('./features/code-analysis/pages/FindingsPage.js'), 'FindingsPage'),
+});
 const findingRoute = workspacePage(
   '/projects/$projectId/repositories/$repositoryId/findings/$findingId',
   lazyRouteComponent(() => import('./features/code-analysis/pages/FindingPage.js'), 'FindingPage'),

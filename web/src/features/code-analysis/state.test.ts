@@ -3,6 +3,7 @@ import { languageOf, tokenize } from './highlight.js';
 import {
   applyAnalysisFrame,
   facetCounts,
+  findingsSearch,
   groupFindings,
   initialAnalysis,
   reportDetails,
@@ -176,5 +177,14 @@ describe('syntax colouring', () => {
         ?.map((t) => t.text)
         .join(''),
     ).toBe(src);
+  });
+});
+
+describe('findings filters in the address', () => {
+  it('keeps known values and drops the rest', () => {
+    expect(
+      findingsSearch({ severity: 'high', category: 'nope', status: 'ignored', path: 'src/', group: 'file', page: '3' }),
+    ).toEqual({ severity: 'high', status: 'ignored', path: 'src/', group: 'file', page: 3 });
+    expect(findingsSearch({ page: 0, rule: '  ', severity: 42 })).toEqual({});
   });
 });

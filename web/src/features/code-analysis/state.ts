@@ -289,3 +289,35 @@ export function triageOf(
     model: typeof t.model === 'string' ? t.model : '',
   };
 }
+
+/** The findings table's filters, kept in the address so that coming back from a finding keeps them. */
+export interface FindingsSearch {
+  severity?: (typeof SEVERITY_ORDER)[number];
+  category?: (typeof CATEGORIES)[number];
+  status?: (typeof FINDING_STATUSES)[number];
+  path?: string;
+  rule?: string;
+  group?: 'rule' | 'file';
+  page?: number;
+}
+
+const oneOf = <T extends string>(values: readonly T[], v: unknown): T | undefined =>
+  typeof v === 'string' && (values as readonly string[]).includes(v) ? (v as T) : undefined;
+
+/** Reads the findings filters from a query string; unknown or malformed values are dropped. */
+export function findingsSearch(s: Record<string, unknown>): FindingsSearch {
+  const out: FindingsSearch = {};
+  const severity = oneOf(SEVERITY_ORDER, s.severity);
+  const category = oneOf(CATEGORIES, s.category);
+  const status = oneOf(FINDING_STATUSES, s.status);
+  const group = oneOf(['rule', 'file'] as const, s.group);
+  if (severity) out.severity = severity;
+  if (category) out.category = category;
+  if (status) out.status = status;
+  if (group) out.group = group;
+  if (typeof s.path === 'string' && s.path.trim()) out.path = s.path.slice(0, 1000);
+  if (typeof s.rule === 'string' && s.rule.trim()) out.rule = s.rule.slice(0, 200);
+  const page = typeof s.page === 'number' ? s.page : Number(s.page);
+  if (Number.isInteger(page) && page > 1) out.page = page;
+  return out;
+}

@@ -1,6 +1,6 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { Link, useParams } from '@tanstack/react-router';
-import { useState } from 'react';
+import { Link, useNavigate, useParams, useSearch } from '@tanstack/react-router';
+import { useEffect, useState } from 'react';
 import { can } from '../../../lib/access.js';
 import { useDebounced } from '../../../lib/use-debounced.js';
 import { useTRPC, type RouterInputs } from '../../../lib/trpc.js';
@@ -10,7 +10,15 @@ import { PageHeader } from '../../../ui/PageHeader.js';
 import { QueryStatus } from '../../../ui/QueryStatus.js';
 import { AnalysisBreadcrumbs } from '../components/AnalysisBreadcrumbs.js';
 import { FindingStatusChip, SeverityBadge } from '../components/AnalysisBadges.js';
-import { CATEGORIES, FINDING_STATUSES, SEVERITY_ORDER, facetCounts, groupFindings, type Grouping } from '../state.js';
+import {
+  CATEGORIES,
+  FINDING_STATUSES,
+  SEVERITY_ORDER,
+  facetCounts,
+  findingsSearch,
+  groupFindings,
+  type Grouping,
+} from '../state.js';
 
 const PAGE = 50;
 
@@ -52,24 +60,34 @@ export function FindingsPage() {
   const { projectId, repositoryId } = useParams({
     from: '/w/$workspaceId/projects/$projectId/repositories/$repositoryId/findings',
   });
-  const [category, setCategory] = useState('');
-  const [severity, setSeverity] = useState('');
-  const [status, setStatus] = useState('');
-  const [path, setPath] = useState('');
-  const [ruleId, setRuleId] = useState('');
-  const [grouping, setGrouping] = useState<Grouping>('none');
-  const [offset, setOffset] = useState(0);
+  const search = useSearch({ from: '/w/$workspaceId/projects/$projectId/repositories/$repositoryId/findings' });
+  const navigate = useNavigate({ from: '/w/$workspaceId/projects/$projectId/repositories/$repositoryId/findings' });
+  const [path, setPath] = useState(search.path ?? '');
+  const [ruleId, setRuleId] = useState(search.rule ?? '');
+  const grouping: Grouping = search.group ?? 'none';
+  const offset = ((search.page ?? 1) - 1) * PAGE;
+  /** Changes filters in the address (replacing the entry) and goes back to the first page. */
+  const update = (patch: Record<string, string | undefined>) =>
+    void navigate({
+      search: (prev) => findingsSearch({ ...prev, page: undefined, ...patch }),
+      replace: true,
+    });
   const debouncedPath = useDebounced(path.trim(), 250);
   const debouncedRule = useDebounced(ruleId.trim(), 250);
+  useEffect(() => {
+    if (debouncedPath !== (search.path ?? '') || debouncedRule !== (search.rule ?? ''))
+      update({ path: debouncedPath || undefined, rule: debouncedRule || undefined });
+    // Only the debounced text drives this (the address follows typing once it pauses).
+  }, [debouncedPath, debouncedRule]);
   const input: ListInput = {
     repositoryId,
     limit: PAGE,
     offset,
-    ...(category ? { category: category as NonNullable<ListInput['category']> } : {}),
-    ...(severity ? { severity: severity as NonNullable<ListInput['severity']> } : {}),
-    ...(status ? { status: status as NonNullable<ListInput['status']> } : {}),
-    ...(debouncedPath ? { path: debouncedPath } : {}),
-    ...(debouncedRule ? { ruleId: debouncedRule } : {}),
+    ...(search.category ? { category: search.category } : {}),
+    ...(search.severity ? { severity: search.severity } : {}),
+    ...(search.status ? { status: search.status } : {}),
+    ...(search.path ? { path: search.path } : {}),
+    ...(search.rule ? { ruleId: search.rule } : {}),
   };
   const list = useQuery({
     ...trpc.findings.list.queryOptions(input),
@@ -79,10 +97,6 @@ export function FindingsPage() {
   const runs = useQuery(trpc.analysis.list.queryOptions({ repositoryId, limit: 1 }));
   const last = runs.data?.[0];
   const facets = list.data?.facets ?? [];
-  const change = (set: (v: string) => void) => (v: string) => {
-    set(v);
-    setOffset(0);
-  };
   const total = list.data?.total ?? 0;
   const groups = groupFindings(list.data?.items ?? [], grouping);
   if (!can(ws, 'analysis:read')) return <EmptyState title="You don't have access to code analysis here." />;
@@ -105,22 +119,22 @@ export function FindingsPage() {
         <FacetSelect
           id="findings-severity"
           label="Severity"
-          value={severity}
-          onChange={change(setSeverity)}
+          value={search.severity ?? ''}
+          onChange={(v) => update({ severity: v || undefined })}
           counts={facetCounts(facets, 'severity', SEVERITY_ORDER)}
         />
         <FacetSelect
           id="findings-category"
           label="Category"
-          value={category}
-          onChange={change(setCategory)}
+          value={search.category ?? ''}
+          onChange={(v) => update({ category: v || undefined })}
           counts={facetCounts(facets, 'category', CATEGORIES)}
         />
         <FacetSelect
           id="findings-status"
           label="Status"
-          value={status}
-          onChange={change(setStatus)}
+          value={search.status ?? ''}
+          onChange={(v) => update({ status: v || undefined })}
           counts={facetCounts(facets, 'status', FINDING_STATUSES)}
         />
         <div className="field">
@@ -130,7 +144,7 @@ export function FindingsPage() {
             className="input"
             value={path}
             placeholder="src/"
-            onChange={(e) => change(setPath)(e.target.value)}
+            onChange={(e) => setPath(e.target.value)}
           />
         </div>
         <div className="field">
@@ -140,7 +154,7 @@ export function FindingsPage() {
             className="input"
             value={ruleId}
             placeholder="rule id"
-            onChange={(e) => change(setRuleId)(e.target.value)}
+            onChange={(e) => setRuleId(e.target.value)}
           />
         </div>
         <div className="field">
@@ -149,7 +163,7 @@ export function FindingsPage() {
             id="findings-group"
             className="input"
             value={grouping}
-            onChange={(e) => setGrouping(e.target.value as Grouping)}
+            onChange={(e) => update({ group: e.target.value === 'none' ? undefined : e.target.value })}
           >
             <option value="none">Nothing</option>
             <option value="rule">Rule</option>
@@ -221,7 +235,7 @@ export function FindingsPage() {
                 type="button"
                 className="btn btn-sm"
                 disabled={offset === 0}
-                onClick={() => setOffset(Math.max(0, offset - PAGE))}
+                onClick={() => void navigate({ search: (prev) => ({ ...prev, page: offset / PAGE }), replace: true })}
               >
                 Previous
               </button>
@@ -232,7 +246,9 @@ export function FindingsPage() {
                 type="button"
                 className="btn btn-sm"
                 disabled={offset + PAGE >= total}
-                onClick={() => setOffset(offset + PAGE)}
+                onClick={() =>
+                  void navigate({ search: (prev) => ({ ...prev, page: offset / PAGE + 2 }), replace: true })
+                }
               >
                 Next
               </button>
