@@ -224,7 +224,7 @@ function FindingView({ finding, projectId }: { finding: FindingDetail; projectId
         <section className="card" data-testid="finding-triage">
           <h2>Triage</h2>
           <p>
-            <strong>{triage.verdict}</strong>
+            <strong>{triage.verdict.replace(/_/g, ' ')}</strong>
             {triage.score !== null ? ` · score ${triage.score}/10` : ''}
             {triage.model ? <span className="muted small"> · {triage.model}</span> : null}
           </p>
