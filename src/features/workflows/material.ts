@@ -200,6 +200,13 @@ const SEVERITY: Record<Finding['severity'], KnownFinding['severity']> = {
 /** The rule's help as one paragraph (markdown line breaks folded). */
 const oneParagraph = (text: string) => text.replace(/\s*\n\s*/g, ' ').trim();
 
+/** The fix part of a rule's help (after its "**Fix:**" when it has one), as one paragraph. */
+function fixOf(help: string): string {
+  const at = help.search(/\*\*Fix:\*\*/);
+  const fix = oneParagraph(at === -1 ? help : help.slice(at).replace(/^\*\*Fix:\*\*\s*/, ''));
+  return fix.charAt(0).toUpperCase() + fix.slice(1);
+}
+
 export interface MaterialAnalysis extends KnownAnalysis {
   /** Each file with where it sits in the input. */
   placed: readonly MaterialFile[];
@@ -238,7 +245,7 @@ function knownFinding(f: Finding, rule: RuleMeta | undefined): KnownFinding {
     location: `${f.location.path}:${f.location.startLine}`,
     evidence: (line || f.matchedText.trim()).slice(0, 240),
     why: oneParagraph(rule?.summary ?? f.message),
-    fix: oneParagraph(rule?.help ?? f.message),
+    fix: fixOf(rule?.help ?? f.message),
     cwe: f.cwe,
   };
 }

@@ -94,9 +94,13 @@ export function knownSection(heading: string, headings: readonly string[], analy
     if (tier === 'discarded')
       return ['- None: every finding above comes from a deterministic rule that matched the quoted line.'];
     const inTier = ranked.filter((f) => tierFor(f) === tier);
-    return inTier.length ? inTier.map(brief) : ['- No finding at this level.'];
+    return inTier.length ? inTier.map(brief) : [`- No finding belongs under “${heading}”.`];
   }
-  if (/posture|overall|rating/i.test(heading)) return [posture(ranked, analysis.files)];
+  if (/posture|overall|rating/i.test(heading)) return [`- ${posture(ranked, analysis.files)}`];
+  if (/not assessed|limit|scope|out of scope/i.test(heading))
+    return [
+      `- Static analysis read ${analysis.files.join(', ')} with its rules only; it does not see how they are deployed, the IAM and network around them, dependency versions or runtime behaviour.`,
+    ];
   if (/action|recommend|next step/i.test(heading) && ranked.length)
     return ranked.slice(0, 3).map((f, i) => `${i + 1}. ${f.fix} (${f.title}, ${f.location}).`);
   if (/finding|risk|issue|vulnerab|problem|concern|weakness|threat/i.test(heading)) {
