@@ -228,9 +228,13 @@ export async function analyzeMaterial(input: string): Promise<MaterialAnalysis |
   }));
   const [options, rules] = await Promise.all([builtinScanOptions({}), builtinRuleTable()]);
   const report = await scanFiles(sources, { ...options, projectAnalyzers: [] });
+  const startOf = new Map(files.map((f) => [f.path, f.startLine]));
   const findings = report.findings
     .filter((f) => f.category === 'security' && !f.suppression)
-    .map((f) => knownFinding(f, rules.get(f.ruleId)));
+    .map((f) => ({
+      ...knownFinding(f, rules.get(f.ruleId)),
+      inputLine: (startOf.get(f.location.path) ?? 1) + f.location.startLine - 1,
+    }));
   return { files: files.map((f) => f.path), findings, placed: files };
 }
 

@@ -112,6 +112,13 @@ describe.each(dbKinds)('Security Review grounded in static analysis, on %s', (ki
       expect(entry).toMatch(/Fix: \S/);
     }
     expect(findingsSection).toMatch(/server\.js:4` · blocker · CWE-78/);
+    // And where each sits in what was pasted.
+    const pastedLines = pasted.split('\n');
+    for (const [, at, line] of findingsSection.matchAll(/`([\w.]+:\d+)`.*· line (\d+) of the input/g)) {
+      const f = expected.find((e) => e.location === at);
+      expect(pastedLines[Number(line) - 1], at).toContain(f?.evidence ?? '(not an expected finding)');
+    }
+    expect([...findingsSection.matchAll(/of the input/g)]).toHaveLength(expected.length);
     // Most severe first: the command injection before the public bucket before the latest tags.
     expect(findingsSection.indexOf('server.js:4')).toBeLessThan(findingsSection.indexOf('main.tf:3'));
     expect(findingsSection.indexOf('main.tf:3')).toBeLessThan(findingsSection.indexOf('Dockerfile:1'));

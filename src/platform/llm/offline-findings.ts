@@ -15,6 +15,8 @@ export interface KnownFinding {
   category: string;
   /** `file:line`, e.g. `main.tf:9`. */
   location: string;
+  /** Where that line is in the material as given, when it was split into files. */
+  inputLine?: number;
   /** The offending line, trimmed. */
   evidence: string;
   /** Why it matters (the rule's summary). */
@@ -61,7 +63,7 @@ export function isCoveredBy(line: string, findings: readonly KnownFinding[]): bo
 /** The full entry, for a scan's findings section. */
 function detailed(f: KnownFinding, n: number): string {
   return [
-    `${n}. **${f.title}** — ${code(f.location)} · ${f.severity} · ${cweOf(f)} · rule ${code(f.ruleId)} (confidence ${f.confidence})`,
+    `${n}. **${f.title}** — ${code(f.location)} · ${f.severity} · ${cweOf(f)} · rule ${code(f.ruleId)} (confidence ${f.confidence})${f.inputLine ? ` · line ${f.inputLine} of the input` : ''}`,
     `   - Evidence: ${code(f.evidence)}`,
     `   - Why it matters: ${f.why}`,
     `   - Fix: ${f.fix}`,

@@ -340,7 +340,9 @@ function enumPick(sub: JSONSchema7Definition | undefined, wanted: string): unkno
 function findingsFor(item: JSONSchema7, m: Material, minItems: number, maxItems: number, depth: number): unknown[] {
   const props = item.properties ?? {};
   const known = m.analysis?.findings ?? [];
-  const flagged = flaggedLines(m.body).filter((f) => !isCoveredBy(f.line, known));
+  const flagged = flaggedLines(m.body)
+    .filter((f) => !isCoveredBy(f.line, known))
+    .slice(0, Math.min(maxItems, 12));
   type Finding = Record<'title' | 'detail' | 'suggestion' | 'category' | 'type' | 'severity', string>;
   const fromFlag = (f: Flagged): Finding => ({
     title: f.signal.title,
@@ -359,10 +361,7 @@ function findingsFor(item: JSONSchema7, m: Material, minItems: number, maxItems:
     type: 'pattern',
     severity: 'low',
   });
-  const base = [...(m.analysis ? knownInsights(m.analysis) : []), ...flagged.map(fromFlag)].slice(
-    0,
-    Math.min(maxItems, 20),
-  );
+  const base = [...(m.analysis ? knownInsights(m.analysis) : []), ...flagged.map(fromFlag)].slice(0, maxItems);
   for (const r of rank(sentences, null)) {
     if (base.length >= minItems) break;
     base.push(fromSentence(r.s));
