@@ -254,11 +254,16 @@ function knownFinding(f: Finding, rule: RuleMeta | undefined): KnownFinding {
   };
 }
 
+const MAX_PROMPT_FINDINGS = 40;
+
 /** What a prompt says about the analysis: one line per finding, for the model to confirm or dismiss. */
 export function staticFindingsPrompt(analysis: MaterialAnalysis): string {
   if (!analysis.findings.length)
     return `Static analysis found: nothing in ${analysis.files.join(', ')} that its rules cover. Review the material on its own merits.`;
-  const lines = analysis.findings.map(
+  // Most severe first (the scanner's order); a long list is cut so the prompt stays readable.
+  const shown = analysis.findings.slice(0, MAX_PROMPT_FINDINGS);
+  const more = analysis.findings.length - shown.length;
+  const lines = shown.map(
     (f) =>
       `- ${f.location} — ${f.ruleId} (${f.severity}${f.cwe.length ? `, ${f.cwe.join(', ')}` : ''}): \`${f.evidence.replaceAll('`', "'")}\``,
   );
@@ -266,5 +271,6 @@ export function staticFindingsPrompt(analysis: MaterialAnalysis): string {
     `Static analysis found: ${analysis.findings.length} issue(s) in ${analysis.files.join(', ')}, from deterministic rules.`,
     'Cite each by file:line in your findings, or say why it is a false positive:',
     ...lines,
+    ...(more > 0 ? [`- … and ${more} more of lower or equal severity.`] : []),
   ].join('\n');
 }

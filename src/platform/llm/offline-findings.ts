@@ -73,6 +73,8 @@ function detailed(f: KnownFinding, n: number): string {
 /** The short entry, for triage and summary sections. */
 const brief = (f: KnownFinding) => `- **${f.title}** at ${code(f.location)} (${f.severity}): ${f.fix}`;
 
+const MAX_DETAILED = 30;
+
 type Tier = 'now' | 'next' | 'later' | 'discarded';
 function tierOf(heading: string): Tier | null {
   if (/fix now|immediate|urgent|critical|blocker/i.test(heading)) return 'now';
@@ -107,7 +109,11 @@ export function knownSection(heading: string, headings: readonly string[], analy
     return ranked.slice(0, 3).map((f, i) => `${i + 1}. ${f.fix} (${f.title}, ${f.location}).`);
   if (/finding|risk|issue|vulnerab|problem|concern|weakness|threat/i.test(heading)) {
     if (!ranked.length) return [`- Static analysis of ${analysis.files.join(', ')} found no issues its rules cover.`];
-    return ranked.map((f, i) => detailed(f, i + 1));
+    const more = ranked.length - MAX_DETAILED;
+    return [
+      ...ranked.slice(0, MAX_DETAILED).map((f, i) => detailed(f, i + 1)),
+      ...(more > 0 ? [`- … and ${more} more of lower or equal severity.`] : []),
+    ];
   }
   return null;
 }
