@@ -13,12 +13,12 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, rm, writeFile, appendFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile, appendFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { stringify as toYaml } from 'yaml';
-import { builtinScanOptions, MemoryResultCache, scanPath } from '../src/features/code-analysis/index.js';
+import { builtinScanOptions, inventory, MemoryResultCache, scanPath } from '../src/features/code-analysis/index.js';
 import { loadBuiltinRules } from '../src/features/code-analysis/scanner/rule-pack.js';
 
 const { values } = parseArgs({
@@ -128,11 +128,13 @@ function timeCli(): { ms: number; rssKb: number } {
   return { ms, rssKb: Number(result.stderr.trim().split('\n').at(-1)) };
 }
 
-async function firstCodeFile(dir: string): Promise<string> {
-  const entries = (await readdir(dir, { recursive: true })).filter((f) => f.endsWith('.js')).sort();
-  const file = entries[Math.floor(entries.length / 2)];
+/** A file in the middle of the codebase to edit for the incremental run (Node 20's recursive readdir can hang: the inventory lists it). */
+async function middleCodeFile(dir: string): Promise<string> {
+  const { files } = await inventory(dir);
+  const code = files.filter((f) => f.path.endsWith('.js'));
+  const file = code[Math.floor(code.length / 2)];
   if (!file) throw new Error('no .js file in the codebase');
-  return path.join(dir, file);
+  return path.join(dir, file.path);
 }
 
 async function main(): Promise<void> {
@@ -156,7 +158,7 @@ async function main(): Promise<void> {
   let rawRss = 0;
   let cliRss = 0;
   let rawMatches = 0;
-  const changed = await firstCodeFile(target);
+  const changed = await middleCodeFile(target);
   for (let i = 0; i < RUNS; i += 1) {
     console.error(`run ${i + 1}/${RUNS}: raw ast-grep…`);
     const r = timeRaw(project);

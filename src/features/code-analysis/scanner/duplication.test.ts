@@ -1,7 +1,7 @@
 import { Detector, MemoryStore, getDefaultOptions, getModeHandler, type IMapFrame } from '@jscpd/core';
 import { Tokenizer } from '@jscpd/tokenizer';
 import { describe, expect, it } from 'vitest';
-import { detectDuplicates, duplicateCodeRule } from './duplication.js';
+import { detectDuplicates, duplicateCodeRule, isBuildCopy } from './duplication.js';
 import type { SourceFile } from './types.js';
 
 const source = (path: string, text: string): SourceFile => ({ path, language: 'typescript', text, blobSha: path });
@@ -140,5 +140,14 @@ describe('detectDuplicates', () => {
   it('describes its rule for users and SARIF', () => {
     expect(duplicateCodeRule).toMatchObject({ id: 'code-smell/duplicate-code', tool: 'jscpd', category: 'code-smell' });
     expect(duplicateCodeRule.severity).toBe('low');
+  });
+});
+
+describe('build copies', () => {
+  it('are not duplicated code: the same module in two build outputs', () => {
+    expect(isBuildCopy('lib/parse.js', 'es/parse.js')).toBe(true);
+    expect(isBuildCopy('src/parse.ts', 'dist/parse.js')).toBe(true);
+    expect(isBuildCopy('src/parse.ts', 'src/format.ts')).toBe(false);
+    expect(isBuildCopy('src/a/index.ts', 'src/b/index.ts')).toBe(false);
   });
 });

@@ -8,7 +8,7 @@ import { Detector, getDefaultOptions, getModeHandler, type IClone, type IMapFram
 import { Tokenizer, getFormatByFile } from '@jscpd/tokenizer';
 import type { Language, Location, RawFinding, RuleMeta, SourceFile } from './types.js';
 
-export const DUPLICATION_VERSION = 'jscpd-4.2.5/1';
+export const DUPLICATION_VERSION = 'jscpd-4.2.5/2';
 
 /** Larger files are skipped: generated or bundled code, and jscpd's cost grows with them. */
 export const MAX_DUPLICATION_CHARS = 300_000;
@@ -131,7 +131,19 @@ export async function detectDuplicates(files: SourceFile[], options: Duplication
 
 type Copy = IClone['duplicationA'];
 
+const BUILD_DIR = /(^|\/)(dist|build|lib|es|esm|cjs|umd|out|min|bundles?|fesm\d*|esm\d*)\//;
+const basename = (p: string): string => p.slice(p.lastIndexOf('/') + 1).replace(/\.(min\.)?(m|c)?[jt]sx?$/, '');
+
+/**
+ * Two copies of one module in different build outputs (`lib/x.js` and `es/x.js`, `src/x.ts` and
+ * `dist/x.js`) are how packages ship, not duplicated code anyone should refactor.
+ */
+export function isBuildCopy(a: string, b: string): boolean {
+  return basename(a) === basename(b) && (BUILD_DIR.test(a) || BUILD_DIR.test(b));
+}
+
 function toFinding(clone: IClone, byPath: Map<string, SourceFile>, order: Map<string, number>): RawFinding | null {
+  if (isBuildCopy(clone.duplicationA.sourceId, clone.duplicationB.sourceId)) return null;
   const rank = (copy: Copy): [number, number] => [order.get(copy.sourceId) ?? 0, copy.range[0]];
   const [a, b] = [rank(clone.duplicationA), rank(clone.duplicationB)];
   const isALater = a[0] > b[0] || (a[0] === b[0] && a[1] >= b[1]);
