@@ -28,6 +28,7 @@ import {
   type LeasedWrite,
 } from '../../platform/jobs/leased-runner.js';
 import type { Logger } from '../../platform/logger.js';
+import { documentStage } from './documenting.js';
 import type { ScanSetup } from './scanner/builtin.js';
 import { cacheKey, type ResultCache } from './scanner/cache.js';
 import { gitBlobSha, inventory } from './scanner/inventory.js';
@@ -454,7 +455,13 @@ async function projectStage(
   ]);
 }
 
-async function finish(deps: AnalysisDeps, run: AnalysisRunRow, setup: ScanSetup, store: Store): Promise<void> {
+async function finish(
+  deps: AnalysisDeps,
+  run: AnalysisRunRow,
+  root: string,
+  setup: ScanSetup,
+  store: Store,
+): Promise<void> {
   const current = await reload(deps, run);
   const triageNote = 'triage: not run — it needs an LLM provider with a key (the offline provider does not triage)';
   await store([
@@ -467,6 +474,7 @@ async function finish(deps: AnalysisDeps, run: AnalysisRunRow, setup: ScanSetup,
       tx.update(analysisRuns).set({ stage: 'documenting' }).where(eq(analysisRuns.id, run.id)),
     ),
   ]);
+  await documentStage(deps, current, root, store);
   const started = (current.startedAt ?? current.createdAt).getTime();
   let summary = { new: 0, fixed: 0 };
   const completed = {
@@ -572,7 +580,7 @@ export function executeAnalysis(
         if (signal.reason === CANCELLED) await endRun(deps, run, store, { status: 'cancelled' });
         return;
       }
-      await finish(deps, run, setup, store);
+      await finish(deps, run, root, setup, store);
     } catch (error) {
       if (error instanceof CheckoutError) {
         await endRun(deps, run, store, { status: 'failed', error: error.message });
