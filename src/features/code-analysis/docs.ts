@@ -236,7 +236,7 @@ function architectureDoc(files: CodeFile[], patterns: DerivedPattern[], title: s
 
 const ROUTES: Array<{ re: RegExp; method: (m: RegExpMatchArray) => string; path: (m: RegExpMatchArray) => string }> = [
   {
-    re: /\b(?:app|router|server|api|route[r]?)\.(get|post|put|patch|delete|all|options)\(\s*['"`]([^'"`]+)['"`]/,
+    re: /\b(?:\w*[rR]outer|app|server|api|fastify)\.(get|post|put|patch|delete|all|options)\(\s*['"`]([^'"`]+)['"`]/,
     method: (m) => m[1]!,
     path: (m) => m[2]!,
   },

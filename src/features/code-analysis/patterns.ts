@@ -388,7 +388,7 @@ const SECURITY: Array<{ name: string; modules: RegExp; usage?: RegExp; descripti
     description: 'Cross-origin access is configured by a middleware.',
   },
 ];
-const PARAMETERISED = /\.(query|execute|exec|raw)\(\s*['"`][^'"`]*(\$\d|\?|%s|:\w+)[^'"`]*['"`]\s*,/;
+const PARAMETERISED = /(?:^|[^\w])(?:query|execute|raw|sql)\(\s*['"`][^'"`]*(\$\d|\?|%s|:\w+)[^'"`]*['"`]\s*,/;
 
 function security(files: CodeFile[]): DerivedPattern[] {
   const out: DerivedPattern[] = [];
@@ -458,13 +458,11 @@ function antiPatterns(found: OpenFinding[]): DerivedPattern[] {
         .join(', ')}`,
       description: 'Files with the most open findings: the first candidates for review or refactoring.',
       confidence: (hot[0]?.[1].length ?? 0) >= 3 ? 'high' : 'medium',
-      evidence: hot
-        .slice(0, 3)
-        .map(([p, list]) => ({
-          path: p,
-          line: list[0]!.line,
-          note: `${list.length} open finding(s), e.g. ${list[0]!.ruleId}`,
-        })),
+      evidence: hot.slice(0, 3).map(([p, list]) => ({
+        path: p,
+        line: list[0]!.line,
+        note: `${list.length} open finding(s), e.g. ${list[0]!.ruleId}`,
+      })),
     });
   return out;
 }
