@@ -3,11 +3,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { analysisDocs, analysisPatterns, analysisRuns, runEvents } from '../../platform/db/schema/index.js';
+import { analysisDocs, analysisPatterns, analysisRuns, llmUsage, runEvents } from '../../platform/db/schema/index.js';
 import { withTenant } from '../../platform/db/tenant.js';
+import { llmDepsOf } from '../../platform/deps.js';
 import { createLogger } from '../../platform/logger.js';
 import { dbKinds, newUser, startTestServer, trpcError, type TestServer, type TestUser } from '../../testing/harness.js';
+import type { FakeLlmServer } from '../../testing/fake-llm-server.js';
+import { addFakeKey } from '../../testing/fake-keys.js';
 import { readFrames } from '../../testing/sse-client.js';
+import { useServers } from '../../testing/suite.js';
 import { executeAnalysis } from './pipeline.js';
 import { builtinScanSetup } from './scanner/builtin.js';
 
@@ -272,5 +276,86 @@ describe.each(dbKinds)('analysis patterns and docs on %s', (kind) => {
         .where(and(eq(runEvents.runId, runId), eq(runEvents.type, 'doc'))),
     );
     expect(docEvents).toHaveLength(8);
+  });
+});
+
+describe.each(dbKinds)('analysis docs polished by the workspace model on %s', (kind) => {
+  let server: TestServer;
+  let fake: FakeLlmServer;
+  useServers(kind, (s) => ({ server, fake } = s));
+
+  it('rewrites the README with one recorded call, keeps a rewrite that drops references deterministic', async () => {
+    const a = await newUser(server);
+    const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'nyx-docs-llm-')));
+    for (const [rel, text] of Object.entries(repo)) {
+      fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+      fs.writeFileSync(path.join(dir, rel), text);
+    }
+    const project = await a.client.trpc.projects.create.mutate({ name: 'Polish' });
+    const { id: repositoryId } = await a.client.trpc.repositories.create.mutate({
+      projectId: project.id,
+      name: 'todo-api',
+      source: 'local_path',
+      path: dir,
+    });
+    const scope = { tenantId: a.tenantId, userId: a.userId };
+    const [run] = await withTenant(server.database, scope, (tx) =>
+      tx
+        .insert(analysisRuns)
+        .values({ tenantId: a.tenantId, projectId: project.id, repositoryId, startedBy: a.userId })
+        .returning(),
+    );
+    const setup = await builtinScanSetup();
+    const deps = {
+      database: server.database,
+      log: createLogger('silent'),
+      workerId: 'docs-llm',
+      leaseMs: 30_000,
+      shutdown: new AbortController().signal,
+      checkout: () => Promise.resolve({ root: dir, commit: null }),
+      scanSetup: () => Promise.resolve(setup),
+      llm: llmDepsOf(server.deps),
+    };
+    // Offline (no key): deterministic, and no model was asked.
+    await executeAnalysis(deps, { tenantId: a.tenantId, runId: run!.id });
+    const offline = await a.client.trpc.analysis.docs.query({ runId: run!.id });
+    expect(offline.map((d) => d.generatedBy)).toEqual([
+      'deterministic',
+      'deterministic',
+      'deterministic',
+      'deterministic',
+    ]);
+    expect(fake.requests).toHaveLength(0);
+
+    await addFakeKey(a, fake);
+    await a.client.trpc.llm.settings.update.mutate({ fallbackChain: ['openai'] });
+    const draft = offline[0]!.markdown;
+    fake.script.openai.push(
+      { kind: 'ok', text: draft.replace('# todo-api', '# todo-api — polished') },
+      { kind: 'ok', text: '# Architecture\n\nIt is a nice service.' },
+    );
+    await withTenant(server.database, scope, (tx) =>
+      tx
+        .update(analysisRuns)
+        .set({ status: 'running', stage: 'documenting', report: sql`${analysisRuns.report} - 'isDocumented'` })
+        .where(eq(analysisRuns.id, run!.id)),
+    );
+    await executeAnalysis(deps, { tenantId: a.tenantId, runId: run!.id });
+    const docs = await a.client.trpc.analysis.docs.query({ runId: run!.id });
+    expect(fake.requests).toHaveLength(2);
+    expect(docs[0]).toMatchObject({ kind: 'readme', generatedBy: 'llm' });
+    expect(docs[0]!.markdown).toMatch(/^# todo-api — polished/);
+    expect(docs[1]).toMatchObject({
+      kind: 'architecture',
+      generatedBy: 'deterministic',
+      markdown: offline[1]!.markdown,
+    });
+    expect(docs[1]!.qualityReasons.at(-1)).toMatch(/LLM rewrite not used/);
+    expect(docs.map((d) => d.kind)).toEqual(['readme', 'architecture', 'api', 'coding-standards']);
+    const usage = await withTenant(server.database, scope, (tx) =>
+      tx.select({ purpose: llmUsage.purpose }).from(llmUsage).where(eq(llmUsage.purpose, 'analysis.docs')),
+    );
+    expect(usage).toHaveLength(2);
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 });

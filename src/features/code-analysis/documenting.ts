@@ -21,8 +21,9 @@ import {
 } from '../../platform/db/schema/index.js';
 import { withTenant, type Tx } from '../../platform/db/tenant.js';
 import type { LeasedWrite } from '../../platform/jobs/leased-runner.js';
+import { candidatesFor, generate, loadTenantLlmConfig, type LlmDeps } from '../../platform/llm/service.js';
 import type { Logger } from '../../platform/logger.js';
-import { generateDocs } from './docs.js';
+import { generateDocs, type GeneratedDoc } from './docs.js';
 import { derivePatterns, type CodeFile, type Manifest, type OpenFinding } from './patterns.js';
 import { loadAnalysisRun } from './runs.js';
 import { indexFile } from './scanner/symbols.js';
@@ -145,6 +146,71 @@ function parseManifest(files: CodeFile[]): Manifest | null {
 export interface DocumentDeps {
   database: Database;
   log: Logger;
+  /** With it, and a workspace chain that starts at a real provider, the README and architecture docs are polished by one call each. */
+  llm?: LlmDeps | undefined;
+}
+
+const POLISH_SYSTEM =
+  'You edit generated documentation of a code repository. Improve wording and flow in Markdown. ' +
+  'Keep every heading, every fact and every `path:line` reference exactly; add no facts, files, commands or APIs that are not in the draft. ' +
+  'Answer with the Markdown document only.';
+const refsIn = (md: string) => md.match(/`[^`\s]+:\d+`/g) ?? [];
+
+/**
+ * Rewrites the README and architecture drafts with the workspace's model (one call each, usage
+ * recorded by the LLM service). Offline — no key, or the offline provider first in the chain —
+ * the drafts stay deterministic. A rewrite that drops references or fails keeps the draft.
+ */
+async function polishDocs(deps: DocumentDeps, run: RunRef, docs: GeneratedDoc[]): Promise<GeneratedDoc[]> {
+  const llm = deps.llm;
+  if (!llm) return docs;
+  const config = await loadTenantLlmConfig(llm, run.tenantId);
+  const [first] = candidatesFor(config, {});
+  if (!first || (config.providers.get(first)?.kind ?? 'offline') === 'offline') return docs;
+  const out: GeneratedDoc[] = [];
+  for (const doc of docs) {
+    if (doc.kind !== 'readme' && doc.kind !== 'architecture') {
+      out.push(doc);
+      continue;
+    }
+    try {
+      const r = await generate(llm, {
+        tenantId: run.tenantId,
+        userId: null,
+        purpose: 'analysis.docs',
+        system: POLISH_SYSTEM,
+        prompt: doc.markdown,
+        maxOutputTokens: 4_000,
+        temperature: 0.2,
+      });
+      const kept = new Set(refsIn(r.text));
+      const draftRefs = [...new Set(refsIn(doc.markdown))];
+      const isFaithful = draftRefs.filter((x) => kept.has(x)).length >= Math.ceil(draftRefs.length * 0.8);
+      if (r.isOffline || !r.text.trim().startsWith('#') || !isFaithful) {
+        out.push({
+          ...doc,
+          qualityReasons: [...doc.qualityReasons, 'LLM rewrite not used: it dropped references or was not a document'],
+        });
+        continue;
+      }
+      out.push({
+        ...doc,
+        markdown: `${r.text.trim()}\n`,
+        generatedBy: 'llm',
+        qualityReasons: [
+          ...doc.qualityReasons,
+          `polished by ${r.provider} (${r.model}); facts and references from the deterministic draft`,
+        ],
+      });
+    } catch (error) {
+      deps.log.warn(
+        { run: run.id, doc: doc.kind, err: error instanceof Error ? error.message : String(error) },
+        'code analysis: doc polish failed; keeping the deterministic draft',
+      );
+      out.push(doc);
+    }
+  }
+  return out;
 }
 
 /**
@@ -173,7 +239,7 @@ export async function documentStage(
   );
   const manifest = parseManifest(files);
   const patterns = derivePatterns(files, manifest, open);
-  const docs = generateDocs(files, manifest, patterns);
+  const docs = await polishDocs(deps, run, generateDocs(files, manifest, patterns));
   const owner = { tenantId: run.tenantId, runId: run.id, repositoryId: run.repositoryId, projectId: run.projectId };
   const commit = async (tx: Tx) => {
     // A batch that failed to commit left nothing; this also keeps a retried batch from doubling rows.
@@ -181,7 +247,7 @@ export async function documentStage(
     await tx.delete(analysisDocs).where(eq(analysisDocs.runId, run.id));
     if (patterns.length)
       await tx.insert(analysisPatterns).values(patterns.map((p, position) => ({ ...owner, ...p, position })));
-    await tx.insert(analysisDocs).values(docs.map((d) => ({ ...owner, ...d, generatedBy: 'deterministic' as const })));
+    await tx.insert(analysisDocs).values(docs.map((d) => ({ ...owner, ...d })));
     await tx
       .update(analysisRuns)
       .set({

@@ -336,8 +336,13 @@ export function dependencyUse(files: CodeFile[]): Array<{ name: string; files: n
     .sort((a, b) => b.files - a.files || a.name.localeCompare(b.name));
 }
 
+/** Node's built-in modules say little about a codebase's choices. */
+const isStandardLibrary = (name: string) => name.startsWith('node:');
+
 function dependencies(files: CodeFile[]): DerivedPattern[] {
-  const top = dependencyUse(files).slice(0, 8);
+  const top = dependencyUse(files)
+    .filter((d) => !isStandardLibrary(d.name))
+    .slice(0, 8);
   if (top.length === 0) return [];
   return [
     {

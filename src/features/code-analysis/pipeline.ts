@@ -27,6 +27,7 @@ import {
   type LeasedRunTable,
   type LeasedWrite,
 } from '../../platform/jobs/leased-runner.js';
+import type { LlmDeps } from '../../platform/llm/service.js';
 import type { Logger } from '../../platform/logger.js';
 import { documentStage } from './documenting.js';
 import type { ScanSetup } from './scanner/builtin.js';
@@ -53,6 +54,8 @@ export interface AnalysisDeps {
   scanSetup: (tenantId: string) => Promise<ScanSetup>;
   /** Files per committed batch (default 50). */
   batchSize?: number;
+  /** The workspace's LLM chain for the documenting stage's optional polish (absent or offline: deterministic docs). */
+  llm?: LlmDeps | undefined;
 }
 
 const leasedAnalyses: LeasedRunTable = {
