@@ -3,6 +3,9 @@
  * index) and its findings: architecture, naming, testing, dependency usage, security
  * practices and anti-patterns, each with evidence at a file:line that exists in the checkout.
  * No LLM: the same checkout gives the same patterns, offline too.
+ *
+ * Over 400 lines on purpose: the six derivations share the line/import helpers and the
+ * evidence check, and read best side by side.
  */
 import path from 'node:path';
 import type { PatternEvidence, PatternKind } from '../../platform/db/schema/index.js';
