@@ -158,16 +158,19 @@ async function main(): Promise<void> {
   let rawMatches = 0;
   const changed = await firstCodeFile(target);
   for (let i = 0; i < RUNS; i += 1) {
+    console.error(`run ${i + 1}/${RUNS}: raw ast-grep…`);
     const r = timeRaw(project);
     raw.push(r.ms);
     rawRss = Math.max(rawRss, r.rssKb);
     rawMatches = r.matches;
 
+    console.error(`run ${i + 1}/${RUNS}: nyxCore full scan…`);
     const cache = new MemoryResultCache();
     let started = performance.now();
     await scanPath(target, { ...options, cache });
     full.push(performance.now() - started);
 
+    console.error(`run ${i + 1}/${RUNS}: incremental re-scan…`);
     await appendFile(changed, `\n// bench edit ${i}\n`);
     started = performance.now();
     const again = await scanPath(target, { ...options, cache });
@@ -175,6 +178,7 @@ async function main(): Promise<void> {
     if (again.files.scanned - again.files.cached !== 1)
       throw new Error(`incremental re-scan analysed ${again.files.scanned - again.files.cached} files, expected 1`);
 
+    console.error(`run ${i + 1}/${RUNS}: the CLI end to end…`);
     const c = timeCli();
     cli.push(c.ms);
     cliRss = Math.max(cliRss, c.rssKb);

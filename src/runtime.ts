@@ -86,6 +86,7 @@ export async function startRuntime(env: Env, base: BaseDeps, opts: RuntimeOption
           }
         },
         scanSetup: () => builtinScanSetup(),
+        llm: engine.llm,
       }),
     );
   }

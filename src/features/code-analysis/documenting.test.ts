@@ -315,6 +315,7 @@ describe.each(dbKinds)('analysis docs polished by the workspace model on %s', (k
       checkout: () => Promise.resolve({ root: dir, commit: null }),
       scanSetup: () => Promise.resolve(setup),
       llm: llmDepsOf(server.deps),
+      isDocPolishEnabled: true,
     };
     // Offline (no key): deterministic, and no model was asked.
     await executeAnalysis(deps, { tenantId: a.tenantId, runId: run!.id });

@@ -146,8 +146,9 @@ function parseManifest(files: CodeFile[]): Manifest | null {
 export interface DocumentDeps {
   database: Database;
   log: Logger;
-  /** With it, and a workspace chain that starts at a real provider, the README and architecture docs are polished by one call each. */
+  /** With it, `isDocPolishEnabled`, and a workspace chain that starts at a real provider, the README and architecture docs are polished by one call each. */
   llm?: LlmDeps | undefined;
+  isDocPolishEnabled?: boolean | undefined;
 }
 
 const POLISH_SYSTEM =
@@ -163,7 +164,7 @@ const refsIn = (md: string) => md.match(/`[^`\s]+:\d+`/g) ?? [];
  */
 async function polishDocs(deps: DocumentDeps, run: RunRef, docs: GeneratedDoc[]): Promise<GeneratedDoc[]> {
   const llm = deps.llm;
-  if (!llm) return docs;
+  if (!llm || deps.isDocPolishEnabled !== true) return docs;
   const config = await loadTenantLlmConfig(llm, run.tenantId);
   const [first] = candidatesFor(config, {});
   if (!first || (config.providers.get(first)?.kind ?? 'offline') === 'offline') return docs;

@@ -35,6 +35,7 @@ import { cacheKey, type ResultCache } from './scanner/cache.js';
 import { gitBlobSha, inventory } from './scanner/inventory.js';
 import { analyzeFile, ruleTable, toFindings, type Finding, type ScanError } from './scanner/scan.js';
 import type { Language, RawFinding, SourceFile, ToolName } from './scanner/types.js';
+import { triageStage } from './triage.js';
 
 export type AnalysisRunRow = typeof analysisRuns.$inferSelect;
 
@@ -54,8 +55,12 @@ export interface AnalysisDeps {
   scanSetup: (tenantId: string) => Promise<ScanSetup>;
   /** Files per committed batch (default 50). */
   batchSize?: number;
-  /** The workspace's LLM chain for the documenting stage's optional polish (absent or offline: deterministic docs). */
-  llm?: LlmDeps | undefined;
+  /** The LLM layer for the triaging stage (and the documenting stage's optional polish); without it triage is skipped as for a workspace without a key and docs stay deterministic. */
+  llm?: LlmDeps;
+  /** Polish the README and architecture docs with `llm` (one call each; default off, so a run's LLM calls are triage's alone). */
+  isDocPolishEnabled?: boolean;
+  /** LLM calls (file × rule groups) the triaging stage makes per run (default 40). */
+  maxTriageGroups?: number;
 }
 
 const leasedAnalyses: LeasedRunTable = {
@@ -458,20 +463,50 @@ async function projectStage(
   ]);
 }
 
+/** The triaging stage (./triage.ts): reads files of this run only, from the checkout. */
+async function triage(
+  deps: AnalysisDeps,
+  run: AnalysisRunRow,
+  root: string,
+  setup: ScanSetup,
+  signal: AbortSignal,
+  store: Store,
+): Promise<string> {
+  const current = await reload(deps, run);
+  // A resumed run past this point (triaging, documenting) keeps its stage.
+  if (current.stage === 'detecting')
+    await store([
+      write(stageEvent(current, 'triaging', null), (tx) =>
+        tx.update(analysisRuns).set({ stage: 'triaging' }).where(eq(analysisRuns.id, run.id)),
+      ),
+    ]);
+  const rows = await withTenant(deps.database, { tenantId: run.tenantId, userId: null }, (tx) =>
+    tx
+      .select({ path: analysisRunFiles.path, blobSha: analysisRunFiles.blobSha, language: analysisRunFiles.language })
+      .from(analysisRunFiles)
+      .where(eq(analysisRunFiles.runId, run.id)),
+  );
+  const byPath = new Map(rows.map((r) => [r.path, r]));
+  const read = new Map<string, Promise<SourceFile | null>>();
+  const readFile = (filePath: string) => {
+    const row = byPath.get(filePath);
+    if (!row) return Promise.resolve(null);
+    const known = read.get(filePath) ?? readRunFile(root, row).then((r) => ('error' in r ? null : r));
+    read.set(filePath, known);
+    return known;
+  };
+  return triageStage({ deps, run: current, rules: ruleTable(setup), readFile, store, signal });
+}
+
 async function finish(
   deps: AnalysisDeps,
   run: AnalysisRunRow,
   root: string,
   setup: ScanSetup,
+  triageNote: string,
   store: Store,
 ): Promise<void> {
   const current = await reload(deps, run);
-  const triageNote = 'triage: not run — it needs an LLM provider with a key (the offline provider does not triage)';
-  await store([
-    write(stageEvent(current, 'triaging', triageNote), (tx) =>
-      tx.update(analysisRuns).set({ stage: 'triaging' }).where(eq(analysisRuns.id, run.id)),
-    ),
-  ]);
   await store([
     write(stageEvent(current, 'documenting', null), (tx) =>
       tx.update(analysisRuns).set({ stage: 'documenting' }).where(eq(analysisRuns.id, run.id)),
@@ -583,7 +618,12 @@ export function executeAnalysis(
         if (signal.reason === CANCELLED) await endRun(deps, run, store, { status: 'cancelled' });
         return;
       }
-      await finish(deps, run, root, setup, store);
+      const triageNote = await triage(deps, run, root, setup, signal, store);
+      if (signal.aborted) {
+        if (signal.reason === CANCELLED) await endRun(deps, run, store, { status: 'cancelled' });
+        return;
+      }
+      await finish(deps, run, root, setup, triageNote, store);
     } catch (error) {
       if (error instanceof CheckoutError) {
         await endRun(deps, run, store, { status: 'failed', error: error.message });

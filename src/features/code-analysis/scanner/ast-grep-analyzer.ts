@@ -8,6 +8,7 @@ import { EvidenceContext } from './evidence.js';
 import type { Evidence } from './evidence.js';
 import { isRuleLanguage, parseAs } from './languages.js';
 import { napiConfig } from './rule-pack.js';
+import { isTestPath, lowerSeverity } from './test-paths.js';
 import type { LoadedRule, RuleLanguage } from './rule-pack.js';
 import type { Confidence, FileAnalyzer, Location, RawFinding, RuleMeta, SourceFile } from './types.js';
 
@@ -29,6 +30,7 @@ export function locationOf(path: string, node: SgNode, message?: string): Locati
 
 /** JSON with sorted keys, so the hash does not depend on key order in the YAML. */
 export function canonicalJson(value: unknown): string {
+  if (value instanceof RegExp) return JSON.stringify(String(value));
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value !== null && typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>)
@@ -48,10 +50,13 @@ const CONFIDENCE_RANK: Record<Confidence, number> = { high: 3, medium: 2, low: 1
 
 function meetsEvidence(rule: LoadedRule, ranked: Evidence): boolean {
   if (CONFIDENCE_RANK[ranked.confidence] < CONFIDENCE_RANK[rule.evidence.minimum]) return false;
-  const { constructedPattern } = rule.evidence;
+  const { constructedPattern, sanitizer } = rule.evidence;
+  if (sanitizer && ranked.flow.some((step) => sanitizer.test(step.node.text()))) return false;
   if (constructedPattern && !constructedPattern.test(ranked.constructedText)) return false;
+  const isDirectRequest = ranked.flow[0]?.message.startsWith('request input') ?? false;
+  if (rule.evidence.hasDynamicTail && ranked.isConstructed && !ranked.hasDynamicTail && !isDirectRequest) return false;
   if (!rule.evidence.isConstructed || ranked.isConstructed) return true;
-  return ranked.flow[0]?.message.startsWith('request input') ?? false;
+  return isDirectRequest;
 }
 
 /**
@@ -59,14 +64,24 @@ function meetsEvidence(rule: LoadedRule, ranked: Evidence): boolean {
  * @example runRules(rules, { path: 'a.js', language: 'javascript', text, blobSha: '' })
  */
 export function runRules(rules: LoadedRule[], file: SourceFile & { language: RuleLanguage }): RawFinding[] {
-  const applicable = rules.filter((r) => r.languages.includes(file.language));
+  const applicable = rules.filter(
+    (r) => r.languages.includes(file.language) && (!r.prefilter || r.prefilter.test(file.text)),
+  );
   if (applicable.length === 0) return [];
   const root = parseAs(file.language, file.text).root();
   const evidence = new EvidenceContext(root, file.language);
   const findings: RawFinding[] = [];
+  const isTest = isTestPath(file.path);
   for (const rule of applicable) {
     const seen = new Set<string>();
-    for (const match of root.findAll(napiConfig(rule))) {
+    let matches: SgNode[];
+    try {
+      matches = root.findAll(napiConfig(rule));
+    } catch {
+      // Rules are compiled at load time; a failure here is ast-grep's, and must not cost the file.
+      continue;
+    }
+    for (const match of matches) {
       const key = `${match.range().start.index}:${match.range().end.index}`;
       if (seen.has(key)) continue;
       seen.add(key);
@@ -82,6 +97,7 @@ export function runRules(rules: LoadedRule[], file: SourceFile & { language: Rul
       findings.push({
         ruleId: rule.id,
         message: rule.message ?? rule.summary,
+        ...(isTest && rule.category === 'security' ? { severity: lowerSeverity(rule.severity) } : {}),
         confidence,
         location: locationOf(file.path, match),
         matchedText: match.text(),

@@ -8,6 +8,10 @@
  * - a parameter of a function that is not exported → `medium`; anything else → `low`.
  * It runs on every match of a scan of thousands of files, so the per-file indexes (definitions,
  * exported names, parameters) are built lazily, once, and the walk is bounded.
+ *
+ * One file on purpose (over 400 lines): the per-language kind tables, the constant check, the
+ * trace and the export check share one per-file context and its caches; split up they would
+ * pass that context around without getting any simpler.
  */
 import type { SgNode } from '@ast-grep/napi';
 import type { Confidence } from './types.js';
@@ -26,7 +30,16 @@ export interface Evidence {
   isConstructed: boolean;
   /** Text of the expressions that built it, sink side first. */
   constructedText: string;
+  /** A part after the first one varies: `root + '/' + name`, not just `dir + '/x.json'`. */
+  hasDynamicTail: boolean;
 }
+
+interface Built {
+  text: string;
+  hasDynamicTail: boolean;
+}
+
+const NOT_BUILT: Built = { text: '', hasDynamicTail: false };
 
 interface LangTable {
   functions: Set<string>;
@@ -212,23 +225,25 @@ export class EvidenceContext {
   rank(sink: SgNode): Evidence | null {
     if (this.isConstant(sink, 0)) return null;
     const sinkStep: FlowStep = { node: sink, message: 'reaches the sink here' };
-    const built = isConstructed(sink) ? sink.text() : '';
+    const built = this.extend(NOT_BUILT, sink);
     if (REQUEST_INPUT.test(sink.text())) {
       return {
         confidence: 'high',
         flow: [{ node: sink, message: 'request input reaches the sink' }],
-        isConstructed: built !== '',
-        constructedText: built,
+        isConstructed: built.text !== '',
+        constructedText: built.text,
+        hasDynamicTail: built.hasDynamicTail,
       };
     }
-    const result = (confidence: Confidence, flow: FlowStep[], text: string): Evidence => ({
+    const result = (confidence: Confidence, flow: FlowStep[], b: Built): Evidence => ({
       confidence,
       flow,
-      isConstructed: text !== '',
-      constructedText: text,
+      isConstructed: b.text !== '',
+      constructedText: b.text,
+      hasDynamicTail: b.hasDynamicTail,
     });
     let best = result('low', [sinkStep], built);
-    const queue: { name: string; at: SgNode; chain: FlowStep[]; built: string }[] = this.refs(sink).map((r) => ({
+    const queue: { name: string; at: SgNode; chain: FlowStep[]; built: Built }[] = this.refs(sink).map((r) => ({
       name: r.text(),
       at: sink,
       chain: [sinkStep],
@@ -257,7 +272,7 @@ export class EvidenceContext {
         if (!def.value) continue;
         const step: FlowStep = { node: def.node, message: `\`${item.name}\` is assigned here` };
         const chain = [step, ...item.chain];
-        const builtHere = isConstructed(def.value) ? `${item.built}\n${def.value.text()}` : item.built;
+        const builtHere = this.extend(item.built, def.value);
         if (REQUEST_INPUT.test(def.value.text())) {
           step.message = `request input assigned to \`${item.name}\``;
           return result('high', chain, builtHere);
@@ -268,6 +283,49 @@ export class EvidenceContext {
       }
     }
     return best;
+  }
+
+  private extend(prev: Built, node: SgNode): Built {
+    if (!isConstructed(node)) return prev;
+    return {
+      text: prev.text ? `${prev.text}\n${node.text()}` : node.text(),
+      hasDynamicTail: prev.hasDynamicTail || this.tailVaries(node),
+    };
+  }
+
+  /** Does a part other than the first vary? Parts of `a + b + c`, of a template, or join/resolve arguments. */
+  private tailVaries(node: SgNode): boolean {
+    const kind = kindOf(node);
+    let parts: SgNode[];
+    if (kind === 'binary_expression' || kind === 'binary_operator') {
+      parts = [];
+      const flatten = (n: SgNode) => {
+        if (kindOf(n) === kind) {
+          const l = n.field('left');
+          const r = n.field('right');
+          if (l) flatten(l);
+          if (r) parts.push(r);
+        } else parts.push(n);
+      };
+      flatten(node);
+    } else if (kind === 'template_string' || kind === 'string') {
+      parts = node.namedChildren();
+      return parts.some(
+        (p, i) =>
+          i > 0 && (kindOf(p) === 'template_substitution' || kindOf(p) === 'interpolation') && !this.isConstant(p, 1),
+      );
+    } else if (kind === 'call_expression' || kind === 'call') {
+      parts = node.field('arguments')?.namedChildren() ?? [];
+    } else if (kind === 'parenthesized_expression' || kind === 'await_expression') {
+      const inner = node.namedChildren()[0];
+      return !!inner && this.tailVaries(inner);
+    } else {
+      return true;
+    }
+    // `normalize(join(root, name))`, `join(a, b) + '.json'`: the first part may be built itself.
+    const first = parts[0];
+    if (first && isConstructed(first) && this.tailVaries(first)) return true;
+    return parts.some((p, i) => i > 0 && !this.isConstant(p, 1));
   }
 
   /** True when the expression can only ever be a constant value. */
@@ -300,7 +358,7 @@ export class EvidenceContext {
       const b = node.field('alternative');
       return !!a && !!b && this.isConstant(a, depth + 1) && this.isConstant(b, depth + 1);
     }
-    if (kind === 'array' || kind === 'list') {
+    if (kind === 'array' || kind === 'list' || kind === 'arguments') {
       return node.namedChildren().every((c) => this.isConstant(c, depth + 1));
     }
     if (kind === 'member_expression') {
@@ -419,16 +477,32 @@ export class EvidenceContext {
       if (kindOf(target) !== 'identifier' && /^(member|subscript|attribute|selector|field)/.test(kindOf(target))) {
         continue;
       }
-      const start = node.range().start.index;
-      const scope = this.functionsAround(node).find((f) => f.start < start)?.start ?? -1;
-      for (const id of names) {
-        const list = index.get(id.text()) ?? [];
-        list.push({ node, value, start, scope });
-        index.set(id.text(), list);
+      this.addDef(index, names, node, value);
+    }
+    if (this.table === JS) {
+      // `args.push(x)` puts x into args as surely as an assignment does.
+      for (const call of this.root.findAll({
+        rule: {
+          kind: 'call_expression',
+          has: { field: 'function', kind: 'member_expression', regex: '^[\\w$]+\\.(push|unshift|splice)$' },
+        },
+      })) {
+        const object = call.field('function')?.field('object');
+        if (object && kindOf(object) === 'identifier') this.addDef(index, [object], call, call.field('arguments'));
       }
     }
     this.defIndex = index;
     return index;
+  }
+
+  private addDef(index: Map<string, Def[]>, names: SgNode[], node: SgNode, value: SgNode | null): void {
+    const start = node.range().start.index;
+    const scope = this.functionsAround(node).find((f) => f.start < start)?.start ?? -1;
+    for (const id of names) {
+      const list = index.get(id.text()) ?? [];
+      list.push({ node, value, start, scope });
+      index.set(id.text(), list);
+    }
   }
 
   /** Is the function reachable by callers outside this file? */

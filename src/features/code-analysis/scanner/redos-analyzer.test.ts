@@ -34,6 +34,12 @@ describe('recheck ReDoS analyzer', () => {
     expect(findings.map((f) => f.location.startLine).sort()).toEqual([2, 4]);
   });
 
+  it('resolves new RegExp(CONST) when the const is a string in the same file', async () => {
+    const text = "const SOURCE = '^(a|aa)+$';\nconst re = new RegExp(SOURCE);\nexport const ok = (s) => re.test(s);";
+    const findings = await analyze(text);
+    expect(findings.map((f) => f.location.startLine).sort()).toEqual([2, 3]);
+  });
+
   it('does not report a safe regex, nor a call with constant input', async () => {
     expect(await analyze('const RE = /^[a-z0-9_-]{3,16}$/;\nexport const ok = (s) => RE.test(s);')).toEqual([]);
     const findings = await analyze("const RE = /^(a+)+$/;\nRE.test('aaaa');");

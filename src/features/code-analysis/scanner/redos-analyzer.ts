@@ -19,6 +19,7 @@ import type { FileAnalyzer, Location, RawFinding, RuleMeta } from './types.js';
 
 export const REDOS_ANALYZER_VERSION = '1';
 const CHECK_TIMEOUT_MS = 1500;
+const MAX_CACHED = 5000;
 const INPUT_METHODS = ['test', 'exec', 'match', 'matchAll', 'replace', 'replaceAll', 'split', 'search'];
 /** Methods called on the regex (`re.test(input)`); the others take it as an argument (`input.match(re)`). */
 const REGEX_METHODS = new Set(['test', 'exec']);
@@ -50,6 +51,8 @@ function diagnose(source: string, flags: string): Promise<Diagnostics> {
   const key = `${flags}/${source}`;
   let result = cache.get(key);
   if (!result) {
+    // Bounded: a scan of a large monorepo must not keep every attack string alive.
+    if (cache.size >= MAX_CACHED) cache.clear();
     result = check(source, flags, { timeout: CHECK_TIMEOUT_MS }).catch((error: unknown): Diagnostics => ({
       source,
       flags,
@@ -91,6 +94,24 @@ function literalText(node: SgNode): string | null {
   return null;
 }
 
+/** `const SOURCE = '(a+)+'; new RegExp(SOURCE)`: the string a `const` in this file is bound to. */
+function constantString(root: SgNode, node: SgNode): string | null {
+  if (String(node.kind()) !== 'identifier') return null;
+  const name = node.text().replace(/[$]/g, '\\$&');
+  const declarator = root.find({
+    rule: {
+      kind: 'variable_declarator',
+      all: [
+        { has: { field: 'name', regex: `^${name}$` } },
+        { has: { field: 'value', any: [{ kind: 'string' }, { kind: 'template_string' }] } },
+      ],
+      inside: { kind: 'lexical_declaration', regex: '^const\\b' },
+    },
+  });
+  const value = declarator?.field('value');
+  return value ? literalText(value) : null;
+}
+
 function findRegexes(root: SgNode): FoundRegex[] {
   const found: FoundRegex[] = [];
   for (const node of root.findAll({ rule: { kind: 'regex' } })) {
@@ -102,8 +123,8 @@ function findRegexes(root: SgNode): FoundRegex[] {
     rule: { any: [{ pattern: 'new RegExp($S $$$)' }, { pattern: 'RegExp($S $$$)' }] },
   })) {
     const args = node.field('arguments')?.namedChildren() ?? [];
-    const source = args[0] ? literalText(args[0]) : null;
-    const flags = args[1] ? literalText(args[1]) : '';
+    const source = args[0] ? (literalText(args[0]) ?? constantString(root, args[0])) : null;
+    const flags = args[1] ? (literalText(args[1]) ?? constantString(root, args[1])) : '';
     if (source !== null && flags !== null) found.push({ node, source, flags });
   }
   return found;

@@ -24,6 +24,11 @@ describe('loadRulePack', () => {
     expect(rules[0]).toMatchObject({ id: 'team/no-eval', tool: 'nyx-rules', confidence: 'medium', file: 'team.yml' });
   });
 
+  it('rejects a prefilter that is not a valid regular expression', () => {
+    const { errors } = loadRulePack(`rules:${good('team/a', "\n    prefilter: '(eval'")}`, 'team.yml');
+    expect(errors[0]?.message).toContain('`prefilter`');
+  });
+
   it('reports bad YAML with the file name', () => {
     const { rules, errors } = loadRulePack('rules: [\n  - id: x', 'broken.yml');
     expect(rules).toEqual([]);

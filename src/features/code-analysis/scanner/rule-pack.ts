@@ -30,8 +30,16 @@ export interface LoadedRule extends RuleMeta {
   sink?: string;
   /** Confidence when the rule has no sink to rank. */
   confidence: Confidence;
+  /** A file whose text does not match this cannot match the rule: skipped without parsing work. */
+  prefilter?: RegExp;
   /** Extra conditions on the sink's evidence; see `zRule`. */
-  evidence: { isConstructed: boolean; minimum: Confidence; constructedPattern?: RegExp };
+  evidence: {
+    isConstructed: boolean;
+    hasDynamicTail: boolean;
+    minimum: Confidence;
+    constructedPattern?: RegExp;
+    sanitizer?: RegExp;
+  };
   /** Message shown on a finding; defaults to the summary. */
   message?: string;
   /** ast-grep rewrite template, for AutoFix. */
@@ -74,6 +82,12 @@ export const zRule = z.strictObject({
     .regex(/^[A-Z_][A-Z0-9_]*$/, 'must be a metavariable name without `$`, e.g. `CMD`')
     .optional(),
   confidence: z.enum(CONFIDENCES).default('medium'),
+  // ast-grep compiles a rule on every findAll; a cheap text test first skips most files.
+  prefilter: z
+    .string()
+    .refine((p) => isValidRegex(p), 'must be a valid regular expression')
+    .transform(toJsRegex)
+    .optional(),
   // `constructed: true`: report only a value built on the way (concatenation, template, join)
   // or raw request input — a path or SQL text merely passed through is the caller's business.
   evidence: z
@@ -84,13 +98,22 @@ export const zRule = z.strictObject({
         .string()
         .refine((p) => isValidRegex(p), 'must be a valid regular expression')
         .optional(),
+      // `dynamicTail: true`: a part after the first must vary (`join(root, name)`, not `join(dir, 'x.json')`).
+      dynamicTail: z.boolean().default(false),
+      // A value that went through a matching call (`shellescape(…)`, `path.basename(…)`) is no finding.
+      sanitizer: z
+        .string()
+        .refine((p) => isValidRegex(p), 'must be a valid regular expression')
+        .optional(),
       minimum: z.enum(CONFIDENCES).default('low'),
     })
-    .default({ constructed: false, minimum: 'low' })
+    .default({ constructed: false, dynamicTail: false, minimum: 'low' })
     .transform((e) => ({
       isConstructed: e.constructed,
+      hasDynamicTail: e.dynamicTail,
       minimum: e.minimum,
       ...(e.constructedPattern ? { constructedPattern: toJsRegex(e.constructedPattern) } : {}),
+      ...(e.sanitizer ? { sanitizer: toJsRegex(e.sanitizer) } : {}),
     })),
   message: z.string().min(1).optional(),
   fix: z.string().optional(),
@@ -157,8 +180,7 @@ export function loadRulePack(text: string, file: string): { rules: LoadedRule[];
   return { rules, errors };
 }
 
-/** The rule as `@ast-grep/napi` takes it. */
-export function napiConfig(rule: LoadedRule): NapiConfig {
+function plainConfig(rule: LoadedRule): NapiConfig {
   return {
     rule: rule.rule,
     ...(rule.constraints ? { constraints: rule.constraints } : {}),
@@ -166,16 +188,50 @@ export function napiConfig(rule: LoadedRule): NapiConfig {
   };
 }
 
-/** ast-grep checks the rule object when it is first used: do that now, on an empty file per language. */
-function compileProblem(rule: LoadedRule): string | undefined {
-  for (const language of rule.languages) {
+/**
+ * ast-grep compiles a rule on every `findAll`, and Unicode-aware regexes (`\b`, `\w`, `(?i)`)
+ * dominate that: about 20 ms per file for the JS rules. ASCII mode (`(?-u)`) halves it; code
+ * identifiers and keywords are ASCII. Patterns that need Unicode (negated classes) keep it.
+ */
+function asciiRegexes(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(asciiRegexes);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([k, v]) => {
+      if (k !== 'regex' || typeof v !== 'string') return [k, asciiRegexes(v)];
+      return [k, v.startsWith('(?i)') ? `(?i-u)${v.slice(4)}` : `(?-u)${v}`];
+    }),
+  );
+}
+
+function compiles(config: NapiConfig, languages: RuleLanguage[]): string | undefined {
+  for (const language of languages) {
     try {
-      parseAs(language, '').root().findAll(napiConfig(rule));
+      parseAs(language, '').root().findAll(config);
     } catch (error) {
       return `ast-grep rejects it for ${language}: ${error instanceof Error ? error.message : String(error)}`;
     }
   }
   return undefined;
+}
+
+const configs = new WeakMap<LoadedRule, NapiConfig>();
+
+/** The rule as `@ast-grep/napi` takes it (ASCII regexes where they compile). */
+export function napiConfig(rule: LoadedRule): NapiConfig {
+  let config = configs.get(rule);
+  if (!config) {
+    const plain = plainConfig(rule);
+    const ascii = asciiRegexes(plain) as NapiConfig;
+    config = compiles(ascii, rule.languages) === undefined ? ascii : plain;
+    configs.set(rule, config);
+  }
+  return config;
+}
+
+/** ast-grep checks the rule object when it is first used: do that now, on an empty file per language. */
+function compileProblem(rule: LoadedRule): string | undefined {
+  return compiles(plainConfig(rule), rule.languages);
 }
 
 /** Where the built-in packs live: beside this module in src/ and (copied by `build:server`) in dist/. */

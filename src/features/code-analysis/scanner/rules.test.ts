@@ -93,6 +93,23 @@ describe('realistic vulnerable modules', () => {
     expect(found[0]?.confidence).toBe('high');
   });
 
+  it('prototype pollution in a set-by-path loop, at the assignment', () => {
+    const text = [
+      'module.exports = function set(target, path, value) {',
+      "  var keys = path.split('.');",
+      '  var current = target;',
+      '  for (var i = 0; i < keys.length - 1; i++) {',
+      '    if (!current[keys[i]]) current[keys[i]] = {};',
+      '    current = current[keys[i]];',
+      '  }',
+      '  current[keys[i]] = value;',
+      '};',
+    ].join('\n');
+    const found = scan(text).filter((f) => f.ruleId === 'js/prototype-pollution-path');
+    expect(found.map((f) => f.location.startLine)).toEqual([5, 8]);
+    expect(found.every((f) => f.confidence === 'high')).toBe(true);
+  });
+
   it('code injection through new Function with a concatenated body', () => {
     const text = [
       'exports.compile = function (expr) {',
@@ -147,8 +164,30 @@ describe('evidence ranking', () => {
     ]);
   });
 
+  it('follows values pushed into an array', () => {
+    expect(
+      rank(
+        "const cp = require('child_process'); module.exports = (msg) => { const args = ['notify']; args.push(msg); cp.exec(args.join(' ')); };",
+      ),
+    ).toEqual(['high']);
+  });
+
   it('rates an untraced value low', () => {
     expect(rank("const cp = require('child_process'); function run() { cp.exec(readCommand()); }")).toEqual(['low']);
+  });
+
+  it('ranks Python, Go and Java by their own export conventions', () => {
+    const confidences = (language: RuleLanguage, id: string, text: string) =>
+      scan(text, language, id).map((f) => f.confidence);
+    const py =
+      'import os\ndef run(name):\n    os.system("ls " + name)\ndef _hidden(name):\n    os.system("ls " + name)\n';
+    expect(confidences('python', 'py/command-injection', py)).toEqual(['high', 'medium']);
+    const go =
+      'package p\nimport "os/exec"\nfunc Run(n string) { exec.Command("sh", "-c", "ls "+n).Run() }\nfunc run(n string) { exec.Command("sh", "-c", "ls "+n).Run() }\n';
+    expect(confidences('go', 'go/command-injection', go)).toEqual(['high', 'medium']);
+    const java =
+      'class A { public void a(String f) throws Exception { Runtime.getRuntime().exec("ls " + f); } private void b(String f) throws Exception { Runtime.getRuntime().exec("ls " + f); } }';
+    expect(confidences('java', 'java/command-injection', java)).toEqual(['high', 'medium']);
   });
 
   it('puts the trace source → sink into codeFlow', () => {

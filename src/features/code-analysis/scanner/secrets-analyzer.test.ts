@@ -31,4 +31,14 @@ describe('secretlint analyzer', () => {
       await analyzer.analyze({ path: 'a.yml', language: 'yaml', text: 'name: app\nport: 8080\n', blobSha: '' }),
     ).toEqual([]);
   });
+
+  it('still finds the other kinds the quick pre-check must let through (a token, a password in a connection string)', async () => {
+    const analyzer = createSecretsAnalyzer();
+    const token = `ghp_${'A1b2C3d4E5'.repeat(3)}abcdef`;
+    const text = `export const token = '${token}';\nexport const db = 'postgres://admin:s3cr3tPassw0rd@db.internal:5432/app';\n`;
+    const rules = (await analyzer.analyze({ path: 'src/config.ts', language: 'typescript', text, blobSha: '' })).map(
+      (f) => f.ruleId,
+    );
+    expect(rules).toEqual(['secret/github', 'secret/database-connection-string']);
+  });
 });

@@ -6,9 +6,18 @@
 import { createHash } from 'node:crypto';
 import { lintSource } from '@secretlint/core';
 import { creator as presetRecommend } from '@secretlint/secretlint-rule-preset-recommend';
+import { isTestPath, lowerSeverity } from './test-paths.js';
 import type { FileAnalyzer, Location, RawFinding, RuleMeta, Severity } from './types.js';
 
-export const SECRETS_ANALYZER_VERSION = '1';
+export const SECRETS_ANALYZER_VERSION = '2';
+
+/**
+ * Every detector of the recommended preset needs one of these markers in the text (key
+ * prefixes, PEM headers, `user:pass@` in a URL, AWS/npm/GCP context words), so a file
+ * without any is skipped without running secretlint: most source files have none.
+ */
+const MARKERS =
+  /AKIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|ASIA|aws|PRIVATE KEY|private_key|_authToken|npm_|xox[abopr]-|xapp-|hooks\.slack\.com|SG\.|shp(?:at|ca|pa|ss)_|T3BlbkFJ|sk-|lin_api_|ops_|gh[pousr]_|github_pat_|:\/\/[^\s/@]*:[^\s/@]*@/i;
 
 const PRESET_ID = '@secretlint/secretlint-rule-preset-recommend';
 
@@ -59,16 +68,6 @@ function metaFor(name: string): RuleMeta {
 
 export const SECRET_RULES: RuleMeta[] = Object.keys(KNOWN).map(metaFor);
 
-/** Test fixtures and examples often hold fake keys: still reported, one level lower. */
-const FIXTURE_PATH = /(^|\/)(tests?|__tests__|spec|fixtures?|examples?|testdata)(\/|$)|\.(test|spec)\.[^/]+$/i;
-const LOWER: Record<Severity, Severity> = {
-  critical: 'high',
-  high: 'medium',
-  medium: 'low',
-  low: 'low',
-  info: 'info',
-};
-
 /** 1-based line/column (UTF-16 units) of each offset; secretlint reports character offsets. */
 function locate(text: string, path: string, start: number, end: number): Location {
   const position = (offset: number) => {
@@ -86,6 +85,7 @@ function mask(message: string, secret: string): string {
 }
 
 export async function analyzeSecrets(path: string, text: string): Promise<RawFinding[]> {
+  if (!MARKERS.test(text)) return [];
   const result = await lintSource({
     source: { content: text, filePath: `/virtual/${path}`, contentType: 'text' },
     options: {
@@ -102,7 +102,7 @@ export async function analyzeSecrets(path: string, text: string): Promise<RawFin
       },
     },
   });
-  const isFixture = FIXTURE_PATH.test(path);
+  const isFixture = isTestPath(path);
   return result.messages.map((m) => {
     const [start, end] = m.range;
     const secret = text.slice(start, end);
@@ -110,7 +110,7 @@ export async function analyzeSecrets(path: string, text: string): Promise<RawFin
     return {
       ruleId: meta.id,
       message: mask(m.message, secret),
-      ...(isFixture ? { severity: LOWER[meta.severity] } : {}),
+      ...(isFixture ? { severity: lowerSeverity(meta.severity) } : {}),
       confidence: 'high',
       location: locate(text, path, start, end),
       // Hash, never the secret: the fingerprint and any UI only ever see this.
