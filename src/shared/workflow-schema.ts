@@ -33,6 +33,11 @@ export const zStep = z.object({
   timeoutSeconds: z.number().int().min(5).max(3_600).default(300),
   /** When the output exceeds 2,000 characters, later `{{steps.<name>.content}}` gets a digest. */
   digest: z.boolean().default(true),
+  /**
+   * Run the deterministic analyzers over the run's input when it is code or configuration:
+   * their findings ground this step's prompt, and the offline model reports them here and in later steps.
+   */
+  analyzeMaterial: z.boolean().default(false),
   /** fan_out only: the earlier step whose output gives the items (a JSON array, or one item per line). */
   fanOutSource: z.string().trim().max(40).nullable().default(null),
   /** fan_out only: how many items run at once. */

@@ -24,6 +24,7 @@ import { SetupPage } from './features/auth/pages/SetupPage.js';
 import { SignInPage } from './features/auth/pages/SignInPage.js';
 import { SignUpPage } from './features/auth/pages/SignUpPage.js';
 import { TokensPage } from './features/tokens/pages/TokensPage.js';
+import { findingsSearch } from './features/code-analysis/state.js';
 import { WorkspaceLayout } from './features/workspace/pages/WorkspaceLayout.js';
 
 interface RouterContext {
@@ -151,6 +152,21 @@ const repositoriesRoute = workspacePage(
   '/projects/$projectId/repositories',
   lazyRouteComponent(() => import('./features/repositories/pages/RepositoriesPage.js'), 'RepositoriesPage'),
 );
+// Code analysis of a repository: the live run page, the findings table and one finding.
+const analysisRunRoute = workspacePage(
+  '/projects/$projectId/repositories/$repositoryId/analysis/$runId',
+  lazyRouteComponent(() => import('./features/code-analysis/pages/AnalysisRunPage.js'), 'AnalysisRunPage'),
+);
+const findingsRoute = createRoute({
+  getParentRoute: () => workspaceRoute,
+  path: '/projects/$projectId/repositories/$repositoryId/findings',
+  validateSearch: findingsSearch,
+  component: lazyRouteComponent(() => import('./features/code-analysis/pages/FindingsPage.js'), 'FindingsPage'),
+});
+const findingRoute = workspacePage(
+  '/projects/$projectId/repositories/$repositoryId/findings/$findingId',
+  lazyRouteComponent(() => import('./features/code-analysis/pages/FindingPage.js'), 'FindingPage'),
+);
 // Discussions: the list (with "New discussion") and the live chat.
 const discussionsRoute = workspacePage(
   '/discussions',
@@ -173,6 +189,9 @@ const routeTree = rootRoute.addChildren([
     projectRoute,
     noteRoute,
     repositoriesRoute,
+    analysisRunRoute,
+    findingsRoute,
+    findingRoute,
     membersRoute,
     tokensRoute,
     auditRoute,

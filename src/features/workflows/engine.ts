@@ -13,6 +13,7 @@ import type { WorkflowEvent } from '../../platform/events/frames.js';
 import type { LlmDeps, LlmResult } from '../../platform/llm/service.js';
 import { composeProjectWisdom, insightColumns } from '../memory/index.js';
 import { matchPersona, type Persona, recordPersonaUse } from '../personas/index.js';
+import type { MaterialAnalysis } from './material.js';
 import type { StepDef, WorkflowDef } from './schema.js';
 import { embedInsights, errorText, executeStep, type StepResult } from './step-kinds.js';
 import { referencesSteps, scanTemplate, type StepOutputs } from './templating.js';
@@ -97,6 +98,8 @@ export interface Ctx {
   emit: (event: WorkflowEvent, commit?: (tx: Tx) => PromiseLike<unknown>) => Promise<void>;
   delta: (step: number, lane: string | null, text: string) => void;
   flush: () => void;
+  /** The analysis of the run's input, computed once when a step asks for it (./material.ts). */
+  analysis?: Promise<MaterialAnalysis | null>;
 }
 
 /**

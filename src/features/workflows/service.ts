@@ -30,6 +30,7 @@ const stepFromRow = (s: StepRow): StepDef => ({
   retries: s.retries,
   timeoutSeconds: s.timeoutSeconds,
   digest: s.digest,
+  analyzeMaterial: s.analyzeMaterial,
   fanOutSource: s.fanOutSource,
   concurrency: s.concurrency,
 });

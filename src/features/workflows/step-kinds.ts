@@ -13,6 +13,7 @@ import { generateObject, generateStream, type LlmCall, type LlmResult } from '..
 import { createInsight, embedRows } from '../memory/index.js';
 import type { Persona } from '../personas/index.js';
 import type { Ctx } from './engine.js';
+import { analyzeMaterial, staticFindingsPrompt, type MaterialAnalysis } from './material.js';
 import type { StepDef } from './schema.js';
 import { DIGEST_THRESHOLD, renderTemplate, splitItems, stepContent } from './templating.js';
 
@@ -54,7 +55,7 @@ function baseCall(
   ctx: Ctx,
   step: StepDef,
   persona: Persona | null,
-  { prompt, material }: Rendered,
+  { prompt, material, analysis }: Rendered,
   signal: AbortSignal,
 ): LlmCall {
   return {
@@ -64,6 +65,7 @@ function baseCall(
     system: persona?.systemPrompt ?? DEFAULT_SYSTEM,
     prompt,
     material,
+    ...(analysis ? { analysis: { files: analysis.files, findings: analysis.findings } } : {}),
     ...((step.provider ?? ctx.def.defaultProvider) ? { provider: (step.provider ?? ctx.def.defaultProvider)! } : {}),
     ...((step.model ?? ctx.def.defaultModel) ? { model: (step.model ?? ctx.def.defaultModel)! } : {}),
     ...(step.temperature !== null ? { temperature: step.temperature } : {}),
@@ -76,6 +78,24 @@ function baseCall(
 interface Rendered {
   prompt: string;
   material: string[];
+  /** The material analysis from this step on (an opting-in step or a later one). */
+  analysis: MaterialAnalysis | null;
+}
+
+/**
+ * The run input's analysis for step `index`: from the first step that opts in
+ * (`analyzeMaterial`) onwards, computed once per run (again after a resume: it depends only
+ * on the input). Null before that step, and for input that is not code or configuration.
+ */
+async function analysisFor(ctx: Ctx, index: number): Promise<MaterialAnalysis | null> {
+  const first = ctx.def.steps.findIndex((s) => s.analyzeMaterial);
+  if (first === -1 || index < first) return null;
+  // A failed analysis leaves the step as it was without one: logged, never the step's failure.
+  ctx.analysis ??= analyzeMaterial(ctx.run.input).catch((err: unknown) => {
+    ctx.deps.llm.log.warn({ err, run: ctx.run.id }, 'workflow: analysing the material failed; continuing without it');
+    return null;
+  });
+  return ctx.analysis;
 }
 
 function render(
@@ -84,6 +104,7 @@ function render(
   persona: Persona | null,
   isAutoContext: boolean,
   index: number,
+  analysis: MaterialAnalysis | null,
   item?: string,
 ): Rendered {
   const material: string[] = [];
@@ -104,7 +125,9 @@ function render(
       material.push(stepContent(out));
     }
   }
-  return { prompt, material };
+  // Only the opting-in step is told in its prompt; later steps see its answer (and the offline model, the analysis).
+  if (step.analyzeMaterial && analysis) prompt += `\n\n---\n${staticFindingsPrompt(analysis)}`;
+  return { prompt, material, analysis };
 }
 
 export async function executeStep(
@@ -115,8 +138,9 @@ export async function executeStep(
   isAutoContext: boolean,
   signal: AbortSignal,
 ): Promise<StepResult> {
-  if (step.type === 'fan_out') return fanOut(ctx, index, step, persona, signal);
-  const call = baseCall(ctx, step, persona, render(ctx, step, persona, isAutoContext, index), signal);
+  const analysis = await analysisFor(ctx, index);
+  if (step.type === 'fan_out') return fanOut(ctx, index, step, persona, analysis, signal);
+  const call = baseCall(ctx, step, persona, render(ctx, step, persona, isAutoContext, index, analysis), signal);
   if (step.type === 'review') return review(ctx, index, step, call);
 
   const comparisons = step.compareProviders.map(async (provider) => {
@@ -254,6 +278,7 @@ async function fanOut(
   index: number,
   step: StepDef,
   persona: Persona | null,
+  analysis: MaterialAnalysis | null,
   signal: AbortSignal,
 ): Promise<StepResult> {
   const source = ctx.outputs.get(step.fanOutSource ?? '');
@@ -289,7 +314,7 @@ async function fanOut(
     for (let r = queue.shift(); r; r = queue.shift()) {
       if (signal.aborted) return;
       try {
-        const call = baseCall(ctx, step, persona, render(ctx, step, persona, false, index, r.item), signal);
+        const call = baseCall(ctx, step, persona, render(ctx, step, persona, false, index, analysis, r.item), signal);
         const out = await generateStream(ctx.deps.llm, call, (t) => ctx.delta(index, `item:${r.index}`, t));
         usage.push(out);
         provider = out.provider;

@@ -311,7 +311,7 @@ export const builtInTemplates: readonly WorkflowTemplate[] = [
     inputHint:
       'Paste the code, configuration or architecture description to review (include file names where you can).',
     steps: [
-      { name: 'Scan', type: 'llm', prompt: securityScan, requiredCategories: ['security'] },
+      { name: 'Scan', type: 'llm', prompt: securityScan, requiredCategories: ['security'], analyzeMaterial: true },
       { name: 'Prioritise', type: 'llm', prompt: securityPrioritise, requiredCategories: ['security'] },
       { name: 'Findings', type: 'review', prompt: securityFindings, requiredCategories: ['security'] },
       { name: 'Summary', type: 'llm', prompt: securitySummary, requiredCategories: ['security'] },

@@ -22,6 +22,7 @@ import type {
   LanguageModelV3StreamPart,
   LanguageModelV3Usage,
 } from '@ai-sdk/provider';
+import { isCoveredBy, knownInsights, knownSection, type KnownAnalysis } from './offline-findings.js';
 import { flaggedLines, isFindingsHeading, requestedSections, type Flagged } from './offline-signals.js';
 
 export const OFFLINE_MODEL = 'offline-extractive-v1';
@@ -34,6 +35,8 @@ export interface OfflineContext {
   material?: readonly string[];
   /** Providers that failed before the chain fell back to this model ("openai: HTTP 500"). */
   fallbackFrom?: readonly string[];
+  /** What a deterministic analysis already found in the material: reported instead of guessed at. */
+  analysis?: KnownAnalysis;
 }
 
 const STOPWORDS = new Set(
@@ -64,6 +67,7 @@ interface Material {
   turns: { speaker: string; text: string }[];
   /** Which of the best-ranked sentences a string takes (array items take different ones). */
   pick?: number;
+  analysis?: KnownAnalysis;
 }
 
 const textOf = (m: LanguageModelV3CallOptions['prompt'][number]) =>
@@ -112,9 +116,23 @@ function materialOf(options: LanguageModelV3CallOptions, ctx: OfflineContext): M
       (text, part) => (part.trim() ? text.split(part).join('\n') : text),
       prompt,
     );
-    return { system, instructions: `${system}\n${instructions}`, body: given.join('\n\n'), lastUser: '', turns: [] };
+    return {
+      system,
+      instructions: `${system}\n${instructions}`,
+      body: given.join('\n\n'),
+      lastUser: '',
+      turns: [],
+      ...(ctx.analysis ? { analysis: ctx.analysis } : {}),
+    };
   }
-  return { system, instructions: system, body: parts.join('\n\n'), lastUser, turns: turns.filter((t) => t.speaker) };
+  return {
+    system,
+    instructions: system,
+    body: parts.join('\n\n'),
+    lastUser,
+    turns: turns.filter((t) => t.speaker),
+    ...(ctx.analysis ? { analysis: ctx.analysis } : {}),
+  };
 }
 
 /** Ranks sentences by the summed frequency of their terms (or by overlap with `focus`). */
@@ -177,7 +195,13 @@ function sectioned(headings: string[], m: Material, sentences: string[], flagged
   const flaggedSet = new Set(flagged.map((f) => f.line));
   return headings
     .map((h) => {
-      let lines = fromTranscript(h, m, sentences, used);
+      let lines = m.analysis ? knownSection(h, headings, m.analysis) : null;
+      if (lines && isFindingsHeading(h)) {
+        // Lines of a risky shape no rule of the analysis covered still belong here.
+        const extra = flagged.filter((f) => !used.has(f.line)).slice(0, 8);
+        lines = [...lines, ...extra.map((f) => (used.add(f.line), flaggedBullet(f)))];
+      }
+      lines ??= fromTranscript(h, m, sentences, used);
       if (lines) {
         // answered from who said what
       } else if (isFindingsHeading(h) && flagged.length) {
@@ -201,8 +225,9 @@ function sectioned(headings: string[], m: Material, sentences: string[], flagged
 }
 
 export function extractiveAnswer(m: Material, maxChars: number, ctx: OfflineContext = {}): string {
-  const sentences = unique(sentencesOf(m.body));
-  const flagged = flaggedLines(m.body);
+  const known = m.analysis?.findings ?? [];
+  const sentences = unique(sentencesOf(m.body)).filter((s) => !isCoveredBy(s, known));
+  const flagged = flaggedLines(m.body).filter((f) => !isCoveredBy(f.line, known));
   const flaggedSet = new Set(flagged.map((f) => f.line));
   const rest = sentences.filter((s) => !flaggedSet.has(s));
   const question = /\?\s*$/.test(m.lastUser.trim()) ? terms(m.lastUser) : null;
@@ -314,7 +339,10 @@ function enumPick(sub: JSONSchema7Definition | undefined, wanted: string): unkno
  */
 function findingsFor(item: JSONSchema7, m: Material, minItems: number, maxItems: number, depth: number): unknown[] {
   const props = item.properties ?? {};
-  const flagged = flaggedLines(m.body).slice(0, Math.min(maxItems, 12));
+  const known = m.analysis?.findings ?? [];
+  const flagged = flaggedLines(m.body)
+    .filter((f) => !isCoveredBy(f.line, known))
+    .slice(0, Math.min(maxItems, 12));
   type Finding = Record<'title' | 'detail' | 'suggestion' | 'category' | 'type' | 'severity', string>;
   const fromFlag = (f: Flagged): Finding => ({
     title: f.signal.title,
@@ -333,7 +361,7 @@ function findingsFor(item: JSONSchema7, m: Material, minItems: number, maxItems:
     type: 'pattern',
     severity: 'low',
   });
-  const base = flagged.map(fromFlag);
+  const base = [...(m.analysis ? knownInsights(m.analysis) : []), ...flagged.map(fromFlag)].slice(0, maxItems);
   for (const r of rank(sentences, null)) {
     if (base.length >= minItems) break;
     base.push(fromSentence(r.s));

@@ -16,6 +16,7 @@ import { NyxError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { builtInCatalog, costOf, type ModelPrice, type ProviderKind } from './catalog.js';
 import { estimateTokens, OfflineLanguageModel, OFFLINE_MODEL } from './offline.js';
+import type { KnownAnalysis } from './offline-findings.js';
 import { classifyFailure, createLanguageModel, type Failure } from './providers.js';
 import type { Vault } from './vault.js';
 
@@ -51,6 +52,8 @@ export interface LlmCall {
    * workflow template): the offline model quotes only this, never the instructions.
    */
   material?: string[];
+  /** What a deterministic analysis found in the material: the offline model reports these instead of guessing. */
+  analysis?: KnownAnalysis;
 }
 
 export interface ResolvedProvider {
@@ -253,6 +256,7 @@ async function withFallback<R>(
       p.kind === 'offline'
         ? new OfflineLanguageModel(model, {
             ...(call.material ? { material: call.material } : {}),
+            ...(call.analysis ? { analysis: call.analysis } : {}),
             ...(failedBefore.length ? { fallbackFrom: failedBefore } : {}),
           })
         : createLanguageModel({ name: p.name, kind: p.kind, baseUrl: p.baseUrl, apiKey }, model, deps.fetch);

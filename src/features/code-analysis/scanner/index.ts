@@ -1,7 +1,7 @@
 /** The deterministic scanner: no database, no server. `nyxcore scan` and the analysis run both use it. */
 export { builtinRuleTable, builtinScanOptions, builtinScanSetup, type ScanSetup } from './builtin.js';
 export { JsonFileResultCache, MemoryResultCache, type ResultCache } from './cache.js';
-export { inventory, type Inventory, type InventoryFile, type SkippedFile } from './inventory.js';
+export { inventory, languageOf, type Inventory, type InventoryFile, type SkippedFile } from './inventory.js';
 export {
   applyBaseline,
   scanFiles,

@@ -82,6 +82,7 @@ export const workflowSteps = pgTable(
     retries: integer('retries').notNull().default(1),
     timeoutSeconds: integer('timeout_seconds').notNull().default(300),
     digest: boolean('digest').notNull().default(true),
+    analyzeMaterial: boolean('analyze_material').notNull().default(false),
     fanOutSource: text('fan_out_source'),
     concurrency: integer('concurrency').notNull().default(3),
   },

@@ -48,6 +48,8 @@ export interface StepDraft {
   retries: string;
   timeoutSeconds: string;
   digest: boolean;
+  /** Kept as loaded (no control yet): a template's Scan step runs the analyzers over code input. */
+  analyzeMaterial: boolean;
   fanOutSource: string;
   concurrency: string;
 }
@@ -85,6 +87,7 @@ export function blankStep(existing: readonly { name: string }[]): StepDraft {
     retries: '1',
     timeoutSeconds: '300',
     digest: true,
+    analyzeMaterial: false,
     fanOutSource: '',
     concurrency: '3',
   };
@@ -108,6 +111,7 @@ export function stepToDraft(s: StepDef): StepDraft {
     retries: String(s.retries),
     timeoutSeconds: String(s.timeoutSeconds),
     digest: s.digest,
+    analyzeMaterial: s.analyzeMaterial,
     fanOutSource: s.fanOutSource ?? '',
     concurrency: String(s.concurrency),
   };
@@ -174,6 +178,7 @@ export function draftToInput(d: WorkflowDraft, kept: { otherDefaultPersonaIds: s
       retries: numOrDefault(s.retries),
       timeoutSeconds: numOrDefault(s.timeoutSeconds),
       digest: s.digest,
+      analyzeMaterial: s.analyzeMaterial,
       fanOutSource: s.type === 'fan_out' ? orNull(s.fanOutSource) : null,
       concurrency: numOrDefault(s.concurrency),
     })),

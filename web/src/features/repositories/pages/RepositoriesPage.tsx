@@ -13,6 +13,7 @@ import { EmptyState } from '../../../ui/Feedback.js';
 import { PageHeader } from '../../../ui/PageHeader.js';
 import { QueryStatus } from '../../../ui/QueryStatus.js';
 import { useToast } from '../../../ui/Toasts.js';
+import { RepositoryAnalysis } from '../../code-analysis/components/RepositoryAnalysis.js';
 import { ConnectRepositoryForm } from '../components/ConnectRepositoryForm.js';
 import { shortCommit, statusBadge } from '../state.js';
 
@@ -66,6 +67,9 @@ function RepositoryRow({ repo, canWrite }: { repo: Repository; canWrite: boolean
       </td>
       <td className="small">{repo.lastSyncedAt ? formatDateTime(repo.lastSyncedAt) : 'Never'}</td>
       <td className="small">{repo.credential ? `${repo.credential.kind} ${repo.credential.hint}` : '—'}</td>
+      <td>
+        <RepositoryAnalysis repositoryId={repo.id} projectId={repo.projectId} />
+      </td>
       <td className="actions">
         {canWrite ? (
           <span className="row">
@@ -128,7 +132,7 @@ export function RepositoriesPage() {
       {repos.data && repos.data.length > 0 ? (
         <DataTable
           testId="repositories-table"
-          columns={['Repository', 'Branch', 'Status', 'Last commit', 'Last synced', 'Token']}
+          columns={['Repository', 'Branch', 'Status', 'Last commit', 'Last synced', 'Token', 'Analysis']}
           actions
         >
           {repos.data.map((r) => (

@@ -1,0 +1,1 @@
+ALTER TABLE "workflow_steps" ADD COLUMN "analyze_material" boolean DEFAULT false NOT NULL;
