@@ -4,3 +4,4 @@ export { analysisRouter, findingsRouter } from './router.js';
 export { registerAnalysisRoutes } from './routes.js';
 export { startAnalysisWorker } from './worker.js';
 export { CheckoutError } from './pipeline.js';
+export { projectPatternLines } from './documenting.js';

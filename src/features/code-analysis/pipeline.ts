@@ -29,6 +29,7 @@ import {
 } from '../../platform/jobs/leased-runner.js';
 import type { LlmDeps } from '../../platform/llm/service.js';
 import type { Logger } from '../../platform/logger.js';
+import { documentStage } from './documenting.js';
 import type { ScanSetup } from './scanner/builtin.js';
 import { cacheKey, type ResultCache } from './scanner/cache.js';
 import { gitBlobSha, inventory } from './scanner/inventory.js';
@@ -54,8 +55,10 @@ export interface AnalysisDeps {
   scanSetup: (tenantId: string) => Promise<ScanSetup>;
   /** Files per committed batch (default 50). */
   batchSize?: number;
-  /** The LLM layer for the triaging stage; without it triage is skipped as for a workspace without a key. */
+  /** The LLM layer for the triaging stage (and the documenting stage's optional polish); without it triage is skipped as for a workspace without a key and docs stay deterministic. */
   llm?: LlmDeps;
+  /** Polish the README and architecture docs with `llm` (one call each; default off, so a run's LLM calls are triage's alone). */
+  isDocPolishEnabled?: boolean;
   /** LLM calls (file × rule groups) the triaging stage makes per run (default 40). */
   maxTriageGroups?: number;
 }
@@ -498,6 +501,7 @@ async function triage(
 async function finish(
   deps: AnalysisDeps,
   run: AnalysisRunRow,
+  root: string,
   setup: ScanSetup,
   triageNote: string,
   store: Store,
@@ -508,6 +512,7 @@ async function finish(
       tx.update(analysisRuns).set({ stage: 'documenting' }).where(eq(analysisRuns.id, run.id)),
     ),
   ]);
+  await documentStage(deps, current, root, store);
   const started = (current.startedAt ?? current.createdAt).getTime();
   let summary = { new: 0, fixed: 0 };
   const completed = {
@@ -618,7 +623,7 @@ export function executeAnalysis(
         if (signal.reason === CANCELLED) await endRun(deps, run, store, { status: 'cancelled' });
         return;
       }
-      await finish(deps, run, setup, triageNote, store);
+      await finish(deps, run, root, setup, triageNote, store);
     } catch (error) {
       if (error instanceof CheckoutError) {
         await endRun(deps, run, store, { status: 'failed', error: error.message });

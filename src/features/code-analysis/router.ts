@@ -1,8 +1,9 @@
 /**
- * tRPC: `analysis.*` (start, get, list, cancel) and `findings.*` (list, get, ignore, unignore).
+ * tRPC: `analysis.*` (start, get, list, cancel, patterns, docs) and `findings.*` (list, get, ignore, unignore).
  * Starting is a call procedure: the run is committed first, then handed to the job queue.
  */
 import { projectMutation, requireScopeForCall, router, tenantQuery } from '../../platform/trpc/procedures.js';
+import { listRunDocs, listRunPatterns } from './documenting.js';
 import { builtinRuleTable } from './scanner/builtin.js';
 import { getFinding, ignoreFinding, listFindings, unignoreFinding } from './findings.js';
 import { cancelAnalysis, getAnalysisRun, listAnalysisRuns, startAnalysis } from './runs.js';
@@ -13,6 +14,7 @@ import {
   zListAnalysisRuns,
   zListFindings,
   zRepositoryRef,
+  zRunRef,
 } from './schema.js';
 
 export const analysisRouter = router({
@@ -23,6 +25,8 @@ export const analysisRouter = router({
   get: tenantQuery('analysis:read', zAnalysisRunId, (access, { id }) => getAnalysisRun(access, id)),
   list: tenantQuery('analysis:read', zListAnalysisRuns, listAnalysisRuns),
   cancel: projectMutation('analysis:run', zAnalysisRunId, (access, { id }) => cancelAnalysis(access, id)),
+  patterns: tenantQuery('analysis:read', zRunRef, (access, { runId }) => listRunPatterns(access, runId)),
+  docs: tenantQuery('analysis:read', zRunRef, (access, { runId }) => listRunDocs(access, runId)),
 });
 
 export const findingsRouter = router({

@@ -1,6 +1,6 @@
 /**
- * Non-tRPC endpoints of code analysis: the live stream of a run (SSE) and its SARIF 2.1.0
- * export. Declared with the one route builder: authorised and loaded inside the tenant
+ * Non-tRPC endpoints of code analysis: the live stream of a run (SSE), its SARIF 2.1.0
+ * export and its generated docs as one Markdown file. Declared with the one route builder: authorised and loaded inside the tenant
  * transaction before anything is sent; another workspace's run id is a 404.
  */
 import { z } from 'zod';
@@ -9,6 +9,7 @@ import { isTerminalAnalysisEvent } from '../../platform/events/frames.js';
 import { defineRoute } from '../../platform/http/route.js';
 import { defineRunStream } from '../../platform/http/run-stream.js';
 import type { HttpApp } from '../../platform/http/vars.js';
+import { runDocsMarkdown } from './documenting.js';
 import { analysisSarif } from './findings.js';
 import { loadAnalysisRun } from './runs.js';
 import { builtinScanSetup } from './scanner/builtin.js';
@@ -41,6 +42,22 @@ export function registerAnalysisRoutes(app: HttpApp, deps: AppDeps): void {
         headers: {
           'Content-Type': 'application/sarif+json; charset=utf-8',
           'Content-Disposition': `attachment; filename="nyxcore-analysis-${params.id.slice(0, 8)}.sarif"`,
+        },
+      });
+    },
+  });
+  defineRoute(app, deps, {
+    method: 'get',
+    path: '/api/v1/code-analysis/:id/docs.md',
+    auth: 'tenant',
+    scope: 'analysis:read',
+    params: zRunParams,
+    handler: async ({ access, params }) => {
+      const markdown = await runDocsMarkdown(access, params.id);
+      return new Response(markdown, {
+        headers: {
+          'Content-Type': 'text/markdown; charset=utf-8',
+          'Content-Disposition': `attachment; filename="nyxcore-docs-${params.id.slice(0, 8)}.md"`,
         },
       });
     },

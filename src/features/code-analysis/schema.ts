@@ -4,6 +4,7 @@ import { CATEGORIES, SEVERITIES } from './scanner/types.js';
 
 export const zRepositoryRef = z.object({ repositoryId: z.uuid({ message: 'Repository ids are UUIDs' }) });
 export const zAnalysisRunId = z.object({ id: z.uuid({ message: 'Run ids are UUIDs' }) });
+export const zRunRef = z.object({ runId: z.uuid({ message: 'Run ids are UUIDs' }) });
 export const zListAnalysisRuns = z.object({
   repositoryId: z.uuid({ message: 'Repository ids are UUIDs' }),
   limit: z.number().int().min(1).max(100).default(20),

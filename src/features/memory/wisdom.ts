@@ -1,12 +1,14 @@
 /**
  * `{{project.wisdom}}`: a project's approved insights as compact Markdown within a
  * character budget, most severe first and, within a severity, most relevant to the query
- * (or newest without one). The workflow engine injects it into prompts.
+ * (or newest without one), then the code patterns the project's repositories showed in their
+ * latest analysis (high/medium confidence). The workflow engine injects it into prompts.
  */
 import { and, eq } from 'drizzle-orm';
 import { workflowInsights } from '../../platform/db/schema/index.js';
 import { withTenant } from '../../platform/db/tenant.js';
 import type { LlmDeps } from '../../platform/llm/service.js';
+import { projectPatternLines } from '../code-analysis/index.js';
 import { insightColumns } from './items.js';
 import { searchMemory } from './search.js';
 
@@ -19,12 +21,13 @@ export async function composeProjectWisdom(
   scope: { tenantId: string; userId: string | null; projectPin: string | null },
   input: { projectId: string; budgetChars: number; query?: string | undefined },
 ): Promise<{ markdown: string; included: number; available: number }> {
-  const approved = await withTenant(deps.database, scope, (tx) =>
-    tx
+  const { approved, patterns } = await withTenant(deps.database, scope, async (tx) => ({
+    approved: await tx
       .select(insightColumns)
       .from(workflowInsights)
       .where(and(eq(workflowInsights.projectId, input.projectId), eq(workflowInsights.status, 'approved'))),
-  );
+    patterns: await projectPatternLines(tx, input.projectId, 12),
+  }));
   const relevance = new Map<string, number>();
   if (input.query?.trim()) {
     const r = await searchMemory(deps, scope, {
@@ -57,5 +60,16 @@ export async function composeProjectWisdom(
     markdown += line;
     included++;
   }
-  return { markdown: included ? markdown.trimEnd() : '', included, available: approved.length };
+  let text = included ? markdown : '';
+  // Insights come first; the code patterns fill what the budget leaves.
+  const patternHeader = `${text ? '\n' : ''}### Code patterns (latest analysis)\n`;
+  const fitting: string[] = [];
+  let size = text.length + patternHeader.length;
+  for (const line of patterns) {
+    if (size + line.length + 1 > input.budgetChars) break;
+    fitting.push(line);
+    size += line.length + 1;
+  }
+  if (fitting.length) text += `${patternHeader}${fitting.join('\n')}\n`;
+  return { markdown: text.trimEnd(), included, available: approved.length };
 }

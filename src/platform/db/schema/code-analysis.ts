@@ -141,3 +141,81 @@ export const findings = pgTable(
     index('findings_tenant_repository_run_idx').on(t.tenantId, t.repositoryId, t.lastRunId),
   ],
 );
+
+export const PATTERN_KINDS = [
+  'architecture',
+  'naming',
+  'security-practice',
+  'testing',
+  'dependency',
+  'anti-pattern',
+] as const;
+export type PatternKind = (typeof PATTERN_KINDS)[number];
+export const DOC_KINDS = ['readme', 'architecture', 'api', 'coding-standards'] as const;
+export type DocKind = (typeof DOC_KINDS)[number];
+
+/** One place in the checkout that shows a pattern: the line exists in the run's files. */
+export interface PatternEvidence {
+  path: string;
+  line: number;
+  note: string;
+}
+
+/** Code patterns a run derived (architecture, naming, testing, …); the repository shows its latest run's. */
+export const analysisPatterns = pgTable(
+  'analysis_patterns',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tenantId: tenantIdColumn(),
+    runId: uuid('run_id')
+      .notNull()
+      .references(() => analysisRuns.id, { onDelete: 'cascade' }),
+    repositoryId: uuid('repository_id')
+      .notNull()
+      .references(() => repositories.id, { onDelete: 'cascade' }),
+    projectId: uuid('project_id')
+      .notNull()
+      .references(() => projects.id, { onDelete: 'cascade' }),
+    kind: text('kind').$type<PatternKind>().notNull(),
+    name: text('name').notNull(),
+    description: text('description').notNull(),
+    confidence: text('confidence').$type<'high' | 'medium' | 'low'>().notNull(),
+    evidence: jsonb('evidence').$type<PatternEvidence[]>().notNull().default([]),
+    position: integer('position').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('analysis_patterns_run_position_key').on(t.tenantId, t.runId, t.position),
+    index('analysis_patterns_tenant_repository_idx').on(t.tenantId, t.repositoryId, t.createdAt.desc()),
+  ],
+);
+
+/** Generated docs of a run (README draft, architecture and API overviews, coding standards) with a quality score. */
+export const analysisDocs = pgTable(
+  'analysis_docs',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tenantId: tenantIdColumn(),
+    runId: uuid('run_id')
+      .notNull()
+      .references(() => analysisRuns.id, { onDelete: 'cascade' }),
+    repositoryId: uuid('repository_id')
+      .notNull()
+      .references(() => repositories.id, { onDelete: 'cascade' }),
+    projectId: uuid('project_id')
+      .notNull()
+      .references(() => projects.id, { onDelete: 'cascade' }),
+    kind: text('kind').$type<DocKind>().notNull(),
+    title: text('title').notNull(),
+    markdown: text('markdown').notNull(),
+    /** 0–100, from section coverage and evidence; `qualityReasons` says what raised or lowered it. */
+    qualityScore: integer('quality_score').notNull(),
+    qualityReasons: jsonb('quality_reasons').$type<string[]>().notNull().default([]),
+    generatedBy: text('generated_by').$type<'deterministic' | 'llm'>().notNull().default('deterministic'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('analysis_docs_run_kind_key').on(t.tenantId, t.runId, t.kind),
+    index('analysis_docs_tenant_repository_idx').on(t.tenantId, t.repositoryId, t.createdAt.desc()),
+  ],
+);
