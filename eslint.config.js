@@ -6,6 +6,8 @@ export default tseslint.config(
   {
     ignores: [
       'dist/',
+      // Packages fetched by eval:analysis and bench:scan: analysed, never linted.
+      '.cache/',
       'web/dist/',
       'node_modules/',
       'drizzle/',

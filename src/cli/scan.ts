@@ -35,6 +35,7 @@ Options:
   --rules <file.yml>          add a rule pack (repeatable)
   --exclude <pattern>         gitignore-style pattern to leave out (repeatable)
   --cache <file>              reuse results for unchanged files between runs
+  --duplicates                also report duplicated code across files (jscpd; slower)
   --no-progress               no progress bar on a terminal`;
 
 class ScanUsageError extends Error {}
@@ -53,6 +54,7 @@ function parse(argv: string[]) {
       rules: { type: 'string', multiple: true, default: [] },
       exclude: { type: 'string', multiple: true, default: [] },
       cache: { type: 'string' },
+      duplicates: { type: 'boolean', default: false },
       'no-progress': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -163,6 +165,8 @@ export async function runScan(argv: string[]): Promise<number> {
     const options = await builtinScanOptions({ rulePacks });
     const report = await scanWith(root, {
       ...options,
+      // Duplicates are code smell, not a CI gate, and cost as much as the rest: on request only.
+      projectAnalyzers: values.duplicates ? options.projectAnalyzers : [],
       exclude: values.exclude,
       ...(cache ? { cache } : {}),
       ...(process.stderr.isTTY && !values['no-progress'] ? { onProgress: progress(true) } : {}),

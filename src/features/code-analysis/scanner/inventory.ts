@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { lstat, open, readdir, readFile } from 'node:fs/promises';
+import { lstat, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import type { Language } from './types.js';
@@ -13,6 +13,7 @@ import type { Language } from './types.js';
  */
 
 export const DEFAULT_MAX_FILE_BYTES = 1024 * 1024;
+const READ_CONCURRENCY = 16;
 
 export type SkipReason = 'vendored' | 'generated' | 'minified' | 'binary' | 'too-large' | 'symlink' | 'unreadable';
 
@@ -199,17 +200,6 @@ function isIgnored(layers: readonly IgnoreLayer[], relPath: string, isDir: boole
   return false;
 }
 
-async function isBinary(file: string, size: number): Promise<boolean> {
-  const handle = await open(file, 'r');
-  try {
-    const probe = Buffer.alloc(Math.min(8000, size));
-    await handle.read(probe, 0, probe.length, 0);
-    return probe.includes(0);
-  } finally {
-    await handle.close();
-  }
-}
-
 function countLines(text: string): number {
   if (text.length === 0) return 0;
   let lines = 1;
@@ -227,6 +217,7 @@ export async function inventory(root: string, options: InventoryOptions = {}): P
   const files: InventoryFile[] = [];
   const skipped: SkippedFile[] = [];
   let ignoredCount = 0;
+  const pending: string[] = [];
 
   const rootLayer = ignore();
   for (const source of [path.join(root, '.git', 'info', 'exclude'), path.join(root, '.nyxignore')]) {
@@ -266,7 +257,6 @@ export async function inventory(root: string, options: InventoryOptions = {}): P
         ignoredCount += 1;
         continue;
       }
-      const abs = path.join(root, rel);
       if (GENERATED_FILES.has(entry.name)) {
         skipped.push({ path: rel, reason: 'generated', detail: 'lockfile' });
         continue;
@@ -275,47 +265,60 @@ export async function inventory(root: string, options: InventoryOptions = {}): P
         skipped.push({ path: rel, reason: 'binary', detail: 'binary file type' });
         continue;
       }
-      try {
-        const stat = await lstat(abs);
-        if (stat.size > maxBytes) {
-          skipped.push({
-            path: rel,
-            reason: 'too-large',
-            detail: `${(stat.size / 1048576).toFixed(1)} MB is over the ${(maxBytes / 1048576).toFixed(1)} MB limit`,
-          });
-          continue;
-        }
-        if (stat.size > 0 && (await isBinary(abs, stat.size))) {
-          skipped.push({ path: rel, reason: 'binary', detail: 'contains NUL bytes' });
-          continue;
-        }
-        const content = await readFile(abs);
-        const text = content.toString('utf8');
-        const skip = contentSkipReason(rel, text);
-        if (skip) {
-          skipped.push({ path: rel, ...skip });
-          continue;
-        }
-        files.push({
-          path: rel,
-          language: languageOf(rel),
-          size: content.length,
-          blobSha: gitBlobSha(content),
-          lines: countLines(text),
-          text,
-        });
-      } catch (error) {
+      pending.push(rel);
+    }
+  };
+
+  // Reading is the slow part: a bounded number of files at once, each read once.
+  const readOne = async (rel: string): Promise<void> => {
+    const abs = path.join(root, rel);
+    try {
+      const stat = await lstat(abs);
+      if (stat.size > maxBytes) {
         skipped.push({
           path: rel,
-          reason: 'unreadable',
-          detail: error instanceof Error ? error.message.replace(root, '.') : 'unreadable',
+          reason: 'too-large',
+          detail: `${(stat.size / 1048576).toFixed(1)} MB is over the ${(maxBytes / 1048576).toFixed(1)} MB limit`,
         });
+        return;
       }
+      const content = await readFile(abs);
+      if (content.subarray(0, 8000).includes(0)) {
+        skipped.push({ path: rel, reason: 'binary', detail: 'contains NUL bytes' });
+        return;
+      }
+      const text = content.toString('utf8');
+      const skip = contentSkipReason(rel, text);
+      if (skip) {
+        skipped.push({ path: rel, ...skip });
+        return;
+      }
+      files.push({
+        path: rel,
+        language: languageOf(rel),
+        size: content.length,
+        blobSha: gitBlobSha(content),
+        lines: countLines(text),
+        text,
+      });
+    } catch (error) {
+      skipped.push({
+        path: rel,
+        reason: 'unreadable',
+        detail: error instanceof Error ? error.message.replace(root, '.') : 'unreadable',
+      });
     }
   };
 
   const rootStat = await lstat(root);
   if (!rootStat.isDirectory()) throw new Error(`${root} is not a directory`);
   await walk('', [{ base: '', rules: rootLayer }]);
-  return { files, skipped, ignoredCount };
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(READ_CONCURRENCY, pending.length) }, async () => {
+      while (next < pending.length) await readOne(pending[next++] as string);
+    }),
+  );
+  const byPath = (a: { path: string }, b: { path: string }) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+  return { files: files.sort(byPath), skipped: skipped.sort(byPath), ignoredCount };
 }
