@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import type { AppDeps } from '../../platform/deps.js';
 import { isTerminalAnalysisEvent } from '../../platform/events/frames.js';
+import { attachment } from '../../platform/http/attachment.js';
 import { defineRoute } from '../../platform/http/route.js';
 import { defineRunStream } from '../../platform/http/run-stream.js';
 import type { HttpApp } from '../../platform/http/vars.js';
@@ -38,12 +39,11 @@ export function registerAnalysisRoutes(app: HttpApp, deps: AppDeps): void {
       const rules = [...setup.analyzers, ...setup.projectAnalyzers].flatMap((a) => a.rules);
       const tools = [...setup.analyzers, ...setup.projectAnalyzers].map((a) => ({ tool: a.tool, version: a.version }));
       const sarif = await analysisSarif(access, params.id, rules, tools);
-      return new Response(JSON.stringify(sarif, null, 2), {
-        headers: {
-          'Content-Type': 'application/sarif+json; charset=utf-8',
-          'Content-Disposition': `attachment; filename="nyxcore-analysis-${params.id.slice(0, 8)}.sarif"`,
-        },
-      });
+      return attachment(
+        JSON.stringify(sarif, null, 2),
+        'application/sarif+json; charset=utf-8',
+        `nyxcore-analysis-${params.id.slice(0, 8)}.sarif`,
+      );
     },
   });
   defineRoute(app, deps, {
@@ -54,12 +54,7 @@ export function registerAnalysisRoutes(app: HttpApp, deps: AppDeps): void {
     params: zRunParams,
     handler: async ({ access, params }) => {
       const markdown = await runDocsMarkdown(access, params.id);
-      return new Response(markdown, {
-        headers: {
-          'Content-Type': 'text/markdown; charset=utf-8',
-          'Content-Disposition': `attachment; filename="nyxcore-docs-${params.id.slice(0, 8)}.md"`,
-        },
-      });
+      return attachment(markdown, 'text/markdown; charset=utf-8', `nyxcore-docs-${params.id.slice(0, 8)}.md`);
     },
   });
 }

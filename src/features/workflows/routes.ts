@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import type { AppDeps } from '../../platform/deps.js';
 import { isTerminalWorkflowEvent } from '../../platform/events/frames.js';
+import { attachment } from '../../platform/http/attachment.js';
 import { defineRoute } from '../../platform/http/route.js';
 import { defineRunStream } from '../../platform/http/run-stream.js';
 import type { HttpApp } from '../../platform/http/vars.js';
@@ -13,7 +14,6 @@ import { runExportZip, runReportMarkdown } from './report.js';
 import { getRun, loadRun } from './runs.js';
 
 const zRunParams = z.object({ id: z.uuid({ message: 'Run ids are UUIDs' }) });
-const attachment = (name: string) => `attachment; filename="${name.replace(/[^A-Za-z0-9._-]/g, '_')}"`;
 
 export function registerWorkflowRoutes(app: HttpApp, deps: AppDeps): void {
   defineRunStream(app, deps, {
@@ -34,12 +34,7 @@ export function registerWorkflowRoutes(app: HttpApp, deps: AppDeps): void {
     params: zRunParams,
     handler: async ({ access, params }) => {
       const run = await getRun(access, params.id);
-      return new Response(runReportMarkdown(run), {
-        headers: {
-          'Content-Type': 'text/markdown; charset=utf-8',
-          'Content-Disposition': attachment(`${run.workflowName}-report.md`),
-        },
-      });
+      return attachment(runReportMarkdown(run), 'text/markdown; charset=utf-8', `${run.workflowName}-report.md`);
     },
   });
   defineRoute(app, deps, {
@@ -50,12 +45,7 @@ export function registerWorkflowRoutes(app: HttpApp, deps: AppDeps): void {
     params: zRunParams,
     handler: async ({ access, params }) => {
       const run = await getRun(access, params.id);
-      return new Response(runExportZip(run), {
-        headers: {
-          'Content-Type': 'application/zip',
-          'Content-Disposition': attachment(`${run.workflowName}-run.zip`),
-        },
-      });
+      return attachment(runExportZip(run), 'application/zip', `${run.workflowName}-run.zip`);
     },
   });
 }
