@@ -8,7 +8,7 @@
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { artifacts, setUpAdmin, shot, startE2e, UUID, nav, type E2eEnv } from './harness.js';
+import { artifacts, setUpAdmin, shot, startE2e, UUID, nav, waitUntil, type E2eEnv } from './harness.js';
 
 let env: E2eEnv | undefined;
 const lines: string[] = [];
@@ -44,15 +44,6 @@ const MESSAGE_KINDS = `[...document.querySelectorAll('[data-testid="message"]')]
 /** Whether there are `n` messages, all complete, and nothing is being answered. */
 const allComplete = (n: number) =>
   `(() => { const m = [...document.querySelectorAll('[data-testid="message"]')]; return m.length === ${n} && m.every((e) => e.getAttribute('data-status') === 'complete') && document.querySelector('[data-testid="discussion"]')?.getAttribute('data-generating') === 'false'; })()`;
-
-/** Polls `expression` from the test (the page's CSP forbids waitForFunction's in-page eval). */
-async function waitUntil(p: Page, expression: string, timeoutMs = 45_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await p.evaluate<boolean>(expression))) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${expression}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('discussions', () => {
   it('runs a consensus discussion live, replays it after a reload, and takes a follow-up', async ({ onTestFailed }) => {

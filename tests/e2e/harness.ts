@@ -78,10 +78,22 @@ export async function startE2e(name: string, lines: string[], opts: { withFakeLl
 export const nav = (p: Page, name: string) =>
   p.getByRole('navigation', { name: 'Workspace' }).getByRole('link', { name, exact: true });
 
+/**
+ * Polls `expression` from the test. Not `page.waitForFunction`: it evals its predicate inside the
+ * page, which the app's CSP (no 'unsafe-eval') refuses as soon as a first check fails and it polls.
+ */
+export async function waitUntil(p: Page, expression: string, timeoutMs = 45_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await p.evaluate<boolean>(expression))) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${expression}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 export async function dismissToasts(p: Page): Promise<void> {
   // Strings: this file is type-checked without the DOM library.
   await p.evaluate("document.querySelectorAll('.toast-close').forEach((b) => b.click())");
-  await p.waitForFunction("!document.querySelector('.toast')");
+  await waitUntil(p, "!document.querySelector('.toast')");
 }
 
 /** A full-page screenshot for review in tests/e2e/artifacts, without lingering toasts, from the top unless told otherwise. */

@@ -8,7 +8,7 @@
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { artifacts, dismissToasts, setUpAdmin, shot, UUID, startE2e, nav, type E2eEnv } from './harness.js';
+import { artifacts, dismissToasts, setUpAdmin, shot, UUID, startE2e, nav, waitUntil, type E2eEnv } from './harness.js';
 
 let env: E2eEnv | undefined;
 const lines: string[] = [];
@@ -141,7 +141,7 @@ describe('workflows', () => {
       .poll(async () => Promise.all((await pills.all()).map((p) => p.getAttribute('data-status'))), { timeout: 5_000 })
       .toEqual(['completed', 'completed', 'completed', 'completed']);
     const outputs = a.getByTestId('run-step').getByTestId('step-output').locator('.markdown');
-    await a.waitForFunction(FOUR_FINAL_OUTPUTS);
+    await waitUntil(a, FOUR_FINAL_OUTPUTS);
     const before = await outputs.allInnerTexts();
     expect(before.every((t) => t.trim().length > 0)).toBe(true);
     // The input quotes HTML (`<h1>` in a template string): answers show it as text, never as markup.
@@ -154,7 +154,7 @@ describe('workflows', () => {
     // --- Reload: the events replay to the same state ---
     await a.reload();
     await status.filter({ hasText: 'completed' }).waitFor();
-    await a.waitForFunction(FOUR_FINAL_OUTPUTS);
+    await waitUntil(a, FOUR_FINAL_OUTPUTS);
     expect(await outputs.allInnerTexts()).toEqual(before);
     for (const pill of await pills.all()) expect(await pill.getAttribute('data-status')).toBe('completed');
     expect(a.url()).toBe(runUrl);
