@@ -1,3 +1,4 @@
+// One file on purpose (517 lines): the pin table must name every mutation of the router in one place, so a new one cannot ship unclassified.
 /**
  * The pin rule across every mutation, table-driven: a token pinned to project P1 (with every
  * scope its owner has) tries each mutation against another project (P2) and against

@@ -19,7 +19,7 @@ async function scan(...args: string[]): Promise<{ code: number; stdout: string; 
       process.execPath,
       [tsxCli, path.join(root, 'src/cli/main.ts'), 'scan', ...args],
       {
-        env: { PATH: process.env['PATH'] ?? '' },
+        env: {},
         cwd: root,
         maxBuffer: 1 << 26,
       },

@@ -1,3 +1,4 @@
+// One file on purpose (~490 lines): each pattern kind is a short derivation over the same index and inventory; split, they would share every helper.
 /**
  * Code patterns derived deterministically from a run's files (their text and tree-sitter
  * index) and its findings: architecture, naming, testing, dependency usage, security

@@ -1,3 +1,4 @@
+// One file on purpose (~630 lines): the run's stages read top to bottom in the order they execute and share the run row, store and cursors.
 /**
  * What a code-analysis run does, stage by stage, under the shared leased-run executor:
  * syncing (the repository's checkout and commit) → indexing (inventory into

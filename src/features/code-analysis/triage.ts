@@ -1,3 +1,4 @@
+// One file on purpose (~530 lines): grouping, prompt, the model call and the quote check of LLM findings are one stage that commits per group.
 /**
  * The triaging stage of an analysis run: this run's open static findings, grouped by file and
  * rule (most severe first, at most `maxGroups` LLM calls a run), go to the workspace's model with

@@ -1,3 +1,4 @@
+// One file on purpose (~470 lines): the offline model is one LanguageModelV3 whose extractive answers, schema filling and findings rendering share the same material.
 /**
  * The `offline` provider: a real, deterministic, network-free language model on the AI
  * SDK's provider interface, so nyxCore works before anyone adds a key. It never pretends
